@@ -1,0 +1,64 @@
+# The two Quickstart commands: `make demo` and `make test`. Both install what is missing
+# (Debian packages, .venv, the govsim package) and rebuild only what changed.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+BUILD := build/py
+JOBS ?= 2
+DEMO_CONFIG := scenarios/experiments/seed-scenarios.json
+DEMO_OUT := results/demo
+
+# Everything whose change requires rebuilding/reinstalling the package.
+PKG_SOURCES := $(shell git ls-files -co --exclude-standard -- CMakeLists.txt cmake engine models \
+                 python tests/cpp tests/fuzz benchmarks/CMakeLists.txt benchmarks/*.cpp pyproject.toml 2>/dev/null)
+
+.PHONY: demo test build deps test-cpp test-python asan fuzz bench clean format
+
+demo: build
+	$(VENV)/bin/govsim compare $(DEMO_CONFIG) --out $(DEMO_OUT) --force
+	$(VENV)/bin/govsim report $(DEMO_OUT) -o $(DEMO_OUT)/report.html
+	@echo "Report: $(abspath $(DEMO_OUT))/report.html"
+
+test: build
+	$(MAKE) --no-print-directory test-cpp test-python
+
+test-cpp: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+test-python: build
+	$(PY) -m pytest -q tests/python
+
+deps: $(VENV)/.deps-stamp
+
+$(VENV)/.deps-stamp: scripts/debian-packages.txt scripts/install-deps.sh requirements-dev.txt
+	scripts/install-deps.sh
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+build: $(VENV)/.build-stamp
+
+$(VENV)/.build-stamp: $(VENV)/.deps-stamp $(PKG_SOURCES)
+	CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) $(PY) -m pip install -q --disable-pip-version-check \
+	  --no-build-isolation --no-deps -C build-dir=$(BUILD) \
+	  -C cmake.define.GOVSIM_BUILD_TESTS=ON -C cmake.define.GOVSIM_WERROR=ON .
+	touch $@
+
+# Sanitizer build of the C++ suite (not run by CI every time; see CONTRIBUTING.md).
+asan: deps
+	cmake --preset asan-ubsan && cmake --build --preset asan-ubsan -j $(JOBS) && \
+	  ctest --preset asan-ubsan -j $(JOBS)
+
+# A longer fuzz run of the config loader than the one in `make test`.
+fuzz: deps
+	cmake --preset fuzz && cmake --build --preset fuzz -j $(JOBS) && \
+	  build/fuzz/tests/fuzz/fuzz_config -max_total_time=300 tests/fuzz/corpus
+
+bench: build
+	$(PY) benchmarks/run_benchmarks.py
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf build $(VENV)/.build-stamp

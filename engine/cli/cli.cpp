@@ -1,0 +1,404 @@
+#include "engine/cli/cli.hpp"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+
+#include "engine/config.hpp"
+#include "engine/ensemble.hpp"
+#include "engine/errors.hpp"
+#include "engine/exports.hpp"
+#include "engine/manifest.hpp"
+#include "engine/progress.hpp"
+#include "engine/results_store.hpp"
+#include "engine/sweep.hpp"
+
+namespace govsim::cli {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+const char* kTopUsage = R"(govsim — scenario simulation of local digital-inclusion governance
+
+Usage: govsim <command> [options]
+
+Commands:
+  compare CONFIG   run every scenario of CONFIG (Monte Carlo) and print a ranked comparison
+  run CONFIG       run one scenario of CONFIG (the first, or --scenario NAME)
+  sweep CONFIG     run the parameter sweep of CONFIG (grid or Latin hypercube)
+  validate CONFIG  check CONFIG and its scenario files without running anything
+  describe [PREFIX]  list parameters (default, unit, range, source), optionally by prefix
+  schema [config|scenario]  print the JSON Schema of config or scenario files
+  report RESULTS_DIR -o FILE  write a self-contained HTML report from a results directory
+  merge OUT_DIR STORE...  merge results stores of split runs into OUT_DIR
+
+Options: --help (on each command), --version
+Exit status: 0 success, 2 bad input, 1 internal error.
+)";
+
+struct Common {
+  std::string config;
+  std::vector<std::string> sets;
+  int runs = 0;
+  long long seed = -1;
+  int threads = 0;
+  std::string out;
+  bool quiet = false, resume = false, force = false;
+  double target_ci = 0;
+  std::string target_metric;
+  std::string rank_by = "non_recours_rate";
+  std::string scenario;
+  int shard_index = 0, shard_count = 1;
+};
+
+po::options_description run_options(Common& c, const std::string& default_out) {
+  po::options_description d("Options");
+  d.add_options()("help,h", "this help")
+      ("set", po::value(&c.sets)->composing(), "override a parameter: --set name=value (repeatable)")
+      ("runs", po::value(&c.runs), "replicates per scenario (overrides the config)")
+      ("seed", po::value(&c.seed), "master seed (overrides the config)")
+      ("threads", po::value(&c.threads), "worker threads (0 = all cores); results do not depend on it")
+      ("out", po::value(&c.out)->default_value(default_out), "output directory (results.sqlite, CSV exports, manifest.json)")
+      ("resume", po::bool_switch(&c.resume), "complete an interrupted experiment in --out")
+      ("force", po::bool_switch(&c.force), "replace results already in --out")
+      ("quiet,q", po::bool_switch(&c.quiet), "no progress bar, no table")
+      ("target-ci", po::value(&c.target_ci), "add replicates until the 95% CI half-width of --target-metric is at most this")
+      ("target-metric", po::value(&c.target_metric)->default_value("non_recours_rate"), "metric for --target-ci")
+      ("max-runs", po::value<int>()->default_value(200), "upper bound on replicates with --target-ci")
+      ("rank-by", po::value(&c.rank_by)->default_value("non_recours_rate"), "metric ranking the comparison table")
+      ("scenario", po::value(&c.scenario), "(run) the scenario to run, by name")
+      ("shard", po::value<std::string>(), "run only tasks i with i % N == K: --shard K/N (merge stores with `govsim merge`)");
+  return d;
+}
+
+std::vector<Override> parse_sets(const std::vector<std::string>& sets) {
+  std::vector<Override> out;
+  for (const auto& s : sets) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw InputError("--set", s, "name=value (e.g. --set needs.rate_per_year=5)", "'" + s + "'");
+    out.push_back({s.substr(0, eq), s.substr(eq + 1)});
+  }
+  return out;
+}
+
+volatile std::sig_atomic_t g_interrupted = 0;
+std::atomic<bool> g_cancel{false};
+void on_sigint(int) {
+  g_interrupted = 1;
+  g_cancel = true;
+}
+
+po::variables_map parse(int argc, char** argv, const po::options_description& desc,
+                        const po::positional_options_description& pos) {
+  po::variables_map vm;
+  po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
+  po::notify(vm);
+  return vm;
+}
+
+int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAdapter& model) {
+  Common c;
+  po::options_description desc = run_options(c, "results/" + cmd);
+  desc.add_options()("config", po::value(&c.config), "experiment config (JSON)");
+  po::positional_options_description pos;
+  pos.add("config", 1);
+  const auto vm = parse(argc, argv, desc, pos);
+  if (vm.count("help")) {
+    std::cout << "Usage: govsim " << cmd << " CONFIG [options]\n\n";
+    if (cmd == "compare")
+      std::cout << "Runs every scenario of CONFIG, replicate r of each on the same random streams,\n"
+                   "and prints a ranked table with 95% CIs and paired differences vs the baseline.\n\n"
+                   "Example:\n  govsim compare scenarios/experiments/seed-scenarios.json --runs 20 --out results/demo\n\n";
+    else if (cmd == "run")
+      std::cout << "Runs one scenario of CONFIG.\n\nExample:\n  govsim run scenarios/experiments/seed-scenarios.json --scenario status-quo --runs 5\n\n";
+    else
+      std::cout << "Runs the sweep section of CONFIG on its first (or baseline) scenario.\n\n"
+                   "Example:\n  govsim sweep scenarios/experiments/sweep-need-rate.json --runs 5 --out results/sweep\n\n";
+    std::cout << desc << "\n";
+    return 0;
+  }
+  if (c.config.empty()) throw UsageError("govsim " + cmd + ": missing CONFIG (see govsim " + cmd + " --help)");
+  ExperimentSpec spec = load_experiment(c.config, model, parse_sets(c.sets));
+  if (c.runs > 0) spec.runs = c.runs;
+  if (vm.count("runs") && c.runs <= 0) throw InputError("--runs", "", "a positive integer", std::to_string(c.runs));
+  if (c.seed >= 0) spec.seed = static_cast<std::uint64_t>(c.seed);
+  if (vm.count("threads") && c.threads < 0) throw InputError("--threads", "", "0 or a positive integer", std::to_string(c.threads));
+  if (vm.count("target-ci")) {
+    if (!(c.target_ci > 0)) throw InputError("--target-ci", "", "a positive half-width", std::to_string(c.target_ci));
+    const auto ms = model.metrics();
+    if (std::none_of(ms.begin(), ms.end(), [&](const auto& m) { return m.name == c.target_metric; }))
+      throw InputError("--target-metric", "", "a metric name (docs/metrics.md)", c.target_metric);
+    spec.target_ci = TargetCi{c.target_metric, c.target_ci, vm["max-runs"].as<int>()};
+  }
+  {
+    const auto ms = model.metrics();
+    if (std::none_of(ms.begin(), ms.end(), [&](const auto& m) { return m.name == c.rank_by; }))
+      throw InputError("--rank-by", "", "a metric name (docs/metrics.md)", c.rank_by);
+  }
+  if (vm.count("shard")) {
+    const std::string s = vm["shard"].as<std::string>();
+    const auto slash = s.find('/');
+    try {
+      c.shard_index = std::stoi(s.substr(0, slash));
+      c.shard_count = std::stoi(s.substr(slash + 1));
+    } catch (...) {
+      c.shard_count = 0;
+    }
+    if (slash == std::string::npos || c.shard_count < 1 || c.shard_index < 0 || c.shard_index >= c.shard_count)
+      throw InputError("--shard", "", "K/N with 0 <= K < N", "'" + s + "'");
+  }
+  if (cmd == "run") {
+    int pick = spec.baseline;
+    if (!c.scenario.empty()) {
+      pick = -1;
+      for (std::size_t i = 0; i < spec.scenarios.size(); ++i)
+        if (spec.scenarios[i].name == c.scenario) pick = static_cast<int>(i);
+      if (pick < 0) throw InputError(c.config, "/scenarios", "a scenario named \"" + c.scenario + "\"", "none");
+    }
+    spec.scenarios = {spec.scenarios[static_cast<std::size_t>(pick)]};
+    spec.baseline = 0;
+    spec.resolved["scenarios"] = nlohmann::json::array({spec.resolved["scenarios"][static_cast<std::size_t>(pick)]});
+    spec.resolved["baseline"] = spec.scenarios[0].name;
+  }
+  if (cmd == "sweep") {
+    if (!spec.sweep) throw InputError(c.config, "/", "a \"sweep\" section for govsim sweep", "none");
+    expand_sweep(spec);
+  }
+  spec.resolved["runs"] = spec.runs;
+  spec.resolved["seed"] = spec.seed;
+  const fs::path out = c.out;
+  if (fs::exists(store_path(out)) && !c.resume) {
+    if (!c.force)
+      throw InputError(out.string(), "", "an output directory without results (or --resume / --force)",
+                       "it already holds results.sqlite");
+    for (const char* f : {"results.sqlite", "results.sqlite-wal", "results.sqlite-shm", "summary.csv", "paired.csv",
+                          "runs.csv", "timeseries.csv", "manifest.json", "report.html"})
+      fs::remove(out / f);
+  }
+  ProgressBar bar(stderr, c.quiet);
+  EnsembleOptions opts;
+  opts.threads = c.threads;
+  opts.resume = c.resume;
+  opts.shard_index = c.shard_index;
+  opts.shard_count = c.shard_count;
+  opts.cancel = &g_cancel;
+  opts.progress = [&](long long d, long long t) { bar.update(d, t); };
+  std::signal(SIGINT, on_sigint);
+  const EnsembleReport rep = run_experiment(spec, model, out, opts);
+  bar.finish();
+  if (rep.cancelled) {
+    std::cerr << "interrupted: " << rep.runs_done << " runs saved in " << rep.store.string()
+              << "; complete them with --resume\n";
+    return 130;
+  }
+  if (!rep.target_message.empty()) std::cerr << rep.target_message << "\n";
+  if (!c.quiet) {
+    ResultsStore store(rep.store);
+    const ExperimentStats st = compute_stats(store, model.metrics());
+    std::vector<MetricInfo> headline;
+    const auto all = model.metrics();
+    for (std::size_t i = 0; i < all.size() && i < 9; ++i) headline.push_back(all[i]);
+    if (cmd == "sweep") {
+      std::cout << "Sweep: " << st.scenarios.size() << " design points × " << rep.runs_per_scenario
+                << " runs. Per point (see summary.csv for all metrics):\n";
+      for (const auto& r : st.summary)
+        if (r.metric == c.rank_by)
+          std::cout << "  " << std::left << std::setw(36) << r.scenario << std::right << std::setw(12) << r.s.mean
+                    << " [" << r.s.ci_low << ", " << r.s.ci_high << "]\n";
+    } else {
+      std::cout << comparison_table(st, headline, c.rank_by);
+    }
+    std::cout << "\n" << rep.runs_done << " runs (" << rep.runs_resumed << " resumed) in " << std::fixed
+              << std::setprecision(1) << rep.wall_seconds << " s; results in " << fs::absolute(out).string() << "\n";
+  }
+  return 0;
+}
+
+int cmd_validate(int argc, char** argv, const ModelAdapter& model) {
+  std::string config;
+  std::vector<std::string> sets;
+  po::options_description desc("Options");
+  desc.add_options()("help,h", "this help")("config", po::value(&config), "experiment config")
+      ("set", po::value(&sets)->composing(), "override a parameter: --set name=value");
+  po::positional_options_description pos;
+  pos.add("config", 1);
+  const auto vm = parse(argc, argv, desc, pos);
+  if (vm.count("help")) {
+    std::cout << "Usage: govsim validate CONFIG [--set name=value]...\n\nChecks CONFIG, its scenario files and "
+                 "overrides; runs nothing.\n\nExample:\n  govsim validate scenarios/experiments/seed-scenarios.json\n\n"
+              << desc << "\n";
+    return 0;
+  }
+  if (config.empty()) throw UsageError("govsim validate: missing CONFIG");
+  const ExperimentSpec spec = load_experiment(config, model, parse_sets(sets));
+  std::cout << config << ": valid (" << spec.scenarios.size() << " scenarios, baseline "
+            << spec.scenarios[static_cast<std::size_t>(spec.baseline)].name << ", " << spec.runs << " runs, seed "
+            << spec.seed << ")\n";
+  for (const auto& s : spec.scenarios) {
+    std::cout << "  " << s.name << ": mechanisms";
+    for (const auto& m : s.info["mechanisms"]) std::cout << " " << m.get<std::string>();
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int cmd_describe(int argc, char** argv, const ModelAdapter& model) {
+  std::string prefix;
+  bool json_out = false;
+  po::options_description desc("Options");
+  desc.add_options()("help,h", "this help")("prefix", po::value(&prefix), "only parameters starting with this")
+      ("json", po::bool_switch(&json_out), "machine-readable output");
+  po::positional_options_description pos;
+  pos.add("prefix", 1);
+  const auto vm = parse(argc, argv, desc, pos);
+  if (vm.count("help")) {
+    std::cout << "Usage: govsim describe [PREFIX] [--json]\n\nLists every parameter with its default, unit, range and "
+                 "source.\n\nExample:\n  govsim describe governance.\n\n"
+              << desc << "\n";
+    return 0;
+  }
+  nlohmann::json arr = nlohmann::json::array();
+  int shown = 0;
+  for (const auto& p : model.registry().all()) {
+    if (p.name.rfind(prefix, 0) != 0) continue;
+    ++shown;
+    if (json_out) {
+      arr.push_back({{"name", p.name}, {"type", to_string(p.type)}, {"default", p.to_json_value(p.default_value)},
+                     {"unit", p.unit}, {"range", p.range_text()}, {"source", p.source}, {"doc", p.doc}});
+      continue;
+    }
+    std::cout << p.name << "  (" << to_string(p.type) << ")\n    default " << p.format(p.default_value)
+              << (p.unit.empty() ? "" : " " + p.unit) << "; range " << p.range_text() << "\n    " << p.doc
+              << "\n    source: " << p.source << "\n";
+  }
+  if (json_out) std::cout << arr.dump(2) << "\n";
+  if (shown == 0) throw InputError("describe", prefix, "a prefix of a parameter name (e.g. governance.)", "'" + prefix + "' matches none");
+  return 0;
+}
+
+int cmd_schema(int argc, char** argv, const ModelAdapter& model) {
+  std::string which = "config";
+  po::options_description desc("Options");
+  desc.add_options()("help,h", "this help")("which", po::value(&which), "config or scenario");
+  po::positional_options_description pos;
+  pos.add("which", 1);
+  const auto vm = parse(argc, argv, desc, pos);
+  if (vm.count("help")) {
+    std::cout << "Usage: govsim schema [config|scenario]\n\nPrints the JSON Schema (draft 2020-12).\n\nExample:\n"
+                 "  govsim schema scenario > scenarios/schema/scenario.schema.json\n\n"
+              << desc << "\n";
+    return 0;
+  }
+  if (which == "config") std::cout << config_schema(model).dump(2) << "\n";
+  else if (which == "scenario") std::cout << scenario_schema(model).dump(2) << "\n";
+  else throw InputError("schema", "", "config or scenario", "'" + which + "'");
+  return 0;
+}
+
+int cmd_merge(int argc, char** argv, const ModelAdapter& model) {
+  std::vector<std::string> args;
+  po::options_description desc("Options");
+  desc.add_options()("help,h", "this help")("args", po::value(&args)->composing(), "OUT_DIR STORE...");
+  po::positional_options_description pos;
+  pos.add("args", -1);
+  const auto vm = parse(argc, argv, desc, pos);
+  if (vm.count("help") || args.size() < 2) {
+    std::cout << "Usage: govsim merge OUT_DIR STORE_OR_DIR...\n\nMerges results stores written by --shard runs.\n\n"
+                 "Example:\n  govsim merge results/all results/shard0 results/shard1\n";
+    return vm.count("help") ? 0 : 2;
+  }
+  const fs::path out = args[0];
+  fs::create_directories(out);
+  ResultsStore store(store_path(out));
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    fs::path src = args[i];
+    if (fs::is_directory(src)) src = store_path(src);
+    if (!fs::is_regular_file(src)) throw InputError(args[i], "", "a results store or results directory", "not found");
+    store.merge_from(src);
+  }
+  const auto cfg = store.config();
+  std::vector<std::string> outputs = {"summary", "paired", "runs", "timeseries"};
+  if (cfg && cfg->contains("outputs")) outputs = (*cfg)["outputs"].get<std::vector<std::string>>();
+  write_exports(store, model.metrics(), outputs, out);
+  std::cout << "merged " << store.completed().size() << " runs into " << out.string() << "\n";
+  return 0;
+}
+
+int cmd_report(int argc, char** argv) {
+  // The report is drawn by the Python package (matplotlib) installed beside this executable.
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::cout << "Usage: govsim report RESULTS_DIR -o report.html\n\nWrites one self-contained HTML report "
+                 "(charts inline) from a results directory.\n\nExample:\n  govsim report results/demo -o results/demo/report.html\n";
+    return args.empty() ? 2 : 0;
+  }
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  std::string python = "python3";
+  if (!ec && fs::exists(self.parent_path() / "python")) python = (self.parent_path() / "python").string();
+  std::vector<std::string> cmd = {python, "-m", "govsim.report"};
+  cmd.insert(cmd.end(), args.begin(), args.end());
+  std::vector<char*> cargs;
+  for (auto& s : cmd) cargs.push_back(s.data());
+  cargs.push_back(nullptr);
+  execvp(cargs[0], cargs.data());
+  std::cerr << "govsim report: cannot start " << python << " (the govsim Python package is needed)\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv, const ModelAdapter& model) {
+  if (argc < 2) {
+    std::cerr << kTopUsage;
+    return 2;
+  }
+  const std::string cmd = argv[1];
+  try {
+    if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+      std::cout << kTopUsage;
+      return 0;
+    }
+    if (cmd == "--version") {
+      std::cout << "govsim " << version() << " (" << git_commit() << ")\n";
+      return 0;
+    }
+    if (cmd == "compare" || cmd == "run" || cmd == "sweep") return cmd_experiment(cmd, argc - 1, argv + 1, model);
+    if (cmd == "validate") return cmd_validate(argc - 1, argv + 1, model);
+    if (cmd == "describe") return cmd_describe(argc - 1, argv + 1, model);
+    if (cmd == "schema") return cmd_schema(argc - 1, argv + 1, model);
+    if (cmd == "merge") return cmd_merge(argc - 1, argv + 1, model);
+    if (cmd == "report") return cmd_report(argc - 1, argv + 1);
+    std::cerr << "govsim: unknown command '" << cmd << "'\n\n" << kTopUsage;
+    return 2;
+  } catch (const InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const po::error& e) {
+    std::cerr << "error: " << e.what() << " (see govsim " << cmd << " --help)\n";
+    return 2;
+  } catch (const UsageError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "internal error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace govsim::cli

@@ -1,0 +1,472 @@
+#include "engine/config.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "engine/errors.hpp"
+
+namespace govsim {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string pointer_escape(const std::string& key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+std::string show(const json& v) {
+  std::string s = v.dump();
+  if (s.size() > 80) s = s.substr(0, 77) + "...";
+  return s;
+}
+
+std::string type_name(const json& v) {
+  if (v.is_null()) return "null";
+  if (v.is_boolean()) return "a boolean " + v.dump();
+  if (v.is_number()) return "the number " + v.dump();
+  if (v.is_string()) return "the string " + show(v);
+  if (v.is_array()) return "an array";
+  return "an object";
+}
+
+void require_object(const json& v, const std::string& file, const std::string& ptr) {
+  if (!v.is_object()) throw InputError(file, ptr.empty() ? "/" : ptr, "an object", type_name(v));
+}
+
+void check_keys(const json& obj, const std::string& file, const std::string& ptr,
+                const std::vector<std::string>& allowed) {
+  for (const auto& [k, v] : obj.items()) {
+    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      throw InputError(file, ptr + "/" + pointer_escape(k), "one of the keys " + list,
+                       "unknown key \"" + k + "\"");
+    }
+  }
+}
+
+std::string get_string(const json& obj, const std::string& key, const std::string& file,
+                       const std::string& ptr, bool required, const std::string& def = "") {
+  if (!obj.contains(key)) {
+    if (required) throw InputError(file, ptr.empty() ? "/" : ptr, "a \"" + key + "\" key", "none");
+    return def;
+  }
+  const json& v = obj[key];
+  if (!v.is_string()) throw InputError(file, ptr + "/" + key, "a string", type_name(v));
+  return v.get<std::string>();
+}
+
+long long get_int(const json& obj, const std::string& key, const std::string& file,
+                  const std::string& ptr, long long lo, long long hi, long long def) {
+  if (!obj.contains(key)) return def;
+  const json& v = obj[key];
+  const std::string want = "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+  if (!v.is_number_integer() && !(v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<long long>(v.get<double>()))))
+    throw InputError(file, ptr + "/" + key, want, type_name(v));
+  const long long x = v.is_number_unsigned() ? static_cast<long long>(std::min<std::uint64_t>(v.get<std::uint64_t>(), static_cast<std::uint64_t>(hi) + 1))
+                                             : static_cast<long long>(v.get<double>());
+  if (x < lo || x > hi) throw InputError(file, ptr + "/" + key, want, v.dump());
+  return x;
+}
+
+// Applies a "parameters" object to values; `set` records names in scenario order.
+void apply_parameters(const json& params, const std::string& file, const std::string& ptr,
+                      const ParamRegistry& reg, ParamValues& values) {
+  require_object(params, file, ptr);
+  for (const auto& [name, v] : params.items()) {
+    const std::string where = ptr + "/" + pointer_escape(name);
+    const auto idx = reg.find(name);
+    if (!idx) {
+      std::string expected = "a declared parameter name (see `govsim describe`)";
+      const auto sug = reg.suggestions(name);
+      if (!sug.empty()) {
+        expected += "; did you mean ";
+        for (std::size_t i = 0; i < sug.size(); ++i) expected += (i ? ", " : "") + ("\"" + sug[i] + "\"");
+        expected += "?";
+      }
+      throw InputError(file, where, expected, "unknown parameter \"" + name + "\"");
+    }
+    try {
+      values.set(*idx, reg.parse(*idx, v));
+    } catch (const ParamValueError& e) {
+      throw InputError(file, where, e.expected, type_name(v));
+    }
+  }
+}
+
+struct ScenarioLoad {
+  json own_parameters_chain = json::array();  // base first
+  std::vector<std::string> chain;             // files, base first
+};
+
+ScenarioSpec load_scenario_doc(const json& doc, const std::string& file, const fs::path& base_dir,
+                               const std::string& ptr, const ModelAdapter& model,
+                               std::vector<std::string>& stack);
+
+ScenarioSpec load_scenario_file(const fs::path& path, const std::string& from_file,
+                                const std::string& from_ptr, const ModelAdapter& model,
+                                std::vector<std::string>& stack) {
+  std::error_code ec;
+  const fs::path canon = fs::weakly_canonical(path, ec);
+  const std::string key = ec ? path.string() : canon.string();
+  if (std::find(stack.begin(), stack.end(), key) != stack.end()) {
+    std::string cycle;
+    for (const auto& s : stack) cycle += fs::path(s).filename().string() + " -> ";
+    cycle += fs::path(key).filename().string();
+    throw InputError(from_file, from_ptr, "an `extends` chain without cycles", "the cycle " + cycle);
+  }
+  if (!fs::is_regular_file(path))
+    throw InputError(from_file, from_ptr, "an existing scenario file", "'" + path.string() + "' not found");
+  stack.push_back(key);
+  const json doc = read_json_file(path);
+  ScenarioSpec s = load_scenario_doc(doc, path.string(), path.parent_path(), "", model, stack);
+  stack.pop_back();
+  s.info["file"] = path.string();
+  return s;
+}
+
+ScenarioSpec load_scenario_doc(const json& doc, const std::string& file, const fs::path& base_dir,
+                               const std::string& ptr, const ModelAdapter& model,
+                               std::vector<std::string>& stack) {
+  require_object(doc, file, ptr);
+  check_keys(doc, file, ptr, {"$schema", "name", "title", "description", "seed_contribution", "extends", "parameters"});
+  ScenarioSpec s;
+  s.name = get_string(doc, "name", file, ptr, true);
+  if (s.name.empty() || s.name.find_first_of(" /\\\"") != std::string::npos)
+    throw InputError(file, ptr + "/name", "a non-empty name without spaces, slashes or quotes", show(doc["name"]));
+  const ParamRegistry& reg = model.registry();
+  json chain = json::array();
+  if (doc.contains("extends")) {
+    const std::string ext = get_string(doc, "extends", file, ptr, true);
+    ScenarioSpec base = load_scenario_file(base_dir / ext, file, ptr + "/extends", model, stack);
+    s.values = base.values;
+    chain = base.info.value("extends_chain", json::array());
+    chain.push_back(base.name);
+  } else {
+    s.values = ParamValues(reg);
+  }
+  if (doc.contains("parameters")) apply_parameters(doc["parameters"], file, ptr + "/parameters", reg, s.values);
+  s.info = {{"name", s.name},
+            {"title", get_string(doc, "title", file, ptr, false, s.name)},
+            {"description", get_string(doc, "description", file, ptr, false)},
+            {"seed_contribution", get_string(doc, "seed_contribution", file, ptr, false)},
+            {"extends_chain", chain}};
+  return s;
+}
+
+json parse_json_text(const std::string& text, const std::string& file) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    // Byte offset -> line and column.
+    std::size_t line = 1, col = 1;
+    for (std::size_t i = 0; i < e.byte - 1 && i < text.size(); ++i) {
+      if (text[i] == '\n') ++line, col = 1;
+      else ++col;
+    }
+    std::string what = e.what();
+    const auto pos = what.find("syntax error");
+    throw InputError(file, "line " + std::to_string(line) + ", column " + std::to_string(col),
+                     "valid JSON", pos != std::string::npos ? what.substr(pos) : what);
+  }
+}
+
+void finish_mechanisms(ScenarioSpec& s) {
+  // Mechanisms a scenario sets: parameter groups whose values differ from the defaults.
+  const ParamRegistry& reg = s.values.registry();
+  std::set<std::string> groups;
+  json changed = json::object();
+  for (std::size_t i = 0; i < reg.size(); ++i) {
+    const ParamSpec& p = reg.at(i);
+    if (s.values.get(i) != p.default_value) {
+      changed[p.name] = p.to_json_value(s.values.get(i));
+      if (p.group() != "sim" && p.group() != "population") groups.insert(p.group());
+    }
+  }
+  s.info["mechanisms"] = groups;
+  s.info["parameters"] = changed;
+}
+
+}  // namespace
+
+json read_json_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string(), "", "a readable JSON file", "cannot open it");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_json_text(ss.str(), path.string());
+}
+
+ScenarioSpec load_scenario(const fs::path& path, const ModelAdapter& model) {
+  std::vector<std::string> stack;
+  ScenarioSpec s = load_scenario_file(path, path.string(), "", model, stack);
+  finish_mechanisms(s);
+  return s;
+}
+
+ExperimentSpec load_experiment(const fs::path& path, const ModelAdapter& model,
+                               const std::vector<Override>& overrides) {
+  if (!fs::is_regular_file(path)) throw InputError(path.string(), "", "an existing config file", "not found");
+  const json doc = read_json_file(path);
+  return load_experiment_json(doc, path.string(), path.parent_path(), model, overrides);
+}
+
+ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
+                                    const fs::path& base_dir, const ModelAdapter& model,
+                                    const std::vector<Override>& overrides) {
+  require_object(doc, file, "");
+  check_keys(doc, file, "", {"$schema", "name", "description", "territory", "scenarios", "baseline", "parameters", "experiment", "sweep"});
+  ExperimentSpec e;
+  e.file = file;
+  e.base_dir = base_dir;
+  e.name = get_string(doc, "name", file, "", true);
+  e.description = get_string(doc, "description", file, "", false);
+  if (!doc.contains("territory")) throw InputError(file, "/", "a \"territory\" key", "none");
+  model.check_territory(doc["territory"], file, base_dir);
+  e.territory = doc["territory"];
+  if (!doc.contains("scenarios")) throw InputError(file, "/", "a \"scenarios\" key", "none");
+  const json& sc = doc["scenarios"];
+  if (!sc.is_array() || sc.empty())
+    throw InputError(file, "/scenarios", "a non-empty array of scenario files or objects", type_name(sc));
+  const ParamRegistry& reg = model.registry();
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < sc.size(); ++i) {
+    const std::string ptr = "/scenarios/" + std::to_string(i);
+    std::vector<std::string> stack;
+    ScenarioSpec s;
+    if (sc[i].is_string()) {
+      s = load_scenario_file(base_dir / sc[i].get<std::string>(), file, ptr, model, stack);
+    } else if (sc[i].is_object()) {
+      s = load_scenario_doc(sc[i], file, base_dir, ptr, model, stack);
+    } else {
+      throw InputError(file, ptr, "a scenario file path or a scenario object", type_name(sc[i]));
+    }
+    if (!names.insert(s.name).second)
+      throw InputError(file, ptr, "scenario names that are unique", "a second scenario named \"" + s.name + "\"");
+    e.scenarios.push_back(std::move(s));
+  }
+  // Config-wide parameters, then command-line overrides, apply to every scenario.
+  if (doc.contains("parameters"))
+    for (auto& s : e.scenarios) apply_parameters(doc["parameters"], file, "/parameters", reg, s.values);
+  for (const Override& o : overrides) {
+    const auto idx = reg.find(o.name);
+    if (!idx) {
+      std::string expected = "a declared parameter name";
+      const auto sug = reg.suggestions(o.name);
+      if (!sug.empty()) expected += "; did you mean \"" + sug[0] + "\"?";
+      throw InputError("--set", o.name, expected, "unknown parameter \"" + o.name + "\"");
+    }
+    double v = 0;
+    try {
+      v = reg.parse_text(*idx, o.value_text);
+    } catch (const ParamValueError& err) {
+      throw InputError("--set", o.name, err.expected, "'" + o.value_text + "'");
+    }
+    for (auto& s : e.scenarios) s.values.set(*idx, v);
+  }
+  for (auto& s : e.scenarios) finish_mechanisms(s);
+  e.baseline = 0;
+  if (doc.contains("baseline")) {
+    const std::string b = get_string(doc, "baseline", file, "", true);
+    auto it = std::find_if(e.scenarios.begin(), e.scenarios.end(), [&](const auto& s) { return s.name == b; });
+    if (it == e.scenarios.end())
+      throw InputError(file, "/baseline", "the name of one of the scenarios", show(doc["baseline"]));
+    e.baseline = static_cast<int>(it - e.scenarios.begin());
+  }
+  if (doc.contains("experiment")) {
+    const json& x = doc["experiment"];
+    require_object(x, file, "/experiment");
+    check_keys(x, file, "/experiment", {"runs", "seed", "threads", "outputs", "target_ci"});
+    e.runs = static_cast<int>(get_int(x, "runs", file, "/experiment", 1, 100000, e.runs));
+    e.seed = static_cast<std::uint64_t>(get_int(x, "seed", file, "/experiment", 0, 9007199254740991LL, 1));
+    e.threads = static_cast<int>(get_int(x, "threads", file, "/experiment", 0, 1024, 0));
+    if (x.contains("outputs")) {
+      const json& o = x["outputs"];
+      if (!o.is_array()) throw InputError(file, "/experiment/outputs", "an array of output names", type_name(o));
+      e.outputs.clear();
+      for (std::size_t i = 0; i < o.size(); ++i) {
+        static const std::vector<std::string> known = {"summary", "paired", "runs", "timeseries"};
+        if (!o[i].is_string() || std::find(known.begin(), known.end(), o[i].get<std::string>()) == known.end())
+          throw InputError(file, "/experiment/outputs/" + std::to_string(i), "one of summary, paired, runs, timeseries", show(o[i]));
+        e.outputs.push_back(o[i].get<std::string>());
+      }
+    }
+    if (x.contains("target_ci")) {
+      const json& tc = x["target_ci"];
+      require_object(tc, file, "/experiment/target_ci");
+      check_keys(tc, file, "/experiment/target_ci", {"metric", "half_width", "max_runs"});
+      TargetCi t;
+      t.metric = get_string(tc, "metric", file, "/experiment/target_ci", true);
+      const auto ms = model.metrics();
+      if (std::none_of(ms.begin(), ms.end(), [&](const auto& m) { return m.name == t.metric; }))
+        throw InputError(file, "/experiment/target_ci/metric", "a metric name (see docs/metrics.md)", show(tc["metric"]));
+      if (!tc.contains("half_width") || !tc["half_width"].is_number() || tc["half_width"].get<double>() <= 0)
+        throw InputError(file, "/experiment/target_ci/half_width", "a positive number", tc.contains("half_width") ? type_name(tc["half_width"]) : "none");
+      t.half_width = tc["half_width"].get<double>();
+      t.max_runs = static_cast<int>(get_int(tc, "max_runs", file, "/experiment/target_ci", 2, 100000, 200));
+      e.target_ci = t;
+    }
+  }
+  if (doc.contains("sweep")) {
+    const json& sw = doc["sweep"];
+    require_object(sw, file, "/sweep");
+    check_keys(sw, file, "/sweep", {"method", "samples", "parameters"});
+    SweepSpec s;
+    s.method = get_string(sw, "method", file, "/sweep", true);
+    if (s.method != "grid" && s.method != "lhs") throw InputError(file, "/sweep/method", "\"grid\" or \"lhs\"", show(sw["method"]));
+    s.samples = static_cast<int>(get_int(sw, "samples", file, "/sweep", 1, 100000, 10));
+    if (!sw.contains("parameters")) throw InputError(file, "/sweep", "a \"parameters\" key", "none");
+    const json& ax = sw["parameters"];
+    require_object(ax, file, "/sweep/parameters");
+    if (ax.empty()) throw InputError(file, "/sweep/parameters", "at least one parameter", "{}");
+    for (const auto& [name, spec] : ax.items()) {
+      const std::string ptr = "/sweep/parameters/" + pointer_escape(name);
+      const auto idx = reg.find(name);
+      if (!idx) throw InputError(file, ptr, "a declared parameter name", "unknown parameter \"" + name + "\"");
+      const ParamSpec& ps = reg.at(*idx);
+      require_object(spec, file, ptr);
+      check_keys(spec, file, ptr, {"values", "min", "max", "steps"});
+      SweepSpec::Axis a;
+      a.name = name;
+      auto parse_value = [&](const json& v, const std::string& p) {
+        try {
+          return reg.parse(*idx, v);
+        } catch (const ParamValueError& err) {
+          throw InputError(file, p, err.expected, type_name(v));
+        }
+      };
+      if (spec.contains("values")) {
+        if (!spec["values"].is_array() || spec["values"].empty())
+          throw InputError(file, ptr + "/values", "a non-empty array", type_name(spec["values"]));
+        for (std::size_t i = 0; i < spec["values"].size(); ++i)
+          a.values.push_back(parse_value(spec["values"][i], ptr + "/values/" + std::to_string(i)));
+        a.min = *std::min_element(a.values.begin(), a.values.end());
+        a.max = *std::max_element(a.values.begin(), a.values.end());
+      } else {
+        if (ps.type == ParamType::Choice || ps.type == ParamType::Boolean)
+          throw InputError(file, ptr, "\"values\" for a " + std::string(to_string(ps.type)) + " parameter", "min/max");
+        if (!spec.contains("min") || !spec.contains("max"))
+          throw InputError(file, ptr, "\"values\", or \"min\" and \"max\"", show(spec));
+        a.min = parse_value(spec["min"], ptr + "/min");
+        a.max = parse_value(spec["max"], ptr + "/max");
+        if (a.max < a.min) throw InputError(file, ptr + "/max", "a value >= min", show(spec["max"]));
+        const int steps = static_cast<int>(get_int(spec, "steps", file, ptr, 1, 1000, 5));
+        for (int k = 0; k < steps; ++k) {
+          double v = steps == 1 ? a.min : a.min + (a.max - a.min) * k / (steps - 1);
+          if (ps.type == ParamType::Integer) v = std::round(v);
+          a.values.push_back(v);
+        }
+      }
+      s.axes.push_back(std::move(a));
+    }
+    e.sweep = std::move(s);
+  }
+  // Resolved config (what the run used): every scenario's full parameter set.
+  json scen = json::array();
+  for (const auto& s : e.scenarios) {
+    json j = s.info;
+    j["values"] = s.values.to_json();
+    scen.push_back(j);
+  }
+  e.resolved = {{"name", e.name},           {"description", e.description}, {"territory", e.territory},
+                {"baseline", e.scenarios[static_cast<std::size_t>(e.baseline)].name},
+                {"scenarios", scen},        {"runs", e.runs},               {"seed", e.seed},
+                {"outputs", e.outputs},     {"model", model.name()}};
+  if (e.target_ci) e.resolved["target_ci"] = {{"metric", e.target_ci->metric}, {"half_width", e.target_ci->half_width}, {"max_runs", e.target_ci->max_runs}};
+  if (e.sweep) e.resolved["sweep"] = doc["sweep"];
+  return e;
+}
+
+json scenario_schema(const ModelAdapter& model) {
+  return {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
+          {"$id", "https://govsim.example/schema/scenario.schema.json"},
+          {"title", "govsim scenario"},
+          {"description", "A governance scenario: a composition of mechanisms set through parameters. Generated by `govsim schema scenario`."},
+          {"type", "object"},
+          {"additionalProperties", false},
+          {"required", {"name"}},
+          {"properties",
+           {{"$schema", {{"type", "string"}}},
+            {"name", {{"type", "string"}, {"pattern", "^[^ /\\\\\"]+$"}}},
+            {"title", {{"type", "string"}}},
+            {"description", {{"type", "string"}}},
+            {"seed_contribution", {{"type", "string"}, {"description", "The seed contribution this scenario encodes, quoted."}}},
+            {"extends", {{"type", "string"}, {"description", "Scenario file this one starts from (relative path)."}}},
+            {"parameters", model.registry().parameters_schema()}}}};
+}
+
+json config_schema(const ModelAdapter& model) {
+  json scenario_inline = scenario_schema(model);
+  scenario_inline.erase("$schema");
+  scenario_inline.erase("$id");
+  std::vector<std::string> metric_names;
+  for (const auto& m : model.metrics()) metric_names.push_back(m.name);
+  json axis = {{"type", "object"},
+               {"additionalProperties", false},
+               {"properties",
+                {{"values", {{"type", "array"}, {"minItems", 1}}},
+                 {"min", {}},
+                 {"max", {}},
+                 {"steps", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}}}}};
+  return {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
+          {"$id", "https://govsim.example/schema/config.schema.json"},
+          {"title", "govsim experiment config"},
+          {"description", "An experiment: a territory, scenarios to compare, parameter overrides and settings. Generated by `govsim schema config`."},
+          {"type", "object"},
+          {"additionalProperties", false},
+          {"required", {"name", "territory", "scenarios"}},
+          {"$defs", {{"scenario", scenario_inline}}},
+          {"properties",
+           {{"$schema", {{"type", "string"}}},
+            {"name", {{"type", "string"}}},
+            {"description", {{"type", "string"}}},
+            {"territory", model.territory_schema()},
+            {"scenarios", {{"type", "array"}, {"minItems", 1}, {"items", {{"oneOf", {{{"type", "string"}}, {{"$ref", "#/$defs/scenario"}}}}}}}},
+            {"baseline", {{"type", "string"}, {"description", "Name of the scenario others are compared with (default: the first)."}}},
+            {"parameters", model.registry().parameters_schema()},
+            {"experiment",
+             {{"type", "object"},
+              {"additionalProperties", false},
+              {"properties",
+               {{"runs", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100000}, {"default", 10}}},
+                {"seed", {{"type", "integer"}, {"minimum", 0}, {"default", 1}}},
+                {"threads", {{"type", "integer"}, {"minimum", 0}, {"maximum", 1024}, {"default", 0}, {"description", "0: all cores. Results do not depend on it."}}},
+                {"outputs", {{"type", "array"}, {"items", {{"enum", {"summary", "paired", "runs", "timeseries"}}}}}},
+                {"target_ci",
+                 {{"type", "object"},
+                  {"additionalProperties", false},
+                  {"required", {"metric", "half_width"}},
+                  {"properties",
+                   {{"metric", {{"enum", metric_names}}},
+                    {"half_width", {{"type", "number"}, {"exclusiveMinimum", 0}}},
+                    {"max_runs", {{"type", "integer"}, {"minimum", 2}}}}}}}}}}},
+            {"sweep",
+             {{"type", "object"},
+              {"additionalProperties", false},
+              {"required", {"method", "parameters"}},
+              {"properties",
+               {{"method", {{"enum", {"grid", "lhs"}}}},
+                {"samples", {{"type", "integer"}, {"minimum", 1}}},
+                {"parameters", {{"type", "object"}, {"minProperties", 1}, {"additionalProperties", axis}}}}}}}}}};
+}
+
+json scenario_to_json(const ScenarioSpec& s, const std::string& extends) {
+  json j = {{"$schema", "../schema/scenario.schema.json"}, {"name", s.name}};
+  for (const char* k : {"title", "description", "seed_contribution"})
+    if (s.info.contains(k) && !s.info[k].get<std::string>().empty()) j[k] = s.info[k];
+  if (!extends.empty()) j["extends"] = extends;
+  j["parameters"] = s.values.to_json(/*only_non_default=*/true);
+  return j;
+}
+
+}  // namespace govsim

@@ -1,0 +1,83 @@
+// An experiment: resolved scenarios (each a full parameter set), the territory, and settings.
+// The engine is generic: a ModelAdapter connects it to a model (models/inclusion/model.hpp).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/parameters.hpp"
+#include "engine/run_record.hpp"
+
+namespace govsim {
+
+struct MetricInfo {
+  std::string name;
+  bool higher_is_better = true;
+  std::string unit;
+  std::string doc;
+};
+
+struct ScenarioSpec {
+  std::string name;
+  nlohmann::json info;  // title, description, seed_contribution, file, extends chain, mechanisms
+  ParamValues values;
+};
+
+struct TargetCi {
+  std::string metric;
+  double half_width = 0;
+  int max_runs = 0;
+};
+
+struct SweepSpec {
+  std::string method;  // "grid" or "lhs"
+  int samples = 0;     // lhs
+  struct Axis {
+    std::string name;
+    std::vector<double> values;  // grid: explicit or min..max in steps
+    double min = 0, max = 0;     // lhs
+  };
+  std::vector<Axis> axes;
+};
+
+struct ExperimentSpec {
+  std::string file;  // config file it came from ("" if built in code)
+  std::string name;
+  std::string description;
+  nlohmann::json territory;  // model-specific, checked by the adapter
+  std::filesystem::path base_dir;
+  std::vector<ScenarioSpec> scenarios;
+  int baseline = 0;
+  int runs = 10;
+  std::uint64_t seed = 1;
+  int threads = 0;  // 0 = all cores
+  std::vector<std::string> outputs = {"summary", "paired", "runs", "timeseries"};
+  std::optional<TargetCi> target_ci;
+  std::optional<SweepSpec> sweep;
+  nlohmann::json resolved;  // the fully resolved config, as stored in the manifest
+};
+
+class ModelAdapter {
+ public:
+  virtual ~ModelAdapter() = default;
+  virtual std::string name() const = 0;
+  virtual const ParamRegistry& registry() const = 0;
+  // Throws InputError (file, pointer) if the territory value is not valid for this model.
+  virtual void check_territory(const nlohmann::json& territory, const std::string& file,
+                               const std::filesystem::path& base_dir) const = 0;
+  virtual nlohmann::json territory_schema() const = 0;
+  virtual std::vector<MetricInfo> metrics() const = 0;
+  virtual std::vector<MetricInfo> series() const = 0;
+  // Freezes the experiment's models and returns the function running one (scenario, replicate).
+  virtual std::function<RunRecord(int scenario, int replicate)> prepare(const ExperimentSpec& spec) const = 0;
+  // The layout of every run of `spec`.
+  virtual RunLayout layout(const ExperimentSpec& spec) const = 0;
+};
+
+}  // namespace govsim

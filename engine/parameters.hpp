@@ -1,0 +1,89 @@
+// The parameter registry: every model parameter declared once (name, type, default, unit, range,
+// source, doc). Config validation, the JSON Schema, `govsim describe`, Python access and the
+// parameter table in docs/ are all derived from it.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace govsim {
+
+enum class ParamType { Real, Integer, Boolean, Choice };
+
+const char* to_string(ParamType type);
+
+struct ParamSpec {
+  std::string name;  // dotted, e.g. "needs.rate_per_year"; the prefix before the first dot is its group
+  ParamType type = ParamType::Real;
+  double default_value = 0;  // Choice: index into choices; Boolean: 0 or 1
+  std::string unit;          // "" for dimensionless
+  double min = 0, max = 0;   // inclusive bounds (Real, Integer)
+  std::vector<std::string> choices;  // Choice only
+  std::string source;                // citation, or "assumption"
+  std::string doc;                   // one line
+
+  std::string group() const { return name.substr(0, name.find('.')); }
+  // Human-readable value of v (choice name, true/false, number).
+  std::string format(double v) const;
+  nlohmann::json to_json_value(double v) const;
+  std::string range_text() const;  // "[0, 1]", "fragmented | single_authority", "true | false"
+};
+
+// Thrown for a value that does not fit its declaration; `expected` says what would.
+struct ParamValueError {
+  std::string expected;
+};
+
+class ParamRegistry {
+ public:
+  // Adds a declaration; throws std::logic_error on a duplicate name or an invalid declaration
+  // (default outside the range, unknown default choice, empty source or doc).
+  void add(ParamSpec spec);
+  const std::vector<ParamSpec>& all() const { return specs_; }
+  std::size_t size() const { return specs_.size(); }
+  std::optional<std::size_t> find(std::string_view name) const;
+  const ParamSpec& at(std::size_t index) const { return specs_.at(index); }
+  std::vector<double> defaults() const;
+  // Converts a JSON value to the internal double for parameter `index`; throws ParamValueError.
+  double parse(std::size_t index, const nlohmann::json& value) const;
+  // Same from command-line text ("0.5", "true", "single_authority").
+  double parse_text(std::size_t index, std::string_view text) const;
+  // JSON Schema (draft 2020-12) object of the "parameters" map: one property per parameter.
+  nlohmann::json parameters_schema() const;
+  // Closest declared names to a misspelt one (for "did you mean").
+  std::vector<std::string> suggestions(std::string_view name, std::size_t max_count = 3) const;
+
+ private:
+  std::vector<ParamSpec> specs_;
+};
+
+// A full set of values for a registry (frozen once a run starts).
+class ParamValues {
+ public:
+  ParamValues() = default;
+  explicit ParamValues(const ParamRegistry& registry)
+      : registry_(&registry), values_(registry.defaults()), set_(registry.size(), false) {}
+  const ParamRegistry& registry() const { return *registry_; }
+  double get(std::size_t index) const { return values_[index]; }
+  double get(std::string_view name) const;
+  void set(std::size_t index, double v) {
+    values_[index] = v;
+    set_[index] = true;
+  }
+  bool is_set(std::size_t index) const { return set_[index]; }
+  const std::vector<double>& values() const { return values_; }
+  // {"name": value} of every parameter (or only those differing from the default).
+  nlohmann::json to_json(bool only_non_default = false) const;
+
+ private:
+  const ParamRegistry* registry_ = nullptr;
+  std::vector<double> values_;
+  std::vector<bool> set_;
+};
+
+}  // namespace govsim

@@ -1,0 +1,64 @@
+// Access points (lieux de médiation numérique): types after the national typology, services
+// after the 9 categories of the MedNum standard, and the loader for that standard's CSV.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace govsim::inclusion {
+
+// data-inclusion typology codes (shared/reference/data-inclusion-typologies-structures-v0.json).
+enum class PointType : std::uint8_t { Epn, Library, FranceServices, SocialCentre, Ccas, ThirdPlace, Mobile };
+inline constexpr int kPointTypes = 7;
+const char* type_code(PointType t);        // "EPN", "BIB", "RFS", "CS", "CCAS", "TIERS_LIEUX", "ITINERANT"
+bool is_neighbourhood_type(PointType t);    // EPN, library, social centre, CCAS (master-plan scale)
+bool is_social_type(PointType t);           // social centre, CCAS (socio-digital mediation)
+
+// The 9 service categories of the MedNum standard, as bits.
+enum Service : std::uint16_t {
+  kAdminProcedures = 1 << 0,  // Aide aux démarches administratives
+  kDailyTools = 1 << 1,       // Maîtrise des outils numériques du quotidien
+  kJobs = 1 << 2,             // Insertion professionnelle via le numérique
+  kSafety = 1 << 3,           // Utilisation sécurisée du numérique
+  kParenting = 1 << 4,        // Parentalité et éducation avec le numérique
+  kCreation = 1 << 5,         // Loisirs et créations numériques
+  kUnderstanding = 1 << 6,    // Compréhension du monde numérique
+  kAccess = 1 << 7,           // Accès internet et matériel informatique
+  kEquipment = 1 << 8,        // Acquisition de matériel informatique à prix solidaire
+};
+inline constexpr int kServiceCount = 9;
+extern const std::array<std::string_view, kServiceCount> kServiceLabels;  // French labels of the standard
+std::uint16_t default_services(PointType t);
+
+// A point as described by a territory (initial network), before the model runs.
+struct PointSpec {
+  std::string id;
+  std::string name;
+  int zone = 0;
+  PointType type = PointType::Epn;
+  std::uint16_t services = 0;
+  double fte = 0;            // mediator FTE devoted to digital mediation
+  double hours_per_week = 0; // opening hours (0 = unknown)
+};
+
+double default_fte(PointType t);
+
+// Loads a CSV in the national standard for digital-mediation places (Frictionless schema
+// mednum-lieux-mediation-numerique; multi-valued fields separated by '|'). `zone_of` maps a row
+// (code_insee, latitude, longitude) to a zone index, or -1 if it lies outside the territory.
+// Errors name the file, line and field; nothing is half-loaded.
+struct ZoneLocator {
+  virtual ~ZoneLocator() = default;
+  virtual int locate(const std::string& code_insee, double lat, double lon, bool has_coords) const = 0;
+};
+std::vector<PointSpec> load_mednum_csv(const std::filesystem::path& path, const ZoneLocator& zones);
+
+// Weekly opening hours from an OpenStreetMap opening_hours value ("Mo-Fr 09:00-12:00,14:00-17:00;
+// Sa 09:00-12:00"). Supports day ranges/lists and time ranges; returns -1 if it cannot read it.
+double weekly_hours(std::string_view opening_hours);
+
+}  // namespace govsim::inclusion

@@ -1,0 +1,128 @@
+#include "models/inclusion/model.hpp"
+
+#include <map>
+#include <mutex>
+
+#include "engine/errors.hpp"
+
+namespace govsim::inclusion {
+
+const ParamRegistry& InclusionAdapter::registry() const { return inclusion::registry(); }
+
+namespace {
+
+std::string names_text() {
+  std::string s;
+  for (const auto& n : builtin_territory_names()) s += (s.empty() ? "" : ", ") + ("\"" + n + "\"");
+  return s;
+}
+}  // namespace
+
+void InclusionAdapter::check_territory(const nlohmann::json& t, const std::string& file,
+                                       const std::filesystem::path& base_dir) const {
+  const std::string want = "an embedded territory name (" + names_text() +
+                           ") or an object {\"communes_csv\": ..., \"access_points_csv\": ...}";
+  if (t.is_string()) {
+    if (!is_builtin_territory(t.get<std::string>()))
+      throw InputError(file, "/territory", want, t.dump());
+    return;
+  }
+  if (!t.is_object()) throw InputError(file, "/territory", want, t.dump());
+  for (const auto& [k, v] : t.items()) {
+    if (k != "communes_csv" && k != "access_points_csv" && k != "name")
+      throw InputError(file, "/territory/" + k, "one of the keys communes_csv, access_points_csv, name",
+                       "unknown key \"" + k + "\"");
+    if (!v.is_string()) throw InputError(file, "/territory/" + k, "a string", v.dump());
+  }
+  if (!t.contains("communes_csv"))
+    throw InputError(file, "/territory", "a \"communes_csv\" key", "an object without it");
+  for (const char* k : {"communes_csv", "access_points_csv"}) {
+    if (!t.contains(k)) continue;
+    const auto path = base_dir / t[k].get<std::string>();
+    if (!std::filesystem::is_regular_file(path))
+      throw InputError(file, std::string("/territory/") + k, "an existing file", "'" + path.string() + "' not found");
+  }
+}
+
+nlohmann::json InclusionAdapter::territory_schema() const {
+  return {{"oneOf",
+           {{{"type", "string"}, {"enum", builtin_territory_names()},
+             {"description", "An embedded territory (docs/territories.md)."}},
+            {{"type", "object"},
+             {"additionalProperties", false},
+             {"required", {"communes_csv"}},
+             {"properties",
+              {{"communes_csv", {{"type", "string"}, {"description", "INSEE-style communes CSV, relative to this file."}}},
+               {"access_points_csv", {{"type", "string"}, {"description", "Access points in the MedNum standard (CSV), relative to this file."}}},
+               {"name", {{"type", "string"}}}}}}}}};
+}
+
+std::vector<govsim::MetricInfo> InclusionAdapter::metrics() const { return all_metrics(); }
+std::vector<govsim::MetricInfo> InclusionAdapter::series() const { return weekly_series(); }
+
+std::shared_ptr<const Territory> make_territory(const nlohmann::json& t, const std::string& file,
+                                                const std::filesystem::path& base_dir) {
+  if (t.is_string()) {
+    // Embedded territories are generated once per process and shared (they are immutable).
+    static std::mutex mutex;
+    static std::map<std::string, std::shared_ptr<const Territory>> cache;
+    std::lock_guard<std::mutex> lock(mutex);
+    auto& slot = cache[t.get<std::string>()];
+    if (!slot) slot = std::make_shared<const Territory>(builtin_territory(t.get<std::string>()));
+    return slot;
+  }
+  (void)file;
+  const std::string name = t.value("name", std::string("custom"));
+  const auto communes = base_dir / t.at("communes_csv").get<std::string>();
+  const std::filesystem::path points =
+      t.contains("access_points_csv") ? base_dir / t["access_points_csv"].get<std::string>() : std::filesystem::path();
+  return std::make_shared<const Territory>(load_territory(name, communes, points));
+}
+
+std::shared_ptr<const ModelSpec> make_model(std::shared_ptr<const Territory> territory,
+                                            const ParamValues& values) {
+  auto m = std::make_shared<ModelSpec>();
+  m->territory = std::move(territory);
+  m->params = Params::from(values);
+  m->governance = Governance::from(m->params);
+  return m;
+}
+
+RunLayout InclusionAdapter::layout(const ExperimentSpec& spec) const {
+  RunLayout l;
+  for (const auto& m : all_metrics()) l.metric_names.push_back(m.name);
+  for (const auto& s : weekly_series()) l.series_names.push_back(s.name);
+  int horizon = 0;
+  for (const auto& sc : spec.scenarios) horizon = std::max(horizon, Params::from(sc.values).horizon_weeks);
+  l.weeks = horizon + 1;
+  return l;
+}
+
+std::function<RunRecord(int, int)> InclusionAdapter::prepare(const ExperimentSpec& spec) const {
+  auto territory = make_territory(spec.territory, spec.file, spec.base_dir);
+  std::vector<std::shared_ptr<const ModelSpec>> models;
+  int horizon = 0;
+  for (const auto& sc : spec.scenarios) {
+    models.push_back(make_model(territory, sc.values));
+    horizon = std::max(horizon, models.back()->params.horizon_weeks);
+  }
+  const std::uint64_t seed = spec.seed;
+  return [models, seed, horizon](int scenario, int replicate) {
+    Simulation sim(models.at(static_cast<std::size_t>(scenario)), seed, static_cast<std::uint32_t>(replicate));
+    sim.run();
+    RunRecord r = sim.finish(scenario);
+    // Scenarios with a shorter horizon are padded with their last value.
+    const std::size_t weeks = static_cast<std::size_t>(sim.horizon() + 1);
+    const std::size_t want = static_cast<std::size_t>(horizon + 1);
+    if (weeks != want) {
+      const std::size_t ns = r.series.size() / weeks;
+      std::vector<double> padded(ns * want);
+      for (std::size_t s = 0; s < ns; ++s)
+        for (std::size_t w = 0; w < want; ++w) padded[s * want + w] = r.series[s * weeks + std::min(w, weeks - 1)];
+      r.series = std::move(padded);
+    }
+    return r;
+  };
+}
+
+}  // namespace govsim::inclusion

@@ -1,0 +1,32 @@
+// The inclusion model as seen by the engine: registry, territory, metrics, and frozen runs.
+#pragma once
+
+#include <memory>
+
+#include "engine/experiment.hpp"
+#include "models/inclusion/simulation.hpp"
+
+namespace govsim::inclusion {
+
+class InclusionAdapter : public ModelAdapter {
+ public:
+  std::string name() const override { return "inclusion"; }
+  const ParamRegistry& registry() const override;
+  void check_territory(const nlohmann::json& territory, const std::string& file,
+                       const std::filesystem::path& base_dir) const override;
+  nlohmann::json territory_schema() const override;
+  std::vector<MetricInfo> metrics() const override;
+  std::vector<MetricInfo> series() const override;
+  std::function<RunRecord(int, int)> prepare(const ExperimentSpec& spec) const override;
+  RunLayout layout(const ExperimentSpec& spec) const override;
+};
+
+// Builds (or loads) the territory named by a config's "territory" value.
+std::shared_ptr<const Territory> make_territory(const nlohmann::json& territory,
+                                                const std::string& file,
+                                                const std::filesystem::path& base_dir);
+// A frozen model for one scenario.
+std::shared_ptr<const ModelSpec> make_model(std::shared_ptr<const Territory> territory,
+                                            const ParamValues& values);
+
+}  // namespace govsim::inclusion

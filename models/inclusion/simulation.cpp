@@ -1,0 +1,933 @@
+#include "models/inclusion/simulation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <sstream>
+
+#include <tbb/parallel_for.h>
+
+#include "engine/rng.hpp"
+
+namespace govsim::inclusion {
+
+namespace {
+constexpr std::size_t kChunk = 16384;     // residents per parallel work unit (not a result input)
+constexpr std::uint16_t kNever = 65535;   // week value meaning "not within the run"
+constexpr double kReachMinutes = 45.0;    // zone -> point lists keep points within this time
+constexpr std::array<double, kAgeBands> kNeedAgeFactor = {0.9, 1.1, 1.0, 1.0, 0.9};
+// Need kinds: tax, benefits, health, employment, identity (assumption; docs/model.md).
+constexpr std::array<double, kNeedKinds> kNeedWeights = {0.25, 0.20, 0.30, 0.15, 0.10};
+
+double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+std::uint16_t required_services(int kind) {
+  return kind == static_cast<int>(NeedKind::Employment) ? (kAdminProcedures | kJobs)
+                                                        : kAdminProcedures;
+}
+}  // namespace
+
+struct Simulation::Chunk {
+  Counters c;
+  std::vector<Request> requests;
+  std::vector<std::uint32_t> became_aware;  // zones
+  std::vector<std::uint32_t> abandoned_zone;
+  double autonomous = 0, illiterate = 0;
+};
+
+double PointState::funded_fte() const {
+  double f = 0;
+  for (const auto& post : posts) f += post.fte;
+  return f;
+}
+
+Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t seed,
+                       std::uint32_t replicate)
+    : model_(std::move(model)),
+      p_(model_->params),
+      t_(*model_->territory),
+      g_(model_->governance),
+      seed_(seed),
+      replicate_(replicate) {
+  const std::size_t nz = t_.zones.size();
+  pop_ = generate_population(t_, p_, seed, replicate);
+  zone_agents_.assign(nz, 0);
+  zone_aware_.assign(nz, 0);
+  zone_abandoned_year_.assign(nz, 0);
+  zone_need_estimate_.assign(nz, 0);
+  zone_consultation_boost_.assign(nz, 0);
+  zone_share_.resize(nz);
+  for (std::size_t z = 0; z < nz; ++z) zone_share_[z] = t_.zones[z].broadband_share;
+  for (std::size_t i = 0; i < pop_.size(); ++i) {
+    zone_agents_[pop_.zone[i]] += 1;
+    if (pop_.flags[i] & kAware) zone_aware_[pop_.zone[i]] += 1;
+    if (pop_.base_skill[i] < p_.skill_basic_threshold) zone_need_estimate_[pop_.zone[i]] += 1;
+  }
+  // Initial network.
+  for (const PointSpec& spec : t_.points) {
+    PointState s;
+    s.spec = spec;
+    if (p_.master_plan && is_neighbourhood_type(spec.type))
+      s.spec.services |= kAdminProcedures | kDailyTools;
+    double fte = spec.fte;
+    if (p_.pooling) fte += p_.pooling_saving * p_.point_fixed_cost_eur / std::max(1.0, p_.fte_cost_eur);
+    while (fte > 1e-9) {
+      s.posts.push_back({std::min(1.0, fte), -1000, -1});
+      fte -= 1.0;
+    }
+    if (is_social_type(spec.type)) s.social_fte = p_.social_workers_trained * p_.social_worker_fte;
+    s.stations = p_.stations_per_point;
+    s.grants = g_.grants_per_point;
+    s.success = g_.session_success(p_, spec.type);
+    points_.push_back(std::move(s));
+  }
+  for (int u = 0; u < p_.mobile_units; ++u) {
+    PointState s;
+    s.spec = {"MOBILE-" + std::to_string(u + 1), "Mobile unit " + std::to_string(u + 1), -1,
+              PointType::Mobile, default_services(PointType::Mobile), p_.mobile_fte, 0};
+    double fte = p_.mobile_fte;
+    while (fte > 1e-9) {
+      s.posts.push_back({std::min(1.0, fte), -1000, -1});
+      fte -= 1.0;
+    }
+    s.grants = g_.grants_per_point;
+    s.success = g_.session_success(p_, PointType::Mobile);
+    points_.push_back(std::move(s));
+  }
+  rebuild_reach();
+  mobile_visit_.assign(nz, -1);
+  // First need arrivals.
+  tbb::parallel_for(std::size_t{0}, (pop_.size() + kChunk - 1) / kChunk, [&](std::size_t c) {
+    const std::size_t end = std::min(pop_.size(), (c + 1) * kChunk);
+    for (std::size_t i = c * kChunk; i < end; ++i) schedule_next_need(i, 0);
+  });
+  // Yearly envelope: what the initial network costs (status quo money), growing yearly.
+  for (const auto& pt : points_) {
+    if (pt.spec.type == PointType::Mobile) continue;
+    envelope0_ += p_.point_fixed_cost_eur * (p_.pooling ? 1 - p_.pooling_saving : 1.0) +
+                  pt.funded_fte() * p_.fte_cost_eur;
+  }
+  yearly_cycle(0);
+  for (std::size_t i = 0; i < pop_.size(); ++i)
+    if (skill(i, 0) >= p_.skill_autonomy_threshold && has_home_access(i)) autonomy_start_ += 1;
+  autonomy_start_ /= std::max<double>(1.0, static_cast<double>(pop_.size()));
+  const int weeks = p_.horizon_weeks + 1;
+  series_.assign(weekly_series().size() * static_cast<std::size_t>(weeks), 0.0);
+  window_.assign(static_cast<std::size_t>(weeks), {0.0, 0.0});
+  record_series(0);
+}
+
+Simulation::~Simulation() = default;
+
+double Simulation::skill(std::size_t i, int t) const {
+  const float g = pop_.gain[i];
+  if (g == 0.0f) return pop_.base_skill[i];
+  const double lambda = std::log(2.0) / p_.skill_half_life_weeks;
+  return pop_.base_skill[i] + g * std::exp(-lambda * (t - pop_.gain_week[i]));
+}
+
+bool Simulation::offer_at(std::size_t i) const {
+  return pop_.offer_rank[i] < zone_share_[pop_.zone[i]] * 256.0;
+}
+
+bool Simulation::has_home_access(std::size_t i) const {
+  const std::uint8_t f = pop_.flags[i];
+  return (f & kSubscribes) && (f & kDevice) && offer_at(i);
+}
+
+void Simulation::schedule_next_need(std::size_t i, int t) {
+  const int year = t / 52;
+  double rate = p_.need_rate_per_year * std::pow(1.0 + p_.need_rate_growth, year) *
+                kNeedAgeFactor[pop_.age_band[i]] *
+                ((pop_.flags[i] & kSocialDifficulty) ? p_.need_rate_difficulty_multiplier : 1.0);
+  if (rate <= 0) {
+    pop_.next_need[i] = kNever;
+    return;
+  }
+  Rng rng(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t));
+  const double pw = -std::expm1(-rate / 52.0);  // weekly arrival probability
+  const double gap = 1.0 + std::floor(std::log1p(-rng.uniform()) / std::log1p(-pw));
+  const double next = t + gap;
+  pop_.next_need[i] = next > p_.horizon_weeks ? kNever : static_cast<std::uint16_t>(next);
+}
+
+void Simulation::arrive(std::size_t i, int t, Chunk& ch) {
+  Counters& c = ch.c;
+  c.arisen += 1;
+  c.arisen_age[pop_.age_band[i]] += 1;
+  c.arisen_density[static_cast<std::size_t>(t_.zones[pop_.zone[i]].density)] += 1;
+  c.arisen_difficulty[(pop_.flags[i] & kSocialDifficulty) ? 0 : 1] += 1;
+  c.arisen_income[pop_.income[i]] += 1;
+  if (pop_.pending[i] == 0) {
+    Rng rng(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t) | 0x80000u);
+    std::array<double, kNeedKinds> w = kNeedWeights;
+    if (pop_.flags[i] & kSocialDifficulty) w[1] *= 2;
+    if (pop_.age_band[i] >= 3) w[3] = 0;
+    const double total = std::accumulate(w.begin(), w.end(), 0.0);
+    double u = rng.uniform() * total;
+    int kind = 0;
+    while (kind < kNeedKinds - 1 && u >= w[static_cast<std::size_t>(kind)]) u -= w[static_cast<std::size_t>(kind++)];
+    pop_.need_kind[i] = static_cast<std::uint8_t>(kind);
+    pop_.since[i] = static_cast<std::uint16_t>(t);
+    if (p_.need_deadlines_enabled) {
+      const double d = std::max(1.0, std::round(p_.need_deadline_weeks * (0.5 + rng.uniform())));
+      pop_.deadline[i] = static_cast<std::uint16_t>(std::min<double>(kNever - 1, t + d));
+    } else {
+      pop_.deadline[i] = kNever;
+    }
+  }
+  if (pop_.pending[i] < 255) pop_.pending[i] += 1;
+  else c.arisen -= 1;  // (never reached in practice: 255 needs in one episode) keep accounting exact
+  schedule_next_need(i, t);
+}
+
+void Simulation::resolve(std::size_t i, int channel, int t, Counters& c) {
+  const double n = pop_.pending[i];
+  if (channel == kAlone) c.alone += n;
+  else if (channel == kRelatives) c.relatives += n;
+  else {
+    c.mediation += n;
+    c.wait_weeks += n * (t - pop_.since[i]);
+  }
+  pop_.pending[i] = 0;
+}
+
+void Simulation::abandon(std::size_t i, Counters& c) {
+  const double n = pop_.pending[i];
+  c.abandoned += n;
+  c.abandoned_age[pop_.age_band[i]] += n;
+  c.abandoned_density[static_cast<std::size_t>(t_.zones[pop_.zone[i]].density)] += n;
+  c.abandoned_difficulty[(pop_.flags[i] & kSocialDifficulty) ? 0 : 1] += n;
+  c.abandoned_income[pop_.income[i]] += n;
+  pop_.pending[i] = 0;
+}
+
+int Simulation::choose_point(std::size_t i, int t, Rng& rng, bool& misdirected) const {
+  const int z = static_cast<int>(pop_.zone[i]);
+  const double max_min = (pop_.flags[i] & kLimitedMobility) ? p_.max_travel_limited_minutes
+                                                             : p_.max_travel_minutes;
+  const std::uint16_t need = required_services(pop_.need_kind[i]);
+  const auto& list = reach_[static_cast<std::size_t>(z)];
+  if (!p_.master_plan && rng.bernoulli(p_.misdirection)) {
+    // Goes to the nearest point it knows of, whatever it offers.
+    for (const auto& [pt, minutes] : list) {
+      if (minutes > max_min) break;
+      const PointState& s = points_[static_cast<std::size_t>(pt)];
+      if (!s.serves_at(t)) continue;
+      if ((s.spec.services & need) == 0) {
+        misdirected = true;
+        return -1;
+      }
+      return pt;
+    }
+  }
+  for (const auto& [pt, minutes] : list) {
+    if (minutes > max_min) break;
+    const PointState& s = points_[static_cast<std::size_t>(pt)];
+    if (s.serves_at(t) && (s.spec.services & need)) return pt;
+  }
+  const int mob = mobile_visit_[static_cast<std::size_t>(z)];
+  if (mob >= 0 && points_[static_cast<std::size_t>(mob)].serves_at(t)) return mob;
+  return -1;
+}
+
+void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
+  Counters& c = ch.c;
+  Rng rng(seed_, replicate_, kStreamAttempt, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t));
+  const double s = skill(i, t);
+  const double p_skill = logistic(p_.alone_slope * (s - p_.skill_autonomy_threshold));
+  const bool home = has_home_access(i);
+  // 1. Alone (practice keeps mediated skill from decaying).
+  if (home && rng.uniform() < p_skill) {
+    if (pop_.gain[i] > 0) {
+      pop_.gain[i] = static_cast<float>(s - pop_.base_skill[i]);
+      pop_.gain_week[i] = static_cast<std::uint16_t>(t);
+    }
+    resolve(i, kAlone, t, c);
+    return;
+  }
+  // 2. Relatives (do it for the person: no skill gain).
+  const double p_rel = p_.relatives_weekly * ((pop_.flags[i] & kLivesAlone) ? p_.relatives_alone_factor : 1.0);
+  if (rng.uniform() < p_rel) {
+    resolve(i, kRelatives, t, c);
+    return;
+  }
+  const std::uint32_t z = pop_.zone[i];
+  // 3. Awareness, updated lazily over the weeks since the last look (closed form).
+  if (!(pop_.flags[i] & kAware)) {
+    const double share = zone_agents_[z] > 0 ? zone_aware_[z] / zone_agents_[z] : 0.0;
+    double hazard = p_.awareness_base_weekly + p_.awareness_word_of_mouth * share +
+                    p_.animation_awareness * g_.animation_reach + zone_consultation_boost_[z];
+    if (p_.demonstrator && t <= 52) hazard += p_.demonstrator_awareness;
+    const int dt = std::max(1, t - pop_.aware_week[i]);
+    pop_.aware_week[i] = static_cast<std::uint16_t>(t);
+    if (rng.uniform() < -std::expm1(-hazard * dt)) {
+      pop_.flags[i] |= kAware;
+      ch.became_aware.push_back(z);
+    }
+  }
+  // 4. Referral by a partner who detects the difficulty and knows the offer.
+  if (!(pop_.flags[i] & kAware) && rng.uniform() < p_.partner_contact_weekly &&
+      rng.uniform() < p_.partner_detect && rng.uniform() < g_.partner_knowledge) {
+    pop_.flags[i] |= kAware;
+    ch.became_aware.push_back(z);
+    c.referrals += 1;
+  }
+  // 5. Formal mediation.
+  bool requested = false;
+  if (pop_.flags[i] & kAware) {
+    double go = pop_.trust[i];
+    if ((pop_.flags[i] & kSocialDifficulty) && p_.social_workers_trained > 0)
+      go += p_.social_trust_boost * p_.social_workers_trained;
+    if (rng.uniform() < go) {
+      bool misdirected = false;
+      const int pt = choose_point(i, t, rng, misdirected);
+      if (misdirected) c.misdirected += 1;
+      if (pt >= 0) {
+        const PointState& ps = points_[static_cast<std::size_t>(pt)];
+        if (!home && ps.stations > 0 &&
+            rng.uniform() < p_skill * p_.station_access_factor) {
+          c.station_uses += 1;
+          resolve(i, kAlone, t, c);
+          return;
+        }
+        std::uint64_t key = mix64(seed_ ^ mix64((static_cast<std::uint64_t>(replicate_) << 40) ^
+                                                (static_cast<std::uint64_t>(t) << 32) ^ i));
+        if (g_.priority_queue && ((pop_.flags[i] & kSocialDifficulty) || pop_.age_band[i] >= 3))
+          key >>= 1;  // priority publics sort first
+        else
+          key |= 1ull << 63;
+        ch.requests.push_back({key, static_cast<std::uint32_t>(i), pt});
+        requested = true;
+      }
+    }
+  }
+  // 6. Past the deadline: given up (non-recours).
+  if (!requested && t >= pop_.deadline[i]) {
+    ch.abandoned_zone.push_back(z);
+    abandon(i, c);
+  }
+}
+
+double Simulation::point_capacity_fte(const PointState& s, int t) const {
+  double fte = s.social_fte;
+  for (const Post& post : s.posts) {
+    if (t < post.vacant_until) continue;
+    const int age = t - post.hire_week;
+    const double eff = (p_.ramp_up_weeks <= 0 || age >= p_.ramp_up_weeks)
+                           ? 1.0
+                           : p_.new_hire_efficiency + (1 - p_.new_hire_efficiency) * age / p_.ramp_up_weeks;
+    fte += post.fte * eff;
+  }
+  return fte;
+}
+
+void Simulation::weekly_points(int t) {
+  for (auto& s : points_) {
+    s.used = 0;
+    if (!s.serves_at(t)) {
+      s.capacity = 0;
+      if (s.open && t < s.interrupted_until) ++interruption_point_weeks_;
+      continue;
+    }
+    const double cap = point_capacity_fte(s, t) * p_.sessions_per_fte_week *
+                       (1.0 - g_.reporting_share) * p_.population_scale + s.carry;
+    s.capacity = static_cast<int>(std::floor(cap));
+    s.carry = cap - s.capacity;
+  }
+  // Mobile units tour the zones with no fixed point offering help within the limited-mobility
+  // trip, in a fixed rotation.
+  std::fill(mobile_visit_.begin(), mobile_visit_.end(), -1);
+  if (p_.mobile_units > 0) {
+    std::vector<int> uncovered;
+    for (std::size_t z = 0; z < t_.zones.size(); ++z)
+      if (nearest_admin_minutes(static_cast<int>(z)) > p_.max_travel_limited_minutes)
+        uncovered.push_back(static_cast<int>(z));
+    if (!uncovered.empty()) {
+      int u = 0;
+      const std::size_t n = uncovered.size();
+      for (std::size_t k = 0; k < points_.size(); ++k) {
+        if (points_[k].spec.type != PointType::Mobile) continue;
+        for (int v = 0; v < p_.mobile_zones_per_week; ++v) {
+          const std::size_t idx = (static_cast<std::size_t>(t) * static_cast<std::size_t>(p_.mobile_units * p_.mobile_zones_per_week) +
+                                   static_cast<std::size_t>(u * p_.mobile_zones_per_week + v)) % n;
+          mobile_visit_[static_cast<std::size_t>(uncovered[idx])] = static_cast<int>(k);
+        }
+        ++u;
+      }
+    }
+  }
+}
+
+double Simulation::nearest_admin_minutes(int zone) const {
+  for (const auto& [pt, minutes] : reach_[static_cast<std::size_t>(zone)]) {
+    const PointState& s = points_[static_cast<std::size_t>(pt)];
+    if (s.open && week_ >= s.open_week && (s.spec.services & kAdminProcedures)) return minutes;
+  }
+  return 1e9;
+}
+
+void Simulation::rebuild_reach() {
+  const std::size_t nz = t_.zones.size();
+  reach_.assign(nz, {});
+  for (std::size_t k = 0; k < points_.size(); ++k) {
+    const int z = points_[k].spec.zone;
+    if (z < 0) continue;
+    const Eigen::VectorXd minutes = t_.travel_minutes_to(z);
+    for (std::size_t from = 0; from < nz; ++from)
+      if (minutes(static_cast<Eigen::Index>(from)) <= kReachMinutes)
+        reach_[from].emplace_back(static_cast<int>(k), static_cast<float>(minutes(static_cast<Eigen::Index>(from))));
+  }
+  for (auto& list : reach_)
+    std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+}
+
+void Simulation::serve_point(int point, int t, std::vector<Request>& reqs, Counters& c) {
+  PointState& s = points_[static_cast<std::size_t>(point)];
+  std::sort(reqs.begin(), reqs.end(), [](const Request& a, const Request& b) {
+    return a.key != b.key ? a.key < b.key : a.resident < b.resident;
+  });
+  c.capacity += s.capacity;
+  for (Request& r : reqs) {
+    if (s.used >= s.capacity) {
+      c.unserved += 1;
+      continue;
+    }
+    ++s.used;
+    c.sessions += 1;
+    const std::size_t i = r.resident;
+    Rng rng(seed_, replicate_, kStreamSession, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t));
+    pop_.flags[i] |= kMediated;
+    if (rng.uniform() < g_.doing_with) {
+      const double sk = skill(i, t);
+      const double next = sk + p_.skill_gain_per_session * (1.0 - sk);
+      pop_.gain[i] = static_cast<float>(next - pop_.base_skill[i]);
+      pop_.gain_week[i] = static_cast<std::uint16_t>(t);
+    }
+    if (rng.uniform() < s.success) {
+      pop_.trust[i] = static_cast<float>(pop_.trust[i] + p_.trust_gain * (1.0 - pop_.trust[i]));
+      resolve(i, kMediation, t, c);
+    }
+    r.point = -1;  // served
+  }
+}
+
+void Simulation::step() {
+  const int t = ++week_;
+  if (t > 1 && (t - 1) % 52 == 0) yearly_cycle((t - 1) / 52);
+  weekly_points(t);
+  // Phase A: residents, in fixed chunks (parallel; every draw keyed by agent and week).
+  const std::size_t n_chunks = (pop_.size() + kChunk - 1) / kChunk;
+  std::vector<Chunk> chunks(n_chunks);
+  const double thb = p_.skill_basic_threshold, tha = p_.skill_autonomy_threshold;
+  tbb::parallel_for(std::size_t{0}, n_chunks, [&](std::size_t ci) {
+    Chunk& ch = chunks[ci];
+    const std::size_t end = std::min(pop_.size(), (ci + 1) * kChunk);
+    for (std::size_t i = ci * kChunk; i < end; ++i) {
+      if (pop_.next_need[i] == t) arrive(i, t, ch);
+      if (pop_.pending[i] > 0) attempt(i, t, ch);
+      const double s = skill(i, t);
+      if (s < thb) ch.illiterate += 1;
+      else if (s >= tha && has_home_access(i)) ch.autonomous += 1;
+    }
+  });
+  Counters week_c;
+  double autonomous = 0, illiterate = 0;
+  std::size_t n_req = 0;
+  for (auto& ch : chunks) {
+    week_c.add(ch.c);
+    autonomous += ch.autonomous;
+    illiterate += ch.illiterate;
+    for (std::uint32_t z : ch.became_aware) zone_aware_[z] += 1;
+    n_req += ch.requests.size();
+  }
+  // Group requests by point (counting sort, in chunk order).
+  request_offset_.assign(points_.size() + 1, 0);
+  for (const auto& ch : chunks)
+    for (const Request& r : ch.requests) ++request_offset_[static_cast<std::size_t>(r.point) + 1];
+  for (std::size_t k = 0; k < points_.size(); ++k) request_offset_[k + 1] += request_offset_[k];
+  requests_.resize(n_req);
+  {
+    std::vector<std::size_t> fill(request_offset_.begin(), request_offset_.end() - 1);
+    for (const auto& ch : chunks)
+      for (const Request& r : ch.requests) requests_[fill[static_cast<std::size_t>(r.point)]++] = r;
+  }
+  // Phase B: each point serves its queue up to capacity (parallel over points).
+  std::vector<Counters> point_c(points_.size());
+  tbb::parallel_for(std::size_t{0}, points_.size(), [&](std::size_t k) {
+    std::vector<Request> reqs(requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k]),
+                              requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k + 1]));
+    if (reqs.empty()) {
+      point_c[k].capacity += points_[k].capacity;
+      return;
+    }
+    serve_point(static_cast<int>(k), t, reqs, point_c[k]);
+    std::copy(reqs.begin(), reqs.end(), requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k]));
+  });
+  for (const auto& pc : point_c) week_c.add(pc);
+  // Pooling: requests turned away may be served the same week by a point of the same EPCI with
+  // sessions left, within the resident's trip (fixed order: by request key).
+  if (p_.pooling) {
+    std::vector<Request> left;
+    for (const Request& r : requests_)
+      if (r.point >= 0 && pop_.pending[r.resident] > 0 &&
+          points_[static_cast<std::size_t>(r.point)].used >= points_[static_cast<std::size_t>(r.point)].capacity)
+        left.push_back(r);
+    std::sort(left.begin(), left.end(), [](const Request& a, const Request& b) {
+      return a.key != b.key ? a.key < b.key : a.resident < b.resident;
+    });
+    for (Request& r : left) {
+      const std::size_t i = r.resident;
+      const int z = static_cast<int>(pop_.zone[i]);
+      const double max_min = (pop_.flags[i] & kLimitedMobility) ? p_.max_travel_limited_minutes : p_.max_travel_minutes;
+      for (const auto& [pt, minutes] : reach_[static_cast<std::size_t>(z)]) {
+        if (minutes > max_min) break;
+        PointState& s = points_[static_cast<std::size_t>(pt)];
+        if (s.spec.zone < 0 || t_.zones[static_cast<std::size_t>(s.spec.zone)].epci != t_.zones[static_cast<std::size_t>(z)].epci) continue;
+        if (!s.serves_at(t) || !(s.spec.services & required_services(pop_.need_kind[i])) || s.used >= s.capacity) continue;
+        Counters c;
+        std::vector<Request> one = {r};
+        const int cap_before = s.capacity;
+        serve_point(pt, t, one, c);
+        c.capacity -= cap_before;  // capacity already counted
+        week_c.unserved -= 1;
+        week_c.add(c);
+        r.point = -1;
+        break;
+      }
+    }
+  }
+  // Requests not resolved this week: past the deadline, given up.
+  for (const Request& r : requests_) {
+    const std::size_t i = r.resident;
+    if (pop_.pending[i] > 0 && t >= pop_.deadline[i]) {
+      zone_abandoned_year_[pop_.zone[i]] += pop_.pending[i];
+      abandon(i, week_c);
+    }
+  }
+  for (const auto& ch : chunks)
+    for (std::uint32_t z : ch.abandoned_zone) zone_abandoned_year_[z] += 1;
+  totals_.add(week_c);
+  window_[static_cast<std::size_t>(t)] = {week_c.alone + week_c.relatives + week_c.mediation,
+                                          week_c.alone + week_c.relatives + week_c.mediation + week_c.abandoned};
+  // Weekly spending: points' running costs and mechanisms, accrued by funder.
+  const double weeks_per_year = 52.0;
+  for (const auto& s : points_) {
+    if (!s.open || t < s.open_week) continue;
+    double filled = 0;
+    for (const Post& post : s.posts)
+      if (t >= post.vacant_until) filled += post.fte;
+    double cost = filled * p_.fte_cost_eur;
+    if (s.spec.type != PointType::Mobile) cost += p_.point_fixed_cost_eur * (p_.pooling ? 1 - p_.pooling_saving : 1.0);
+    cost /= weeks_per_year;
+    reporting_cost_ += filled * p_.fte_cost_eur * g_.reporting_share / weeks_per_year;
+    const FunderAmounts& sh = funding_shares(s.spec.type);
+    const double fee = p_.funding() == FundingStructure::Custodian ? p_.custodian_fee_share : 0.0;
+    for (std::size_t f = 0; f < kFunders; ++f) spent_[f] += cost * sh[f] * (1.0 + fee);
+    coordination_cost_ += cost * fee;
+  }
+  {
+    int social = 0, open_fixed = 0;
+    for (const auto& s : points_) {
+      if (!s.open || t < s.open_week || s.spec.type == PointType::Mobile) continue;
+      ++open_fixed;
+      if (is_social_type(s.spec.type)) ++social;
+    }
+    const FunderAmounts mech = g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed, (t - 1) / 52);
+    for (std::size_t f = 0; f < kFunders; ++f) {
+      const double w = mech[f] / weeks_per_year;
+      spent_[f] += w;
+      coordination_cost_ += w;
+    }
+  }
+  (void)autonomous;
+  (void)illiterate;
+  record_series(t);
+  {
+    const std::size_t W = static_cast<std::size_t>(p_.horizon_weeks + 1);
+    series_[2 * W + static_cast<std::size_t>(t)] = autonomous / std::max<double>(1.0, static_cast<double>(pop_.size()));
+    series_[3 * W + static_cast<std::size_t>(t)] = illiterate / std::max<double>(1.0, static_cast<double>(pop_.size()));
+    series_[4 * W + static_cast<std::size_t>(t)] = week_c.sessions;
+    series_[5 * W + static_cast<std::size_t>(t)] = week_c.unserved;
+  }
+#ifdef GOVSIM_CHECK_INVARIANTS
+  if (auto v = check_invariants(); !v.empty()) throw std::logic_error("invariant violated: " + v.front());
+#endif
+}
+
+void Simulation::record_series(int t) {
+  const std::size_t W = static_cast<std::size_t>(p_.horizon_weeks + 1);
+  const auto ut = static_cast<std::size_t>(t);
+  const double arisen = std::max(1.0, totals_.arisen);
+  series_[0 * W + ut] = totals_.abandoned / arisen;
+  series_[1 * W + ut] = totals_.mediation / arisen;
+  if (t == 0) {
+    double aut = 0, ill = 0;
+    for (std::size_t i = 0; i < pop_.size(); ++i) {
+      const double s = skill(i, 0);
+      if (s < p_.skill_basic_threshold) ill += 1;
+      else if (s >= p_.skill_autonomy_threshold && has_home_access(i)) aut += 1;
+    }
+    const double n = std::max<double>(1.0, static_cast<double>(pop_.size()));
+    series_[2 * W] = aut / n;
+    series_[3 * W] = ill / n;
+  }
+  int open = 0;
+  for (const auto& s : points_)
+    if (s.open && t >= s.open_week && s.spec.type != PointType::Mobile) ++open;
+  series_[6 * W + ut] = open;
+  series_[7 * W + ut] = spent_eur();
+}
+
+void Simulation::open_point(int zone, PointType type, double fte, int week) {
+  PointState s;
+  s.spec.id = "NEW-" + std::to_string(points_.size() + 1);
+  s.spec.name = std::string("New ") + type_code(type) + " " + t_.zones[static_cast<std::size_t>(zone)].name;
+  s.spec.zone = zone;
+  s.spec.type = type;
+  s.spec.services = default_services(type) | kAdminProcedures;
+  s.open_week = week;
+  while (fte > 1e-9) {
+    s.posts.push_back({std::min(1.0, fte), week, -1});
+    fte -= 1.0;
+  }
+  s.stations = p_.stations_per_point;
+  s.grants = g_.grants_per_point;
+  s.success = g_.session_success(p_, type);
+  points_.push_back(std::move(s));
+}
+
+double Simulation::zone_uncovered_need(int zone) const {
+  const auto z = static_cast<std::size_t>(zone);
+  return p_.observation ? zone_abandoned_year_[z] : zone_need_estimate_[z];
+}
+
+void Simulation::allocate(int year, double money) {
+  const int week = year * 52 + 1;
+  const double unit = 0.5;  // FTE
+  int units = static_cast<int>(std::floor(money / (unit * p_.fte_cost_eur)));
+  if (units <= 0) return;
+  Rng rng(seed_, replicate_, kStreamYear, 1000u + static_cast<std::uint32_t>(year), 0);
+  if (!g_.needs_targeting) {
+    // Competitive calls: the best-equipped applicants win, in proportion to their size, with
+    // urban structures answering more calls.
+    std::vector<double> w(points_.size(), 0.0);
+    double total = 0;
+    for (std::size_t k = 0; k < points_.size(); ++k) {
+      const auto& s = points_[k];
+      if (!s.open || s.spec.zone < 0) continue;
+      w[k] = s.funded_fte() * (t_.zones[static_cast<std::size_t>(s.spec.zone)].density == Density::Urban ? 2.0 : 1.0);
+      total += w[k];
+    }
+    if (total <= 0) return;
+    for (int u = 0; u < units; ++u) {
+      double x = rng.uniform() * total;
+      std::size_t k = 0;
+      while (k + 1 < w.size() && x >= w[k]) x -= w[k++];
+      points_[k].posts.push_back({unit, week, week + p_.hiring_delay_weeks});
+    }
+    return;
+  }
+  // Needs targeting (diagnosis, consultation, or observed non-recours): repeatedly fund the zone
+  // with the most unmet need per unit already placed; open a point where none offers help
+  // within reach, else strengthen the nearest point offering help.
+  const std::size_t nz = t_.zones.size();
+  std::vector<double> score(nz);
+  for (std::size_t z = 0; z < nz; ++z) score[z] = zone_uncovered_need(static_cast<int>(z)) + 1e-9 * static_cast<double>(nz - z);
+  // Owner level limits reach: a commune-level owner funds only communes that already have points.
+  const bool commune_owner = p_.owner() == OwnerLevel::Commune;
+  bool opened_any = false;
+  for (int u = 0; u < units; ++u) {
+    std::size_t best = nz;
+    for (std::size_t z = 0; z < nz; ++z) {
+      if (commune_owner && reach_[z].empty()) continue;
+      if (best == nz || score[z] > score[best]) best = z;
+    }
+    if (best == nz || score[best] <= 0) break;
+    int target = -1;
+    for (const auto& [pt, minutes] : reach_[best]) {
+      const auto& s = points_[static_cast<std::size_t>(pt)];
+      if (minutes <= p_.max_travel_minutes && s.open && (s.spec.services & kAdminProcedures)) {
+        target = pt;
+        break;
+      }
+    }
+    if (target < 0 && units - u >= static_cast<int>(p_.new_point_fte / unit)) {
+      open_point(static_cast<int>(best), PointType::Epn, p_.new_point_fte, week + p_.new_point_delay_weeks);
+      u += static_cast<int>(p_.new_point_fte / unit) - 1;
+      opened_any = true;
+      rebuild_reach();
+    } else if (target >= 0) {
+      points_[static_cast<std::size_t>(target)].posts.push_back({unit, week, week + p_.hiring_delay_weeks});
+    } else {
+      break;
+    }
+    if (p_.allocation() == AllocationRule::ConsultationThenCall)
+      zone_consultation_boost_[best] = 0.5 * (p_.awareness_base_weekly + p_.awareness_word_of_mouth);
+    score[best] *= 0.5;
+  }
+  (void)opened_any;
+}
+
+void Simulation::yearly_cycle(int year) {
+  const int week = year * 52 + 1;
+  Rng rng(seed_, replicate_, kStreamYear, static_cast<std::uint32_t>(year), 0);
+  const bool reorganising = year > 0 && rng.bernoulli(p_.owner_instability);
+  // Broadband rollout.
+  if (year > 0 && year >= g_.rollout_start_year)
+    for (double& share : zone_share_) share += g_.rollout_speed * (1.0 - share);
+  // Grants, turnover, animation.
+  if (year > 0) {
+    for (std::size_t k = 0; k < points_.size(); ++k) {
+      PointState& s = points_[k];
+      if (!s.open) continue;
+      Rng prng(seed_, replicate_, kStreamPost, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(year));
+      s.grant_age += 1;
+      if (s.grant_age >= g_.grant_years) {
+        s.grant_age = 0;
+        int lost = 0;
+        for (int gi = 0; gi < s.grants; ++gi)
+          if (!prng.bernoulli(g_.renewal)) ++lost;
+        if (reorganising) s.interrupted_until = week + p_.disruption_weeks;
+        if (lost > 0) {
+          // Lost grants cut the funded posts in proportion; a point with no grant left closes.
+          const double keep = 1.0 - static_cast<double>(lost) / s.grants;
+          if (keep <= 1e-9) {
+            s.open = false;
+            ++closures_;
+            departures_ += static_cast<int>(std::ceil(s.funded_fte()));
+            s.posts.clear();
+            continue;
+          }
+          double cut = s.funded_fte() * (1.0 - keep);
+          while (cut > 1e-9 && !s.posts.empty()) {
+            Post& last = s.posts.back();
+            const double c = std::min(cut, last.fte);
+            last.fte -= c;
+            cut -= c;
+            if (last.fte <= 1e-9) {
+              s.posts.pop_back();
+              ++departures_;
+            }
+          }
+        }
+      }
+      for (Post& post : s.posts) {
+        if (prng.bernoulli(g_.turnover)) {
+          ++departures_;
+          const int leave = week + static_cast<int>(prng.below(52));
+          post.vacant_until = leave + p_.hiring_delay_weeks;
+          post.hire_week = post.vacant_until;
+        }
+      }
+    }
+  }
+  // Budget: the yearly envelope, minus what the network now costs, is placed by the rule.
+  const double envelope = envelope0_ * std::pow(1.0 + p_.budget_growth, year);
+  if (year > 0 && !reorganising && year >= g_.first_allocation_year)
+    allocate(year, envelope - network_cost());
+  std::fill(zone_abandoned_year_.begin(), zone_abandoned_year_.end(), 0.0);
+  // Money granted for the year: the envelope (or the committed network, if larger: initial
+  // commitments and new points' premises are honoured), the custodian's fee on pooled funds,
+  // and the mechanisms' budgets. Spending accrues weekly and cannot exceed it (vacancies and
+  // late openings spend less).
+  const double fee = p_.funding() == FundingStructure::Custodian ? p_.custodian_fee_share : 0.0;
+  int social = 0, open_fixed = 0;
+  for (const auto& s : points_) {
+    if (!s.open || s.spec.type == PointType::Mobile) continue;
+    ++open_fixed;
+    if (is_social_type(s.spec.type)) ++social;
+  }
+  double mech = 0;
+  for (double m : g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed, year)) mech += m;
+  granted_ += std::max(envelope, network_cost()) * (1.0 + fee) + mech;
+}
+
+double Simulation::network_cost() const {
+  double committed = 0;
+  for (const auto& s : points_) {
+    if (!s.open) continue;
+    if (s.spec.type != PointType::Mobile)
+      committed += p_.point_fixed_cost_eur * (p_.pooling ? 1 - p_.pooling_saving : 1.0);
+    committed += s.funded_fte() * p_.fte_cost_eur;
+  }
+  return committed;
+}
+
+double Simulation::spent_eur() const {
+  double s = 0;
+  for (double v : spent_) s += v;
+  return s;
+}
+
+void Simulation::run() {
+  while (!done()) step();
+}
+
+std::vector<std::string> Simulation::check_invariants() const {
+  std::vector<std::string> v;
+  double pending = 0;
+  for (std::size_t i = 0; i < pop_.size(); ++i) pending += pop_.pending[i];
+  const Counters& c = totals_;
+  const double closed = c.alone + c.relatives + c.mediation + c.abandoned + pending;
+  if (c.arisen != closed) {
+    std::ostringstream os;
+    os << "needs arisen (" << c.arisen << ") != alone + relatives + mediation + abandoned + pending (" << closed << ")";
+    v.push_back(os.str());
+  }
+  double agents = 0;
+  for (double a : zone_agents_) agents += a;
+  if (agents != static_cast<double>(pop_.size())) v.push_back("adults not conserved");
+  if (spent_eur() > granted_ * (1 + 1e-9)) {
+    std::ostringstream os;
+    os << "money spent (" << spent_eur() << ") > money granted (" << granted_ << ")";
+    v.push_back(os.str());
+  }
+  if (c.sessions > c.capacity) v.push_back("sessions exceed capacity");
+  for (const auto& s : points_)
+    if (s.used > s.capacity) v.push_back("point " + s.spec.id + " used more sessions than its capacity");
+  return v;
+}
+
+std::array<double, kAgeBands> Simulation::illectronisme_by_age() const {
+  std::array<double, kAgeBands> ill{}, n{};
+  for (std::size_t i = 0; i < pop_.size(); ++i) {
+    n[pop_.age_band[i]] += 1;
+    if (skill(i, week_) < p_.skill_basic_threshold) ill[pop_.age_band[i]] += 1;
+  }
+  for (std::size_t a = 0; a < kAgeBands; ++a) ill[a] = n[a] > 0 ? ill[a] / n[a] : 0.0;
+  return ill;
+}
+
+std::array<double, kDensityClasses> Simulation::illectronisme_by_density() const {
+  std::array<double, kDensityClasses> ill{}, n{};
+  for (std::size_t i = 0; i < pop_.size(); ++i) {
+    const auto d = static_cast<std::size_t>(t_.zones[pop_.zone[i]].density);
+    n[d] += 1;
+    if (skill(i, week_) < p_.skill_basic_threshold) ill[d] += 1;
+  }
+  for (std::size_t d = 0; d < kDensityClasses; ++d) ill[d] = n[d] > 0 ? ill[d] / n[d] : 0.0;
+  return ill;
+}
+
+RunRecord Simulation::finish(int scenario_index) const {
+  RunRecord r;
+  r.scenario = scenario_index;
+  r.replicate = static_cast<int>(replicate_);
+  const Counters& c = totals_;
+  const double n = std::max<double>(1.0, static_cast<double>(pop_.size()));
+  const double arisen = std::max(1.0, c.arisen);
+  // Stocks at the end, overall and by subgroup.
+  std::array<double, kAgeBands> n_age{}, ill_age{}, aut_age{};
+  std::array<double, kDensityClasses> n_den{}, ill_den{}, aut_den{};
+  std::array<double, 2> n_dif{}, ill_dif{}, aut_dif{};
+  double ill = 0, aut = 0;
+  for (std::size_t i = 0; i < pop_.size(); ++i) {
+    const double s = skill(i, week_);
+    const bool is_ill = s < p_.skill_basic_threshold;
+    const bool is_aut = s >= p_.skill_autonomy_threshold && has_home_access(i);
+    const auto a = pop_.age_band[i];
+    const auto d = static_cast<std::size_t>(t_.zones[pop_.zone[i]].density);
+    const std::size_t k = (pop_.flags[i] & kSocialDifficulty) ? 0 : 1;
+    n_age[a] += 1, n_den[d] += 1, n_dif[k] += 1;
+    if (is_ill) ill += 1, ill_age[a] += 1, ill_den[d] += 1, ill_dif[k] += 1;
+    if (is_aut) aut += 1, aut_age[a] += 1, aut_den[d] += 1, aut_dif[k] += 1;
+  }
+  auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  // Coverage (full population, by zone).
+  double cov20 = 0, cov30 = 0, adults = 0;
+  for (std::size_t z = 0; z < t_.zones.size(); ++z) {
+    const double m = nearest_admin_minutes(static_cast<int>(z));
+    const double a = t_.zones[z].total_adults();
+    adults += a;
+    if (m <= 20) cov20 += a;
+    if (m <= 30) cov30 += a;
+  }
+  const double total_cost = spent_eur();
+  const double full = 1.0 / p_.population_scale;
+  // Concentration index of non-recours over income quintiles (grouped data).
+  double mu = 0, wsum = 0;
+  std::array<double, 5> h{}, w{};
+  for (std::size_t q = 0; q < 5; ++q) {
+    w[q] = c.arisen_income[q];
+    h[q] = ratio(c.abandoned_income[q], c.arisen_income[q]);
+    mu += w[q] * h[q];
+    wsum += w[q];
+  }
+  mu = ratio(mu, wsum);
+  double ci = 0, cum = 0;
+  for (std::size_t q = 0; q < 5; ++q) {
+    const double rank = ratio(cum + 0.5 * w[q], wsum);
+    ci += ratio(w[q], wsum) * h[q] * (2 * rank - 1);
+    cum += w[q];
+  }
+  ci = ratio(ci, mu);
+  // Time to target: first week the 13-week window resolved >= 90% of closed needs.
+  double weeks_to = p_.horizon_weeks + 1;
+  {
+    double res = 0, closed = 0;
+    for (int t = 1; t <= p_.horizon_weeks; ++t) {
+      res += window_[static_cast<std::size_t>(t)][0];
+      closed += window_[static_cast<std::size_t>(t)][1];
+      if (t > 13) {
+        res -= window_[static_cast<std::size_t>(t - 13)][0];
+        closed -= window_[static_cast<std::size_t>(t - 13)][1];
+      }
+      if (t >= 13 && closed > 0 && res / closed >= 0.9) {
+        weeks_to = t;
+        break;
+      }
+    }
+  }
+  int open_end = 0;
+  for (const auto& s : points_)
+    if (s.open && s.spec.type != PointType::Mobile && week_ >= s.open_week) ++open_end;
+  const std::size_t rural = 2, urban = 0;
+  std::vector<double> m = {
+      ill / n,
+      aut / n,
+      c.abandoned / arisen,
+      c.mediation / arisen,
+      ratio(c.wait_weeks, c.mediation),
+      ratio(cov30, adults),
+      total_cost,
+      c.mediation > 0 ? total_cost / (c.mediation * full) : total_cost,
+      ratio(c.abandoned_density[rural], c.arisen_density[rural]) - ratio(c.abandoned_density[urban], c.arisen_density[urban]),
+      c.alone / arisen,
+      c.relatives / arisen,
+      aut / n - autonomy_start_,
+      ratio(cov20, adults),
+      1000.0 * c.sessions / n,
+      ratio(c.sessions, c.capacity),
+      c.referrals / arisen,
+      ratio(reporting_cost_ + coordination_cost_, total_cost),
+      ci,
+      static_cast<double>(closures_),
+      static_cast<double>(departures_),
+      static_cast<double>(interruption_point_weeks_),
+      static_cast<double>(open_end),
+      weeks_to,
+  };
+  auto push_groups = [&](const auto& num, const auto& den) {
+    for (std::size_t a = 0; a < kAgeBands; ++a) m.push_back(ratio(num[0][a], den[0][a]));
+    for (std::size_t d = 0; d < kDensityClasses; ++d) m.push_back(ratio(num[1][d], den[1][d]));
+    m.push_back(ratio(num[2][0], den[2][0]));
+    m.push_back(ratio(num[2][1], den[2][1]));
+  };
+  using Groups = std::array<std::vector<double>, 3>;
+  auto groups = [](const auto& a, const auto& d, const auto& k) {
+    return Groups{std::vector<double>(a.begin(), a.end()), std::vector<double>(d.begin(), d.end()),
+                  std::vector<double>(k.begin(), k.end())};
+  };
+  const Groups den = groups(n_age, n_den, n_dif);
+  push_groups(groups(ill_age, ill_den, ill_dif), den);
+  push_groups(groups(aut_age, aut_den, aut_dif), den);
+  push_groups(groups(c.abandoned_age, c.abandoned_density, c.abandoned_difficulty),
+              groups(c.arisen_age, c.arisen_density, c.arisen_difficulty));
+  for (double v : spent_) m.push_back(v);
+  r.metrics = std::move(m);
+  r.series = series_;
+  return r;
+}
+
+}  // namespace govsim::inclusion

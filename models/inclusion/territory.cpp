@@ -1,0 +1,421 @@
+#include "models/inclusion/territory.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <unordered_map>
+
+#include "engine/csv.hpp"
+#include "engine/errors.hpp"
+#include "engine/rng.hpp"
+
+namespace govsim::inclusion {
+
+const std::array<const char*, kAgeBands> kAgeBandNames = {"15-29", "30-44", "45-59", "60-74", "75+"};
+const std::array<const char*, kDensityClasses> kDensityNames = {"urban", "periurban", "rural"};
+
+double Zone::total_adults() const { return std::accumulate(adults.begin(), adults.end(), 0.0); }
+
+double Territory::total_adults() const {
+  double s = 0;
+  for (const auto& z : zones) s += z.total_adults();
+  return s;
+}
+
+Eigen::MatrixX2d Territory::centroids() const {
+  Eigen::MatrixX2d c(static_cast<Eigen::Index>(zones.size()), 2);
+  for (std::size_t i = 0; i < zones.size(); ++i) {
+    c(static_cast<Eigen::Index>(i), 0) = zones[i].x_km;
+    c(static_cast<Eigen::Index>(i), 1) = zones[i].y_km;
+  }
+  return c;
+}
+
+namespace {
+// Road detour factor and door-to-door speeds by density class of the origin (assumption,
+// documented in docs/territories.md).
+constexpr double kDetour = 1.3;
+constexpr double kAccessMinutes = 5.0;
+constexpr std::array<double, kDensityClasses> kCarSpeedKmh = {22.0, 40.0, 55.0};
+
+double minutes_for(double km, Density origin) {
+  return kAccessMinutes + 60.0 * km * kDetour / kCarSpeedKmh[static_cast<int>(origin)];
+}
+}  // namespace
+
+double Territory::travel_minutes(int from, int to) const {
+  const Zone& a = zones[static_cast<std::size_t>(from)];
+  const Zone& b = zones[static_cast<std::size_t>(to)];
+  const double km = from == to ? 0.5 * std::sqrt(a.area_km2 / M_PI)
+                               : std::hypot(a.x_km - b.x_km, a.y_km - b.y_km);
+  return minutes_for(km, a.density);
+}
+
+Eigen::VectorXd Territory::travel_minutes_to(int to) const {
+  const Eigen::MatrixX2d c = centroids();
+  const Eigen::RowVector2d p = c.row(to);
+  Eigen::VectorXd km = (c.rowwise() - p).rowwise().norm();
+  Eigen::VectorXd out(km.size());
+  for (Eigen::Index i = 0; i < km.size(); ++i) {
+    const Zone& z = zones[static_cast<std::size_t>(i)];
+    const double d = i == to ? 0.5 * std::sqrt(z.area_km2 / M_PI) : km(i);
+    out(i) = minutes_for(d, z.density);
+  }
+  return out;
+}
+
+Density density_from(double per_km2) {
+  // Thresholds after INSEE's density grid (dense ≥ ~1,500/km² in 1 km cells, intermediate,
+  // rural); at commune level we use 400 and 80 inhabitants per km².
+  if (per_km2 >= 400) return Density::Urban;
+  if (per_km2 >= 80) return Density::Periurban;
+  return Density::Rural;
+}
+
+namespace {
+
+// Share of the population aged 15+ (INSEE 2021, France: ~82%).
+constexpr double kAdultShare = 0.82;
+// Adults by age band and density class (assumption after INSEE 2021 age pyramids: rural
+// communes older, cities younger).
+constexpr std::array<std::array<double, kAgeBands>, kDensityClasses> kAgeMix = {{
+    {0.28, 0.25, 0.22, 0.16, 0.09},
+    {0.20, 0.23, 0.26, 0.20, 0.11},
+    {0.16, 0.20, 0.26, 0.24, 0.14},
+}};
+// Households with a high-speed fixed offer at the start, by density class (assumption; INSEE:
+// lack of an offer explains 5% of no-internet households, 13% in rural communes).
+constexpr std::array<double, kDensityClasses> kBroadband = {0.95, 0.85, 0.70};
+
+struct EpciSpec {
+  std::string name;
+  double population;      // inhabitants (all ages)
+  int communes;
+  double main_town;       // inhabitants of its main town
+  std::string town_name;
+};
+
+struct GeneratorSpec {
+  std::string name, description, source;
+  double area_km2;
+  std::vector<EpciSpec> epcis;
+  std::uint64_t seed;
+  bool quarters = false;  // first EPCI's communes are city quarters
+};
+
+// Lays out communes EPCI by EPCI: the main town at the EPCI centre, the others around it with
+// log-normal populations rescaled to the EPCI total.
+Territory generate(const GeneratorSpec& g) {
+  Territory t;
+  t.name = g.name;
+  t.description = g.description;
+  t.source = g.source;
+  int total_communes = 0;
+  for (const auto& e : g.epcis) total_communes += e.communes;
+  const double side = std::sqrt(g.area_km2);
+  const double commune_area = g.area_km2 / total_communes;
+  // EPCI centres on a jittered grid.
+  const int n_epci = static_cast<int>(g.epcis.size());
+  const int grid = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(n_epci))));
+  for (int e = 0; e < n_epci; ++e) {
+    const EpciSpec& spec = g.epcis[static_cast<std::size_t>(e)];
+    t.epci_names.push_back(spec.name);
+    Rng rng(g.seed, 0, 1, static_cast<std::uint32_t>(e), 0);
+    const double cx = (e % grid + 0.5 + 0.3 * (rng.uniform() - 0.5)) * side / grid;
+    const double cy = (e / grid + 0.5 + 0.3 * (rng.uniform() - 0.5)) * side / grid;
+    const double epci_area = commune_area * spec.communes;
+    const double radius = std::sqrt(epci_area / M_PI);
+    std::vector<double> pops(static_cast<std::size_t>(spec.communes));
+    pops[0] = spec.main_town;
+    double rest = 0;
+    for (int c = 1; c < spec.communes; ++c) {
+      pops[static_cast<std::size_t>(c)] = std::exp(6.6 + 0.9 * rng.normal());
+      rest += pops[static_cast<std::size_t>(c)];
+    }
+    const double scale = spec.communes > 1 ? (spec.population - spec.main_town) / rest : 0;
+    for (int c = 0; c < spec.communes; ++c) {
+      Zone z;
+      const double pop = c == 0 ? spec.main_town : pops[static_cast<std::size_t>(c)] * scale;
+      const bool quarter = g.quarters && e == 0;
+      z.code = g.name.substr(0, 3) + "-" + std::to_string(e + 1) + "-" + std::to_string(c + 1);
+      z.name = c == 0 ? spec.town_name
+                      : (quarter ? spec.town_name + " quarter " : spec.name + " commune ") +
+                            std::to_string(c + 1);
+      if (c == 0) {
+        z.x_km = cx;
+        z.y_km = cy;
+      } else {
+        const double r = radius * std::sqrt(0.05 + 0.95 * rng.uniform());
+        const double a = 6.283185307179586 * rng.uniform();
+        z.x_km = cx + r * std::cos(a);
+        z.y_km = cy + r * std::sin(a);
+      }
+      // Towns and quarters are compact; villages take the remaining land.
+      z.area_km2 = quarter ? std::max(1.0, commune_area) : commune_area * (c == 0 ? 1.5 : 1.0);
+      z.density = density_from(pop / z.area_km2);
+      z.epci = e;
+      const auto& mix = kAgeMix[static_cast<int>(z.density)];
+      for (int a = 0; a < kAgeBands; ++a) z.adults[static_cast<std::size_t>(a)] = pop * kAdultShare * mix[static_cast<std::size_t>(a)];
+      z.broadband_share = kBroadband[static_cast<int>(z.density)];
+      t.zones.push_back(std::move(z));
+    }
+  }
+  return t;
+}
+
+// The initial network of points (status quo), from zone sizes (assumption, documented):
+// a France Services site per EPCI plus one per 40,000 inhabitants; an EPN in communes of
+// 3,000+; a library with digital help in communes of 2,000+; a CCAS in communes of 5,000+;
+// a social centre per 8,000 inhabitants in towns; a third place in towns of 15,000+.
+void add_initial_points(Territory& t, std::uint64_t seed, int social_centres_override = -1) {
+  std::vector<std::vector<int>> by_epci(t.epci_names.size());
+  for (std::size_t i = 0; i < t.zones.size(); ++i) by_epci[static_cast<std::size_t>(t.zones[i].epci)].push_back(static_cast<int>(i));
+  auto add = [&](int zone, PointType type, const std::string& label, std::uint16_t services) {
+    PointSpec p;
+    p.id = std::string(type_code(type)) + "-" + std::to_string(t.points.size() + 1);
+    p.name = std::string(type_code(type)) + " " + label;
+    p.zone = zone;
+    p.type = type;
+    p.services = services;
+    p.fte = default_fte(type);
+    t.points.push_back(std::move(p));
+  };
+  for (std::size_t e = 0; e < by_epci.size(); ++e) {
+    auto zones = by_epci[e];
+    std::sort(zones.begin(), zones.end(), [&](int a, int b) {
+      return t.zones[static_cast<std::size_t>(a)].total_adults() > t.zones[static_cast<std::size_t>(b)].total_adults();
+    });
+    double epci_pop = 0;
+    for (int z : zones) epci_pop += t.zones[static_cast<std::size_t>(z)].total_adults() / kAdultShare;
+    const int n_fs = 1 + static_cast<int>(epci_pop / 40000.0);
+    for (int k = 0; k < n_fs && k < static_cast<int>(zones.size()); ++k)
+      add(zones[static_cast<std::size_t>(k)], PointType::FranceServices, t.zones[static_cast<std::size_t>(zones[static_cast<std::size_t>(k)])].name, default_services(PointType::FranceServices));
+  }
+  int social_left = social_centres_override;
+  for (std::size_t i = 0; i < t.zones.size(); ++i) {
+    const Zone& z = t.zones[i];
+    const double pop = z.total_adults() / kAdultShare;
+    const int zi = static_cast<int>(i);
+    Rng rng(seed, 0, 2, static_cast<std::uint32_t>(i), 0);
+    if (pop >= 3000) {
+      // Half the EPNs also help with procedures (isolated, each with its own offer).
+      std::uint16_t s = default_services(PointType::Epn);
+      if (rng.bernoulli(0.5)) s |= kAdminProcedures;
+      add(zi, PointType::Epn, z.name, s);
+    }
+    if (pop >= 2000) add(zi, PointType::Library, z.name, default_services(PointType::Library));
+    if (pop >= 5000) add(zi, PointType::Ccas, z.name, default_services(PointType::Ccas));
+    if (social_centres_override < 0) {
+      const int n_cs = static_cast<int>(pop / 8000.0);
+      for (int k = 0; k < n_cs; ++k) {
+        std::uint16_t s = default_services(PointType::SocialCentre);
+        if (rng.bernoulli(0.5)) s |= kAdminProcedures;
+        add(zi, PointType::SocialCentre, z.name, s);
+      }
+    } else if (social_left > 0 && pop >= 8000) {
+      add(zi, PointType::SocialCentre, z.name + " (espace social commun)",
+          default_services(PointType::SocialCentre) | kAdminProcedures);
+      --social_left;
+    }
+    if (pop >= 15000) add(zi, PointType::ThirdPlace, z.name, default_services(PointType::ThirdPlace));
+  }
+}
+
+Territory rural_department() {
+  // Loir-et-Cher-like: 328,504 inhabitants (2021), 267 communes, 6,343 km², 11 EPCI; largest
+  // EPCI ~106k (Blois), ~52k (Vendôme). Main towns: INSEE 2021 legal populations (rounded).
+  GeneratorSpec g{"rural-department",
+                  "Loir-et-Cher-like rural department: 267 communes in 11 EPCI",
+                  "INSEE 2021 legal populations (department, EPCI and main towns), rounded",
+                  6343,
+                  {{"Agglopolys (Blois)", 106000, 43, 46000, "Blois"},
+                   {"Territoires Vendômois", 52000, 65, 15500, "Vendôme"},
+                   {"Romorantinais et Monestois", 26000, 11, 17000, "Romorantin-Lanthenay"},
+                   {"Beauce Val de Loire", 21000, 24, 6500, "Mer"},
+                   {"Val de Cher Controis", 46000, 37, 5000, "Le Controis-en-Sologne"},
+                   {"Grand Chambord", 21000, 16, 3300, "Bracieux"},
+                   {"Sologne des Rivières", 17000, 13, 5300, "Salbris"},
+                   {"Sologne des Etangs", 9000, 11, 2400, "Neung-sur-Beuvron"},
+                   {"Collines du Perche", 7500, 21, 2000, "Mondoubleau"},
+                   {"Perche et Haut Vendômois", 12000, 16, 3700, "Montoire-sur-le-Loir"},
+                   {"Cœur de Sologne", 11004, 10, 3000, "Lamotte-Beuvron"}},
+                  0x4C6F6972ull};
+  Territory t = generate(g);
+  add_initial_points(t, g.seed);
+  return t;
+}
+
+Territory city() {
+  // Rennes-like: commune 225,081 inhabitants (2021) in 12 quarters; metropole 43 communes,
+  // 467,858 inhabitants, 705 km². Six "espaces sociaux communs" (seed contribution 3).
+  GeneratorSpec g{"city",
+                  "Rennes-like city: 12 quarters and 42 other communes of the metropole",
+                  "INSEE 2021 legal populations (commune, metropole), rounded",
+                  705,
+                  {{"Rennes (quarters)", 225081, 12, 25000, "Rennes Centre"},
+                   {"Rennes Métropole North", 82000, 14, 17000, "Saint-Grégoire"},
+                   {"Rennes Métropole South", 88000, 14, 18000, "Bruz"},
+                   {"Rennes Métropole East", 72777, 14, 17000, "Cesson-Sévigné"}},
+                  0x52656E6Eull,
+                  /*quarters=*/true};
+  Territory t = generate(g);
+  // Quarters are dense and compact: 50 km² for the commune.
+  for (auto& z : t.zones)
+    if (z.epci == 0) {
+      z.area_km2 = 50.4 / 12;
+      z.density = Density::Urban;
+    }
+  // One EPCI (the metropole); the generator's sub-areas only placed the communes.
+  for (auto& z : t.zones) z.epci = 0;
+  t.epci_names = {"Rennes Métropole"};
+  add_initial_points(t, g.seed, /*social_centres_override=*/6);
+  return t;
+}
+
+Territory former_mining_agglomeration() {
+  // Lens-Liévin-like: 36 communes, 242,587 inhabitants (2021), 239.4 km².
+  GeneratorSpec g{"former-mining-agglomeration",
+                  "Lens-Liévin-like former mining agglomeration: 36 communes",
+                  "INSEE 2021 legal populations (agglomeration, Lens, Liévin), rounded",
+                  239.4,
+                  {{"Lens side", 121000, 18, 31500, "Lens"},
+                   {"Liévin side", 121587, 18, 30500, "Liévin"}},
+                  0x4C656E73ull};
+  Territory t = generate(g);
+  for (auto& z : t.zones) z.epci = 0;
+  t.epci_names = {"Communauté d'agglomération de Lens-Liévin"};
+  add_initial_points(t, g.seed);
+  return t;
+}
+
+Territory france() {
+  // A generated national territory for benchmarks: ~35,000 communes, ~67M inhabitants
+  // (~55M adults), 1,250 EPCI of 28 communes, 550,000 km².
+  GeneratorSpec g{"france", "Generated national territory (benchmarks only)",
+                  "INSEE 2021 aggregates: 34,945 communes, 67.4M inhabitants", 550000, {},
+                  0x4672616Eull};
+  for (int e = 0; e < 1250; ++e) {
+    Rng rng(g.seed, 0, 3, static_cast<std::uint32_t>(e), 0);
+    const double town = std::exp(9.5 + 1.0 * rng.normal());
+    g.epcis.push_back({"EPCI " + std::to_string(e + 1), 0, 28, std::min(town, 400000.0),
+                       "Town " + std::to_string(e + 1)});
+  }
+  double towns = 0;
+  for (const auto& e : g.epcis) towns += e.main_town;
+  const double rest = (67.4e6 - towns) / 1250.0;
+  for (auto& e : g.epcis) e.population = e.main_town + rest;
+  Territory t = generate(g);
+  add_initial_points(t, g.seed);
+  return t;
+}
+
+}  // namespace
+
+std::vector<std::string> builtin_territory_names() {
+  return {"rural-department", "city", "former-mining-agglomeration", "france"};
+}
+
+bool is_builtin_territory(const std::string& name) {
+  const auto names = builtin_territory_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+Territory builtin_territory(const std::string& name) {
+  if (name == "rural-department") return rural_department();
+  if (name == "city") return city();
+  if (name == "former-mining-agglomeration") return former_mining_agglomeration();
+  if (name == "france") return france();
+  throw std::invalid_argument("unknown embedded territory '" + name + "'");
+}
+
+namespace {
+class CommuneLocator : public ZoneLocator {
+ public:
+  CommuneLocator(const Territory& t, double lat0, double lon0) : t_(t), lat0_(lat0), lon0_(lon0) {
+    for (std::size_t i = 0; i < t.zones.size(); ++i) index_[t.zones[i].code] = static_cast<int>(i);
+  }
+  int locate(const std::string& code, double lat, double lon, bool has_coords) const override {
+    if (!code.empty()) {
+      const auto it = index_.find(code);
+      if (it != index_.end()) return it->second;
+    }
+    if (!has_coords) return -1;
+    const double x = (lon - lon0_) * 111.32 * std::cos(lat0_ * M_PI / 180), y = (lat - lat0_) * 110.57;
+    int best = -1;
+    double best_d = 1e300;
+    for (std::size_t i = 0; i < t_.zones.size(); ++i) {
+      const double d = std::hypot(t_.zones[i].x_km - x, t_.zones[i].y_km - y);
+      if (d < best_d) best_d = d, best = static_cast<int>(i);
+    }
+    // Outside the territory if farther than 3 zone radii from the nearest centroid.
+    if (best >= 0 && best_d > 3 * std::sqrt(t_.zones[static_cast<std::size_t>(best)].area_km2 / M_PI) + 5) return -1;
+    return best;
+  }
+
+ private:
+  const Territory& t_;
+  double lat0_, lon0_;
+  std::unordered_map<std::string, int> index_;
+};
+}  // namespace
+
+Territory load_territory(const std::string& name, const std::filesystem::path& communes_csv,
+                         const std::filesystem::path& points_csv) {
+  const CsvTable c = read_csv(communes_csv);
+  const std::size_t c_code = c.require_column("code"), c_name = c.require_column("name"),
+                    c_epci = c.require_column("epci"), c_lat = c.require_column("latitude"),
+                    c_lon = c.require_column("longitude"), c_area = c.require_column("area_km2");
+  const std::array<std::size_t, kAgeBands> c_age = {
+      c.require_column("pop_15_29"), c.require_column("pop_30_44"), c.require_column("pop_45_59"),
+      c.require_column("pop_60_74"), c.require_column("pop_75_plus")};
+  const auto c_bb = c.column("broadband_share");
+  if (c.rows.empty()) throw InputError(c.file, "line 2", "at least one commune", "no rows");
+  Territory t;
+  t.name = name;
+  t.description = "Territory loaded from " + communes_csv.filename().string();
+  t.source = communes_csv.string();
+  std::vector<double> lat(c.rows.size()), lon(c.rows.size());
+  double lat0 = 0, lon0 = 0;
+  for (std::size_t r = 0; r < c.rows.size(); ++r) {
+    lat[r] = c.number(r, c_lat, -90, 90);
+    lon[r] = c.number(r, c_lon, -180, 180);
+    lat0 += lat[r] / static_cast<double>(c.rows.size());
+    lon0 += lon[r] / static_cast<double>(c.rows.size());
+  }
+  std::unordered_map<std::string, int> epci_index;
+  std::unordered_map<std::string, std::size_t> seen;
+  for (std::size_t r = 0; r < c.rows.size(); ++r) {
+    Zone z;
+    z.code = c.text(r, c_code);
+    z.name = c.text(r, c_name);
+    if (z.code.empty()) throw InputError(c.file, c.where(r, c_code), "a non-empty commune code", "''");
+    if (!seen.emplace(z.code, r).second)
+      throw InputError(c.file, c.where(r, c_code), "a code not used on another line",
+                       "'" + z.code + "', already on line " + std::to_string(c.row_lines[seen[z.code]]));
+    const std::string epci = c.text(r, c_epci);
+    if (epci.empty()) throw InputError(c.file, c.where(r, c_epci), "a non-empty EPCI", "''");
+    auto [it, added] = epci_index.emplace(epci, static_cast<int>(t.epci_names.size()));
+    if (added) t.epci_names.push_back(epci);
+    z.epci = it->second;
+    z.x_km = (lon[r] - lon0) * 111.32 * std::cos(lat0 * M_PI / 180);
+    z.y_km = (lat[r] - lat0) * 110.57;
+    z.area_km2 = c.number(r, c_area, 0.01, 1e6);
+    double pop = 0;
+    for (int a = 0; a < kAgeBands; ++a) {
+      z.adults[static_cast<std::size_t>(a)] = c.number(r, c_age[static_cast<std::size_t>(a)], 0, 1e8);
+      pop += z.adults[static_cast<std::size_t>(a)];
+    }
+    z.density = density_from(pop / kAdultShare / z.area_km2);
+    z.broadband_share = c_bb ? c.number(r, *c_bb, 0, 1) : kBroadband[static_cast<int>(z.density)];
+    t.zones.push_back(std::move(z));
+  }
+  if (!points_csv.empty()) {
+    CommuneLocator loc(t, lat0, lon0);
+    t.points = load_mednum_csv(points_csv, loc);
+  } else {
+    add_initial_points(t, 0x55736572ull);
+  }
+  return t;
+}
+
+}  // namespace govsim::inclusion

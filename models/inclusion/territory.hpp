@@ -1,0 +1,68 @@
+// The territory: zones (communes or city quarters) with their adults, geography, density class,
+// EPCI and broadband; travel times; the initial network of access points. Three embedded
+// territories are generated reproducibly from published aggregates (docs/territories.md), and
+// planners can load their own (communes CSV + MedNum access-points CSV).
+#pragma once
+
+#include <array>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "models/inclusion/access_points.hpp"
+
+namespace govsim::inclusion {
+
+inline constexpr int kAgeBands = 5;  // 15-29, 30-44, 45-59, 60-74, 75+
+extern const std::array<const char*, kAgeBands> kAgeBandNames;
+enum class Density : std::uint8_t { Urban, Periurban, Rural };
+inline constexpr int kDensityClasses = 3;
+extern const std::array<const char*, kDensityClasses> kDensityNames;
+
+struct Zone {
+  std::string code;
+  std::string name;
+  double x_km = 0, y_km = 0;  // projected centroid
+  double area_km2 = 1;
+  Density density = Density::Rural;
+  int epci = 0;
+  std::array<double, kAgeBands> adults{};  // adults by age band (full population, not scaled)
+  double broadband_share = 0.8;             // households with a high-speed fixed offer
+  double total_adults() const;
+};
+
+struct Territory {
+  std::string name;
+  std::string description;
+  std::string source;  // where the aggregates come from
+  std::vector<Zone> zones;
+  std::vector<std::string> epci_names;
+  std::vector<PointSpec> points;  // initial network
+
+  double total_adults() const;
+  Eigen::MatrixX2d centroids() const;  // zones x (x_km, y_km)
+  // Minutes by car from zone `from` to the centroid of zone `to` (distance × detour / speed by
+  // density, plus access time; within a zone, half its radius).
+  double travel_minutes(int from, int to) const;
+  // Travel minutes from every zone to zone `to` (vectorised).
+  Eigen::VectorXd travel_minutes_to(int to) const;
+};
+
+// Embedded territories: "rural-department", "city", "former-mining-agglomeration"; also
+// "france" (a generated national territory for benchmarks, ~35,000 communes, ~55M adults).
+std::vector<std::string> builtin_territory_names();
+bool is_builtin_territory(const std::string& name);
+Territory builtin_territory(const std::string& name);
+
+// A planner's own territory: communes CSV (INSEE style: code, name, epci, latitude, longitude,
+// area_km2, pop_15_29, pop_30_44, pop_45_59, pop_60_74, pop_75_plus; optional broadband_share)
+// and optionally access points in the MedNum standard. Throws InputError naming file/line/field.
+Territory load_territory(const std::string& name, const std::filesystem::path& communes_csv,
+                         const std::filesystem::path& points_csv);
+
+// Density class from adults per km² (INSEE-like grid thresholds, see docs/territories.md).
+Density density_from(double inhabitants_per_km2);
+
+}  // namespace govsim::inclusion
