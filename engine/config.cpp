@@ -1,6 +1,7 @@
 #include "engine/config.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -71,10 +72,16 @@ long long get_int(const json& obj, const std::string& key, const std::string& fi
   if (!obj.contains(key)) return def;
   const json& v = obj[key];
   const std::string want = "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
-  if (!v.is_number_integer() && !(v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<long long>(v.get<double>()))))
-    throw InputError(file, ptr + "/" + key, want, type_name(v));
+  if (v.is_number_float()) {
+    // Range-check before converting: casting a double outside long long's range is undefined.
+    const double d = v.get<double>();
+    if (!std::isfinite(d) || std::floor(d) != d) throw InputError(file, ptr + "/" + key, want, type_name(v));
+    if (d < static_cast<double>(lo) || d > static_cast<double>(hi)) throw InputError(file, ptr + "/" + key, want, v.dump());
+    return static_cast<long long>(d);
+  }
+  if (!v.is_number_integer()) throw InputError(file, ptr + "/" + key, want, type_name(v));
   const long long x = v.is_number_unsigned() ? static_cast<long long>(std::min<std::uint64_t>(v.get<std::uint64_t>(), static_cast<std::uint64_t>(hi) + 1))
-                                             : static_cast<long long>(v.get<double>());
+                                             : v.get<long long>();
   if (x < lo || x > hi) throw InputError(file, ptr + "/" + key, want, v.dump());
   return x;
 }
@@ -125,8 +132,10 @@ ScenarioSpec load_scenario_file(const fs::path& path, const std::string& from_fi
     cycle += fs::path(key).filename().string();
     throw InputError(from_file, from_ptr, "an `extends` chain without cycles", "the cycle " + cycle);
   }
-  if (!fs::is_regular_file(path))
-    throw InputError(from_file, from_ptr, "an existing scenario file", "'" + path.string() + "' not found");
+  std::error_code fec;  // the throwing overload raises filesystem_error for e.g. ENAMETOOLONG
+  if (!fs::is_regular_file(path, fec))
+    throw InputError(from_file, from_ptr, "an existing scenario file",
+                     "'" + path.string() + "' " + (fec && fec != std::errc::no_such_file_or_directory ? fec.message() : "not found"));
   stack.push_back(key);
   const json doc = read_json_file(path);
   ScenarioSpec s = load_scenario_doc(doc, path.string(), path.parent_path(), "", model, stack);
@@ -216,7 +225,10 @@ ScenarioSpec load_scenario(const fs::path& path, const ModelAdapter& model) {
 
 ExperimentSpec load_experiment(const fs::path& path, const ModelAdapter& model,
                                const std::vector<Override>& overrides) {
-  if (!fs::is_regular_file(path)) throw InputError(path.string(), "", "an existing config file", "not found");
+  std::error_code fec;
+  if (!fs::is_regular_file(path, fec))
+    throw InputError(path.string(), "", "an existing config file",
+                     fec && fec != std::errc::no_such_file_or_directory ? fec.message() : "not found");
   const json doc = read_json_file(path);
   return load_experiment_json(doc, path.string(), path.parent_path(), model, overrides);
 }
@@ -232,7 +244,11 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
   e.name = get_string(doc, "name", file, "", true);
   e.description = get_string(doc, "description", file, "", false);
   if (!doc.contains("territory")) throw InputError(file, "/", "a \"territory\" key", "none");
-  model.check_territory(doc["territory"], file, base_dir);
+  try {
+    model.check_territory(doc["territory"], file, base_dir);
+  } catch (const fs::filesystem_error& err) {  // e.g. a CSV path too long for the OS
+    throw InputError(file, "/territory", "paths to existing files", "'" + err.path1().string() + "': " + err.code().message());
+  }
   e.territory = doc["territory"];
   if (!doc.contains("scenarios")) throw InputError(file, "/", "a \"scenarios\" key", "none");
   const json& sc = doc["scenarios"];

@@ -72,7 +72,7 @@ double Governance::session_success(const Params& p, PointType type) const {
 }
 
 FunderAmounts Governance::mechanism_costs(const Params& p, double adults, int social_points,
-                                          int open_points, int year) const {
+                                          int open_points, int epcis, int year) const {
   FunderAmounts c{};
   auto at = [&](Funder f) -> double& { return c[static_cast<std::size_t>(f)]; };
   at(animation_payer) += p.animation_intensity * adults / 100000.0 * p.animator_cost_eur;
@@ -83,11 +83,14 @@ FunderAmounts Governance::mechanism_costs(const Params& p, double adults, int so
   }
   at(Funder::Department) += p.social_workers_trained * social_points * p.training_cost_eur;
   if (p.master_plan) at(Funder::Commune) += p.master_plan_cost_eur;
+  if (p.pooling) at(Funder::Epci) += p.pooling_cost_eur * epcis;
   at(Funder::Department) += p.mobile_units * p.mobile_cost_eur;
   at(Funder::Epci) += static_cast<double>(p.stations_per_point) * open_points * p.station_cost_eur;
   // One partner office per 10,000 adults for each of the 5 partner networks.
   at(Funder::Caf) += p.partners_joined * 5.0 * adults / 10000.0 * p.partner_join_cost_eur;
   if (p.political_sponsorship) at(Funder::Department) += p.sponsorship_cost_eur;
+  if (p.allocation() == AllocationRule::NeedsDiagnosis) at(Funder::Department) += p.diagnosis_cost_eur;
+  if (p.allocation() == AllocationRule::ConsultationThenCall && year == 0) at(Funder::Epci) += p.consultation_cost_eur;
   if (p.demonstrator && year == 0) at(Funder::Commune) += p.demonstrator_cost_eur;
   return c;
 }

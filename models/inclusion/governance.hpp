@@ -48,9 +48,9 @@ struct Governance {
   double session_success(const Params& p, PointType type) const;
   // Yearly cost of the mechanisms that are not part of a point's running cost, by funder.
   // adults: full-scale adult population; social_points: number of social centres and CCAS;
-  // open_points: fixed open points (for stations); year: 0-based.
+  // open_points: fixed open points (for stations); epcis: EPCI count; year: 0-based.
   FunderAmounts mechanism_costs(const Params& p, double adults, int social_points, int open_points,
-                                int year) const;
+                                int epcis, int year) const;
 };
 
 }  // namespace govsim::inclusion

@@ -68,6 +68,7 @@ std::vector<MetricInfo> build_all() {
       {"interruption_weeks", false, "point-weeks", "Weeks of service interruption summed over points."},
       {"open_points_end", true, "points", "Open fixed access points at the end."},
       {"weeks_to_90pct_resolved", false, "weeks", "First week when 90% of needs closed over the past 13 weeks were resolved (horizon + 1 if never)."},
+      {"aware_share", true, "share", "Adults who know of the help on offer at the end."},
   };
   m.insert(m.end(), extra.begin(), extra.end());
   for (const char* base : {"illectronisme_rate", "autonomy_rate", "non_recours_rate"}) {

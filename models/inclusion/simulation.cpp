@@ -258,10 +258,15 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
     const double share = zone_agents_[z] > 0 ? zone_aware_[z] / zone_agents_[z] : 0.0;
     double hazard = p_.awareness_base_weekly + p_.awareness_word_of_mouth * share +
                     p_.animation_awareness * g_.animation_reach + zone_consultation_boost_[z];
-    if (p_.demonstrator && t <= 52) hazard += p_.demonstrator_awareness;
-    const int dt = std::max(1, t - pop_.aware_week[i]);
+    if (p_.objectives_imposed && ((pop_.flags[i] & kSocialDifficulty) || pop_.age_band[i] >= 3))
+      hazard += p_.objectives_outreach;
+    const int from = pop_.aware_week[i];
+    const int dt = std::max(1, t - from);
+    // Exposure over the weeks since the last look; the demonstrator acts during year 1 only.
+    double exposure = hazard * dt;
+    if (p_.demonstrator) exposure += p_.demonstrator_awareness * std::max(0, std::min(t, 52) - from);
     pop_.aware_week[i] = static_cast<std::uint16_t>(t);
-    if (rng.uniform() < -std::expm1(-hazard * dt)) {
+    if (rng.uniform() < -std::expm1(-exposure)) {
       pop_.flags[i] |= kAware;
       ch.became_aware.push_back(z);
     }
@@ -533,7 +538,7 @@ void Simulation::step() {
       ++open_fixed;
       if (is_social_type(s.spec.type)) ++social;
     }
-    const FunderAmounts mech = g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed, (t - 1) / 52);
+    const FunderAmounts mech = g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed, static_cast<int>(t_.epci_names.size()), (t - 1) / 52);
     for (std::size_t f = 0; f < kFunders; ++f) {
       const double w = mech[f] / weeks_per_year;
       spent_[f] += w;
@@ -633,7 +638,11 @@ void Simulation::allocate(int year, double money) {
   // within reach, else strengthen the nearest point offering help.
   const std::size_t nz = t_.zones.size();
   std::vector<double> score(nz);
-  for (std::size_t z = 0; z < nz; ++z) score[z] = zone_uncovered_need(static_cast<int>(z)) + 1e-9 * static_cast<double>(nz - z);
+  // Zones without a point offering help within the limited-mobility trip weigh triple.
+  for (std::size_t z = 0; z < nz; ++z) {
+    const bool uncovered = nearest_admin_minutes(static_cast<int>(z)) > p_.max_travel_limited_minutes;
+    score[z] = zone_uncovered_need(static_cast<int>(z)) * (uncovered ? 3.0 : 1.0) + 1e-9 * static_cast<double>(nz - z);
+  }
   // Owner level limits reach: a commune-level owner funds only communes that already have points.
   const bool commune_owner = p_.owner() == OwnerLevel::Commune;
   bool opened_any = false;
@@ -647,7 +656,7 @@ void Simulation::allocate(int year, double money) {
     int target = -1;
     for (const auto& [pt, minutes] : reach_[best]) {
       const auto& s = points_[static_cast<std::size_t>(pt)];
-      if (minutes <= p_.max_travel_minutes && s.open && (s.spec.services & kAdminProcedures)) {
+      if (minutes <= p_.max_travel_limited_minutes && s.open && (s.spec.services & kAdminProcedures)) {
         target = pt;
         break;
       }
@@ -739,7 +748,7 @@ void Simulation::yearly_cycle(int year) {
     if (is_social_type(s.spec.type)) ++social;
   }
   double mech = 0;
-  for (double m : g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed, year)) mech += m;
+  for (double m : g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed, static_cast<int>(t_.epci_names.size()), year)) mech += m;
   granted_ += std::max(envelope, network_cost()) * (1.0 + fee) + mech;
 }
 
@@ -821,8 +830,9 @@ RunRecord Simulation::finish(int scenario_index) const {
   std::array<double, kAgeBands> n_age{}, ill_age{}, aut_age{};
   std::array<double, kDensityClasses> n_den{}, ill_den{}, aut_den{};
   std::array<double, 2> n_dif{}, ill_dif{}, aut_dif{};
-  double ill = 0, aut = 0;
+  double ill = 0, aut = 0, aware = 0;
   for (std::size_t i = 0; i < pop_.size(); ++i) {
+    if (pop_.flags[i] & kAware) aware += 1;
     const double s = skill(i, week_);
     const bool is_ill = s < p_.skill_basic_threshold;
     const bool is_aut = s >= p_.skill_autonomy_threshold && has_home_access(i);
@@ -907,6 +917,7 @@ RunRecord Simulation::finish(int scenario_index) const {
       static_cast<double>(interruption_point_weeks_),
       static_cast<double>(open_end),
       weeks_to,
+      aware / n,
   };
   auto push_groups = [&](const auto& num, const auto& den) {
     for (std::size_t a = 0; a < kAgeBands; ++a) m.push_back(ratio(num[0][a], den[0][a]));

@@ -1,0 +1,130 @@
+// Processes of the inclusion model: limit cases, accounting invariants, arrival statistics,
+// skill dynamics, determinism across thread counts.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <tbb/global_control.h>
+
+#include "test_support.hpp"
+
+using namespace govsim;
+using namespace govsim::inclusion;
+using test_support::Overrides;
+
+namespace {
+const Overrides kSmall = {{"sim.population_scale", 0.03}, {"sim.horizon_weeks", 104}};
+
+Overrides with(Overrides o, const Overrides& extra) {
+  for (const auto& [k, v] : extra) o[k] = v;
+  return o;
+}
+}  // namespace
+
+TEST(Model, InvariantsHoldEveryWeekOnEveryTerritory) {
+  for (const char* name : {"rural-department", "city", "former-mining-agglomeration"}) {
+    Simulation sim(test_support::model_with(name, with(kSmall, {{"mobile.units", 2}, {"pooling.enabled", true}})), 5, 0);
+    const std::size_t adults = sim.population().size();
+    while (!sim.done()) {
+      sim.step();
+      const auto v = sim.check_invariants();
+      ASSERT_TRUE(v.empty()) << name << " week " << sim.week() << ": " << v.front();
+      ASSERT_EQ(sim.population().size(), adults);
+    }
+    EXPECT_GT(sim.counters().arisen, 0) << name;
+    EXPECT_LE(sim.spent_eur(), sim.granted_eur()) << name;
+  }
+}
+
+TEST(Model, ZeroCapacityMeansNoMediation) {
+  const auto r = test_support::run_model("rural-department",
+                                         with(kSmall, {{"mediation.sessions_per_fte_week", 0}, {"stations.per_point", 0}}), 1, 0);
+  EXPECT_EQ(r.metric("mediation_share"), 0.0);
+  EXPECT_EQ(r.metric("sessions_per_1000_adults"), 0.0);
+}
+
+TEST(Model, NoDeadlineMeansNoNonRecours) {
+  const auto r = test_support::run_model("rural-department", with(kSmall, {{"needs.deadlines_enabled", false}}), 1, 0);
+  EXPECT_EQ(r.metric("non_recours_rate"), 0.0);
+  EXPECT_GT(r.metric("alone_share"), 0.0);
+}
+
+TEST(Model, ZeroNeedRateMeansNothingHappens) {
+  Simulation sim(test_support::model_with("rural-department", with(kSmall, {{"needs.rate_per_year", 0}})), 1, 0);
+  const double ill0 = sim.illectronisme_by_age()[4];
+  sim.run();
+  EXPECT_EQ(sim.counters().arisen, 0.0);
+  EXPECT_EQ(sim.counters().sessions, 0.0);
+  EXPECT_EQ(sim.counters().abandoned, 0.0);
+  EXPECT_EQ(sim.illectronisme_by_age()[4], ill0);  // no mediation, no skill change
+}
+
+// Needs arrive as a weekly Bernoulli process with p = 1 - exp(-rate/52) per adult: the count is
+// within 4 standard deviations of its expectation.
+TEST(Model, NeedArrivalsMatchTheirRate) {
+  const double rate = 6.0;
+  Simulation sim(test_support::model_with("city", with(kSmall, {{"needs.rate_per_year", rate},
+                                                                 {"needs.dematerialisation_growth", 0.0},
+                                                                 {"needs.difficulty_multiplier", 1.0},
+                                                                 {"sim.horizon_weeks", 52}})), 3, 0);
+  const std::array<double, kAgeBands> factor = {0.9, 1.1, 1.0, 1.0, 0.9};
+  double expected = 0;
+  for (std::size_t i = 0; i < sim.population().size(); ++i)
+    expected += 52 * -std::expm1(-rate * factor[sim.population().age_band[i]] / 52.0);
+  sim.run();
+  EXPECT_NEAR(sim.counters().arisen, expected, 4 * std::sqrt(expected));
+}
+
+TEST(Model, TeachingRaisesSkillAndDoingForDoesNot) {
+  const auto teach = test_support::run_model("rural-department", with(kSmall, {{"mediation.doing_with_share", 1.0}}), 8, 0);
+  const auto do_for = test_support::run_model("rural-department", with(kSmall, {{"mediation.doing_with_share", 0.0}}), 8, 0);
+  EXPECT_GT(teach.metric("autonomy_gain"), do_for.metric("autonomy_gain"));
+  EXPECT_LT(teach.metric("illectronisme_rate"), do_for.metric("illectronisme_rate"));
+}
+
+TEST(Model, SkillDecaysWithoutPractice) {
+  const auto slow = test_support::run_model("rural-department", with(kSmall, {{"mediation.doing_with_share", 1.0}, {"mediation.skill_half_life_weeks", 5000}}), 8, 0);
+  const auto fast = test_support::run_model("rural-department", with(kSmall, {{"mediation.doing_with_share", 1.0}, {"mediation.skill_half_life_weeks", 4}}), 8, 0);
+  EXPECT_LT(fast.metric("autonomy_gain"), slow.metric("autonomy_gain"));
+}
+
+TEST(Model, RelativesResolveWhenAvailable) {
+  const auto none = test_support::run_model("rural-department", with(kSmall, {{"resolution.relatives_weekly", 0.0}}), 2, 0);
+  EXPECT_EQ(none.metric("relatives_share"), 0.0);
+  const auto base = test_support::run_model("rural-department", kSmall, 2, 0);
+  EXPECT_GT(none.metric("non_recours_rate"), base.metric("non_recours_rate"));
+}
+
+TEST(Model, SameSeedSameResultsWhateverTheThreadCount) {
+  const auto model = test_support::model_with("former-mining-agglomeration", with(kSmall, {{"sim.population_scale", 0.2}}));
+  RunRecord one, two;
+  {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, 1);
+    Simulation s(model, 77, 3);
+    s.run();
+    one = s.finish(0);
+  }
+  {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, 2);
+    Simulation s(model, 77, 3);
+    s.run();
+    two = s.finish(0);
+  }
+  ASSERT_EQ(one.metrics.size(), two.metrics.size());
+  for (std::size_t i = 0; i < one.metrics.size(); ++i) EXPECT_EQ(one.metrics[i], two.metrics[i]) << all_metrics()[i].name;
+  EXPECT_EQ(one.series, two.series);
+  Simulation other(model, 78, 3);
+  other.run();
+  EXPECT_NE(other.finish(0).metrics, one.metrics);
+}
+
+TEST(Model, MetricsAreFiniteAndNamed) {
+  const auto r = test_support::run_model("city", kSmall, 4, 1);
+  ASSERT_EQ(r.record.metrics.size(), all_metrics().size());
+  for (std::size_t i = 0; i < r.record.metrics.size(); ++i) EXPECT_TRUE(std::isfinite(r.record.metrics[i])) << all_metrics()[i].name;
+  EXPECT_GE(r.metric("coverage_30min"), r.metric("coverage_20min"));
+  double by_funder = 0;
+  for (const char* f : {"state", "region", "department", "epci", "commune", "caf", "banque_des_territoires"})
+    by_funder += r.metric(std::string("total_cost_eur@funder:") + f);
+  EXPECT_NEAR(by_funder, r.metric("total_cost_eur"), 1e-6 * r.metric("total_cost_eur"));
+}

@@ -1,0 +1,50 @@
+// Helpers shared by the model tests.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "models/inclusion/model.hpp"
+
+namespace govsim::test_support {
+
+using Overrides = std::map<std::string, nlohmann::json>;
+
+inline ParamValues values_with(const Overrides& o) {
+  const ParamRegistry& reg = inclusion::registry();
+  ParamValues v(reg);
+  for (const auto& [name, value] : o) {
+    const auto idx = reg.find(name);
+    if (!idx) throw std::invalid_argument("unknown parameter " + name);
+    v.set(*idx, reg.parse(*idx, value));
+  }
+  return v;
+}
+
+inline std::shared_ptr<const inclusion::ModelSpec> model_with(const std::string& territory,
+                                                              const Overrides& o) {
+  return inclusion::make_model(inclusion::make_territory(territory, "", "."), values_with(o));
+}
+
+// Runs and returns the record; metric lookup by name.
+struct RunOut {
+  RunRecord record;
+  double metric(const std::string& name) const {
+    const auto& all = inclusion::all_metrics();
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (all[i].name == name) return record.metrics.at(i);
+    throw std::invalid_argument("unknown metric " + name);
+  }
+};
+
+inline RunOut run_model(const std::string& territory, const Overrides& o, std::uint64_t seed,
+                        std::uint32_t replicate) {
+  inclusion::Simulation sim(model_with(territory, o), seed, replicate);
+  sim.run();
+  return {sim.finish(0)};
+}
+
+}  // namespace govsim::test_support

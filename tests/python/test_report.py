@@ -1,0 +1,251 @@
+"""Tests of the HTML report (python/govsim/report.py).
+
+A small results directory is built with the CLI (`govsim compare`, 2 runs, 2% sample); the
+report is written from it and checked as text, then opened in headless Chromium (skipped only
+if Chromium is not installed). The executable is GOVSIM_BIN, else `govsim` beside this Python
+(.venv/bin/govsim after `make build`), else build/release/govsim.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+REPORT_PY = REPO / "python" / "govsim" / "report.py"
+ARTIFACTS = REPO / "tests" / "artifacts"
+
+SECTIONS = {
+    "question": "The question and the territory",
+    "findings": "Key findings in plain words",
+    "scenarios": "Scenarios and the seed contributions they encode",
+    "ranking": "Ranked comparison of headline metrics",
+    "paired": "Paired differences vs the baseline",
+    "timeseries": "Trajectories over time",
+    "equity": "Equity: who is left behind",
+    "costs": "Cost and cost-effectiveness by funder",
+    "assumptions": "Key assumptions and parameters",
+    "manifest": "Manifest and reproduction",
+}
+
+
+def _load_report_module():
+    try:
+        from govsim import report  # the installed package (needs the compiled govsim._core)
+
+        return report
+    except ImportError:
+        # Package not built yet: the module itself needs only the stdlib, numpy, pandas, matplotlib.
+        spec = importlib.util.spec_from_file_location("govsim_report_standalone", REPORT_PY)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = mod
+        spec.loader.exec_module(mod)
+        return mod
+
+
+report = _load_report_module()
+
+
+def _govsim_bin() -> Path | None:
+    for cand in (os.environ.get("GOVSIM_BIN"), Path(sys.executable).parent / "govsim",
+                 REPO / "build" / "release" / "govsim"):
+        if cand and Path(cand).is_file() and os.access(cand, os.X_OK):
+            return Path(cand).resolve()
+    return None
+
+
+@pytest.fixture(scope="module")
+def govsim_bin() -> Path:
+    exe = _govsim_bin()
+    if exe is None:
+        pytest.skip("govsim executable not found (set GOVSIM_BIN or run `make build`)")
+    return exe
+
+
+@pytest.fixture(scope="module")
+def results_dir(govsim_bin, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("compare") / "results"
+    cmd = [str(govsim_bin), "compare", "scenarios/experiments/seed-scenarios-small.json", "--runs", "2",
+           "--set", "sim.population_scale=0.02", "--out", str(out), "--quiet"]
+    res = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, f"{cmd} failed:\n{res.stdout}\n{res.stderr}"
+    return out
+
+
+@pytest.fixture(scope="module")
+def report_path(results_dir, govsim_bin, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "report.html"
+    old = os.environ.get("GOVSIM_BIN")
+    os.environ["GOVSIM_BIN"] = str(govsim_bin)  # parameter sources from `govsim describe --json`
+    try:
+        path = report.write_report(results_dir, out)
+    finally:
+        if old is None:
+            os.environ.pop("GOVSIM_BIN", None)
+        else:
+            os.environ["GOVSIM_BIN"] = old
+    assert Path(path) == out
+    return out
+
+
+def test_report_has_every_section(report_path, results_dir):
+    assert report_path.is_file() and report_path.stat().st_size > 10_000
+    text = report_path.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    for sid, title in SECTIONS.items():
+        assert re.search(rf'<(section|h3) id="{sid}"', text), sid
+        assert title in text, title
+    # Every scenario with its seed quote; the territory; the reproduce command.
+    manifest = json.loads((results_dir / "manifest.json").read_text(encoding="utf-8"))
+    for s in manifest["scenarios"]:
+        assert f"<code>{s}</code>" in text
+    assert text.count("<blockquote") >= len(manifest["scenarios"]) - 1
+    assert "rural-department" in text
+    assert "govsim compare scenarios/experiments/seed-scenarios-small.json" in text
+    assert "--runs 2" in text and "--set sim.population_scale=0.02" in text
+    assert str(manifest["seed"]) in text
+    # Parameter sources from `govsim describe --json`, assumptions flagged.
+    assert "Source</th>" in text and 'class="flag">assumption' in text
+    # The plain-language findings: one bullet per non-baseline scenario.
+    findings = re.search(r'<section id="findings">(.*?)</section>', text, re.S).group(1)
+    assert findings.count("<li>") == len(manifest["scenarios"]) - 1
+    assert re.search(r"points \(|within the noise of 2 runs; we cannot say which is better", findings)
+
+
+def test_report_is_self_contained(report_path):
+    text = report_path.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", text, re.I)
+    assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", text, re.I)
+    assert "<script" not in text.lower()
+    assert not re.search(r"<link[^>]+stylesheet", text, re.I)
+    imgs = re.findall(r'<img[^>]+src="([^"]+)"', text)
+    assert len(imgs) >= 4  # time series, two equity charts, costs: all inline
+    for src in imgs:
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plain_sentences_from_paired(results_dir, tmp_path):
+    """Sentences a non-statistician can quote, and the caveat when the CI includes 0."""
+    d = tmp_path / "res"
+    shutil.copytree(results_dir, d)
+    p = pd.read_csv(d / "paired.csv")
+    scen = "single-contracting-authority"
+
+    def set_row(metric, **vals):
+        mask = (p["scenario"] == scen) & (p["metric"] == metric)
+        assert mask.sum() == 1
+        for k, v in vals.items():
+            p.loc[mask, k] = v
+
+    set_row("mediation_share", mean_diff=0.002, ci_low=0.0015, ci_high=0.0025, rel_diff=0.12,
+            rel_ci_low=0.09, rel_ci_high=0.15, share_better=1.0)
+    set_row("non_recours_rate", mean_diff=-0.012, ci_low=-0.016, ci_high=-0.008, share_better=1.0)
+    set_row("autonomy_rate", mean_diff=0.001, ci_low=-0.002, ci_high=0.004, share_better=0.5)
+    p.to_csv(d / "paired.csv", index=False)
+    out = report.write_report(d, tmp_path / "r.html")
+    text = out.read_text(encoding="utf-8")
+    assert "resolves 12% (9\u201315%) more needs through mediation than the status quo" in text
+    assert "lowers non-recours by 1.2 points (0.8\u20131.6)" in text
+    bullet = re.search(r"<li><b>One contracting authority.*?</li>", text, re.S).group(0)
+    assert re.search(r"On [^<]*\bautonomy\b[^<]*, the difference with the status quo is within the noise "
+                     r"of 2 runs; we cannot say which is better\.", bullet)
+
+
+def test_formatting_helpers():
+    assert report.fmt_diff("non_recours_rate", -0.0123) == "\u22121.23 pt"
+    assert report.fmt_diff("non_recours_rate", -1e-9) == "\u00b10.00 pt"
+    assert report.fmt_value("autonomy_rate", 0.5612) == "56.1%"
+    assert report.fmt_eur(6_605_019) == "\u20ac6.61M"
+    assert report.fmt_eur(-30_000, signed=True) == "\u2212\u20ac30k"
+    assert report.fmt_value("total_cost_eur", float("nan")) == "n/a"
+
+
+def test_main_missing_dir_exits_2(tmp_path, capsys):
+    missing = tmp_path / "no-such-results"
+    assert report.main([str(missing), "-o", str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err
+    assert str(missing) in err and "not found" in err
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_main_incomplete_dir_exits_2(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "manifest.json").write_text("{}")
+    assert report.main([str(empty), "-o", str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err
+    assert str(empty) in err and "summary.csv" in err and "paired.csv" in err
+    (empty / "summary.csv").write_text("not,a\nresults,file\n")
+    (empty / "paired.csv").write_text("")
+    assert report.main([str(empty), "-o", str(tmp_path / "r.html")]) == 2
+    assert str(empty) in capsys.readouterr().err
+
+
+def test_cli_script_no_traceback(tmp_path):
+    missing = tmp_path / "nothing-here"
+    res = subprocess.run([sys.executable, str(REPORT_PY), str(missing), "-o", str(tmp_path / "r.html")],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2
+    assert str(missing) in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_main_writes_report(results_dir, tmp_path, capsys):
+    out = tmp_path / "sub" / "report.html"
+    assert report.main([str(results_dir), "-o", str(out)]) == 0
+    assert out.is_file()
+    assert str(out) in capsys.readouterr().out
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else None
+
+
+def test_report_in_headless_chromium(report_path):
+    exe = _chromium()
+    if exe is None:
+        pytest.skip("chromium is not installed (Debian package `chromium`)")
+    url = report_path.resolve().as_uri()
+    with tempfile.TemporaryDirectory() as profile:
+        base = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+                f"--user-data-dir={profile}", "--no-first-run", "--disable-extensions"]
+        dom = subprocess.run(base + ["--dump-dom", url], capture_output=True, text=True, timeout=180)
+        assert dom.returncode == 0, dom.stderr[-2000:]
+        for sid, title in SECTIONS.items():
+            assert f'id="{sid}"' in dom.stdout, sid
+            assert title in dom.stdout, title
+        assert dom.stdout.count("<img") >= 4
+
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shot = ARTIFACTS / "report-first-screen.png"
+        if shot.exists():
+            shot.unlink()
+        snap = subprocess.run(base + [f"--screenshot={shot}", "--window-size=1280,1600", url],
+                              capture_output=True, text=True, timeout=180)
+        assert snap.returncode == 0, snap.stderr[-2000:]
+        assert shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert shot.stat().st_size > 20_000  # not a blank page
+
+    # Console messages from the page (Chromium logs them as "INFO:CONSOLE(...)] "msg", source: URL").
+    # The report has no script, so any console line from it is an error; Chromium's own dbus/gpu
+    # warnings do not mention the page.
+    for line in (dom.stderr + snap.stderr).splitlines():
+        assert not ("CONSOLE" in line and "file://" in line), line
+        assert "Uncaught" not in line, line
+        assert not (url in line and re.search(r"error|Failed to load|net::ERR", line, re.I)), line
