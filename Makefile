@@ -52,7 +52,8 @@ asan: deps
 # A longer fuzz run of the config loader than the one in `make test`.
 fuzz: deps
 	cmake --preset fuzz && cmake --build --preset fuzz -j $(JOBS) && \
-	  build/fuzz/tests/fuzz/fuzz_config -max_total_time=300 tests/fuzz/corpus
+	  mkdir -p build/fuzz/corpus && build/fuzz/tests/fuzz/fuzz_config -max_total_time=300 -max_len=8192 \
+	    -artifact_prefix=build/fuzz/ build/fuzz/corpus tests/fuzz/corpus
 
 bench: build
 	$(PY) benchmarks/run_benchmarks.py

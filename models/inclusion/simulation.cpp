@@ -317,9 +317,10 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
 double Simulation::point_capacity_fte(const PointState& s, int t) const {
   double fte = s.social_fte;
   for (const Post& post : s.posts) {
-    if (t < post.vacant_until) continue;
+    if (post.vacant(t)) continue;
+    // Before a departure the current holder is still in post (hire_week is the successor's).
     const int age = t - post.hire_week;
-    const double eff = (p_.ramp_up_weeks <= 0 || age >= p_.ramp_up_weeks)
+    const double eff = (p_.ramp_up_weeks <= 0 || age >= p_.ramp_up_weeks || age < 0)
                            ? 1.0
                            : p_.new_hire_efficiency + (1 - p_.new_hire_efficiency) * age / p_.ramp_up_weeks;
     fte += post.fte * eff;
@@ -337,7 +338,7 @@ void Simulation::weekly_points(int t) {
     }
     const double cap = point_capacity_fte(s, t) * p_.sessions_per_fte_week *
                        (1.0 - g_.reporting_share) * p_.population_scale + s.carry;
-    s.capacity = static_cast<int>(std::floor(cap));
+    s.capacity = std::max(0, static_cast<int>(std::floor(cap)));
     s.carry = cap - s.capacity;
   }
   // Mobile units tour the zones with no fixed point offering help within the limited-mobility
@@ -521,7 +522,7 @@ void Simulation::step() {
     if (!s.open || t < s.open_week) continue;
     double filled = 0;
     for (const Post& post : s.posts)
-      if (t >= post.vacant_until) filled += post.fte;
+      if (!post.vacant(t)) filled += post.fte;
     double cost = filled * p_.fte_cost_eur;
     if (s.spec.type != PointType::Mobile) cost += p_.point_fixed_cost_eur * (p_.pooling ? 1 - p_.pooling_saving : 1.0);
     cost /= weeks_per_year;
@@ -629,7 +630,7 @@ void Simulation::allocate(int year, double money) {
       double x = rng.uniform() * total;
       std::size_t k = 0;
       while (k + 1 < w.size() && x >= w[k]) x -= w[k++];
-      points_[k].posts.push_back({unit, week, week + p_.hiring_delay_weeks});
+      points_[k].posts.push_back({unit, week + p_.hiring_delay_weeks, week + p_.hiring_delay_weeks, week});
     }
     return;
   }
@@ -667,7 +668,7 @@ void Simulation::allocate(int year, double money) {
       opened_any = true;
       rebuild_reach();
     } else if (target >= 0) {
-      points_[static_cast<std::size_t>(target)].posts.push_back({unit, week, week + p_.hiring_delay_weeks});
+      points_[static_cast<std::size_t>(target)].posts.push_back({unit, week + p_.hiring_delay_weeks, week + p_.hiring_delay_weeks, week});
     } else {
       break;
     }
@@ -725,6 +726,7 @@ void Simulation::yearly_cycle(int year) {
         if (prng.bernoulli(g_.turnover)) {
           ++departures_;
           const int leave = week + static_cast<int>(prng.below(52));
+          post.vacant_from = leave;
           post.vacant_until = leave + p_.hiring_delay_weeks;
           post.hire_week = post.vacant_until;
         }

@@ -31,7 +31,9 @@ enum Stream : std::uint32_t {
 struct Post {
   double fte = 1;
   int hire_week = -1000;   // week of the current holder's hiring (ramp-up)
-  int vacant_until = -1;   // vacant before this week
+  int vacant_until = -1;   // vacant from vacant_from up to (not including) this week
+  int vacant_from = -1;
+  bool vacant(int week) const { return vacant_from <= week && week < vacant_until; }
 };
 
 struct PointState {

@@ -1,0 +1,94 @@
+// libFuzzer target: arbitrary bytes as an experiment config document for the config loader.
+//
+// The contract under test (engine/errors.hpp): bad input raises govsim::InputError, nothing else.
+// Any other exception, a crash or a sanitizer report is a bug; the input that caused it goes into
+// tests/fuzz/regressions/ (replayed first by scripts/fuzz-smoke.sh).
+//
+// Relative paths in the document resolve against a temporary directory holding a few helper
+// files, so that `extends`, scenario files and territory CSV paths reach the file-handling code:
+//   base.json (a valid scenario), child.json (extends base.json), cycle-a.json <-> cycle-b.json,
+//   self.json (extends itself), broken.json (invalid JSON), communes.csv, points.csv.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/config.hpp"
+#include "engine/errors.hpp"
+#include "models/inclusion/model.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path g_base_dir;
+const govsim::inclusion::InclusionAdapter* g_model = nullptr;
+
+void write_file(const fs::path& p, const std::string& text) {
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+void remove_base_dir() {
+  std::error_code ec;
+  if (!g_base_dir.empty()) fs::remove_all(g_base_dir, ec);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  std::string tmpl = (fs::temp_directory_path() / "govsim-fuzz-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) {
+    std::perror("mkdtemp");
+    std::abort();
+  }
+  g_base_dir = tmpl;
+  std::atexit(remove_base_dir);
+  write_file(g_base_dir / "base.json",
+             R"({"name": "base", "parameters": {"governance.funding_structure": "custodian", "sim.horizon_weeks": 52}})");
+  write_file(g_base_dir / "child.json",
+             R"({"name": "child", "extends": "base.json", "parameters": {"observation.enabled": true}})");
+  write_file(g_base_dir / "cycle-a.json", R"({"name": "cycle-a", "extends": "cycle-b.json"})");
+  write_file(g_base_dir / "cycle-b.json", R"({"name": "cycle-b", "extends": "cycle-a.json"})");
+  write_file(g_base_dir / "self.json", R"({"name": "self", "extends": "self.json"})");
+  write_file(g_base_dir / "broken.json", "{\"name\": \"broken\",\n  \"parameters\": {\n");
+  write_file(g_base_dir / "communes.csv", "code,name,population\n");
+  write_file(g_base_dir / "points.csv", "id,name\n");
+  static const govsim::inclusion::InclusionAdapter model;
+  g_model = &model;
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const nlohmann::json doc =
+      nlohmann::json::parse(data, data + size, /*cb=*/nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return 0;
+  try {
+    const govsim::ExperimentSpec spec = govsim::load_experiment_json(doc, "fuzz.json", g_base_dir, *g_model);
+    // A loaded spec must be usable: a baseline among its scenarios, a resolved config.
+    if (spec.scenarios.empty() || spec.baseline < 0 ||
+        static_cast<std::size_t>(spec.baseline) >= spec.scenarios.size()) {
+      std::fprintf(stderr, "fuzz_config: loaded spec with %zu scenarios and baseline %d\n",
+                   spec.scenarios.size(), spec.baseline);
+      std::abort();
+    }
+    (void)spec.resolved.dump();
+  } catch (const govsim::InputError& e) {
+    // Expected for bad input; the message must name what was expected.
+    if (std::string(e.what()).find("expected ") == std::string::npos) {
+      std::fprintf(stderr, "fuzz_config: InputError without \"expected\": %s\n", e.what());
+      std::abort();
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fuzz_config: exception other than InputError: %s\n", e.what());
+    std::abort();
+  } catch (...) {
+    std::fprintf(stderr, "fuzz_config: non-std exception\n");
+    std::abort();
+  }
+  return 0;
+}
