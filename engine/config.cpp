@@ -49,7 +49,10 @@ void check_keys(const json& obj, const std::string& file, const std::string& ptr
   for (const auto& [k, v] : obj.items()) {
     if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
       std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      for (const auto& a : allowed) {
+        if (!list.empty()) list.append(", ");
+        list.append(a);
+      }
       throw InputError(file, ptr + "/" + pointer_escape(k), "one of the keys " + list,
                        "unknown key \"" + k + "\"");
     }

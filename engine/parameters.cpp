@@ -63,7 +63,10 @@ std::string ParamSpec::range_text() const {
     case ParamType::Boolean: return "true | false";
     case ParamType::Choice: {
       std::string s;
-      for (const auto& c : choices) s += (s.empty() ? "" : " | ") + c;
+      for (const auto& c : choices) {
+        if (!s.empty()) s.append(" | ");
+        s.append(c);
+      }
       return s;
     }
     default: return "[" + number_text(min) + ", " + number_text(max) + "]";

@@ -97,7 +97,9 @@ TEST_F(ConfigTest, EverySeedScenarioFileLoads) {
   for (const auto& s : demo.scenarios) {
     EXPECT_FALSE(s.info["seed_contribution"].get<std::string>().empty()) << s.name;
     EXPECT_FALSE(s.info["description"].get<std::string>().empty()) << s.name;
-    if (s.name != "status-quo") EXPECT_FALSE(s.info["mechanisms"].empty()) << s.name;
+    if (s.name != "status-quo") {
+      EXPECT_FALSE(s.info["mechanisms"].empty()) << s.name;
+    }
   }
 }
 

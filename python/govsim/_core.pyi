@@ -1,0 +1,86 @@
+"""Type stub of govsim._core, the compiled engine (private: use the govsim package)."""
+
+from collections.abc import Callable
+from typing import Any
+
+__version__: str
+git_commit: str
+
+class ConfigError(ValueError):
+    """Bad input (config, scenario, option): message names file, JSON pointer, expected, got."""
+
+class StoreError(RuntimeError):
+    """A results store cannot be read or written."""
+
+class CancelFlag:
+    """A flag stopping a running ensemble after the runs in flight."""
+    def __init__(self) -> None: ...
+    def set(self) -> None: ...
+    def is_set(self) -> bool: ...
+
+class Experiment:
+    """A loaded, validated experiment config."""
+    @staticmethod
+    def load(path: str, overrides: list[tuple[str, str]] = ...) -> Experiment: ...
+    @staticmethod
+    def from_dict(doc: dict[str, Any], label: str, base_dir: str,
+                  overrides: list[tuple[str, str]] = ...) -> Experiment: ...
+    @property
+    def file(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def scenarios(self) -> list[str]: ...
+    @property
+    def scenario_info(self) -> list[dict[str, Any]]: ...
+    @property
+    def scenario_parameters(self) -> list[dict[str, Any]]: ...
+    @property
+    def baseline(self) -> int: ...
+    @property
+    def runs(self) -> int: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def threads(self) -> int: ...
+    @property
+    def has_sweep(self) -> bool: ...
+    @property
+    def resolved(self) -> dict[str, Any]: ...
+
+def run_experiment(experiment: Experiment, command: str, out: str, scenario: str = "", runs: int = 0,
+                   seed: int = -1, threads: int = 0, resume: bool = False, force: bool = False,
+                   target_ci: float = 0.0, target_metric: str = "non_recours_rate", max_runs: int = 200,
+                   shard_index: int = 0, shard_count: int = 1,
+                   progress: Callable[[int, int], Any] | None = None, cancel: CancelFlag | None = None,
+                   interval: float = 0.1) -> dict[str, Any]:
+    """Runs `command` (run, compare, sweep) into `out`; returns the run report."""
+
+def stats(store: str) -> dict[str, Any]:
+    """Summaries and paired differences of a results store."""
+
+def comparison_table(store: str, rank_by: str = "non_recours_rate", headline: int = 9) -> str:
+    """The ranked comparison table of `govsim compare`."""
+
+def parameters() -> list[dict[str, Any]]:
+    """The parameter registry."""
+
+def metrics() -> list[dict[str, Any]]:
+    """Scalar metrics (name, higher_is_better, unit, doc)."""
+
+def series() -> list[dict[str, Any]]:
+    """Weekly series (name, higher_is_better, unit, doc)."""
+
+def load_scenario(path: str) -> dict[str, Any]:
+    """Loads a scenario file: name, info, parameters, non_default."""
+
+def scenario_document(doc: dict[str, Any], label: str = "<scenario>", extends: str = "") -> dict[str, Any]:
+    """Validates a scenario document and returns its file content."""
+
+def config_schema() -> dict[str, Any]:
+    """JSON Schema of config files."""
+
+def scenario_schema() -> dict[str, Any]:
+    """JSON Schema of scenario files."""

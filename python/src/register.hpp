@@ -1,0 +1,19 @@
+// Registration functions of the govsim._core extension module (one per area) and the helpers
+// they share. module.cpp calls each register_* once.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <pybind11/pybind11.h>
+
+namespace govsim::python {
+
+// Parameter registry, metrics and series descriptions, scenario files.
+void register_parameters(pybind11::module_& m);
+// Experiments (config loading, ensemble runs), statistics, exceptions.
+void register_experiment(pybind11::module_& m);
+
+// JSON <-> Python objects (dict, list, str, int, float, bool, None).
+pybind11::object to_python(const nlohmann::json& j);
+nlohmann::json from_python(const pybind11::handle& obj);
+
+}  // namespace govsim::python

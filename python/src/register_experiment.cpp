@@ -1,0 +1,335 @@
+// Experiments: loading configs, running ensembles (GIL released, progress callback, cancel),
+// statistics over a results store, and the exception types (ConfigError, StoreError).
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include "engine/config.hpp"
+#include "engine/ensemble.hpp"
+#include "engine/errors.hpp"
+#include "engine/exports.hpp"
+#include "engine/results_store.hpp"
+#include "engine/sweep.hpp"
+#include "models/inclusion/model.hpp"
+#include "python/src/register.hpp"
+
+namespace py = pybind11;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace govsim::python {
+
+const ModelAdapter& model() {
+  static const inclusion::InclusionAdapter adapter;
+  return adapter;
+}
+
+namespace {
+
+struct Experiment {
+  ExperimentSpec spec;
+};
+
+struct CancelFlag {
+  std::atomic<bool> flag{false};
+};
+
+std::vector<Override> to_overrides(const std::vector<std::pair<std::string, std::string>>& v) {
+  std::vector<Override> out;
+  out.reserve(v.size());
+  for (const auto& [name, value] : v) out.push_back({name, value});
+  return out;
+}
+
+Experiment load(const fs::path& path, const std::vector<std::pair<std::string, std::string>>& overrides) {
+  py::gil_scoped_release nogil;
+  return Experiment{load_experiment(path, model(), to_overrides(overrides))};
+}
+
+Experiment from_dict(const py::dict& doc, const std::string& label, const fs::path& base_dir,
+                     const std::vector<std::pair<std::string, std::string>>& overrides) {
+  const json j = from_python(doc);
+  py::gil_scoped_release nogil;
+  return Experiment{load_experiment_json(j, label, base_dir, model(), to_overrides(overrides))};
+}
+
+bool has_metric(const std::string& name) {
+  const auto ms = model().metrics();
+  return std::any_of(ms.begin(), ms.end(), [&](const auto& m) { return m.name == name; });
+}
+
+// The same checks and changes as `govsim run|compare|sweep` (engine/cli/cli.cpp).
+ExperimentSpec prepare(const Experiment& e, const std::string& command, const std::string& scenario, int runs,
+                       long long seed, int threads, double target_ci, const std::string& target_metric,
+                       int max_runs, const std::string& rank_by) {
+  ExperimentSpec spec = e.spec;
+  if (command != "run" && command != "compare" && command != "sweep")
+    throw InputError("command", "", "run, compare or sweep", "'" + command + "'");
+  if (runs < 0) throw InputError("runs", "", "a positive integer", std::to_string(runs));
+  if (runs > 0) spec.runs = runs;
+  if (seed >= 0) spec.seed = static_cast<std::uint64_t>(seed);
+  if (threads < 0) throw InputError("threads", "", "0 or a positive integer", std::to_string(threads));
+  if (target_ci != 0) {
+    if (!(target_ci > 0)) throw InputError("target_ci", "", "a positive half-width", std::to_string(target_ci));
+    if (!has_metric(target_metric)) throw InputError("target_metric", "", "a metric name (docs/metrics.md)", target_metric);
+    spec.target_ci = TargetCi{target_metric, target_ci, max_runs};
+  }
+  if (!rank_by.empty() && !has_metric(rank_by)) throw InputError("rank_by", "", "a metric name (docs/metrics.md)", rank_by);
+  if (command == "run") {
+    int pick = spec.baseline;
+    if (!scenario.empty()) {
+      pick = -1;
+      for (std::size_t i = 0; i < spec.scenarios.size(); ++i)
+        if (spec.scenarios[i].name == scenario) pick = static_cast<int>(i);
+      if (pick < 0) throw InputError(spec.file, "/scenarios", "a scenario named \"" + scenario + "\"", "none");
+    }
+    spec.scenarios = {spec.scenarios[static_cast<std::size_t>(pick)]};
+    spec.baseline = 0;
+    spec.resolved["scenarios"] = json::array({spec.resolved["scenarios"][static_cast<std::size_t>(pick)]});
+    spec.resolved["baseline"] = spec.scenarios[0].name;
+  }
+  if (command == "sweep") {
+    if (!spec.sweep) throw InputError(spec.file, "/", "a \"sweep\" section for govsim sweep", "none");
+    expand_sweep(spec);
+  }
+  spec.resolved["runs"] = spec.runs;
+  spec.resolved["seed"] = spec.seed;
+  return spec;
+}
+
+py::dict run(const Experiment& e, const std::string& command, const fs::path& out, const std::string& scenario,
+             int runs, long long seed, int threads, bool resume, bool force, double target_ci,
+             const std::string& target_metric, int max_runs, int shard_index, int shard_count,
+             const py::object& progress, std::shared_ptr<CancelFlag> cancel, double interval) {
+  ExperimentSpec spec = prepare(e, command, scenario, runs, seed, threads, target_ci, target_metric, max_runs, "");
+  if (shard_count < 1 || shard_index < 0 || shard_index >= shard_count)
+    throw InputError("shard", "", "K/N with 0 <= K < N", std::to_string(shard_index) + "/" + std::to_string(shard_count));
+  if (fs::exists(store_path(out)) && !resume) {
+    if (!force)
+      throw InputError(out.string(), "", "an output directory without results (or resume=True / force=True)",
+                       "it already holds results.sqlite");
+    for (const char* f : {"results.sqlite", "results.sqlite-wal", "results.sqlite-shm", "summary.csv", "paired.csv",
+                          "runs.csv", "timeseries.csv", "manifest.json", "report.html"})
+      fs::remove(out / f);
+  }
+  if (!cancel) cancel = std::make_shared<CancelFlag>();
+
+  // Progress: called from worker threads; throttled to one Python call per `interval` seconds.
+  std::mutex mutex;
+  auto last = std::chrono::steady_clock::now() - std::chrono::hours(1);
+  std::atomic<long long> last_done{0}, last_total{0};
+  long long reported_done = -1, reported_total = -1;
+  std::exception_ptr callback_error;
+  bool interrupted = false;
+  auto call_python = [&](long long d, long long t) {  // requires mutex held, GIL not held
+    py::gil_scoped_acquire gil;
+    try {
+      if (PyErr_CheckSignals() != 0) {  // Ctrl-C (main thread only): stop after runs in flight
+        PyErr_Clear();
+        interrupted = true;
+        cancel->flag = true;
+      }
+      reported_done = d;
+      reported_total = t;
+      if (!progress.is_none()) progress(d, t);
+    } catch (py::error_already_set& err) {
+      if (err.matches(PyExc_KeyboardInterrupt)) interrupted = true;
+      else if (!callback_error) callback_error = std::current_exception();
+      cancel->flag = true;
+    }
+  };
+  EnsembleOptions opts;
+  opts.threads = threads;
+  opts.resume = resume;
+  opts.shard_index = shard_index;
+  opts.shard_count = shard_count;
+  opts.cancel = &cancel->flag;
+  opts.progress = [&](long long d, long long t) {
+    last_done = d;
+    last_total = t;
+    std::unique_lock<std::mutex> lock(mutex, std::try_to_lock);
+    if (!lock.owns_lock()) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (std::chrono::duration<double>(now - last).count() < interval && d != 0) return;
+    last = now;
+    call_python(d, t);
+  };
+  EnsembleReport rep;
+  {
+    py::gil_scoped_release nogil;
+    rep = run_experiment(spec, model(), out, opts);
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!callback_error && !interrupted && (reported_done != last_done || reported_total != last_total))
+      call_python(last_done, last_total);  // final state
+  }
+  if (callback_error) std::rethrow_exception(callback_error);
+  py::dict d;
+  d["runs_per_scenario"] = rep.runs_per_scenario;
+  d["runs_done"] = rep.runs_done;
+  d["runs_resumed"] = rep.runs_resumed;
+  d["cancelled"] = rep.cancelled;
+  d["interrupted"] = interrupted;
+  d["target_message"] = rep.target_message;
+  d["wall_seconds"] = rep.wall_seconds;
+  d["store"] = rep.store.string();
+  d["scenarios"] = py::cast([&] {
+    std::vector<std::string> names;
+    for (const auto& s : spec.scenarios) names.push_back(s.name);
+    return names;
+  }());
+  return d;
+}
+
+py::dict summary_row(const SummaryRow& r) {
+  py::dict d;
+  d["scenario"] = r.scenario;
+  d["metric"] = r.metric;
+  d["mean"] = r.s.mean;
+  d["sd"] = r.s.sd;
+  d["ci_low"] = r.s.ci_low;
+  d["ci_high"] = r.s.ci_high;
+  d["n"] = r.s.n;
+  d["q05"] = r.s.q05;
+  d["q50"] = r.s.q50;
+  d["q95"] = r.s.q95;
+  return d;
+}
+
+py::dict paired_row(const PairedRow& r) {
+  py::dict d;
+  d["scenario"] = r.scenario;
+  d["baseline"] = r.baseline;
+  d["metric"] = r.metric;
+  d["mean_diff"] = r.p.mean_diff;
+  d["sd_diff"] = r.p.sd_diff;
+  d["ci_low"] = r.p.ci_low;
+  d["ci_high"] = r.p.ci_high;
+  d["rel_diff"] = r.p.rel_diff;
+  d["rel_ci_low"] = r.p.rel_ci_low;
+  d["rel_ci_high"] = r.p.rel_ci_high;
+  d["share_better"] = r.p.share_better;
+  d["n"] = r.p.n;
+  return d;
+}
+
+ExperimentStats stats_of(const fs::path& store_file) {
+  if (!fs::is_regular_file(store_file)) throw StoreError(store_file.string() + ": no results store");
+  py::gil_scoped_release nogil;
+  ResultsStore store(store_file);
+  return compute_stats(store, model().metrics());
+}
+
+py::dict stats(const fs::path& store_file) {
+  const ExperimentStats st = stats_of(store_file);
+  py::list summary, paired;
+  for (const auto& r : st.summary) summary.append(summary_row(r));
+  for (const auto& r : st.paired) paired.append(paired_row(r));
+  py::dict d;
+  d["scenarios"] = st.scenarios;
+  d["metrics"] = st.metrics;
+  d["baseline"] = st.baseline;
+  d["summary"] = summary;
+  d["paired"] = paired;
+  return d;
+}
+
+std::string table(const fs::path& store_file, const std::string& rank_by, int headline) {
+  if (!has_metric(rank_by)) throw InputError("rank_by", "", "a metric name (docs/metrics.md)", rank_by);
+  const ExperimentStats st = stats_of(store_file);
+  const auto all = model().metrics();
+  std::vector<MetricInfo> head(all.begin(), all.begin() + std::min<std::ptrdiff_t>(headline, static_cast<std::ptrdiff_t>(all.size())));
+  return comparison_table(st, head, rank_by);
+}
+
+}  // namespace
+
+void register_experiment(py::module_& m) {
+  // Translators: the last registered is tried first. Generic one first: any other std::exception
+  // becomes RuntimeError (pybind11's own and Python errors pass through).
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const py::error_already_set&) {
+      throw;
+    } catch (const py::builtin_exception&) {
+      throw;
+    } catch (const std::bad_alloc&) {
+      throw;
+    } catch (const ParamValueError& e) {
+      PyErr_SetString(PyExc_ValueError, ("expected " + e.expected).c_str());
+    } catch (const std::exception& e) {
+      PyErr_SetString(PyExc_RuntimeError, e.what());
+    }
+  });
+  py::register_exception<StoreError>(m, "StoreError", PyExc_RuntimeError);
+  py::register_exception<InputError>(m, "ConfigError", PyExc_ValueError);
+  m.attr("StoreError").attr("__doc__") = "A results store cannot be read or written (RuntimeError subclass).";
+  m.attr("ConfigError").attr("__doc__") =
+      "Bad input: config, scenario or option (ValueError subclass). The message names the file, the "
+      "JSON pointer, what was expected and what was found, as the govsim CLI prints it.";
+
+  py::class_<CancelFlag, std::shared_ptr<CancelFlag>>(m, "CancelFlag", "A flag stopping a running ensemble.")
+      .def(py::init<>())
+      .def("set", [](CancelFlag& c) { c.flag = true; }, "Ask the ensemble to stop after the runs in flight.")
+      .def("is_set", [](const CancelFlag& c) { return c.flag.load(); }, "Whether set() was called.");
+
+  py::class_<Experiment>(m, "Experiment", "A loaded, validated experiment config.")
+      .def_static("load", &load, py::arg("path"), py::arg("overrides") = std::vector<std::pair<std::string, std::string>>{},
+                  "Loads and validates a config file; overrides are (name, value text) pairs as for --set.")
+      .def_static("from_dict", &from_dict, py::arg("doc"), py::arg("label"), py::arg("base_dir"),
+                  py::arg("overrides") = std::vector<std::pair<std::string, std::string>>{},
+                  "Same from an in-memory config document; relative paths resolve against base_dir.")
+      .def_property_readonly("file", [](const Experiment& e) { return e.spec.file; })
+      .def_property_readonly("name", [](const Experiment& e) { return e.spec.name; })
+      .def_property_readonly("description", [](const Experiment& e) { return e.spec.description; })
+      .def_property_readonly("scenarios", [](const Experiment& e) {
+        std::vector<std::string> v;
+        for (const auto& s : e.spec.scenarios) v.push_back(s.name);
+        return v;
+      })
+      .def_property_readonly("scenario_info", [](const Experiment& e) {
+        py::list l;
+        for (const auto& s : e.spec.scenarios) l.append(to_python(s.info));
+        return l;
+      })
+      .def_property_readonly("scenario_parameters", [](const Experiment& e) {
+        py::list l;
+        for (const auto& s : e.spec.scenarios) l.append(to_python(s.values.to_json(false)));
+        return l;
+      })
+      .def_property_readonly("baseline", [](const Experiment& e) { return e.spec.baseline; })
+      .def_property_readonly("runs", [](const Experiment& e) { return e.spec.runs; })
+      .def_property_readonly("seed", [](const Experiment& e) { return e.spec.seed; })
+      .def_property_readonly("threads", [](const Experiment& e) { return e.spec.threads; })
+      .def_property_readonly("has_sweep", [](const Experiment& e) { return e.spec.sweep.has_value(); })
+      .def_property_readonly("resolved", [](const Experiment& e) { return to_python(e.spec.resolved); });
+
+  m.def("run_experiment", &run, py::arg("experiment"), py::arg("command"), py::arg("out"),
+        py::arg("scenario") = "", py::arg("runs") = 0, py::arg("seed") = -1, py::arg("threads") = 0,
+        py::arg("resume") = false, py::arg("force") = false, py::arg("target_ci") = 0.0,
+        py::arg("target_metric") = "non_recours_rate", py::arg("max_runs") = 200, py::arg("shard_index") = 0,
+        py::arg("shard_count") = 1, py::arg("progress") = py::none(), py::arg("cancel") = nullptr,
+        py::arg("interval") = 0.1,
+        "Runs `command` (run, compare or sweep) of an experiment into `out`, as the CLI does. The GIL "
+        "is released; progress(done, total) is called at most once per `interval` seconds; the run "
+        "stops after the runs in flight once `cancel` is set, on Ctrl-C (main thread) or if progress "
+        "raises. Returns the report dict.");
+  m.def("stats", &stats, py::arg("store"),
+        "Per-scenario summaries and paired differences of a results store (dict of lists of rows).");
+  m.def("comparison_table", &table, py::arg("store"), py::arg("rank_by") = "non_recours_rate",
+        py::arg("headline") = 9, "The ranked comparison table printed by `govsim compare`.");
+}
+
+}  // namespace govsim::python
