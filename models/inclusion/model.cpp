@@ -13,7 +13,10 @@ namespace {
 
 std::string names_text() {
   std::string s;
-  for (const auto& n : builtin_territory_names()) s += (s.empty() ? "" : ", ") + ("\"" + n + "\"");
+  for (const auto& n : builtin_territory_names()) {
+    if (!s.empty()) s.append(", ");
+    s.append("\"").append(n).append("\"");
+  }
   return s;
 }
 }  // namespace
