@@ -55,8 +55,12 @@ fuzz: deps
 	  mkdir -p build/fuzz/corpus && build/fuzz/tests/fuzz/fuzz_config -max_total_time=300 -max_len=8192 \
 	    -artifact_prefix=build/fuzz/ build/fuzz/corpus tests/fuzz/corpus
 
-bench: build
-	$(PY) benchmarks/run_benchmarks.py
+# Benchmarks (not tests): release build of govsim and govsim_bench, Mesa reference in .venv-bench.
+bench: deps
+	cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release
+	cmake --build build/release -j $(JOBS) --target govsim govsim_bench
+	test -x .venv-bench/bin/python || { python3 -m venv .venv-bench && .venv-bench/bin/pip install -q -r benchmarks/requirements.txt; }
+	$(PY) benchmarks/run_benchmarks.py $(BENCH_ARGS)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

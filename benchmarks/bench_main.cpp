@@ -1,10 +1,21 @@
 // govsim_bench: times single runs of the model as shipped and reports resident-weeks per
 // second and bytes per adult. Driven by benchmarks/run_benchmarks.py (docs/performance.md).
+//
+// With --dump-population DIR it instead writes the initial state of the run(s) as CSV, so that
+// the Mesa reference (benchmarks/mesa_reference/) starts from exactly the same agents:
+//   DIR/residents_rR.csv  one row per adult of replicate R (R = 0..--replicates-1)
+//   DIR/points.csv        the initial network (services bitmask, FTE, session success)
+//   DIR/reach.csv         zone -> point lists within 45 minutes, sorted by travel time
+//   DIR/zones.csv         zone density class, broadband offer share
+//   DIR/meta.json         seed, scale and the derived governance values the Mesa model needs
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <string>
+#include <vector>
 
 #include <tbb/global_control.h>
 
@@ -18,18 +29,98 @@ long peak_rss_kib() {
     if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
   return -1;
 }
+
+using namespace govsim::inclusion;
+
+// Same rule as Simulation::rebuild_reach (points within 45 minutes, stable-sorted by minutes).
+void dump(const std::filesystem::path& dir, const std::string& territory_name,
+          const std::shared_ptr<const ModelSpec>& model, std::uint64_t seed, int replicates) {
+  std::filesystem::create_directories(dir);
+  const Territory& t = *model->territory;
+  const Params& p = model->params;
+  const Governance& g = model->governance;
+  std::size_t adults_r0 = 0;
+  for (int r = 0; r < replicates; ++r) {
+    Simulation sim(model, seed, static_cast<std::uint32_t>(r));
+    const Population& pop = sim.population();
+    if (r == 0) adults_r0 = pop.size();
+    std::ofstream out(dir / ("residents_r" + std::to_string(r) + ".csv"));
+    out << "id,zone,age_band,diploma,income,flags,offer_rank,base_skill,trust\n";
+    char buf[160];
+    for (std::size_t i = 0; i < pop.size(); ++i) {
+      std::snprintf(buf, sizeof buf, "%zu,%u,%u,%u,%u,%u,%u,%.9g,%.9g\n", i, pop.zone[i],
+                    unsigned{pop.age_band[i]}, unsigned{pop.diploma[i]}, unsigned{pop.income[i]},
+                    unsigned{pop.flags[i]}, unsigned{pop.offer_rank[i]},
+                    static_cast<double>(pop.base_skill[i]), static_cast<double>(pop.trust[i]));
+      out << buf;
+    }
+    if (r == 0) {
+      std::ofstream pts(dir / "points.csv");
+      pts << "point,id,zone,type,services,fte,success,stations\n";
+      const auto& points = sim.points();
+      for (std::size_t k = 0; k < points.size(); ++k) {
+        const PointState& s = points[k];
+        pts << k << ',' << s.spec.id << ',' << s.spec.zone << ',' << type_code(s.spec.type) << ','
+            << s.spec.services << ',' << s.funded_fte() + s.social_fte << ',' << s.success << ','
+            << s.stations << '\n';
+      }
+      std::ofstream reach(dir / "reach.csv");
+      reach << "zone,rank,point,minutes\n";
+      const std::size_t nz = t.zones.size();
+      std::vector<std::vector<std::pair<int, float>>> lists(nz);
+      for (std::size_t k = 0; k < points.size(); ++k) {
+        const int z = points[k].spec.zone;
+        if (z < 0) continue;
+        const Eigen::VectorXd minutes = t.travel_minutes_to(z);
+        for (std::size_t from = 0; from < nz; ++from)
+          if (minutes(static_cast<Eigen::Index>(from)) <= 45.0)
+            lists[from].emplace_back(static_cast<int>(k), static_cast<float>(minutes(static_cast<Eigen::Index>(from))));
+      }
+      for (std::size_t z = 0; z < nz; ++z) {
+        std::stable_sort(lists[z].begin(), lists[z].end(),
+                         [](const auto& a, const auto& b) { return a.second < b.second; });
+        for (std::size_t k = 0; k < lists[z].size(); ++k)
+          reach << z << ',' << k << ',' << lists[z][k].first << ',' << std::setprecision(9)
+                << static_cast<double>(lists[z][k].second) << '\n';
+      }
+      std::ofstream zones(dir / "zones.csv");
+      zones << "zone,code,density,epci,broadband_share,adults\n";
+      for (std::size_t z = 0; z < nz; ++z)
+        zones << z << ',' << t.zones[z].code << ',' << static_cast<int>(t.zones[z].density) << ','
+              << t.zones[z].epci << ',' << t.zones[z].broadband_share << ',' << t.zones[z].total_adults() << '\n';
+    }
+  }
+  std::ofstream meta(dir / "meta.json");
+  meta << "{\"territory\": \"" << territory_name << "\", \"seed\": " << seed
+       << ", \"replicates\": " << replicates << ", \"population_scale\": " << p.population_scale
+       << ", \"adults_replicate0\": " << adults_r0 << ", \"reporting_share\": " << g.reporting_share
+       << ", \"doing_with\": " << g.doing_with << ", \"partner_knowledge\": " << g.partner_knowledge
+       << ", \"animation_reach\": " << g.animation_reach << "}\n";
+}
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace govsim::inclusion;
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: govsim_bench TERRITORY [scale] [weeks] [threads]\n");
+  std::vector<std::string> pos;
+  std::string dump_dir;
+  std::uint64_t seed = 1;
+  int replicates = 1;
+  for (int a = 1; a < argc; ++a) {
+    const std::string arg = argv[a];
+    if (arg == "--dump-population" && a + 1 < argc) dump_dir = argv[++a];
+    else if (arg == "--seed" && a + 1 < argc) seed = std::strtoull(argv[++a], nullptr, 10);
+    else if (arg == "--replicates" && a + 1 < argc) replicates = std::atoi(argv[++a]);
+    else pos.push_back(arg);
+  }
+  if (pos.empty()) {
+    std::fprintf(stderr,
+                 "usage: govsim_bench TERRITORY [scale] [weeks] [threads]\n"
+                 "       govsim_bench TERRITORY [scale] --dump-population DIR [--seed S] [--replicates N]\n");
     return 2;
   }
-  const std::string territory = argv[1];
-  const double scale = argc > 2 ? std::atof(argv[2]) : 1.0;
-  const int weeks = argc > 3 ? std::atoi(argv[3]) : 260;
-  const int threads = argc > 4 ? std::atoi(argv[4]) : 1;
+  const std::string territory = pos[0];
+  const double scale = pos.size() > 1 ? std::atof(pos[1].c_str()) : 1.0;
+  const int weeks = pos.size() > 2 ? std::atoi(pos[2].c_str()) : 260;
+  const int threads = pos.size() > 3 ? std::atoi(pos[3].c_str()) : 1;
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   govsim::ParamValues values(registry());
   values.set(*registry().find("sim.population_scale"), scale);
@@ -37,8 +128,14 @@ int main(int argc, char** argv) {
   const auto t0 = std::chrono::steady_clock::now();
   auto terr = make_territory(territory, "", ".");
   auto model = make_model(terr, values);
+  if (!dump_dir.empty()) {
+    dump(dump_dir, territory, model, seed, replicates);
+    std::printf("{\"dumped\": \"%s\", \"replicates\": %d, \"seed\": %llu}\n", dump_dir.c_str(), replicates,
+                static_cast<unsigned long long>(seed));
+    return 0;
+  }
   const auto t1 = std::chrono::steady_clock::now();
-  Simulation sim(model, 1, 0);
+  Simulation sim(model, seed, 0);
   const auto t2 = std::chrono::steady_clock::now();
   sim.run();
   const auto t3 = std::chrono::steady_clock::now();

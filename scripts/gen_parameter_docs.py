@@ -1,16 +1,38 @@
 #!/usr/bin/env python3
-"""Writes docs/parameters.md from the parameter registry (`govsim describe --json`).
+"""Writes docs/parameters.md from the parameter registry (`govsim describe --json`), or with
+--metrics docs/metrics.md from the metric list (`govsim describe --metrics --json`).
 
 Usage: scripts/gen_parameter_docs.py [GOVSIM_BIN] > docs/parameters.md
-The registry (models/inclusion/parameters.def) is the single source; never edit the output.
+       scripts/gen_parameter_docs.py --metrics [GOVSIM_BIN] > docs/metrics.md
+The registry (models/inclusion/parameters.def) and models/inclusion/metrics.cpp are the single
+sources; never edit the outputs.
 """
 import json
 import subprocess
 import sys
 
 
+def metrics_doc(exe: str) -> int:
+    ms = json.loads(subprocess.run([exe, "describe", "--metrics", "--json"], check=True, capture_output=True,
+                                   text=True).stdout)
+    out = ["# Metrics", "",
+           "Generated from `models/inclusion/metrics.cpp` by `scripts/gen_parameter_docs.py --metrics`; do not edit.",
+           "Every run stores each metric; `summary.csv` gives mean, sd, 95% CI and quantiles per scenario,",
+           "`paired.csv` the paired difference with the baseline. *Better* is the direction used for",
+           "\"share of runs better\" and rankings. `@age:`, `@density:`, `@difficulty:` are subgroups;",
+           "`@funder:` splits spending by who pays.", "",
+           "| metric | better | unit | meaning |", "|---|---|---|---|"]
+    for m in ms:
+        out.append(f"| `{m['name']}` | {'higher' if m['higher_is_better'] else 'lower'} | {m['unit']} | {m['doc']} |")
+    print("\n".join(out))
+    return 0
+
+
 def main() -> int:
-    exe = sys.argv[1] if len(sys.argv) > 1 else "govsim"
+    args = sys.argv[1:]
+    if args and args[0] == "--metrics":
+        return metrics_doc(args[1] if len(args) > 1 else "govsim")
+    exe = args[0] if args else "govsim"
     params = json.loads(subprocess.run([exe, "describe", "--json"], check=True, capture_output=True, text=True).stdout)
     out = ["# Parameters", "",
            "Generated from the registry (`models/inclusion/parameters.def`) by `scripts/gen_parameter_docs.py`;",

@@ -18,7 +18,6 @@
 #include "engine/manifest.hpp"
 #include "engine/progress.hpp"
 #include "engine/results_store.hpp"
-#include "engine/sweep.hpp"
 
 namespace govsim::cli {
 
@@ -161,25 +160,7 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
     if (slash == std::string::npos || c.shard_count < 1 || c.shard_index < 0 || c.shard_index >= c.shard_count)
       throw InputError("--shard", "", "K/N with 0 <= K < N", "'" + s + "'");
   }
-  if (cmd == "run") {
-    int pick = spec.baseline;
-    if (!c.scenario.empty()) {
-      pick = -1;
-      for (std::size_t i = 0; i < spec.scenarios.size(); ++i)
-        if (spec.scenarios[i].name == c.scenario) pick = static_cast<int>(i);
-      if (pick < 0) throw InputError(c.config, "/scenarios", "a scenario named \"" + c.scenario + "\"", "none");
-    }
-    spec.scenarios = {spec.scenarios[static_cast<std::size_t>(pick)]};
-    spec.baseline = 0;
-    spec.resolved["scenarios"] = nlohmann::json::array({spec.resolved["scenarios"][static_cast<std::size_t>(pick)]});
-    spec.resolved["baseline"] = spec.scenarios[0].name;
-  }
-  if (cmd == "sweep") {
-    if (!spec.sweep) throw InputError(c.config, "/", "a \"sweep\" section for govsim sweep", "none");
-    expand_sweep(spec);
-  }
-  spec.resolved["runs"] = spec.runs;
-  spec.resolved["seed"] = spec.seed;
+  prepare_for_command(spec, cmd, c.scenario);
   const fs::path out = c.out;
   if (fs::exists(store_path(out)) && !c.resume) {
     if (!c.force)
@@ -260,19 +241,36 @@ int cmd_describe(int argc, char** argv, const ModelAdapter& model) {
   std::string prefix;
   bool json_out = false;
   po::options_description desc("Options");
+  bool metrics = false;
   desc.add_options()("help,h", "this help")("prefix", po::value(&prefix), "only parameters starting with this")
-      ("json", po::bool_switch(&json_out), "machine-readable output");
+      ("json", po::bool_switch(&json_out), "machine-readable output")
+      ("metrics", po::bool_switch(&metrics), "list the outcome metrics instead (name, direction, unit, meaning)");
   po::positional_options_description pos;
   pos.add("prefix", 1);
   const auto vm = parse(argc, argv, desc, pos);
   if (vm.count("help")) {
-    std::cout << "Usage: govsim describe [PREFIX] [--json]\n\nLists every parameter with its default, unit, range and "
-                 "source.\n\nExample:\n  govsim describe governance.\n\n"
+    std::cout << "Usage: govsim describe [PREFIX] [--json] [--metrics]\n\nLists every parameter with its default, unit, range "
+                 "and source (or, with --metrics, every outcome metric).\n\nExample:\n  govsim describe governance.\n\n"
               << desc << "\n";
     return 0;
   }
   nlohmann::json arr = nlohmann::json::array();
   int shown = 0;
+  if (metrics) {
+    for (const auto& m : model.metrics()) {
+      if (m.name.rfind(prefix, 0) != 0) continue;
+      ++shown;
+      if (json_out) {
+        arr.push_back({{"name", m.name}, {"higher_is_better", m.higher_is_better}, {"unit", m.unit}, {"doc", m.doc}});
+        continue;
+      }
+      std::cout << m.name << "  (" << m.unit << ", " << (m.higher_is_better ? "higher" : "lower") << " is better)\n    "
+                << m.doc << "\n";
+    }
+    if (json_out) std::cout << arr.dump(2) << "\n";
+    if (shown == 0) throw InputError("describe", prefix, "a prefix of a metric name", "'" + prefix + "' matches none");
+    return 0;
+  }
   for (const auto& p : model.registry().all()) {
     if (p.name.rfind(prefix, 0) != 0) continue;
     ++shown;
@@ -391,6 +389,10 @@ int main(int argc, char** argv, const ModelAdapter& model) {
     return 2;
   } catch (const po::error& e) {
     std::cerr << "error: " << e.what() << " (see govsim " << cmd << " --help)\n";
+    return 2;
+  } catch (const StoreError& e) {
+    // A results directory that holds another experiment, or a damaged store: the user's input.
+    std::cerr << "error: " << e.what() << "\n";
     return 2;
   } catch (const UsageError& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -21,7 +21,6 @@
 #include "engine/errors.hpp"
 #include "engine/exports.hpp"
 #include "engine/results_store.hpp"
-#include "engine/sweep.hpp"
 #include "models/inclusion/model.hpp"
 #include "python/src/register.hpp"
 
@@ -87,25 +86,7 @@ ExperimentSpec prepare(const Experiment& e, const std::string& command, const st
     spec.target_ci = TargetCi{target_metric, target_ci, max_runs};
   }
   if (!rank_by.empty() && !has_metric(rank_by)) throw InputError("rank_by", "", "a metric name (docs/metrics.md)", rank_by);
-  if (command == "run") {
-    int pick = spec.baseline;
-    if (!scenario.empty()) {
-      pick = -1;
-      for (std::size_t i = 0; i < spec.scenarios.size(); ++i)
-        if (spec.scenarios[i].name == scenario) pick = static_cast<int>(i);
-      if (pick < 0) throw InputError(spec.file, "/scenarios", "a scenario named \"" + scenario + "\"", "none");
-    }
-    spec.scenarios = {spec.scenarios[static_cast<std::size_t>(pick)]};
-    spec.baseline = 0;
-    spec.resolved["scenarios"] = json::array({spec.resolved["scenarios"][static_cast<std::size_t>(pick)]});
-    spec.resolved["baseline"] = spec.scenarios[0].name;
-  }
-  if (command == "sweep") {
-    if (!spec.sweep) throw InputError(spec.file, "/", "a \"sweep\" section for govsim sweep", "none");
-    expand_sweep(spec);
-  }
-  spec.resolved["runs"] = spec.runs;
-  spec.resolved["seed"] = spec.seed;
+  prepare_for_command(spec, command, scenario);
   return spec;
 }
 

@@ -31,3 +31,10 @@ def test_every_parameter_is_documented_with_a_source():
     for line in params:
         cells = [c.strip() for c in line.strip("|").split(" | ")]
         assert cells[5], f"no source: {line}"
+
+
+def test_metric_docs_are_generated_from_the_code():
+    out = subprocess.run([sys.executable, str(ROOT / "scripts/gen_parameter_docs.py"), "--metrics", govsim_bin()],
+                         check=True, capture_output=True, text=True).stdout
+    assert out == (ROOT / "docs/metrics.md").read_text(encoding="utf-8"), (
+        "docs/metrics.md is stale: regenerate with scripts/gen_parameter_docs.py --metrics .venv/bin/govsim > docs/metrics.md")
