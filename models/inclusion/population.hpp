@@ -19,6 +19,7 @@ enum ResidentFlag : std::uint8_t {
   kDevice = 1 << 4,      // owns a computer, tablet or smartphone
   kAware = 1 << 5,       // knows of the help on offer
   kMediated = 1 << 6,    // has had at least one mediation session
+  kDynamic = 1 << 7,     // skill has ever moved (gain set): counted weekly, not in static stocks
 };
 
 enum class Diploma : std::uint8_t { NoneOrCep, Secondary, Higher };

@@ -32,7 +32,6 @@ struct Simulation::Chunk {
   std::vector<Request> requests;
   std::vector<std::uint32_t> became_aware;  // zones
   std::vector<std::uint32_t> abandoned_zone;
-  double autonomous = 0, illiterate = 0;
 };
 
 double PointState::funded_fte() const {
@@ -58,6 +57,20 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   zone_consultation_boost_.assign(nz, 0);
   zone_share_.resize(nz);
   for (std::size_t z = 0; z < nz; ++z) zone_share_[z] = t_.zones[z].broadband_share;
+  zone_offer_cut_.resize(nz);
+  for (std::size_t z = 0; z < nz; ++z) zone_offer_cut_[z] = zone_share_[z] * 256.0;
+  // Need-arrival table: log(1 - p_week) by year, age band and social difficulty.
+  const int years = p_.horizon_weeks / 52 + 1;
+  log_no_need_.assign(static_cast<std::size_t>(years) * kAgeBands * 2, 0.0);
+  for (int y = 0; y < years; ++y)
+    for (int a = 0; a < kAgeBands; ++a)
+      for (int d = 0; d < 2; ++d) {
+        const double rate = p_.need_rate_per_year * std::pow(1.0 + p_.need_rate_growth, y) *
+                            kNeedAgeFactor[static_cast<std::size_t>(a)] *
+                            (d ? p_.need_rate_difficulty_multiplier : 1.0);
+        log_no_need_[(static_cast<std::size_t>(y) * kAgeBands + static_cast<std::size_t>(a)) * 2 + static_cast<std::size_t>(d)] =
+            rate > 0 ? std::log1p(std::expm1(-rate / 52.0)) : 0.0;
+      }
   for (std::size_t i = 0; i < pop_.size(); ++i) {
     zone_agents_[pop_.zone[i]] += 1;
     if (pop_.flags[i] & kAware) zone_aware_[pop_.zone[i]] += 1;
@@ -127,7 +140,7 @@ double Simulation::skill(std::size_t i, int t) const {
 }
 
 bool Simulation::offer_at(std::size_t i) const {
-  return pop_.offer_rank[i] < zone_share_[pop_.zone[i]] * 256.0;
+  return pop_.offer_rank[i] < zone_offer_cut_[pop_.zone[i]];
 }
 
 bool Simulation::has_home_access(std::size_t i) const {
@@ -136,17 +149,15 @@ bool Simulation::has_home_access(std::size_t i) const {
 }
 
 void Simulation::schedule_next_need(std::size_t i, int t) {
-  const int year = t / 52;
-  double rate = p_.need_rate_per_year * std::pow(1.0 + p_.need_rate_growth, year) *
-                kNeedAgeFactor[pop_.age_band[i]] *
-                ((pop_.flags[i] & kSocialDifficulty) ? p_.need_rate_difficulty_multiplier : 1.0);
-  if (rate <= 0) {
+  const std::size_t year = static_cast<std::size_t>(t / 52);
+  const double log_q = log_no_need_[(year * kAgeBands + pop_.age_band[i]) * 2 +
+                                    ((pop_.flags[i] & kSocialDifficulty) ? 1 : 0)];
+  if (log_q >= 0) {  // rate 0: no need ever arrives
     pop_.next_need[i] = kNever;
     return;
   }
   Rng rng(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t));
-  const double pw = -std::expm1(-rate / 52.0);  // weekly arrival probability
-  const double gap = 1.0 + std::floor(std::log1p(-rng.uniform()) / std::log1p(-pw));
+  const double gap = 1.0 + std::floor(std::log1p(-rng.uniform()) / log_q);  // geometric weeks
   const double next = t + gap;
   pop_.next_need[i] = next > p_.horizon_weeks ? kNever : static_cast<std::uint16_t>(next);
 }
@@ -388,7 +399,8 @@ void Simulation::rebuild_reach() {
     std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
 }
 
-void Simulation::serve_point(int point, int t, std::vector<Request>& reqs, Counters& c) {
+void Simulation::serve_point(int point, int t, std::vector<Request>& reqs, Counters& c,
+                             std::vector<std::uint32_t>& became_dynamic) {
   PointState& s = points_[static_cast<std::size_t>(point)];
   std::sort(reqs.begin(), reqs.end(), [](const Request& a, const Request& b) {
     return a.key != b.key ? a.key < b.key : a.resident < b.resident;
@@ -405,6 +417,10 @@ void Simulation::serve_point(int point, int t, std::vector<Request>& reqs, Count
     Rng rng(seed_, replicate_, kStreamSession, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t));
     pop_.flags[i] |= kMediated;
     if (rng.uniform() < g_.doing_with) {
+      if (!(pop_.flags[i] & kDynamic)) {
+        pop_.flags[i] |= kDynamic;
+        became_dynamic.push_back(static_cast<std::uint32_t>(i));
+      }
       const double sk = skill(i, t);
       const double next = sk + p_.skill_gain_per_session * (1.0 - sk);
       pop_.gain[i] = static_cast<float>(next - pop_.base_skill[i]);
@@ -425,25 +441,18 @@ void Simulation::step() {
   // Phase A: residents, in fixed chunks (parallel; every draw keyed by agent and week).
   const std::size_t n_chunks = (pop_.size() + kChunk - 1) / kChunk;
   std::vector<Chunk> chunks(n_chunks);
-  const double thb = p_.skill_basic_threshold, tha = p_.skill_autonomy_threshold;
   tbb::parallel_for(std::size_t{0}, n_chunks, [&](std::size_t ci) {
     Chunk& ch = chunks[ci];
     const std::size_t end = std::min(pop_.size(), (ci + 1) * kChunk);
     for (std::size_t i = ci * kChunk; i < end; ++i) {
       if (pop_.next_need[i] == t) arrive(i, t, ch);
       if (pop_.pending[i] > 0) attempt(i, t, ch);
-      const double s = skill(i, t);
-      if (s < thb) ch.illiterate += 1;
-      else if (s >= tha && has_home_access(i)) ch.autonomous += 1;
     }
   });
   Counters week_c;
-  double autonomous = 0, illiterate = 0;
   std::size_t n_req = 0;
   for (auto& ch : chunks) {
     week_c.add(ch.c);
-    autonomous += ch.autonomous;
-    illiterate += ch.illiterate;
     for (std::uint32_t z : ch.became_aware) zone_aware_[z] += 1;
     n_req += ch.requests.size();
   }
@@ -460,6 +469,7 @@ void Simulation::step() {
   }
   // Phase B: each point serves its queue up to capacity (parallel over points).
   std::vector<Counters> point_c(points_.size());
+  std::vector<std::vector<std::uint32_t>> point_dynamic(points_.size());
   tbb::parallel_for(std::size_t{0}, points_.size(), [&](std::size_t k) {
     std::vector<Request> reqs(requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k]),
                               requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k + 1]));
@@ -467,7 +477,7 @@ void Simulation::step() {
       point_c[k].capacity += points_[k].capacity;
       return;
     }
-    serve_point(static_cast<int>(k), t, reqs, point_c[k]);
+    serve_point(static_cast<int>(k), t, reqs, point_c[k], point_dynamic[k]);
     std::copy(reqs.begin(), reqs.end(), requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k]));
   });
   for (const auto& pc : point_c) week_c.add(pc);
@@ -494,7 +504,7 @@ void Simulation::step() {
         Counters c;
         std::vector<Request> one = {r};
         const int cap_before = s.capacity;
-        serve_point(pt, t, one, c);
+        serve_point(pt, t, one, c, point_dynamic[static_cast<std::size_t>(pt)]);
         c.capacity -= cap_before;  // capacity already counted
         week_c.unserved -= 1;
         week_c.add(c);
@@ -503,6 +513,14 @@ void Simulation::step() {
       }
     }
   }
+  // Residents whose skill moved for the first time leave the static stocks (in point order).
+  for (const auto& ids : point_dynamic)
+    for (std::uint32_t i : ids) {
+      const auto st = static_status(i);
+      static_ill_ -= st[0];
+      static_aut_ -= st[1];
+      dynamic_.push_back(i);
+    }
   // Requests not resolved this week: past the deadline, given up.
   for (const Request& r : requests_) {
     const std::size_t i = r.resident;
@@ -546,8 +564,8 @@ void Simulation::step() {
       coordination_cost_ += w;
     }
   }
-  (void)autonomous;
-  (void)illiterate;
+  double illiterate = 0, autonomous = 0;
+  stocks_now(t, illiterate, autonomous);
   record_series(t);
   {
     const std::size_t W = static_cast<std::size_t>(p_.horizon_weeks + 1);
@@ -569,11 +587,7 @@ void Simulation::record_series(int t) {
   series_[1 * W + ut] = totals_.mediation / arisen;
   if (t == 0) {
     double aut = 0, ill = 0;
-    for (std::size_t i = 0; i < pop_.size(); ++i) {
-      const double s = skill(i, 0);
-      if (s < p_.skill_basic_threshold) ill += 1;
-      else if (s >= p_.skill_autonomy_threshold && has_home_access(i)) aut += 1;
-    }
+    stocks_now(0, ill, aut);
     const double n = std::max<double>(1.0, static_cast<double>(pop_.size()));
     series_[2 * W] = aut / n;
     series_[3 * W] = ill / n;
@@ -686,6 +700,8 @@ void Simulation::yearly_cycle(int year) {
   // Broadband rollout.
   if (year > 0 && year >= g_.rollout_start_year)
     for (double& share : zone_share_) share += g_.rollout_speed * (1.0 - share);
+  for (std::size_t z = 0; z < zone_share_.size(); ++z) zone_offer_cut_[z] = zone_share_[z] * 256.0;
+  recount_static_stocks();
   // Grants, turnover, animation.
   if (year > 0) {
     for (std::size_t k = 0; k < points_.size(); ++k) {
@@ -763,6 +779,34 @@ double Simulation::network_cost() const {
     committed += s.funded_fte() * p_.fte_cost_eur;
   }
   return committed;
+}
+
+std::array<double, 2> Simulation::static_status(std::size_t i) const {
+  const double s = pop_.base_skill[i];
+  if (s < p_.skill_basic_threshold) return {1.0, 0.0};
+  return {0.0, (s >= p_.skill_autonomy_threshold && has_home_access(i)) ? 1.0 : 0.0};
+}
+
+void Simulation::recount_static_stocks() {
+  double ill = 0, aut = 0;
+  for (std::size_t i = 0; i < pop_.size(); ++i) {
+    if (pop_.flags[i] & kDynamic) continue;
+    const auto st = static_status(i);
+    ill += st[0];
+    aut += st[1];
+  }
+  static_ill_ = ill;
+  static_aut_ = aut;
+}
+
+void Simulation::stocks_now(int t, double& illiterate, double& autonomous) const {
+  illiterate = static_ill_;
+  autonomous = static_aut_;
+  for (std::uint32_t i : dynamic_) {
+    const double s = skill(i, t);
+    if (s < p_.skill_basic_threshold) illiterate += 1;
+    else if (s >= p_.skill_autonomy_threshold && has_home_access(i)) autonomous += 1;
+  }
 }
 
 double Simulation::spent_eur() const {

@@ -103,7 +103,9 @@ class Simulation {
   void resolve(std::size_t i, int channel, int t, Counters& c);
   void abandon(std::size_t i, Counters& c);
   int choose_point(std::size_t i, int t, Rng& rng, bool& misdirected) const;
-  void serve_point(int point, int t, std::vector<Request>& requests, Counters& c);
+  // Serves a point's queue; residents whose skill moves for the first time go to `became_dynamic`.
+  void serve_point(int point, int t, std::vector<Request>& requests, Counters& c,
+                   std::vector<std::uint32_t>& became_dynamic);
   void yearly_cycle(int year);
   void weekly_points(int t);
   void rebuild_reach();
@@ -112,6 +114,12 @@ class Simulation {
   void record_series(int t);
   double zone_uncovered_need(int zone) const;
   double network_cost() const;
+  // Stocks (illiterate, autonomous adults): residents whose skill never moved keep their status
+  // for a whole year (base skill, yearly broadband offer), so they are counted once a year; the
+  // others ("dynamic") are evaluated every week.
+  void recount_static_stocks();
+  std::array<double, 2> static_status(std::size_t i) const;  // {illiterate, autonomous}
+  void stocks_now(int t, double& illiterate, double& autonomous) const;
   double point_capacity_fte(const PointState& p, int t) const;
   double nearest_admin_minutes(int zone) const;
 
@@ -131,6 +139,10 @@ class Simulation {
   std::vector<double> zone_abandoned_year_;  // observed non-recours by zone this year
   std::vector<double> zone_need_estimate_;   // static diagnosis (adults lacking skills)
   std::vector<double> zone_share_;     // broadband offer share by zone (current)
+  std::vector<double> zone_offer_cut_; // 256 × zone_share_ (offer iff offer_rank < cut)
+  std::vector<double> log_no_need_;    // [year][age][difficulty]: log(1 - weekly arrival chance)
+  std::vector<std::uint32_t> dynamic_; // residents with kDynamic, in the order they became so
+  double static_ill_ = 0, static_aut_ = 0;
   std::vector<double> zone_consultation_boost_;
   std::vector<Request> requests_;      // this week's, grouped by point
   std::vector<std::size_t> request_offset_;
