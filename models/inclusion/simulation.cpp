@@ -384,19 +384,46 @@ double Simulation::nearest_admin_minutes(int zone) const {
   return 1e9;
 }
 
+namespace {
+bool reach_before(const std::pair<int, float>& a, const std::pair<int, float>& b) {
+  return a.second != b.second ? a.second < b.second : a.first < b.first;
+}
+}  // namespace
+
 void Simulation::rebuild_reach() {
-  const std::size_t nz = t_.zones.size();
-  reach_.assign(nz, {});
-  for (std::size_t k = 0; k < points_.size(); ++k) {
-    const int z = points_[k].spec.zone;
-    if (z < 0) continue;
-    const Eigen::VectorXd minutes = t_.travel_minutes_to(z);
-    for (std::size_t from = 0; from < nz; ++from)
-      if (minutes(static_cast<Eigen::Index>(from)) <= kReachMinutes)
-        reach_[from].emplace_back(static_cast<int>(k), static_cast<float>(minutes(static_cast<Eigen::Index>(from))));
+  // Zones holding fixed points, each with its points in index order.
+  std::vector<std::pair<int, std::vector<int>>> holders;
+  {
+    std::vector<std::vector<int>> by_zone(t_.zones.size());
+    for (std::size_t k = 0; k < points_.size(); ++k)
+      if (points_[k].spec.zone >= 0) by_zone[static_cast<std::size_t>(points_[k].spec.zone)].push_back(static_cast<int>(k));
+    for (std::size_t z = 0; z < by_zone.size(); ++z)
+      if (!by_zone[z].empty()) holders.emplace_back(static_cast<int>(z), std::move(by_zone[z]));
   }
-  for (auto& list : reach_)
-    std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  reach_.assign(t_.zones.size(), {});
+  // Each origin zone builds its own list (parallel, no shared writes); lists are ordered by
+  // (minutes, point index), so the result does not depend on evaluation order.
+  tbb::parallel_for(std::size_t{0}, t_.zones.size(), [&](std::size_t from) {
+    auto& list = reach_[from];
+    for (const auto& [zone, pts] : holders) {
+      const double m = t_.travel_minutes(static_cast<int>(from), zone);
+      if (m > kReachMinutes) continue;
+      for (int k : pts) list.emplace_back(k, static_cast<float>(m));
+    }
+    std::sort(list.begin(), list.end(), reach_before);
+  });
+}
+
+void Simulation::add_reach(int k) {
+  const int zone = points_[static_cast<std::size_t>(k)].spec.zone;
+  if (zone < 0) return;
+  for (std::size_t from = 0; from < t_.zones.size(); ++from) {
+    const double m = t_.travel_minutes(static_cast<int>(from), zone);
+    if (m > kReachMinutes) continue;
+    auto& list = reach_[from];
+    const std::pair<int, float> item(k, static_cast<float>(m));
+    list.insert(std::upper_bound(list.begin(), list.end(), item, reach_before), item);
+  }
 }
 
 void Simulation::serve_point(int point, int t, std::vector<Request>& reqs, Counters& c,
@@ -680,7 +707,7 @@ void Simulation::allocate(int year, double money) {
       open_point(static_cast<int>(best), PointType::Epn, p_.new_point_fte, week + p_.new_point_delay_weeks);
       u += static_cast<int>(p_.new_point_fte / unit) - 1;
       opened_any = true;
-      rebuild_reach();
+      add_reach(static_cast<int>(points_.size()) - 1);
     } else if (target >= 0) {
       points_[static_cast<std::size_t>(target)].posts.push_back({unit, week + p_.hiring_delay_weeks, week + p_.hiring_delay_weeks, week});
     } else {

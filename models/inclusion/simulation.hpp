@@ -109,6 +109,7 @@ class Simulation {
   void yearly_cycle(int year);
   void weekly_points(int t);
   void rebuild_reach();
+  void add_reach(int point);  // a point just added to points_
   void allocate(int year, double money);
   void open_point(int zone, PointType type, double fte, int week);
   void record_series(int t);
