@@ -41,8 +41,6 @@ enum PopStream : std::uint32_t { kCount = 100, kAttributes = 101, kSkill = 102 }
 // Diploma mix by age band (assumption after INSEE 2019 census tables, rounded).
 constexpr std::array<double, kAgeBands> kNoDiploma = {0.10, 0.12, 0.22, 0.35, 0.55};
 constexpr std::array<double, kAgeBands> kHigherEd = {0.40, 0.45, 0.30, 0.20, 0.10};
-constexpr std::array<double, kAgeBands> kLivesAloneShare = {0.18, 0.12, 0.15, 0.25, 0.45};
-constexpr std::array<double, kAgeBands> kLimitedMobilityShare = {0.04, 0.04, 0.05, 0.10, 0.35};
 
 int income_class(int quintile) { return quintile <= 1 ? 0 : (quintile == 4 ? 2 : 1); }
 
@@ -76,6 +74,7 @@ Population generate_population(const Territory& t, const Params& p, std::uint64_
   Population pop;
   pop.resize(offset[nz]);
   // 2. Attributes (parallel over zones; every draw keyed by agent id).
+  const auto lives_alone = p.lives_alone(), limited_mobility = p.limited_mobility();
   tbb::parallel_for(std::size_t{0}, nz, [&](std::size_t z) {
     std::size_t i = offset[z];
     const int density = static_cast<int>(t.zones[z].density);
@@ -95,8 +94,8 @@ Population generate_population(const Territory& t, const Params& p, std::uint64_
         pop.income[i] = static_cast<std::uint8_t>(std::min(4.0, std::floor(5.0 * std::pow(rng.uniform(), gamma))));
         std::uint8_t f = 0;
         if (pop.income[i] == 0 && rng.bernoulli(p.social_difficulty_share)) f |= kSocialDifficulty;
-        if (rng.bernoulli(kLivesAloneShare[ua])) f |= kLivesAlone;
-        if (rng.bernoulli(kLimitedMobilityShare[ua] + ((f & kSocialDifficulty) ? 0.2 : 0.0))) f |= kLimitedMobility;
+        if (rng.bernoulli(lives_alone[ua])) f |= kLivesAlone;
+        if (rng.bernoulli(limited_mobility[ua] + ((f & kSocialDifficulty) ? p.limited_mobility_difficulty : 0.0))) f |= kLimitedMobility;
         if (rng.bernoulli(p.aware_initial)) f |= kAware;
         pop.flags[i] = f;
         pop.offer_rank[i] = static_cast<std::uint8_t>(rng.below(256));
@@ -136,6 +135,7 @@ Population generate_population(const Territory& t, const Params& p, std::uint64_
   }
   // 4. Skills and home connection.
   const double thb = p.skill_basic_threshold;
+  const auto shape = p.skill_shape();
   tbb::parallel_for(std::size_t{0}, nz, [&](std::size_t z) {
     const int d = static_cast<int>(t.zones[z].density);
     for (std::size_t i = offset[z]; i < offset[z + 1]; ++i) {
@@ -145,12 +145,12 @@ Population generate_population(const Territory& t, const Params& p, std::uint64_
                                  scale[static_cast<std::size_t>(a)] * relative_risk(p, d, pop.diploma[i], income_class(pop.income[i])));
       const bool ill = rng.uniform() < pr;
       const double u = rng.uniform();
-      pop.base_skill[i] = static_cast<float>(ill ? thb * u : thb + (1.0 - thb) * std::pow(u, kSkillShape[static_cast<std::size_t>(a)]));
+      pop.base_skill[i] = static_cast<float>(ill ? thb * u : thb + (1.0 - thb) * std::pow(u, shape[static_cast<std::size_t>(a)]));
       // Home internet: the INSEE no-internet share by age, concentrated on those lacking skills.
-      const double no_net = (a == 4 ? p.no_home_internet_75_plus : p.no_home_internet_other) * (ill ? 1.8 : 0.6);
+      const double no_net = (a == 4 ? p.no_home_internet_75_plus : p.no_home_internet_other) * (ill ? p.no_internet_rr_low_skill : p.no_internet_rr_skilled);
       std::uint8_t f = pop.flags[i];
       if (!rng.bernoulli(std::min(0.97, no_net))) f |= kSubscribes;
-      if ((f & kSubscribes) || rng.bernoulli(0.5)) f |= kDevice;
+      if ((f & kSubscribes) || rng.bernoulli(p.device_without_subscription)) f |= kDevice;
       pop.flags[i] = f;
       pop.gain[i] = 0;
       pop.gain_week[i] = 0;

@@ -58,7 +58,4 @@ inline constexpr int kNeedKinds = 5;
 Population generate_population(const Territory& territory, const Params& p, std::uint64_t seed,
                                std::uint32_t replicate);
 
-// Shape constants of the initial skill distribution (assumption; docs/model.md).
-inline constexpr std::array<double, kAgeBands> kSkillShape = {0.35, 0.45, 0.7, 1.0, 1.5};
-
 }  // namespace govsim::inclusion

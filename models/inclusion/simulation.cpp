@@ -15,9 +15,6 @@ namespace {
 constexpr std::size_t kChunk = 16384;     // residents per parallel work unit (not a result input)
 constexpr std::uint16_t kNever = 65535;   // week value meaning "not within the run"
 constexpr double kReachMinutes = 45.0;    // zone -> point lists keep points within this time
-constexpr std::array<double, kAgeBands> kNeedAgeFactor = {0.9, 1.1, 1.0, 1.0, 0.9};
-// Need kinds: tax, benefits, health, employment, identity (assumption; docs/model.md).
-constexpr std::array<double, kNeedKinds> kNeedWeights = {0.25, 0.20, 0.30, 0.15, 0.10};
 
 double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
@@ -66,7 +63,7 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
     for (int a = 0; a < kAgeBands; ++a)
       for (int d = 0; d < 2; ++d) {
         const double rate = p_.need_rate_per_year * std::pow(1.0 + p_.need_rate_growth, y) *
-                            kNeedAgeFactor[static_cast<std::size_t>(a)] *
+                            p_.need_age_factor()[static_cast<std::size_t>(a)] *
                             (d ? p_.need_rate_difficulty_multiplier : 1.0);
         log_no_need_[(static_cast<std::size_t>(y) * kAgeBands + static_cast<std::size_t>(a)) * 2 + static_cast<std::size_t>(d)] =
             rate > 0 ? std::log1p(std::expm1(-rate / 52.0)) : 0.0;
@@ -171,7 +168,7 @@ void Simulation::arrive(std::size_t i, int t, Chunk& ch) {
   c.arisen_income[pop_.income[i]] += 1;
   if (pop_.pending[i] == 0) {
     Rng rng(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t) | 0x80000u);
-    std::array<double, kNeedKinds> w = kNeedWeights;
+    std::array<double, kNeedKinds> w = p_.need_shares();
     if (pop_.flags[i] & kSocialDifficulty) w[1] *= 2;
     if (pop_.age_band[i] >= 3) w[3] = 0;
     const double total = std::accumulate(w.begin(), w.end(), 0.0);
@@ -685,13 +682,17 @@ void Simulation::allocate(int year, double money) {
     const bool uncovered = nearest_admin_minutes(static_cast<int>(z)) > p_.max_travel_limited_minutes;
     score[z] = zone_uncovered_need(static_cast<int>(z)) * (uncovered ? 3.0 : 1.0) + 1e-9 * static_cast<double>(nz - z);
   }
-  // Owner level limits reach: a commune-level owner funds only communes that already have points.
+  // Owner level limits reach: a commune-level owner funds only communes that host a point of
+  // their own (communes fund their structures); wider owners can open points anywhere.
   const bool commune_owner = p_.owner() == OwnerLevel::Commune;
+  std::vector<char> hosts_point(nz, 0);
+  for (const auto& pt : points_)
+    if (pt.open && pt.spec.zone >= 0) hosts_point[static_cast<std::size_t>(pt.spec.zone)] = 1;
   bool opened_any = false;
   for (int u = 0; u < units; ++u) {
     std::size_t best = nz;
     for (std::size_t z = 0; z < nz; ++z) {
-      if (commune_owner && reach_[z].empty()) continue;
+      if (commune_owner && !hosts_point[z]) continue;
       if (best == nz || score[z] > score[best]) best = z;
     }
     if (best == nz || score[best] <= 0) break;

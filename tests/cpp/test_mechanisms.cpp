@@ -19,6 +19,7 @@ struct MechanismCase {
   const char* metric;
   int direction;           // +1: the mechanism should raise the metric, -1: lower it
   const char* cost_metric; // spending that must rise ("" if the mechanism is free)
+  Overrides off = {};      // what both arms share beyond kBase (the mechanism's context)
 };
 
 std::ostream& operator<<(std::ostream& os, const MechanismCase& c) { return os << c.name; }
@@ -30,12 +31,14 @@ class Mechanism : public ::testing::TestWithParam<MechanismCase> {};
 
 TEST_P(Mechanism, HasItsIntendedEffectAndItsCostIsCounted) {
   const MechanismCase& c = GetParam();
-  Overrides on = kBase;
+  Overrides off = kBase;
+  for (const auto& [k, v] : c.off) off[k] = v;
+  Overrides on = off;
   for (const auto& [k, v] : c.on) on[k] = v;
   std::vector<double> x_on, x_off, cost_on, cost_off;
   for (int r = 0; r < kReplicates; ++r) {
     const auto a = test_support::run_model("rural-department", on, 2024, static_cast<std::uint32_t>(r));
-    const auto b = test_support::run_model("rural-department", kBase, 2024, static_cast<std::uint32_t>(r));
+    const auto b = test_support::run_model("rural-department", off, 2024, static_cast<std::uint32_t>(r));
     x_on.push_back(a.metric(c.metric));
     x_off.push_back(b.metric(c.metric));
     if (*c.cost_metric) {

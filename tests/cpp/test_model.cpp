@@ -67,7 +67,7 @@ TEST(Model, NeedArrivalsMatchTheirRate) {
                                                                  {"needs.dematerialisation_growth", 0.0},
                                                                  {"needs.difficulty_multiplier", 1.0},
                                                                  {"sim.horizon_weeks", 52}})), 3, 0);
-  const std::array<double, kAgeBands> factor = {0.9, 1.1, 1.0, 1.0, 0.9};
+  const auto factor = Params::from(test_support::values_with({})).need_age_factor();
   double expected = 0;
   for (std::size_t i = 0; i < sim.population().size(); ++i)
     expected += 52 * -std::expm1(-rate * factor[sim.population().age_band[i]] / 52.0);
