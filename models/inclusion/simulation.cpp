@@ -5,7 +5,9 @@
 #include <numeric>
 #include <sstream>
 
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
 
 #include "engine/rng.hpp"
 
@@ -54,6 +56,7 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   zone_consultation_boost_.assign(nz, 0);
   zone_share_.resize(nz);
   for (std::size_t z = 0; z < nz; ++z) zone_share_[z] = t_.zones[z].broadband_share;
+  decay_per_week_ = std::log(2.0) / p_.skill_half_life_weeks;
   zone_offer_cut_.resize(nz);
   for (std::size_t z = 0; z < nz; ++z) zone_offer_cut_[z] = zone_share_[z] * 256.0;
   // Need-arrival table: log(1 - p_week) by year, age band and social difficulty.
@@ -132,8 +135,7 @@ Simulation::~Simulation() = default;
 double Simulation::skill(std::size_t i, int t) const {
   const float g = pop_.gain[i];
   if (g == 0.0f) return pop_.base_skill[i];
-  const double lambda = std::log(2.0) / p_.skill_half_life_weeks;
-  return pop_.base_skill[i] + g * std::exp(-lambda * (t - pop_.gain_week[i]));
+  return pop_.base_skill[i] + g * std::exp(-decay_per_week_ * (t - pop_.gain_week[i]));
 }
 
 bool Simulation::offer_at(std::size_t i) const {
@@ -828,13 +830,22 @@ void Simulation::recount_static_stocks() {
 }
 
 void Simulation::stocks_now(int t, double& illiterate, double& autonomous) const {
-  illiterate = static_ill_;
-  autonomous = static_aut_;
-  for (std::uint32_t i : dynamic_) {
-    const double s = skill(i, t);
-    if (s < p_.skill_basic_threshold) illiterate += 1;
-    else if (s >= p_.skill_autonomy_threshold && has_home_access(i)) autonomous += 1;
-  }
+  // Counts are integers held in doubles: the parallel sum is exact in any order.
+  using Pair = std::array<double, 2>;
+  const Pair dyn = tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, dynamic_.size(), 4096), Pair{0.0, 0.0},
+      [&](const tbb::blocked_range<std::size_t>& r, Pair acc) {
+        for (std::size_t k = r.begin(); k != r.end(); ++k) {
+          const std::size_t i = dynamic_[k];
+          const double s = skill(i, t);
+          if (s < p_.skill_basic_threshold) acc[0] += 1;
+          else if (s >= p_.skill_autonomy_threshold && has_home_access(i)) acc[1] += 1;
+        }
+        return acc;
+      },
+      [](Pair a, const Pair& b) { return Pair{a[0] + b[0], a[1] + b[1]}; });
+  illiterate = static_ill_ + dyn[0];
+  autonomous = static_aut_ + dyn[1];
 }
 
 double Simulation::spent_eur() const {

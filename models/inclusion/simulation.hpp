@@ -144,6 +144,7 @@ class Simulation {
   std::vector<double> log_no_need_;    // [year][age][difficulty]: log(1 - weekly arrival chance)
   std::vector<std::uint32_t> dynamic_; // residents with kDynamic, in the order they became so
   double static_ill_ = 0, static_aut_ = 0;
+  double decay_per_week_ = 0;          // ln 2 / skill half-life
   std::vector<double> zone_consultation_boost_;
   std::vector<Request> requests_;      // this week's, grouped by point
   std::vector<std::size_t> request_offset_;
