@@ -28,3 +28,8 @@ def small_compare(tmp_path_factory):
     res = govsim.compare(SMALL, runs=2, threads=2, out=out, overrides=SMALL_OVERRIDES,
                          progress=lambda d, t: calls.append((d, t)))
     return res, calls
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update", action="store_true", default=False,
+                     help="rewrite the regression truth files (tests/regression/*/truth.csv) from this build")
