@@ -24,6 +24,13 @@ def metrics_doc(exe: str) -> int:
            "| metric | better | unit | meaning |", "|---|---|---|---|"]
     for m in ms:
         out.append(f"| `{m['name']}` | {'higher' if m['higher_is_better'] else 'lower'} | {m['unit']} | {m['doc']} |")
+    series = json.loads(subprocess.run([exe, "describe", "--series", "--json"], check=True, capture_output=True,
+                                       text=True).stdout)
+    out += ["", "## Weekly series", "",
+            "Stored for every run, week 0 (start) to the horizon (`timeseries.csv`, `Results.series()`).", "",
+            "| series | better | unit | meaning |", "|---|---|---|---|"]
+    for m in series:
+        out.append(f"| `{m['name']}` | {'higher' if m['higher_is_better'] else 'lower'} | {m['unit']} | {m['doc']} |")
     print("\n".join(out))
     return 0
 

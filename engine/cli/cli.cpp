@@ -241,23 +241,24 @@ int cmd_describe(int argc, char** argv, const ModelAdapter& model) {
   std::string prefix;
   bool json_out = false;
   po::options_description desc("Options");
-  bool metrics = false;
+  bool metrics = false, series = false;
   desc.add_options()("help,h", "this help")("prefix", po::value(&prefix), "only parameters starting with this")
       ("json", po::bool_switch(&json_out), "machine-readable output")
-      ("metrics", po::bool_switch(&metrics), "list the outcome metrics instead (name, direction, unit, meaning)");
+      ("metrics", po::bool_switch(&metrics), "list the outcome metrics instead (name, direction, unit, meaning)")
+      ("series", po::bool_switch(&series), "list the weekly series instead");
   po::positional_options_description pos;
   pos.add("prefix", 1);
   const auto vm = parse(argc, argv, desc, pos);
   if (vm.count("help")) {
-    std::cout << "Usage: govsim describe [PREFIX] [--json] [--metrics]\n\nLists every parameter with its default, unit, range "
-                 "and source (or, with --metrics, every outcome metric).\n\nExample:\n  govsim describe governance.\n\n"
+    std::cout << "Usage: govsim describe [PREFIX] [--json] [--metrics | --series]\n\nLists every parameter with its default, "
+                 "unit, range and source (or, with --metrics / --series, every outcome metric / weekly series).\n\nExample:\n  govsim describe governance.\n\n"
               << desc << "\n";
     return 0;
   }
   nlohmann::json arr = nlohmann::json::array();
   int shown = 0;
-  if (metrics) {
-    for (const auto& m : model.metrics()) {
+  if (metrics || series) {
+    for (const auto& m : metrics ? model.metrics() : model.series()) {
       if (m.name.rfind(prefix, 0) != 0) continue;
       ++shown;
       if (json_out) {

@@ -91,8 +91,9 @@ const std::vector<MetricInfo>& all_metrics() {
   return m;
 }
 
-const std::vector<MetricInfo>& weekly_series() {
-  static const std::vector<MetricInfo> s = {
+namespace {
+std::vector<MetricInfo> build_series() {
+  std::vector<MetricInfo> s = {
       {"non_recours_rate", false, "share", "Cumulative non-recours rate to date."},
       {"mediation_share", true, "share", "Cumulative mediation share to date."},
       {"autonomy_rate", true, "share", "Autonomy rate this week."},
@@ -102,6 +103,19 @@ const std::vector<MetricInfo>& weekly_series() {
       {"open_points", true, "points", "Open fixed points this week."},
       {"cumulative_cost_eur", false, "EUR", "Spending to date (full population)."},
   };
+  // Cumulative non-recours by subgroup (same order as the end-value subgroups).
+  for (int a = 0; a < kAgeBands; ++a)
+    s.push_back({std::string("non_recours_rate@age:") + kAgeBandNames[static_cast<std::size_t>(a)], false, "share", "Cumulative non-recours rate to date, by age band."});
+  for (int d = 0; d < kDensityClasses; ++d)
+    s.push_back({std::string("non_recours_rate@density:") + kDensityNames[static_cast<std::size_t>(d)], false, "share", "Cumulative non-recours rate to date, by density class."});
+  s.push_back({"non_recours_rate@difficulty:yes", false, "share", "Cumulative non-recours rate to date, adults in social difficulty."});
+  s.push_back({"non_recours_rate@difficulty:no", false, "share", "Cumulative non-recours rate to date, other adults."});
+  return s;
+}
+}  // namespace
+
+const std::vector<MetricInfo>& weekly_series() {
+  static const std::vector<MetricInfo> s = build_series();
   return s;
 }
 

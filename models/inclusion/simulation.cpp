@@ -623,6 +623,13 @@ void Simulation::record_series(int t) {
     if (s.open && t >= s.open_week && s.spec.type != PointType::Mobile) ++open;
   series_[6 * W + ut] = open;
   series_[7 * W + ut] = spent_eur();
+  // Subgroup non-recours, cumulative (series 8.. in weekly_series() order).
+  auto share = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  std::size_t k = 8;
+  for (std::size_t a = 0; a < kAgeBands; ++a, ++k) series_[k * W + ut] = share(totals_.abandoned_age[a], totals_.arisen_age[a]);
+  for (std::size_t d = 0; d < kDensityClasses; ++d, ++k)
+    series_[k * W + ut] = share(totals_.abandoned_density[d], totals_.arisen_density[d]);
+  for (std::size_t g = 0; g < 2; ++g, ++k) series_[k * W + ut] = share(totals_.abandoned_difficulty[g], totals_.arisen_difficulty[g]);
 }
 
 void Simulation::open_point(int zone, PointType type, double fte, int week) {

@@ -95,6 +95,8 @@ SERIES = [
     ("unserved_requests", "Requests turned away per week", "count"),
     ("open_points", "Open access points", "count"),
     ("cumulative_cost_eur", "Cumulative spending (M EUR)", "MEUR"),
+    ("non_recours_rate@density:rural", "Non-recours in rural zones (cumulative)", "share"),
+    ("non_recours_rate@density:urban", "Non-recours in urban zones (cumulative)", "share"),
 ]
 
 ROLLING = {"sessions", "unserved_requests"}  # weekly flows, shown as 4-week moving averages
