@@ -76,14 +76,12 @@ EnsembleReport run_experiment(const ExperimentSpec& spec, const ModelAdapter& mo
 
   auto run_batch = [&](int r_begin, int r_end) {
     std::vector<Task> tasks;
-    long long index = 0;
     for (int r = r_begin; r < r_end; ++r)
-      for (int s = 0; s < static_cast<int>(spec.scenarios.size()); ++s, ++index) {
+      for (int s = 0; s < static_cast<int>(spec.scenarios.size()); ++s) {
         if ((static_cast<long long>(r) * static_cast<long long>(spec.scenarios.size()) + s) % opts.shard_count != opts.shard_index) continue;
         if (done.count({s, r})) continue;
         tasks.push_back({s, r});
       }
-    (void)index;
     const long long total = static_cast<long long>(tasks.size());
     finished = 0;
     if (opts.progress) opts.progress(0, total);

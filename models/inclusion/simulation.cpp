@@ -697,7 +697,6 @@ void Simulation::allocate(int year, double money) {
   std::vector<char> hosts_point(nz, 0);
   for (const auto& pt : points_)
     if (pt.open && pt.spec.zone >= 0) hosts_point[static_cast<std::size_t>(pt.spec.zone)] = 1;
-  bool opened_any = false;
   for (int u = 0; u < units; ++u) {
     std::size_t best = nz;
     for (std::size_t z = 0; z < nz; ++z) {
@@ -716,7 +715,6 @@ void Simulation::allocate(int year, double money) {
     if (target < 0 && units - u >= static_cast<int>(p_.new_point_fte / unit)) {
       open_point(static_cast<int>(best), PointType::Epn, p_.new_point_fte, week + p_.new_point_delay_weeks);
       u += static_cast<int>(p_.new_point_fte / unit) - 1;
-      opened_any = true;
       add_reach(static_cast<int>(points_.size()) - 1);
     } else if (target >= 0) {
       points_[static_cast<std::size_t>(target)].posts.push_back({unit, week + p_.hiring_delay_weeks, week + p_.hiring_delay_weeks, week});
@@ -727,7 +725,6 @@ void Simulation::allocate(int year, double money) {
       zone_consultation_boost_[best] = 0.5 * (p_.awareness_base_weekly + p_.awareness_word_of_mouth);
     score[best] *= 0.5;
   }
-  (void)opened_any;
 }
 
 void Simulation::yearly_cycle(int year) {
