@@ -117,7 +117,7 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   // Yearly envelope: what the initial network costs (status quo money), growing yearly.
   for (const auto& pt : points_) {
     if (pt.spec.type == PointType::Mobile) continue;
-    envelope0_ += p_.point_fixed_cost_eur * (p_.pooling ? 1 - p_.pooling_saving : 1.0) +
+    envelope0_ += point_fixed_cost() +
                   pt.funded_fte() * p_.fte_cost_eur;
   }
   yearly_cycle(0);
@@ -568,7 +568,7 @@ void Simulation::step() {
     for (const Post& post : s.posts)
       if (!post.vacant(t)) filled += post.fte;
     double cost = filled * p_.fte_cost_eur;
-    if (s.spec.type != PointType::Mobile) cost += p_.point_fixed_cost_eur * (p_.pooling ? 1 - p_.pooling_saving : 1.0);
+    if (s.spec.type != PointType::Mobile) cost += point_fixed_cost();
     cost /= weeks_per_year;
     reporting_cost_ += filled * p_.fte_cost_eur * g_.reporting_share / weeks_per_year;
     const FunderAmounts& sh = funding_shares(s.spec.type);
@@ -804,12 +804,16 @@ void Simulation::yearly_cycle(int year) {
   granted_ += std::max(envelope, network_cost()) * (1.0 + fee) + mech;
 }
 
+double Simulation::point_fixed_cost() const {
+  return p_.point_fixed_cost_eur * (p_.pooling ? 1 - p_.pooling_saving : 1.0);
+}
+
 double Simulation::network_cost() const {
   double committed = 0;
   for (const auto& s : points_) {
     if (!s.open) continue;
     if (s.spec.type != PointType::Mobile)
-      committed += p_.point_fixed_cost_eur * (p_.pooling ? 1 - p_.pooling_saving : 1.0);
+      committed += point_fixed_cost();
     committed += s.funded_fte() * p_.fte_cost_eur;
   }
   return committed;

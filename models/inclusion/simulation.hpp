@@ -115,6 +115,7 @@ class Simulation {
   void record_series(int t);
   double zone_uncovered_need(int zone) const;
   double network_cost() const;
+  double point_fixed_cost() const;  // a fixed point's yearly fixed cost (after pooling savings)
   // Stocks (illiterate, autonomous adults): residents whose skill never moved keep their status
   // for a whole year (base skill, yearly broadband offer), so they are counted once a year; the
   // others ("dynamic") are evaluated every week.
