@@ -1,0 +1,222 @@
+"""The one Python reader of a results store (``results.sqlite`` and ``manifest.json``).
+
+Used by :class:`govsim.Results` and by the HTML report (:mod:`govsim.reporting`). Pure Python:
+:mod:`sqlite3` and :func:`numpy.frombuffer` over the store's BLOBs (schema in
+``docs/results-store.md``). Every problem is a :class:`govsim.StoreError` whose message starts
+with the path of the file at fault.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._core import StoreError
+
+__all__ = ["StoreReader", "STORE_FILE", "MANIFEST_FILE"]
+
+STORE_FILE = "results.sqlite"
+MANIFEST_FILE = "manifest.json"
+_F8 = np.dtype("<f8")
+
+
+class StoreReader:
+    """Read-only access to the results store of one experiment.
+
+    ``path`` is the results directory or its ``results.sqlite``. Opening reads ``meta`` and
+    ``scenarios`` and checks the layout; :meth:`verify` checks the whole file (SQLite integrity,
+    size of every BLOB). Raises :class:`govsim.StoreError` naming the file.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        p = Path(path)
+        if p.is_file():
+            p = p.parent
+        self.dir: Path = p
+        self.file: Path = p / STORE_FILE
+        if not p.exists():
+            raise StoreError(f"{p}: results directory not found")
+        if not self.file.is_file():
+            raise StoreError(f"{self.file}: no results store (expected the output directory of a govsim run)")
+        try:
+            with self.connect() as con:
+                tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                lacking = [t for t in ("meta", "scenarios", "runs") if t not in tables]
+                if lacking:
+                    raise StoreError(f"{self.file}: not a govsim results store (no table {', '.join(lacking)})")
+                meta: dict[str, Any] = {}
+                for key, value in con.execute("SELECT key, value FROM meta"):
+                    try:
+                        meta[key] = json.loads(value)
+                    except (TypeError, json.JSONDecodeError) as e:
+                        raise StoreError(f"{self.file}: meta.{key} is not JSON ({e})") from None
+                scenarios: list[tuple[str, dict[str, Any]]] = []
+                for idx, name, info in con.execute("SELECT idx, name, info FROM scenarios ORDER BY idx"):
+                    if idx != len(scenarios):
+                        raise StoreError(f"{self.file}: scenario indices are not 0, 1, 2, ... (found {idx})")
+                    try:
+                        scenarios.append((str(name), json.loads(info)))
+                    except (TypeError, json.JSONDecodeError) as e:
+                        raise StoreError(f"{self.file}: scenarios[{idx}].info is not JSON ({e})") from None
+        except sqlite3.Error as e:
+            raise StoreError(f"{self.file}: not a readable results store ({e})") from None
+        self.meta: dict[str, Any] = meta
+        self._scenarios = scenarios
+        layout = meta.get("layout")
+        if layout is None:
+            raise StoreError(f"{self.file}: no experiment in this store (missing meta.layout)")
+        if not (isinstance(layout, dict) and isinstance(layout.get("metric_names"), list)
+                and isinstance(layout.get("series_names"), list) and isinstance(layout.get("weeks"), int)
+                and layout["weeks"] >= 0):
+            raise StoreError(f"{self.file}: meta.layout: expected {{\"metric_names\": [...], "
+                             f"\"series_names\": [...], \"weeks\": N}}")
+        self._manifest: dict[str, Any] | None = None
+
+    # ---- connection ---------------------------------------------------------------------------
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """A read-only connection, closed on exit (WAL readers do not block a writer)."""
+        con = sqlite3.connect(f"file:{self.file}?mode=ro", uri=True)
+        try:
+            con.execute("PRAGMA busy_timeout = 10000")
+            yield con
+        finally:
+            con.close()
+
+    # ---- description --------------------------------------------------------------------------
+    @property
+    def layout(self) -> dict[str, Any]:
+        return self.meta["layout"]
+
+    @property
+    def metric_names(self) -> list[str]:
+        return [str(n) for n in self.layout["metric_names"]]
+
+    @property
+    def series_names(self) -> list[str]:
+        return [str(n) for n in self.layout["series_names"]]
+
+    @property
+    def weeks(self) -> int:
+        return int(self.layout["weeks"])
+
+    @property
+    def config(self) -> dict[str, Any]:
+        c = self.meta.get("config")
+        return c if isinstance(c, dict) else {}
+
+    @property
+    def scenarios(self) -> list[str]:
+        return [name for name, _ in self._scenarios]
+
+    @property
+    def scenario_info(self) -> dict[str, dict[str, Any]]:
+        return {name: info for name, info in self._scenarios}
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """Provenance: the store's ``meta.manifest``, else ``manifest.json`` beside it, else {}."""
+        if self._manifest is None:
+            m = self.meta.get("manifest")
+            if not isinstance(m, dict):
+                m = {}
+                f = self.dir / MANIFEST_FILE
+                if f.is_file():
+                    try:
+                        m = json.loads(f.read_text(encoding="utf-8"))
+                    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+                        raise StoreError(f"{f}: cannot read ({e})") from None
+                    if not isinstance(m, dict):
+                        raise StoreError(f"{f}: expected a JSON object")
+            self._manifest = m
+        return self._manifest
+
+    def n_runs(self) -> int:
+        """Number of completed runs in the store."""
+        try:
+            with self.connect() as con:
+                return int(con.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
+        except sqlite3.Error as e:
+            raise StoreError(f"{self.file}: {e}") from None
+
+    # ---- checking -----------------------------------------------------------------------------
+    def verify(self) -> None:
+        """Checks the whole file: SQLite's integrity check, then every run's BLOB sizes."""
+        m_len, s_len = 8 * len(self.metric_names), 8 * len(self.series_names) * self.weeks
+        n_scen = len(self._scenarios)
+        try:
+            with self.connect() as con:
+                problems = [r[0] for r in con.execute("PRAGMA quick_check")]
+                if problems != ["ok"]:
+                    raise StoreError(f"{self.file}: damaged ({'; '.join(problems[:3])})")
+                for sc, rep, mb, sb in con.execute(
+                        "SELECT scenario, replicate, length(metrics), length(series) FROM runs"):
+                    if not (isinstance(sc, int) and 0 <= sc < n_scen):
+                        raise StoreError(f"{self.file}: a run has scenario index {sc!r} (the store has {n_scen} scenarios)")
+                    if mb != m_len or sb != s_len:
+                        raise StoreError(f"{self.file}: run (scenario {sc}, replicate {rep}) has blobs of "
+                                         f"{mb} and {sb} bytes, expected {m_len} and {s_len} (meta.layout)")
+        except sqlite3.Error as e:
+            raise StoreError(f"{self.file}: not a readable results store ({e})") from None
+
+    # ---- runs ---------------------------------------------------------------------------------
+    def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        try:
+            with self.connect() as con:
+                return con.execute(sql, args).fetchall()
+        except sqlite3.Error as e:
+            raise StoreError(f"{self.file}: {e}") from None
+
+    def _check(self, blob: bytes, length: int, sc: int, rep: int, what: str) -> bytes:
+        if blob is None or len(blob) != length:
+            raise StoreError(f"{self.file}: run (scenario {sc}, replicate {rep}) has a {what} blob of "
+                             f"{0 if blob is None else len(blob)} bytes, expected {length}")
+        return blob
+
+    def metric_matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(scenario indices, replicates, wall seconds, values[run, metric]) in (scenario, replicate) order."""
+        rows = self._query("SELECT scenario, replicate, wall_seconds, metrics FROM runs ORDER BY scenario, replicate")
+        n = len(self.metric_names)
+        buf = bytearray()
+        for sc, rep, _, blob in rows:
+            buf += self._check(blob, 8 * n, sc, rep, "metrics")
+        values = np.frombuffer(buf, dtype=_F8).reshape(len(rows), n).astype(np.float64, copy=False)
+        return (np.array([r[0] for r in rows], dtype=np.int64), np.array([r[1] for r in rows], dtype=np.int64),
+                np.array([r[2] for r in rows], dtype=float), values)
+
+    def series_cube(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(scenario indices, replicates, values[run, series, week]) in (scenario, replicate) order."""
+        rows = self._query("SELECT scenario, replicate, series FROM runs ORDER BY scenario, replicate")
+        n, weeks = len(self.series_names), self.weeks
+        buf = bytearray()
+        for sc, rep, blob in rows:
+            buf += self._check(blob, 8 * n * weeks, sc, rep, "series")
+        values = np.frombuffer(buf, dtype=_F8).reshape(len(rows), n, weeks).astype(np.float64, copy=False)
+        return (np.array([r[0] for r in rows], dtype=np.int64), np.array([r[1] for r in rows], dtype=np.int64),
+                values)
+
+    def one_series(self, scenario: int, k: int) -> np.ndarray:
+        """Series number ``k`` of scenario number ``scenario``: array (replicates, weeks).
+
+        One :func:`numpy.frombuffer` over the series' bytes read with SQLite ``substr``.
+        """
+        weeks = self.weeks
+        start, length = k * weeks * 8 + 1, weeks * 8
+        buf = bytearray()
+        n = 0
+        for rep, blob in self._query("SELECT replicate, substr(series, ?, ?) FROM runs WHERE scenario = ? "
+                                     "ORDER BY replicate", (start, length, scenario)):
+            buf += self._check(blob, length, scenario, rep, "series")
+            n += 1
+        return np.frombuffer(buf, dtype=_F8).reshape(n, weeks).astype(np.float64, copy=False)
+
+    def replicates(self, scenario: int) -> list[int]:
+        return [r for (r,) in self._query("SELECT replicate FROM runs WHERE scenario = ? ORDER BY replicate",
+                                          (scenario,))]
