@@ -350,7 +350,7 @@ int cmd_report(int argc, char** argv) {
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   std::string python = "python3";
   if (!ec && fs::exists(self.parent_path() / "python")) python = (self.parent_path() / "python").string();
-  std::vector<std::string> cmd = {python, "-m", "govsim.report"};
+  std::vector<std::string> cmd = {python, "-m", "govsim.reporting"};
   cmd.insert(cmd.end(), args.begin(), args.end());
   std::vector<char*> cargs;
   for (auto& s : cmd) cargs.push_back(s.data());

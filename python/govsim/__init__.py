@@ -13,7 +13,8 @@ See docs/python.md.
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from pathlib import Path
 
 from . import _core
 from ._core import ConfigError, StoreError
@@ -54,14 +55,17 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Lazy attributes: ``report`` / ``write_report`` (govsim.report imports matplotlib)."""
-    if name in ("report", "write_report"):
-        from .report import write_report
+def report(results_dir: str | os.PathLike[str], output_path: str | os.PathLike[str]) -> Path:
+    """Writes the self-contained HTML report of the results in ``results_dir`` to ``output_path``
+    and returns its path, like ``govsim report``; raises ``govsim.reporting.ReportInputError``
+    (a ``ValueError``) naming the file when the results store is missing, damaged or incomplete.
 
-        return write_report
-    raise AttributeError(f"module 'govsim' has no attribute {name!r}")
+    The report's code (matplotlib, Jinja2) is imported on the first call.
+    """
+    from .reporting import write_report as _write
+
+    return _write(results_dir, output_path)
 
 
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | {"report", "write_report"})
+write_report = report
+"""Alias of :func:`report`."""

@@ -1,4 +1,4 @@
-"""Tests of the HTML report (python/govsim/report.py).
+"""Tests of the HTML report (python/govsim/reporting/).
 
 A small results directory is built with the CLI (`govsim compare`, 2 runs, 2% sample); the
 report is written from it and checked as text, then opened in headless Chromium (skipped only
@@ -9,21 +9,23 @@ if Chromium is not installed). The executable is GOVSIM_BIN, else `govsim` besid
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
+from govsim import reporting
+from govsim.reporting import load as report_load
+from govsim.reporting import text
+
 REPO = Path(__file__).resolve().parents[2]
-REPORT_PY = REPO / "python" / "govsim" / "report.py"
 ARTIFACTS = REPO / "tests" / "artifacts"
 
 SECTIONS = {
@@ -38,23 +40,6 @@ SECTIONS = {
     "assumptions": "Key assumptions and parameters",
     "manifest": "Manifest and reproduction",
 }
-
-
-def _load_report_module():
-    try:
-        from govsim import report  # the installed package (needs the compiled govsim._core)
-
-        return report
-    except ImportError:
-        # Package not built yet: the module itself needs only the stdlib, numpy, pandas, matplotlib.
-        spec = importlib.util.spec_from_file_location("govsim_report_standalone", REPORT_PY)
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = mod
-        spec.loader.exec_module(mod)
-        return mod
-
-
-report = _load_report_module()
 
 
 def _govsim_bin() -> Path | None:
@@ -84,17 +69,9 @@ def results_dir(govsim_bin, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def report_path(results_dir, govsim_bin, tmp_path_factory) -> Path:
+def report_path(results_dir, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report") / "report.html"
-    old = os.environ.get("GOVSIM_BIN")
-    os.environ["GOVSIM_BIN"] = str(govsim_bin)  # parameter sources from `govsim describe --json`
-    try:
-        path = report.write_report(results_dir, out)
-    finally:
-        if old is None:
-            os.environ.pop("GOVSIM_BIN", None)
-        else:
-            os.environ["GOVSIM_BIN"] = old
+    path = reporting.write_report(results_dir, out)
     assert Path(path) == out
     return out
 
@@ -115,7 +92,7 @@ def test_report_has_every_section(report_path, results_dir):
     assert "govsim compare scenarios/experiments/seed-scenarios-small.json" in text
     assert "--runs 2" in text and "--set sim.population_scale=0.02" in text
     assert str(manifest["seed"]) in text
-    # Parameter sources from `govsim describe --json`, assumptions flagged.
+    # Parameter sources from the registry, assumptions flagged.
     assert "Source</th>" in text and 'class="flag">assumption' in text
     # The plain-language findings: one bullet per non-baseline scenario.
     findings = re.search(r'<section id="findings">(.*?)</section>', text, re.S).group(1)
@@ -138,9 +115,8 @@ def test_report_is_self_contained(report_path):
 
 def test_plain_sentences_from_paired(results_dir, tmp_path):
     """Sentences a non-statistician can quote, and the caveat when the CI includes 0."""
-    d = tmp_path / "res"
-    shutil.copytree(results_dir, d)
-    p = pd.read_csv(d / "paired.csv")
+    data = report_load.load(results_dir)
+    p = data.paired
     scen = "single-contracting-authority"
 
     def set_row(metric, **vals):
@@ -153,49 +129,127 @@ def test_plain_sentences_from_paired(results_dir, tmp_path):
             rel_ci_low=0.09, rel_ci_high=0.15, share_better=1.0)
     set_row("non_recours_rate", mean_diff=-0.012, ci_low=-0.016, ci_high=-0.008, share_better=1.0)
     set_row("autonomy_rate", mean_diff=0.001, ci_low=-0.002, ci_high=0.004, share_better=0.5)
-    p.to_csv(d / "paired.csv", index=False)
-    out = report.write_report(d, tmp_path / "r.html")
-    text = out.read_text(encoding="utf-8")
-    assert "resolves 12% (9\u201315%) more needs through mediation than the status quo" in text
-    assert "lowers non-recours by 1.2 points (0.8\u20131.6)" in text
-    bullet = re.search(r"<li><b>One contracting authority.*?</li>", text, re.S).group(0)
+    data.refresh()
+    html = reporting.render_html(data)
+    assert "resolves 12% (9\u201315%) more needs through mediation than the status quo" in html
+    assert "lowers non-recours by 1.2 points (0.8\u20131.6)" in html
+    bullet = re.search(r"<li><b>One contracting authority.*?</li>", html, re.S).group(0)
     assert re.search(r"On [^<]*\bautonomy\b[^<]*, the difference with the status quo is within the noise "
                      r"of 2 runs; we cannot say which is better\.", bullet)
+    # Paired cells coloured from the CI and the metric's direction (from the manifest).
+    assert re.search(r'<span class="better"><b>\u22121\.20 pt</b></span>', html)
 
 
-def test_formatting_helpers():
-    assert report.fmt_diff("non_recours_rate", -0.0123) == "\u22121.23 pt"
-    assert report.fmt_diff("non_recours_rate", -1e-9) == "\u00b10.00 pt"
-    assert report.fmt_value("autonomy_rate", 0.5612) == "56.1%"
-    assert report.fmt_eur(6_605_019) == "\u20ac6.61M"
-    assert report.fmt_eur(-30_000, signed=True) == "\u2212\u20ac30k"
-    assert report.fmt_value("total_cost_eur", float("nan")) == "n/a"
+def test_text_is_escaped(results_dir, tmp_path):
+    """Every value goes through the template's autoescaping: markup in a title stays text."""
+    data = report_load.load(results_dir)
+    scen = data.scenarios[1]
+    data.scenario_info[scen] = dict(data.scenario_info[scen], title='<script>alert("x")</script> & co')
+    html = reporting.render_html(data)
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; co" in html
+
+
+def test_formatting_helpers(results_dir):
+    cat = report_load.load(results_dir).catalog
+    assert text.fmt_diff(cat, "non_recours_rate", -0.0123) == "\u22121.23 pt"
+    assert text.fmt_diff(cat, "non_recours_rate", -1e-9) == "\u00b10.00 pt"
+    assert text.fmt_value(cat, "autonomy_rate", 0.5612) == "56.1%"
+    assert text.fmt_value(cat, "non_recours_rate@age:75+", 0.25) == "25.0%"
+    assert text.fmt_diff(cat, "mean_wait_weeks", 0.5) == "+0.50 wk"
+    assert text.fmt_eur(6_605_019) == "\u20ac6.61M"
+    assert text.fmt_eur(-30_000, signed=True) == "\u2212\u20ac30k"
+    assert text.fmt_value(cat, "total_cost_eur", float("nan")) == "n/a"
+
+
+def test_catalog_from_manifest(results_dir):
+    """Headline list, directions, units and subgroup dimensions come from the results' manifest."""
+    data = report_load.load(results_dir)
+    cat = data.catalog
+    assert "non_recours_rate" in cat.headline and "alone_share" not in cat.headline
+    assert not cat.higher_is_better("non_recours_rate") and cat.higher_is_better("autonomy_rate")
+    assert cat.unit("total_cost_eur") == "EUR" and cat.unit("mean_wait_weeks") == "weeks"
+    dims = dict(cat.dimensions("non_recours_rate"))
+    assert dims["age"] == ["15-29", "30-44", "45-59", "60-74", "75+"]
+    assert dims["density"] == ["urban", "periurban", "rural"]
+    assert set(dims["difficulty"]) == {"yes", "no"}
+    assert "state" in cat.categories("total_cost_eur", "funder")
 
 
 def test_main_missing_dir_exits_2(tmp_path, capsys):
     missing = tmp_path / "no-such-results"
-    assert report.main([str(missing), "-o", str(tmp_path / "r.html")]) == 2
+    assert reporting.main([str(missing), "-o", str(tmp_path / "r.html")]) == 2
     err = capsys.readouterr().err
     assert str(missing) in err and "not found" in err
     assert not (tmp_path / "r.html").exists()
 
 
-def test_main_incomplete_dir_exits_2(tmp_path, capsys):
+def test_main_no_store_exits_2(tmp_path, capsys):
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "manifest.json").write_text("{}")
-    assert report.main([str(empty), "-o", str(tmp_path / "r.html")]) == 2
-    err = capsys.readouterr().err
-    assert str(empty) in err and "summary.csv" in err and "paired.csv" in err
     (empty / "summary.csv").write_text("not,a\nresults,file\n")
-    (empty / "paired.csv").write_text("")
-    assert report.main([str(empty), "-o", str(tmp_path / "r.html")]) == 2
-    assert str(empty) in capsys.readouterr().err
+    assert reporting.main([str(empty), "-o", str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err
+    assert str(empty / "results.sqlite") in err and "no results store" in err
+    assert not (tmp_path / "r.html").exists()
+
+
+def _copy(results_dir: Path, dest: Path) -> Path:
+    shutil.copytree(results_dir, dest)
+    return dest
+
+
+@pytest.mark.parametrize("damage", ["random-bytes", "truncated", "empty-file", "bad-blob", "no-runs",
+                                    "incomplete", "no-layout"])
+def test_damaged_store_exits_2(results_dir, tmp_path, capsys, damage):
+    """The report reads the store (not the CSV exports): a damaged one is an error naming it."""
+    d = _copy(results_dir, tmp_path / "res")
+    store = d / "results.sqlite"
+    if damage == "random-bytes":
+        store.write_bytes(os.urandom(store.stat().st_size))
+    elif damage == "truncated":
+        store.write_bytes(store.read_bytes()[: store.stat().st_size // 2])
+    elif damage == "empty-file":
+        store.write_bytes(b"")
+    else:
+        con = sqlite3.connect(store)
+        with con:
+            if damage == "bad-blob":
+                con.execute("UPDATE runs SET metrics = zeroblob(12) WHERE rowid = (SELECT MIN(rowid) FROM runs)")
+            elif damage == "no-runs":
+                con.execute("DELETE FROM runs")
+            elif damage == "incomplete":
+                m = json.loads(con.execute("SELECT value FROM meta WHERE key = 'manifest'").fetchone()[0])
+                m["complete"] = False
+                con.execute("UPDATE meta SET value = ? WHERE key = 'manifest'", (json.dumps(m),))
+            elif damage == "no-layout":
+                con.execute("DELETE FROM meta WHERE key = 'layout'")
+        con.close()
+    out = tmp_path / "r.html"
+    assert reporting.main([str(d), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("govsim report: error: ") and str(store) in err, err
+    assert "Traceback" not in err
+    if damage in ("no-runs", "incomplete"):
+        assert "--resume" in err
+    assert not out.exists() and not (tmp_path / "r.html.tmp").exists()
+
+
+def test_cli_corrupt_store_exits_2(results_dir, govsim_bin, tmp_path):
+    """`govsim report` on a store overwritten with random bytes: exit 2, the file named."""
+    d = _copy(results_dir, tmp_path / "res")
+    (d / "results.sqlite").write_bytes(os.urandom(64 * 1024))
+    res = subprocess.run([str(govsim_bin), "report", str(d), "-o", str(tmp_path / "r.html")],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert str(d / "results.sqlite") in res.stderr and "Traceback" not in res.stderr
+    assert "report written" not in res.stdout and not (tmp_path / "r.html").exists()
 
 
 def test_cli_script_no_traceback(tmp_path):
     missing = tmp_path / "nothing-here"
-    res = subprocess.run([sys.executable, str(REPORT_PY), str(missing), "-o", str(tmp_path / "r.html")],
+    res = subprocess.run([sys.executable, "-m", "govsim.reporting", str(missing), "-o", str(tmp_path / "r.html")],
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 2
     assert str(missing) in res.stderr
@@ -204,7 +258,7 @@ def test_cli_script_no_traceback(tmp_path):
 
 def test_main_writes_report(results_dir, tmp_path, capsys):
     out = tmp_path / "sub" / "report.html"
-    assert report.main([str(results_dir), "-o", str(out)]) == 0
+    assert reporting.main([str(results_dir), "-o", str(out)]) == 0
     assert out.is_file()
     assert str(out) in capsys.readouterr().out
 

@@ -1,0 +1,230 @@
+"""What the report reads: the results store (through :class:`govsim.store.StoreReader`, the same
+reader as :class:`govsim.Results`), its statistics, the metric catalog of its manifest and the
+engine's parameter registry."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import _core
+from .._core import StoreError
+from ..results import PAIRED_COLUMNS, SUMMARY_COLUMNS
+from ..store import StoreReader
+
+__all__ = ["Catalog", "ReportData", "ReportInputError", "load", "describe"]
+
+
+class ReportInputError(ValueError):
+    """The results directory is missing, incomplete or unreadable."""
+
+
+class Catalog:
+    """What the metrics and series of these results are: units, directions, docs, headline list,
+    subgroup dimensions. From the manifest's ``metrics`` and ``series`` blocks; the categories of
+    each subgroup dimension are those of the stored layout (``name@dimension:category``)."""
+
+    def __init__(self, metrics: list[dict[str, Any]], series: list[dict[str, Any]],
+                 metric_names: list[str], series_names: list[str]) -> None:
+        self._info: dict[str, dict[str, Any]] = {}
+        for m in list(series) + list(metrics):  # a metric's entry wins over a series' of the same name
+            self._info[str(m["name"])] = m
+        self._series_info = {str(m["name"]): m for m in series}
+        self.metric_names = metric_names
+        self.series_names = series_names
+        self.headline: list[str] = [str(m["name"]) for m in metrics
+                                    if m.get("headline") and str(m["name"]) in set(metric_names)]
+
+    def _lookup(self, name: str, series: bool = False) -> dict[str, Any]:
+        table = self._series_info if series else self._info
+        return table.get(name) or table.get(name.split("@")[0]) or {}
+
+    def unit(self, name: str, series: bool = False) -> str:
+        return str(self._lookup(name, series).get("unit", ""))
+
+    def higher_is_better(self, name: str, series: bool = False) -> bool:
+        return self._lookup(name, series).get("direction") == "higher"
+
+    def doc(self, name: str) -> str:
+        return str(self._lookup(name).get("doc", ""))
+
+    def dimensions(self, base: str) -> list[tuple[str, list[str]]]:
+        """[(dimension, categories)] of ``base`` declared in the manifest and present in the results."""
+        dims = self._lookup(base).get("subgroups") or []
+        out = []
+        for d in dims:
+            prefix = f"{base}@{d}:"
+            cats = [n[len(prefix):] for n in self.metric_names if n.startswith(prefix)]
+            if cats:
+                out.append((str(d), cats))
+        return out
+
+    def categories(self, base: str, dim: str) -> list[str]:
+        return next((c for d, c in self.dimensions(base) if d == dim), [])
+
+
+def _engine_catalog_entries(entries: list[dict[str, Any]], headline: int) -> list[dict[str, Any]]:
+    """Manifest-style entries from the compiled engine's list (for stores written without them)."""
+    out = []
+    for i, m in enumerate(entries):
+        name = str(m["name"])
+        if "@" in name:
+            continue
+        subgroups: list[str] = []
+        for other in entries:
+            o = str(other["name"])
+            if o.startswith(name + "@"):
+                d = o.split("@", 1)[1].split(":", 1)[0]
+                if d not in subgroups:
+                    subgroups.append(d)
+        out.append({"name": name, "unit": m.get("unit", ""), "doc": m.get("doc", ""),
+                    "direction": "higher" if m.get("higher_is_better") else "lower",
+                    "headline": i < headline, "subgroups": subgroups})
+    return out
+
+
+@dataclass
+class ReportData:
+    """Everything the report shows, read and checked."""
+
+    dir: Path
+    store: Path
+    manifest: dict[str, Any]
+    config: dict[str, Any]
+    scenarios: list[str]
+    scenario_info: dict[str, dict[str, Any]]
+    baseline: str
+    summary: pd.DataFrame
+    paired: pd.DataFrame
+    catalog: Catalog
+    series_names: list[str]
+    weeks: int
+    series_scenario: np.ndarray  # scenario index of each run
+    series_values: np.ndarray  # [run, series, week]
+    registry: dict[str, dict[str, Any]] = field(default_factory=dict)
+    scenarios_all: list[str] = field(default_factory=list)  # every scenario of the store, by index
+
+    def __post_init__(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recomputes the lookup tables from ``summary`` and ``paired`` (after changing them)."""
+        s = self.summary
+        self.mean = s.pivot_table(index="scenario", columns="metric", values="mean", aggfunc="first")
+        self.lo = s.pivot_table(index="scenario", columns="metric", values="ci_low", aggfunc="first")
+        self.hi = s.pivot_table(index="scenario", columns="metric", values="ci_high", aggfunc="first")
+        ns = s["n"].dropna()
+        self.n_runs = int(ns.max()) if len(ns) else int(self.manifest.get("runs_per_scenario") or 0)
+        self.pair = {(r.scenario, r.metric): r for r in self.paired.itertuples(index=False)}
+
+    def title(self, name: str) -> str:
+        return self.scenario_info.get(name, {}).get("title") or name
+
+    def values(self, name: str) -> dict[str, Any]:
+        return self.scenario_info.get(name, {}).get("values") or {}
+
+    def parameters(self, name: str) -> dict[str, Any]:
+        return dict(self.scenario_info.get(name, {}).get("parameters") or {})
+
+    def common_parameters(self) -> dict[str, Any]:
+        """Parameters set explicitly, to the same value, by every scenario (experiment-wide settings)."""
+        sets = [self.parameters(s) for s in self.scenarios]
+        if not sets or not all(sets):
+            return {}
+        return {k: v for k, v in sets[0].items() if all(k in d and d[k] == v for d in sets)}
+
+    def get(self, table: pd.DataFrame, scen: str, metric: str) -> float:
+        try:
+            v = table.loc[scen, metric]
+        except KeyError:
+            return float("nan")
+        return float(v) if v is not None else float("nan")
+
+    def has(self, metric: str) -> bool:
+        return metric in self.mean.columns
+
+    def horizon_weeks(self) -> int | None:
+        v = self.values(self.baseline).get("sim.horizon_weeks")
+        if v is None and self.weeks > 0:
+            v = self.weeks - 1
+        return int(v) if v is not None else None
+
+    def series(self, name: str, scenario: str) -> np.ndarray:
+        """Weekly series ``name`` of ``scenario``: array (replicates, weeks)."""
+        k = self.series_names.index(name)
+        return self.series_values[self.series_scenario == self.scenarios_all.index(scenario), k, :]
+
+    def replicates_per_scenario(self) -> int:
+        if len(self.series_scenario) == 0:
+            return 0
+        return int(np.bincount(self.series_scenario).max())
+
+    def ranked(self, metric: str = "non_recours_rate") -> list[str]:
+        """Scenarios best first on ``metric`` (mean), those without a value last."""
+        if not self.has(metric):
+            return list(self.scenarios)
+        hib = self.catalog.higher_is_better(metric)
+        vals = {s: self.get(self.mean, s, metric) for s in self.scenarios}
+
+        def key(s: str) -> tuple[bool, float]:
+            v = vals[s]
+            ok = v == v and abs(v) != float("inf")
+            return (not ok, -v if hib else v)
+
+        return sorted(self.scenarios, key=key)
+
+
+def load(results_dir: str | os.PathLike[str]) -> ReportData:
+    """Reads and checks the results in ``results_dir``; raises :class:`ReportInputError` naming
+    the file at fault."""
+    results_dir = Path(results_dir)
+    if not results_dir.exists():
+        raise ReportInputError(f"results directory not found: {results_dir}")
+    if not results_dir.is_dir():
+        raise ReportInputError(f"not a directory: {results_dir} (give the --out directory of `govsim compare`)")
+    try:
+        reader = StoreReader(results_dir)
+        reader.verify()
+        manifest = reader.manifest
+        n = reader.n_runs()
+        if n == 0:
+            raise StoreError(f"{reader.file}: no completed runs (run the experiment again, or "
+                             "`govsim compare ... --resume` if it was interrupted)")
+        if manifest.get("complete") is not True:
+            raise StoreError(f"{reader.file}: the experiment is not complete ({n} runs; was it interrupted? "
+                             "try `govsim compare ... --resume`)")
+        stats = _core.stats(str(reader.file))
+        sc, _, values = reader.series_cube()
+    except StoreError as e:
+        raise ReportInputError(str(e)) from None
+    summary = pd.DataFrame(stats["summary"], columns=SUMMARY_COLUMNS)
+    paired = pd.DataFrame(stats["paired"], columns=PAIRED_COLUMNS)
+    config = reader.config
+    scen_order = [s for s in reader.scenarios if s in set(summary["scenario"])]
+    baseline = manifest.get("baseline") or config.get("baseline")
+    if baseline not in scen_order and len(paired):
+        baseline = str(paired["baseline"].iloc[0])
+    if baseline not in scen_order:
+        baseline = scen_order[0]
+    metrics, series = manifest.get("metrics"), manifest.get("series")
+    if not isinstance(metrics, list) or not isinstance(series, list):
+        metrics = _engine_catalog_entries(_core.metrics(), 9)
+        series = _engine_catalog_entries(_core.series(), 0)
+    catalog = Catalog(metrics, series, reader.metric_names, reader.series_names)
+    data = ReportData(dir=results_dir, store=reader.file, manifest=manifest, config=config,
+                      scenarios=scen_order, scenario_info=reader.scenario_info, baseline=baseline,
+                      summary=summary, paired=paired, catalog=catalog, series_names=reader.series_names,
+                      weeks=reader.weeks, series_scenario=sc, series_values=values,
+                      scenarios_all=reader.scenarios)
+    data.registry = describe()
+    return data
+
+
+def describe() -> dict[str, dict[str, Any]]:
+    """The parameter registry of the engine (name -> type, default, unit, range, source, doc)."""
+    return {str(p["name"]): p for p in _core.parameters()}
