@@ -14,8 +14,6 @@
 namespace govsim::inclusion {
 
 namespace {
-constexpr std::size_t kChunk = 16384;     // residents per parallel work unit (not a result input)
-constexpr std::uint16_t kNever = 65535;   // week value meaning "not within the run"
 constexpr double kReachMinutes = 45.0;    // zone -> point lists keep points within this time
 
 double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
@@ -26,13 +24,6 @@ std::uint16_t required_services(int kind) {
 }
 }  // namespace
 
-struct Simulation::Chunk {
-  Counters c;
-  std::vector<Request> requests;
-  std::vector<std::uint32_t> became_aware;  // zones
-  std::vector<std::uint32_t> abandoned_zone;
-};
-
 double PointState::funded_fte() const {
   double f = 0;
   for (const auto& post : posts) f += post.fte;
@@ -41,12 +32,7 @@ double PointState::funded_fte() const {
 
 Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t seed,
                        std::uint32_t replicate)
-    : model_(std::move(model)),
-      p_(model_->params),
-      t_(*model_->territory),
-      g_(model_->governance),
-      seed_(seed),
-      replicate_(replicate) {
+    : RunState(std::move(model), seed, replicate) {
   const std::size_t nz = t_.zones.size();
   pop_ = generate_population(t_, p_, seed, replicate);
   zone_agents_.assign(nz, 0);

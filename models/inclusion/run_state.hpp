@@ -1,0 +1,126 @@
+// The state one simulation run shares between its weekly processes (docs/model.md, "File
+// map"): the frozen model it reads, the residents and access points it changes, and the
+// accumulators the outcomes are computed from. Each process lives in its own file and
+// reads/writes these fields; `Simulation::step()` calls the processes in order.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "models/inclusion/governance.hpp"
+#include "models/inclusion/metrics.hpp"
+#include "models/inclusion/params.hpp"
+#include "models/inclusion/population.hpp"
+#include "models/inclusion/territory.hpp"
+
+namespace govsim::inclusion {
+
+// Random streams (one per use of randomness; see engine/rng.hpp).
+enum Stream : std::uint32_t {
+  kStreamNeed = 1,
+  kStreamAttempt = 2,
+  kStreamSession = 3,
+  kStreamQueue = 4,
+  kStreamYear = 5,
+  kStreamPost = 6,
+};
+
+constexpr std::size_t kChunk = 16384;     // residents per parallel work unit (not a result input)
+constexpr std::uint16_t kNever = 65535;   // week value meaning "not within the run"
+
+struct Post {
+  double fte = 1;
+  int hire_week = -1000;   // week of the current holder's hiring (ramp-up)
+  int vacant_until = -1;   // vacant from vacant_from up to (not including) this week
+  int vacant_from = -1;
+  bool vacant(int week) const { return vacant_from <= week && week < vacant_until; }
+};
+
+struct PointState {
+  PointSpec spec;
+  bool open = true;
+  int open_week = 0;           // a planned point opens at this week
+  int interrupted_until = 0;   // no service before this week (grant lapse)
+  int grants = 1;              // active grants
+  int grant_age = 0;           // years into the current grant
+  std::vector<Post> posts;     // funded mediator posts
+  double social_fte = 0;       // trained social workers' mediation time
+  double stations = 0;         // self-service stations
+  double carry = 0;            // fractional capacity carried to next week
+  int capacity = 0;            // sessions available this week (scaled population)
+  int used = 0;                // sessions used this week
+  double success = 0.8;        // chance a session resolves the procedure
+  double funded_fte() const;
+  bool serves_at(int week) const { return open && week >= open_week && week >= interrupted_until; }
+};
+
+// A frozen model: territory + parameters + derived governance. Shared read-only by runs.
+struct ModelSpec {
+  std::shared_ptr<const Territory> territory;
+  Params params;
+  Governance governance;
+};
+
+// A request for a mediation session at a point (this week).
+struct Request {
+  std::uint64_t key;
+  std::uint32_t resident;
+  std::int32_t point;
+};
+
+// What a chunk of residents produced this week (merged in chunk order).
+struct Chunk {
+  Counters c;
+  std::vector<Request> requests;
+  std::vector<std::uint32_t> became_aware;  // zones
+  std::vector<std::uint32_t> abandoned_zone;
+};
+
+struct RunState {
+  RunState(std::shared_ptr<const ModelSpec> model, std::uint64_t seed, std::uint32_t replicate)
+      : model_(std::move(model)),
+        p_(model_->params),
+        t_(*model_->territory),
+        g_(model_->governance),
+        seed_(seed),
+        replicate_(replicate) {}
+
+  std::shared_ptr<const ModelSpec> model_;
+  const Params& p_;
+  const Territory& t_;
+  const Governance& g_;
+  std::uint64_t seed_;
+  std::uint32_t replicate_;
+  int week_ = 0;
+  Population pop_;
+  std::vector<PointState> points_;
+  std::vector<std::vector<std::pair<int, float>>> reach_;  // zone -> (point, minutes) sorted
+  std::vector<int> mobile_visit_;      // zone -> mobile point visiting this week, or -1
+  std::vector<double> zone_agents_;
+  std::vector<double> zone_aware_;     // aware agents by zone
+  std::vector<double> zone_abandoned_year_;  // observed non-recours by zone this year
+  std::vector<double> zone_need_estimate_;   // static diagnosis (adults lacking skills)
+  std::vector<double> zone_share_;     // broadband offer share by zone (current)
+  std::vector<double> zone_offer_cut_; // 256 × zone_share_ (offer iff offer_rank < cut)
+  std::vector<double> log_no_need_;    // [year][age][difficulty]: log(1 - weekly arrival chance)
+  std::vector<std::uint32_t> dynamic_; // residents with kDynamic, in the order they became so
+  double static_ill_ = 0, static_aut_ = 0;
+  double decay_per_week_ = 0;          // ln 2 / skill half-life
+  std::vector<double> zone_consultation_boost_;
+  std::vector<Request> requests_;      // this week's, grouped by point
+  std::vector<std::size_t> request_offset_;
+  Counters totals_;
+  FunderAmounts spent_{};
+  double granted_ = 0;
+  double envelope0_ = 0;
+  double reporting_cost_ = 0, coordination_cost_ = 0;
+  double autonomy_start_ = 0;
+  int closures_ = 0, departures_ = 0, interruption_point_weeks_ = 0;
+  std::vector<double> series_;         // [series][week]
+  std::vector<std::array<double, 2>> window_;  // per week: resolved, closed (for time-to-target)
+};
+
+}  // namespace govsim::inclusion
