@@ -54,6 +54,9 @@ struct PointState {
   int used = 0;                // sessions used this week
   double success = 0.8;        // chance a session resolves the procedure
   double funded_fte() const;
+  // Funds `fte` more as posts of one FTE each, the last taking the remainder (the one place
+  // FTE becomes posts: initial network, mobile units, new points).
+  void add_posts(double fte, int hire_week);
   bool serves_at(int week) const { return open && week >= open_week && week >= interrupted_until; }
 };
 

@@ -30,6 +30,13 @@ double PointState::funded_fte() const {
   return f;
 }
 
+void PointState::add_posts(double fte, int hire_week) {
+  while (fte > 1e-9) {
+    posts.push_back({std::min(1.0, fte), hire_week, -1});
+    fte -= 1.0;
+  }
+}
+
 Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t seed,
                        std::uint32_t replicate)
     : RunState(std::move(model), seed, replicate) {
@@ -70,10 +77,7 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
       s.spec.services |= kAdminProcedures | kDailyTools;
     double fte = spec.fte;
     if (p_.pooling) fte += p_.pooling_saving * p_.point_fixed_cost_eur / std::max(1.0, p_.fte_cost_eur);
-    while (fte > 1e-9) {
-      s.posts.push_back({std::min(1.0, fte), -1000, -1});
-      fte -= 1.0;
-    }
+    s.add_posts(fte, -1000);
     if (is_social_type(spec.type)) s.social_fte = p_.social_workers_trained * p_.social_worker_fte;
     s.stations = p_.stations_per_point;
     s.grants = g_.grants_per_point;
@@ -84,11 +88,7 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
     PointState s;
     s.spec = {"MOBILE-" + std::to_string(u + 1), "Mobile unit " + std::to_string(u + 1), -1,
               PointType::Mobile, default_services(PointType::Mobile), p_.mobile_fte, 0};
-    double fte = p_.mobile_fte;
-    while (fte > 1e-9) {
-      s.posts.push_back({std::min(1.0, fte), -1000, -1});
-      fte -= 1.0;
-    }
+    s.add_posts(p_.mobile_fte, -1000);
     s.grants = g_.grants_per_point;
     s.success = g_.session_success(p_, PointType::Mobile);
     points_.push_back(std::move(s));
@@ -626,10 +626,7 @@ void Simulation::open_point(int zone, PointType type, double fte, int week) {
   s.spec.type = type;
   s.spec.services = default_services(type) | kAdminProcedures;
   s.open_week = week;
-  while (fte > 1e-9) {
-    s.posts.push_back({std::min(1.0, fte), week, -1});
-    fte -= 1.0;
-  }
+  s.add_posts(fte, week);
   s.stations = p_.stations_per_point;
   s.grants = g_.grants_per_point;
   s.success = g_.session_success(p_, type);
