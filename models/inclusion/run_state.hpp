@@ -31,6 +31,14 @@ enum Stream : std::uint32_t {
 constexpr std::size_t kChunk = 16384;     // residents per parallel work unit (not a result input)
 constexpr std::uint16_t kNever = 65535;   // week value meaning "not within the run"
 
+inline double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+// The services a point must offer to help with a need of this kind.
+inline std::uint16_t required_services(int kind) {
+  return kind == static_cast<int>(NeedKind::Employment) ? (kAdminProcedures | kJobs)
+                                                        : kAdminProcedures;
+}
+
 struct Post {
   double fte = 1;
   int hire_week = -1000;   // week of the current holder's hiring (ramp-up)
@@ -80,6 +88,14 @@ struct Chunk {
   std::vector<Request> requests;
   std::vector<std::uint32_t> became_aware;  // zones
   std::vector<std::uint32_t> abandoned_zone;
+};
+
+// This week's scratch, passed from process to process within one step().
+struct Week {
+  int t = 0;
+  std::vector<Chunk> chunks;
+  Counters c;                                          // this week's events
+  std::vector<std::vector<std::uint32_t>> point_dynamic;  // by point: residents whose skill first moved
 };
 
 struct RunState {

@@ -15,13 +15,6 @@ namespace govsim::inclusion {
 
 namespace {
 constexpr double kReachMinutes = 45.0;    // zone -> point lists keep points within this time
-
-double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
-
-std::uint16_t required_services(int kind) {
-  return kind == static_cast<int>(NeedKind::Employment) ? (kAdminProcedures | kJobs)
-                                                        : kAdminProcedures;
-}
 }  // namespace
 
 double PointState::funded_fte() const {
@@ -446,42 +439,67 @@ void Simulation::serve_point(int point, int t, std::vector<Request>& reqs, Count
   }
 }
 
+// One week: the processes in order (docs/model.md, "Process overview and scheduling").
 void Simulation::step() {
-  const int t = ++week_;
-  if (t > 1 && (t - 1) % 52 == 0) yearly_cycle((t - 1) / 52);
-  weekly_points(t);
-  // Phase A: residents, in fixed chunks (parallel; every draw keyed by agent and week).
+  Week w;
+  w.t = ++week_;
+  const int t = w.t;
+  if (t > 1 && (t - 1) % 52 == 0) yearly_cycle((t - 1) / 52);  // funding_allocation.cpp
+  weekly_points(t);         // points_reach.cpp: capacity, mobile-unit rotation
+  residents_act(w);         // help_seeking.cpp (needs.cpp): needs arise, residents seek help
+  queue_requests(w);        // mediation_queues.cpp: requests grouped by point
+  serve_queues(w);          // mediation_queues.cpp: each point serves its queue
+  pool_turned_away(w);      // mediation_queues.cpp: pooled points serve requests turned away
+  leave_static_stocks(w);   // skills.cpp: residents whose skill first moved
+  give_up_unserved(w);      // mediation_queues.cpp: past the deadline, given up
+  close_week(w);            // outcomes.cpp: totals and the time-to-target window
+  accrue_spending(t);       // funding_allocation.cpp: running costs by funder
+  record_week(w);           // outcomes.cpp: weekly series
+#ifdef GOVSIM_CHECK_INVARIANTS
+  if (auto v = check_invariants(); !v.empty()) throw std::logic_error("invariant violated: " + v.front());
+#endif
+}
+
+// Phase A: residents, in fixed chunks (parallel; every draw keyed by agent and week).
+void Simulation::residents_act(Week& w) {
+  const int t = w.t;
   const std::size_t n_chunks = (pop_.size() + kChunk - 1) / kChunk;
-  std::vector<Chunk> chunks(n_chunks);
+  w.chunks.resize(n_chunks);
   tbb::parallel_for(std::size_t{0}, n_chunks, [&](std::size_t ci) {
-    Chunk& ch = chunks[ci];
+    Chunk& ch = w.chunks[ci];
     const std::size_t end = std::min(pop_.size(), (ci + 1) * kChunk);
     for (std::size_t i = ci * kChunk; i < end; ++i) {
       if (pop_.next_need[i] == t) arrive(i, t, ch);
       if (pop_.pending[i] > 0) attempt(i, t, ch);
     }
   });
-  Counters week_c;
-  std::size_t n_req = 0;
-  for (auto& ch : chunks) {
-    week_c.add(ch.c);
+  for (auto& ch : w.chunks) {
+    w.c.add(ch.c);
     for (std::uint32_t z : ch.became_aware) zone_aware_[z] += 1;
-    n_req += ch.requests.size();
   }
-  // Group requests by point (counting sort, in chunk order).
+}
+
+// Groups this week's requests by point (counting sort, in chunk order).
+void Simulation::queue_requests(Week& w) {
+  std::size_t n_req = 0;
+  for (const auto& ch : w.chunks) n_req += ch.requests.size();
   request_offset_.assign(points_.size() + 1, 0);
-  for (const auto& ch : chunks)
+  for (const auto& ch : w.chunks)
     for (const Request& r : ch.requests) ++request_offset_[static_cast<std::size_t>(r.point) + 1];
   for (std::size_t k = 0; k < points_.size(); ++k) request_offset_[k + 1] += request_offset_[k];
   requests_.resize(n_req);
   {
     std::vector<std::size_t> fill(request_offset_.begin(), request_offset_.end() - 1);
-    for (const auto& ch : chunks)
+    for (const auto& ch : w.chunks)
       for (const Request& r : ch.requests) requests_[fill[static_cast<std::size_t>(r.point)]++] = r;
   }
-  // Phase B: each point serves its queue up to capacity (parallel over points).
+}
+
+// Phase B: each point serves its queue up to capacity (parallel over points).
+void Simulation::serve_queues(Week& w) {
+  const int t = w.t;
   std::vector<Counters> point_c(points_.size());
-  std::vector<std::vector<std::uint32_t>> point_dynamic(points_.size());
+  w.point_dynamic.assign(points_.size(), {});
   tbb::parallel_for(std::size_t{0}, points_.size(), [&](std::size_t k) {
     std::vector<Request> reqs(requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k]),
                               requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k + 1]));
@@ -489,64 +507,81 @@ void Simulation::step() {
       point_c[k].capacity += points_[k].capacity;
       return;
     }
-    serve_point(static_cast<int>(k), t, reqs, point_c[k], point_dynamic[k]);
+    serve_point(static_cast<int>(k), t, reqs, point_c[k], w.point_dynamic[k]);
     std::copy(reqs.begin(), reqs.end(), requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k]));
   });
-  for (const auto& pc : point_c) week_c.add(pc);
-  // Pooling: requests turned away may be served the same week by a point of the same EPCI with
-  // sessions left, within the resident's trip (fixed order: by request key).
-  if (p_.pooling) {
-    std::vector<Request> left;
-    for (const Request& r : requests_)
-      if (r.point >= 0 && pop_.pending[r.resident] > 0 &&
-          points_[static_cast<std::size_t>(r.point)].used >= points_[static_cast<std::size_t>(r.point)].capacity)
-        left.push_back(r);
-    std::sort(left.begin(), left.end(), [](const Request& a, const Request& b) {
-      return a.key != b.key ? a.key < b.key : a.resident < b.resident;
-    });
-    for (Request& r : left) {
-      const std::size_t i = r.resident;
-      const int z = static_cast<int>(pop_.zone[i]);
-      const double max_min = (pop_.flags[i] & kLimitedMobility) ? p_.max_travel_limited_minutes : p_.max_travel_minutes;
-      for (const auto& [pt, minutes] : reach_[static_cast<std::size_t>(z)]) {
-        if (minutes > max_min) break;
-        PointState& s = points_[static_cast<std::size_t>(pt)];
-        if (s.spec.zone < 0 || t_.zones[static_cast<std::size_t>(s.spec.zone)].epci != t_.zones[static_cast<std::size_t>(z)].epci) continue;
-        if (!s.serves_at(t) || !(s.spec.services & required_services(pop_.need_kind[i])) || s.used >= s.capacity) continue;
-        Counters c;
-        std::vector<Request> one = {r};
-        const int cap_before = s.capacity;
-        serve_point(pt, t, one, c, point_dynamic[static_cast<std::size_t>(pt)]);
-        c.capacity -= cap_before;  // capacity already counted
-        week_c.unserved -= 1;
-        week_c.add(c);
-        r.point = -1;
-        break;
-      }
+  for (const auto& pc : point_c) w.c.add(pc);
+}
+
+// Pooling: requests turned away may be served the same week by a point of the same EPCI with
+// sessions left, within the resident's trip (fixed order: by request key).
+void Simulation::pool_turned_away(Week& w) {
+  if (!p_.pooling) return;
+  const int t = w.t;
+  std::vector<Request> left;
+  for (const Request& r : requests_)
+    if (r.point >= 0 && pop_.pending[r.resident] > 0 &&
+        points_[static_cast<std::size_t>(r.point)].used >= points_[static_cast<std::size_t>(r.point)].capacity)
+      left.push_back(r);
+  std::sort(left.begin(), left.end(), [](const Request& a, const Request& b) {
+    return a.key != b.key ? a.key < b.key : a.resident < b.resident;
+  });
+  for (Request& r : left) {
+    const std::size_t i = r.resident;
+    const int z = static_cast<int>(pop_.zone[i]);
+    const double max_min = (pop_.flags[i] & kLimitedMobility) ? p_.max_travel_limited_minutes : p_.max_travel_minutes;
+    for (const auto& [pt, minutes] : reach_[static_cast<std::size_t>(z)]) {
+      if (minutes > max_min) break;
+      PointState& s = points_[static_cast<std::size_t>(pt)];
+      if (s.spec.zone < 0 || t_.zones[static_cast<std::size_t>(s.spec.zone)].epci != t_.zones[static_cast<std::size_t>(z)].epci) continue;
+      if (!s.serves_at(t) || !(s.spec.services & required_services(pop_.need_kind[i])) || s.used >= s.capacity) continue;
+      Counters c;
+      std::vector<Request> one = {r};
+      const int cap_before = s.capacity;
+      serve_point(pt, t, one, c, w.point_dynamic[static_cast<std::size_t>(pt)]);
+      c.capacity -= cap_before;  // capacity already counted
+      w.c.unserved -= 1;
+      w.c.add(c);
+      r.point = -1;
+      break;
     }
   }
-  // Residents whose skill moved for the first time leave the static stocks (in point order).
-  for (const auto& ids : point_dynamic)
+}
+
+// Residents whose skill moved for the first time leave the static stocks (in point order).
+void Simulation::leave_static_stocks(const Week& w) {
+  for (const auto& ids : w.point_dynamic)
     for (std::uint32_t i : ids) {
       const auto st = static_status(i);
       static_ill_ -= st[0];
       static_aut_ -= st[1];
       dynamic_.push_back(i);
     }
-  // Requests not resolved this week: past the deadline, given up.
+}
+
+// Requests not resolved this week: past the deadline, given up.
+void Simulation::give_up_unserved(Week& w) {
+  const int t = w.t;
   for (const Request& r : requests_) {
     const std::size_t i = r.resident;
     if (pop_.pending[i] > 0 && t >= pop_.deadline[i]) {
       zone_abandoned_year_[pop_.zone[i]] += pop_.pending[i];
-      abandon(i, week_c);
+      abandon(i, w.c);
     }
   }
-  for (const auto& ch : chunks)
+  for (const auto& ch : w.chunks)
     for (std::uint32_t z : ch.abandoned_zone) zone_abandoned_year_[z] += 1;
+}
+
+void Simulation::close_week(const Week& w) {
+  const Counters& week_c = w.c;
   totals_.add(week_c);
-  window_[static_cast<std::size_t>(t)] = {week_c.alone + week_c.relatives + week_c.mediation,
-                                          week_c.alone + week_c.relatives + week_c.mediation + week_c.abandoned};
-  // Weekly spending: points' running costs and mechanisms, accrued by funder.
+  window_[static_cast<std::size_t>(w.t)] = {week_c.alone + week_c.relatives + week_c.mediation,
+                                            week_c.alone + week_c.relatives + week_c.mediation + week_c.abandoned};
+}
+
+// Weekly spending: points' running costs and mechanisms, accrued by funder.
+void Simulation::accrue_spending(int t) {
   const double weeks_per_year = 52.0;
   for (const auto& s : points_) {
     if (!s.open || t < s.open_week) continue;
@@ -562,33 +597,30 @@ void Simulation::step() {
     for (std::size_t f = 0; f < kFunders; ++f) spent_[f] += cost * sh[f] * (1.0 + fee);
     coordination_cost_ += cost * fee;
   }
-  {
-    int social = 0, open_fixed = 0;
-    for (const auto& s : points_) {
-      if (!s.open || t < s.open_week || s.spec.type == PointType::Mobile) continue;
-      ++open_fixed;
-      if (is_social_type(s.spec.type)) ++social;
-    }
-    const FunderAmounts mech = g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed, static_cast<int>(t_.epci_names.size()), (t - 1) / 52);
-    for (std::size_t f = 0; f < kFunders; ++f) {
-      const double w = mech[f] / weeks_per_year;
-      spent_[f] += w;
-      coordination_cost_ += w;
-    }
+  int social = 0, open_fixed = 0;
+  for (const auto& s : points_) {
+    if (!s.open || t < s.open_week || s.spec.type == PointType::Mobile) continue;
+    ++open_fixed;
+    if (is_social_type(s.spec.type)) ++social;
   }
+  const FunderAmounts mech = g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed, static_cast<int>(t_.epci_names.size()), (t - 1) / 52);
+  for (std::size_t f = 0; f < kFunders; ++f) {
+    const double wk = mech[f] / weeks_per_year;
+    spent_[f] += wk;
+    coordination_cost_ += wk;
+  }
+}
+
+void Simulation::record_week(const Week& w) {
+  const int t = w.t;
   double illiterate = 0, autonomous = 0;
   stocks_now(t, illiterate, autonomous);
   record_series(t);
-  {
-    const std::size_t W = static_cast<std::size_t>(p_.horizon_weeks + 1);
-    series_[2 * W + static_cast<std::size_t>(t)] = autonomous / std::max<double>(1.0, static_cast<double>(pop_.size()));
-    series_[3 * W + static_cast<std::size_t>(t)] = illiterate / std::max<double>(1.0, static_cast<double>(pop_.size()));
-    series_[4 * W + static_cast<std::size_t>(t)] = week_c.sessions;
-    series_[5 * W + static_cast<std::size_t>(t)] = week_c.unserved;
-  }
-#ifdef GOVSIM_CHECK_INVARIANTS
-  if (auto v = check_invariants(); !v.empty()) throw std::logic_error("invariant violated: " + v.front());
-#endif
+  const std::size_t W = static_cast<std::size_t>(p_.horizon_weeks + 1);
+  series_[2 * W + static_cast<std::size_t>(t)] = autonomous / std::max<double>(1.0, static_cast<double>(pop_.size()));
+  series_[3 * W + static_cast<std::size_t>(t)] = illiterate / std::max<double>(1.0, static_cast<double>(pop_.size()));
+  series_[4 * W + static_cast<std::size_t>(t)] = w.c.sessions;
+  series_[5 * W + static_cast<std::size_t>(t)] = w.c.unserved;
 }
 
 void Simulation::record_series(int t) {
@@ -710,15 +742,19 @@ void Simulation::allocate(int year, double money) {
   }
 }
 
+// Broadband rollout: the offer share of each zone grows towards full coverage.
+void Simulation::broadband_rollout(int year) {
+  if (year > 0 && year >= g_.rollout_start_year)
+    for (double& share : zone_share_) share += g_.rollout_speed * (1.0 - share);
+  for (std::size_t z = 0; z < zone_share_.size(); ++z) zone_offer_cut_[z] = zone_share_[z] * 256.0;
+}
+
 void Simulation::yearly_cycle(int year) {
   const int week = year * 52 + 1;
   Rng rng(seed_, replicate_, kStreamYear, static_cast<std::uint32_t>(year), 0);
   const bool reorganising = year > 0 && rng.bernoulli(p_.owner_instability);
-  // Broadband rollout.
-  if (year > 0 && year >= g_.rollout_start_year)
-    for (double& share : zone_share_) share += g_.rollout_speed * (1.0 - share);
-  for (std::size_t z = 0; z < zone_share_.size(); ++z) zone_offer_cut_[z] = zone_share_[z] * 256.0;
-  recount_static_stocks();
+  broadband_rollout(year);  // broadband.cpp
+  recount_static_stocks();  // skills.cpp
   // Grants, turnover, animation.
   if (year > 0) {
     for (std::size_t k = 0; k < points_.size(); ++k) {

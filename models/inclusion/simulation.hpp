@@ -41,6 +41,16 @@ class Simulation : private RunState {
   std::array<double, kDensityClasses> illectronisme_by_density() const;
 
  private:
+  // The weekly processes, in step() order.
+  void residents_act(Week& w);
+  void queue_requests(Week& w);
+  void serve_queues(Week& w);
+  void pool_turned_away(Week& w);
+  void leave_static_stocks(const Week& w);
+  void give_up_unserved(Week& w);
+  void close_week(const Week& w);
+  void accrue_spending(int t);
+  void record_week(const Week& w);
   double skill(std::size_t i, int t) const;
   bool has_home_access(std::size_t i) const;
   bool offer_at(std::size_t i) const;
@@ -54,6 +64,7 @@ class Simulation : private RunState {
   void serve_point(int point, int t, std::vector<Request>& requests, Counters& c,
                    std::vector<std::uint32_t>& became_dynamic);
   void yearly_cycle(int year);
+  void broadband_rollout(int year);
   void weekly_points(int t);
   void rebuild_reach();
   void add_reach(int point);  // a point just added to points_
