@@ -1,0 +1,167 @@
+// Help seeking: each resident with a pending need tries alone, then relatives, then (once aware,
+// possibly through a partner's referral) asks a point for mediation; past the deadline the need is
+// given up (docs/model.md, process 3).
+#include "models/inclusion/simulation.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <tbb/parallel_for.h>
+
+#include "engine/rng.hpp"
+
+namespace govsim::inclusion {
+
+// Phase A: residents, in fixed chunks (parallel; every draw keyed by agent and week).
+void Simulation::residents_act(Week& w) {
+  const int t = w.t;
+  const std::size_t n_chunks = (pop_.size() + kChunk - 1) / kChunk;
+  w.chunks.resize(n_chunks);
+  tbb::parallel_for(std::size_t{0}, n_chunks, [&](std::size_t ci) {
+    Chunk& ch = w.chunks[ci];
+    const std::size_t end = std::min(pop_.size(), (ci + 1) * kChunk);
+    for (std::size_t i = ci * kChunk; i < end; ++i) {
+      if (pop_.next_need[i] == t) arrive(i, t, ch);
+      if (pop_.pending[i] > 0) attempt(i, t, ch);
+    }
+  });
+  for (auto& ch : w.chunks) {
+    w.c.add(ch.c);
+    for (std::uint32_t z : ch.became_aware) zone_aware_[z] += 1;
+  }
+}
+
+void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
+  Counters& c = ch.c;
+  Rng rng(seed_, replicate_, kStreamAttempt, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t));
+  const double s = skill(i, t);
+  const double p_skill = logistic(p_.alone_slope * (s - p_.skill_autonomy_threshold));
+  const bool home = has_home_access(i);
+  // 1. Alone (practice keeps mediated skill from decaying).
+  if (home && rng.uniform() < p_skill) {
+    if (pop_.gain[i] > 0) {
+      pop_.gain[i] = static_cast<float>(s - pop_.base_skill[i]);
+      pop_.gain_week[i] = static_cast<std::uint16_t>(t);
+    }
+    resolve(i, kAlone, t, c);
+    return;
+  }
+  // 2. Relatives (do it for the person: no skill gain).
+  const double p_rel = p_.relatives_weekly * ((pop_.flags[i] & kLivesAlone) ? p_.relatives_alone_factor : 1.0);
+  if (rng.uniform() < p_rel) {
+    resolve(i, kRelatives, t, c);
+    return;
+  }
+  const std::uint32_t z = pop_.zone[i];
+  // 3. Awareness, updated lazily over the weeks since the last look (closed form).
+  if (!(pop_.flags[i] & kAware)) {
+    const double share = zone_agents_[z] > 0 ? zone_aware_[z] / zone_agents_[z] : 0.0;
+    double hazard = p_.awareness_base_weekly + p_.awareness_word_of_mouth * share +
+                    p_.animation_awareness * g_.animation_reach + zone_consultation_boost_[z];
+    if (p_.objectives_imposed && ((pop_.flags[i] & kSocialDifficulty) || pop_.age_band[i] >= 3))
+      hazard += p_.objectives_outreach;
+    const int from = pop_.aware_week[i];
+    const int dt = std::max(1, t - from);
+    // Exposure over the weeks since the last look; the demonstrator acts during year 1 only.
+    double exposure = hazard * dt;
+    if (p_.demonstrator) exposure += p_.demonstrator_awareness * std::max(0, std::min(t, 52) - from);
+    pop_.aware_week[i] = static_cast<std::uint16_t>(t);
+    if (rng.uniform() < -std::expm1(-exposure)) {
+      pop_.flags[i] |= kAware;
+      ch.became_aware.push_back(z);
+    }
+  }
+  // 4. Referral by a partner who detects the difficulty and knows the offer.
+  if (!(pop_.flags[i] & kAware) && rng.uniform() < p_.partner_contact_weekly &&
+      rng.uniform() < p_.partner_detect && rng.uniform() < g_.partner_knowledge) {
+    pop_.flags[i] |= kAware;
+    ch.became_aware.push_back(z);
+    c.referrals += 1;
+  }
+  // 5. Formal mediation.
+  bool requested = false;
+  if (pop_.flags[i] & kAware) {
+    double go = pop_.trust[i];
+    if ((pop_.flags[i] & kSocialDifficulty) && p_.social_workers_trained > 0)
+      go += p_.social_trust_boost * p_.social_workers_trained;
+    if (rng.uniform() < go) {
+      bool misdirected = false;
+      const int pt = choose_point(i, t, rng, misdirected);
+      if (misdirected) c.misdirected += 1;
+      if (pt >= 0) {
+        const PointState& ps = points_[static_cast<std::size_t>(pt)];
+        if (!home && ps.stations > 0 &&
+            rng.uniform() < p_skill * p_.station_access_factor) {
+          c.station_uses += 1;
+          resolve(i, kAlone, t, c);
+          return;
+        }
+        std::uint64_t key = mix64(seed_ ^ mix64((static_cast<std::uint64_t>(replicate_) << 40) ^
+                                                (static_cast<std::uint64_t>(t) << 32) ^ i));
+        if (g_.priority_queue && ((pop_.flags[i] & kSocialDifficulty) || pop_.age_band[i] >= 3))
+          key >>= 1;  // priority publics sort first
+        else
+          key |= 1ull << 63;
+        ch.requests.push_back({key, static_cast<std::uint32_t>(i), pt});
+        requested = true;
+      }
+    }
+  }
+  // 6. Past the deadline: given up (non-recours).
+  if (!requested && t >= pop_.deadline[i]) {
+    ch.abandoned_zone.push_back(z);
+    abandon(i, c);
+  }
+}
+
+int Simulation::choose_point(std::size_t i, int t, Rng& rng, bool& misdirected) const {
+  const int z = static_cast<int>(pop_.zone[i]);
+  const double max_min = (pop_.flags[i] & kLimitedMobility) ? p_.max_travel_limited_minutes
+                                                             : p_.max_travel_minutes;
+  const std::uint16_t need = required_services(pop_.need_kind[i]);
+  const auto& list = reach_[static_cast<std::size_t>(z)];
+  if (!p_.master_plan && rng.bernoulli(p_.misdirection)) {
+    // Goes to the nearest point it knows of, whatever it offers.
+    for (const auto& [pt, minutes] : list) {
+      if (minutes > max_min) break;
+      const PointState& s = points_[static_cast<std::size_t>(pt)];
+      if (!s.serves_at(t)) continue;
+      if ((s.spec.services & need) == 0) {
+        misdirected = true;
+        return -1;
+      }
+      return pt;
+    }
+  }
+  for (const auto& [pt, minutes] : list) {
+    if (minutes > max_min) break;
+    const PointState& s = points_[static_cast<std::size_t>(pt)];
+    if (s.serves_at(t) && (s.spec.services & need)) return pt;
+  }
+  const int mob = mobile_visit_[static_cast<std::size_t>(z)];
+  if (mob >= 0 && points_[static_cast<std::size_t>(mob)].serves_at(t)) return mob;
+  return -1;
+}
+
+void Simulation::resolve(std::size_t i, int channel, int t, Counters& c) {
+  const double n = pop_.pending[i];
+  if (channel == kAlone) c.alone += n;
+  else if (channel == kRelatives) c.relatives += n;
+  else {
+    c.mediation += n;
+    c.wait_weeks += n * (t - pop_.since[i]);
+  }
+  pop_.pending[i] = 0;
+}
+
+void Simulation::abandon(std::size_t i, Counters& c) {
+  const double n = pop_.pending[i];
+  c.abandoned += n;
+  c.abandoned_age[pop_.age_band[i]] += n;
+  c.abandoned_density[static_cast<std::size_t>(t_.zones[pop_.zone[i]].density)] += n;
+  c.abandoned_difficulty[(pop_.flags[i] & kSocialDifficulty) ? 0 : 1] += n;
+  c.abandoned_income[pop_.income[i]] += n;
+  pop_.pending[i] = 0;
+}
+
+}  // namespace govsim::inclusion
