@@ -1,0 +1,132 @@
+// Mediation queues: requests grouped by point, each point serving its queue up to capacity
+// (sessions raise skill and trust), pooled points taking requests turned away, and unserved
+// requests given up past their deadline (docs/model.md, process 4).
+#include "models/inclusion/simulation.hpp"
+
+#include <algorithm>
+
+#include <tbb/parallel_for.h>
+
+#include "engine/rng.hpp"
+
+namespace govsim::inclusion {
+
+// Groups this week's requests by point (counting sort, in chunk order).
+void Simulation::queue_requests(Week& w) {
+  std::size_t n_req = 0;
+  for (const auto& ch : w.chunks) n_req += ch.requests.size();
+  request_offset_.assign(points_.size() + 1, 0);
+  for (const auto& ch : w.chunks)
+    for (const Request& r : ch.requests) ++request_offset_[static_cast<std::size_t>(r.point) + 1];
+  for (std::size_t k = 0; k < points_.size(); ++k) request_offset_[k + 1] += request_offset_[k];
+  requests_.resize(n_req);
+  {
+    std::vector<std::size_t> fill(request_offset_.begin(), request_offset_.end() - 1);
+    for (const auto& ch : w.chunks)
+      for (const Request& r : ch.requests) requests_[fill[static_cast<std::size_t>(r.point)]++] = r;
+  }
+}
+
+// Phase B: each point serves its queue up to capacity (parallel over points).
+void Simulation::serve_queues(Week& w) {
+  const int t = w.t;
+  std::vector<Counters> point_c(points_.size());
+  w.point_dynamic.assign(points_.size(), {});
+  tbb::parallel_for(std::size_t{0}, points_.size(), [&](std::size_t k) {
+    std::vector<Request> reqs(requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k]),
+                              requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k + 1]));
+    if (reqs.empty()) {
+      point_c[k].capacity += points_[k].capacity;
+      return;
+    }
+    serve_point(static_cast<int>(k), t, reqs, point_c[k], w.point_dynamic[k]);
+    std::copy(reqs.begin(), reqs.end(), requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k]));
+  });
+  for (const auto& pc : point_c) w.c.add(pc);
+}
+
+void Simulation::serve_point(int point, int t, std::vector<Request>& reqs, Counters& c,
+                             std::vector<std::uint32_t>& became_dynamic) {
+  PointState& s = points_[static_cast<std::size_t>(point)];
+  std::sort(reqs.begin(), reqs.end(), [](const Request& a, const Request& b) {
+    return a.key != b.key ? a.key < b.key : a.resident < b.resident;
+  });
+  c.capacity += s.capacity;
+  for (Request& r : reqs) {
+    if (s.used >= s.capacity) {
+      c.unserved += 1;
+      continue;
+    }
+    ++s.used;
+    c.sessions += 1;
+    const std::size_t i = r.resident;
+    Rng rng(seed_, replicate_, kStreamSession, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t));
+    pop_.flags[i] |= kMediated;
+    if (rng.uniform() < g_.doing_with) {
+      if (!(pop_.flags[i] & kDynamic)) {
+        pop_.flags[i] |= kDynamic;
+        became_dynamic.push_back(static_cast<std::uint32_t>(i));
+      }
+      const double sk = skill(i, t);
+      const double next = sk + p_.skill_gain_per_session * (1.0 - sk);
+      pop_.gain[i] = static_cast<float>(next - pop_.base_skill[i]);
+      pop_.gain_week[i] = static_cast<std::uint16_t>(t);
+    }
+    if (rng.uniform() < s.success) {
+      pop_.trust[i] = static_cast<float>(pop_.trust[i] + p_.trust_gain * (1.0 - pop_.trust[i]));
+      resolve(i, kMediation, t, c);
+    }
+    r.point = -1;  // served
+  }
+}
+
+// Pooling: requests turned away may be served the same week by a point of the same EPCI with
+// sessions left, within the resident's trip (fixed order: by request key).
+void Simulation::pool_turned_away(Week& w) {
+  if (!p_.pooling) return;
+  const int t = w.t;
+  std::vector<Request> left;
+  for (const Request& r : requests_)
+    if (r.point >= 0 && pop_.pending[r.resident] > 0 &&
+        points_[static_cast<std::size_t>(r.point)].used >= points_[static_cast<std::size_t>(r.point)].capacity)
+      left.push_back(r);
+  std::sort(left.begin(), left.end(), [](const Request& a, const Request& b) {
+    return a.key != b.key ? a.key < b.key : a.resident < b.resident;
+  });
+  for (Request& r : left) {
+    const std::size_t i = r.resident;
+    const int z = static_cast<int>(pop_.zone[i]);
+    const double max_min = (pop_.flags[i] & kLimitedMobility) ? p_.max_travel_limited_minutes : p_.max_travel_minutes;
+    for (const auto& [pt, minutes] : reach_[static_cast<std::size_t>(z)]) {
+      if (minutes > max_min) break;
+      PointState& s = points_[static_cast<std::size_t>(pt)];
+      if (s.spec.zone < 0 || t_.zones[static_cast<std::size_t>(s.spec.zone)].epci != t_.zones[static_cast<std::size_t>(z)].epci) continue;
+      if (!s.serves_at(t) || !(s.spec.services & required_services(pop_.need_kind[i])) || s.used >= s.capacity) continue;
+      Counters c;
+      std::vector<Request> one = {r};
+      const int cap_before = s.capacity;
+      serve_point(pt, t, one, c, w.point_dynamic[static_cast<std::size_t>(pt)]);
+      c.capacity -= cap_before;  // capacity already counted
+      w.c.unserved -= 1;
+      w.c.add(c);
+      r.point = -1;
+      break;
+    }
+  }
+}
+
+// Requests not resolved this week: past the deadline, given up.
+void Simulation::give_up_unserved(Week& w) {
+  const int t = w.t;
+  for (const Request& r : requests_) {
+    const std::size_t i = r.resident;
+    if (pop_.pending[i] > 0 && t >= pop_.deadline[i]) {
+      zone_abandoned_year_[pop_.zone[i]] += pop_.pending[i];
+      abandon(i, w.c);
+    }
+  }
+  for (const auto& ch : w.chunks)
+    for (std::uint32_t z : ch.abandoned_zone) zone_abandoned_year_[z] += 1;
+}
+
+}  // namespace govsim::inclusion
