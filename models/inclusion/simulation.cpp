@@ -111,21 +111,6 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
 
 Simulation::~Simulation() = default;
 
-double Simulation::skill(std::size_t i, int t) const {
-  const float g = pop_.gain[i];
-  if (g == 0.0f) return pop_.base_skill[i];
-  return pop_.base_skill[i] + g * std::exp(-decay_per_week_ * (t - pop_.gain_week[i]));
-}
-
-bool Simulation::offer_at(std::size_t i) const {
-  return pop_.offer_rank[i] < zone_offer_cut_[pop_.zone[i]];
-}
-
-bool Simulation::has_home_access(std::size_t i) const {
-  const std::uint8_t f = pop_.flags[i];
-  return (f & kSubscribes) && (f & kDevice) && offer_at(i);
-}
-
 double Simulation::point_capacity_fte(const PointState& s, int t) const {
   double fte = s.social_fte;
   for (const Post& post : s.posts) {
@@ -246,17 +231,6 @@ void Simulation::step() {
 #ifdef GOVSIM_CHECK_INVARIANTS
   if (auto v = check_invariants(); !v.empty()) throw std::logic_error("invariant violated: " + v.front());
 #endif
-}
-
-// Residents whose skill moved for the first time leave the static stocks (in point order).
-void Simulation::leave_static_stocks(const Week& w) {
-  for (const auto& ids : w.point_dynamic)
-    for (std::uint32_t i : ids) {
-      const auto st = static_status(i);
-      static_ill_ -= st[0];
-      static_aut_ -= st[1];
-      dynamic_.push_back(i);
-    }
 }
 
 void Simulation::close_week(const Week& w) {
@@ -524,43 +498,6 @@ double Simulation::network_cost() const {
   return committed;
 }
 
-std::array<double, 2> Simulation::static_status(std::size_t i) const {
-  const double s = pop_.base_skill[i];
-  if (s < p_.skill_basic_threshold) return {1.0, 0.0};
-  return {0.0, (s >= p_.skill_autonomy_threshold && has_home_access(i)) ? 1.0 : 0.0};
-}
-
-void Simulation::recount_static_stocks() {
-  double ill = 0, aut = 0;
-  for (std::size_t i = 0; i < pop_.size(); ++i) {
-    if (pop_.flags[i] & kDynamic) continue;
-    const auto st = static_status(i);
-    ill += st[0];
-    aut += st[1];
-  }
-  static_ill_ = ill;
-  static_aut_ = aut;
-}
-
-void Simulation::stocks_now(int t, double& illiterate, double& autonomous) const {
-  // Counts are integers held in doubles: the parallel sum is exact in any order.
-  using Pair = std::array<double, 2>;
-  const Pair dyn = tbb::parallel_reduce(
-      tbb::blocked_range<std::size_t>(0, dynamic_.size(), 4096), Pair{0.0, 0.0},
-      [&](const tbb::blocked_range<std::size_t>& r, Pair acc) {
-        for (std::size_t k = r.begin(); k != r.end(); ++k) {
-          const std::size_t i = dynamic_[k];
-          const double s = skill(i, t);
-          if (s < p_.skill_basic_threshold) acc[0] += 1;
-          else if (s >= p_.skill_autonomy_threshold && has_home_access(i)) acc[1] += 1;
-        }
-        return acc;
-      },
-      [](Pair a, const Pair& b) { return Pair{a[0] + b[0], a[1] + b[1]}; });
-  illiterate = static_ill_ + dyn[0];
-  autonomous = static_aut_ + dyn[1];
-}
-
 double Simulation::spent_eur() const {
   double s = 0;
   for (double v : spent_) s += v;
@@ -594,27 +531,6 @@ std::vector<std::string> Simulation::check_invariants() const {
   for (const auto& s : points_)
     if (s.used > s.capacity) v.push_back("point " + s.spec.id + " used more sessions than its capacity");
   return v;
-}
-
-std::array<double, kAgeBands> Simulation::illectronisme_by_age() const {
-  std::array<double, kAgeBands> ill{}, n{};
-  for (std::size_t i = 0; i < pop_.size(); ++i) {
-    n[pop_.age_band[i]] += 1;
-    if (skill(i, week_) < p_.skill_basic_threshold) ill[pop_.age_band[i]] += 1;
-  }
-  for (std::size_t a = 0; a < kAgeBands; ++a) ill[a] = n[a] > 0 ? ill[a] / n[a] : 0.0;
-  return ill;
-}
-
-std::array<double, kDensityClasses> Simulation::illectronisme_by_density() const {
-  std::array<double, kDensityClasses> ill{}, n{};
-  for (std::size_t i = 0; i < pop_.size(); ++i) {
-    const auto d = static_cast<std::size_t>(t_.zones[pop_.zone[i]].density);
-    n[d] += 1;
-    if (skill(i, week_) < p_.skill_basic_threshold) ill[d] += 1;
-  }
-  for (std::size_t d = 0; d < kDensityClasses; ++d) ill[d] = n[d] > 0 ? ill[d] / n[d] : 0.0;
-  return ill;
 }
 
 RunRecord Simulation::finish(int scenario_index) const {

@@ -1,0 +1,98 @@
+// Skills and stocks: a resident's digital skill (base plus mediated gain decaying with a half-
+// life), home access (offer, subscription, device), and the counts of illiterate and autonomous
+// adults (docs/model.md, process 5).
+#include "models/inclusion/simulation.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_reduce.h>
+
+namespace govsim::inclusion {
+
+double Simulation::skill(std::size_t i, int t) const {
+  const float g = pop_.gain[i];
+  if (g == 0.0f) return pop_.base_skill[i];
+  return pop_.base_skill[i] + g * std::exp(-decay_per_week_ * (t - pop_.gain_week[i]));
+}
+
+bool Simulation::offer_at(std::size_t i) const {
+  return pop_.offer_rank[i] < zone_offer_cut_[pop_.zone[i]];
+}
+
+bool Simulation::has_home_access(std::size_t i) const {
+  const std::uint8_t f = pop_.flags[i];
+  return (f & kSubscribes) && (f & kDevice) && offer_at(i);
+}
+
+std::array<double, 2> Simulation::static_status(std::size_t i) const {
+  const double s = pop_.base_skill[i];
+  if (s < p_.skill_basic_threshold) return {1.0, 0.0};
+  return {0.0, (s >= p_.skill_autonomy_threshold && has_home_access(i)) ? 1.0 : 0.0};
+}
+
+void Simulation::recount_static_stocks() {
+  double ill = 0, aut = 0;
+  for (std::size_t i = 0; i < pop_.size(); ++i) {
+    if (pop_.flags[i] & kDynamic) continue;
+    const auto st = static_status(i);
+    ill += st[0];
+    aut += st[1];
+  }
+  static_ill_ = ill;
+  static_aut_ = aut;
+}
+
+void Simulation::stocks_now(int t, double& illiterate, double& autonomous) const {
+  // Counts are integers held in doubles: the parallel sum is exact in any order.
+  using Pair = std::array<double, 2>;
+  const Pair dyn = tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, dynamic_.size(), 4096), Pair{0.0, 0.0},
+      [&](const tbb::blocked_range<std::size_t>& r, Pair acc) {
+        for (std::size_t k = r.begin(); k != r.end(); ++k) {
+          const std::size_t i = dynamic_[k];
+          const double s = skill(i, t);
+          if (s < p_.skill_basic_threshold) acc[0] += 1;
+          else if (s >= p_.skill_autonomy_threshold && has_home_access(i)) acc[1] += 1;
+        }
+        return acc;
+      },
+      [](Pair a, const Pair& b) { return Pair{a[0] + b[0], a[1] + b[1]}; });
+  illiterate = static_ill_ + dyn[0];
+  autonomous = static_aut_ + dyn[1];
+}
+
+// Residents whose skill moved for the first time leave the static stocks (in point order).
+void Simulation::leave_static_stocks(const Week& w) {
+  for (const auto& ids : w.point_dynamic)
+    for (std::uint32_t i : ids) {
+      const auto st = static_status(i);
+      static_ill_ -= st[0];
+      static_aut_ -= st[1];
+      dynamic_.push_back(i);
+    }
+}
+
+std::array<double, kAgeBands> Simulation::illectronisme_by_age() const {
+  std::array<double, kAgeBands> ill{}, n{};
+  for (std::size_t i = 0; i < pop_.size(); ++i) {
+    n[pop_.age_band[i]] += 1;
+    if (skill(i, week_) < p_.skill_basic_threshold) ill[pop_.age_band[i]] += 1;
+  }
+  for (std::size_t a = 0; a < kAgeBands; ++a) ill[a] = n[a] > 0 ? ill[a] / n[a] : 0.0;
+  return ill;
+}
+
+std::array<double, kDensityClasses> Simulation::illectronisme_by_density() const {
+  std::array<double, kDensityClasses> ill{}, n{};
+  for (std::size_t i = 0; i < pop_.size(); ++i) {
+    const auto d = static_cast<std::size_t>(t_.zones[pop_.zone[i]].density);
+    n[d] += 1;
+    if (skill(i, week_) < p_.skill_basic_threshold) ill[d] += 1;
+  }
+  for (std::size_t d = 0; d < kDensityClasses; ++d) ill[d] = n[d] > 0 ? ill[d] / n[d] : 0.0;
+  return ill;
+}
+
+}  // namespace govsim::inclusion
