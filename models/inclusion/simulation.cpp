@@ -17,19 +17,6 @@ namespace {
 constexpr double kReachMinutes = 45.0;    // zone -> point lists keep points within this time
 }  // namespace
 
-double PointState::funded_fte() const {
-  double f = 0;
-  for (const auto& post : posts) f += post.fte;
-  return f;
-}
-
-void PointState::add_posts(double fte, int hire_week) {
-  while (fte > 1e-9) {
-    posts.push_back({std::min(1.0, fte), hire_week, -1});
-    fte -= 1.0;
-  }
-}
-
 Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t seed,
                        std::uint32_t replicate)
     : RunState(std::move(model), seed, replicate) {
@@ -111,106 +98,8 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
 
 Simulation::~Simulation() = default;
 
-double Simulation::point_capacity_fte(const PointState& s, int t) const {
-  double fte = s.social_fte;
-  for (const Post& post : s.posts) {
-    if (post.vacant(t)) continue;
-    // Before a departure the current holder is still in post (hire_week is the successor's).
-    const int age = t - post.hire_week;
-    const double eff = (p_.ramp_up_weeks <= 0 || age >= p_.ramp_up_weeks || age < 0)
-                           ? 1.0
-                           : p_.new_hire_efficiency + (1 - p_.new_hire_efficiency) * age / p_.ramp_up_weeks;
-    fte += post.fte * eff;
-  }
-  return fte;
-}
-
-void Simulation::weekly_points(int t) {
-  for (auto& s : points_) {
-    s.used = 0;
-    if (!s.serves_at(t)) {
-      s.capacity = 0;
-      if (s.open && t < s.interrupted_until) ++interruption_point_weeks_;
-      continue;
-    }
-    const double cap = point_capacity_fte(s, t) * p_.sessions_per_fte_week *
-                       (1.0 - g_.reporting_share) * p_.population_scale + s.carry;
-    s.capacity = std::max(0, static_cast<int>(std::floor(cap)));
-    s.carry = cap - s.capacity;
-  }
-  // Mobile units tour the zones with no fixed point offering help within the limited-mobility
-  // trip, in a fixed rotation.
-  std::fill(mobile_visit_.begin(), mobile_visit_.end(), -1);
-  if (p_.mobile_units > 0) {
-    std::vector<int> uncovered;
-    for (std::size_t z = 0; z < t_.zones.size(); ++z)
-      if (nearest_admin_minutes(static_cast<int>(z)) > p_.max_travel_limited_minutes)
-        uncovered.push_back(static_cast<int>(z));
-    if (!uncovered.empty()) {
-      int u = 0;
-      const std::size_t n = uncovered.size();
-      for (std::size_t k = 0; k < points_.size(); ++k) {
-        if (points_[k].spec.type != PointType::Mobile) continue;
-        for (int v = 0; v < p_.mobile_zones_per_week; ++v) {
-          const std::size_t idx = (static_cast<std::size_t>(t) * static_cast<std::size_t>(p_.mobile_units * p_.mobile_zones_per_week) +
-                                   static_cast<std::size_t>(u * p_.mobile_zones_per_week + v)) % n;
-          mobile_visit_[static_cast<std::size_t>(uncovered[idx])] = static_cast<int>(k);
-        }
-        ++u;
-      }
-    }
-  }
-}
-
-double Simulation::nearest_admin_minutes(int zone) const {
-  for (const auto& [pt, minutes] : reach_[static_cast<std::size_t>(zone)]) {
-    const PointState& s = points_[static_cast<std::size_t>(pt)];
-    if (s.open && week_ >= s.open_week && (s.spec.services & kAdminProcedures)) return minutes;
-  }
-  return 1e9;
-}
-
 namespace {
-bool reach_before(const std::pair<int, float>& a, const std::pair<int, float>& b) {
-  return a.second != b.second ? a.second < b.second : a.first < b.first;
-}
 }  // namespace
-
-void Simulation::rebuild_reach() {
-  // Zones holding fixed points, each with its points in index order.
-  std::vector<std::pair<int, std::vector<int>>> holders;
-  {
-    std::vector<std::vector<int>> by_zone(t_.zones.size());
-    for (std::size_t k = 0; k < points_.size(); ++k)
-      if (points_[k].spec.zone >= 0) by_zone[static_cast<std::size_t>(points_[k].spec.zone)].push_back(static_cast<int>(k));
-    for (std::size_t z = 0; z < by_zone.size(); ++z)
-      if (!by_zone[z].empty()) holders.emplace_back(static_cast<int>(z), std::move(by_zone[z]));
-  }
-  reach_.assign(t_.zones.size(), {});
-  // Each origin zone builds its own list (parallel, no shared writes); lists are ordered by
-  // (minutes, point index), so the result does not depend on evaluation order.
-  tbb::parallel_for(std::size_t{0}, t_.zones.size(), [&](std::size_t from) {
-    auto& list = reach_[from];
-    for (const auto& [zone, pts] : holders) {
-      const double m = t_.travel_minutes(static_cast<int>(from), zone);
-      if (m > kReachMinutes) continue;
-      for (int k : pts) list.emplace_back(k, static_cast<float>(m));
-    }
-    std::sort(list.begin(), list.end(), reach_before);
-  });
-}
-
-void Simulation::add_reach(int k) {
-  const int zone = points_[static_cast<std::size_t>(k)].spec.zone;
-  if (zone < 0) return;
-  for (std::size_t from = 0; from < t_.zones.size(); ++from) {
-    const double m = t_.travel_minutes(static_cast<int>(from), zone);
-    if (m > kReachMinutes) continue;
-    auto& list = reach_[from];
-    const std::pair<int, float> item(k, static_cast<float>(m));
-    list.insert(std::upper_bound(list.begin(), list.end(), item, reach_before), item);
-  }
-}
 
 // One week: the processes in order (docs/model.md, "Process overview and scheduling").
 void Simulation::step() {
@@ -308,21 +197,6 @@ void Simulation::record_series(int t) {
   for (std::size_t d = 0; d < kDensityClasses; ++d, ++k)
     series_[k * W + ut] = share(totals_.abandoned_density[d], totals_.arisen_density[d]);
   for (std::size_t g = 0; g < 2; ++g, ++k) series_[k * W + ut] = share(totals_.abandoned_difficulty[g], totals_.arisen_difficulty[g]);
-}
-
-void Simulation::open_point(int zone, PointType type, double fte, int week) {
-  PointState s;
-  s.spec.id = "NEW-" + std::to_string(points_.size() + 1);
-  s.spec.name = std::string("New ") + type_code(type) + " " + t_.zones[static_cast<std::size_t>(zone)].name;
-  s.spec.zone = zone;
-  s.spec.type = type;
-  s.spec.services = default_services(type) | kAdminProcedures;
-  s.open_week = week;
-  s.add_posts(fte, week);
-  s.stations = p_.stations_per_point;
-  s.grants = g_.grants_per_point;
-  s.success = g_.session_success(p_, type);
-  points_.push_back(std::move(s));
 }
 
 double Simulation::zone_uncovered_need(int zone) const {
