@@ -276,13 +276,6 @@ void Simulation::allocate(int year, double money) {
   }
 }
 
-// Broadband rollout: the offer share of each zone grows towards full coverage.
-void Simulation::broadband_rollout(int year) {
-  if (year > 0 && year >= g_.rollout_start_year)
-    for (double& share : zone_share_) share += g_.rollout_speed * (1.0 - share);
-  for (std::size_t z = 0; z < zone_share_.size(); ++z) zone_offer_cut_[z] = zone_share_[z] * 256.0;
-}
-
 void Simulation::yearly_cycle(int year) {
   const int week = year * 52 + 1;
   Rng rng(seed_, replicate_, kStreamYear, static_cast<std::uint32_t>(year), 0);
