@@ -1,0 +1,216 @@
+// Funding and allocation: the yearly cycle (grant renewals, mediator turnover, the budget envelope
+// and its allocation rule, money granted) and weekly spending by funder (docs/model.md, processes
+// 6-7).
+#include "models/inclusion/simulation.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/rng.hpp"
+
+namespace govsim::inclusion {
+
+void Simulation::yearly_cycle(int year) {
+  const int week = year * 52 + 1;
+  Rng rng(seed_, replicate_, kStreamYear, static_cast<std::uint32_t>(year), 0);
+  const bool reorganising = year > 0 && rng.bernoulli(p_.owner_instability);
+  broadband_rollout(year);  // broadband.cpp
+  recount_static_stocks();  // skills.cpp
+  // Grants, turnover, animation.
+  if (year > 0) {
+    for (std::size_t k = 0; k < points_.size(); ++k) {
+      PointState& s = points_[k];
+      if (!s.open) continue;
+      Rng prng(seed_, replicate_, kStreamPost, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(year));
+      s.grant_age += 1;
+      if (s.grant_age >= g_.grant_years) {
+        s.grant_age = 0;
+        int lost = 0;
+        for (int gi = 0; gi < s.grants; ++gi)
+          if (!prng.bernoulli(g_.renewal)) ++lost;
+        if (reorganising) s.interrupted_until = week + p_.disruption_weeks;
+        if (lost > 0) {
+          // Lost grants cut the funded posts in proportion; a point with no grant left closes.
+          const double keep = 1.0 - static_cast<double>(lost) / s.grants;
+          if (keep <= 1e-9) {
+            s.open = false;
+            ++closures_;
+            departures_ += static_cast<int>(std::ceil(s.funded_fte()));
+            s.posts.clear();
+            continue;
+          }
+          double cut = s.funded_fte() * (1.0 - keep);
+          while (cut > 1e-9 && !s.posts.empty()) {
+            Post& last = s.posts.back();
+            const double c = std::min(cut, last.fte);
+            last.fte -= c;
+            cut -= c;
+            if (last.fte <= 1e-9) {
+              s.posts.pop_back();
+              ++departures_;
+            }
+          }
+        }
+      }
+      for (Post& post : s.posts) {
+        if (prng.bernoulli(g_.turnover)) {
+          ++departures_;
+          const int leave = week + static_cast<int>(prng.below(52));
+          post.vacant_from = leave;
+          post.vacant_until = leave + p_.hiring_delay_weeks;
+          post.hire_week = post.vacant_until;
+        }
+      }
+    }
+  }
+  // Budget: the yearly envelope, minus what the network now costs, is placed by the rule.
+  const double envelope = envelope0_ * std::pow(1.0 + p_.budget_growth, year);
+  if (year > 0 && !reorganising && year >= g_.first_allocation_year)
+    allocate(year, envelope - network_cost());
+  std::fill(zone_abandoned_year_.begin(), zone_abandoned_year_.end(), 0.0);
+  // Money granted for the year: the envelope (or the committed network, if larger: initial
+  // commitments and new points' premises are honoured), the custodian's fee on pooled funds,
+  // and the mechanisms' budgets. Spending accrues weekly and cannot exceed it (vacancies and
+  // late openings spend less).
+  const double fee = p_.funding() == FundingStructure::Custodian ? p_.custodian_fee_share : 0.0;
+  int social = 0, open_fixed = 0;
+  for (const auto& s : points_) {
+    if (!s.open || s.spec.type == PointType::Mobile) continue;
+    ++open_fixed;
+    if (is_social_type(s.spec.type)) ++social;
+  }
+  double mech = 0;
+  for (double m : g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed, static_cast<int>(t_.epci_names.size()), year)) mech += m;
+  granted_ += std::max(envelope, network_cost()) * (1.0 + fee) + mech;
+}
+
+double Simulation::point_fixed_cost() const {
+  return p_.point_fixed_cost_eur * (p_.pooling ? 1 - p_.pooling_saving : 1.0);
+}
+
+double Simulation::network_cost() const {
+  double committed = 0;
+  for (const auto& s : points_) {
+    if (!s.open) continue;
+    if (s.spec.type != PointType::Mobile)
+      committed += point_fixed_cost();
+    committed += s.funded_fte() * p_.fte_cost_eur;
+  }
+  return committed;
+}
+
+double Simulation::zone_uncovered_need(int zone) const {
+  const auto z = static_cast<std::size_t>(zone);
+  return p_.observation ? zone_abandoned_year_[z] : zone_need_estimate_[z];
+}
+
+void Simulation::allocate(int year, double money) {
+  const int week = year * 52 + 1;
+  const double unit = 0.5;  // FTE
+  int units = static_cast<int>(std::floor(money / (unit * p_.fte_cost_eur)));
+  if (units <= 0) return;
+  Rng rng(seed_, replicate_, kStreamYear, 1000u + static_cast<std::uint32_t>(year), 0);
+  if (!g_.needs_targeting) {
+    // Competitive calls: the best-equipped applicants win, in proportion to their size, with
+    // urban structures answering more calls.
+    std::vector<double> w(points_.size(), 0.0);
+    double total = 0;
+    for (std::size_t k = 0; k < points_.size(); ++k) {
+      const auto& s = points_[k];
+      if (!s.open || s.spec.zone < 0) continue;
+      w[k] = s.funded_fte() * (t_.zones[static_cast<std::size_t>(s.spec.zone)].density == Density::Urban ? 2.0 : 1.0);
+      total += w[k];
+    }
+    if (total <= 0) return;
+    for (int u = 0; u < units; ++u) {
+      double x = rng.uniform() * total;
+      std::size_t k = 0;
+      while (k + 1 < w.size() && x >= w[k]) x -= w[k++];
+      points_[k].posts.push_back({unit, week + p_.hiring_delay_weeks, week + p_.hiring_delay_weeks, week});
+    }
+    return;
+  }
+  // Needs targeting (diagnosis, consultation, or observed non-recours): repeatedly fund the zone
+  // with the most unmet need per unit already placed; open a point where none offers help
+  // within reach, else strengthen the nearest point offering help.
+  const std::size_t nz = t_.zones.size();
+  std::vector<double> score(nz);
+  // Zones without a point offering help within the limited-mobility trip weigh triple.
+  for (std::size_t z = 0; z < nz; ++z) {
+    const bool uncovered = nearest_admin_minutes(static_cast<int>(z)) > p_.max_travel_limited_minutes;
+    score[z] = zone_uncovered_need(static_cast<int>(z)) * (uncovered ? 3.0 : 1.0) + 1e-9 * static_cast<double>(nz - z);
+  }
+  // Owner level limits reach: a commune-level owner funds only communes that host a point of
+  // their own (communes fund their structures); wider owners can open points anywhere.
+  const bool commune_owner = p_.owner() == OwnerLevel::Commune;
+  std::vector<char> hosts_point(nz, 0);
+  for (const auto& pt : points_)
+    if (pt.open && pt.spec.zone >= 0) hosts_point[static_cast<std::size_t>(pt.spec.zone)] = 1;
+  for (int u = 0; u < units; ++u) {
+    std::size_t best = nz;
+    for (std::size_t z = 0; z < nz; ++z) {
+      if (commune_owner && !hosts_point[z]) continue;
+      if (best == nz || score[z] > score[best]) best = z;
+    }
+    if (best == nz || score[best] <= 0) break;
+    int target = -1;
+    for (const auto& [pt, minutes] : reach_[best]) {
+      const auto& s = points_[static_cast<std::size_t>(pt)];
+      if (minutes <= p_.max_travel_limited_minutes && s.open && (s.spec.services & kAdminProcedures)) {
+        target = pt;
+        break;
+      }
+    }
+    if (target < 0 && units - u >= static_cast<int>(p_.new_point_fte / unit)) {
+      open_point(static_cast<int>(best), PointType::Epn, p_.new_point_fte, week + p_.new_point_delay_weeks);
+      u += static_cast<int>(p_.new_point_fte / unit) - 1;
+      add_reach(static_cast<int>(points_.size()) - 1);
+    } else if (target >= 0) {
+      points_[static_cast<std::size_t>(target)].posts.push_back({unit, week + p_.hiring_delay_weeks, week + p_.hiring_delay_weeks, week});
+    } else {
+      break;
+    }
+    if (p_.allocation() == AllocationRule::ConsultationThenCall)
+      zone_consultation_boost_[best] = 0.5 * (p_.awareness_base_weekly + p_.awareness_word_of_mouth);
+    score[best] *= 0.5;
+  }
+}
+
+// Weekly spending: points' running costs and mechanisms, accrued by funder.
+void Simulation::accrue_spending(int t) {
+  const double weeks_per_year = 52.0;
+  for (const auto& s : points_) {
+    if (!s.open || t < s.open_week) continue;
+    double filled = 0;
+    for (const Post& post : s.posts)
+      if (!post.vacant(t)) filled += post.fte;
+    double cost = filled * p_.fte_cost_eur;
+    if (s.spec.type != PointType::Mobile) cost += point_fixed_cost();
+    cost /= weeks_per_year;
+    reporting_cost_ += filled * p_.fte_cost_eur * g_.reporting_share / weeks_per_year;
+    const FunderAmounts& sh = funding_shares(s.spec.type);
+    const double fee = p_.funding() == FundingStructure::Custodian ? p_.custodian_fee_share : 0.0;
+    for (std::size_t f = 0; f < kFunders; ++f) spent_[f] += cost * sh[f] * (1.0 + fee);
+    coordination_cost_ += cost * fee;
+  }
+  int social = 0, open_fixed = 0;
+  for (const auto& s : points_) {
+    if (!s.open || t < s.open_week || s.spec.type == PointType::Mobile) continue;
+    ++open_fixed;
+    if (is_social_type(s.spec.type)) ++social;
+  }
+  const FunderAmounts mech = g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed, static_cast<int>(t_.epci_names.size()), (t - 1) / 52);
+  for (std::size_t f = 0; f < kFunders; ++f) {
+    const double wk = mech[f] / weeks_per_year;
+    spent_[f] += wk;
+    coordination_cost_ += wk;
+  }
+}
+
+double Simulation::spent_eur() const {
+  double s = 0;
+  for (double v : spent_) s += v;
+  return s;
+}
+
+}  // namespace govsim::inclusion
