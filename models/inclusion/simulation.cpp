@@ -1,21 +1,15 @@
+// One run: construction (population, initial network, first needs), the weekly step as an
+// ordered list of processes (one file each, see docs/model.md "File map"), invariants.
 #include "models/inclusion/simulation.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <sstream>
+#include <stdexcept>
 
-#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
-#include <tbb/parallel_reduce.h>
-
-#include "engine/rng.hpp"
 
 namespace govsim::inclusion {
-
-namespace {
-constexpr double kReachMinutes = 45.0;    // zone -> point lists keep points within this time
-}  // namespace
 
 Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t seed,
                        std::uint32_t replicate)
@@ -97,9 +91,6 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
 }
 
 Simulation::~Simulation() = default;
-
-namespace {
-}  // namespace
 
 // One week: the processes in order (docs/model.md, "Process overview and scheduling").
 void Simulation::step() {
