@@ -4,7 +4,7 @@ Starts from the initial state exported by ``govsim_bench ... --dump-population D
 residents, points, reach lists as govsim's replicate R) and the parameter defaults of
 ``govsim describe --json``. What is shared with govsim and what is left out:
 benchmarks/mesa_reference/README.md. One Mesa ``Agent`` per adult; the weekly order is the one
-of ``models/inclusion/simulation.cpp`` (``Simulation::step``).
+of ``models/inclusion/help_seeking.cpp`` (``Simulation::residents_act``).
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ SUBSCRIBES, DEVICE, AWARE, MEDIATED = 8, 16, 32, 64
 ADMIN_PROCEDURES, JOBS = 1, 4
 EMPLOYMENT = 3
 NEVER = 65535
-# Constants of simulation.cpp
+# Constants of the model (models/inclusion/)
 NEED_AGE_FACTOR = (0.9, 1.1, 1.0, 1.0, 0.9)
 NEED_WEIGHTS = (0.25, 0.20, 0.30, 0.15, 0.10)
 
@@ -114,7 +114,7 @@ class Resident(mesa.Agent):
         self.model.c["abandoned"] += self.pending
         self.pending = 0
 
-    # -- the weekly attempt (simulation.cpp: Simulation::attempt) ---------------------------
+    # -- the weekly attempt (help_seeking.cpp: Simulation::attempt) ------------------------
     def step(self) -> None:
         m = self.model
         t = m.week

@@ -1,4 +1,4 @@
-// Broadband: the yearly rollout of the fixed broadband offer by zone (docs/model.md, process 6).
+// Broadband: the yearly rollout of the fixed broadband offer by zone (docs/model.md §3).
 #include "models/inclusion/simulation.hpp"
 
 namespace govsim::inclusion {

@@ -1,6 +1,5 @@
 // Funding and allocation: the yearly cycle (grant renewals, mediator turnover, the budget envelope
-// and its allocation rule, money granted) and weekly spending by funder (docs/model.md, processes
-// 6-7).
+// and its allocation rule, money granted) and weekly spending by funder (docs/model.md §3).
 #include "models/inclusion/simulation.hpp"
 
 #include <algorithm>

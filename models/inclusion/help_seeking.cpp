@@ -1,6 +1,6 @@
 // Help seeking: each resident with a pending need tries alone, then relatives, then (once aware,
 // possibly through a partner's referral) asks a point for mediation; past the deadline the need is
-// given up (docs/model.md, process 3).
+// given up (docs/model.md §3).
 #include "models/inclusion/simulation.hpp"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 // Mediation queues: requests grouped by point, each point serving its queue up to capacity
 // (sessions raise skill and trust), pooled points taking requests turned away, and unserved
-// requests given up past their deadline (docs/model.md, process 4).
+// requests given up past their deadline (docs/model.md §3).
 #include "models/inclusion/simulation.hpp"
 
 #include <algorithm>

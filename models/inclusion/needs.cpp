@@ -1,5 +1,5 @@
 // Needs: administrative procedures arise for each resident (geometric waiting times by year, age
-// band and social difficulty) and get a kind and a deadline (docs/model.md, process 2).
+// band and social difficulty) and get a kind and a deadline (docs/model.md §3).
 #include "models/inclusion/simulation.hpp"
 
 #include <algorithm>

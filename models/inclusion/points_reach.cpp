@@ -1,5 +1,5 @@
 // Points and reach: the access points' posts and weekly session capacity, mobile units' rotation,
-// new points, and which points each zone reaches within the travel cap (docs/model.md, process 1).
+// new points, and which points each zone reaches within the travel cap (docs/model.md §3).
 #include "models/inclusion/simulation.hpp"
 
 #include <algorithm>

@@ -1,5 +1,6 @@
 // One simulation run (FLAME GPU 2 style: a run takes a frozen copy of its model). Weekly step,
-// yearly budget cycle. See docs/model.md for the ODD description of what this code does.
+// yearly budget cycle. See docs/model.md for the ODD description of what this code does and
+// its "File map" for where each process lives; the state they share is in run_state.hpp.
 #pragma once
 
 #include <array>
@@ -41,47 +42,55 @@ class Simulation : private RunState {
   std::array<double, kDensityClasses> illectronisme_by_density() const;
 
  private:
-  // The weekly processes, in step() order.
-  void residents_act(Week& w);
-  void queue_requests(Week& w);
-  void serve_queues(Week& w);
-  void pool_turned_away(Week& w);
-  void leave_static_stocks(const Week& w);
-  void give_up_unserved(Week& w);
-  void close_week(const Week& w);
-  void accrue_spending(int t);
-  void record_week(const Week& w);
-  double skill(std::size_t i, int t) const;
-  bool has_home_access(std::size_t i) const;
-  bool offer_at(std::size_t i) const;
+  // The weekly processes, in step() order (each defined in the file named).
+  void yearly_cycle(int year);              // funding_allocation.cpp (at the start of a year)
+  void weekly_points(int t);                // points_reach.cpp
+  void residents_act(Week& w);              // help_seeking.cpp
+  void queue_requests(Week& w);             // mediation_queues.cpp
+  void serve_queues(Week& w);               // mediation_queues.cpp
+  void pool_turned_away(Week& w);           // mediation_queues.cpp
+  void leave_static_stocks(const Week& w);  // skills.cpp
+  void give_up_unserved(Week& w);           // mediation_queues.cpp
+  void close_week(const Week& w);           // outcomes.cpp
+  void accrue_spending(int t);              // funding_allocation.cpp
+  void record_week(const Week& w);          // outcomes.cpp
+
+  // needs.cpp
   void schedule_next_need(std::size_t i, int t);
   void arrive(std::size_t i, int t, Chunk& c);
+  // help_seeking.cpp
   void attempt(std::size_t i, int t, Chunk& c);
+  int choose_point(std::size_t i, int t, Rng& rng, bool& misdirected) const;
   void resolve(std::size_t i, int channel, int t, Counters& c);
   void abandon(std::size_t i, Counters& c);
-  int choose_point(std::size_t i, int t, Rng& rng, bool& misdirected) const;
-  // Serves a point's queue; residents whose skill moves for the first time go to `became_dynamic`.
+  // mediation_queues.cpp: serves a point's queue; residents whose skill moves for the first
+  // time go to `became_dynamic`.
   void serve_point(int point, int t, std::vector<Request>& requests, Counters& c,
                    std::vector<std::uint32_t>& became_dynamic);
-  void yearly_cycle(int year);
-  void broadband_rollout(int year);
-  void weekly_points(int t);
-  void rebuild_reach();
-  void add_reach(int point);  // a point just added to points_
-  void allocate(int year, double money);
-  void open_point(int zone, PointType type, double fte, int week);
-  void record_series(int t);
-  double zone_uncovered_need(int zone) const;
-  double network_cost() const;
-  double point_fixed_cost() const;  // a fixed point's yearly fixed cost (after pooling savings)
-  // Stocks (illiterate, autonomous adults): residents whose skill never moved keep their status
-  // for a whole year (base skill, yearly broadband offer), so they are counted once a year; the
-  // others ("dynamic") are evaluated every week.
+  // skills.cpp. Stocks (illiterate, autonomous adults): residents whose skill never moved keep
+  // their status for a whole year (base skill, yearly broadband offer), so they are counted
+  // once a year; the others ("dynamic") are evaluated every week.
+  double skill(std::size_t i, int t) const;
+  bool offer_at(std::size_t i) const;
+  bool has_home_access(std::size_t i) const;
   void recount_static_stocks();
   std::array<double, 2> static_status(std::size_t i) const;  // {illiterate, autonomous}
   void stocks_now(int t, double& illiterate, double& autonomous) const;
+  // points_reach.cpp
   double point_capacity_fte(const PointState& p, int t) const;
   double nearest_admin_minutes(int zone) const;
+  void rebuild_reach();
+  void add_reach(int point);  // a point just added to points_
+  void open_point(int zone, PointType type, double fte, int week);
+  // broadband.cpp
+  void broadband_rollout(int year);
+  // funding_allocation.cpp
+  void allocate(int year, double money);
+  double zone_uncovered_need(int zone) const;
+  double network_cost() const;
+  double point_fixed_cost() const;  // a fixed point's yearly fixed cost (after pooling savings)
+  // outcomes.cpp
+  void record_series(int t);
 };
 
 }  // namespace govsim::inclusion

@@ -1,6 +1,6 @@
 // Skills and stocks: a resident's digital skill (base plus mediated gain decaying with a half-
 // life), home access (offer, subscription, device), and the counts of illiterate and autonomous
-// adults (docs/model.md, process 5).
+// adults (docs/model.md §3).
 #include "models/inclusion/simulation.hpp"
 
 #include <algorithm>
