@@ -71,10 +71,10 @@ void dump(const std::filesystem::path& dir, const std::string& territory_name,
       for (std::size_t k = 0; k < points.size(); ++k) {
         const int z = points[k].spec.zone;
         if (z < 0) continue;
-        const Eigen::VectorXd minutes = t.travel_minutes_to(z);
-        for (std::size_t from = 0; from < nz; ++from)
-          if (minutes(static_cast<Eigen::Index>(from)) <= 45.0)
-            lists[from].emplace_back(static_cast<int>(k), static_cast<float>(minutes(static_cast<Eigen::Index>(from))));
+        for (std::size_t from = 0; from < nz; ++from) {
+          const double minutes = t.travel_minutes(static_cast<int>(from), z);  // as the model's reach index
+          if (minutes <= 45.0) lists[from].emplace_back(static_cast<int>(k), static_cast<float>(minutes));
+        }
       }
       for (std::size_t z = 0; z < nz; ++z) {
         std::stable_sort(lists[z].begin(), lists[z].end(),

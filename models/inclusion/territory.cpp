@@ -22,15 +22,6 @@ double Territory::total_adults() const {
   return s;
 }
 
-Eigen::MatrixX2d Territory::centroids() const {
-  Eigen::MatrixX2d c(static_cast<Eigen::Index>(zones.size()), 2);
-  for (std::size_t i = 0; i < zones.size(); ++i) {
-    c(static_cast<Eigen::Index>(i), 0) = zones[i].x_km;
-    c(static_cast<Eigen::Index>(i), 1) = zones[i].y_km;
-  }
-  return c;
-}
-
 namespace {
 // Road detour factor and door-to-door speeds by density class of the origin (assumption,
 // documented in docs/territories.md).
@@ -49,19 +40,6 @@ double Territory::travel_minutes(int from, int to) const {
   const double km = from == to ? 0.5 * std::sqrt(a.area_km2 / M_PI)
                                : std::hypot(a.x_km - b.x_km, a.y_km - b.y_km);
   return minutes_for(km, a.density);
-}
-
-Eigen::VectorXd Territory::travel_minutes_to(int to) const {
-  const Eigen::MatrixX2d c = centroids();
-  const Eigen::RowVector2d p = c.row(to);
-  Eigen::VectorXd km = (c.rowwise() - p).rowwise().norm();
-  Eigen::VectorXd out(km.size());
-  for (Eigen::Index i = 0; i < km.size(); ++i) {
-    const Zone& z = zones[static_cast<std::size_t>(i)];
-    const double d = i == to ? 0.5 * std::sqrt(z.area_km2 / M_PI) : km(i);
-    out(i) = minutes_for(d, z.density);
-  }
-  return out;
 }
 
 Density density_from(double per_km2) {

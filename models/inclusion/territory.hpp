@@ -5,11 +5,10 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <Eigen/Core>
 
 #include "models/inclusion/access_points.hpp"
 
@@ -42,12 +41,9 @@ struct Territory {
   std::vector<PointSpec> points;  // initial network
 
   double total_adults() const;
-  Eigen::MatrixX2d centroids() const;  // zones x (x_km, y_km)
   // Minutes by car from zone `from` to the centroid of zone `to` (distance × detour / speed by
   // density, plus access time; within a zone, half its radius).
   double travel_minutes(int from, int to) const;
-  // Travel minutes from every zone to zone `to` (vectorised).
-  Eigen::VectorXd travel_minutes_to(int to) const;
 };
 
 // Embedded territories: "rural-department", "city", "former-mining-agglomeration"; also
