@@ -7,7 +7,6 @@
 #include <sstream>
 
 #include "engine/errors.hpp"
-#include "engine/sweep.hpp"
 
 namespace govsim {
 
@@ -405,29 +404,6 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
   if (e.target_ci) e.resolved["target_ci"] = {{"metric", e.target_ci->metric}, {"half_width", e.target_ci->half_width}, {"max_runs", e.target_ci->max_runs}};
   if (e.sweep) e.resolved["sweep"] = doc["sweep"];
   return e;
-}
-
-void prepare_for_command(ExperimentSpec& spec, const std::string& command,
-                         const std::string& scenario) {
-  if (command == "run") {
-    int pick = spec.baseline;
-    if (!scenario.empty()) {
-      pick = -1;
-      for (std::size_t i = 0; i < spec.scenarios.size(); ++i)
-        if (spec.scenarios[i].name == scenario) pick = static_cast<int>(i);
-      if (pick < 0) throw InputError(spec.file, "/scenarios", "a scenario named \"" + scenario + "\"", "none");
-    }
-    const auto k = static_cast<std::size_t>(pick);
-    spec.scenarios = {spec.scenarios[k]};
-    spec.baseline = 0;
-    spec.resolved["scenarios"] = json::array({spec.resolved["scenarios"][k]});
-    spec.resolved["baseline"] = spec.scenarios[0].name;
-  } else if (command == "sweep") {
-    if (!spec.sweep) throw InputError(spec.file, "/", "a \"sweep\" section for govsim sweep", "none");
-    expand_sweep(spec);
-  }
-  spec.resolved["runs"] = spec.runs;
-  spec.resolved["seed"] = spec.seed;
 }
 
 json scenario_schema(const ModelAdapter& model) {

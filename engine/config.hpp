@@ -35,12 +35,6 @@ ExperimentSpec load_experiment_json(const nlohmann::json& doc, const std::string
 // Loads one scenario file on its own (its `extends` chain resolved).
 ScenarioSpec load_scenario(const std::filesystem::path& path, const ModelAdapter& model);
 
-// Narrows or expands a loaded experiment for a command: "run" keeps one scenario (by name, or
-// the baseline), "sweep" expands the sweep section into design points, "compare" keeps all.
-// Records runs and seed in the resolved config. Throws InputError (file, pointer).
-void prepare_for_command(ExperimentSpec& spec, const std::string& command,
-                         const std::string& scenario = "");
-
 nlohmann::json config_schema(const ModelAdapter& model);
 nlohmann::json scenario_schema(const ModelAdapter& model);
 

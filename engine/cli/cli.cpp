@@ -18,6 +18,7 @@
 #include "engine/manifest.hpp"
 #include "engine/progress.hpp"
 #include "engine/results_store.hpp"
+#include "engine/run_request.hpp"
 
 namespace govsim::cli {
 
@@ -48,37 +49,31 @@ Options: --help (on each command), --version
 Exit status: 0 success, 2 bad input, 1 internal error.
 )";
 
+// The options of run/compare/sweep: the RunRequest (checked by prepare_run) plus the CLI's own.
 struct Common {
+  RunRequest req;
   std::string config;
   std::vector<std::string> sets;
-  int runs = 0;
-  long long seed = -1;
-  int threads = 0;
   std::string out;
-  bool quiet = false, resume = false, force = false;
-  double target_ci = 0;
-  std::string target_metric;
-  std::string rank_by = "non_recours_rate";
-  std::string scenario;
-  int shard_index = 0, shard_count = 1;
+  bool quiet = false;
 };
 
 po::options_description run_options(Common& c, const std::string& default_out) {
   po::options_description d("Options");
   d.add_options()("help,h", "this help")
       ("set", po::value(&c.sets)->composing(), "override a parameter: --set name=value (repeatable)")
-      ("runs", po::value(&c.runs), "replicates per scenario (overrides the config)")
-      ("seed", po::value(&c.seed), "master seed (overrides the config)")
-      ("threads", po::value(&c.threads), "worker threads (0 = all cores); results do not depend on it")
+      ("runs", po::value<int>(), "replicates per scenario (overrides the config)")
+      ("seed", po::value<long long>(), "master seed (overrides the config)")
+      ("threads", po::value(&c.req.threads), "worker threads (0 = all cores); results do not depend on it")
       ("out", po::value(&c.out)->default_value(default_out), "output directory (results.sqlite, CSV exports, manifest.json)")
-      ("resume", po::bool_switch(&c.resume), "complete an interrupted experiment in --out")
-      ("force", po::bool_switch(&c.force), "replace results already in --out")
+      ("resume", po::bool_switch(&c.req.resume), "complete an interrupted experiment in --out")
+      ("force", po::bool_switch(&c.req.force), "replace results already in --out")
       ("quiet,q", po::bool_switch(&c.quiet), "no progress bar, no table")
-      ("target-ci", po::value(&c.target_ci), "add replicates until the 95% CI half-width of --target-metric is at most this")
-      ("target-metric", po::value(&c.target_metric)->default_value("non_recours_rate"), "metric for --target-ci")
-      ("max-runs", po::value<int>()->default_value(200), "upper bound on replicates with --target-ci")
-      ("rank-by", po::value(&c.rank_by)->default_value("non_recours_rate"), "metric ranking the comparison table")
-      ("scenario", po::value(&c.scenario), "(run) the scenario to run, by name")
+      ("target-ci", po::value<double>(), "add replicates until the 95% CI half-width of --target-metric is at most this")
+      ("target-metric", po::value(&c.req.target_metric)->default_value("non_recours_rate"), "metric for --target-ci")
+      ("max-runs", po::value(&c.req.max_runs)->default_value(200), "upper bound on replicates with --target-ci")
+      ("rank-by", po::value(&c.req.rank_by)->default_value("non_recours_rate"), "metric ranking the comparison table")
+      ("scenario", po::value(&c.req.scenario), "(run) the scenario to run, by name")
       ("shard", po::value<std::string>(), "run only tasks i with i % N == K: --shard K/N (merge stores with `govsim merge`)");
   return d;
 }
@@ -131,51 +126,32 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
     return 0;
   }
   if (c.config.empty()) throw UsageError("govsim " + cmd + ": missing CONFIG (see govsim " + cmd + " --help)");
-  ExperimentSpec spec = load_experiment(c.config, model, parse_sets(c.sets));
-  if (c.runs > 0) spec.runs = c.runs;
-  if (vm.count("runs") && c.runs <= 0) throw InputError("--runs", "", "a positive integer", std::to_string(c.runs));
-  if (c.seed >= 0) spec.seed = static_cast<std::uint64_t>(c.seed);
-  if (vm.count("threads") && c.threads < 0) throw InputError("--threads", "", "0 or a positive integer", std::to_string(c.threads));
-  if (vm.count("target-ci")) {
-    if (!(c.target_ci > 0)) throw InputError("--target-ci", "", "a positive half-width", std::to_string(c.target_ci));
-    const auto ms = model.metrics();
-    if (std::none_of(ms.begin(), ms.end(), [&](const auto& m) { return m.name == c.target_metric; }))
-      throw InputError("--target-metric", "", "a metric name (docs/metrics.md)", c.target_metric);
-    spec.target_ci = TargetCi{c.target_metric, c.target_ci, vm["max-runs"].as<int>()};
-  }
-  {
-    const auto ms = model.metrics();
-    if (std::none_of(ms.begin(), ms.end(), [&](const auto& m) { return m.name == c.rank_by; }))
-      throw InputError("--rank-by", "", "a metric name (docs/metrics.md)", c.rank_by);
-  }
-  if (vm.count("shard")) {
+  c.req.command = cmd;
+  if (vm.count("runs")) c.req.runs = vm["runs"].as<int>();
+  if (vm.count("seed")) c.req.seed = vm["seed"].as<long long>();
+  if (vm.count("target-ci")) c.req.target_ci = vm["target-ci"].as<double>();
+  if (vm.count("shard")) {  // K/N; prepare_run checks the range
     const std::string s = vm["shard"].as<std::string>();
     const auto slash = s.find('/');
+    bool ok = slash != std::string::npos;
     try {
-      c.shard_index = std::stoi(s.substr(0, slash));
-      c.shard_count = std::stoi(s.substr(slash + 1));
-    } catch (...) {
-      c.shard_count = 0;
+      std::size_t nk = 0, nn = 0;
+      if (ok) {
+        c.req.shard_index = std::stoi(s.substr(0, slash), &nk);
+        c.req.shard_count = std::stoi(s.substr(slash + 1), &nn);
+        ok = nk == slash && nn == s.size() - slash - 1;
+      }
+    } catch (const std::exception&) {
+      ok = false;
     }
-    if (slash == std::string::npos || c.shard_count < 1 || c.shard_index < 0 || c.shard_index >= c.shard_count)
-      throw InputError("--shard", "", "K/N with 0 <= K < N", "'" + s + "'");
+    if (!ok) throw InputError("--shard", "", "K/N with 0 <= K < N", "'" + s + "'");
   }
-  prepare_for_command(spec, cmd, c.scenario);
+  const ExperimentSpec spec =
+      prepare_run(load_experiment(c.config, model, parse_sets(c.sets)), model, c.req, OptionSpelling::Cli);
   const fs::path out = c.out;
-  if (fs::exists(store_path(out)) && !c.resume) {
-    if (!c.force)
-      throw InputError(out.string(), "", "an output directory without results (or --resume / --force)",
-                       "it already holds results.sqlite");
-    for (const char* f : {"results.sqlite", "results.sqlite-wal", "results.sqlite-shm", "summary.csv", "paired.csv",
-                          "runs.csv", "timeseries.csv", "manifest.json", "report.html"})
-      fs::remove(out / f);
-  }
+  prepare_output_dir(out, c.req, OptionSpelling::Cli);
   ProgressBar bar(stderr, c.quiet);
-  EnsembleOptions opts;
-  opts.threads = c.threads;
-  opts.resume = c.resume;
-  opts.shard_index = c.shard_index;
-  opts.shard_count = c.shard_count;
+  EnsembleOptions opts = ensemble_options(c.req);
   opts.cancel = &g_cancel;
   opts.progress = [&](long long d, long long t) { bar.update(d, t); };
   std::signal(SIGINT, on_sigint);
@@ -197,11 +173,11 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
       std::cout << "Sweep: " << st.scenarios.size() << " design points × " << rep.runs_per_scenario
                 << " runs. Per point (see summary.csv for all metrics):\n";
       for (const auto& r : st.summary)
-        if (r.metric == c.rank_by)
+        if (r.metric == c.req.rank_by)
           std::cout << "  " << std::left << std::setw(36) << r.scenario << std::right << std::setw(12) << r.s.mean
                     << " [" << r.s.ci_low << ", " << r.s.ci_high << "]\n";
     } else {
-      std::cout << comparison_table(st, headline, c.rank_by);
+      std::cout << comparison_table(st, headline, c.req.rank_by);
     }
     std::cout << "\n" << rep.runs_done << " runs (" << rep.runs_resumed << " resumed) in " << std::fixed
               << std::setprecision(1) << rep.wall_seconds << " s; results in " << fs::absolute(out).string() << "\n";

@@ -236,10 +236,9 @@ def _execute(command: str, config: Config | PathArg | Mapping[str, Any], *, scen
              resume: bool, force: bool, target_ci: float | None, target_metric: str, max_runs: int,
              shard: tuple[int, int] | None) -> Results:
     cfg = _as_config(config, overrides)
-    if runs is not None and (isinstance(runs, bool) or int(runs) <= 0):
+    # The options are checked once, by the engine (engine/run_request.hpp), as for the CLI.
+    if isinstance(runs, bool):
         raise ConfigError(f"runs: expected a positive integer, got {runs}")
-    if seed is not None and int(seed) < 0:
-        raise ConfigError(f"seed: expected a non-negative integer, got {seed}")
     if out is None:
         out_dir = Path(tempfile.mkdtemp(prefix=f"govsim-{command}-"))
     else:
@@ -253,9 +252,11 @@ def _execute(command: str, config: Config | PathArg | Mapping[str, Any], *, scen
     def work() -> None:
         try:
             outcome["report"] = _core.run_experiment(
-                cfg.experiment, command, str(out_dir), scenario=scenario or "", runs=int(runs or 0),
-                seed=-1 if seed is None else int(seed), threads=int(threads), resume=resume, force=force,
-                target_ci=float(target_ci or 0.0), target_metric=target_metric, max_runs=int(max_runs),
+                cfg.experiment, command, str(out_dir), scenario=scenario or "",
+                runs=None if runs is None else int(runs), seed=None if seed is None else int(seed),
+                threads=int(threads), resume=resume, force=force,
+                target_ci=None if target_ci is None else float(target_ci), target_metric=target_metric,
+                max_runs=int(max_runs),
                 shard_index=int(shard_index), shard_count=int(shard_count), progress=callback, cancel=cancel,
                 interval=0.1)
         except BaseException as e:  # re-raised in the calling thread

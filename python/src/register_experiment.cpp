@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "engine/errors.hpp"
 #include "engine/exports.hpp"
 #include "engine/results_store.hpp"
+#include "engine/run_request.hpp"
 #include "models/inclusion/model.hpp"
 #include "python/src/register.hpp"
 
@@ -64,47 +66,25 @@ Experiment from_dict(const py::dict& doc, const std::string& label, const fs::pa
   return Experiment{load_experiment_json(j, label, base_dir, model(), to_overrides(overrides))};
 }
 
-bool has_metric(const std::string& name) {
-  const auto ms = model().metrics();
-  return std::any_of(ms.begin(), ms.end(), [&](const auto& m) { return m.name == name; });
-}
-
-// The same checks and changes as `govsim run|compare|sweep` (engine/cli/cli.cpp).
-ExperimentSpec prepare(const Experiment& e, const std::string& command, const std::string& scenario, int runs,
-                       long long seed, int threads, double target_ci, const std::string& target_metric,
-                       int max_runs, const std::string& rank_by) {
-  ExperimentSpec spec = e.spec;
-  if (command != "run" && command != "compare" && command != "sweep")
-    throw InputError("command", "", "run, compare or sweep", "'" + command + "'");
-  if (runs < 0) throw InputError("runs", "", "a positive integer", std::to_string(runs));
-  if (runs > 0) spec.runs = runs;
-  if (seed >= 0) spec.seed = static_cast<std::uint64_t>(seed);
-  if (threads < 0) throw InputError("threads", "", "0 or a positive integer", std::to_string(threads));
-  if (target_ci != 0) {
-    if (!(target_ci > 0)) throw InputError("target_ci", "", "a positive half-width", std::to_string(target_ci));
-    if (!has_metric(target_metric)) throw InputError("target_metric", "", "a metric name (docs/metrics.md)", target_metric);
-    spec.target_ci = TargetCi{target_metric, target_ci, max_runs};
-  }
-  if (!rank_by.empty() && !has_metric(rank_by)) throw InputError("rank_by", "", "a metric name (docs/metrics.md)", rank_by);
-  prepare_for_command(spec, command, scenario);
-  return spec;
-}
-
 py::dict run(const Experiment& e, const std::string& command, const fs::path& out, const std::string& scenario,
-             int runs, long long seed, int threads, bool resume, bool force, double target_ci,
-             const std::string& target_metric, int max_runs, int shard_index, int shard_count,
-             const py::object& progress, std::shared_ptr<CancelFlag> cancel, double interval) {
-  ExperimentSpec spec = prepare(e, command, scenario, runs, seed, threads, target_ci, target_metric, max_runs, "");
-  if (shard_count < 1 || shard_index < 0 || shard_index >= shard_count)
-    throw InputError("shard", "", "K/N with 0 <= K < N", std::to_string(shard_index) + "/" + std::to_string(shard_count));
-  if (fs::exists(store_path(out)) && !resume) {
-    if (!force)
-      throw InputError(out.string(), "", "an output directory without results (or resume=True / force=True)",
-                       "it already holds results.sqlite");
-    for (const char* f : {"results.sqlite", "results.sqlite-wal", "results.sqlite-shm", "summary.csv", "paired.csv",
-                          "runs.csv", "timeseries.csv", "manifest.json", "report.html"})
-      fs::remove(out / f);
-  }
+             std::optional<int> runs, std::optional<long long> seed, int threads, bool resume, bool force,
+             std::optional<double> target_ci, const std::string& target_metric, int max_runs, int shard_index,
+             int shard_count, const py::object& progress, std::shared_ptr<CancelFlag> cancel, double interval) {
+  RunRequest req;
+  req.command = command;
+  req.scenario = scenario;
+  req.runs = runs;
+  req.seed = seed;
+  req.threads = threads;
+  req.target_ci = target_ci;
+  req.target_metric = target_metric;
+  req.max_runs = max_runs;
+  req.shard_index = shard_index;
+  req.shard_count = shard_count;
+  req.resume = resume;
+  req.force = force;
+  const ExperimentSpec spec = prepare_run(e.spec, model(), req, OptionSpelling::Python);
+  prepare_output_dir(out, req, OptionSpelling::Python);
   if (!cancel) cancel = std::make_shared<CancelFlag>();
 
   // Progress: called from worker threads; throttled to one Python call per `interval` seconds.
@@ -131,11 +111,7 @@ py::dict run(const Experiment& e, const std::string& command, const fs::path& ou
       cancel->flag = true;
     }
   };
-  EnsembleOptions opts;
-  opts.threads = threads;
-  opts.resume = resume;
-  opts.shard_index = shard_index;
-  opts.shard_count = shard_count;
+  EnsembleOptions opts = ensemble_options(req);
   opts.cancel = &cancel->flag;
   opts.progress = [&](long long d, long long t) {
     last_done = d;
@@ -227,7 +203,7 @@ py::dict stats(const fs::path& store_file) {
 }
 
 std::string table(const fs::path& store_file, const std::string& rank_by, int headline) {
-  if (!has_metric(rank_by)) throw InputError("rank_by", "", "a metric name (docs/metrics.md)", rank_by);
+  check_metric_name(model(), rank_by, "rank_by");
   const ExperimentStats st = stats_of(store_file);
   const auto all = model().metrics();
   std::vector<MetricInfo> head(all.begin(), all.begin() + std::min<std::ptrdiff_t>(headline, static_cast<std::ptrdiff_t>(all.size())));
@@ -298,12 +274,14 @@ void register_experiment(py::module_& m) {
       .def_property_readonly("resolved", [](const Experiment& e) { return to_python(e.spec.resolved); });
 
   m.def("run_experiment", &run, py::arg("experiment"), py::arg("command"), py::arg("out"),
-        py::arg("scenario") = "", py::arg("runs") = 0, py::arg("seed") = -1, py::arg("threads") = 0,
-        py::arg("resume") = false, py::arg("force") = false, py::arg("target_ci") = 0.0,
+        py::arg("scenario") = "", py::arg("runs") = py::none(), py::arg("seed") = py::none(),
+        py::arg("threads") = 0, py::arg("resume") = false, py::arg("force") = false,
+        py::arg("target_ci") = py::none(),
         py::arg("target_metric") = "non_recours_rate", py::arg("max_runs") = 200, py::arg("shard_index") = 0,
         py::arg("shard_count") = 1, py::arg("progress") = py::none(), py::arg("cancel") = nullptr,
         py::arg("interval") = 0.1,
-        "Runs `command` (run, compare or sweep) of an experiment into `out`, as the CLI does. The GIL "
+        "Runs `command` (run, compare or sweep) of an experiment into `out`, as the CLI does (same "
+        "checks: engine/run_request.hpp; None = the config's runs, seed, no target_ci). The GIL "
         "is released; progress(done, total) is called at most once per `interval` seconds; the run "
         "stops after the runs in flight once `cancel` is set, on Ctrl-C (main thread) or if progress "
         "raises. Returns the report dict.");

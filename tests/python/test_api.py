@@ -178,6 +178,21 @@ def test_run_one_scenario_and_existing_out(tmp_path):
         govsim.run(SMALL, scenario="nope", runs=1, out=tmp_path / "x", progress=False)
 
 
+def test_run_options_checked_as_by_the_cli(tmp_path):
+    # Same checks as the CLI (engine/run_request.cpp), named as Python keywords; nothing written.
+    cases = [(dict(runs=0), r"runs: expected a positive integer, got 0"),
+             (dict(seed=-1), r"seed: expected a non-negative integer, got -1"),
+             (dict(threads=-1), r"threads: expected 0 or a positive integer"),
+             (dict(target_ci=0.0), r"target_ci: expected a positive half-width"),
+             (dict(target_ci=0.01, target_metric="happiness"), r"target_metric: expected a metric name"),
+             (dict(shard=(2, 2)), r"shard: expected K/N with 0 <= K < N, got '2/2'")]
+    for kw, message in cases:
+        out = tmp_path / "out"
+        with pytest.raises(govsim.ConfigError, match=message):
+            govsim.compare(SMALL, out=out, overrides=SMALL_OVERRIDES, progress=False, **kw)
+        assert not out.exists(), kw
+
+
 def test_sweep(tmp_path):
     res = govsim.sweep(SMALL.parent / "sweep-uncertain.json", runs=1, out=tmp_path, progress=False,
                        overrides=SMALL_OVERRIDES)
