@@ -70,19 +70,9 @@ py::dict run(const Experiment& e, const std::string& command, const fs::path& ou
              std::optional<int> runs, std::optional<long long> seed, int threads, bool resume, bool force,
              std::optional<double> target_ci, const std::string& target_metric, int max_runs, int shard_index,
              int shard_count, const py::object& progress, std::shared_ptr<CancelFlag> cancel, double interval) {
-  RunRequest req;
-  req.command = command;
-  req.scenario = scenario;
-  req.runs = runs;
-  req.seed = seed;
-  req.threads = threads;
-  req.target_ci = target_ci;
-  req.target_metric = target_metric;
-  req.max_runs = max_runs;
-  req.shard_index = shard_index;
-  req.shard_count = shard_count;
-  req.resume = resume;
-  req.force = force;
+  const RunRequest req{.command = command, .scenario = scenario, .runs = runs, .seed = seed, .threads = threads,
+                       .target_ci = target_ci, .target_metric = target_metric, .max_runs = max_runs,
+                       .shard_index = shard_index, .shard_count = shard_count, .resume = resume, .force = force};
   const ExperimentSpec spec = prepare_run(e.spec, model(), req, OptionSpelling::Python);
   prepare_output_dir(out, req, OptionSpelling::Python);
   if (!cancel) cancel = std::make_shared<CancelFlag>();
