@@ -59,7 +59,9 @@ EnsembleReport run_experiment(const ExperimentSpec& spec, const ModelAdapter& mo
                              {"start_time", utc_now_iso8601()},
                              {"scenarios", scenario_list(spec)},
                              {"baseline", spec.scenarios[static_cast<std::size_t>(spec.baseline)].name},
-                             {"shard", {{"index", opts.shard_index}, {"count", opts.shard_count}}}};
+                             {"shard", {{"index", opts.shard_index}, {"count", opts.shard_count}}},
+                             {"metrics", metric_catalog(model.metrics())},
+                             {"series", metric_catalog(model.series())}};
   if (auto old = store.manifest(); old && opts.resume) {
     manifest["start_time"] = old->value("start_time", manifest["start_time"]);
     manifest["resumed_at"] = utc_now_iso8601();

@@ -21,6 +21,8 @@ struct MetricInfo {
   bool higher_is_better = true;
   std::string unit;
   std::string doc;
+  bool headline = false;                // in the comparison table and the report's ranking
+  std::vector<std::string> subgroups;   // dimensions of its breakdowns ("name@dimension:level")
 };
 
 struct ScenarioSpec {

@@ -22,4 +22,25 @@ std::string utc_now_iso8601() {
   return buf;
 }
 
+nlohmann::json metric_catalog(const std::vector<MetricInfo>& all) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& m : all) {
+    if (m.name.find('@') != std::string::npos) continue;
+    out.push_back({{"name", m.name},
+                   {"unit", m.unit},
+                   {"direction", m.higher_is_better ? "higher" : "lower"},
+                   {"headline", m.headline},
+                   {"subgroups", m.subgroups},
+                   {"doc", m.doc}});
+  }
+  return out;
+}
+
+std::vector<MetricInfo> headline_metrics(const std::vector<MetricInfo>& all) {
+  std::vector<MetricInfo> out;
+  for (const auto& m : all)
+    if (m.headline) out.push_back(m);
+  return out;
+}
+
 }  // namespace govsim

@@ -4,7 +4,7 @@
 
 Usage: scripts/gen_parameter_docs.py [GOVSIM_BIN] > docs/parameters.md
        scripts/gen_parameter_docs.py --metrics [GOVSIM_BIN] > docs/metrics.md
-The registry (models/inclusion/parameters.def) and models/inclusion/metrics.cpp are the single
+The registry (models/inclusion/parameters.def) and models/inclusion/metrics.def are the single
 sources; never edit the outputs.
 """
 import json
@@ -15,22 +15,31 @@ import sys
 def metrics_doc(exe: str) -> int:
     ms = json.loads(subprocess.run([exe, "describe", "--metrics", "--json"], check=True, capture_output=True,
                                    text=True).stdout)
+    declared = [m for m in ms if "@" not in m["name"]]
     out = ["# Metrics", "",
-           "Generated from `models/inclusion/metrics.cpp` by `scripts/gen_parameter_docs.py --metrics`; do not edit.",
+           "Generated from `models/inclusion/metrics.def` by `scripts/gen_parameter_docs.py --metrics`; do not edit.",
            "Every run stores each metric; `summary.csv` gives mean, sd, 95% CI and quantiles per scenario,",
            "`paired.csv` the paired difference with the baseline. *Better* is the direction used for",
-           "\"share of runs better\" and rankings. `@age:`, `@density:`, `@difficulty:` are subgroups;",
-           "`@funder:` splits spending by who pays.", "",
-           "| metric | better | unit | meaning |", "|---|---|---|---|"]
-    for m in ms:
-        out.append(f"| `{m['name']}` | {'higher' if m['higher_is_better'] else 'lower'} | {m['unit']} | {m['doc']} |")
+           "\"share of runs better\" and rankings. *Headline* metrics make the comparison table of",
+           "`govsim compare` and the report's ranking. *By* lists the subgroup dimensions a metric is",
+           "also stored by, as `name@dimension:level` (listed after the declared metrics); `@funder:`",
+           "splits spending by who pays. The same catalog is written into each results' `manifest.json`",
+           "(`metrics`, `series`).", "",
+           f"{sum(1 for m in declared if m['headline'])} headline metrics, {len(declared)} declared, "
+           f"{len(ms)} stored per run.", "",
+           "| metric | better | unit | headline | by | meaning |", "|---|---|---|---|---|---|"]
+
+    def row(m: dict) -> str:
+        return (f"| `{m['name']}` | {'higher' if m['higher_is_better'] else 'lower'} | {m['unit']} | "
+                f"{'yes' if m['headline'] else ''} | {', '.join(m['subgroups'])} | {m['doc']} |")
+
+    out += [row(m) for m in ms]
     series = json.loads(subprocess.run([exe, "describe", "--series", "--json"], check=True, capture_output=True,
                                        text=True).stdout)
     out += ["", "## Weekly series", "",
             "Stored for every run, week 0 (start) to the horizon (`timeseries.csv`, `Results.series()`).", "",
-            "| series | better | unit | meaning |", "|---|---|---|---|"]
-    for m in series:
-        out.append(f"| `{m['name']}` | {'higher' if m['higher_is_better'] else 'lower'} | {m['unit']} | {m['doc']} |")
+            "| series | better | unit | headline | by | meaning |", "|---|---|---|---|---|---|"]
+    out += [row(m) for m in series]
     print("\n".join(out))
     return 0
 

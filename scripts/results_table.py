@@ -5,14 +5,28 @@ directory (summary.csv, paired.csv), for docs/scenarios.md.
 Usage: scripts/results_table.py RESULTS_DIR
 """
 import csv
+import json
 import sys
 from pathlib import Path
 
-HEADLINE = [("non_recours_rate", "non-recours", "pct"), ("mediation_share", "mediation share", "pct"),
-            ("autonomy_rate", "autonomy", "pct"), ("illectronisme_rate", "illectronisme", "pct"),
-            ("mean_wait_weeks", "wait (weeks)", "num"), ("coverage_30min", "coverage 30 min", "pct"),
-            ("total_cost_eur", "total cost (M€)", "meur"), ("cost_per_resolved_need_eur", "€ / need mediated", "eur"),
-            ("rural_urban_gap", "rural-urban gap (pts)", "pts")]
+# How to show a metric in the docs' table (label, format); which metrics and in what order come
+# from the manifest's catalog (models/inclusion/metrics.def, "headline": true).
+SHOW = {"non_recours_rate": ("non-recours", "pct"), "mediation_share": ("mediation share", "pct"),
+        "autonomy_rate": ("autonomy", "pct"), "illectronisme_rate": ("illectronisme", "pct"),
+        "mean_wait_weeks": ("wait (weeks)", "num"), "coverage_30min": ("coverage 30 min", "pct"),
+        "total_cost_eur": ("total cost (M€)", "meur"), "cost_per_resolved_need_eur": ("€ / need mediated", "eur"),
+        "rural_urban_gap": ("rural-urban gap (pts)", "pts")}
+
+
+def headline(results_dir: Path) -> list[tuple[str, str, str]]:
+    """(metric, label, format) of the headline metrics declared in the results' manifest."""
+    manifest = json.loads((results_dir / "manifest.json").read_text(encoding="utf-8"))
+    out = []
+    for m in manifest["metrics"]:
+        if m["headline"]:
+            label, kind = SHOW.get(m["name"], (m["name"], "pct" if m["unit"] == "share" else "num"))
+            out.append((m["name"], label, kind))
+    return out
 
 
 def fmt(v: float, kind: str) -> str:
@@ -32,11 +46,12 @@ def main() -> int:
     rows = list(csv.DictReader(open(d / "summary.csv", encoding="utf-8")))
     scenarios = list(dict.fromkeys(r["scenario"] for r in rows))
     s = {(r["scenario"], r["metric"]): r for r in rows}
-    print("| scenario | " + " | ".join(h[1] for h in HEADLINE) + " |")
-    print("|---|" + "---|" * len(HEADLINE))
+    head = headline(d)
+    print("| scenario | " + " | ".join(h[1] for h in head) + " |")
+    print("|---|" + "---|" * len(head))
     for sc in scenarios:
         cells = []
-        for m, _, kind in HEADLINE:
+        for m, _, kind in head:
             r = s[(sc, m)]
             cells.append(f"{fmt(float(r['mean']), kind)} [{fmt(float(r['ci_low']), kind)}, {fmt(float(r['ci_high']), kind)}]")
         print(f"| {sc} | " + " | ".join(cells) + " |")

@@ -166,9 +166,7 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
   if (!c.quiet) {
     ResultsStore store(rep.store);
     const ExperimentStats st = compute_stats(store, model.metrics());
-    std::vector<MetricInfo> headline;
-    const auto all = model.metrics();
-    for (std::size_t i = 0; i < all.size() && i < 9; ++i) headline.push_back(all[i]);
+    const std::vector<MetricInfo> headline = headline_metrics(model.metrics());
     if (cmd == "sweep") {
       std::cout << "Sweep: " << st.scenarios.size() << " design points × " << rep.runs_per_scenario
                 << " runs. Per point (see summary.csv for all metrics):\n";
@@ -238,11 +236,14 @@ int cmd_describe(int argc, char** argv, const ModelAdapter& model) {
       if (m.name.rfind(prefix, 0) != 0) continue;
       ++shown;
       if (json_out) {
-        arr.push_back({{"name", m.name}, {"higher_is_better", m.higher_is_better}, {"unit", m.unit}, {"doc", m.doc}});
+        arr.push_back({{"name", m.name}, {"higher_is_better", m.higher_is_better}, {"unit", m.unit},
+                       {"headline", m.headline}, {"subgroups", m.subgroups}, {"doc", m.doc}});
         continue;
       }
-      std::cout << m.name << "  (" << m.unit << ", " << (m.higher_is_better ? "higher" : "lower") << " is better)\n    "
-                << m.doc << "\n";
+      std::cout << m.name << "  (" << m.unit << ", " << (m.higher_is_better ? "higher" : "lower") << " is better"
+                << (m.headline ? ", headline" : "");
+      for (std::size_t k = 0; k < m.subgroups.size(); ++k) std::cout << (k ? " " : "; by ") << m.subgroups[k];
+      std::cout << ")\n    " << m.doc << "\n";
     }
     if (json_out) std::cout << arr.dump(2) << "\n";
     if (shown == 0) throw InputError("describe", prefix, "a prefix of a metric name", "'" + prefix + "' matches none");

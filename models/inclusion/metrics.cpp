@@ -1,5 +1,7 @@
 #include "models/inclusion/metrics.hpp"
 
+#include <stdexcept>
+
 #include "models/inclusion/governance.hpp"
 
 namespace govsim::inclusion {
@@ -35,88 +37,173 @@ void Counters::add(const Counters& o) {
   }
 }
 
-const std::vector<MetricInfo>& headline_metrics() {
-  static const std::vector<MetricInfo> m = {
-      {"illectronisme_rate", false, "share", "Adults lacking basic digital skills at the end."},
-      {"autonomy_rate", true, "share", "Adults able to do online procedures alone at home at the end."},
-      {"non_recours_rate", false, "share", "Needs abandoned past their deadline / needs arisen."},
-      {"mediation_share", true, "share", "Needs resolved through mediation / needs arisen."},
-      {"mean_wait_weeks", false, "weeks", "Mean weeks from a need arising to its resolution by mediation."},
-      {"coverage_30min", true, "share", "Adults within 30 minutes by car of an open point offering help with procedures (end)."},
-      {"total_cost_eur", false, "EUR", "Total spending over the horizon, all funders (full population)."},
-      {"cost_per_resolved_need_eur", false, "EUR", "Total spending / needs resolved through mediation (full population)."},
-      {"rural_urban_gap", false, "share", "Non-recours rate in rural zones minus urban zones."},
+namespace {
+
+constexpr bool higher = true;
+constexpr bool lower = false;
+
+struct Declared {
+  const char* name;
+  const char* unit;
+  bool higher_is_better;
+  bool headline;
+  const char* subgroups;  // space-separated dimension names
+  const char* doc;
+};
+
+const std::vector<Declared>& declared_metrics() {
+  static const std::vector<Declared> d = {
+#define GOVSIM_METRIC(id, unit, direction, headline, subgroups, doc) {#id, unit, direction, headline, subgroups, doc},
+#include "models/inclusion/metrics.def"
   };
-  return m;
+  return d;
 }
 
-namespace {
-std::vector<MetricInfo> build_all() {
-  std::vector<MetricInfo> m = headline_metrics();
-  const std::vector<MetricInfo> extra = {
-      {"alone_share", true, "share", "Needs resolved alone / needs arisen."},
-      {"relatives_share", false, "share", "Needs resolved by relatives (no skill gain) / needs arisen."},
-      {"autonomy_gain", true, "share", "Autonomy rate at the end minus at the start."},
-      {"coverage_20min", true, "share", "Adults within 20 minutes by car of an open point offering help with procedures (end)."},
-      {"sessions_per_1000_adults", true, "sessions", "Mediation sessions delivered per 1,000 adults over the horizon."},
-      {"capacity_used_share", true, "share", "Sessions delivered / session capacity."},
-      {"referral_share", true, "share", "Adults referred by a partner / needs arisen."},
-      {"overhead_share", false, "share", "Reporting and coordination costs / total cost."},
-      {"non_recours_concentration_index", true, "index", "Concentration index of non-recours by income quintile (negative: concentrated among the poor)."},
-      {"point_closures", false, "points", "Access points closed over the horizon."},
-      {"mediator_departures", false, "departures", "Mediators who left over the horizon (full population)."},
-      {"interruption_weeks", false, "point-weeks", "Weeks of service interruption summed over points."},
-      {"open_points_end", true, "points", "Open fixed access points at the end."},
-      {"weeks_to_90pct_resolved", false, "weeks", "First week when 90% of needs closed over the past 13 weeks were resolved (horizon + 1 if never)."},
-      {"aware_share", true, "share", "Adults who know of the help on offer at the end."},
+const std::vector<Declared>& declared_series() {
+  static const std::vector<Declared> d = {
+#define GOVSIM_SERIES(id, unit, direction, subgroups, doc) {#id, unit, direction, false, subgroups, doc},
+#include "models/inclusion/metrics.def"
   };
-  m.insert(m.end(), extra.begin(), extra.end());
-  for (const char* base : {"illectronisme_rate", "autonomy_rate", "non_recours_rate"}) {
-    const bool hib = std::string(base) == "autonomy_rate";
-    for (int a = 0; a < kAgeBands; ++a)
-      m.push_back({std::string(base) + "@age:" + kAgeBandNames[static_cast<std::size_t>(a)], hib, "share", "By age band."});
-    for (int d = 0; d < kDensityClasses; ++d)
-      m.push_back({std::string(base) + "@density:" + kDensityNames[static_cast<std::size_t>(d)], hib, "share", "By density class."});
-    m.push_back({std::string(base) + "@difficulty:yes", hib, "share", "Adults in social difficulty."});
-    m.push_back({std::string(base) + "@difficulty:no", hib, "share", "Adults not in social difficulty."});
+  return d;
+}
+
+constexpr std::array<Dimension, 4> kDimensions = {Dimension::Age, Dimension::Density, Dimension::Difficulty,
+                                                  Dimension::Funder};
+constexpr std::array<const char*, 4> kDimensionNames = {"age", "density", "difficulty", "funder"};
+
+Dimension dimension_named(const std::string& name) {
+  for (std::size_t k = 0; k < kDimensions.size(); ++k)
+    if (name == kDimensionNames[k]) return kDimensions[k];
+  throw std::logic_error("metrics.def: unknown subgroup dimension '" + name + "'");
+}
+
+const char* dimension_name(Dimension d) { return kDimensionNames[static_cast<std::size_t>(d)]; }
+
+// What one level of a breakdown adds to the metric's doc.
+std::string level_doc(Dimension d, const std::string& level) {
+  switch (d) {
+    case Dimension::Age: return "Age band " + level + " only.";
+    case Dimension::Density: return "Zones of density class " + level + " only.";
+    case Dimension::Difficulty:
+      return level == "yes" ? "Adults in social difficulty only." : "Adults not in social difficulty only.";
+    case Dimension::Funder: return "Paid by this funder (" + level + ") only.";
   }
-  for (int f = 0; f < kFunders; ++f)
-    m.push_back({std::string("total_cost_eur@funder:") + kFunderNames[static_cast<std::size_t>(f)], false, "EUR", "Spending by this funder."});
+  return "";
+}
+
+std::vector<Dimension> split_dimensions(const char* text) {
+  std::vector<Dimension> out;
+  std::string word;
+  for (const char* c = text;; ++c) {
+    if (*c == ' ' || *c == '\0') {
+      if (!word.empty()) out.push_back(dimension_named(word));
+      word.clear();
+      if (*c == '\0') break;
+    } else {
+      word += *c;
+    }
+  }
+  return out;
+}
+
+MetricInfo info(std::string name, bool higher_is_better, std::string unit, std::string doc) {
+  MetricInfo m;
+  m.name = std::move(name);
+  m.higher_is_better = higher_is_better;
+  m.unit = std::move(unit);
+  m.doc = std::move(doc);
   return m;
 }
-}  // namespace
 
-const std::vector<MetricInfo>& all_metrics() {
-  static const std::vector<MetricInfo> m = build_all();
-  return m;
+// The layout of one catalog (metrics or series): entries, then offsets of each breakdown.
+struct Catalog {
+  std::vector<MetricInfo> all;
+  std::vector<std::vector<std::pair<Dimension, std::size_t>>> breakdown;  // by base: (dim, first index)
+
+  explicit Catalog(const std::vector<Declared>& declared) {
+    breakdown.resize(declared.size());
+    for (const auto& d : declared) {
+      MetricInfo m = info(d.name, d.higher_is_better, d.unit, d.doc);
+      m.headline = d.headline;
+      for (Dimension dim : split_dimensions(d.subgroups)) m.subgroups.push_back(dimension_name(dim));
+      all.push_back(std::move(m));
+    }
+    for (std::size_t b = 0; b < declared.size(); ++b) {
+      for (Dimension dim : split_dimensions(declared[b].subgroups)) {
+        breakdown[b].emplace_back(dim, all.size());
+        for (const auto& level : dimension_levels(dim)) {
+          all.push_back(info(std::string(declared[b].name) + "@" + dimension_name(dim) + ":" + level,
+                             declared[b].higher_is_better, declared[b].unit,
+                             std::string(declared[b].doc) + " " + level_doc(dim, level)));
+        }
+      }
+    }
+  }
+
+  std::size_t index(std::size_t base, Dimension d, std::size_t level) const {
+    for (const auto& [dim, first] : breakdown.at(base))
+      if (dim == d) {
+        if (level >= dimension_levels(d).size())
+          throw std::logic_error(all[base].name + ": no level " + std::to_string(level) + " of " + dimension_name(d));
+        return first + level;
+      }
+    throw std::logic_error(all[base].name + " has no breakdown by " + dimension_name(d) + " in metrics.def");
+  }
+};
+
+const Catalog& metric_catalog() {
+  static const Catalog c(declared_metrics());
+  return c;
 }
 
-namespace {
-std::vector<MetricInfo> build_series() {
-  std::vector<MetricInfo> s = {
-      {"non_recours_rate", false, "share", "Cumulative non-recours rate to date."},
-      {"mediation_share", true, "share", "Cumulative mediation share to date."},
-      {"autonomy_rate", true, "share", "Autonomy rate this week."},
-      {"illectronisme_rate", false, "share", "Illectronisme rate this week."},
-      {"sessions", true, "sessions", "Sessions delivered this week (simulated population)."},
-      {"unserved_requests", false, "requests", "Requests turned away for lack of capacity this week."},
-      {"open_points", true, "points", "Open fixed points this week."},
-      {"cumulative_cost_eur", false, "EUR", "Spending to date (full population)."},
-  };
-  // Cumulative non-recours by subgroup (same order as the end-value subgroups).
-  for (int a = 0; a < kAgeBands; ++a)
-    s.push_back({std::string("non_recours_rate@age:") + kAgeBandNames[static_cast<std::size_t>(a)], false, "share", "Cumulative non-recours rate to date, by age band."});
-  for (int d = 0; d < kDensityClasses; ++d)
-    s.push_back({std::string("non_recours_rate@density:") + kDensityNames[static_cast<std::size_t>(d)], false, "share", "Cumulative non-recours rate to date, by density class."});
-  s.push_back({"non_recours_rate@difficulty:yes", false, "share", "Cumulative non-recours rate to date, adults in social difficulty."});
-  s.push_back({"non_recours_rate@difficulty:no", false, "share", "Cumulative non-recours rate to date, other adults."});
-  return s;
+const Catalog& series_catalog() {
+  static const Catalog c(declared_series());
+  return c;
 }
+
+std::vector<std::string> names_of(const auto& array) { return {array.begin(), array.end()}; }
+
 }  // namespace
 
-const std::vector<MetricInfo>& weekly_series() {
-  static const std::vector<MetricInfo> s = build_series();
-  return s;
+const std::vector<std::string>& dimension_levels(Dimension d) {
+  static const std::vector<std::string> age = names_of(kAgeBandNames);
+  static const std::vector<std::string> density = names_of(kDensityNames);
+  static const std::vector<std::string> difficulty = {"yes", "no"};
+  static const std::vector<std::string> funder = names_of(kFunderNames);
+  switch (d) {
+    case Dimension::Age: return age;
+    case Dimension::Density: return density;
+    case Dimension::Difficulty: return difficulty;
+    case Dimension::Funder: return funder;
+  }
+  throw std::logic_error("unknown dimension");
+}
+
+const std::vector<MetricInfo>& all_metrics() { return metric_catalog().all; }
+const std::vector<MetricInfo>& weekly_series() { return series_catalog().all; }
+
+std::size_t metric_index(Metric m) { return static_cast<std::size_t>(m); }
+std::size_t metric_index(Metric m, Dimension d, std::size_t level) {
+  return metric_catalog().index(static_cast<std::size_t>(m), d, level);
+}
+std::size_t series_index(Series s) { return static_cast<std::size_t>(s); }
+std::size_t series_index(Series s, Dimension d, std::size_t level) {
+  return series_catalog().index(static_cast<std::size_t>(s), d, level);
+}
+
+MetricValues::MetricValues() : values_(all_metrics().size(), 0.0), set_(all_metrics().size(), 0) {}
+
+void MetricValues::set(Metric m, double v) { set_at(metric_index(m), v); }
+
+void MetricValues::set_at(std::size_t index, double v) {
+  values_.at(index) = v;
+  set_[index] = 1;
+}
+
+std::vector<double> MetricValues::values() const {
+  for (std::size_t i = 0; i < set_.size(); ++i)
+    if (!set_[i]) throw std::logic_error("metric '" + all_metrics()[i].name + "' was not computed (outcomes.cpp)");
+  return values_;
 }
 
 bool higher_is_better(const std::string& metric) {

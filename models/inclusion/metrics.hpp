@@ -1,7 +1,9 @@
-// Outcome metrics (brief §4): names, direction and meaning, counters and their aggregation.
+// Outcome metrics (brief §4): declared once in metrics.def (name, unit, direction, headline,
+// subgroup dimensions, doc); here their enums, catalog and layout, and the event counters.
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -25,12 +27,50 @@ struct Counters {
   double pending_count = 0;  // filled when checking invariants
 };
 
+// The end metrics and weekly series of metrics.def, by name.
+enum class Metric : std::size_t {
+#define GOVSIM_METRIC(id, unit, direction, headline, subgroups, doc) id,
+#include "models/inclusion/metrics.def"
+};
+enum class Series : std::size_t {
+#define GOVSIM_SERIES(id, unit, direction, subgroups, doc) id,
+#include "models/inclusion/metrics.def"
+};
 
-// Headline metrics (always first, in this order), then subgroup and funder breakdowns.
-const std::vector<MetricInfo>& headline_metrics();
-// The full list, including "non_recours_rate@age:75+", "total_cost_eur@funder:state"...
+// Subgroup dimensions (metrics.def "subgroups") and their levels, in layout order.
+enum class Dimension { Age, Density, Difficulty, Funder };
+const std::vector<std::string>& dimension_levels(Dimension d);  // e.g. "15-29", ..., "75+"
+
+// Every metric / series including subgroup breakdowns ("non_recours_rate@age:75+"), in the
+// layout of a run's values (metrics.def order, then the subgroups).
 const std::vector<MetricInfo>& all_metrics();
 const std::vector<MetricInfo>& weekly_series();
 bool higher_is_better(const std::string& metric);
+
+// Position in a run's values of a metric / series, or of one level of its breakdown by `d`
+// (throws std::logic_error if metrics.def does not declare that breakdown).
+std::size_t metric_index(Metric m);
+std::size_t metric_index(Metric m, Dimension d, std::size_t level);
+std::size_t series_index(Series s);
+std::size_t series_index(Series s, Dimension d, std::size_t level);
+
+// A run's end values, set by name; values() lays them out as all_metrics() and throws
+// std::logic_error naming any metric left unset.
+class MetricValues {
+ public:
+  MetricValues();
+  void set(Metric m, double v);
+  template <class Levels>
+  void set_levels(Metric m, Dimension d, const Levels& by_level) {
+    std::size_t l = 0;
+    for (const auto& v : by_level) set_at(metric_index(m, d, l++), static_cast<double>(v));
+  }
+  std::vector<double> values() const;
+
+ private:
+  void set_at(std::size_t index, double v);
+  std::vector<double> values_;
+  std::vector<char> set_;
+};
 
 }  // namespace govsim::inclusion

@@ -13,43 +13,47 @@ void Simulation::close_week(const Week& w) {
                                             week_c.alone + week_c.relatives + week_c.mediation + week_c.abandoned};
 }
 
+double& Simulation::series_value(std::size_t series, int t) {
+  return series_[series * static_cast<std::size_t>(p_.horizon_weeks + 1) + static_cast<std::size_t>(t)];
+}
+
 void Simulation::record_week(const Week& w) {
   const int t = w.t;
   double illiterate = 0, autonomous = 0;
   stocks_now(t, illiterate, autonomous);
   record_series(t);
-  const std::size_t W = static_cast<std::size_t>(p_.horizon_weeks + 1);
-  series_[2 * W + static_cast<std::size_t>(t)] = autonomous / std::max<double>(1.0, static_cast<double>(pop_.size()));
-  series_[3 * W + static_cast<std::size_t>(t)] = illiterate / std::max<double>(1.0, static_cast<double>(pop_.size()));
-  series_[4 * W + static_cast<std::size_t>(t)] = w.c.sessions;
-  series_[5 * W + static_cast<std::size_t>(t)] = w.c.unserved;
+  series_value(series_index(Series::autonomy_rate), t) = autonomous / std::max<double>(1.0, static_cast<double>(pop_.size()));
+  series_value(series_index(Series::illectronisme_rate), t) = illiterate / std::max<double>(1.0, static_cast<double>(pop_.size()));
+  series_value(series_index(Series::sessions), t) = w.c.sessions;
+  series_value(series_index(Series::unserved_requests), t) = w.c.unserved;
 }
 
 void Simulation::record_series(int t) {
-  const std::size_t W = static_cast<std::size_t>(p_.horizon_weeks + 1);
-  const auto ut = static_cast<std::size_t>(t);
   const double arisen = std::max(1.0, totals_.arisen);
-  series_[0 * W + ut] = totals_.abandoned / arisen;
-  series_[1 * W + ut] = totals_.mediation / arisen;
+  series_value(series_index(Series::non_recours_rate), t) = totals_.abandoned / arisen;
+  series_value(series_index(Series::mediation_share), t) = totals_.mediation / arisen;
   if (t == 0) {
     double aut = 0, ill = 0;
     stocks_now(0, ill, aut);
     const double n = std::max<double>(1.0, static_cast<double>(pop_.size()));
-    series_[2 * W] = aut / n;
-    series_[3 * W] = ill / n;
+    series_value(series_index(Series::autonomy_rate), 0) = aut / n;
+    series_value(series_index(Series::illectronisme_rate), 0) = ill / n;
   }
   int open = 0;
   for (const auto& s : points_)
     if (s.open && t >= s.open_week && s.spec.type != PointType::Mobile) ++open;
-  series_[6 * W + ut] = open;
-  series_[7 * W + ut] = spent_eur();
-  // Subgroup non-recours, cumulative (series 8.. in weekly_series() order).
+  series_value(series_index(Series::open_points), t) = open;
+  series_value(series_index(Series::cumulative_cost_eur), t) = spent_eur();
+  // Subgroup non-recours, cumulative.
   auto share = [](double a, double b) { return b > 0 ? a / b : 0.0; };
-  std::size_t k = 8;
-  for (std::size_t a = 0; a < kAgeBands; ++a, ++k) series_[k * W + ut] = share(totals_.abandoned_age[a], totals_.arisen_age[a]);
-  for (std::size_t d = 0; d < kDensityClasses; ++d, ++k)
-    series_[k * W + ut] = share(totals_.abandoned_density[d], totals_.arisen_density[d]);
-  for (std::size_t g = 0; g < 2; ++g, ++k) series_[k * W + ut] = share(totals_.abandoned_difficulty[g], totals_.arisen_difficulty[g]);
+  const Series nr = Series::non_recours_rate;
+  for (std::size_t a = 0; a < kAgeBands; ++a)
+    series_value(series_index(nr, Dimension::Age, a), t) = share(totals_.abandoned_age[a], totals_.arisen_age[a]);
+  for (std::size_t d = 0; d < kDensityClasses; ++d)
+    series_value(series_index(nr, Dimension::Density, d), t) = share(totals_.abandoned_density[d], totals_.arisen_density[d]);
+  for (std::size_t g = 0; g < 2; ++g)
+    series_value(series_index(nr, Dimension::Difficulty, g), t) =
+        share(totals_.abandoned_difficulty[g], totals_.arisen_difficulty[g]);
 }
 
 RunRecord Simulation::finish(int scenario_index) const {
@@ -126,50 +130,51 @@ RunRecord Simulation::finish(int scenario_index) const {
   for (const auto& s : points_)
     if (s.open && s.spec.type != PointType::Mobile && week_ >= s.open_week) ++open_end;
   const std::size_t rural = 2, urban = 0;
-  std::vector<double> m = {
-      ill / n,
-      aut / n,
-      c.abandoned / arisen,
-      c.mediation / arisen,
-      ratio(c.wait_weeks, c.mediation),
-      ratio(cov30, adults),
-      total_cost,
-      c.mediation > 0 ? total_cost / (c.mediation * full) : total_cost,
-      ratio(c.abandoned_density[rural], c.arisen_density[rural]) - ratio(c.abandoned_density[urban], c.arisen_density[urban]),
-      c.alone / arisen,
-      c.relatives / arisen,
-      aut / n - autonomy_start_,
-      ratio(cov20, adults),
-      1000.0 * c.sessions / n,
-      ratio(c.sessions, c.capacity),
-      c.referrals / arisen,
-      ratio(reporting_cost_ + coordination_cost_, total_cost),
-      ci,
-      static_cast<double>(closures_),
-      static_cast<double>(departures_),
-      static_cast<double>(interruption_point_weeks_),
-      static_cast<double>(open_end),
-      weeks_to,
-      aware / n,
+  using M = Metric;
+  MetricValues v;
+  v.set(M::illectronisme_rate, ill / n);
+  v.set(M::autonomy_rate, aut / n);
+  v.set(M::non_recours_rate, c.abandoned / arisen);
+  v.set(M::mediation_share, c.mediation / arisen);
+  v.set(M::mean_wait_weeks, ratio(c.wait_weeks, c.mediation));
+  v.set(M::coverage_30min, ratio(cov30, adults));
+  v.set(M::total_cost_eur, total_cost);
+  v.set(M::cost_per_resolved_need_eur, c.mediation > 0 ? total_cost / (c.mediation * full) : total_cost);
+  v.set(M::rural_urban_gap, ratio(c.abandoned_density[rural], c.arisen_density[rural]) -
+                                ratio(c.abandoned_density[urban], c.arisen_density[urban]));
+  v.set(M::alone_share, c.alone / arisen);
+  v.set(M::relatives_share, c.relatives / arisen);
+  v.set(M::autonomy_gain, aut / n - autonomy_start_);
+  v.set(M::coverage_20min, ratio(cov20, adults));
+  v.set(M::sessions_per_1000_adults, 1000.0 * c.sessions / n);
+  v.set(M::capacity_used_share, ratio(c.sessions, c.capacity));
+  v.set(M::referral_share, c.referrals / arisen);
+  v.set(M::overhead_share, ratio(reporting_cost_ + coordination_cost_, total_cost));
+  v.set(M::non_recours_concentration_index, ci);
+  v.set(M::point_closures, static_cast<double>(closures_));
+  v.set(M::mediator_departures, static_cast<double>(departures_));
+  v.set(M::interruption_weeks, static_cast<double>(interruption_point_weeks_));
+  v.set(M::open_points_end, static_cast<double>(open_end));
+  v.set(M::weeks_to_90pct_resolved, weeks_to);
+  v.set(M::aware_share, aware / n);
+  // Breakdowns: each level's numerator over its denominator.
+  auto set_groups = [&](Metric m, const auto& num_age, const auto& den_age, const auto& num_den,
+                        const auto& den_den, const auto& num_dif, const auto& den_dif) {
+    auto ratios = [&](const auto& num, const auto& den) {
+      std::vector<double> out;
+      for (std::size_t k = 0; k < num.size(); ++k) out.push_back(ratio(num[k], den[k]));
+      return out;
+    };
+    v.set_levels(m, Dimension::Age, ratios(num_age, den_age));
+    v.set_levels(m, Dimension::Density, ratios(num_den, den_den));
+    v.set_levels(m, Dimension::Difficulty, ratios(num_dif, den_dif));
   };
-  auto push_groups = [&](const auto& num, const auto& den) {
-    for (std::size_t a = 0; a < kAgeBands; ++a) m.push_back(ratio(num[0][a], den[0][a]));
-    for (std::size_t d = 0; d < kDensityClasses; ++d) m.push_back(ratio(num[1][d], den[1][d]));
-    m.push_back(ratio(num[2][0], den[2][0]));
-    m.push_back(ratio(num[2][1], den[2][1]));
-  };
-  using Groups = std::array<std::vector<double>, 3>;
-  auto groups = [](const auto& a, const auto& d, const auto& k) {
-    return Groups{std::vector<double>(a.begin(), a.end()), std::vector<double>(d.begin(), d.end()),
-                  std::vector<double>(k.begin(), k.end())};
-  };
-  const Groups den = groups(n_age, n_den, n_dif);
-  push_groups(groups(ill_age, ill_den, ill_dif), den);
-  push_groups(groups(aut_age, aut_den, aut_dif), den);
-  push_groups(groups(c.abandoned_age, c.abandoned_density, c.abandoned_difficulty),
-              groups(c.arisen_age, c.arisen_density, c.arisen_difficulty));
-  for (double v : spent_) m.push_back(v);
-  r.metrics = std::move(m);
+  set_groups(M::illectronisme_rate, ill_age, n_age, ill_den, n_den, ill_dif, n_dif);
+  set_groups(M::autonomy_rate, aut_age, n_age, aut_den, n_den, aut_dif, n_dif);
+  set_groups(M::non_recours_rate, c.abandoned_age, c.arisen_age, c.abandoned_density, c.arisen_density,
+             c.abandoned_difficulty, c.arisen_difficulty);
+  v.set_levels(M::total_cost_eur, Dimension::Funder, spent_);
+  r.metrics = v.values();
   r.series = series_;
   return r;
 }

@@ -91,6 +91,7 @@ class Simulation : private RunState {
   double point_fixed_cost() const;  // a fixed point's yearly fixed cost (after pooling savings)
   // outcomes.cpp
   void record_series(int t);
+  double& series_value(std::size_t series, int t);  // series_ at (series_index(...), week t)
 };
 
 }  // namespace govsim::inclusion

@@ -61,17 +61,17 @@ def run_experiment(experiment: Experiment, command: str, out: str, scenario: str
 def stats(store: str) -> dict[str, Any]:
     """Summaries and paired differences of a results store."""
 
-def comparison_table(store: str, rank_by: str = "non_recours_rate", headline: int = 9) -> str:
-    """The ranked comparison table of `govsim compare`."""
+def comparison_table(store: str, rank_by: str = "non_recours_rate", headline: int = -1) -> str:
+    """The ranked comparison table of `govsim compare` (headline metrics; the first `headline` if >= 0)."""
 
 def parameters() -> list[dict[str, Any]]:
     """The parameter registry."""
 
 def metrics() -> list[dict[str, Any]]:
-    """Scalar metrics (name, higher_is_better, unit, doc)."""
+    """Scalar metrics (name, higher_is_better, unit, doc, headline, subgroups), from metrics.def."""
 
 def series() -> list[dict[str, Any]]:
-    """Weekly series (name, higher_is_better, unit, doc)."""
+    """Weekly series (name, higher_is_better, unit, doc, headline, subgroups), from metrics.def."""
 
 def load_scenario(path: str) -> dict[str, Any]:
     """Loads a scenario file: name, info, parameters, non_default."""

@@ -121,9 +121,10 @@ class Results:
         """
         return pd.DataFrame(self._stats["paired"], columns=PAIRED_COLUMNS)
 
-    def table(self, rank_by: str = "non_recours_rate", headline: int = 9) -> str:
-        """The ranked comparison table printed by ``govsim compare`` (95% CIs, paired deltas)."""
-        return _core.comparison_table(str(self.store), rank_by, headline)
+    def table(self, rank_by: str = "non_recours_rate", headline: int | None = None) -> str:
+        """The ranked comparison table printed by ``govsim compare`` (95% CIs, paired deltas) of the
+        model's headline metrics (models/inclusion/metrics.def), or of the first ``headline``."""
+        return _core.comparison_table(str(self.store), rank_by, -1 if headline is None else headline)
 
     # ---- raw runs ----------------------------------------------------------------------------
     def _scenario_index(self, scenario: str | int) -> int:

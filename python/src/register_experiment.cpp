@@ -21,6 +21,7 @@
 #include "engine/ensemble.hpp"
 #include "engine/errors.hpp"
 #include "engine/exports.hpp"
+#include "engine/manifest.hpp"
 #include "engine/results_store.hpp"
 #include "engine/run_request.hpp"
 #include "models/inclusion/model.hpp"
@@ -195,8 +196,9 @@ py::dict stats(const fs::path& store_file) {
 std::string table(const fs::path& store_file, const std::string& rank_by, int headline) {
   check_metric_name(model(), rank_by, "rank_by");
   const ExperimentStats st = stats_of(store_file);
-  const auto all = model().metrics();
-  std::vector<MetricInfo> head(all.begin(), all.begin() + std::min<std::ptrdiff_t>(headline, static_cast<std::ptrdiff_t>(all.size())));
+  // The headline metrics of metrics.def (the first `headline` of them if >= 0).
+  std::vector<MetricInfo> head = headline_metrics(model().metrics());
+  if (headline >= 0 && static_cast<std::size_t>(headline) < head.size()) head.resize(static_cast<std::size_t>(headline));
   return comparison_table(st, head, rank_by);
 }
 
@@ -278,7 +280,9 @@ void register_experiment(py::module_& m) {
   m.def("stats", &stats, py::arg("store"),
         "Per-scenario summaries and paired differences of a results store (dict of lists of rows).");
   m.def("comparison_table", &table, py::arg("store"), py::arg("rank_by") = "non_recours_rate",
-        py::arg("headline") = 9, "The ranked comparison table printed by `govsim compare`.");
+        py::arg("headline") = -1,
+        "The ranked comparison table printed by `govsim compare` (the model's headline metrics, or "
+        "the first `headline` of them if >= 0).");
 }
 
 }  // namespace govsim::python

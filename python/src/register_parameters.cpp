@@ -89,6 +89,10 @@ py::list info_list(const std::vector<MetricInfo>& v) {
     d["higher_is_better"] = m.higher_is_better;
     d["unit"] = m.unit;
     d["doc"] = m.doc;
+    d["headline"] = m.headline;
+    py::list groups;
+    for (const auto& g : m.subgroups) groups.append(g);
+    d["subgroups"] = groups;
     out.append(d);
   }
   return out;
@@ -160,9 +164,9 @@ void register_parameters(py::module_& m) {
   m.def("parameters", &parameters,
         "The parameter registry: a list of dicts (name, type, default, unit, min, max, choices, source, doc).");
   m.def("metrics", [] { return info_list(model().metrics()); },
-        "Scalar metrics of a run: a list of dicts (name, higher_is_better, unit, doc).");
+        "Scalar metrics of a run (models/inclusion/metrics.def): a list of dicts (name, higher_is_better, unit, doc, headline, subgroups).");
   m.def("series", [] { return info_list(model().series()); },
-        "Weekly series of a run: a list of dicts (name, higher_is_better, unit, doc).");
+        "Weekly series of a run (models/inclusion/metrics.def): a list of dicts (name, higher_is_better, unit, doc, headline, subgroups).");
   m.def("load_scenario", &load_scenario_py, py::arg("path"),
         "Loads a scenario file (its `extends` chain resolved): dict with name, info, parameters "
         "(every parameter) and non_default. Raises ConfigError on bad input.");

@@ -128,3 +128,35 @@ TEST(Model, MetricsAreFiniteAndNamed) {
     by_funder += r.metric(std::string("total_cost_eur@funder:") + f);
   EXPECT_NEAR(by_funder, r.metric("total_cost_eur"), 1e-6 * r.metric("total_cost_eur"));
 }
+
+TEST(Metrics, LayoutFollowsMetricsDefByName) {
+  const auto& all = all_metrics();
+  // Declared metrics first (enum order), then their breakdowns "name@dimension:level".
+  EXPECT_EQ(all[metric_index(Metric::illectronisme_rate)].name, "illectronisme_rate");
+  EXPECT_EQ(all[metric_index(Metric::aware_share)].name, "aware_share");
+  EXPECT_EQ(all[metric_index(Metric::non_recours_rate, Dimension::Age, 4)].name, "non_recours_rate@age:75+");
+  EXPECT_EQ(all[metric_index(Metric::total_cost_eur, Dimension::Funder, 0)].name, "total_cost_eur@funder:state");
+  EXPECT_EQ(weekly_series()[series_index(Series::non_recours_rate, Dimension::Difficulty, 1)].name,
+            "non_recours_rate@difficulty:no");
+  EXPECT_EQ(weekly_series()[series_index(Series::cumulative_cost_eur)].name, "cumulative_cost_eur");
+  // A breakdown metrics.def does not declare is a programming error, named.
+  EXPECT_THROW(metric_index(Metric::mediation_share, Dimension::Age, 0), std::logic_error);
+  EXPECT_THROW(metric_index(Metric::non_recours_rate, Dimension::Age, 5), std::logic_error);
+  std::size_t headline = 0;
+  for (const auto& m : all) headline += m.headline ? 1 : 0;
+  EXPECT_EQ(headline, 9u);  // metrics.def marks nine; the table and the report take them from there
+  EXPECT_TRUE(all[metric_index(Metric::rural_urban_gap)].headline);
+  EXPECT_FALSE(all[metric_index(Metric::alone_share)].headline);
+  EXPECT_EQ(all[metric_index(Metric::autonomy_rate)].subgroups, (std::vector<std::string>{"age", "density", "difficulty"}));
+}
+
+TEST(Metrics, EveryMetricMustBeSetBeforeTheLayout) {
+  MetricValues v;
+  v.set(Metric::illectronisme_rate, 0.1);
+  try {
+    (void)v.values();
+    FAIL() << "values() accepted unset metrics";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("autonomy_rate"), std::string::npos) << e.what();
+  }
+}

@@ -68,24 +68,13 @@ class Catalog:
         return next((c for d, c in self.dimensions(base) if d == dim), [])
 
 
-def _engine_catalog_entries(entries: list[dict[str, Any]], headline: int) -> list[dict[str, Any]]:
-    """Manifest-style entries from the compiled engine's list (for stores written without them)."""
-    out = []
-    for i, m in enumerate(entries):
-        name = str(m["name"])
-        if "@" in name:
-            continue
-        subgroups: list[str] = []
-        for other in entries:
-            o = str(other["name"])
-            if o.startswith(name + "@"):
-                d = o.split("@", 1)[1].split(":", 1)[0]
-                if d not in subgroups:
-                    subgroups.append(d)
-        out.append({"name": name, "unit": m.get("unit", ""), "doc": m.get("doc", ""),
-                    "direction": "higher" if m.get("higher_is_better") else "lower",
-                    "headline": i < headline, "subgroups": subgroups})
-    return out
+def _engine_catalog_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Manifest-style entries from the compiled engine's list (for stores written without them):
+    the same catalog (models/inclusion/metrics.def) the engine writes into the manifest."""
+    return [{"name": str(m["name"]), "unit": m.get("unit", ""), "doc": m.get("doc", ""),
+             "direction": "higher" if m.get("higher_is_better") else "lower",
+             "headline": bool(m.get("headline")), "subgroups": list(m.get("subgroups", []))}
+            for m in entries if "@" not in str(m["name"])]
 
 
 @dataclass
@@ -213,8 +202,8 @@ def load(results_dir: str | os.PathLike[str]) -> ReportData:
         baseline = scen_order[0]
     metrics, series = manifest.get("metrics"), manifest.get("series")
     if not isinstance(metrics, list) or not isinstance(series, list):
-        metrics = _engine_catalog_entries(_core.metrics(), 9)
-        series = _engine_catalog_entries(_core.series(), 0)
+        metrics = _engine_catalog_entries(_core.metrics())
+        series = _engine_catalog_entries(_core.series())
     catalog = Catalog(metrics, series, reader.metric_names, reader.series_names)
     data = ReportData(dir=results_dir, store=reader.file, manifest=manifest, config=config,
                       scenarios=scen_order, scenario_info=reader.scenario_info, baseline=baseline,

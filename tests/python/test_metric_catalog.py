@@ -1,0 +1,37 @@
+"""The metric catalog (models/inclusion/metrics.def) reaches the manifest, the Python API and the
+stored layout with the same names, and the manifest carries what the report reads."""
+from __future__ import annotations
+
+from govsim import _core
+
+
+def _check_catalog(block: list[dict], stored: list[str], engine: list[dict]) -> None:
+    declared = [e for e in engine if "@" not in e["name"]]
+    assert [m["name"] for m in block] == [e["name"] for e in declared]
+    for m, e in zip(block, declared):
+        assert set(m) == {"name", "unit", "direction", "headline", "subgroups", "doc"}
+        assert m["direction"] == ("higher" if e["higher_is_better"] else "lower")
+        assert (m["unit"], m["headline"], m["subgroups"], m["doc"]) == (e["unit"], e["headline"], e["subgroups"], e["doc"])
+        assert m["doc"] and m["unit"]
+    # every stored name is a declared one or one level of a declared breakdown, in layout order
+    by_name = {m["name"]: m for m in block}
+    expected = [m["name"] for m in block]
+    for m in block:
+        for dim in m["subgroups"]:
+            levels = [n.split(":", 1)[1] for n in stored if n.startswith(f"{m['name']}@{dim}:")]
+            assert levels, f"{m['name']} declares a breakdown by {dim} but none is stored"
+            expected += [f"{m['name']}@{dim}:{level}" for level in levels]
+    assert stored == expected
+    assert all(n.split("@")[0] in by_name for n in stored)
+
+
+def test_manifest_carries_the_metric_catalog(small_compare):
+    res, _ = small_compare
+    _check_catalog(res.manifest["metrics"], list(res.metric_names), _core.metrics())
+    _check_catalog(res.manifest["series"], list(res.series_names), _core.series())
+    headline = [m["name"] for m in res.manifest["metrics"] if m["headline"]]
+    assert headline[:3] == ["illectronisme_rate", "autonomy_rate", "non_recours_rate"]
+    # the comparison table shows the headline metrics, not the others
+    table = res.table()
+    assert all(name in table for name in headline)
+    assert "aware_share" not in table and "point_closures" not in table
