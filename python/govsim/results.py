@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .store import StoreReader
+from .store import MetricCatalog, StoreReader
 
 __all__ = ["Results", "open_results", "metrics", "SUMMARY_COLUMNS", "PAIRED_COLUMNS"]
 
@@ -99,9 +99,19 @@ class Results:
         """Number of completed runs in the store."""
         return self._reader.n_runs()
 
+    @cached_property
+    def catalog(self) -> MetricCatalog:
+        """What the stored metrics and series are (unit, direction, doc, headline, subgroups), from
+        the manifest's metric catalog."""
+        return self._reader.catalog()
+
     def metrics(self) -> pd.DataFrame:
-        """The model's metrics: name, higher_is_better, unit, doc."""
-        return metrics()
+        """One row per stored metric (subgroup breakdowns included), from the manifest's catalog:
+        name, higher_is_better, unit, doc, headline."""
+        c = self.catalog
+        return pd.DataFrame([(n, c.higher_is_better(n), c.unit(n), c.doc(n), c.is_headline(n))
+                             for n in self.metric_names],
+                            columns=["name", "higher_is_better", "unit", "doc", "headline"])
 
     # ---- statistics ---------------------------------------------------------------------------
     @cached_property

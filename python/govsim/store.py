@@ -18,13 +18,77 @@ from typing import Any
 
 import numpy as np
 
+from . import _core
 from ._core import StoreError
 
-__all__ = ["StoreReader", "STORE_FILE", "MANIFEST_FILE"]
+__all__ = ["MetricCatalog", "StoreReader", "STORE_FILE", "MANIFEST_FILE"]
 
 STORE_FILE = "results.sqlite"
 MANIFEST_FILE = "manifest.json"
 _F8 = np.dtype("<f8")
+
+
+class MetricCatalog:
+    """What the metrics and series of some results are: unit, direction, doc, headline or not,
+    subgroup dimensions, from the manifest's ``metrics`` and ``series`` blocks (written by the
+    engine from ``models/inclusion/metrics.def``). The categories of each subgroup dimension are
+    those present in the stored layout (``name@dimension:category``)."""
+
+    def __init__(self, metrics: list[dict[str, Any]], series: list[dict[str, Any]],
+                 metric_names: list[str], series_names: list[str]) -> None:
+        self._metric_info = {str(m["name"]): m for m in metrics}
+        self._series_info = {str(m["name"]): m for m in series}
+        self.metric_names = list(metric_names)
+        """Stored metric names (the layout), subgroup breakdowns included."""
+        self.series_names = list(series_names)
+        """Stored series names (the layout)."""
+        stored = set(metric_names)
+        self.headline: list[str] = [str(m["name"]) for m in metrics if m.get("headline") and str(m["name"]) in stored]
+        """Headline metrics, in declaration order."""
+
+    def _lookup(self, name: str, series: bool) -> dict[str, Any]:
+        first, second = (self._series_info, self._metric_info) if series else (self._metric_info, self._series_info)
+        base = name.split("@")[0]
+        return first.get(name) or first.get(base) or second.get(name) or second.get(base) or {}
+
+    def unit(self, name: str, series: bool = False) -> str:
+        """Unit of a metric (or of a series with ``series=True``), e.g. share, EUR, weeks."""
+        return str(self._lookup(name, series).get("unit", ""))
+
+    def higher_is_better(self, name: str, series: bool = False) -> bool:
+        return self._lookup(name, series).get("direction") == "higher"
+
+    def doc(self, name: str, series: bool = False) -> str:
+        return str(self._lookup(name, series).get("doc", ""))
+
+    def is_headline(self, name: str) -> bool:
+        return name in self.headline
+
+    def dimensions(self, base: str) -> list[tuple[str, list[str]]]:
+        """[(dimension, categories)] of metric ``base``: its declared subgroups present in the results."""
+        out = []
+        for d in self._lookup(base, False).get("subgroups") or []:
+            dim = str(d.get("name") or d.get("dimension")) if isinstance(d, dict) else str(d).split(":")[0]
+            prefix = f"{base}@{dim}:"
+            cats = [n[len(prefix):] for n in self.metric_names if n.startswith(prefix)]
+            if cats and dim not in (x for x, _ in out):
+                out.append((dim, cats))
+        return out
+
+    def categories(self, base: str, dim: str) -> list[str]:
+        """Categories of dimension ``dim`` of metric ``base`` in the results (e.g. the funders)."""
+        return next((c for d, c in self.dimensions(base) if d == dim), [])
+
+
+def _check_entries(entries: Any, where: str, key: str) -> list[dict[str, Any]]:
+    if not isinstance(entries, list):
+        raise StoreError(f"{where}: /{key}: expected an array of {{name, unit, direction, headline, subgroups, doc}}")
+    for i, m in enumerate(entries):
+        if not (isinstance(m, dict) and isinstance(m.get("name"), str)
+                and m.get("direction") in ("higher", "lower") and isinstance(m.get("subgroups", []), list)):
+            raise StoreError(f"{where}: /{key}/{i}: expected {{\"name\": string, \"direction\": \"higher\"|\"lower\", "
+                             f"\"unit\", \"headline\", \"subgroups\": [...], \"doc\"}}")
+    return entries
 
 
 class StoreReader:
@@ -138,6 +202,17 @@ class StoreReader:
             self._manifest = m
         return self._manifest
 
+    def catalog(self) -> MetricCatalog:
+        """The metric catalog of the manifest (``metrics`` and ``series`` blocks)."""
+        m = self.manifest
+        where = f"{self.file} (meta.manifest)" if isinstance(self.meta.get("manifest"), dict) else str(self.dir / MANIFEST_FILE)
+        if "metrics" in m or "series" in m:
+            metrics = _check_entries(m.get("metrics"), where, "metrics")
+            series = _check_entries(m.get("series"), where, "series")
+        else:  # written before the manifest carried the catalog: the installed engine's
+            metrics, series = _engine_entries(_core.metrics()), _engine_entries(_core.series())
+        return MetricCatalog(metrics, series, self.metric_names, self.series_names)
+
     def n_runs(self) -> int:
         """Number of completed runs in the store."""
         try:
@@ -220,3 +295,12 @@ class StoreReader:
     def replicates(self, scenario: int) -> list[int]:
         return [r for (r,) in self._query("SELECT replicate FROM runs WHERE scenario = ? ORDER BY replicate",
                                           (scenario,))]
+
+
+def _engine_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Catalog entries from the installed engine (``models/inclusion/metrics.def``), for stores
+    written before the manifest carried the catalog."""
+    return [{"name": str(m["name"]), "unit": m.get("unit", ""), "doc": m.get("doc", ""),
+             "direction": "higher" if m.get("higher_is_better") else "lower",
+             "headline": bool(m.get("headline")), "subgroups": list(m.get("subgroups", []))}
+            for m in entries if "@" not in str(m["name"])]

@@ -184,6 +184,71 @@ def test_main_missing_dir_exits_2(tmp_path, capsys):
     assert not (tmp_path / "r.html").exists()
 
 
+def _set_manifest(store: Path, change) -> None:
+    con = sqlite3.connect(store)
+    with con:
+        m = json.loads(con.execute("SELECT value FROM meta WHERE key = 'manifest'").fetchone()[0])
+        change(m)
+        con.execute("UPDATE meta SET value = ? WHERE key = 'manifest'", (json.dumps(m),))
+    con.close()
+
+
+def _catalog_entries(names):
+    """A catalog in the manifest's format, for the stored names (units and directions plausible)."""
+    out = []
+    for n in names:
+        if "@" in n:
+            continue
+        subs = sorted({x.split("@", 1)[1].split(":")[0] for x in names if x.startswith(n + "@")})
+        out.append({"name": n, "unit": "EUR" if n.endswith("_eur") else "share", "doc": f"DOC of {n}.",
+                    "direction": "higher" if n in ("autonomy_rate", "mediation_share") else "lower",
+                    "headline": False, "subgroups": subs})
+    return out
+
+
+def test_report_and_results_read_the_manifest_catalog(results_dir, tmp_path):
+    """Headline list, docs, directions and subgroup dimensions come from manifest["metrics"]."""
+    import govsim
+
+    d = _copy(results_dir, tmp_path / "res")
+    res = govsim.open_results(d)
+
+    def change(m):
+        m["metrics"] = _catalog_entries(res.metric_names)
+        m["series"] = _catalog_entries(res.series_names)
+        for e in m["metrics"]:
+            e["headline"] = e["name"] in ("autonomy_rate", "non_recours_rate")
+            if e["name"] == "non_recours_rate":
+                e["subgroups"] = ["age"]
+            if e["name"] == "autonomy_rate":
+                e["doc"] = "Share of adults <b>autonomous</b> online."
+
+    _set_manifest(d / "results.sqlite", change)
+    res = govsim.open_results(d)
+    assert res.catalog.headline == ["autonomy_rate", "non_recours_rate"]
+    df = res.metrics().set_index("name")
+    assert list(df.index) == res.metric_names
+    assert df.loc["autonomy_rate", "headline"] and not df.loc["illectronisme_rate", "headline"]
+    assert df.loc["non_recours_rate@age:75+", "doc"] == "DOC of non_recours_rate."
+    assert res.table().count("\n") > 0
+    html = reporting.write_report(d, tmp_path / "r.html").read_text(encoding="utf-8")
+    ranking = re.search(r'<section id="ranking">(.*?)</section>', html, re.S).group(1)
+    heads = re.findall(r"<th>([^<]+)<br>", ranking)
+    assert heads == ["Non-recours", "Autonomy"]  # the ranking metric first, then declaration order
+    assert "<li><b>Autonomy</b>: share of adults &lt;b&gt;autonomous&lt;/b&gt; online.</li>" in ranking
+    equity = re.search(r'<section id="equity">(.*?)</section>', html, re.S).group(1)
+    assert "Age band: 75+" in equity and "Density: rural" not in equity
+
+
+def test_bad_manifest_catalog_exits_2(results_dir, tmp_path, capsys):
+    d = _copy(results_dir, tmp_path / "res")
+    _set_manifest(d / "results.sqlite", lambda m: m.update(metrics=[{"name": "x", "direction": "up"}], series=[]))
+    assert reporting.main([str(d), "-o", str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err
+    assert str(d / "results.sqlite") in err and "/metrics/0" in err and '"higher"|"lower"' in err
+    assert not (tmp_path / "r.html").exists()
+
+
 def test_main_no_store_exits_2(tmp_path, capsys):
     empty = tmp_path / "empty"
     empty.mkdir()

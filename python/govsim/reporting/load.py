@@ -15,66 +15,13 @@ import pandas as pd
 from .. import _core
 from .._core import StoreError
 from ..results import PAIRED_COLUMNS, SUMMARY_COLUMNS
-from ..store import StoreReader
+from ..store import MetricCatalog, StoreReader
 
-__all__ = ["Catalog", "ReportData", "ReportInputError", "load", "describe"]
+__all__ = ["ReportData", "ReportInputError", "load", "describe"]
 
 
 class ReportInputError(ValueError):
     """The results directory is missing, incomplete or unreadable."""
-
-
-class Catalog:
-    """What the metrics and series of these results are: units, directions, docs, headline list,
-    subgroup dimensions. From the manifest's ``metrics`` and ``series`` blocks; the categories of
-    each subgroup dimension are those of the stored layout (``name@dimension:category``)."""
-
-    def __init__(self, metrics: list[dict[str, Any]], series: list[dict[str, Any]],
-                 metric_names: list[str], series_names: list[str]) -> None:
-        self._info: dict[str, dict[str, Any]] = {}
-        for m in list(series) + list(metrics):  # a metric's entry wins over a series' of the same name
-            self._info[str(m["name"])] = m
-        self._series_info = {str(m["name"]): m for m in series}
-        self.metric_names = metric_names
-        self.series_names = series_names
-        self.headline: list[str] = [str(m["name"]) for m in metrics
-                                    if m.get("headline") and str(m["name"]) in set(metric_names)]
-
-    def _lookup(self, name: str, series: bool = False) -> dict[str, Any]:
-        table = self._series_info if series else self._info
-        return table.get(name) or table.get(name.split("@")[0]) or {}
-
-    def unit(self, name: str, series: bool = False) -> str:
-        return str(self._lookup(name, series).get("unit", ""))
-
-    def higher_is_better(self, name: str, series: bool = False) -> bool:
-        return self._lookup(name, series).get("direction") == "higher"
-
-    def doc(self, name: str) -> str:
-        return str(self._lookup(name).get("doc", ""))
-
-    def dimensions(self, base: str) -> list[tuple[str, list[str]]]:
-        """[(dimension, categories)] of ``base`` declared in the manifest and present in the results."""
-        dims = self._lookup(base).get("subgroups") or []
-        out = []
-        for d in dims:
-            prefix = f"{base}@{d}:"
-            cats = [n[len(prefix):] for n in self.metric_names if n.startswith(prefix)]
-            if cats:
-                out.append((str(d), cats))
-        return out
-
-    def categories(self, base: str, dim: str) -> list[str]:
-        return next((c for d, c in self.dimensions(base) if d == dim), [])
-
-
-def _engine_catalog_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Manifest-style entries from the compiled engine's list (for stores written without them):
-    the same catalog (models/inclusion/metrics.def) the engine writes into the manifest."""
-    return [{"name": str(m["name"]), "unit": m.get("unit", ""), "doc": m.get("doc", ""),
-             "direction": "higher" if m.get("higher_is_better") else "lower",
-             "headline": bool(m.get("headline")), "subgroups": list(m.get("subgroups", []))}
-            for m in entries if "@" not in str(m["name"])]
 
 
 @dataclass
@@ -90,7 +37,7 @@ class ReportData:
     baseline: str
     summary: pd.DataFrame
     paired: pd.DataFrame
-    catalog: Catalog
+    catalog: MetricCatalog
     series_names: list[str]
     weeks: int
     series_scenario: np.ndarray  # scenario index of each run
@@ -200,11 +147,10 @@ def load(results_dir: str | os.PathLike[str]) -> ReportData:
         baseline = str(paired["baseline"].iloc[0])
     if baseline not in scen_order:
         baseline = scen_order[0]
-    metrics, series = manifest.get("metrics"), manifest.get("series")
-    if not isinstance(metrics, list) or not isinstance(series, list):
-        metrics = _engine_catalog_entries(_core.metrics())
-        series = _engine_catalog_entries(_core.series())
-    catalog = Catalog(metrics, series, reader.metric_names, reader.series_names)
+    try:
+        catalog = reader.catalog()
+    except StoreError as e:
+        raise ReportInputError(str(e)) from None
     data = ReportData(dir=results_dir, store=reader.file, manifest=manifest, config=config,
                       scenarios=scen_order, scenario_info=reader.scenario_info, baseline=baseline,
                       summary=summary, paired=paired, catalog=catalog, series_names=reader.series_names,

@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from .load import Catalog, ReportData
+from ..store import MetricCatalog as Catalog
+from .load import ReportData
 
 QUESTION = (
     "A territory wants most of its adults able to do their online procedures, alone or with "
