@@ -240,7 +240,7 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
                                     const fs::path& base_dir, const ModelAdapter& model,
                                     const std::vector<Override>& overrides) {
   require_object(doc, file, "");
-  check_keys(doc, file, "", {"$schema", "name", "description", "territory", "scenarios", "baseline", "parameters", "experiment", "sweep"});
+  check_keys(doc, file, "", {"$schema", "name", "description", "territory", "scenarios", "baseline", "parameters", "experiment", "sweep", "uncertainty"});
   ExperimentSpec e;
   e.file = file;
   e.base_dir = base_dir;
@@ -390,6 +390,52 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
     }
     e.sweep = std::move(s);
   }
+  if (doc.contains("uncertainty")) {
+    const json& u = doc["uncertainty"];
+    const std::string where = "/uncertainty";
+    require_object(u, file, where);
+    check_keys(u, file, where, {"parameters", "samples", "method"});
+    UncertaintySpec us;
+    us.samples = static_cast<int>(get_int(u, "samples", file, where, 2, 1000000, us.samples));
+    if (u.contains("method")) {
+      us.method = get_string(u, "method", file, where, true);
+      if (us.method != "lhs" && us.method != "sobol")
+        throw InputError(file, where + "/method", "\"lhs\" or \"sobol\"", show(u["method"]));
+    }
+    const json params = u.contains("parameters") ? u["parameters"] : json("assumptions");
+    const std::string expected = "\"assumptions\" or an array of assumption names with a plausible range "
+                                 "(govsim describe shows them as 'plausible:')";
+    if (params.is_string()) {
+      if (params.get<std::string>() != "assumptions") throw InputError(file, where + "/parameters", expected, show(params));
+      for (std::size_t i : reg.uncertain()) us.parameters.push_back(reg.at(i).name);
+    } else if (params.is_array() && !params.empty()) {
+      std::vector<std::size_t> picked;
+      for (std::size_t k = 0; k < params.size(); ++k) {
+        const std::string ptr = where + "/parameters/" + std::to_string(k);
+        if (!params[k].is_string()) throw InputError(file, ptr, "a parameter name", type_name(params[k]));
+        const std::string name = params[k].get<std::string>();
+        const auto idx = reg.find(name);
+        if (!idx) {
+          std::string got = "unknown parameter \"" + name + "\"";
+          const auto sug = reg.suggestions(name);
+          if (!sug.empty()) got += " (did you mean \"" + sug[0] + "\"?)";
+          throw InputError(file, ptr, "a declared parameter name", got);
+        }
+        const ParamSpec& ps = reg.at(*idx);
+        if (!ps.uncertainty || !ps.uncertainty->varied())
+          throw InputError(file, ptr, "a parameter with a plausible range (an assumption, not fixed)",
+                           "\"" + name + "\" (source: " + ps.source + ")");
+        if (std::find(picked.begin(), picked.end(), *idx) != picked.end())
+          throw InputError(file, ptr, "each parameter once", "\"" + name + "\" again");
+        picked.push_back(*idx);
+      }
+      std::sort(picked.begin(), picked.end());
+      for (std::size_t i : picked) us.parameters.push_back(reg.at(i).name);
+    } else {
+      throw InputError(file, where + "/parameters", expected, type_name(params));
+    }
+    e.uncertainty = std::move(us);
+  }
   // Resolved config (what the run used): every scenario's full parameter set.
   json scen = json::array();
   for (const auto& s : e.scenarios) {
@@ -403,6 +449,9 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
                 {"outputs", e.outputs},     {"model", model.name()}};
   if (e.target_ci) e.resolved["target_ci"] = {{"metric", e.target_ci->metric}, {"half_width", e.target_ci->half_width}, {"max_runs", e.target_ci->max_runs}};
   if (e.sweep) e.resolved["sweep"] = doc["sweep"];
+  if (e.uncertainty)
+    e.resolved["uncertainty"] = {{"parameters", e.uncertainty->parameters}, {"samples", e.uncertainty->samples},
+                                 {"method", e.uncertainty->method}};
   return e;
 }
 
@@ -430,6 +479,8 @@ json config_schema(const ModelAdapter& model) {
   scenario_inline.erase("$id");
   std::vector<std::string> metric_names;
   for (const auto& m : model.metrics()) metric_names.push_back(m.name);
+  std::vector<std::string> uncertain_names;
+  for (std::size_t i : model.registry().uncertain()) uncertain_names.push_back(model.registry().at(i).name);
   json axis = {{"type", "object"},
                {"additionalProperties", false},
                {"properties",
@@ -476,7 +527,20 @@ json config_schema(const ModelAdapter& model) {
               {"properties",
                {{"method", {{"enum", {"grid", "lhs"}}}},
                 {"samples", {{"type", "integer"}, {"minimum", 1}}},
-                {"parameters", {{"type", "object"}, {"minProperties", 1}, {"additionalProperties", axis}}}}}}}}}};
+                {"parameters", {{"type", "object"}, {"minProperties", 1}, {"additionalProperties", axis}}}}}}},
+            {"uncertainty",
+             {{"type", "object"},
+              {"additionalProperties", false},
+              {"description", "The plausible ranges of assumptions to vary (govsim robustness, govsim sensitivity; docs/uncertainty.md)."},
+              {"properties",
+               {{"parameters", {{"description", "\"assumptions\" (every varied assumption) or a list of them."},
+                                {"default", "assumptions"},
+                                {"oneOf", {{{"const", "assumptions"}},
+                                           {{"type", "array"}, {"minItems", 1}, {"uniqueItems", true}, {"items", {{"enum", uncertain_names}}}}}}}},
+                {"samples", {{"type", "integer"}, {"minimum", 2}, {"maximum", 1000000}, {"default", 64},
+                             {"description", "Points of the uncertainty space (robustness); base sample size (sensitivity)."}}},
+                {"method", {{"enum", {"lhs", "sobol"}}, {"default", "lhs"},
+                            {"description", "How robustness draws its points: Latin hypercube or scrambled Sobol' sequence."}}}}}}}}}};
 }
 
 json scenario_to_json(const ScenarioSpec& s, const std::string& extends) {

@@ -38,7 +38,8 @@ EnsembleReport run_experiment(const ExperimentSpec& spec, const ModelAdapter& mo
   fs::create_directories(out_dir);
   rep.store = store_path(out_dir);
   ResultsStore store(rep.store);
-  const RunLayout layout = model.layout(spec);
+  RunLayout layout = model.layout(spec);
+  if (!spec.store_series) layout.series_names.clear();
   std::vector<std::pair<std::string, nlohmann::json>> scen;
   for (const auto& s : spec.scenarios) {
     nlohmann::json info = s.info;
@@ -92,6 +93,7 @@ EnsembleReport run_experiment(const ExperimentSpec& spec, const ModelAdapter& mo
         if (opts.cancel && opts.cancel->load()) return;
         const auto start = std::chrono::steady_clock::now();
         RunRecord rec = run_one(tasks[k].scenario, tasks[k].replicate);
+        if (!spec.store_series) rec.series.clear();
         rec.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         {
           std::lock_guard<std::mutex> lock(store_mutex);

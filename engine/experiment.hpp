@@ -48,6 +48,22 @@ struct SweepSpec {
   std::vector<Axis> axes;
 };
 
+// The `uncertainty` section of a config: which plausible ranges to vary, how many points to
+// draw and how (docs/uncertainty.md). Points are drawn by the govsim Python package (SALib,
+// SciPy) and run through expand_design().
+struct UncertaintySpec {
+  std::vector<std::string> parameters;  // registry order; "assumptions" expands to all varied ones
+  int samples = 64;
+  std::string method = "lhs";  // lhs | sobol (a scrambled Sobol' sequence)
+};
+
+// Design points in the unit hypercube, one column per parameter; each value u is mapped to the
+// parameter's plausible range by Uncertainty::quantile.
+struct DesignSpec {
+  std::vector<std::string> parameters;
+  std::vector<std::vector<double>> unit_rows;
+};
+
 struct ExperimentSpec {
   std::string file;  // config file it came from ("" if built in code)
   std::string name;
@@ -62,6 +78,8 @@ struct ExperimentSpec {
   std::vector<std::string> outputs = {"summary", "paired", "runs", "timeseries"};
   std::optional<TargetCi> target_ci;
   std::optional<SweepSpec> sweep;
+  std::optional<UncertaintySpec> uncertainty;
+  bool store_series = true;  // false: runs keep only their metrics (design experiments)
   nlohmann::json resolved;  // the fully resolved config, as stored in the manifest
 };
 

@@ -17,6 +17,32 @@ const char* to_string(ParamType type) {
   return "?";
 }
 
+const std::vector<std::string>& uncertainty_distributions() {
+  static const std::vector<std::string> d = {"uniform", "triangular", "loguniform", "fixed"};
+  return d;
+}
+
+double Uncertainty::quantile(double u, double mode, bool integer) const {
+  u = std::clamp(u, 0.0, 1.0);
+  double v = low;
+  if (distribution == "fixed" || high <= low) {
+    v = low;
+  } else if (integer) {
+    // Each of the high - low + 1 integers gets an equal share of [0, 1).
+    v = low + std::min(std::floor(u * (high - low + 1)), high - low);
+    return v;
+  } else if (distribution == "uniform") {
+    v = low + u * (high - low);
+  } else if (distribution == "loguniform") {
+    v = std::exp(std::log(low) + u * (std::log(high) - std::log(low)));
+  } else if (distribution == "triangular") {
+    const double c = (mode - low) / (high - low);
+    v = u < c ? low + std::sqrt(u * (high - low) * (mode - low))
+              : high - std::sqrt((1 - u) * (high - low) * (high - mode));
+  }
+  return std::clamp(v, low, high);
+}
+
 namespace {
 std::string number_text(double v) {
   std::ostringstream os;
@@ -111,6 +137,49 @@ std::optional<std::size_t> ParamRegistry::find(std::string_view name) const {
   return std::nullopt;
 }
 
+void ParamRegistry::set_uncertainty(std::string_view name, Uncertainty u) {
+  auto fail = [&](const std::string& why) {
+    throw std::logic_error("uncertainty of '" + std::string(name) + "': " + why);
+  };
+  const auto i = find(name);
+  if (!i) fail("no such parameter");
+  ParamSpec& s = specs_[*i];
+  if (!s.is_assumption()) fail("its source is not an assumption (\"" + s.source + "\"): only assumptions get a range");
+  if (s.uncertainty) fail("declared twice");
+  const auto& ds = uncertainty_distributions();
+  if (std::find(ds.begin(), ds.end(), u.distribution) == ds.end()) fail("unknown distribution '" + u.distribution + "'");
+  if (u.reason.empty()) fail("needs a reason");
+  if (!(u.low <= u.high)) fail("low > high");
+  if (u.low < s.min || u.high > s.max) fail("range outside the declared range " + s.range_text());
+  if (!(u.low <= s.default_value && s.default_value <= u.high)) fail("the default lies outside [low, high]");
+  if (u.distribution == "fixed" && (u.low != s.default_value || u.high != s.default_value))
+    fail("a fixed entry has low = high = the default");
+  if (u.distribution != "fixed" && !(u.low < u.high)) fail("a varied entry needs low < high (or \"fixed\")");
+  if (u.distribution == "loguniform" && !(u.low > 0)) fail("loguniform needs low > 0");
+  if (s.type == ParamType::Choice) fail("choice parameters cannot be varied");
+  if (s.type == ParamType::Boolean && u.distribution != "fixed") fail("booleans can only be \"fixed\"");
+  if (s.type == ParamType::Integer && (std::floor(u.low) != u.low || std::floor(u.high) != u.high))
+    fail("integer bounds must be integers");
+  if (s.type == ParamType::Integer && u.distribution != "uniform" && u.distribution != "fixed")
+    fail("integers are \"uniform\" or \"fixed\"");
+  s.uncertainty = std::move(u);
+}
+
+void ParamRegistry::check_uncertainty_complete() const {
+  std::string missing;
+  for (const auto& s : specs_)
+    if (s.is_assumption() && !s.uncertainty) missing += (missing.empty() ? "" : ", ") + s.name;
+  if (!missing.empty())
+    throw std::logic_error("assumptions without an uncertainty entry (uncertainty.def): " + missing);
+}
+
+std::vector<std::size_t> ParamRegistry::uncertain() const {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < specs_.size(); ++i)
+    if (specs_[i].uncertainty && specs_[i].uncertainty->varied()) out.push_back(i);
+  return out;
+}
+
 std::vector<double> ParamRegistry::defaults() const {
   std::vector<double> v;
   v.reserve(specs_.size());
@@ -173,6 +242,15 @@ nlohmann::json ParamRegistry::parameters_schema() const {
     std::string desc = s.doc;
     if (!s.unit.empty()) desc += " Unit: " + s.unit + ".";
     desc += " Default: " + s.format(s.default_value) + ". Source: " + s.source + ".";
+    if (s.uncertainty) {
+      if (s.uncertainty->varied())
+        desc += " Plausible range: " + s.uncertainty->distribution + " on [" + number_text(s.uncertainty->low) +
+                ", " + number_text(s.uncertainty->high) + "] (" + s.uncertainty->reason + ")";
+      else
+        desc += " Not varied in uncertainty analyses: " + s.uncertainty->reason;
+      p["x-uncertainty"] = {{"low", s.uncertainty->low}, {"high", s.uncertainty->high},
+                            {"distribution", s.uncertainty->distribution}, {"reason", s.uncertainty->reason}};
+    }
     p["description"] = desc;
     p["default"] = s.to_json_value(s.default_value);
     switch (s.type) {

@@ -15,6 +15,21 @@ namespace govsim {
 
 enum class ParamType { Real, Integer, Boolean, Choice };
 
+// The plausible range of an assumption (models/inclusion/uncertainty.def): what robustness,
+// sensitivity and scenario discovery vary. docs/uncertainty.md.
+struct Uncertainty {
+  double low = 0, high = 0;
+  std::string distribution;  // uniform | triangular (mode at the default) | loguniform | fixed
+  std::string reason;
+  bool varied() const { return distribution != "fixed"; }
+  // Value at quantile u in [0, 1) of the distribution (mode = the parameter's default);
+  // integers are rounded to the nearest value in [low, high].
+  double quantile(double u, double mode, bool integer) const;
+};
+
+// The distributions an uncertainty entry may name.
+const std::vector<std::string>& uncertainty_distributions();
+
 const char* to_string(ParamType type);
 
 struct ParamSpec {
@@ -26,6 +41,10 @@ struct ParamSpec {
   std::vector<std::string> choices;  // Choice only
   std::string source;                // citation, or "assumption"
   std::string doc;                   // one line
+  std::optional<Uncertainty> uncertainty = std::nullopt;  // every assumption has one (checked by the registry)
+
+  // Whether the source is an assumption (a documented guess): starts with "assumption".
+  bool is_assumption() const { return source.rfind("assumption", 0) == 0; }
 
   std::string group() const { return name.substr(0, name.find('.')); }
   // Human-readable value of v (choice name, true/false, number).
@@ -47,6 +66,13 @@ class ParamRegistry {
   const std::vector<ParamSpec>& all() const { return specs_; }
   std::size_t size() const { return specs_.size(); }
   std::optional<std::size_t> find(std::string_view name) const;
+  // Declares the plausible range of parameter `name`; throws std::logic_error if it is not an
+  // assumption, already has one, or the range is invalid (default outside, low > high, ...).
+  void set_uncertainty(std::string_view name, Uncertainty u);
+  // Throws std::logic_error naming every assumption without an uncertainty entry.
+  void check_uncertainty_complete() const;
+  // Indices of the assumptions whose uncertainty is varied (not "fixed"), in registry order.
+  std::vector<std::size_t> uncertain() const;
   const ParamSpec& at(std::size_t index) const { return specs_.at(index); }
   std::vector<double> defaults() const;
   // Converts a JSON value to the internal double for parameter `index`; throws ParamValueError.

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "engine/errors.hpp"
 #include "engine/rng.hpp"
 
 namespace govsim {
@@ -66,6 +67,51 @@ void expand_sweep(ExperimentSpec& spec) {
   }
   spec.scenarios = std::move(out);
   spec.baseline = 0;
+}
+
+void expand_design(ExperimentSpec& spec, const DesignSpec& design) {
+  const ParamRegistry& reg = spec.scenarios.at(0).values.registry();
+  std::vector<std::size_t> idx;
+  for (const auto& name : design.parameters) {
+    const auto i = reg.find(name);
+    if (!i) throw InputError("design", name, "a declared parameter name", "unknown parameter \"" + name + "\"");
+    if (!reg.at(*i).uncertainty || !reg.at(*i).uncertainty->varied())
+      throw InputError("design", name, "a parameter with a plausible range (an assumption, not fixed)", "'" + name + "'");
+    idx.push_back(*i);
+  }
+  if (design.unit_rows.empty()) throw InputError("design", "", "at least one design point", "none");
+  const std::size_t n_base = spec.scenarios.size();
+  std::vector<ScenarioSpec> out;
+  out.reserve(design.unit_rows.size() * n_base);
+  nlohmann::json rows = nlohmann::json::array();
+  for (std::size_t k = 0; k < design.unit_rows.size(); ++k) {
+    const auto& row = design.unit_rows[k];
+    if (row.size() != idx.size())
+      throw InputError("design", "row " + std::to_string(k), std::to_string(idx.size()) + " values", std::to_string(row.size()));
+    nlohmann::json point = nlohmann::json::object();
+    std::vector<double> values(idx.size());
+    for (std::size_t d = 0; d < idx.size(); ++d) {
+      if (!(row[d] >= 0 && row[d] <= 1))
+        throw InputError("design", "row " + std::to_string(k), "unit values in [0, 1]", std::to_string(row[d]));
+      const ParamSpec& ps = reg.at(idx[d]);
+      values[d] = ps.uncertainty->quantile(row[d], ps.default_value, ps.type == ParamType::Integer);
+      point[ps.name] = ps.to_json_value(values[d]);
+    }
+    rows.push_back(row);
+    for (std::size_t s = 0; s < n_base; ++s) {
+      ScenarioSpec sc = spec.scenarios[s];
+      for (std::size_t d = 0; d < idx.size(); ++d) sc.values.set(idx[d], values[d]);
+      sc.name = spec.scenarios[s].name + "@" + std::to_string(k);
+      sc.info = {{"name", sc.name}, {"scenario", spec.scenarios[s].name}, {"world", k}, {"design", point},
+                 {"mechanisms", spec.scenarios[s].info.value("mechanisms", nlohmann::json::array())}};
+      out.push_back(std::move(sc));
+    }
+  }
+  spec.scenarios = std::move(out);
+  spec.resolved["design"] = {{"parameters", design.parameters}, {"unit_rows", rows}};
+  spec.outputs = {"summary", "runs"};
+  spec.resolved["outputs"] = spec.outputs;
+  spec.store_series = false;
 }
 
 }  // namespace govsim

@@ -14,5 +14,13 @@ std::vector<std::vector<double>> lhs_design(const SweepSpec& sweep, std::uint64_
 // Replaces spec.scenarios by one scenario per design point, built on the first scenario;
 // each scenario's info gets "sweep": {name: value}. Baseline becomes point 0.
 void expand_sweep(ExperimentSpec& spec);
+// Replaces spec.scenarios by every (design point, scenario) pair, point-major: scenario
+// "NAME@k" is scenario NAME in the state of the world k, where each design parameter takes the
+// quantile of its plausible range given by the unit value. Replicate r of every pair uses the
+// same random streams (common random numbers). info gets "scenario", "world" and "design";
+// the baseline becomes the baseline of world 0; the resolved config records the design, so a
+// resumed or merged run must use the same one. Runs keep only their metrics. Throws
+// InputError on unknown or unvaried parameters, or unit values outside [0, 1].
+void expand_design(ExperimentSpec& spec, const DesignSpec& design);
 
 }  // namespace govsim

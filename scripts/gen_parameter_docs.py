@@ -53,16 +53,25 @@ def main() -> int:
     out = ["# Parameters", "",
            "Generated from the registry (`models/inclusion/parameters.def`) by `scripts/gen_parameter_docs.py`;",
            "do not edit by hand. *Source* is a citation, or \"assumption\": a documented guess that",
-           "sensitivity analysis must cover (`govsim sweep`).", ""]
+           "sensitivity analysis must cover. Every assumption has a *plausible* range and distribution",
+           "(`models/inclusion/uncertainty.def`, with its reason) that `govsim robustness` and",
+           "`govsim sensitivity` vary (docs/uncertainty.md); *fixed* ones are settings, not unknowns.", ""]
     group = None
     for p in params:
         g = p["name"].split(".")[0]
         if g != group:
             group = g
-            out += ["", f"## {g}", "", "| name | type | default | unit | range | source | meaning |",
-                    "|---|---|---|---|---|---|---|"]
+            out += ["", f"## {g}", "", "| name | type | default | unit | range | source | meaning | plausible |",
+                    "|---|---|---|---|---|---|---|---|"]
+        u = p.get("uncertainty")
+        if u is None:
+            plausible = ""
+        elif u["distribution"] == "fixed":
+            plausible = f"fixed: {u['reason']}"
+        else:
+            plausible = f"{u['distribution']} [{u['low']:g}, {u['high']:g}]: {u['reason']}"
         cells = [f"`{p['name']}`", p["type"], f"`{json.dumps(p['default'], ensure_ascii=False)}`", p["unit"],
-                 p["range"], p["source"], p["doc"]]
+                 p["range"], p["source"], p["doc"], plausible]
         out.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
     print("\n".join(out))
     return 0

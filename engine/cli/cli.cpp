@@ -44,6 +44,9 @@ Commands:
   schema [config|scenario]  print the JSON Schema of config or scenario files
   report RESULTS_DIR -o FILE  write a self-contained HTML report from a results directory
   merge OUT_DIR STORE...  merge results stores of split runs into OUT_DIR
+  robustness CONFIG  every scenario in N plausible worlds (the uncertainty space): P(beat baseline), ranks, regret
+  sensitivity CONFIG --method morris|sobol  global sensitivity (SALib) of outcomes and of differences vs baseline
+  discover RESULTS_DIR --scenario NAME  PRIM boxes of the worlds where a scenario fails to beat the baseline
 
 Options: --help (on each command), --version
 Exit status: 0 success, 2 bad input, 1 internal error.
@@ -253,13 +256,24 @@ int cmd_describe(int argc, char** argv, const ModelAdapter& model) {
     if (p.name.rfind(prefix, 0) != 0) continue;
     ++shown;
     if (json_out) {
-      arr.push_back({{"name", p.name}, {"type", to_string(p.type)}, {"default", p.to_json_value(p.default_value)},
-                     {"unit", p.unit}, {"range", p.range_text()}, {"source", p.source}, {"doc", p.doc}});
+      nlohmann::json e = {{"name", p.name}, {"type", to_string(p.type)}, {"default", p.to_json_value(p.default_value)},
+                          {"unit", p.unit}, {"range", p.range_text()}, {"source", p.source}, {"doc", p.doc}};
+      if (p.uncertainty)
+        e["uncertainty"] = {{"low", p.uncertainty->low}, {"high", p.uncertainty->high},
+                            {"distribution", p.uncertainty->distribution}, {"reason", p.uncertainty->reason}};
+      arr.push_back(e);
       continue;
     }
     std::cout << p.name << "  (" << to_string(p.type) << ")\n    default " << p.format(p.default_value)
               << (p.unit.empty() ? "" : " " + p.unit) << "; range " << p.range_text() << "\n    " << p.doc
               << "\n    source: " << p.source << "\n";
+    if (p.uncertainty) {
+      if (p.uncertainty->varied())
+        std::cout << "    plausible: " << p.uncertainty->distribution << " on [" << p.format(p.uncertainty->low) << ", "
+                  << p.format(p.uncertainty->high) << "]: " << p.uncertainty->reason << "\n";
+      else
+        std::cout << "    not varied: " << p.uncertainty->reason << "\n";
+    }
   }
   if (json_out) std::cout << arr.dump(2) << "\n";
   if (shown == 0) throw InputError("describe", prefix, "a prefix of a parameter name (e.g. governance.)", "'" + prefix + "' matches none");
@@ -314,6 +328,23 @@ int cmd_merge(int argc, char** argv, const ModelAdapter& model) {
   return 0;
 }
 
+// Runs `python -m MODULE ARGS...` with the Python beside this executable (the govsim package's
+// venv), or python3. Used for what is drawn or analysed in Python (matplotlib, SALib, PRIM).
+int exec_python(const std::string& module, const std::vector<std::string>& args) {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  std::string python = "python3";
+  if (!ec && fs::exists(self.parent_path() / "python")) python = (self.parent_path() / "python").string();
+  std::vector<std::string> cmd = {python, "-m", module};
+  cmd.insert(cmd.end(), args.begin(), args.end());
+  std::vector<char*> cargs;
+  for (auto& s : cmd) cargs.push_back(s.data());
+  cargs.push_back(nullptr);
+  execvp(cargs[0], cargs.data());
+  std::cerr << "govsim: cannot start " << python << " (the govsim Python package is needed)\n";
+  return 1;
+}
+
 int cmd_report(int argc, char** argv) {
   // The report is drawn by the Python package (matplotlib) installed beside this executable.
   std::vector<std::string> args;
@@ -323,18 +354,15 @@ int cmd_report(int argc, char** argv) {
                  "(charts inline) from a results directory.\n\nExample:\n  govsim report results/demo -o results/demo/report.html\n";
     return args.empty() ? 2 : 0;
   }
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  std::string python = "python3";
-  if (!ec && fs::exists(self.parent_path() / "python")) python = (self.parent_path() / "python").string();
-  std::vector<std::string> cmd = {python, "-m", "govsim.reporting"};
-  cmd.insert(cmd.end(), args.begin(), args.end());
-  std::vector<char*> cargs;
-  for (auto& s : cmd) cargs.push_back(s.data());
-  cargs.push_back(nullptr);
-  execvp(cargs[0], cargs.data());
-  std::cerr << "govsim report: cannot start " << python << " (the govsim Python package is needed)\n";
-  return 1;
+  return exec_python("govsim.reporting", args);
+}
+
+// robustness, sensitivity, discover: sampling and analysis by SALib / the EMA workbench in
+// Python (govsim.uncertainty); the runs themselves are tasks of this engine (via _core).
+int cmd_uncertainty(const std::string& cmd, int argc, char** argv) {
+  std::vector<std::string> args = {cmd};
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  return exec_python("govsim.uncertainty", args);
 }
 
 }  // namespace
@@ -360,6 +388,7 @@ int main(int argc, char** argv, const ModelAdapter& model) {
     if (cmd == "schema") return cmd_schema(argc - 1, argv + 1, model);
     if (cmd == "merge") return cmd_merge(argc - 1, argv + 1, model);
     if (cmd == "report") return cmd_report(argc - 1, argv + 1);
+    if (cmd == "robustness" || cmd == "sensitivity" || cmd == "discover") return cmd_uncertainty(cmd, argc - 1, argv + 1);
     std::cerr << "govsim: unknown command '" << cmd << "'\n\n" << kTopUsage;
     return 2;
   } catch (const InputError& e) {

@@ -2,6 +2,7 @@
 
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace govsim::inclusion {
@@ -37,6 +38,28 @@ ParamRegistry build_registry() {
 #undef GOVSIM_INT
 #undef GOVSIM_BOOL
 #undef GOVSIM_CHOICE
+  // The uncertainty space, joined by identifier: an unknown identifier does not compile.
+  std::vector<std::pair<std::string, std::string>> names;  // identifier -> dotted name
+#define GOVSIM_REAL(id, name, ...) names.emplace_back(#id, name);
+#define GOVSIM_INT(id, name, ...) names.emplace_back(#id, name);
+#define GOVSIM_BOOL(id, name, ...) names.emplace_back(#id, name);
+#define GOVSIM_CHOICE(id, name, ...) names.emplace_back(#id, name);
+#include "models/inclusion/parameters.def"
+#undef GOVSIM_REAL
+#undef GOVSIM_INT
+#undef GOVSIM_BOOL
+#undef GOVSIM_CHOICE
+  auto name_of = [&](const char* id) {
+    for (const auto& [i, n] : names)
+      if (i == id) return n;
+    return std::string(id);
+  };
+#define GOVSIM_UNCERTAIN(id, lo, hi, dist, reason)                                      \
+  static_assert(sizeof(Params::id) > 0, "uncertainty.def names an unknown parameter"); \
+  r.set_uncertainty(name_of(#id), Uncertainty{lo, hi, dist, reason});
+#include "models/inclusion/uncertainty.def"
+#undef GOVSIM_UNCERTAIN
+  r.check_uncertainty_complete();
   return r;
 }
 }  // namespace

@@ -31,9 +31,12 @@ def parameters() -> pd.DataFrame:
     """The parameter registry as a DataFrame, one row per parameter.
 
     Columns: name, type (real, integer, boolean, choice), default, unit, min, max (numeric
-    types), choices (choice type), source (citation or "assumption"), doc.
+    types), choices (choice type), source (citation or "assumption"), doc, and for assumptions
+    their plausible range (models/inclusion/uncertainty.def): uncertainty_low, uncertainty_high,
+    distribution (uniform, triangular, loguniform or fixed) and uncertainty_reason.
     """
-    cols = ["name", "type", "default", "unit", "min", "max", "choices", "source", "doc"]
+    cols = ["name", "type", "default", "unit", "min", "max", "choices", "source", "doc",
+            "uncertainty_low", "uncertainty_high", "distribution", "uncertainty_reason"]
     return pd.DataFrame(_core.parameters(), columns=cols)
 
 

@@ -24,6 +24,7 @@
 #include "engine/manifest.hpp"
 #include "engine/results_store.hpp"
 #include "engine/run_request.hpp"
+#include "engine/sweep.hpp"
 #include "models/inclusion/model.hpp"
 #include "python/src/register.hpp"
 
@@ -70,11 +71,16 @@ Experiment from_dict(const py::dict& doc, const std::string& label, const fs::pa
 py::dict run(const Experiment& e, const std::string& command, const fs::path& out, const std::string& scenario,
              std::optional<int> runs, std::optional<long long> seed, int threads, bool resume, bool force,
              std::optional<double> target_ci, const std::string& target_metric, int max_runs, int shard_index,
-             int shard_count, const py::object& progress, std::shared_ptr<CancelFlag> cancel, double interval) {
-  const RunRequest req{.command = command, .scenario = scenario, .runs = runs, .seed = seed, .threads = threads,
-                       .target_ci = target_ci, .target_metric = target_metric, .max_runs = max_runs,
-                       .shard_index = shard_index, .shard_count = shard_count, .resume = resume, .force = force};
-  const ExperimentSpec spec = prepare_run(e.spec, model(), req, OptionSpelling::Python);
+             int shard_count, const py::object& progress, std::shared_ptr<CancelFlag> cancel, double interval,
+             const std::vector<std::string>& design_parameters, const std::vector<std::vector<double>>& design_unit) {
+  // "design": every scenario at every design point (govsim.uncertainty), otherwise as compare.
+  const bool design = command == "design";
+  const RunRequest req{.command = design ? "compare" : command, .scenario = scenario, .runs = runs, .seed = seed,
+                       .threads = threads, .target_ci = target_ci, .target_metric = target_metric,
+                       .max_runs = max_runs, .shard_index = shard_index, .shard_count = shard_count,
+                       .resume = resume, .force = force};
+  ExperimentSpec spec = prepare_run(e.spec, model(), req, OptionSpelling::Python);
+  if (design) expand_design(spec, DesignSpec{design_parameters, design_unit});
   prepare_output_dir(out, req, OptionSpelling::Python);
   if (!cancel) cancel = std::make_shared<CancelFlag>();
 
@@ -263,6 +269,14 @@ void register_experiment(py::module_& m) {
       .def_property_readonly("seed", [](const Experiment& e) { return e.spec.seed; })
       .def_property_readonly("threads", [](const Experiment& e) { return e.spec.threads; })
       .def_property_readonly("has_sweep", [](const Experiment& e) { return e.spec.sweep.has_value(); })
+      .def_property_readonly("uncertainty", [](const Experiment& e) -> py::object {
+        if (!e.spec.uncertainty) return py::none();
+        py::dict d;
+        d["parameters"] = e.spec.uncertainty->parameters;
+        d["samples"] = e.spec.uncertainty->samples;
+        d["method"] = e.spec.uncertainty->method;
+        return std::move(d);
+      }, "The config's uncertainty section (parameters, samples, method), or None.")
       .def_property_readonly("resolved", [](const Experiment& e) { return to_python(e.spec.resolved); });
 
   m.def("run_experiment", &run, py::arg("experiment"), py::arg("command"), py::arg("out"),
@@ -271,12 +285,35 @@ void register_experiment(py::module_& m) {
         py::arg("target_ci") = py::none(),
         py::arg("target_metric") = "non_recours_rate", py::arg("max_runs") = 200, py::arg("shard_index") = 0,
         py::arg("shard_count") = 1, py::arg("progress") = py::none(), py::arg("cancel") = nullptr,
-        py::arg("interval") = 0.1,
-        "Runs `command` (run, compare or sweep) of an experiment into `out`, as the CLI does (same "
+        py::arg("interval") = 0.1, py::arg("design_parameters") = std::vector<std::string>{},
+        py::arg("design_unit") = std::vector<std::vector<double>>{},
+        "Runs `command` (run, compare or sweep; or design: every scenario at every point of design_unit, "
+        "rows of unit values of design_parameters) of an experiment into `out`, as the CLI does (same "
         "checks: engine/run_request.hpp; None = the config's runs, seed, no target_ci). The GIL "
         "is released; progress(done, total) is called at most once per `interval` seconds; the run "
         "stops after the runs in flight once `cancel` is set, on Ctrl-C (main thread) or if progress "
         "raises. Returns the report dict.");
+  m.def("design_values", [](const std::vector<std::string>& names, const std::vector<std::vector<double>>& unit) {
+        const ParamRegistry& reg = model().registry();
+        std::vector<const ParamSpec*> specs;
+        for (const auto& n : names) {
+          const auto i = reg.find(n);
+          if (!i || !reg.at(*i).uncertainty || !reg.at(*i).uncertainty->varied())
+            throw InputError("design", n, "a parameter with a plausible range (an assumption, not fixed)", "'" + n + "'");
+          specs.push_back(&reg.at(*i));
+        }
+        std::vector<std::vector<double>> out;
+        out.reserve(unit.size());
+        for (const auto& row : unit) {
+          if (row.size() != specs.size()) throw InputError("design", "", std::to_string(specs.size()) + " values per row", std::to_string(row.size()));
+          std::vector<double> v(row.size());
+          for (std::size_t d = 0; d < row.size(); ++d)
+            v[d] = specs[d]->uncertainty->quantile(row[d], specs[d]->default_value, specs[d]->type == ParamType::Integer);
+          out.push_back(std::move(v));
+        }
+        return out;
+      }, py::arg("names"), py::arg("unit_rows"),
+      "Maps unit-hypercube rows to parameter values through each plausible range (as the engine does).");
   m.def("stats", &stats, py::arg("store"),
         "Per-scenario summaries and paired differences of a results store (dict of lists of rows).");
   m.def("comparison_table", &table, py::arg("store"), py::arg("rank_by") = "non_recours_rate",

@@ -76,6 +76,11 @@ py::list parameters() {
     d["choices"] = p.type == ParamType::Choice ? py::object(py::cast(p.choices)) : py::object(py::none());
     d["source"] = p.source;
     d["doc"] = p.doc;
+    const auto& u = p.uncertainty;
+    d["uncertainty_low"] = u ? py::object(py::float_(u->low)) : py::object(py::none());
+    d["uncertainty_high"] = u ? py::object(py::float_(u->high)) : py::object(py::none());
+    d["distribution"] = u ? py::object(py::str(u->distribution)) : py::object(py::none());
+    d["uncertainty_reason"] = u ? py::object(py::str(u->reason)) : py::object(py::none());
     out.append(d);
   }
   return out;
