@@ -100,10 +100,24 @@ void expand_design(ExperimentSpec& spec, const DesignSpec& design) {
     rows.push_back(row);
     for (std::size_t s = 0; s < n_base; ++s) {
       ScenarioSpec sc = spec.scenarios[s];
-      for (std::size_t d = 0; d < idx.size(); ++d) sc.values.set(idx[d], values[d]);
+      nlohmann::json own = nlohmann::json::object();
+      for (std::size_t d = 0; d < idx.size(); ++d) {
+        const ParamSpec& ps = reg.at(idx[d]);
+        const double mine = sc.values.get(idx[d]);
+        double v = values[d];
+        // A scenario (or the config) that sets an assumption itself keeps its departure from the
+        // default: the world scales it by the same factor as the default (docs/uncertainty.md).
+        if (mine != ps.default_value) {
+          v = ps.default_value != 0 ? std::clamp(mine * (values[d] / ps.default_value), ps.min, ps.max) : mine;
+          if (ps.type == ParamType::Integer) v = std::round(v);
+          own[ps.name] = ps.to_json_value(v);
+        }
+        sc.values.set(idx[d], v);
+      }
       sc.name = spec.scenarios[s].name + "@" + std::to_string(k);
       sc.info = {{"name", sc.name}, {"scenario", spec.scenarios[s].name}, {"world", k}, {"design", point},
                  {"mechanisms", spec.scenarios[s].info.value("mechanisms", nlohmann::json::array())}};
+      if (!own.empty()) sc.info["scaled"] = own;
       out.push_back(std::move(sc));
     }
   }

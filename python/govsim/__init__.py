@@ -7,6 +7,8 @@ Quick start::
     res.summary()          # one row per (scenario, metric), with 95% CIs
     res.paired()           # differences vs the baseline over common replicates
     res.series("status-quo", "autonomy_rate")   # numpy array, replicates x weeks
+    rob = govsim.robustness("scenarios/experiments/robustness-small.json", samples=8)
+    govsim.sensitivity(config, method="morris")    # SALib indices as a DataFrame
 
 See docs/python.md.
 """
@@ -30,6 +32,7 @@ from .api import (
     sweep,
 )
 from .results import Results, metrics, open_results
+from .uncertainty import discover, open_robustness, robustness, sensitivity
 
 __version__: str = _core.__version__
 """Version of the compiled engine."""
@@ -42,14 +45,18 @@ __all__ = [
     "StoreError",
     "__version__",
     "compare",
+    "discover",
     "load_config",
     "load_scenario",
     "metrics",
     "open_results",
+    "open_robustness",
     "parameters",
     "report",
+    "robustness",
     "run",
     "save_scenario",
+    "sensitivity",
     "sweep",
     "write_report",
 ]

@@ -328,7 +328,8 @@ def _wilson(p: float, n: int, z: float = 1.96) -> tuple[float, float]:
     d = 1 + z * z / n
     c = (p + z * z / (2 * n)) / d
     h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return max(0.0, c - h), min(1.0, c + h)
+    lo, hi = max(0.0, c - h), min(1.0, c + h)
+    return (0.0 if p == 0 else lo), (1.0 if p == 1 else hi)  # exact at the ends (rounding)
 
 
 def _robustness_from(res: Results) -> Robustness:
@@ -489,7 +490,8 @@ def discover(robust: Robustness | PathArg, scenario: str, metric: str = "non_rec
     """PRIM (EMA workbench) boxes of the worlds where ``scenario`` fails to beat the baseline on ``metric``.
 
     Returns one row per restricted parameter of the chosen box: parameter, low, high (the box,
-    in parameter values), range_low, range_high (the plausible range), and the box's coverage
+    in parameter values), restricted ("low": only its lower edge is cut, "high", or "both"),
+    range_low, range_high (the plausible range), and in ``attrs`` the box's coverage
     (share of all failing worlds inside it), density (share of worlds inside it that fail),
     mass (share of worlds inside) and n_failures. The chosen box is the one of the peeling
     trajectory with the highest coverage among those with density >= ``threshold`` (or the
@@ -505,7 +507,7 @@ def discover(robust: Robustness | PathArg, scenario: str, metric: str = "non_rec
     fail = d * (rob.worlds[f"{metric}|{scenario}"] - rob.worlds[f"{metric}|{rob.baseline}"]) <= 0
     x = rob.worlds[rob.parameters].astype(float).reset_index(drop=True)
     y = fail.to_numpy(dtype=bool)
-    cols = ["parameter", "low", "high", "range_low", "range_high"]
+    cols = ["parameter", "low", "high", "restricted", "range_low", "range_high"]
     attrs = {"scenario": scenario, "metric": metric, "n_worlds": int(len(y)), "n_failures": int(y.sum()),
              "coverage": float("nan"), "density": float("nan"), "mass": float("nan")}
     if y.sum() == 0 or y.all():
@@ -533,9 +535,11 @@ def discover(robust: Robustness | PathArg, scenario: str, metric: str = "non_rec
     sp = space(rob.parameters).set_index("name")
     for name in rob.parameters:
         lo, hi = float(lims[name].iloc[0]), float(lims[name].iloc[1])
-        if lo > float(first[name].iloc[0]) or hi < float(first[name].iloc[1]):
-            rows.append({"parameter": name, "low": lo, "high": hi, "range_low": float(sp.loc[name, "low"]),
-                         "range_high": float(sp.loc[name, "high"])})
+        cut_lo, cut_hi = lo > float(first[name].iloc[0]), hi < float(first[name].iloc[1])
+        if cut_lo or cut_hi:
+            rows.append({"parameter": name, "low": lo, "high": hi,
+                         "restricted": "both" if cut_lo and cut_hi else ("low" if cut_lo else "high"),
+                         "range_low": float(sp.loc[name, "low"]), "range_high": float(sp.loc[name, "high"])})
     out = pd.DataFrame(rows, columns=cols)
     attrs.update(coverage=float(traj.loc[i, "coverage"]), density=float(traj.loc[i, "density"]),
                  mass=float(traj.loc[i, "mass"]), box=i, trajectory=traj[["coverage", "density", "mass", "res_dim"]])
@@ -554,9 +558,9 @@ def describe_box(box: pd.DataFrame) -> str:
         return head + " (no box of the uncertainty space concentrates the failures)." if f < n else head + "."
     parts = []
     for _, r in box.iterrows():
-        if r["low"] > r["range_low"] and r["high"] < r["range_high"]:
+        if r["restricted"] == "both":
             parts.append(f"{r['parameter']} is between {r['low']:.3g} and {r['high']:.3g}")
-        elif r["low"] > r["range_low"]:
+        elif r["restricted"] == "low":
             parts.append(f"{r['parameter']} is above {r['low']:.3g}")
         else:
             parts.append(f"{r['parameter']} is below {r['high']:.3g}")

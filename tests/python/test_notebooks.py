@@ -26,5 +26,6 @@ def test_notebook_runs(path: Path) -> None:
     assert not errors
 
 
-def test_three_notebooks() -> None:
-    assert [p.stem for p in PATHS] == ["01_rapporteur_compare", "02_researcher_sweep", "03_planner_tune_scenario"]
+def test_four_notebooks() -> None:
+    assert [p.stem for p in PATHS] == ["01_rapporteur_compare", "02_researcher_sweep", "03_planner_tune_scenario",
+                                      "04_researcher_uncertainty"]
