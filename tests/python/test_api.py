@@ -23,7 +23,8 @@ def test_public_names_documented():
 
 def test_parameters_frame():
     df = govsim.parameters()
-    assert list(df.columns) == ["name", "type", "default", "unit", "min", "max", "choices", "source", "doc"]
+    assert list(df.columns) == ["name", "type", "default", "unit", "min", "max", "choices", "source", "doc",
+                                "uncertainty_low", "uncertainty_high", "distribution", "uncertainty_reason"]
     assert df["name"].is_unique and len(df) > 10
     row = df.set_index("name").loc["sim.population_scale"]
     assert row["default"] == 1.0 and row["type"] == "real"
