@@ -255,15 +255,13 @@ def _outcomes(res: Results) -> tuple[list[str], list[str], int, np.ndarray, np.n
     n_s, n_k = len(base_names), unit.shape[0]
     baseline = base_names.index(str(cfg["baseline"]))
     runs = int(cfg["runs"])
-    sc, rep, buf = res._blobs("metrics")
+    sc_a, rep_a, _, vals = res._reader.metric_matrix()
     n_m = len(res.metric_names)
-    vals = np.frombuffer(bytes(buf), dtype="<f8").reshape(len(sc), n_m) if sc else np.zeros((0, n_m))
+    sc = sc_a
     expected = n_k * n_s * runs
     if len(sc) < expected:
         raise IncompleteError(f"{res.store}: {len(sc)} of {expected} runs; complete it (--resume) or merge the "
                               f"shards (govsim merge) first")
-    sc_a = np.asarray(sc)
-    rep_a = np.asarray(rep)
     keep = rep_a < runs
     cube = np.full((n_k * n_s, runs, n_m), np.nan)
     cube[sc_a[keep], rep_a[keep]] = vals[keep]
