@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from . import _core
 from ._core import ConfigError, StoreError
@@ -32,7 +33,6 @@ from .api import (
     sweep,
 )
 from .results import Results, metrics, open_results
-from .uncertainty import discover, open_robustness, robustness, sensitivity
 
 __version__: str = _core.__version__
 """Version of the compiled engine."""
@@ -62,17 +62,37 @@ __all__ = [
 ]
 
 
-def report(results_dir: str | os.PathLike[str], output_path: str | os.PathLike[str]) -> Path:
+def report(results_dir: str | os.PathLike[str], output_path: str | os.PathLike[str],
+           robustness_dir: str | os.PathLike[str] | None = None) -> Path:
     """Writes the self-contained HTML report of the results in ``results_dir`` to ``output_path``
     and returns its path, like ``govsim report``; raises ``govsim.reporting.ReportInputError``
     (a ``ValueError``) naming the file when the results store is missing, damaged or incomplete.
 
-    The report's code (matplotlib, Jinja2) is imported on the first call.
+    ``robustness_dir`` holds ``govsim robustness`` results for the section "How robust is this
+    ranking?" (default: ``results_dir/robustness`` if present). The report's code (matplotlib,
+    Jinja2) is imported on the first call.
     """
     from .reporting import write_report as _write
 
-    return _write(results_dir, output_path)
+    return _write(results_dir, output_path, robustness_dir)
 
 
 write_report = report
 """Alias of :func:`report`."""
+
+
+_UNCERTAINTY = ("robustness", "sensitivity", "discover", "open_robustness")
+
+
+def __getattr__(name: str) -> Any:
+    """Lazy attributes: the uncertainty analyses (govsim.uncertainty imports SALib and the EMA
+    workbench only when used; ``python -m govsim.uncertainty`` must not find it imported)."""
+    if name in _UNCERTAINTY:
+        from . import uncertainty
+
+        return getattr(uncertainty, name)
+    raise AttributeError(f"module 'govsim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_UNCERTAINTY))

@@ -34,6 +34,7 @@ SECTIONS = {
     "scenarios": "Scenarios and the seed contributions they encode",
     "ranking": "Ranked comparison of headline metrics",
     "paired": "Paired differences vs the baseline",
+    "robustness": "How robust is this ranking?",
     "timeseries": "Trajectories over time",
     "equity": "Equity: who is left behind",
     "costs": "Cost and cost-effectiveness by funder",
@@ -368,3 +369,32 @@ def test_report_in_headless_chromium(report_path):
         assert not ("CONSOLE" in line and "file://" in line), line
         assert "Uncaught" not in line, line
         assert not (url in line and re.search(r"error|Failed to load|net::ERR", line, re.I)), line
+
+
+def test_robustness_section_without_and_with_results(results_dir, govsim_bin, tmp_path):
+    # Without robustness results the section says what the intervals mean and how to compute it.
+    text = reporting.render_html(report_load.load(results_dir))
+    sec = re.search(r'<section id="robustness">(.*?)</section>', text, re.S).group(1)
+    assert "Monte Carlo noise only" in sec and "govsim robustness CONFIG" in sec
+    # With them (a tiny robustness run in RESULTS_DIR/robustness, found by default).
+    res = _copy(results_dir, tmp_path / "r")
+    cfg = tmp_path / "c.json"
+    doc = json.loads((REPO / "scenarios/experiments/seed-scenarios-small.json").read_text())
+    doc["scenarios"] = [str((REPO / "scenarios/experiments" / s).resolve()) for s in doc["scenarios"][:3]]
+    doc["parameters"] = {"sim.population_scale": 0.01, "sim.horizon_weeks": 26}
+    doc["experiment"] = {"runs": 1, "seed": 2}
+    doc["uncertainty"] = {"parameters": ["resolution.relatives_weekly", "needs.rate_per_year"], "samples": 12}
+    cfg.write_text(json.dumps(doc))
+    r = subprocess.run([str(govsim_bin), "robustness", str(cfg), "--out", str(res / "robustness"), "-q"],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    out = reporting.write_report(res, tmp_path / "report.html")
+    sec = re.search(r'<section id="robustness">(.*?)</section>', out.read_text(encoding="utf-8"), re.S).group(1)
+    assert "12 plausible worlds" in sec
+    assert re.search(r"beats Status quo[^<]* in \d+% of 12 plausible worlds \(95% CI \d+%–\d+%\)", sec)
+    assert "Rank distribution and regret" in sec and "#3</th>" in sec
+    assert "Where each scenario fails" in sec and "fails to beat the baseline" in sec
+    assert "No sensitivity analysis beside these results" in sec
+    # A missing --robustness directory is bad input.
+    with pytest.raises(reporting.ReportInputError, match="no robustness results"):
+        reporting.write_report(res, tmp_path / "x.html", tmp_path / "nowhere")

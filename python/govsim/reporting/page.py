@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from . import charts, text
+from . import charts, robustness, text
 from .load import ReportData, ReportInputError, load
 
 __all__ = ["render_html", "write_report", "main"]
@@ -148,8 +148,9 @@ def _manifest(data: ReportData) -> dict[str, Any]:
     return {"rows": rows, "command": text.reproduce_command(data)}
 
 
-def render_html(data: ReportData) -> str:
-    """The report of ``data`` as one self-contained HTML document."""
+def render_html(data: ReportData, robustness_dir: Path | None = None) -> str:
+    """The report of ``data`` as one self-contained HTML document; ``robustness_dir`` holds the
+    results of ``govsim robustness`` for the section "How robust is this ranking?"."""
     cfg = data.config
     tname, tdesc = text.territory(cfg)
     context = {
@@ -170,6 +171,7 @@ def render_html(data: ReportData) -> str:
                        "quote": data.scenario_info.get(s, {}).get("seed_contribution") or ""}
                       for s in data.scenarios],
         "ranking": _ranking(data),
+        "robustness": robustness.section(data, robustness_dir),
         "timeseries": {"chart": charts.timeseries(data), "replicates": data.replicates_per_scenario()},
         "equity": _equity(data),
         "costs": _costs(data),
@@ -181,14 +183,17 @@ def render_html(data: ReportData) -> str:
     return _ENV.get_template("report.html.j2").render(context)
 
 
-def write_report(results_dir: str | Path, output_path: str | Path) -> Path:
+def write_report(results_dir: str | Path, output_path: str | Path, robustness_dir: str | Path | None = None) -> Path:
     """Write the HTML report of the results in ``results_dir`` to ``output_path``; return its path.
 
-    Raises ReportInputError if ``results_dir`` is missing or its results store is missing,
-    damaged, empty or incomplete (the message names the file); nothing is written then.
+    ``robustness_dir``: the output of ``govsim robustness`` for the section "How robust is this
+    ranking?" (default: ``results_dir/robustness`` if it exists; otherwise the section says how
+    to compute it). Raises ReportInputError if ``results_dir`` is missing or its results store is
+    missing, damaged, empty or incomplete (the message names the file); nothing is written then.
     """
     output_path = Path(output_path)
-    html = render_html(load(results_dir))
+    rob = robustness.find_dir(Path(results_dir), robustness_dir)
+    html = render_html(load(results_dir), rob)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = output_path.with_name(output_path.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")
@@ -205,10 +210,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("results_dir", metavar="RESULTS_DIR", help="the --out directory of `govsim compare`")
     parser.add_argument("-o", "--output", metavar="FILE", default=None,
                         help="HTML file to write (default: RESULTS_DIR/report.html)")
+    parser.add_argument("--robustness", metavar="DIR", default=None,
+                        help="results of `govsim robustness` for the section \"How robust is this ranking?\" "
+                             "(default: RESULTS_DIR/robustness if it exists)")
     args = parser.parse_args(argv)
     out = Path(args.output) if args.output else Path(args.results_dir) / "report.html"
     try:
-        path = write_report(args.results_dir, out)
+        path = write_report(args.results_dir, out, args.robustness)
     except ReportInputError as e:
         print(f"govsim report: error: {e}", file=sys.stderr)
         return 2
