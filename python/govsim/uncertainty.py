@@ -200,7 +200,8 @@ def _run_design(cfg: Config, names: Sequence[str], unit: np.ndarray, *, runs: in
     def work() -> None:
         try:
             outcome["report"] = _core.run_experiment(
-                cfg.experiment, "design", str(out), runs=int(runs or 0), seed=int(seed), threads=int(threads),
+                cfg.experiment, "design", str(out), runs=None if runs is None else int(runs), seed=int(seed),
+                threads=int(threads),
                 resume=resume, force=force, shard_index=int(shard_index), shard_count=int(shard_count),
                 progress=callback, cancel=cancel, interval=0.2, design_parameters=list(names), design_unit=rows)
         except BaseException as e:  # re-raised in the calling thread

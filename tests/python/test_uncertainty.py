@@ -241,3 +241,25 @@ def test_cli_bad_input_exits_2_without_output(tmp_path) -> None:
     r = subprocess.run([str(GOVSIM), "sensitivity", str(ROOT / "scenarios/experiments/robustness-small.json"),
                         "--method", "fast"], capture_output=True, text=True)
     assert r.returncode == 2
+
+
+def test_robustness_resumes_after_an_interruption(robust_1_thread, tmp_path) -> None:
+    # A progress callback that raises stops the ensemble after the runs in flight (as Ctrl-C or a
+    # kill would leave a partial store); resuming completes it to the same result.
+    cfg = govsim.Config.from_dict(tiny(ROB, runs=2))
+    seen: list[int] = []
+
+    def stop(done: int, total: int) -> None:
+        seen.append(done)
+        if done >= 5:
+            raise RuntimeError("stop here")
+
+    with pytest.raises(RuntimeError, match="stop here"):
+        govsim.robustness(cfg, threads=2, out=tmp_path, progress=stop)
+    partial = govsim.open_results(tmp_path).n_runs
+    assert 5 <= partial < 6 * 2 * 2
+    with pytest.raises(govsim.ConfigError, match="resume"):
+        govsim.robustness(cfg, threads=2, out=tmp_path, progress=False)  # neither resume nor force
+    r = govsim.robustness(cfg, threads=1, out=tmp_path, progress=False, resume=True)
+    for name in ("worlds", "probability", "ranks", "regret"):
+        pd.testing.assert_frame_equal(getattr(robust_1_thread, name), getattr(r, name), check_exact=True)
