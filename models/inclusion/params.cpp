@@ -1,6 +1,7 @@
 #include "models/inclusion/params.hpp"
 
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,8 @@ double choice_index(const std::vector<std::string>& choices, const std::string& 
   return -1;  // rejected by ParamRegistry::add
 }
 
+std::vector<std::string> uncertainty_problems;
+
 ParamRegistry build_registry() {
   ParamRegistry r;
 #define GOVSIM_REAL(id, name, def, unit, lo, hi, src, doc) \
@@ -38,7 +41,10 @@ ParamRegistry build_registry() {
 #undef GOVSIM_INT
 #undef GOVSIM_BOOL
 #undef GOVSIM_CHOICE
-  // The uncertainty space, joined by identifier: an unknown identifier does not compile.
+  // The uncertainty space, joined by identifier. Problems (an entry naming no parameter or a
+  // cited one, a bad range, an assumption without an entry) are collected, not thrown, so that
+  // a parameter added or removed elsewhere fails one test (test_parameters.cpp) with the list
+  // instead of stopping every program.
   std::vector<std::pair<std::string, std::string>> names;  // identifier -> dotted name
 #define GOVSIM_REAL(id, name, ...) names.emplace_back(#id, name);
 #define GOVSIM_INT(id, name, ...) names.emplace_back(#id, name);
@@ -49,17 +55,26 @@ ParamRegistry build_registry() {
 #undef GOVSIM_INT
 #undef GOVSIM_BOOL
 #undef GOVSIM_CHOICE
-  auto name_of = [&](const char* id) {
+  auto join = [&](const char* id, Uncertainty u) {
     for (const auto& [i, n] : names)
-      if (i == id) return n;
-    return std::string(id);
+      if (i == id) {
+        try {
+          r.set_uncertainty(n, std::move(u));
+        } catch (const std::logic_error& e) {
+          uncertainty_problems.push_back(std::string("uncertainty.def: ") + id + ": " + e.what());
+        }
+        return;
+      }
+    uncertainty_problems.push_back(std::string("uncertainty.def: ") + id + ": names no parameter of parameters.def");
   };
-#define GOVSIM_UNCERTAIN(id, lo, hi, dist, reason)                                      \
-  static_assert(sizeof(Params::id) > 0, "uncertainty.def names an unknown parameter"); \
-  r.set_uncertainty(name_of(#id), Uncertainty{lo, hi, dist, reason});
+#define GOVSIM_UNCERTAIN(id, lo, hi, dist, reason) join(#id, Uncertainty{lo, hi, dist, reason});
 #include "models/inclusion/uncertainty.def"
 #undef GOVSIM_UNCERTAIN
-  r.check_uncertainty_complete();
+  try {
+    r.check_uncertainty_complete();
+  } catch (const std::logic_error& e) {
+    uncertainty_problems.push_back(e.what());
+  }
   return r;
 }
 }  // namespace
@@ -67,6 +82,11 @@ ParamRegistry build_registry() {
 const ParamRegistry& registry() {
   static const ParamRegistry r = build_registry();
   return r;
+}
+
+const std::vector<std::string>& registry_uncertainty_problems() {
+  registry();
+  return uncertainty_problems;
 }
 
 Params Params::from(const ParamValues& values) {

@@ -54,5 +54,8 @@ struct Params {
 
 // The registry of every inclusion-model parameter (built once from parameters.def).
 const ParamRegistry& registry();
+// What is wrong in the join of uncertainty.def to parameters.def (empty when every assumption has
+// exactly one valid entry and every entry names an assumption); asserted empty by a test.
+const std::vector<std::string>& registry_uncertainty_problems();
 
 }  // namespace govsim::inclusion
