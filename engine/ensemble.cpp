@@ -1,13 +1,12 @@
 #include "engine/ensemble.hpp"
 
 #include <chrono>
-#include <mutex>
+#include <cstdlib>
+#include <optional>
 #include <set>
+#include <utility>
 
-#include <tbb/global_control.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
-
+#include "engine/distributed.hpp"
 #include "engine/exports.hpp"
 #include "engine/manifest.hpp"
 #include "engine/results_store.hpp"
@@ -20,9 +19,32 @@ namespace fs = std::filesystem;
 fs::path store_path(const fs::path& out_dir) { return out_dir / "results.sqlite"; }
 
 namespace {
-struct Task {
-  int scenario, replicate;
-};
+void run_on_writer(const ExperimentSpec& spec, const ModelAdapter& model, const fs::path& out_dir,
+                   const EnsembleOptions& opts, TaskFarm& farm, EnsembleReport& rep);
+
+// The model's run function, with failures naming the scenario and replicate.
+// Fault injection (tests, docs/distributed.md): GOVSIM_FAIL_RUN="SCENARIO:REPLICATE" makes that
+// run throw in this process; either part may be "*" (any).
+TaskFarm::RunFn named_runs(const ExperimentSpec& spec, std::function<RunRecord(int, int)> run_one) {
+  std::optional<std::pair<std::string, std::string>> fail;
+  if (const char* f = std::getenv("GOVSIM_FAIL_RUN")) {
+    const std::string v = f;
+    const auto colon = v.rfind(':');
+    if (colon != std::string::npos) fail = std::make_pair(v.substr(0, colon), v.substr(colon + 1));
+  }
+  return [&spec, run_one = std::move(run_one), fail](int s, int r) {
+    const std::string& name = spec.scenarios.at(static_cast<std::size_t>(s)).name;
+    try {
+      if (fail && (fail->first == "*" || fail->first == name) && (fail->second == "*" || fail->second == std::to_string(r)))
+        throw std::runtime_error("injected failure (GOVSIM_FAIL_RUN)");
+      RunRecord rec = run_one(s, r);
+      if (!spec.store_series) rec.series.clear();  // not stored: not sent to rank 0 either
+      return rec;
+    } catch (const std::exception& e) {
+      throw RunError(s, r, "run failed: scenario '" + name + "', replicate " + std::to_string(r) + ": " + e.what());
+    }
+  };
+}
 
 nlohmann::json scenario_list(const ExperimentSpec& spec) {
   nlohmann::json a = nlohmann::json::array();
@@ -35,6 +57,29 @@ EnsembleReport run_experiment(const ExperimentSpec& spec, const ModelAdapter& mo
                               const fs::path& out_dir, const EnsembleOptions& opts) {
   const auto t0 = std::chrono::steady_clock::now();
   EnsembleReport rep;
+  const int threads = opts.threads > 0 ? opts.threads : spec.threads;
+  // Every rank prepares the same models and runs whatever tasks rank 0 hands out; only rank 0
+  // (the single writer) touches out_dir.
+  TaskFarm farm(named_runs(spec, model.prepare(spec)), threads, opts.cancel);
+  if (!dist::is_writer()) {
+    rep.writer = false;
+    rep.runs_done = farm.serve();
+    rep.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return rep;
+  }
+  try {
+    run_on_writer(spec, model, out_dir, opts, farm, rep);
+  } catch (...) {
+    farm.finish(true);  // releases the other ranks (they exit non-zero, quietly)
+    throw;
+  }
+  rep.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return rep;
+}
+
+namespace {
+void run_on_writer(const ExperimentSpec& spec, const ModelAdapter& model, const fs::path& out_dir,
+                   const EnsembleOptions& opts, TaskFarm& farm, EnsembleReport& rep) {
   fs::create_directories(out_dir);
   rep.store = store_path(out_dir);
   ResultsStore store(rep.store);
@@ -47,8 +92,7 @@ EnsembleReport run_experiment(const ExperimentSpec& spec, const ModelAdapter& mo
     scen.emplace_back(s.name, info);
   }
   store.begin(spec.resolved, layout, scen);
-  const int threads = opts.threads > 0 ? opts.threads : spec.threads;
-  const int n_threads = threads > 0 ? threads : static_cast<int>(tbb::info::default_concurrency());
+  const int n_threads = farm.stats().threads;
   nlohmann::json manifest = {{"govsim_version", version()},
                              {"git_commit", git_commit()},
                              {"model", model.name()},
@@ -62,49 +106,35 @@ EnsembleReport run_experiment(const ExperimentSpec& spec, const ModelAdapter& mo
                              {"baseline", spec.scenarios[static_cast<std::size_t>(spec.baseline)].name},
                              {"shard", {{"index", opts.shard_index}, {"count", opts.shard_count}}},
                              {"metrics", metric_catalog(model.metrics())},
-                             {"series", metric_catalog(model.series())}};
+                             {"series", metric_catalog(model.series())},
+                             {"ranks", dist::size()}};
   if (auto old = store.manifest(); old && opts.resume) {
     manifest["start_time"] = old->value("start_time", manifest["start_time"]);
     manifest["resumed_at"] = utc_now_iso8601();
   }
   store.set_manifest(manifest);
 
-  const auto run_one = model.prepare(spec);
   std::set<std::pair<int, int>> done;
   for (const auto& d : store.completed()) done.insert(d);
   rep.runs_resumed = static_cast<long long>(done.size());
-  std::mutex store_mutex;
-  tbb::task_arena arena(n_threads);
-  std::atomic<long long> finished{0};
 
   auto run_batch = [&](int r_begin, int r_end) {
-    std::vector<Task> tasks;
+    std::vector<TaskId> tasks;
     for (int r = r_begin; r < r_end; ++r)
       for (int s = 0; s < static_cast<int>(spec.scenarios.size()); ++s) {
         if ((static_cast<long long>(r) * static_cast<long long>(spec.scenarios.size()) + s) % opts.shard_count != opts.shard_index) continue;
         if (done.count({s, r})) continue;
         tasks.push_back({s, r});
       }
-    const long long total = static_cast<long long>(tasks.size());
-    finished = 0;
-    if (opts.progress) opts.progress(0, total);
-    arena.execute([&] {
-      tbb::parallel_for(std::size_t{0}, tasks.size(), std::size_t{1}, [&](std::size_t k) {
-        if (opts.cancel && opts.cancel->load()) return;
-        const auto start = std::chrono::steady_clock::now();
-        RunRecord rec = run_one(tasks[k].scenario, tasks[k].replicate);
-        if (!spec.store_series) rec.series.clear();
-        rec.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        {
-          std::lock_guard<std::mutex> lock(store_mutex);
+    // Runs arrive from every rank in completion order; each is one store transaction, so a
+    // killed job keeps every run delivered so far.
+    rep.runs_done += farm.run(
+        tasks,
+        [&](const RunRecord& rec) {
           store.put_run(rec);
-          done.insert({tasks[k].scenario, tasks[k].replicate});
-        }
-        const long long f = ++finished;
-        if (opts.progress) opts.progress(f, total);
-      }, tbb::simple_partitioner());
-    });
-    rep.runs_done += finished.load();
+          done.insert({rec.scenario, rec.replicate});
+        },
+        opts.progress);
   };
 
   int runs = spec.runs;
@@ -144,10 +174,17 @@ EnsembleReport run_experiment(const ExperimentSpec& spec, const ModelAdapter& mo
   manifest["runs_per_scenario"] = runs;
   manifest["complete"] = !rep.cancelled;
   if (!rep.target_message.empty()) manifest["target_ci"] = rep.target_message;
+  farm.finish();  // the other ranks are done
+  const FarmStats& farm_stats = farm.stats();
+  manifest["distribution"] = {{"ranks", farm_stats.ranks},
+                              {"threads_per_rank", farm_stats.threads},
+                              {"runs_per_rank", farm_stats.tasks_per_rank},
+                              {"messages_received", farm_stats.messages},
+                              {"bytes_received", farm_stats.bytes_received},
+                              {"bytes_sent", farm_stats.bytes_sent}};
   store.set_manifest(manifest);
   if (opts.write_exports && !rep.cancelled) write_exports(store, model.metrics(), spec.outputs, out_dir);
-  rep.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return rep;
 }
+}  // namespace
 
 }  // namespace govsim

@@ -1,6 +1,8 @@
 // Monte Carlo ensembles: (scenario, replicate) tasks on oneTBB, streamed to the results store.
 // Replicate r of every scenario uses the same random streams (common random numbers); results
 // are bit-identical whatever the thread count; a killed experiment resumes where it stopped.
+// Under an MPI launcher (mpirun -n N) every rank calls run_experiment: rank 0 hands the tasks out
+// and writes the store, the others run tasks and return (engine/distributed.hpp).
 #pragma once
 
 #include <atomic>
@@ -32,6 +34,7 @@ struct EnsembleReport {
   std::string target_message;  // adaptive replication outcome, or ""
   double wall_seconds = 0;
   std::filesystem::path store;
+  bool writer = true;  // false on MPI ranks other than 0: they ran tasks, rank 0 wrote the store
 };
 
 // The store file inside an output directory.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/distributed.hpp"
 #include "engine/errors.hpp"
 #include "engine/sweep.hpp"
 
@@ -89,13 +90,20 @@ const std::vector<std::string>& result_files() {
 }
 
 void prepare_output_dir(const fs::path& out_dir, const RunRequest& req, OptionSpelling spelling) {
-  if (!fs::exists(store_path(out_dir)) || req.resume) return;
-  if (!req.force) {
-    const std::string how = spelling == OptionSpelling::Cli ? "--resume / --force" : "resume=True / force=True";
-    throw InputError(out_dir.string(), "", "an output directory without results (or " + how + ")",
-                     "it already holds results.sqlite");
-  }
-  for (const auto& f : result_files()) fs::remove(out_dir / f);
+  // Under MPI every rank gets here with the same request; only rank 0, the writer, looks at the
+  // directory, and the others learn whether it succeeded (JobAborted with exit status 2 if not).
+  dist::on_writer(
+      [&] {
+        if (!fs::exists(store_path(out_dir)) || req.resume) return;
+        if (!req.force) {
+          const std::string how =
+              spelling == OptionSpelling::Cli ? "--resume / --force" : "resume=True / force=True";
+          throw InputError(out_dir.string(), "", "an output directory without results (or " + how + ")",
+                           "it already holds results.sqlite");
+        }
+        for (const auto& f : result_files()) fs::remove(out_dir / f);
+      },
+      [](const std::exception& e) { return dynamic_cast<const InputError*>(&e) != nullptr ? 2 : 1; });
 }
 
 EnsembleOptions ensemble_options(const RunRequest& req) {

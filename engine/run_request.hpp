@@ -51,7 +51,8 @@ const std::vector<std::string>& result_files();
 
 // Makes `out_dir` ready for `req`: a directory already holding results is kept for `resume`
 // (the store then checks that it holds the same experiment), cleared of result_files() for
-// `force`, and refused otherwise (InputError, nothing touched).
+// `force`, and refused otherwise (InputError, nothing touched). Collective under MPI: only rank 0
+// looks at the directory; the other ranks throw JobAborted if it failed (engine/distributed.hpp).
 void prepare_output_dir(const std::filesystem::path& out_dir, const RunRequest& req, OptionSpelling spelling);
 
 // The ensemble options of `req` (threads, resume, shard); the caller adds progress and cancel.

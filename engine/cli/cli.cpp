@@ -12,6 +12,7 @@
 #include <boost/program_options.hpp>
 
 #include "engine/config.hpp"
+#include "engine/distributed.hpp"
 #include "engine/ensemble.hpp"
 #include "engine/errors.hpp"
 #include "engine/exports.hpp"
@@ -92,6 +93,12 @@ std::vector<Override> parse_sets(const std::vector<std::string>& sets) {
   return out;
 }
 
+// Where ranks other than 0 send the errors that every rank hits alike (rank 0 prints them).
+std::ostream& null_stream() {
+  static std::ostream null(nullptr);
+  return null;
+}
+
 volatile std::sig_atomic_t g_interrupted = 0;
 std::atomic<bool> g_cancel{false};
 void on_sigint(int) {
@@ -152,7 +159,9 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
   const ExperimentSpec spec =
       prepare_run(load_experiment(c.config, model, parse_sets(c.sets)), model, c.req, OptionSpelling::Cli);
   const fs::path out = c.out;
-  prepare_output_dir(out, c.req, OptionSpelling::Cli);
+  prepare_output_dir(out, c.req, OptionSpelling::Cli);  // rank 0 only under MPI (collective)
+  const bool writer = dist::is_writer();
+  if (!writer) c.quiet = true;
   ProgressBar bar(stderr, c.quiet);
   EnsembleOptions opts = ensemble_options(c.req);
   opts.cancel = &g_cancel;
@@ -160,6 +169,7 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
   std::signal(SIGINT, on_sigint);
   const EnsembleReport rep = run_experiment(spec, model, out, opts);
   bar.finish();
+  if (!rep.writer) return 0;
   if (rep.cancelled) {
     std::cerr << "interrupted: " << rep.runs_done << " runs saved in " << rep.store.string()
               << "; complete them with --resume\n";
@@ -181,7 +191,9 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
       std::cout << comparison_table(st, headline, c.req.rank_by);
     }
     std::cout << "\n" << rep.runs_done << " runs (" << rep.runs_resumed << " resumed) in " << std::fixed
-              << std::setprecision(1) << rep.wall_seconds << " s; results in " << fs::absolute(out).string() << "\n";
+              << std::setprecision(1) << rep.wall_seconds << " s";
+    if (dist::size() > 1) std::cout << " on " << dist::size() << " MPI ranks";
+    std::cout << "; results in " << fs::absolute(out).string() << "\n";
   }
   return 0;
 }
@@ -373,6 +385,11 @@ int main(int argc, char** argv, const ModelAdapter& model) {
     return 2;
   }
   const std::string cmd = argv[1];
+  // Under an MPI launcher: join the job (rank 0 coordinates and writes; the others run tasks and
+  // print nothing but errors of their own).
+  dist::init();
+  const bool writer = dist::is_writer();
+  std::ostream& err = writer ? std::cerr : null_stream();
   try {
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
       std::cout << kTopUsage;
@@ -392,20 +409,27 @@ int main(int argc, char** argv, const ModelAdapter& model) {
     std::cerr << "govsim: unknown command '" << cmd << "'\n\n" << kTopUsage;
     return 2;
   } catch (const InputError& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    err << "error: " << e.what() << "\n";
     return 2;
   } catch (const po::error& e) {
-    std::cerr << "error: " << e.what() << " (see govsim " << cmd << " --help)\n";
+    err << "error: " << e.what() << " (see govsim " << cmd << " --help)\n";
     return 2;
   } catch (const StoreError& e) {
     // A results directory that holds another experiment, or a damaged store: the user's input.
-    std::cerr << "error: " << e.what() << "\n";
+    err << "error: " << e.what() << "\n";
     return 2;
   } catch (const UsageError& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    err << "error: " << e.what() << "\n";
     return 2;
+  } catch (const RunError& e) {
+    // Reported by rank 0 whichever rank ran it; the runs finished before it are in the store.
+    err << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const JobAborted& e) {
+    return e.exit_code();  // rank 0 printed why
   } catch (const std::exception& e) {
-    std::cerr << "internal error: " << e.what() << "\n";
+    std::cerr << "internal error" << (writer ? "" : " on MPI rank " + std::to_string(dist::rank())) << ": "
+              << e.what() << "\n";
     return 1;
   }
 }

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""`mpirun -n N govsim ...` driven as a user would (stdlib only; run by ctest in MPI builds).
+
+    GOVSIM_BIN=build/py/govsim MPIEXEC=mpirun python3 tests/cli/run_mpi_tests.py [-k SUBSTRING] [-v]
+
+Checks (docs/distributed.md): the results store and every CSV export are identical (apart from
+the wall_seconds timing column) for one process without MPI and for 1 to 4 ranks with various
+thread counts, the runs really are spread over the ranks; a rank killed with SIGKILL leaves the
+finished runs in the store and `--resume` with another number of ranks completes the experiment
+identically; a failing run (fault injection: GOVSIM_FAIL_RUN) is reported once, naming its scenario
+and replicate, and the job exits non-zero. Ends with "N passed, M failed"; exits 1 on any failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run_cli_tests as base  # noqa: E402  -- check(), same_exports(), count_runs(), experiments
+
+from run_cli_tests import DET_ARGS, EXPORTS, REPO, RESUME_ARGS, brief, check, count_runs, same_exports  # noqa: E402
+
+MPIEXEC = os.environ.get("MPIEXEC", "mpirun")
+# CI runs as root: Open MPI refuses to unless told, and the machine has fewer cores than ranks.
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+           OMPI_MCA_rmaps_base_oversubscribe="1")
+ENV.pop("GOVSIM_FAIL_RUN", None)
+only = sys.argv[sys.argv.index("-k") + 1] if "-k" in sys.argv else None
+verbose = "-v" in sys.argv
+
+
+def mpirun(n: int, *args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    cmd = [MPIEXEC, "-n", str(n), "--oversubscribe", base.BIN, *args]
+    if verbose:
+        print("  $ " + " ".join(cmd), flush=True)
+    return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout, env=env or ENV)
+
+
+def plain(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([base.BIN, *args], cwd=REPO, capture_output=True, text=True, timeout=300, env=env or ENV)
+
+
+def store_rows(db: Path) -> tuple[list, list, list]:
+    """Everything in the store that is results: meta except the manifest, scenarios, runs without timing."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        meta = con.execute("SELECT key, value FROM meta WHERE key != 'manifest' ORDER BY key").fetchall()
+        scen = con.execute("SELECT idx, name, info FROM scenarios ORDER BY idx").fetchall()
+        runs = con.execute("SELECT scenario, replicate, metrics, series FROM runs ORDER BY scenario, replicate").fetchall()
+        return meta, scen, runs
+    finally:
+        con.close()
+
+
+def same_store(name: str, a: Path, b: Path) -> None:
+    ma, sa, ra = store_rows(a / "results.sqlite")
+    mb, sb, rb = store_rows(b / "results.sqlite")
+    check(f"{name}: store meta and scenarios identical", ma == mb and sa == sb)
+    check(f"{name}: store runs identical (metrics and series blobs)", ra == rb and len(ra) > 0,
+          f"{len(ra)} vs {len(rb)} runs")
+
+
+def manifest(d: Path) -> dict:
+    return json.loads((d / "manifest.json").read_text())
+
+
+def test_identical(tmp: Path) -> None:
+    ref = tmp / "ref"
+    p = plain(*DET_ARGS, "--threads", "2", "--out", str(ref))
+    check("reference: one process without MPI succeeds", p.returncode == 0, brief(p))
+    total = count_runs(ref / "results.sqlite")
+    for n, threads in [(1, 2), (2, 1), (3, 2), (4, 1)]:
+        out = tmp / f"n{n}-t{threads}"
+        p = mpirun(n, *DET_ARGS, "--threads", str(threads), "--out", str(out))
+        name = f"mpirun -n {n}, {threads} thread(s)"
+        if not check(f"{name}: succeeds", p.returncode == 0, brief(p)):
+            continue
+        check(f"{name}: prints no error", p.stderr.strip() == "", p.stderr[:300])
+        same_store(name, ref, out)
+        same_exports(name, ref, out, EXPORTS)
+        dist = manifest(out).get("distribution", {})
+        per_rank = dist.get("runs_per_rank", [])
+        check(f"{name}: manifest records {n} ranks and every run once", dist.get("ranks") == n
+              and len(per_rank) == n and sum(per_rank) == total, json.dumps(dist))
+        if n > 1:
+            check(f"{name}: the runs are spread over several ranks", sum(1 for k in per_rank if k > 0) >= 2,
+                  json.dumps(dist))
+            check(f"{name}: workers sent their runs back to rank 0", dist.get("bytes_received", 0) > 0
+                  and dist.get("messages_received", 0) >= sum(per_rank[1:]), json.dumps(dist))
+
+
+def rank_pids(launcher_pid: int) -> dict[int, int]:
+    """MPI rank -> pid of the processes that mpirun (pid launcher_pid) started."""
+    out = {}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            if ppid != launcher_pid:
+                continue
+            env = (d / "environ").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            continue
+        for kv in env:
+            if kv.startswith(b"OMPI_COMM_WORLD_RANK="):
+                out[int(kv.split(b"=", 1)[1])] = int(d.name)
+    return out
+
+
+def kill_rank_midway(name: str, n: int, rank: int, out: Path, total: int) -> bool:
+    pr = subprocess.Popen([MPIEXEC, "-n", str(n), "--oversubscribe", base.BIN, *RESUME_ARGS,
+                           "--out", str(out)], cwd=REPO, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    db = out / "results.sqlite"
+    deadline = time.time() + 300
+    killed = False
+    while time.time() < deadline and pr.poll() is None:
+        if count_runs(db) >= 3:
+            pids = rank_pids(pr.pid)
+            if rank in pids:
+                os.kill(pids[rank], signal.SIGKILL)
+                killed = True
+                break
+        time.sleep(0.01)
+    try:
+        pr.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        pr.kill()
+        pr.wait()
+    saved = count_runs(db)
+    check(f"{name}: rank {rank} SIGKILLed mid-way, the job exits non-zero", killed and pr.returncode != 0,
+          f"killed {killed}, exit {pr.returncode}")
+    return check(f"{name}: the finished runs stay in the store", killed and 3 <= saved < total,
+                 f"{saved} of {total} runs saved")
+
+
+def test_faults(tmp: Path) -> None:
+    ref = tmp / "resume-ref"
+    p = plain(*RESUME_ARGS, "--out", str(ref))
+    check("faults: uninterrupted reference (no MPI) succeeds", p.returncode == 0, brief(p))
+    total = count_runs(ref / "results.sqlite")
+    # A worker dies; resume with more ranks.
+    out = tmp / "killed-worker"
+    if kill_rank_midway("killed worker", 2, 1, out, total):
+        p = mpirun(3, *RESUME_ARGS, "--out", str(out), "--resume")
+        check("killed worker: mpirun -n 3 --resume completes", p.returncode == 0, brief(p))
+        check("killed worker: store holds every run once", count_runs(out / "results.sqlite") == total)
+        same_store("killed worker, resumed on 3 ranks", ref, out)
+        same_exports("killed worker, resumed on 3 ranks", ref, out, EXPORTS)
+    # The writer dies; resume in one process without MPI.
+    out = tmp / "killed-writer"
+    if kill_rank_midway("killed writer", 3, 0, out, total):
+        p = plain(*RESUME_ARGS, "--out", str(out), "--resume")
+        check("killed writer: --resume without MPI completes", p.returncode == 0, brief(p))
+        same_store("killed writer, resumed without MPI", ref, out)
+        same_exports("killed writer, resumed without MPI", ref, out, ["runs.csv", "summary.csv", "paired.csv"])
+
+    # A failing run: named with its scenario and replicate, once, by rank 0; non-zero exit.
+    fail_env = dict(ENV, GOVSIM_FAIL_RUN="political-sponsorship:1")
+    for n in (None, 2):
+        out = tmp / f"fail-{n}"
+        p = (plain if n is None else lambda *a, env: mpirun(n, *a, env=env))(*DET_ARGS, "--out", str(out), env=fail_env)
+        name = "failing run, " + ("no MPI" if n is None else f"mpirun -n {n}")
+        msg = "error: run failed: scenario 'political-sponsorship', replicate 1: injected failure"
+        check(f"{name}: exits 1 naming scenario and replicate, once", p.returncode != 0 and p.returncode != 2
+              and p.stderr.count(msg) == 1 and "internal error" not in p.stderr, brief(p))
+        check(f"{name}: no exports written", not (out / "summary.csv").exists())
+    # The failure happens on a worker rank (only rank 1 has the fault): it travels to rank 0.
+    out = tmp / "fail-worker"
+    cmd = [MPIEXEC, "--oversubscribe", "-n", "1", base.BIN, *DET_ARGS, "--threads", "1", "--out", str(out), ":",
+           "-n", "1", "-x", "GOVSIM_FAIL_RUN=*:*", base.BIN, *DET_ARGS, "--threads", "1", "--out", str(out)]
+    p = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300, env=ENV)
+    found = re.findall(r"error: run failed: scenario '[a-z-]+', replicate \d+: injected failure", p.stderr)
+    check("failing run on worker rank 1: rank 0 reports it once, non-zero exit", p.returncode != 0
+          and len(found) == 1 and "internal error" not in p.stderr, brief(p))
+    saved = count_runs(out / "results.sqlite")
+    check("failing run on worker rank 1: rank 0's finished runs are in the store", 0 < saved < 24, f"{saved} runs")
+
+
+def main() -> int:
+    base.BIN = str(Path(os.environ.get("GOVSIM_BIN", "")).resolve())
+    if not os.environ.get("GOVSIM_BIN") or not os.access(base.BIN, os.X_OK):
+        print("GOVSIM_BIN must name the govsim executable")
+        print("0 passed, 1 failed")
+        return 1
+    t0 = time.time()
+    with tempfile.TemporaryDirectory(prefix="govsim-mpi-") as td:
+        tmp = Path(td)
+        for name, fn in [("identical results over ranks and threads", test_identical),
+                         ("faults: killed ranks, resume, failing runs", test_faults)]:
+            if only and only not in name:
+                continue
+            print(f"-- {name}", flush=True)
+            try:
+                fn(tmp)
+            except Exception as e:  # noqa: BLE001 -- a crash of the harness is a failed check
+                check(f"{name}: harness", False, f"{type(e).__name__}: {e}")
+    print(f"({time.time() - t0:.1f} s)")
+    print(f"{base.passed} passed, {base.failed} failed")
+    return 1 if base.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
