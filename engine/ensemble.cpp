@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "engine/distributed.hpp"
+#include "engine/errors.hpp"
 #include "engine/exports.hpp"
 #include "engine/manifest.hpp"
 #include "engine/results_store.hpp"
@@ -46,6 +47,11 @@ TaskFarm::RunFn named_runs(const ExperimentSpec& spec, std::function<RunRecord(i
   };
 }
 
+// How ranks other than 0 exit when rank 0 fails: 2 for the user's input (config, results store).
+int writer_exit_code(const std::exception& e) {
+  return dynamic_cast<const InputError*>(&e) != nullptr || dynamic_cast<const StoreError*>(&e) != nullptr ? 2 : 1;
+}
+
 nlohmann::json scenario_list(const ExperimentSpec& spec) {
   nlohmann::json a = nlohmann::json::array();
   for (const auto& s : spec.scenarios) a.push_back(s.name);
@@ -64,6 +70,7 @@ EnsembleReport run_experiment(const ExperimentSpec& spec, const ModelAdapter& mo
   if (!dist::is_writer()) {
     rep.writer = false;
     rep.runs_done = farm.serve();
+    dist::on_writer([] {}, writer_exit_code);  // returns once rank 0 has written the exports
     rep.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return rep;
   }
@@ -182,8 +189,13 @@ void run_on_writer(const ExperimentSpec& spec, const ModelAdapter& model, const 
                               {"messages_received", farm_stats.messages},
                               {"bytes_received", farm_stats.bytes_received},
                               {"bytes_sent", farm_stats.bytes_sent}};
-  store.set_manifest(manifest);
-  if (opts.write_exports && !rep.cancelled) write_exports(store, model.metrics(), spec.outputs, out_dir);
+  // The other ranks wait for this (and fail with it): their caller may read the results next.
+  dist::on_writer(
+      [&] {
+        store.set_manifest(manifest);
+        if (opts.write_exports && !rep.cancelled) write_exports(store, model.metrics(), spec.outputs, out_dir);
+      },
+      writer_exit_code);
 }
 }  // namespace
 

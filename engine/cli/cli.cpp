@@ -50,7 +50,9 @@ Commands:
   discover RESULTS_DIR --scenario NAME  PRIM boxes of the worlds where a scenario fails to beat the baseline
 
 Options: --help (on each command), --version
-Exit status: 0 success, 2 bad input, 1 internal error.
+Exit status: 0 success, 2 bad input, 1 internal error or a failed run.
+On MPI: `mpirun -n N govsim compare|run|sweep ...` spreads the runs over N ranks; rank 0 writes
+the results (docs/distributed.md).
 )";
 
 // The options of run/compare/sweep: the RunRequest (checked by prepare_run) plus the CLI's own.

@@ -58,6 +58,9 @@ def run_experiment(experiment: Experiment, command: str, out: str, scenario: str
                    interval: float = 0.1) -> dict[str, Any]:
     """Runs `command` (run, compare, sweep) into `out`; returns the run report."""
 
+def distribution() -> dict[str, Any]:
+    """This process's place in an MPI job: {'built_with_mpi', 'rank', 'ranks'}."""
+
 def stats(store: str) -> dict[str, Any]:
     """Summaries and paired differences of a results store."""
 

@@ -247,6 +247,8 @@ def _execute(command: str, config: Config | PathArg | Mapping[str, Any], *, scen
     else:
         out_dir = Path(out)
     shard_index, shard_count = shard if shard is not None else (0, 1)
+    if distribution()["rank"] != 0:
+        progress = False  # under mpirun only rank 0, which hands out the runs, shows progress
     callback, bar = _progress_callback(progress, f"govsim {command}")
     cancel = _core.CancelFlag()
     outcome: dict[str, Any] = {}
@@ -288,10 +290,25 @@ def _execute(command: str, config: Config | PathArg | Mapping[str, Any], *, scen
     if "error" in outcome:
         raise outcome["error"]
     report = outcome["report"]
+    if not report.get("writer", True):
+        # An MPI rank other than 0: it ran runs that rank 0 wrote; the results are readable here
+        # once rank 0 is done (it is when this returns) if `out` is on a shared file system.
+        return Results(out_dir, run_report=report) if (out_dir / "results.sqlite").is_file() else None  # type: ignore[return-value]
     if interrupted or report.get("interrupted"):
         raise KeyboardInterrupt(f"interrupted: {report['runs_done']} runs saved in {report['store']}; "
                                 f"complete them with resume=True")
     return Results(out_dir, run_report=report)
+
+
+def distribution() -> dict[str, Any]:
+    """This process's place in an MPI job: ``{"built_with_mpi", "rank", "ranks"}``.
+
+    A script started with ``mpirun -n N python script.py`` (or ``srun``) runs on every rank; each
+    :func:`compare`, :func:`sweep` or :func:`run` call then spreads its runs over the N ranks
+    (rank 0 hands them out and writes the results; see docs/distributed.md). Every rank must make
+    the same calls with the same arguments. Outside MPI: rank 0 of 1.
+    """
+    return dict(_core.distribution())
 
 
 _RUN_DOC = """
@@ -306,6 +323,10 @@ _RUN_DOC = """
     Ctrl-C stops the ensemble after the runs in flight and raises KeyboardInterrupt; completed
     runs stay in the store (continue with ``resume=True``). Raises :class:`govsim.ConfigError`
     on bad input and :class:`govsim.StoreError` on store failures. Returns :class:`Results`.
+
+    Under ``mpirun -n N python script.py`` every rank makes the call and the runs are spread over
+    the ranks (:func:`distribution`); ranks other than 0 return the same Results (after rank 0 has
+    written them) when ``out`` is on a shared file system, else None.
 """
 
 

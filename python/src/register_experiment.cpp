@@ -18,6 +18,7 @@
 #include <pybind11/stl/filesystem.h>
 
 #include "engine/config.hpp"
+#include "engine/distributed.hpp"
 #include "engine/ensemble.hpp"
 #include "engine/errors.hpp"
 #include "engine/exports.hpp"
@@ -81,7 +82,7 @@ py::dict run(const Experiment& e, const std::string& command, const fs::path& ou
                        .resume = resume, .force = force};
   ExperimentSpec spec = prepare_run(e.spec, model(), req, OptionSpelling::Python);
   if (design) expand_design(spec, DesignSpec{design_parameters, design_unit});
-  prepare_output_dir(out, req, OptionSpelling::Python);
+  prepare_output_dir(out, req, OptionSpelling::Python);  // rank 0 only under MPI (collective)
   if (!cancel) cancel = std::make_shared<CancelFlag>();
 
   // Progress: called from worker threads; throttled to one Python call per `interval` seconds.
@@ -138,6 +139,9 @@ py::dict run(const Experiment& e, const std::string& command, const fs::path& ou
   d["target_message"] = rep.target_message;
   d["wall_seconds"] = rep.wall_seconds;
   d["store"] = rep.store.string();
+  d["writer"] = rep.writer;
+  d["rank"] = dist::rank();
+  d["ranks"] = dist::size();
   d["scenarios"] = py::cast([&] {
     std::vector<std::string> names;
     for (const auto& s : spec.scenarios) names.push_back(s.name);
@@ -314,6 +318,17 @@ void register_experiment(py::module_& m) {
         return out;
       }, py::arg("names"), py::arg("unit_rows"),
       "Maps unit-hypercube rows to parameter values through each plausible range (as the engine does).");
+  m.def(
+      "distribution",
+      [] {
+        py::dict d;
+        d["built_with_mpi"] = dist::built_with_mpi();
+        d["rank"] = dist::rank();  // starts MPI if launched by mpirun/srun (engine/distributed.hpp)
+        d["ranks"] = dist::size();
+        return d;
+      },
+      "This process's place in an MPI job: {'built_with_mpi', 'rank', 'ranks'} (rank 0 of 1 when not "
+      "started by mpirun/srun). Under MPI every rank runs the script; rank 0 writes the results.");
   m.def("stats", &stats, py::arg("store"),
         "Per-scenario summaries and paired differences of a results store (dict of lists of rows).");
   m.def("comparison_table", &table, py::arg("store"), py::arg("rank_by") = "non_recours_rate",
