@@ -86,7 +86,18 @@ void on_writer(const std::function<void()>& fn, const std::function<int(const st
     }
   }
 #if GOVSIM_WITH_MPI
-  if (g_size > 1) MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (g_size > 1) {
+    // A non-blocking broadcast polled with sleeps: the other ranks may wait here for a while (rank
+    // 0 writing the exports) and must not spin on cores that rank 0 needs.
+    MPI_Request req;
+    MPI_Ibcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD, &req);
+    int flag = 0;
+    auto pause = std::chrono::microseconds(20);
+    while (MPI_Test(&req, &flag, MPI_STATUS_IGNORE), !flag) {
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::microseconds(2000));
+    }
+  }
 #endif
   if (error) std::rethrow_exception(error);
   if (code != 0) throw JobAborted(code, "rank 0 stopped the job (its error message says why)");
@@ -268,7 +279,7 @@ class LocalPool {
 [[maybe_unused]] constexpr int kTagAssign = 1602;
 enum AssignState : std::int32_t { kRun = 0, kFinished = 1, kAborted = 2 };
 
-std::vector<std::uint8_t> encode_report(int want, const std::vector<Outcome>& outcomes) {
+[[maybe_unused]] std::vector<std::uint8_t> encode_report(int want, const std::vector<Outcome>& outcomes) {
   std::vector<RunRecord> records;
   std::string error;
   std::int32_t failed = 0, err_scenario = 0, err_replicate = 0;
