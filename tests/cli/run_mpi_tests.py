@@ -5,7 +5,7 @@
 
 Checks (docs/distributed.md): the results store and every CSV export are identical (apart from
 the wall_seconds timing column) for one process without MPI and for 1 to 4 ranks with various
-thread counts, the runs really are spread over the ranks; a rank killed with SIGKILL leaves the
+thread counts (compare, sweep, adaptive --target-ci), the runs really are spread over the ranks; a rank killed with SIGKILL leaves the
 finished runs in the store and `--resume` with another number of ranks completes the experiment
 identically; a failing run (fault injection: GOVSIM_FAIL_RUN) is reported once, naming its scenario
 and replicate, and the job exits non-zero. Ends with "N passed, M failed"; exits 1 on any failure.
@@ -96,6 +96,24 @@ def test_identical(tmp: Path) -> None:
                   json.dumps(dist))
             check(f"{name}: workers sent their runs back to rank 0", dist.get("bytes_received", 0) > 0
                   and dist.get("messages_received", 0) >= sum(per_rank[1:]), json.dumps(dist))
+
+
+def test_sweep_and_adaptive(tmp: Path) -> None:
+    """govsim sweep, and --target-ci (several batches handed out by the same farm)."""
+    cases = [("sweep", ["sweep", "scenarios/experiments/sweep-uncertain.json", "--runs", "2",
+                        "--set", "sim.population_scale=0.02", "--quiet"], 3),
+             ("compare --target-ci", [*DET_ARGS, "--target-ci", "0.00001", "--max-runs", "5"], 2)]
+    for name, args, n in cases:
+        ref, out = tmp / f"{name}-ref", tmp / f"{name}-mpi"
+        p = plain(*args, "--threads", "2", "--out", str(ref))
+        check(f"{name}: one process without MPI succeeds", p.returncode == 0, brief(p))
+        p = mpirun(n, *args, "--threads", "1", "--out", str(out))
+        if not check(f"{name}: mpirun -n {n} succeeds", p.returncode == 0, brief(p)):
+            continue
+        same_store(f"{name}, mpirun -n {n}", ref, out)
+        same_exports(f"{name}, mpirun -n {n}", ref, out, EXPORTS)
+        check(f"{name}: same runs per scenario", manifest(ref).get("runs_per_scenario")
+              == manifest(out).get("runs_per_scenario"), f"{manifest(ref).get('runs_per_scenario')}")
 
 
 def rank_pids(launcher_pid: int) -> dict[int, int]:
@@ -197,6 +215,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="govsim-mpi-") as td:
         tmp = Path(td)
         for name, fn in [("identical results over ranks and threads", test_identical),
+                         ("sweep and adaptive replication", test_sweep_and_adaptive),
                          ("faults: killed ranks, resume, failing runs", test_faults)]:
             if only and only not in name:
                 continue
