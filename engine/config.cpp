@@ -240,7 +240,7 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
                                     const fs::path& base_dir, const ModelAdapter& model,
                                     const std::vector<Override>& overrides) {
   require_object(doc, file, "");
-  check_keys(doc, file, "", {"$schema", "name", "description", "territory", "scenarios", "baseline", "parameters", "experiment", "sweep", "uncertainty"});
+  check_keys(doc, file, "", {"$schema", "name", "description", "territory", "scenarios", "baseline", "parameter_files", "parameters", "experiment", "sweep", "uncertainty"});
   ExperimentSpec e;
   e.file = file;
   e.base_dir = base_dir;
@@ -273,6 +273,34 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
     if (!names.insert(s.name).second)
       throw InputError(file, ptr, "scenario names that are unique", "a second scenario named \"" + s.name + "\"");
     e.scenarios.push_back(std::move(s));
+  }
+  // Parameter files (e.g. written by `govsim calibrate`) give values to what no scenario set
+  // (they act as defaults); later files win over earlier ones.
+  if (doc.contains("parameter_files")) {
+    const json& pf = doc["parameter_files"];
+    if (!pf.is_array()) throw InputError(file, "/parameter_files", "an array of parameters files", type_name(pf));
+    std::vector<std::vector<bool>> own;
+    for (const auto& s : e.scenarios) {
+      std::vector<bool> set(reg.size());
+      for (std::size_t k = 0; k < reg.size(); ++k) set[k] = s.values.is_set(k);
+      own.push_back(std::move(set));
+    }
+    for (std::size_t i = 0; i < pf.size(); ++i) {
+      const std::string ptr = "/parameter_files/" + std::to_string(i);
+      if (!pf[i].is_string()) throw InputError(file, ptr, "a parameters file path (string)", type_name(pf[i]));
+      const fs::path path = base_dir / pf[i].get<std::string>();
+      std::error_code fec;
+      if (!fs::is_regular_file(path, fec)) throw InputError(file, ptr, "an existing parameters file", "'" + path.string() + "' not found");
+      const json pdoc = read_json_file(path);
+      require_object(pdoc, path.string(), "");
+      check_keys(pdoc, path.string(), "", {"$schema", "description", "parameters", "provenance"});
+      if (!pdoc.contains("parameters")) throw InputError(path.string(), "/", "a \"parameters\" key", "none");
+      ParamValues vals(reg);
+      apply_parameters(pdoc["parameters"], path.string(), "/parameters", reg, vals);
+      for (std::size_t si = 0; si < e.scenarios.size(); ++si)
+        for (std::size_t k = 0; k < reg.size(); ++k)
+          if (vals.is_set(k) && !own[si][k]) e.scenarios[si].values.set(k, vals.get(k));
+    }
   }
   // Config-wide parameters, then command-line overrides, apply to every scenario.
   if (doc.contains("parameters"))
@@ -503,6 +531,8 @@ json config_schema(const ModelAdapter& model) {
             {"territory", model.territory_schema()},
             {"scenarios", {{"type", "array"}, {"minItems", 1}, {"items", {{"oneOf", {{{"type", "string"}}, {{"$ref", "#/$defs/scenario"}}}}}}}},
             {"baseline", {{"type", "string"}, {"description", "Name of the scenario others are compared with (default: the first)."}}},
+            {"parameter_files", {{"type", "array"}, {"items", {{"type", "string"}}},
+                                 {"description", "Parameters files (e.g. written by `govsim calibrate`) giving values to the parameters no scenario sets."}}},
             {"parameters", model.registry().parameters_schema()},
             {"experiment",
              {{"type", "object"},

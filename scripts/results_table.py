@@ -14,7 +14,7 @@ from pathlib import Path
 SHOW = {"non_recours_rate": ("non-recours", "pct"), "mediation_share": ("mediation share", "pct"),
         "autonomy_rate": ("autonomy", "pct"), "illectronisme_rate": ("illectronisme", "pct"),
         "mean_wait_weeks": ("wait (weeks)", "num"), "coverage_30min": ("coverage 30 min", "pct"),
-        "total_cost_eur": ("total cost (M€)", "meur"), "cost_per_resolved_need_eur": ("€ / need mediated", "eur"),
+        "total_cost_eur": ("total cost (M€)", "meur"), "cost_per_need_resolved_by_mediation_eur": ("€ / need mediated", "eur"),
         "rural_urban_gap": ("rural-urban gap (pts)", "pts")}
 
 

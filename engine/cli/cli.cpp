@@ -48,6 +48,8 @@ Commands:
   robustness CONFIG  every scenario in N plausible worlds (the uncertainty space): P(beat baseline), ranks, regret
   sensitivity CONFIG --method morris|sobol  global sensitivity (SALib) of outcomes and of differences vs baseline
   discover RESULTS_DIR --scenario NAME  PRIM boxes of the worlds where a scenario fails to beat the baseline
+  targets check CONFIG [--targets FILE]  observed vs simulated for each calibration target
+  calibrate CONFIG --targets FILE --free NAME=MIN:MAX...  fit free parameters (Optuna, resumable)
 
 Options: --help (on each command), --version
 Exit status: 0 success, 2 bad input, 1 internal error or a failed run.
@@ -343,7 +345,8 @@ int cmd_merge(int argc, char** argv, const ModelAdapter& model) {
 }
 
 // Runs `python -m MODULE ARGS...` with the Python beside this executable (the govsim package's
-// venv), or python3. Used for what is drawn or analysed in Python (matplotlib, SALib, PRIM).
+// venv), or python3. Used for what is drawn, analysed or fitted in Python (matplotlib, SALib,
+// PRIM, Optuna: docs/calibration.md).
 int exec_python(const std::string& module, const std::vector<std::string>& args) {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
@@ -354,13 +357,13 @@ int exec_python(const std::string& module, const std::vector<std::string>& args)
   std::vector<char*> cargs;
   for (auto& s : cmd) cargs.push_back(s.data());
   cargs.push_back(nullptr);
+  std::cout.flush();
   execvp(cargs[0], cargs.data());
   std::cerr << "govsim: cannot start " << python << " (the govsim Python package is needed)\n";
   return 1;
 }
 
 int cmd_report(int argc, char** argv) {
-  // The report is drawn by the Python package (matplotlib) installed beside this executable.
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
@@ -377,6 +380,13 @@ int cmd_uncertainty(const std::string& cmd, int argc, char** argv) {
   std::vector<std::string> args = {cmd};
   for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
   return exec_python("govsim.uncertainty", args);
+}
+
+// `govsim targets check ...` and `govsim calibrate ...` (govsim/calibration.py).
+int cmd_calibration(int argc, char** argv) {
+  std::vector<std::string> args;
+  for (int i = 0; i < argc; ++i) args.emplace_back(argv[i]);
+  return exec_python("govsim.calibration", args);
 }
 
 }  // namespace
@@ -408,6 +418,7 @@ int main(int argc, char** argv, const ModelAdapter& model) {
     if (cmd == "merge") return cmd_merge(argc - 1, argv + 1, model);
     if (cmd == "report") return cmd_report(argc - 1, argv + 1);
     if (cmd == "robustness" || cmd == "sensitivity" || cmd == "discover") return cmd_uncertainty(cmd, argc - 1, argv + 1);
+    if (cmd == "targets" || cmd == "calibrate") return cmd_calibration(argc - 1, argv + 1);
     std::cerr << "govsim: unknown command '" << cmd << "'\n\n" << kTopUsage;
     return 2;
   } catch (const InputError& e) {

@@ -53,7 +53,7 @@ std::uint16_t default_services(PointType t) {
 
 double default_fte(PointType t) {
   switch (t) {
-    case PointType::FranceServices: return 1.2;  // of 2.2 agents (IGA 2020), time on digital help
+    case PointType::FranceServices: return 2.2;  // agents of a rural site (IGA 2020 via Senate report r21-778)
     case PointType::Epn: return 1.0;
     case PointType::Library: return 0.3;
     case PointType::SocialCentre: return 0.5;

@@ -14,6 +14,7 @@ void Simulation::yearly_cycle(int year) {
   Rng rng(seed_, replicate_, kStreamYear, static_cast<std::uint32_t>(year), 0);
   const bool reorganising = year > 0 && rng.bernoulli(p_.owner_instability);
   broadband_rollout(year);  // broadband.cpp
+  if (year > 0 && p_.demography_enabled) demography(year, week);  // demography.cpp
   recount_static_stocks();  // skills.cpp
   // Grants, turnover, animation.
   if (year > 0) {
@@ -191,6 +192,9 @@ void Simulation::accrue_spending(int t) {
     const double fee = p_.funding() == FundingStructure::Custodian ? p_.custodian_fee_share : 0.0;
     for (std::size_t f = 0; f < kFunders; ++f) spent_[f] += cost * sh[f] * (1.0 + fee);
     coordination_cost_ += cost * fee;
+    if (s.spec.services & kAdminProcedures) mediation_points_spent_ += cost * (1.0 + fee);
+    if (s.spec.type != PointType::Mobile) point_weeks_ += 1;
+    if (s.spec.type == PointType::FranceServices) fs_site_weeks_ += 1;
   }
   int social = 0, open_fixed = 0;
   for (const auto& s : points_) {
@@ -203,6 +207,7 @@ void Simulation::accrue_spending(int t) {
     const double wk = mech[f] / weeks_per_year;
     spent_[f] += wk;
     coordination_cost_ += wk;
+    mechanisms_spent_ += wk;
   }
 }
 

@@ -145,9 +145,12 @@ int Simulation::choose_point(std::size_t i, int t, Rng& rng, bool& misdirected) 
 
 void Simulation::resolve(std::size_t i, int channel, int t, Counters& c) {
   const double n = pop_.pending[i];
-  if (channel == kAlone) c.alone += n;
-  else if (channel == kRelatives) c.relatives += n;
-  else {
+  if (channel == kAlone) {
+    c.alone += n;
+    pop_.last_alone[i] = static_cast<std::uint16_t>(t);
+  } else if (channel == kRelatives) {
+    c.relatives += n;
+  } else {
     c.mediation += n;
     c.wait_weeks += n * (t - pop_.since[i]);
   }
@@ -161,6 +164,7 @@ void Simulation::abandon(std::size_t i, Counters& c) {
   c.abandoned_density[static_cast<std::size_t>(t_.zones[pop_.zone[i]].density)] += n;
   c.abandoned_difficulty[(pop_.flags[i] & kSocialDifficulty) ? 0 : 1] += n;
   c.abandoned_income[pop_.income[i]] += n;
+  pop_.last_gave_up[i] = static_cast<std::uint16_t>(week_);
   pop_.pending[i] = 0;
 }
 

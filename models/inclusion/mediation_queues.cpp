@@ -58,6 +58,7 @@ void Simulation::serve_point(int point, int t, std::vector<Request>& reqs, Count
       continue;
     }
     ++s.used;
+    s.served += 1;
     c.sessions += 1;
     const std::size_t i = r.resident;
     Rng rng(seed_, replicate_, kStreamSession, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t));

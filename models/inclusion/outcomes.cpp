@@ -44,6 +44,11 @@ void Simulation::record_series(int t) {
     if (s.open && t >= s.open_week && s.spec.type != PointType::Mobile) ++open;
   series_value(series_index(Series::open_points), t) = open;
   series_value(series_index(Series::cumulative_cost_eur), t) = spent_eur();
+  // Yearly values: at the start, at each year's first week (after the yearly cycle) and at the end.
+  if (t == 0 || (t > 1 && (t - 1) % 52 == 0) || t == p_.horizon_weeks) yearly_rates_ = per_adult_rates(t);
+  series_value(series_index(Series::home_internet_rate), t) = yearly_rates_[0];
+  series_value(series_index(Series::adults_did_online_procedure_rate), t) = yearly_rates_[1];
+  series_value(series_index(Series::adults_gave_up_rate), t) = yearly_rates_[2];
   // Subgroup non-recours, cumulative.
   auto share = [](double a, double b) { return b > 0 ? a / b : 0.0; };
   const Series nr = Series::non_recours_rate;
@@ -54,6 +59,18 @@ void Simulation::record_series(int t) {
   for (std::size_t g = 0; g < 2; ++g)
     series_value(series_index(nr, Dimension::Difficulty, g), t) =
         share(totals_.abandoned_difficulty[g], totals_.arisen_difficulty[g]);
+}
+
+std::array<double, 3> Simulation::per_adult_rates(int t) const {
+  double home = 0, online = 0, gave_up = 0;
+  const int year_ago = t - 52;
+  for (std::size_t i = 0; i < pop_.size(); ++i) {
+    if (has_home_access(i)) home += 1;
+    if (pop_.last_alone[i] != kNoWeek && pop_.last_alone[i] > year_ago) online += 1;
+    if (pop_.last_gave_up[i] != kNoWeek && pop_.last_gave_up[i] > year_ago) gave_up += 1;
+  }
+  const double n = std::max<double>(1.0, static_cast<double>(pop_.size()));
+  return {home / n, online / n, gave_up / n};
 }
 
 RunRecord Simulation::finish(int scenario_index) const {
@@ -68,6 +85,7 @@ RunRecord Simulation::finish(int scenario_index) const {
   std::array<double, kDensityClasses> n_den{}, ill_den{}, aut_den{};
   std::array<double, 2> n_dif{}, ill_dif{}, aut_dif{};
   double ill = 0, aut = 0, aware = 0;
+  const std::array<double, 3> per_adult = per_adult_rates(week_);
   for (std::size_t i = 0; i < pop_.size(); ++i) {
     if (pop_.flags[i] & kAware) aware += 1;
     const double s = skill(i, week_);
@@ -130,6 +148,17 @@ RunRecord Simulation::finish(int scenario_index) const {
   for (const auto& s : points_)
     if (s.open && s.spec.type != PointType::Mobile && week_ >= s.open_week) ++open_end;
   const std::size_t rural = 2, urban = 0;
+  // Activity (full population): procedure-help sessions and workshops at fixed points, France
+  // Services requests, and what the points helping with procedures cost per session.
+  double fixed_sessions = 0, fs_requests = 0, med_sessions = 0, workshops = 0;
+  for (const auto& s : points_) {
+    const double sessions = s.served * full + s.workshops;
+    workshops += s.workshops;
+    if (s.spec.type != PointType::Mobile) fixed_sessions += sessions;
+    if (s.spec.type == PointType::FranceServices) fs_requests += s.served * full;
+    if (s.spec.services & kAdminProcedures) med_sessions += sessions;
+  }
+  const double gained_adults = (aut / n - autonomy_start_) * n * full;
   using M = Metric;
   MetricValues v;
   v.set(M::illectronisme_rate, ill / n);
@@ -139,7 +168,9 @@ RunRecord Simulation::finish(int scenario_index) const {
   v.set(M::mean_wait_weeks, ratio(c.wait_weeks, c.mediation));
   v.set(M::coverage_30min, ratio(cov30, adults));
   v.set(M::total_cost_eur, total_cost);
-  v.set(M::cost_per_resolved_need_eur, c.mediation > 0 ? total_cost / (c.mediation * full) : total_cost);
+  v.set(M::cost_per_need_resolved_by_mediation_eur,
+        c.mediation > 0 ? (mediation_points_spent_ + mechanisms_spent_) / (c.mediation * full)
+                        : mediation_points_spent_ + mechanisms_spent_);
   v.set(M::rural_urban_gap, ratio(c.abandoned_density[rural], c.arisen_density[rural]) -
                                 ratio(c.abandoned_density[urban], c.arisen_density[urban]));
   v.set(M::alone_share, c.alone / arisen);
@@ -157,6 +188,14 @@ RunRecord Simulation::finish(int scenario_index) const {
   v.set(M::open_points_end, static_cast<double>(open_end));
   v.set(M::weeks_to_90pct_resolved, weeks_to);
   v.set(M::aware_share, aware / n);
+  v.set(M::home_internet_rate, per_adult[0]);
+  v.set(M::adults_did_online_procedure_rate, per_adult[1]);
+  v.set(M::adults_gave_up_rate, per_adult[2]);
+  v.set(M::sessions_per_point_year, ratio(fixed_sessions, point_weeks_ / 52.0));
+  v.set(M::france_services_requests_per_site_year, ratio(fs_requests, fs_site_weeks_ / 52.0));
+  v.set(M::cost_per_mediation_session_eur, ratio(mediation_points_spent_, med_sessions));
+  v.set(M::cost_per_additional_autonomous_adult_eur, gained_adults >= 1.0 ? total_cost / gained_adults : total_cost);
+  v.set(M::workshop_share_of_sessions, ratio(workshops, workshops + c.sessions * full));
   // Breakdowns: each level's numerator over its denominator.
   auto set_groups = [&](Metric m, const auto& num_age, const auto& den_age, const auto& num_den,
                         const auto& den_den, const auto& num_dif, const auto& den_dif) {

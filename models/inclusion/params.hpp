@@ -39,6 +39,9 @@ struct Params {
     return {limited_mobility_15_29, limited_mobility_30_44, limited_mobility_45_59, limited_mobility_60_74,
             limited_mobility_75_plus};
   }
+  std::array<double, 5> mortality() const {
+    return {mortality_15_29, mortality_30_44, mortality_45_59, mortality_60_74, mortality_75_plus};
+  }
   std::array<double, 5> need_age_factor() const {
     return {need_age_factor_15_29, need_age_factor_30_44, need_age_factor_45_59, need_age_factor_60_74,
             need_age_factor_75_plus};

@@ -52,8 +52,14 @@ void Simulation::weekly_points(int t) {
       if (s.open && t < s.interrupted_until) ++interruption_point_weeks_;
       continue;
     }
-    const double cap = point_capacity_fte(s, t) * p_.sessions_per_fte_week *
-                       (1.0 - g_.reporting_share) * p_.population_scale + s.carry;
+    // France Services agents handle short procedure requests; at other points a share of
+    // mediator time goes to workshops and training (sessions not about a procedure).
+    const bool fs = s.spec.type == PointType::FranceServices;
+    const double full = point_capacity_fte(s, t) * (fs ? p_.sessions_per_fte_week_fs : p_.sessions_per_fte_week) *
+                        (1.0 - g_.reporting_share);
+    const double workshop = fs ? 0.0 : p_.workshop_share;
+    s.workshops += full * workshop;
+    const double cap = full * (1.0 - workshop) * p_.population_scale + s.carry;
     s.capacity = std::max(0, static_cast<int>(std::floor(cap)));
     s.carry = cap - s.capacity;
   }

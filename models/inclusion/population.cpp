@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <stdexcept>
+
+#include <Eigen/Dense>
 
 #include <tbb/parallel_for.h>
 
@@ -26,36 +30,425 @@ void Population::resize(std::size_t n) {
   need_kind.resize(n);
   deadline.resize(n);
   since.resize(n);
+  last_alone.resize(n);
+  last_gave_up.resize(n);
 }
 
 std::size_t Population::bytes_per_agent() const {
   return sizeof(zone[0]) + sizeof(age_band[0]) + sizeof(diploma[0]) + sizeof(income[0]) +
          sizeof(flags[0]) + sizeof(offer_rank[0]) + sizeof(base_skill[0]) + sizeof(gain[0]) +
          sizeof(gain_week[0]) + sizeof(trust[0]) + sizeof(aware_week[0]) + sizeof(next_need[0]) +
-         sizeof(pending[0]) + sizeof(need_kind[0]) + sizeof(deadline[0]) + sizeof(since[0]);
+         sizeof(pending[0]) + sizeof(need_kind[0]) + sizeof(deadline[0]) + sizeof(since[0]) +
+         sizeof(last_alone[0]) + sizeof(last_gave_up[0]);
 }
 
 namespace {
-enum PopStream : std::uint32_t { kCount = 100, kAttributes = 101, kSkill = 102 };
+enum PopStream : std::uint32_t { kCount = 100, kAttributes = 101, kRenewal = 103, kDemography = 104 };
 
-// Diploma mix by age band (assumption after INSEE 2019 census tables, rounded).
+// Diploma mix by age band (assumption after INSEE 2019 census tables, rounded), shifted by
+// density class (more higher education in urban zones, more adults without a diploma in rural).
 constexpr std::array<double, kAgeBands> kNoDiploma = {0.10, 0.12, 0.22, 0.35, 0.55};
 constexpr std::array<double, kAgeBands> kHigherEd = {0.40, 0.45, 0.30, 0.20, 0.10};
+constexpr std::array<double, kDensityClasses> kShiftNone = {-0.04, 0.0, 0.04};
+constexpr std::array<double, kDensityClasses> kShiftHigher = {0.08, 0.0, -0.06};
+// Income quintile = floor(5 u^gamma) with gamma by diploma (skews the poor towards no diploma).
+constexpr std::array<double, kDiplomas> kIncomeGamma = {1.6, 1.0, 0.6};
 
-int income_class(int quintile) { return quintile <= 1 ? 0 : (quintile == 4 ? 2 : 1); }
+// National composition of adults by density class and age band, the reference population of
+// the national fit (assumption after INSEE 2019: about 37% of adults in dense communes, 30% in
+// intermediate and 33% in sparsely populated ones; age mix by density as the territory
+// generator's, docs/territories.md).
+constexpr std::array<double, kDensityClasses> kNationalDensity = {0.37, 0.30, 0.33};
+constexpr std::array<std::array<double, kAgeBands>, kDensityClasses> kNationalAgeMix = {{
+    {0.28, 0.25, 0.22, 0.16, 0.09},
+    {0.20, 0.23, 0.26, 0.20, 0.11},
+    {0.16, 0.20, 0.26, 0.24, 0.14},
+}};
 
-double relative_risk(const Params& p, int density, int diploma, int income_cls) {
-  double rr = density == 0 ? p.rr_urban : (density == 2 ? p.rr_rural : 1.0);
-  rr *= diploma == 0 ? p.rr_no_diploma : (diploma == 2 ? p.rr_higher_education : 1.0);
-  rr *= income_cls == 0 ? p.rr_low_income : (income_cls == 2 ? p.rr_high_income : 1.0);
-  return rr;
+// Regional illectronisme figures (2019) for territories that name their region. Insee Flash
+// Centre-Val de Loire n°56 (2022): 19% overall; 15-44 4%, 45-59 9% (60-69 23%, 70+ 62%, whose
+// bands do not match ours: the 60-74 and 75+ effects keep the national gap between them and
+// meet the regional overall rate).
+struct RegionalFigures {
+  const char* region;
+  double age_15_44, age_45_59, overall;
+};
+constexpr std::array<RegionalFigures, 1> kRegions = {{{"Centre-Val de Loire", 0.04, 0.09, 0.19}}};
+
+double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+double logit(double p) { return std::log(p / (1.0 - p)); }
+
+double diploma_share(int a, int d, int e) {
+  const double none = std::clamp(kNoDiploma[static_cast<std::size_t>(a)] + kShiftNone[static_cast<std::size_t>(d)], 0.0, 1.0);
+  const double higher = std::clamp(kHigherEd[static_cast<std::size_t>(a)] + kShiftHigher[static_cast<std::size_t>(d)], 0.0, 1.0 - none);
+  return e == 0 ? none : (e == 2 ? higher : 1.0 - none - higher);
 }
 
-constexpr double kMaxIllProbability = 0.98;
+double income_share(int e, int k) {
+  const double g = kIncomeGamma[static_cast<std::size_t>(e)];
+  const double low = std::pow(0.4, 1.0 / g), top = 1.0 - std::pow(0.8, 1.0 / g);
+  return k == 0 ? low : (k == 2 ? top : 1.0 - low - top);
+}
+
+std::array<double, kCells> composition_of(const std::array<std::array<double, kAgeBands>, kDensityClasses>& adults) {
+  std::array<double, kCells> w{};
+  for (int a = 0; a < kAgeBands; ++a)
+    for (int d = 0; d < kDensityClasses; ++d)
+      for (int e = 0; e < kDiplomas; ++e)
+        for (int k = 0; k < kIncomeClasses; ++k)
+          w[static_cast<std::size_t>(cell_index(a, d, e, k))] =
+              adults[static_cast<std::size_t>(d)][static_cast<std::size_t>(a)] * diploma_share(a, d, e) * income_share(e, k);
+  return w;
+}
+
+// Solves sum_c w_c x_c logistic(x_c . theta) = sum_c w_c x_c t_c (one equation per feature: each
+// margin's expected count equals its target count) by damped Newton steps. X: cells x features
+// (0/1 indicators plus an intercept when needed); goal: the target count of each feature.
+Eigen::VectorXd fit_margins(const Eigen::MatrixXd& X, const Eigen::VectorXd& w, const Eigen::VectorXd& offset,
+                            const Eigen::VectorXd& goal, Eigen::VectorXd theta, const char* what) {
+  auto residual = [&](const Eigen::VectorXd& th) {
+    const Eigen::VectorXd eta = X * th + offset;
+    Eigen::VectorXd pr = eta.unaryExpr([](double v) { return logistic(v); });
+    return Eigen::VectorXd(X.transpose() * (w.array() * pr.array()).matrix() - goal);
+  };
+  Eigen::VectorXd r = residual(theta);
+  const double scale = std::max(1.0, goal.cwiseAbs().maxCoeff());
+  for (int it = 0; it < 100 && r.cwiseAbs().maxCoeff() > 1e-10 * scale; ++it) {
+    const Eigen::VectorXd eta = X * theta + offset;
+    Eigen::VectorXd v(eta.size());
+    for (Eigen::Index c = 0; c < eta.size(); ++c) {
+      const double pc = logistic(eta(c));
+      v(c) = w(c) * pc * (1 - pc);
+    }
+    const Eigen::MatrixXd J = X.transpose() * v.asDiagonal() * X;
+    const Eigen::VectorXd step = J.ldlt().solve(r);
+    double lambda = 1.0;
+    Eigen::VectorXd next = theta - step, rn = residual(next);
+    while (rn.norm() > r.norm() && lambda > 1e-4) {
+      lambda *= 0.5;
+      next = theta - lambda * step;
+      rn = residual(next);
+    }
+    theta = next;
+    r = rn;
+  }
+  if (!(r.cwiseAbs().maxCoeff() <= 1e-6 * scale))
+    throw std::invalid_argument(std::string("population calibration: the published margins of ") + what +
+                                " cannot all be met by the joint model (check the population.* targets)");
+  return theta;
+}
+
+// Solves sum_c w_c logistic(x + eta_c) = goal for a scalar shift x (bisection, monotone).
+double solve_shift(const std::vector<std::pair<double, double>>& cells, double goal) {
+  double lo = -40, hi = 40;
+  for (int it = 0; it < 200; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    double s = 0;
+    for (const auto& [w, eta] : cells) s += w * logistic(mid + eta);
+    (s < goal ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+// National fit: age (15-44 shared by the two youngest bands), density, diploma and income effects
+// together, on the national composition; then the no-home-internet model.
+PopulationModel fit_national(const Params& p) {
+  std::array<std::array<double, kAgeBands>, kDensityClasses> adults{};
+  for (std::size_t d = 0; d < kDensityClasses; ++d)
+    for (std::size_t a = 0; a < kAgeBands; ++a) adults[d][a] = kNationalDensity[d] * kNationalAgeMix[d][a];
+  const auto w = composition_of(adults);
+  // Features: 0 age 15-44, 1 age 45-59, 2 age 60-74, 3 age 75+, 4 urban, 5 rural, 6 no diploma,
+  // 7 higher education, 8 low income, 9 top income. Age indicators sum to 1 (the intercept).
+  constexpr int F = 10;
+  Eigen::MatrixXd X = Eigen::MatrixXd::Zero(kCells, F);
+  Eigen::VectorXd W(kCells);
+  for (int a = 0; a < kAgeBands; ++a)
+    for (int d = 0; d < kDensityClasses; ++d)
+      for (int e = 0; e < kDiplomas; ++e)
+        for (int k = 0; k < kIncomeClasses; ++k) {
+          const int c = cell_index(a, d, e, k);
+          W(c) = w[static_cast<std::size_t>(c)];
+          X(c, a <= 1 ? 0 : a - 1) = 1;
+          if (d == 0) X(c, 4) = 1;
+          if (d == 2) X(c, 5) = 1;
+          if (e == 0) X(c, 6) = 1;
+          if (e == 2) X(c, 7) = 1;
+          if (k == 0) X(c, 8) = 1;
+          if (k == 2) X(c, 9) = 1;
+        }
+  const std::array<double, F> target = {p.illectronisme_15_29, p.illectronisme_45_59, p.illectronisme_60_74,
+                                        p.illectronisme_75_plus, p.illectronisme_urban, p.illectronisme_rural,
+                                        p.illectronisme_no_diploma, p.illectronisme_higher_education,
+                                        p.illectronisme_low_income, p.illectronisme_high_income};
+  Eigen::VectorXd goal(F), theta = Eigen::VectorXd::Zero(F);
+  for (int f = 0; f < F; ++f) {
+    goal(f) = (X.col(f).array() * W.array()).sum() * target[static_cast<std::size_t>(f)];
+    if (f < 4) theta(f) = logit(std::clamp(target[static_cast<std::size_t>(f)], 1e-4, 1 - 1e-4));
+  }
+  theta = fit_margins(X, W, Eigen::VectorXd::Zero(kCells), goal, theta, "illectronisme (age, density, diploma, income)");
+  PopulationModel m;
+  m.age = {theta(0), theta(0), theta(1), theta(2), theta(3)};
+  m.density = {theta(4), 0.0, theta(5)};
+  m.diploma = {theta(6), 0.0, theta(7)};
+  m.income = {theta(8), 0.0, theta(9)};
+  // No home internet: cells x (lacks skills or not), features: intercept, 75+, no diploma, lacks skills.
+  Eigen::MatrixXd Xn = Eigen::MatrixXd::Zero(2 * kCells, 4);
+  Eigen::VectorXd Wn(2 * kCells);
+  for (int a = 0; a < kAgeBands; ++a)
+    for (int d = 0; d < kDensityClasses; ++d)
+      for (int e = 0; e < kDiplomas; ++e)
+        for (int k = 0; k < kIncomeClasses; ++k) {
+          const int c = cell_index(a, d, e, k);
+          const double pi = m.p_illiterate(a, d, e, k);
+          for (int s = 0; s < 2; ++s) {
+            const int r = 2 * c + s;
+            Wn(r) = W(c) * (s ? pi : 1 - pi);
+            Xn(r, 0) = 1;
+            Xn(r, 1) = a == 4;
+            Xn(r, 2) = e == 0;
+            Xn(r, 3) = s;
+          }
+        }
+  const double total = Wn.sum();
+  Eigen::VectorXd goal_n(4);
+  goal_n << total * p.no_home_internet, (Xn.col(1).array() * Wn.array()).sum() * p.no_home_internet_75_plus,
+      (Xn.col(2).array() * Wn.array()).sum() * p.no_home_internet_no_diploma,
+      total * p.no_home_internet * p.no_home_internet_illiterate_share;
+  Eigen::VectorXd th = Eigen::VectorXd::Zero(4);
+  th(0) = logit(std::clamp(p.no_home_internet, 1e-4, 1 - 1e-4));
+  th = fit_margins(Xn, Wn, Eigen::VectorXd::Zero(2 * kCells), goal_n, th, "no home internet (overall, 75+, no diploma, lacking skills)");
+  m.net0 = th(0), m.net_75_plus = th(1), m.net_no_diploma = th(2), m.net_illiterate = th(3);
+  return m;
+}
+
+std::array<std::array<double, kAgeBands>, kDensityClasses> adults_by_density_age(const Territory& t) {
+  std::array<std::array<double, kAgeBands>, kDensityClasses> adults{};
+  for (const Zone& z : t.zones)
+    for (std::size_t a = 0; a < kAgeBands; ++a) adults[static_cast<std::size_t>(z.density)][a] += z.adults[a];
+  return adults;
+}
 }  // namespace
+
+const std::array<const char*, kDiplomas> kDiplomaNames = {"none", "secondary", "higher"};
+const std::array<const char*, kIncomeClasses> kIncomeClassNames = {"low40", "middle", "top20"};
+
+double PopulationModel::p_illiterate(int a, int d, int e, int k) const {
+  return logistic(age[static_cast<std::size_t>(a)] + density[static_cast<std::size_t>(d)] +
+                  diploma[static_cast<std::size_t>(e)] + income[static_cast<std::size_t>(k)]);
+}
+
+double PopulationModel::p_no_internet(int a, int e, bool ill) const {
+  return logistic(net0 + (a == 4 ? net_75_plus : 0.0) + (e == 0 ? net_no_diploma : 0.0) + (ill ? net_illiterate : 0.0));
+}
+
+std::array<double, kCells> expected_composition(const Territory& t) { return composition_of(adults_by_density_age(t)); }
+
+PopulationModel fit_population_model(const Territory& t, const Params& p) {
+  PopulationModel m = fit_national(p);
+  const auto w = expected_composition(t);
+  std::array<double, kAgeBands> goal = {p.illectronisme_15_29, p.illectronisme_30_44, p.illectronisme_45_59,
+                                        p.illectronisme_60_74, p.illectronisme_75_plus};
+  m.region = "France";
+  const RegionalFigures* reg = nullptr;
+  for (const auto& r : kRegions)
+    if (t.region == r.region) reg = &r;
+  // Cells of one age band as (weight, non-age linear predictor).
+  auto band = [&](int a) {
+    std::vector<std::pair<double, double>> cells;
+    for (int d = 0; d < kDensityClasses; ++d)
+      for (int e = 0; e < kDiplomas; ++e)
+        for (int k = 0; k < kIncomeClasses; ++k) {
+          const double wc = w[static_cast<std::size_t>(cell_index(a, d, e, k))];
+          if (wc > 0) cells.emplace_back(wc, m.density[static_cast<std::size_t>(d)] + m.diploma[static_cast<std::size_t>(e)] + m.income[static_cast<std::size_t>(k)]);
+        }
+    return cells;
+  };
+  auto band_total = [&](int a) {
+    double s = 0;
+    for (const auto& c : band(a)) s += c.first;
+    return s;
+  };
+  if (reg) {
+    m.region = reg->region;
+    goal[0] = goal[1] = reg->age_15_44;
+    goal[2] = reg->age_45_59;
+  }
+  for (int a = 0; a < (reg ? 3 : kAgeBands); ++a)
+    if (band_total(a) > 0) m.age[static_cast<std::size_t>(a)] = solve_shift(band(a), goal[static_cast<std::size_t>(a)] * band_total(a));
+  if (reg) {
+    // 60-74 and 75+: keep the national gap between their effects, meet the regional overall rate.
+    const double gap = m.age[4] - m.age[3];
+    double rest = 0, n = 0;
+    for (int a = 0; a < 3; ++a)
+      for (const auto& [wc, eta] : band(a)) rest += wc * logistic(m.age[static_cast<std::size_t>(a)] + eta);
+    for (int a = 0; a < kAgeBands; ++a) n += band_total(a);
+    std::vector<std::pair<double, double>> old = band(3);
+    for (const auto& [wc, eta] : band(4)) old.emplace_back(wc, eta + gap);
+    m.age[3] = solve_shift(old, reg->overall * n - rest);
+    m.age[4] = m.age[3] + gap;
+    for (int a = 3; a < kAgeBands; ++a) {
+      double s = 0;
+      for (const auto& [wc, eta] : band(a)) s += wc * logistic(m.age[static_cast<std::size_t>(a)] + eta);
+      goal[static_cast<std::size_t>(a)] = band_total(a) > 0 ? s / band_total(a) : 0.0;
+    }
+  }
+  m.age_targets = goal;
+  return m;
+}
+
+namespace {
+// Named shares accumulated over (cell, lacks skills, no internet) weights.
+struct ShareTable {
+  std::vector<std::pair<std::string, double>> num, den;
+  std::map<std::string, std::size_t> index;
+  void add(const std::string& name, double n, double d) {
+    auto it = index.find(name);
+    if (it == index.end()) {
+      it = index.emplace(name, num.size()).first;
+      num.emplace_back(name, 0.0);
+      den.emplace_back(name, 0.0);
+    }
+    num[it->second].second += n;
+    den[it->second].second += d;
+  }
+  // One adult (or an expected weight) with its attributes: ill and no_net are probabilities or 0/1.
+  void add_adult(int a, int d, int e, int k, double w, double ill, double no_net, double home) {
+    const std::string groups[] = {"", std::string("@age:") + kAgeBandNames[static_cast<std::size_t>(a)],
+                                  std::string("@density:") + kDensityNames[static_cast<std::size_t>(d)],
+                                  std::string("@diploma:") + kDiplomaNames[static_cast<std::size_t>(e)],
+                                  std::string("@income:") + kIncomeClassNames[static_cast<std::size_t>(k)]};
+    for (const auto& g : groups) {
+      add("illectronisme_rate" + g, w * ill, w);
+      add("no_home_internet_rate" + g, w * no_net, w);
+      add("home_internet_rate" + g, w * home, w);
+    }
+  }
+  std::vector<std::pair<std::string, double>> shares() const {
+    std::vector<std::pair<std::string, double>> out;
+    for (std::size_t i = 0; i < num.size(); ++i)
+      out.emplace_back(num[i].first, den[i].second > 0 ? num[i].second / den[i].second : 0.0);
+    return out;
+  }
+};
+}  // namespace
+
+std::vector<std::pair<std::string, double>> expected_shares(const Territory& t, const Params& p) {
+  const PopulationModel m = fit_population_model(t, p);
+  const auto w = expected_composition(t);
+  ShareTable tab;
+  for (int a = 0; a < kAgeBands; ++a)
+    for (int d = 0; d < kDensityClasses; ++d)
+      for (int e = 0; e < kDiplomas; ++e)
+        for (int k = 0; k < kIncomeClasses; ++k) {
+          const double wc = w[static_cast<std::size_t>(cell_index(a, d, e, k))];
+          const double pi = m.p_illiterate(a, d, e, k);
+          const double q = pi * m.p_no_internet(a, e, true) + (1 - pi) * m.p_no_internet(a, e, false);
+          tab.add_adult(a, d, e, k, wc, pi, q, 1 - q);
+        }
+  return tab.shares();
+}
+
+std::vector<std::pair<std::string, double>> measured_shares(const Population& pop, const Territory& t,
+                                                            const Params& p) {
+  ShareTable tab;
+  for (std::size_t i = 0; i < pop.size(); ++i) {
+    const auto& z = t.zones[pop.zone[i]];
+    const bool offer = pop.offer_rank[i] < z.broadband_share * 256.0;
+    const bool ill = pop.base_skill[i] < p.skill_basic_threshold;
+    const bool home = home_access(pop.flags[i], offer);
+    tab.add_adult(pop.age_band[i], static_cast<int>(z.density), pop.diploma[i], income_class_of(pop.income[i]), 1.0,
+                  ill ? 1.0 : 0.0, home ? 0.0 : 1.0, home ? 1.0 : 0.0);
+  }
+  return tab.shares();
+}
+
+namespace {
+// Draws every attribute of resident i (zone z of density d, age band a) from the fitted joint
+// model; `offer_share` is the zone's current share of homes with a high-speed fixed offer.
+void draw_resident(Population& pop, std::size_t i, std::uint32_t z, int d, int a, double offer_share,
+                   const PopulationModel& model, const Params& p, Rng& rng) {
+  const auto ua = static_cast<std::size_t>(a);
+  pop.zone[i] = z;
+  pop.age_band[i] = static_cast<std::uint8_t>(a);
+  const double u = rng.uniform();
+  const double none = diploma_share(a, d, 0), higher = diploma_share(a, d, 2);
+  const int dip = u < none ? 0 : (u > 1.0 - higher ? 2 : 1);
+  pop.diploma[i] = static_cast<std::uint8_t>(dip);
+  const double gamma = kIncomeGamma[static_cast<std::size_t>(dip)];
+  pop.income[i] = static_cast<std::uint8_t>(std::min(4.0, std::floor(5.0 * std::pow(rng.uniform(), gamma))));
+  std::uint8_t f = 0;
+  if (pop.income[i] == 0 && rng.bernoulli(p.social_difficulty_share)) f |= kSocialDifficulty;
+  if (rng.bernoulli(p.lives_alone()[ua])) f |= kLivesAlone;
+  if (rng.bernoulli(p.limited_mobility()[ua] + ((f & kSocialDifficulty) ? p.limited_mobility_difficulty : 0.0))) f |= kLimitedMobility;
+  if (rng.bernoulli(p.aware_initial)) f |= kAware;
+  pop.offer_rank[i] = static_cast<std::uint8_t>(rng.below(256));
+  pop.trust[i] = static_cast<float>(p.trust_initial);
+  // Skill and home internet.
+  const double thb = p.skill_basic_threshold;
+  const bool ill = rng.uniform() < model.p_illiterate(a, d, dip, income_class_of(pop.income[i]));
+  const double v = rng.uniform();
+  pop.base_skill[i] = static_cast<float>(ill ? thb * v : thb + (1.0 - thb) * std::pow(v, p.skill_shape()[ua]));
+  // Ranks without a fixed offer in this zone: [first_uncovered, 256).
+  const int first_uncovered = static_cast<int>(std::ceil(offer_share * 256.0 - 1e-12));
+  const double offer_only = first_uncovered < 256 ? (d == 2 ? p.no_offer_share_rural : p.no_offer_share_other) : 0.0;
+  if (!rng.bernoulli(model.p_no_internet(a, dip, ill))) {
+    f |= kHomeInternet;
+  } else if (rng.bernoulli(offer_only)) {
+    // Would connect if a fixed offer reached the home: internet, but no offer yet.
+    f |= kHomeInternet | kNeedsFixedOffer;
+    pop.offer_rank[i] = static_cast<std::uint8_t>(first_uncovered + static_cast<int>(rng.below(static_cast<std::uint32_t>(256 - first_uncovered))));
+  }
+  pop.flags[i] = f;
+  pop.gain[i] = 0;
+  pop.gain_week[i] = 0;
+  pop.aware_week[i] = 0;
+  pop.pending[i] = 0;
+  pop.last_alone[i] = kNoWeek;
+  pop.last_gave_up[i] = kNoWeek;
+}
+}  // namespace
+
+std::vector<std::uint32_t> age_population(Population& pop, const Territory& t,
+                                          const std::vector<double>& zone_offer_share,
+                                          const PopulationModel& model, const Params& p, std::uint64_t seed,
+                                          std::uint32_t replicate, int year, int week) {
+  const auto mortality = p.mortality();
+  constexpr std::size_t kBlock = 16384;
+  const std::size_t n = pop.size(), blocks = (n + kBlock - 1) / kBlock;
+  std::vector<std::vector<std::uint32_t>> renewed(blocks);
+  tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
+    for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
+      if (pop.pending[i] > 0) continue;
+      Rng rng(seed, replicate, kDemography, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(year));
+      const int a = pop.age_band[i];
+      if (rng.uniform() < mortality[static_cast<std::size_t>(a)]) {
+        renew_resident(pop, i, t, zone_offer_share[pop.zone[i]], model, p, seed, replicate, year, week);
+        renewed[b].push_back(static_cast<std::uint32_t>(i));
+      } else if (a < kAgeBands - 1 && rng.uniform() < p.ageing_band_exit) {
+        pop.age_band[i] = static_cast<std::uint8_t>(a + 1);
+      }
+    }
+  });
+  std::vector<std::uint32_t> out;
+  for (const auto& r : renewed) out.insert(out.end(), r.begin(), r.end());
+  return out;
+}
+
+void renew_resident(Population& pop, std::size_t i, const Territory& t, double offer_share,
+                    const PopulationModel& model, const Params& p, std::uint64_t seed, std::uint32_t replicate,
+                    int year, int week) {
+  Rng rng(seed, replicate, kRenewal, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(year));
+  const std::uint32_t z = pop.zone[i];
+  const std::uint8_t keep = pop.flags[i] & kDynamic;  // stays in the weekly-counted list
+  draw_resident(pop, i, z, static_cast<int>(t.zones[z].density), 0, offer_share, model, p, rng);
+  pop.flags[i] |= keep;
+  pop.gain_week[i] = static_cast<std::uint16_t>(week);
+  pop.aware_week[i] = static_cast<std::uint16_t>(week);
+}
 
 Population generate_population(const Territory& t, const Params& p, std::uint64_t seed,
                                std::uint32_t replicate) {
+  const PopulationModel model = fit_population_model(t, p);
   const std::size_t nz = t.zones.size();
   // 1. Agents per zone and age band (stochastic rounding), and their offsets.
   std::vector<std::array<std::uint32_t, kAgeBands>> count(nz);
@@ -73,90 +466,16 @@ Population generate_population(const Territory& t, const Params& p, std::uint64_
   }
   Population pop;
   pop.resize(offset[nz]);
-  // 2. Attributes (parallel over zones; every draw keyed by agent id).
-  const auto lives_alone = p.lives_alone(), limited_mobility = p.limited_mobility();
+  // 2. Attributes, skills and home internet from the fitted model (parallel over zones; every
+  // draw keyed by agent id).
   tbb::parallel_for(std::size_t{0}, nz, [&](std::size_t z) {
     std::size_t i = offset[z];
     const int density = static_cast<int>(t.zones[z].density);
-    const double shift_higher = density == 0 ? 0.08 : (density == 2 ? -0.06 : 0.0);
-    const double shift_none = density == 0 ? -0.04 : (density == 2 ? 0.04 : 0.0);
-    for (int a = 0; a < kAgeBands; ++a) {
-      const auto ua = static_cast<std::size_t>(a);
-      for (std::uint32_t k = 0; k < count[z][ua]; ++k, ++i) {
+    for (int a = 0; a < kAgeBands; ++a)
+      for (std::uint32_t k = 0; k < count[z][static_cast<std::size_t>(a)]; ++k, ++i) {
         Rng rng(seed, replicate, kAttributes, static_cast<std::uint32_t>(i), 0);
-        pop.zone[i] = static_cast<std::uint32_t>(z);
-        pop.age_band[i] = static_cast<std::uint8_t>(a);
-        const double u = rng.uniform();
-        const int dip = u < kNoDiploma[ua] + shift_none ? 0
-                        : u > 1.0 - (kHigherEd[ua] + shift_higher) ? 2 : 1;
-        pop.diploma[i] = static_cast<std::uint8_t>(dip);
-        const double gamma = dip == 0 ? 1.6 : (dip == 2 ? 0.6 : 1.0);
-        pop.income[i] = static_cast<std::uint8_t>(std::min(4.0, std::floor(5.0 * std::pow(rng.uniform(), gamma))));
-        std::uint8_t f = 0;
-        if (pop.income[i] == 0 && rng.bernoulli(p.social_difficulty_share)) f |= kSocialDifficulty;
-        if (rng.bernoulli(lives_alone[ua])) f |= kLivesAlone;
-        if (rng.bernoulli(limited_mobility[ua] + ((f & kSocialDifficulty) ? p.limited_mobility_difficulty : 0.0))) f |= kLimitedMobility;
-        if (rng.bernoulli(p.aware_initial)) f |= kAware;
-        pop.flags[i] = f;
-        pop.offer_rank[i] = static_cast<std::uint8_t>(rng.below(256));
-        pop.trust[i] = static_cast<float>(p.trust_initial);
+        draw_resident(pop, i, static_cast<std::uint32_t>(z), density, a, t.zones[z].broadband_share, model, p, rng);
       }
-    }
-  });
-  // 3. Calibration: per age band a scale c_a such that the mean of min(0.98, c_a × rr_i) equals
-  // the INSEE target; rr_i takes 27 values (density × diploma × income class), so we solve on
-  // their counts.
-  std::array<double, kAgeBands> target = {p.illectronisme_15_29, p.illectronisme_30_44,
-                                          p.illectronisme_45_59, p.illectronisme_60_74,
-                                          p.illectronisme_75_plus};
-  std::array<std::array<double, 27>, kAgeBands> hist{};
-  for (std::size_t i = 0; i < pop.size(); ++i) {
-    const int d = static_cast<int>(t.zones[pop.zone[i]].density);
-    hist[pop.age_band[i]][static_cast<std::size_t>(d * 9 + pop.diploma[i] * 3 + income_class(pop.income[i]))] += 1;
-  }
-  std::array<double, kAgeBands> scale{};
-  for (int a = 0; a < kAgeBands; ++a) {
-    const auto ua = static_cast<std::size_t>(a);
-    double n = 0;
-    for (double h : hist[ua]) n += h;
-    auto mean_at = [&](double c) {
-      double s = 0;
-      for (int k = 0; k < 27; ++k)
-        s += hist[ua][static_cast<std::size_t>(k)] * std::min(kMaxIllProbability, c * relative_risk(p, k / 9, (k / 3) % 3, k % 3));
-      return n > 0 ? s / n : 0.0;
-    };
-    double lo = 0, hi = 1e3;
-    const double goal = std::min(target[ua], kMaxIllProbability);
-    for (int it = 0; it < 100; ++it) {
-      const double mid = 0.5 * (lo + hi);
-      (mean_at(mid) < goal ? lo : hi) = mid;
-    }
-    scale[ua] = 0.5 * (lo + hi);
-  }
-  // 4. Skills and home connection.
-  const double thb = p.skill_basic_threshold;
-  const auto shape = p.skill_shape();
-  tbb::parallel_for(std::size_t{0}, nz, [&](std::size_t z) {
-    const int d = static_cast<int>(t.zones[z].density);
-    for (std::size_t i = offset[z]; i < offset[z + 1]; ++i) {
-      Rng rng(seed, replicate, kSkill, static_cast<std::uint32_t>(i), 0);
-      const int a = pop.age_band[i];
-      const double pr = std::min(kMaxIllProbability,
-                                 scale[static_cast<std::size_t>(a)] * relative_risk(p, d, pop.diploma[i], income_class(pop.income[i])));
-      const bool ill = rng.uniform() < pr;
-      const double u = rng.uniform();
-      pop.base_skill[i] = static_cast<float>(ill ? thb * u : thb + (1.0 - thb) * std::pow(u, shape[static_cast<std::size_t>(a)]));
-      // Home internet: the INSEE no-internet share by age, concentrated on those lacking skills.
-      const double no_net = (a == 4 ? p.no_home_internet_75_plus : p.no_home_internet_other) * (ill ? p.no_internet_rr_low_skill : p.no_internet_rr_skilled);
-      std::uint8_t f = pop.flags[i];
-      if (!rng.bernoulli(std::min(0.97, no_net))) f |= kSubscribes;
-      if ((f & kSubscribes) || rng.bernoulli(p.device_without_subscription)) f |= kDevice;
-      pop.flags[i] = f;
-      pop.gain[i] = 0;
-      pop.gain_week[i] = 0;
-      pop.aware_week[i] = 0;
-      pop.pending[i] = 0;
-    }
   });
   return pop;
 }

@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "models/inclusion/params.hpp"
@@ -15,12 +17,14 @@ enum ResidentFlag : std::uint8_t {
   kSocialDifficulty = 1 << 0,
   kLivesAlone = 1 << 1,
   kLimitedMobility = 1 << 2,
-  kSubscribes = 1 << 3,  // would have a home connection wherever a high-speed offer exists
-  kDevice = 1 << 4,      // owns a computer, tablet or smartphone
+  kHomeInternet = 1 << 3,     // internet access of any kind (fixed or mobile) and a device at home
+  kNeedsFixedOffer = 1 << 4,  // ... but only once a high-speed fixed offer reaches the home
   kAware = 1 << 5,       // knows of the help on offer
   kMediated = 1 << 6,    // has had at least one mediation session
   kDynamic = 1 << 7,     // skill has ever moved (gain set): counted weekly, not in static stocks
 };
+
+inline constexpr std::uint16_t kNoWeek = 65535;
 
 enum class Diploma : std::uint8_t { NoneOrCep, Secondary, Higher };
 
@@ -43,6 +47,10 @@ struct Population {
   std::vector<std::uint8_t> need_kind;     // NeedKind of the episode
   std::vector<std::uint16_t> deadline;     // week after which the episode is abandoned
   std::vector<std::uint16_t> since;        // week the episode began
+  // Activity over the last 12 months (per-adult metrics): weeks of the last need resolved alone
+  // online and of the last need given up (kNoWeek if none).
+  std::vector<std::uint16_t> last_alone;
+  std::vector<std::uint16_t> last_gave_up;
 
   std::size_t size() const { return zone.size(); }
   void resize(std::size_t n);
@@ -53,9 +61,72 @@ struct Population {
 enum class NeedKind : std::uint8_t { Tax, Benefits, Health, Employment, Identity };
 inline constexpr int kNeedKinds = 5;
 
+// Home access ("can do an online procedure from home"): internet of any kind and a device; for
+// the few whose only obstacle is the missing fixed offer, once the offer reaches them.
+inline bool home_access(std::uint8_t flags, bool fixed_offer) {
+  return (flags & kHomeInternet) && (!(flags & kNeedsFixedOffer) || fixed_offer);
+}
+
+// The joint model of the initial population (docs/calibration.md, "Initial population"):
+// logit P(lacks basic skills) = age + density + diploma + income-class effects, and
+// logit P(no home internet) = intercept + 75+ + no diploma + lacks-skills effects, each fitted
+// by Newton's method (Eigen) so that the expected shares over the territory's composition
+// (age x density from the zones, diploma | age, density and income | diploma from the generator)
+// meet every published margin at once. The non-age effects are fitted on the national
+// composition; the age effects are then refitted on each territory to its region's figures
+// (national where none exist).
+inline constexpr int kDiplomas = 3;      // none/CEP, secondary, higher
+inline constexpr int kIncomeClasses = 3; // quintiles 1-2 (poorest 40%), 3-4, 5 (richest 20%)
+inline constexpr int kCells = kAgeBands * kDensityClasses * kDiplomas * kIncomeClasses;
+extern const std::array<const char*, kDiplomas> kDiplomaNames;
+extern const std::array<const char*, kIncomeClasses> kIncomeClassNames;
+inline int cell_index(int age, int density, int diploma, int income_class) {
+  return ((age * kDensityClasses + density) * kDiplomas + diploma) * kIncomeClasses + income_class;
+}
+inline int income_class_of(int quintile) { return quintile <= 1 ? 0 : (quintile == 4 ? 2 : 1); }
+
+struct PopulationModel {
+  std::array<double, kAgeBands> age{};            // logit effects (illectronisme)
+  std::array<double, kDensityClasses> density{};  // peri-urban = 0
+  std::array<double, kDiplomas> diploma{};        // secondary = 0
+  std::array<double, kIncomeClasses> income{};    // middle = 0
+  double net0 = 0, net_75_plus = 0, net_no_diploma = 0, net_illiterate = 0;  // no home internet
+  std::array<double, kAgeBands> age_targets{};    // the age figures the age effects were fitted to
+  std::string region;                             // "France" or the region whose figures were used
+  double p_illiterate(int age_band, int dens, int dip, int income_class) const;
+  double p_no_internet(int age_band, int dip, bool illiterate) const;
+};
+
+// Expected adults per cell of a territory (full population).
+std::array<double, kCells> expected_composition(const Territory& territory);
+// The fitted model for a territory (deterministic; a few Newton steps on 135 cells).
+PopulationModel fit_population_model(const Territory& territory, const Params& p);
+// Expected shares of the fitted model over the territory's composition, by name
+// ("illectronisme_rate", "illectronisme_rate@age:75+", "no_home_internet_rate@diploma:none", ...).
+std::vector<std::pair<std::string, double>> expected_shares(const Territory& territory, const Params& p);
+// The same shares measured on a generated population at week 0 (plus home_internet_rate).
+std::vector<std::pair<std::string, double>> measured_shares(const Population& pop, const Territory& territory,
+                                                            const Params& p);
+
 // Agents per (zone, age band): adults × scale, stochastically rounded (keyed by seed, replicate).
 // Generation is parallel over zones and independent of the thread count.
 Population generate_population(const Territory& territory, const Params& p, std::uint64_t seed,
                                std::uint32_t replicate);
+
+// Yearly demography (docs/model.md): deaths by age band, the deceased replaced one for one by
+// adults entering the 15-29 band in the same zone (cohort renewal), and ageing from one band to
+// the next. Residents with a pending need episode are left for the next year (their need is
+// accounted for). Returns the renewed residents (in index order). Keyed by (seed, replicate,
+// resident, year): independent of the thread count.
+std::vector<std::uint32_t> age_population(Population& pop, const Territory& territory,
+                                          const std::vector<double>& zone_offer_share,
+                                          const PopulationModel& model, const Params& p, std::uint64_t seed,
+                                          std::uint32_t replicate, int year, int week);
+
+// Cohort renewal: replaces resident i (deceased) by an adult entering the 15-29 band in the same
+// zone, drawn from the same fitted model (keyed by seed, replicate, resident and year).
+void renew_resident(Population& pop, std::size_t i, const Territory& territory, double offer_share,
+                    const PopulationModel& model, const Params& p, std::uint64_t seed, std::uint32_t replicate,
+                    int year, int week);
 
 }  // namespace govsim::inclusion

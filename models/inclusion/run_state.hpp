@@ -61,6 +61,8 @@ struct PointState {
   int capacity = 0;            // sessions available this week (scaled population)
   int used = 0;                // sessions used this week
   double success = 0.8;        // chance a session resolves the procedure
+  double served = 0;           // procedure-help sessions held over the run (simulated population)
+  double workshops = 0;        // sessions not about a procedure over the run (full population)
   double funded_fte() const;
   // Funds `fte` more as posts of one FTE each, the last taking the remainder (the one place
   // FTE becomes posts: initial network, mobile units, new points).
@@ -137,6 +139,12 @@ struct RunState {
   double envelope0_ = 0;
   double reporting_cost_ = 0, coordination_cost_ = 0;
   double autonomy_start_ = 0;
+  PopulationModel pop_model_;
+  std::array<double, 3> yearly_rates_{};  // home internet, did a procedure online, gave up (last yearly update)          // the fitted initial-population model (entrants are drawn from it)
+  // Activity accounting (full population): spending on points that help with procedures and on
+  // mechanisms, open fixed point-weeks and France Services site-weeks.
+  double mediation_points_spent_ = 0, mechanisms_spent_ = 0;
+  double point_weeks_ = 0, fs_site_weeks_ = 0;
   int closures_ = 0, departures_ = 0, interruption_point_weeks_ = 0;
   std::vector<double> series_;         // [series][week]
   std::vector<std::array<double, 2>> window_;  // per week: resolved, closed (for time-to-target)

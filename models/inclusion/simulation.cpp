@@ -15,6 +15,7 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
                        std::uint32_t replicate)
     : RunState(std::move(model), seed, replicate) {
   const std::size_t nz = t_.zones.size();
+  pop_model_ = fit_population_model(t_, p_);
   pop_ = generate_population(t_, p_, seed, replicate);
   zone_agents_.assign(nz, 0);
   zone_aware_.assign(nz, 0);

@@ -84,6 +84,8 @@ class Simulation : private RunState {
   void open_point(int zone, PointType type, double fte, int week);
   // broadband.cpp
   void broadband_rollout(int year);
+  // demography.cpp
+  void demography(int year, int week);
   // funding_allocation.cpp
   void allocate(int year, double money);
   double zone_uncovered_need(int zone) const;
@@ -91,6 +93,9 @@ class Simulation : private RunState {
   double point_fixed_cost() const;  // a fixed point's yearly fixed cost (after pooling savings)
   // outcomes.cpp
   void record_series(int t);
+  // Shares of adults with home access, who resolved a need alone online and who gave up a need
+  // in the 52 weeks up to week t (the yearly series and the end metrics).
+  std::array<double, 3> per_adult_rates(int t) const;
   double& series_value(std::size_t series, int t);  // series_ at (series_index(...), week t)
 };
 

@@ -22,8 +22,7 @@ bool Simulation::offer_at(std::size_t i) const {
 }
 
 bool Simulation::has_home_access(std::size_t i) const {
-  const std::uint8_t f = pop_.flags[i];
-  return (f & kSubscribes) && (f & kDevice) && offer_at(i);
+  return home_access(pop_.flags[i], offer_at(i));
 }
 
 std::array<double, 2> Simulation::static_status(std::size_t i) const {

@@ -219,6 +219,7 @@ Territory rural_department() {
                    {"Cœur de Sologne", 11004, 10, 3000, "Lamotte-Beuvron"}},
                   0x4C6F6972ull};
   Territory t = generate(g);
+  t.region = "Centre-Val de Loire";  // Insee Flash Centre-Val de Loire n°56 (illectronisme 2019)
   add_initial_points(t, g.seed);
   return t;
 }

@@ -36,6 +36,7 @@ struct Territory {
   std::string name;
   std::string description;
   std::string source;  // where the aggregates come from
+  std::string region;  // region whose published figures calibrate the population ("" = national)
   std::vector<Zone> zones;
   std::vector<std::string> epci_names;
   std::vector<PointSpec> points;  // initial network

@@ -16,6 +16,8 @@
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "engine/config.hpp"
 #include "engine/distributed.hpp"
@@ -67,6 +69,70 @@ Experiment from_dict(const py::dict& doc, const std::string& label, const fs::pa
   const json j = from_python(doc);
   py::gil_scoped_release nogil;
   return Experiment{load_experiment_json(j, label, base_dir, model(), to_overrides(overrides))};
+}
+
+// Calibration support (govsim.calibration): replicates [first, first + count) of one scenario,
+// in memory, returning per replicate the week-0 population shares and the end metrics. Runs in
+// parallel (GIL released); results do not depend on the thread count.
+py::list simulate(const Experiment& e, int scenario, int first, int count, int threads) {
+  if (scenario < 0 || scenario >= static_cast<int>(e.spec.scenarios.size()))
+    throw InputError("scenario", "", "a scenario index of the experiment", std::to_string(scenario));
+  if (count < 1 || first < 0) throw InputError("count", "", "a positive number of replicates", std::to_string(count));
+  struct Out {
+    std::vector<std::pair<std::string, double>> initial;
+    std::vector<double> metrics;
+  };
+  std::vector<Out> out(static_cast<std::size_t>(count));
+  {
+    py::gil_scoped_release nogil;
+    auto territory = inclusion::make_territory(e.spec.territory, e.spec.file, e.spec.base_dir);
+    auto model = inclusion::make_model(territory, e.spec.scenarios[static_cast<std::size_t>(scenario)].values);
+    tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
+    arena.execute([&] {
+      tbb::parallel_for(0, count, [&](int k) {
+        inclusion::Simulation sim(model, e.spec.seed, static_cast<std::uint32_t>(first + k));
+        Out& o = out[static_cast<std::size_t>(k)];
+        o.initial = inclusion::measured_shares(sim.population(), *territory, model->params);
+        sim.run();
+        o.metrics = sim.finish(scenario).metrics;
+      });
+    });
+  }
+  const auto names = model().metrics();
+  py::list l;
+  for (const Out& o : out) {
+    py::dict init, met;
+    for (const auto& [k, v] : o.initial) init[py::str(k)] = v;
+    for (std::size_t i = 0; i < names.size() && i < o.metrics.size(); ++i) met[py::str(names[i].name)] = o.metrics[i];
+    py::dict d;
+    d["initial"] = init;
+    d["metrics"] = met;
+    l.append(d);
+  }
+  return l;
+}
+
+// The fitted initial-population model of the experiment's territory under a scenario's parameters.
+py::dict population_model(const Experiment& e, int scenario) {
+  if (scenario < 0 || scenario >= static_cast<int>(e.spec.scenarios.size()))
+    throw InputError("scenario", "", "a scenario index of the experiment", std::to_string(scenario));
+  auto territory = inclusion::make_territory(e.spec.territory, e.spec.file, e.spec.base_dir);
+  const auto params = inclusion::Params::from(e.spec.scenarios[static_cast<std::size_t>(scenario)].values);
+  const inclusion::PopulationModel m = inclusion::fit_population_model(*territory, params);
+  py::dict d;
+  d["region"] = m.region;
+  d["age_targets"] = std::vector<double>(m.age_targets.begin(), m.age_targets.end());
+  d["age"] = std::vector<double>(m.age.begin(), m.age.end());
+  d["density"] = std::vector<double>(m.density.begin(), m.density.end());
+  d["diploma"] = std::vector<double>(m.diploma.begin(), m.diploma.end());
+  d["income"] = std::vector<double>(m.income.begin(), m.income.end());
+  d["no_internet"] = std::vector<double>{m.net0, m.net_75_plus, m.net_no_diploma, m.net_illiterate};
+  py::dict exp;
+  for (const auto& [k, v] : inclusion::expected_shares(*territory, params)) exp[py::str(k)] = v;
+  d["expected"] = exp;
+  const auto comp = inclusion::expected_composition(*territory);
+  d["composition"] = std::vector<double>(comp.begin(), comp.end());
+  return d;
 }
 
 py::dict run(const Experiment& e, const std::string& command, const fs::path& out, const std::string& scenario,
@@ -329,6 +395,13 @@ void register_experiment(py::module_& m) {
       },
       "This process's place in an MPI job: {'built_with_mpi', 'rank', 'ranks'} (rank 0 of 1 when not "
       "started by mpirun/srun). Under MPI every rank runs the script; rank 0 writes the results.");
+  m.def("simulate", &simulate, py::arg("experiment"), py::arg("scenario"), py::arg("first"), py::arg("count"),
+        py::arg("threads") = 0,
+        "Runs replicates first..first+count-1 of one scenario in memory: list of {initial: week-0 population "
+        "shares, metrics: end metrics} (calibration and target checks).");
+  m.def("population_model", &population_model, py::arg("experiment"), py::arg("scenario") = 0,
+        "The fitted initial-population model of the experiment's territory (logit effects, targets, "
+        "expected shares, composition).");
   m.def("stats", &stats, py::arg("store"),
         "Per-scenario summaries and paired differences of a results store (dict of lists of rows).");
   m.def("comparison_table", &table, py::arg("store"), py::arg("rank_by") = "non_recours_rate",

@@ -116,7 +116,7 @@ def equity(data: ReportData, base: str) -> Chart | None:
 
 
 def costs(data: ReportData, funders: list[str], order: list[str]) -> Chart | None:
-    per_need = "cost_per_resolved_need_eur"
+    per_need = "cost_per_need_resolved_by_mediation_eur"
     if not funders and not data.has(per_need):
         return None
     col = colors(data)

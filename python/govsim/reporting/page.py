@@ -99,7 +99,7 @@ def _costs(data: ReportData) -> dict[str, Any]:
     for s in order:
         rows.append({"title": data.title(s),
                      "funders": [text.fmt_eur(data.get(data.mean, s, f"{base}@{dim}:{f}")) for f in funders],
-                     "totals": [_cell(data, s, m) for m in (base, "cost_per_resolved_need_eur")]})
+                     "totals": [_cell(data, s, m) for m in (base, "cost_per_need_resolved_by_mediation_eur")]})
     return {"chart": charts.costs(data, funders, order), "funders": [text.funder_label(f) for f in funders],
             "rows": rows}
 

@@ -54,7 +54,7 @@ LABELS = {
     "mean_wait_weeks": "Mean wait (weeks)",
     "coverage_30min": "Within 30 min of a point",
     "total_cost_eur": "Total cost",
-    "cost_per_resolved_need_eur": "Cost per need resolved by mediation",
+    "cost_per_need_resolved_by_mediation_eur": "Cost per need resolved by mediation",
     "rural_urban_gap": "Rural-urban non-recours gap",
 }
 
@@ -90,7 +90,7 @@ NOISE_NOUNS = {
     "mediation_share": "needs resolved through mediation",
     "autonomy_rate": "autonomy",
     "total_cost_eur": "total cost",
-    "cost_per_resolved_need_eur": "cost per need resolved",
+    "cost_per_need_resolved_by_mediation_eur": "cost per need resolved",
     "rural_urban_gap": "the rural-urban gap",
 }
 
@@ -309,7 +309,7 @@ def pair_sentence(data: ReportData, scen: str, metric: str) -> tuple[str, bool] 
         if finite(r.rel_diff):
             rel = abs(100 * r.rel_diff)
             s += f", {rel:.{0 if rel >= 10 else 1}f}% {'more' if up else 'less'} than {base}"
-    elif metric == "cost_per_resolved_need_eur":
+    elif metric == "cost_per_need_resolved_by_mediation_eur":
         s = (f"makes each need resolved through mediation {fmt_eur(abs(d))} "
              f"{'dearer' if up else 'cheaper'} ({fmt_eur(mlo)} to {fmt_eur(mhi)})")
     elif metric == "mean_wait_weeks":
@@ -323,7 +323,7 @@ def pair_sentence(data: ReportData, scen: str, metric: str) -> tuple[str, bool] 
 
 # Metrics the plain-words findings speak about, in this order.
 FINDING_METRICS = ["non_recours_rate", "mediation_share", "autonomy_rate", "rural_urban_gap",
-                   "total_cost_eur", "cost_per_resolved_need_eur"]
+                   "total_cost_eur", "cost_per_need_resolved_by_mediation_eur"]
 
 
 def finding(data: ReportData, scen: str) -> dict[str, str] | None:

@@ -1,0 +1,18 @@
+// Demography: yearly deaths by age band, cohort renewal by adults entering the 15-29 band, and
+// ageing (docs/model.md §3; the draws are in population.cpp: age_population).
+#include "models/inclusion/simulation.hpp"
+
+namespace govsim::inclusion {
+
+void Simulation::demography(int year, int week) {
+  const std::vector<std::uint32_t> renewed =
+      age_population(pop_, t_, zone_share_, pop_model_, p_, seed_, replicate_, year, week);
+  // Awareness by zone: recounted (entrants draw their own awareness).
+  std::fill(zone_aware_.begin(), zone_aware_.end(), 0.0);
+  for (std::size_t i = 0; i < pop_.size(); ++i)
+    if (pop_.flags[i] & kAware) zone_aware_[pop_.zone[i]] += 1;
+  // Entrants' first need (no need in their first week: the draw keyed by this week is theirs).
+  for (std::uint32_t i : renewed) schedule_next_need(i, week);
+}
+
+}  // namespace govsim::inclusion
