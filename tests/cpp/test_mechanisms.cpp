@@ -69,8 +69,11 @@ INSTANTIATE_TEST_SUITE_P(
         MechanismCase{"referral_partners", {{"referral.partners_joined", 1.0}}, "referral_share", +1, "total_cost_eur@funder:caf"},
         MechanismCase{"observation", {{"observation.enabled", true}, {"governance.owner_level", "department"}}, "coverage_20min", +1, "total_cost_eur@funder:region"},
         MechanismCase{"socio_mediation", {{"socio_mediation.trained_share", 1.0}}, "mediation_share", +1, "total_cost_eur@funder:department"},
-        MechanismCase{"master_plan", {{"master_plan.enabled", true}}, "mediation_share", +1, "total_cost_eur@funder:commune"},
-        MechanismCase{"mobile_units", {{"mobile.units", 3}}, "sessions_per_1000_adults", +1, "total_cost_eur@funder:department"},
+        // Every neighbourhood point helps with procedures: more procedure-help sessions.
+        MechanismCase{"master_plan", {{"master_plan.enabled", true}}, "sessions_per_1000_adults", +1, "total_cost_eur@funder:commune"},
+        // Mobile units tour rural zones without a point in reach: less rural non-recours (their
+        // crews are paid from the envelope, so total sessions need not rise).
+        MechanismCase{"mobile_units", {{"mobile.units", 3}}, "non_recours_rate@density:rural", -1, "total_cost_eur@funder:department"},
         MechanismCase{"stations", {{"stations.per_point", 2}}, "alone_share", +1, "total_cost_eur@funder:epci"},
         MechanismCase{"pooling", {{"pooling.enabled", true}}, "sessions_per_1000_adults", +1, "total_cost_eur@funder:epci"},
         MechanismCase{"rollout_speed", {{"broadband.rollout_speed", 0.5}}, "autonomy_rate", +1, ""},

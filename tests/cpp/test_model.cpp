@@ -38,7 +38,9 @@ TEST(Model, InvariantsHoldEveryWeekOnEveryTerritory) {
 
 TEST(Model, ZeroCapacityMeansNoMediation) {
   const auto r = test_support::run_model("rural-department",
-                                         with(kSmall, {{"mediation.sessions_per_fte_week", 0}, {"stations.per_point", 0}}), 1, 0);
+                                         with(kSmall, {{"mediation.sessions_per_fte_week", 0},
+                                                       {"mediation.sessions_per_fte_week_france_services", 0},
+                                                       {"stations.per_point", 0}}), 1, 0);
   EXPECT_EQ(r.metric("mediation_share"), 0.0);
   EXPECT_EQ(r.metric("sessions_per_1000_adults"), 0.0);
 }
@@ -50,7 +52,7 @@ TEST(Model, NoDeadlineMeansNoNonRecours) {
 }
 
 TEST(Model, ZeroNeedRateMeansNothingHappens) {
-  Simulation sim(test_support::model_with("rural-department", with(kSmall, {{"needs.rate_per_year", 0}})), 1, 0);
+  Simulation sim(test_support::model_with("rural-department", with(kSmall, {{"needs.rate_per_year", 0}, {"demography.enabled", false}})), 1, 0);
   const double ill0 = sim.illectronisme_by_age()[4];
   sim.run();
   EXPECT_EQ(sim.counters().arisen, 0.0);
@@ -159,4 +161,55 @@ TEST(Metrics, EveryMetricMustBeSetBeforeTheLayout) {
   } catch (const std::logic_error& e) {
     EXPECT_NE(std::string(e.what()).find("autonomy_rate"), std::string::npos) << e.what();
   }
+}
+
+// Population dynamics (docs/model.md, demography). Without mediation and without renewal, nothing
+// lowers illectronisme: the shares by age band at the end equal those at the start, exactly.
+TEST(Demography, NoDeclineWithoutRenewalOrMediation) {
+  const Overrides none = with(kSmall, {{"sim.horizon_weeks", 260}, {"demography.enabled", false},
+                                       {"mediation.sessions_per_fte_week", 0},
+                                       {"mediation.sessions_per_fte_week_france_services", 0},
+                                       {"stations.per_point", 0}, {"mobile.units", 0}});
+  Simulation sim(test_support::model_with("rural-department", none), 3, 0);
+  const auto start = sim.illectronisme_by_age();
+  sim.run();
+  EXPECT_EQ(sim.illectronisme_by_age(), start);
+  EXPECT_EQ(sim.counters().sessions, 0.0);
+}
+
+// With renewal (and still no mediation), the deceased (mostly 75+, two thirds lacking skills) are
+// replaced by young adults (about 4% lacking skills): over four yearly cycles the rate falls by
+// roughly 4 x 1.6% deaths x (0.6 - 0.04), 3 to 4 points on the rural department; 10% of adults
+// (about 27,000 agents): binomial noise below 0.3 point.
+TEST(Demography, CohortRenewalLowersIllectronisme) {
+  const Overrides base = with(kSmall, {{"sim.population_scale", 0.1}, {"sim.horizon_weeks", 260},
+                                       {"mediation.sessions_per_fte_week", 0},
+                                       {"mediation.sessions_per_fte_week_france_services", 0},
+                                       {"stations.per_point", 0}});
+  const auto off = test_support::run_model("rural-department", with(base, {{"demography.enabled", false}}), 4, 0);
+  const auto on = test_support::run_model("rural-department", base, 4, 0);
+  const double drop = off.metric("illectronisme_rate") - on.metric("illectronisme_rate");
+  EXPECT_GT(drop, 0.015);
+  EXPECT_LT(drop, 0.06);
+  // The 75+ band loses members and gains 60-74s: its rate falls too.
+  EXPECT_LT(on.metric("illectronisme_rate@age:75+"), off.metric("illectronisme_rate@age:75+"));
+}
+
+// The new per-adult metrics are shares of adults and agree with their definitions.
+TEST(Activity, PerAdultMetricsAreConsistent) {
+  const auto r = test_support::run_model("rural-department", kSmall, 2, 0);
+  for (const char* m : {"home_internet_rate", "adults_did_online_procedure_rate", "adults_gave_up_rate"}) {
+    EXPECT_GE(r.metric(m), 0.0) << m;
+    EXPECT_LE(r.metric(m), 1.0) << m;
+  }
+  // Doing a procedure alone online needs home access (or a station: none in the status quo).
+  EXPECT_LE(r.metric("adults_did_online_procedure_rate"), r.metric("home_internet_rate"));
+  EXPECT_GE(r.metric("home_internet_rate"), r.metric("autonomy_rate"));
+  EXPECT_GT(r.metric("workshop_share_of_sessions"), 0.0);
+  EXPECT_LT(r.metric("workshop_share_of_sessions"), 1.0);
+  // Sessions per point and France Services requests per site are yearly and full-scale: they do
+  // not depend on the share of adults simulated (within sampling noise).
+  const auto big = test_support::run_model("rural-department", with(kSmall, {{"sim.population_scale", 0.1}}), 2, 0);
+  EXPECT_NEAR(big.metric("france_services_requests_per_site_year"), r.metric("france_services_requests_per_site_year"),
+              0.2 * big.metric("france_services_requests_per_site_year"));
 }

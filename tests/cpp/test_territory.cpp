@@ -138,6 +138,25 @@ TEST(Calibration, MarginTargetsDriveTheFit) {
   EXPECT_NEAR(share(more, "illectronisme_rate@age:75+"), 0.67, 0.02);
 }
 
+// The fitted status quo meets the fitted activity targets of data/targets/activity-2023.json
+// (France Services requests per site per year, cost per mediation session) and its held-out
+// volume figure, each within the target's tolerance. Sample: the rural department at 10% of adults
+// (about 27,000 agents; 14 France Services sites), 4 replicates, the mean as `govsim targets
+// check` computes it; replicate-to-replicate spread is about 2% of each value, well inside the
+// tolerances (25% and 50%).
+TEST(Calibration, FittedStatusQuoMeetsActivityTargets) {
+  const nlohmann::json doc = nlohmann::json::parse(std::ifstream(std::filesystem::path(GOVSIM_SOURCE_DIR) / "data/targets/activity-2023.json"));
+  std::map<std::string, double> mean;
+  constexpr int kReplicates = 4;
+  for (int r = 0; r < kReplicates; ++r) {
+    const auto out = test_support::run_model("rural-department", {{"sim.population_scale", 0.1}}, 20190101, static_cast<std::uint32_t>(r));
+    for (const auto& t : doc["targets"]) mean[t["quantity"].get<std::string>()] += out.metric(t["quantity"].get<std::string>()) / kReplicates;
+  }
+  for (const auto& t : doc["targets"])
+    EXPECT_NEAR(mean[t["quantity"].get<std::string>()], t["value"].get<double>(), t["tolerance"].get<double>())
+        << t["name"].get<std::string>();
+}
+
 TEST(Territory, LoadsCommunesCsvAndRejectsBadRows) {
   const auto dir = std::filesystem::temp_directory_path() / ("govsim_terr_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
