@@ -63,6 +63,7 @@ EnsembleReport run_experiment(const ExperimentSpec& spec, const ModelAdapter& mo
                              {"shard", {{"index", opts.shard_index}, {"count", opts.shard_count}}},
                              {"metrics", metric_catalog(model.metrics())},
                              {"series", metric_catalog(model.series())}};
+  if (auto info = model.territory_info(spec); !info.is_null()) manifest["territory"] = info;
   if (auto old = store.manifest(); old && opts.resume) {
     manifest["start_time"] = old->value("start_time", manifest["start_time"]);
     manifest["resumed_at"] = utc_now_iso8601();
