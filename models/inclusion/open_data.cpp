@@ -353,8 +353,9 @@ std::vector<std::pair<std::string, std::string>> check_place(const std::map<std:
     if (sf.max_length > 0 && utf8_length(v) > sf.max_length)
       bad.emplace_back(sf.name, "at most " + std::to_string(sf.max_length) + " characters expected");
     if (!sf.pattern.empty()) {
-      // Every pattern of the standard describes short codes or value lists; longer text cannot match.
-      if (v.size() > 4000 || !std::regex_match(v, st.regex[i]))
+      // Every pattern of the standard describes short codes or value lists (all nine services
+      // joined make ~400 bytes): longer text is refused without running the regex engine.
+      if (v.size() > 1000 || !std::regex_match(v, st.regex[i]))
         bad.emplace_back(sf.name, "a value matching the standard's pattern " + sf.pattern);
     }
   }
@@ -613,7 +614,8 @@ std::vector<PlaceRecord> read_places(const std::string& text, const std::string&
   std::vector<PlaceRecord> out;
   std::unordered_map<std::string, int> ids;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto& [f, line] = rows[i];
+    const auto& f = rows[i].first;
+    const int line = rows[i].second;
     const std::string id = f.count("id") ? f.at("id") : "";
     auto field_line = [&](const std::string& k) {
       const auto it = key_lines[i].find(k);
@@ -653,14 +655,14 @@ std::vector<double> estimate_areas(const std::vector<double>& x, const std::vect
   const std::size_t n = x.size();
   std::vector<double> out(n, 20.0);
   if (n < 4) return out;
-  const auto [xmin, xmax] = std::minmax_element(x.begin(), x.end());
-  const auto [ymin, ymax] = std::minmax_element(y.begin(), y.end());
-  const double w = std::max(*xmax - *xmin, 1.0), h = std::max(*ymax - *ymin, 1.0);
+  const double xmin = *std::min_element(x.begin(), x.end()), xmax = *std::max_element(x.begin(), x.end());
+  const double ymin = *std::min_element(y.begin(), y.end()), ymax = *std::max_element(y.begin(), y.end());
+  const double w = std::max(xmax - xmin, 1.0), h = std::max(ymax - ymin, 1.0);
   const double cell = std::max(1.0, std::sqrt(w * h / static_cast<double>(n)) * 2);
   const int nx = static_cast<int>(w / cell) + 1, ny = static_cast<int>(h / cell) + 1;
   std::vector<std::vector<int>> grid(static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny));
-  auto gx = [&](double v) { return std::clamp(static_cast<int>((v - *xmin) / cell), 0, nx - 1); };
-  auto gy = [&](double v) { return std::clamp(static_cast<int>((v - *ymin) / cell), 0, ny - 1); };
+  auto gx = [&](double v) { return std::clamp(static_cast<int>((v - xmin) / cell), 0, nx - 1); };
+  auto gy = [&](double v) { return std::clamp(static_cast<int>((v - ymin) / cell), 0, ny - 1); };
   for (std::size_t i = 0; i < n; ++i) grid[static_cast<std::size_t>(gy(y[i]) * nx + gx(x[i]))].push_back(static_cast<int>(i));
   for (std::size_t i = 0; i < n; ++i) {
     std::array<double, 3> best = {1e300, 1e300, 1e300};
@@ -978,7 +980,21 @@ nlohmann::json territory_to_json(const BuildResult& r) {
   return j;
 }
 
+namespace {
+Territory territory_from_json_unchecked(const nlohmann::json& j, const std::string& file);
+}
+
 Territory territory_from_json(const nlohmann::json& j, const std::string& file) {
+  try {
+    return territory_from_json_unchecked(j, file);
+  } catch (const nlohmann::json::exception& e) {
+    // A value of the wrong type where an optional key was read with a default.
+    throw InputError(file, "", "a territory JSON as written by `govsim territory build`", e.what());
+  }
+}
+
+namespace {
+Territory territory_from_json_unchecked(const nlohmann::json& j, const std::string& file) {
   auto at = [&](const nlohmann::json& o, const std::string& ptr, const char* key, nlohmann::json::value_t type,
                 const char* want) -> const nlohmann::json& {
     if (!o.is_object() || !o.contains(key)) throw InputError(file, ptr, std::string("a key \"") + key + "\" (" + want + ")", "none");
@@ -1093,6 +1109,7 @@ Territory territory_from_json(const nlohmann::json& j, const std::string& file) 
   t.outside_places = j.value("places_outside", 0);
   return t;
 }
+}  // namespace
 
 Territory load_territory_json(const std::filesystem::path& path) {
   const std::string text = read_file_text(path, "territory JSON");
