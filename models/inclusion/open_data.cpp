@@ -940,6 +940,29 @@ nlohmann::json territory_info(const Territory& t) {
   if (t.geographic) {
     j["rejected_rows"] = t.rejected_rows;
     j["places_outside"] = t.outside_places;
+    // For the report's map: communes (code, name, lat, lon, adults, car minutes to the nearest
+    // place helping with procedures at the start) and places (lat, lon, model type).
+    nlohmann::json communes = nlohmann::json::array(), places = nlohmann::json::array();
+    for (std::size_t z = 0; z < t.zones.size(); ++z) {
+      double best = -1;
+      for (std::size_t p = 0; p < t.points.size(); ++p) {
+        if (!(t.points[p].services & kAdminProcedures)) continue;
+        const double m = minutes_to_point(t, static_cast<int>(z), p, Mode::Car);
+        if (best < 0 || m < best) best = m;
+      }
+      const Zone& zz = t.zones[z];
+      communes.push_back({zz.code, zz.name, zz.lat, zz.lon, std::round(zz.total_adults()),
+                          best < 0 ? nlohmann::json(nullptr) : nlohmann::json(std::round(best * 10) / 10)});
+    }
+    for (std::size_t p = 0; p < t.points.size(); ++p) {
+      const Zone& zz = t.zones[static_cast<std::size_t>(t.points[p].zone)];
+      const bool own = p < t.place_info.size();
+      places.push_back({own ? t.place_info[p].lat : zz.lat, own ? t.place_info[p].lon : zz.lon, type_code(t.points[p].type)});
+    }
+    j["map"] = {{"communes_columns", {"code", "name", "lat", "lon", "adults", "car_minutes_to_procedure_help"}},
+                {"communes", communes},
+                {"places_columns", {"lat", "lon", "type"}},
+                {"places", places}};
   }
   return j;
 }

@@ -230,3 +230,29 @@ def test_standard_example_imports_without_error(tmp_path):
     r = govsim("territory", "build", "--communes", "communes.csv", "--places", "places.json", "--out", "t.json", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "Rejected: 0 rows" in r.stdout
+
+
+def test_manifest_and_report_say_when_old_places_data_are_used(tmp_path):
+    """A (tiny) compare on loir-et-cher: the manifest carries the places date range and the
+    caveat, the report repeats them and draws the territory's map."""
+    cfg = tmp_path / "exp.json"
+    cfg.write_text(json.dumps({
+        "name": "tiny-41", "territory": "loir-et-cher",
+        "scenarios": [str(ROOT / "scenarios/governance/status-quo.json"),
+                      str(ROOT / "scenarios/governance/single-contracting-authority.json")],
+        "parameters": {"sim.population_scale": 0.01, "sim.horizon_weeks": 8},
+        "experiment": {"runs": 2, "seed": 7}}), encoding="utf-8")
+    r = govsim("validate", str(cfg))
+    assert r.returncode == 0 and "updated 2020-06-08 to 2022-12-01" in r.stdout and "2020" in r.stdout, r.stdout + r.stderr
+    out = tmp_path / "res"
+    r = govsim("compare", str(cfg), "--out", str(out), "--quiet", "--threads", "2")
+    assert r.returncode == 0, r.stderr
+    terr = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["territory"]
+    assert terr["name"] == "loir-et-cher" and terr["places_dates"] == {"min": "2020-06-08", "max": "2022-12-01"}
+    assert "mostly from 2020" in terr["note"]
+    assert len(terr["map"]["communes"]) == 267 and len(terr["map"]["places"]) == 85
+    r = govsim("report", str(out), "-o", str(tmp_path / "report.html"))
+    assert r.returncode == 0, r.stderr
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "updated 2020-06-08 to 2022-12-01" in html and "mostly from 2020" in html
+    assert 'alt="Map of loir-et-cher: 267 communes' in html
