@@ -399,16 +399,24 @@ double mode_minutes(double km, Mode m, Density d) {
   return mode_access_minutes(m, d) + 60.0 * km * kDetourFactor / mode_speed_kmh(m, d);
 }
 
-double minutes_to_point(const Territory& t, int from, std::size_t point, Mode m) {
+namespace {
+// Straight-line km from the centroid of zone `from` to point `point` (its own coordinates when
+// known); within the commune at least half its equivalent radius (people do not live at the
+// centroid).
+double km_to_point(const Territory& t, int from, std::size_t point) {
   const Zone& z = t.zones[static_cast<std::size_t>(from)];
   const PointSpec& p = t.points[point];
   const Zone& pz = t.zones[static_cast<std::size_t>(p.zone)];
   const bool own = point < t.place_info.size();
   const double px = own ? t.place_info[point].x_km : pz.x_km, py = own ? t.place_info[point].y_km : pz.y_km;
   double km = std::hypot(z.x_km - px, z.y_km - py);
-  // Within the commune: at least half its equivalent radius (people do not live at the centroid).
   if (p.zone == from) km = std::max(km, 0.5 * std::sqrt(z.area_km2 / M_PI));
-  return mode_minutes(km, m, z.density);
+  return km;
+}
+}  // namespace
+
+double minutes_to_point(const Territory& t, int from, std::size_t point, Mode m) {
+  return mode_minutes(km_to_point(t, from, point), m, t.zones[static_cast<std::size_t>(from)].density);
 }
 
 // ---- readers -----------------------------------------------------------------------------------
@@ -947,12 +955,13 @@ nlohmann::json territory_info(const Territory& t) {
       double best = -1;
       for (std::size_t p = 0; p < t.points.size(); ++p) {
         if (!(t.points[p].services & kAdminProcedures)) continue;
-        const double m = minutes_to_point(t, static_cast<int>(z), p, Mode::Car);
-        if (best < 0 || m < best) best = m;
+        const double km = km_to_point(t, static_cast<int>(z), p);
+        if (best < 0 || km < best) best = km;
       }
       const Zone& zz = t.zones[z];
+      const double minutes = best < 0 ? -1 : mode_minutes(best, Mode::Car, zz.density);
       communes.push_back({zz.code, zz.name, zz.lat, zz.lon, std::round(zz.total_adults()),
-                          best < 0 ? nlohmann::json(nullptr) : nlohmann::json(std::round(best * 10) / 10)});
+                          best < 0 ? nlohmann::json(nullptr) : nlohmann::json(std::round(minutes * 10) / 10)});
     }
     for (std::size_t p = 0; p < t.points.size(); ++p) {
       const Zone& zz = t.zones[static_cast<std::size_t>(t.points[p].zone)];
@@ -1201,12 +1210,16 @@ std::string build_summary(const BuildResult& r) {
   if (!t.points.empty()) {
     o << "Access (adults whose commune centroid is within N minutes of a place, detour factor "
       << std::setprecision(1) << road_detour_factor() << "):\n";
+    // Minutes grow with distance for a given origin, so the nearest place (road km) is the
+    // quickest by every mode: one pass over communes x places.
+    std::vector<double> nearest_km(t.zones.size(), 1e300);
+    for (std::size_t z = 0; z < t.zones.size(); ++z)
+      for (std::size_t p = 0; p < t.points.size(); ++p)
+        nearest_km[z] = std::min(nearest_km[z], km_to_point(t, static_cast<int>(z), p));
     for (int m = 0; m < kModes; ++m) {
       double within15 = 0, within30 = 0;
       for (std::size_t z = 0; z < t.zones.size(); ++z) {
-        double best = 1e300;
-        for (std::size_t p = 0; p < t.points.size(); ++p)
-          best = std::min(best, minutes_to_point(t, static_cast<int>(z), p, static_cast<Mode>(m)));
+        const double best = mode_minutes(nearest_km[z], static_cast<Mode>(m), t.zones[z].density);
         if (best <= 15) within15 += t.zones[z].total_adults();
         if (best <= 30) within30 += t.zones[z].total_adults();
       }
