@@ -9,7 +9,7 @@ DEMO_CONFIG := scenarios/experiments/seed-scenarios.json
 DEMO_OUT := results/demo
 
 # Everything whose change requires rebuilding/reinstalling the package.
-PKG_SOURCES := $(shell git ls-files -co --exclude-standard -- CMakeLists.txt cmake engine models app \
+PKG_SOURCES := $(shell git ls-files -co --exclude-standard -- CMakeLists.txt cmake engine models app data \
                  python tests/cpp tests/layers tests/fuzz benchmarks/CMakeLists.txt benchmarks/*.cpp pyproject.toml 2>/dev/null)
 
 .PHONY: demo test build deps test-cpp test-python asan fuzz bench clean format

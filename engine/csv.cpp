@@ -38,7 +38,7 @@ double CsvTable::number(std::size_t row, std::size_t col, double min, double max
   return v;
 }
 
-CsvTable parse_csv(const std::string& text, const std::string& file_name) {
+CsvTable parse_csv(const std::string& text, const std::string& file_name, std::vector<CsvRaggedRow>* ragged) {
   CsvTable t;
   t.file = file_name;
   const std::size_t first_nl = text.find('\n');
@@ -60,6 +60,13 @@ CsvTable parse_csv(const std::string& text, const std::string& file_name) {
       if (t.header.empty()) {
         t.header = record;
       } else {
+        if (record.size() != t.header.size() && ragged) {
+          ragged->push_back({record_line, std::to_string(record.size()) + " fields where the header has " +
+                                              std::to_string(t.header.size())});
+          record.clear();
+          field_started = false;
+          return;
+        }
         if (record.size() != t.header.size())
           throw InputError(file_name, "line " + std::to_string(record_line),
                            std::to_string(t.header.size()) + " fields as in the header",

@@ -26,6 +26,13 @@ struct CsvTable {
 // Reads a whole CSV file (delimiter auto-detected between ',' and ';'); every row must have as
 // many fields as the header. Throws InputError (missing file, ragged row, open quote).
 CsvTable read_csv(const std::filesystem::path& path);
-CsvTable parse_csv(const std::string& text, const std::string& file_name);
+// With `ragged`, a row whose field count differs from the header's is reported there
+// (line, message) and skipped instead of throwing (for readers that reject rows one by one).
+struct CsvRaggedRow {
+  int line;
+  std::string message;
+};
+CsvTable parse_csv(const std::string& text, const std::string& file_name,
+                   std::vector<CsvRaggedRow>* ragged = nullptr);
 
 }  // namespace govsim

@@ -115,6 +115,7 @@ void run_on_writer(const ExperimentSpec& spec, const ModelAdapter& model, const 
                              {"metrics", metric_catalog(model.metrics())},
                              {"series", metric_catalog(model.series())},
                              {"ranks", dist::size()}};
+  if (auto info = model.territory_info(spec); !info.is_null()) manifest["territory"] = info;
   if (auto old = store.manifest(); old && opts.resume) {
     manifest["start_time"] = old->value("start_time", manifest["start_time"]);
     manifest["resumed_at"] = utc_now_iso8601();

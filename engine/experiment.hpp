@@ -98,6 +98,16 @@ class ModelAdapter {
   virtual std::function<RunRecord(int scenario, int replicate)> prepare(const ExperimentSpec& spec) const = 0;
   // The layout of every run of `spec`.
   virtual RunLayout layout(const ExperimentSpec& spec) const = 0;
+  // A short description of the experiment's territory for the manifest and `validate` (null if
+  // the model has none to give).
+  virtual nlohmann::json territory_info(const ExperimentSpec&) const { return nullptr; }
+  // Model-specific commands (e.g. `govsim territory ...`): returns the exit status, or -1 if
+  // `cmd` is not one of them. argv[0] is the command name. Throws InputError on bad input.
+  virtual int command(const std::string& cmd, int argc, char** argv) const {
+    (void)cmd, (void)argc, (void)argv;
+    return -1;
+  }
+  virtual std::string commands_usage() const { return ""; }
 };
 
 }  // namespace govsim

@@ -57,4 +57,32 @@ if ! "$BIN" -max_total_time="$SECONDS_BUDGET" -runs="$RUNS" -max_len=8192 -timeo
   exit 1
 fi
 grep -E "stat::number_of_executed_units|Done [0-9]+ runs" "$WORK/fuzz.log" | tail -n 2 || true
+
+# 3. The open-data readers (communes CSV, places CSV/JSON, territory JSON): same steps.
+TBIN="build/fuzz/tests/fuzz/fuzz_territory"
+T_SECONDS="${FUZZ_TERRITORY_SECONDS:-10}"
+cmake --build build/fuzz --target fuzz_territory -j "$JOBS" >/dev/null || {
+  echo "fuzz-smoke: build failed; rerun: cmake --build build/fuzz --target fuzz_territory" >&2
+  exit 1
+}
+tregressions=(tests/fuzz/regressions-territory/*)
+if ((${#tregressions[@]})); then
+  "$TBIN" "${tregressions[@]}" >"$WORK/tregressions.log" 2>&1 || {
+    cat "$WORK/tregressions.log" >&2
+    echo "fuzz-smoke: FAILED: a territory regression input crashes again" >&2
+    exit 1
+  }
+fi
+mkdir -p "$WORK/tcorpus" "$WORK/tartifacts"
+cp tests/fuzz/corpus-territory/* "$WORK/tcorpus/"
+echo "fuzz-smoke: fuzzing the open-data readers for ${T_SECONDS}s"
+if ! "$TBIN" -max_total_time="$T_SECONDS" -runs="$RUNS" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+     -print_final_stats=1 -artifact_prefix="$WORK/tartifacts/" "$WORK/tcorpus" >"$WORK/tfuzz.log" 2>&1; then
+  tail -n 60 "$WORK/tfuzz.log" >&2
+  mkdir -p build/fuzz/crashes
+  cp "$WORK"/tartifacts/* build/fuzz/crashes/ 2>/dev/null || true
+  echo "fuzz-smoke: FAILED: crash in fuzz_territory; inputs copied to build/fuzz/crashes/ -- add them to tests/fuzz/regressions-territory/" >&2
+  exit 1
+fi
+grep -E "stat::number_of_executed_units|Done [0-9]+ runs" "$WORK/tfuzz.log" | tail -n 2 || true
 echo "fuzz-smoke: OK"

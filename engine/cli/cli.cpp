@@ -222,6 +222,15 @@ int cmd_validate(int argc, char** argv, const ModelAdapter& model) {
   std::cout << config << ": valid (" << spec.scenarios.size() << " scenarios, baseline "
             << spec.scenarios[static_cast<std::size_t>(spec.baseline)].name << ", " << spec.runs << " runs, seed "
             << spec.seed << ")\n";
+  if (const auto info = model.territory_info(spec); info.is_object()) {
+    std::cout << "  territory " << info.value("name", std::string("?")) << ": " << info.value("communes", 0) << " communes, "
+              << info.value("places", 0) << " places";
+    if (info.contains("places_dates"))
+      std::cout << " (updated " << info["places_dates"].value("min", "") << " to " << info["places_dates"].value("max", "") << ")";
+    if (info.value("rejected_rows", 0) > 0) std::cout << ", " << info["rejected_rows"].get<int>() << " rows rejected";
+    std::cout << "\n";
+    if (info.contains("note")) std::cout << "  note: " << info["note"].get<std::string>() << "\n";
+  }
   for (const auto& s : spec.scenarios) {
     std::cout << "  " << s.name << ": mechanisms";
     for (const auto& m : s.info["mechanisms"]) std::cout << " " << m.get<std::string>();
@@ -404,7 +413,7 @@ int main(int argc, char** argv, const ModelAdapter& model) {
   std::ostream& err = writer ? std::cerr : null_stream();
   try {
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
-      std::cout << kTopUsage;
+      std::cout << kTopUsage << model.commands_usage();
       return 0;
     }
     if (cmd == "--version") {
@@ -419,7 +428,10 @@ int main(int argc, char** argv, const ModelAdapter& model) {
     if (cmd == "report") return cmd_report(argc - 1, argv + 1);
     if (cmd == "robustness" || cmd == "sensitivity" || cmd == "discover") return cmd_uncertainty(cmd, argc - 1, argv + 1);
     if (cmd == "targets" || cmd == "calibrate") return cmd_calibration(argc - 1, argv + 1);
-    std::cerr << "govsim: unknown command '" << cmd << "'\n\n" << kTopUsage;
+    if (const int rc = model.command(cmd, argc - 1, argv + 1); rc >= 0) return rc;
+    std::cerr << "govsim: unknown command '" << cmd << "'
+
+" << kTopUsage << model.commands_usage();
     return 2;
   } catch (const InputError& e) {
     err << "error: " << e.what() << "\n";

@@ -3,8 +3,6 @@
 #include <cctype>
 #include <sstream>
 
-#include "engine/csv.hpp"
-#include "engine/errors.hpp"
 
 namespace govsim::inclusion {
 
@@ -73,18 +71,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
-bool parse_type(const std::string& typologie, PointType& out) {
-  for (const auto& code : split(typologie, '|')) {
-    if (code == "EPN") return out = PointType::Epn, true;
-    if (code == "BIB") return out = PointType::Library, true;
-    if (code == "RFS" || code == "MSAP" || code == "MDS") return out = PointType::FranceServices, true;
-    if (code == "CS" || code == "CSC") return out = PointType::SocialCentre, true;
-    if (code == "CCAS" || code == "CIAS") return out = PointType::Ccas, true;
-    if (code == "TIERS_LIEUX" || code == "FABLAB") return out = PointType::ThirdPlace, true;
-  }
-  return false;
-}
-
 int day_index(std::string_view d) {
   static const char* days[] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
   for (int i = 0; i < 7; ++i)
@@ -136,65 +122,6 @@ double weekly_hours(std::string_view text) {
     total += n_days * per_day;
   }
   return total;
-}
-
-std::vector<PointSpec> load_mednum_csv(const std::filesystem::path& path, const ZoneLocator& zones) {
-  const CsvTable t = read_csv(path);
-  const std::size_t c_id = t.require_column("id"), c_nom = t.require_column("nom");
-  const auto c_insee = t.column("code_insee"), c_lat = t.column("latitude"),
-             c_lon = t.column("longitude"), c_typ = t.column("typologie"),
-             c_serv = t.column("services"), c_itin = t.column("itinerance"),
-             c_hours = t.column("horaires");
-  std::vector<PointSpec> out;
-  for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    PointSpec p;
-    p.id = t.text(r, c_id);
-    p.name = t.text(r, c_nom);
-    if (p.id.empty()) throw InputError(t.file, t.where(r, c_id), "a non-empty id", "''");
-    const bool has_coords = c_lat && c_lon && !t.text(r, *c_lat).empty() && !t.text(r, *c_lon).empty();
-    const double lat = has_coords ? t.number(r, *c_lat, -90, 90) : 0;
-    const double lon = has_coords ? t.number(r, *c_lon, -180, 180) : 0;
-    const std::string insee = c_insee ? t.text(r, *c_insee) : "";
-    if (insee.empty() && !has_coords)
-      throw InputError(t.file, "line " + std::to_string(t.row_lines[r]),
-                       "a code_insee or latitude and longitude", "neither");
-    p.zone = zones.locate(insee, lat, lon, has_coords);
-    if (p.zone < 0) continue;  // outside the territory
-    p.type = PointType::Epn;
-    if (c_typ && !t.text(r, *c_typ).empty() && !parse_type(t.text(r, *c_typ), p.type))
-      p.type = PointType::ThirdPlace;  // another structure type of the typology (ASSO, ...)
-    if (c_itin && t.text(r, *c_itin).find("Itinérant") != std::string::npos) p.type = PointType::Mobile;
-    p.services = 0;
-    if (c_serv && !t.text(r, *c_serv).empty()) {
-      for (const auto& label : split(t.text(r, *c_serv), '|')) {
-        int bit = -1;
-        for (int s = 0; s < kServiceCount; ++s)
-          if (kServiceLabels[static_cast<std::size_t>(s)] == label) bit = s;
-        if (bit < 0) {
-          std::string want = "services from the MedNum list (";
-          for (int s = 0; s < kServiceCount; ++s)
-            want += std::string(s ? "; " : "") + std::string(kServiceLabels[static_cast<std::size_t>(s)]);
-          throw InputError(t.file, t.where(r, *c_serv), want + ") separated by '|'", "'" + label + "'");
-        }
-        p.services = static_cast<std::uint16_t>(p.services | (1u << bit));
-      }
-    } else {
-      p.services = default_services(p.type);
-    }
-    p.fte = default_fte(p.type);
-    if (c_hours && !t.text(r, *c_hours).empty()) {
-      const double h = weekly_hours(t.text(r, *c_hours));
-      if (h < 0)
-        throw InputError(t.file, t.where(r, *c_hours),
-                         "OpenStreetMap opening_hours like 'Mo-Fr 09:00-12:00,14:00-17:00'",
-                         "'" + t.text(r, *c_hours) + "'");
-      p.hours_per_week = h;
-      // A place open fewer hours than a full-time week offers proportionally less mediation.
-      p.fte *= std::min(1.0, h / 35.0);
-    }
-    out.push_back(std::move(p));
-  }
-  return out;
 }
 
 }  // namespace govsim::inclusion

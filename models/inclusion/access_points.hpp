@@ -1,5 +1,5 @@
 // Access points (lieux de médiation numérique): types after the national typology, services
-// after the 9 categories of the MedNum standard, and the loader for that standard's CSV.
+// after the 9 categories of the MedNum standard.
 #pragma once
 
 #include <array>
@@ -45,17 +45,19 @@ struct PointSpec {
   double hours_per_week = 0; // opening hours (0 = unknown)
 };
 
+// What open data say about a real place beyond the model's PointSpec: own coordinates
+// (projected like the zones), national typology codes and update date as given; at_centroid
+// when it had no coordinates and was placed at its commune's centroid.
+struct PlaceInfo {
+  double x_km = 0, y_km = 0, lat = 0, lon = 0;
+  bool at_centroid = false;
+  std::string typologie;
+  std::string date_maj;
+};
+
 double default_fte(PointType t);
 
-// Loads a CSV in the national standard for digital-mediation places (Frictionless schema
-// mednum-lieux-mediation-numerique; multi-valued fields separated by '|'). `zone_of` maps a row
-// (code_insee, latitude, longitude) to a zone index, or -1 if it lies outside the territory.
-// Errors name the file, line and field; nothing is half-loaded.
-struct ZoneLocator {
-  virtual ~ZoneLocator() = default;
-  virtual int locate(const std::string& code_insee, double lat, double lon, bool has_coords) const = 0;
-};
-std::vector<PointSpec> load_mednum_csv(const std::filesystem::path& path, const ZoneLocator& zones);
+// Places in the national standard are read by models/inclusion/open_data.hpp.
 
 // Weekly opening hours from an OpenStreetMap opening_hours value ("Mo-Fr 09:00-12:00,14:00-17:00;
 // Sa 09:00-12:00"). Supports day ranges/lists and time ranges; returns -1 if it cannot read it.

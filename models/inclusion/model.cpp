@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "engine/errors.hpp"
+#include "models/inclusion/open_data.hpp"
 
 namespace govsim::inclusion {
 
@@ -11,9 +12,15 @@ const ParamRegistry& InclusionAdapter::registry() const { return inclusion::regi
 
 namespace {
 
+std::vector<std::string> all_territory_names() {
+  auto names = builtin_territory_names();
+  for (const auto& n : real_territory_names()) names.push_back(n);
+  return names;
+}
+
 std::string names_text() {
   std::string s;
-  for (const auto& n : builtin_territory_names()) {
+  for (const auto& n : all_territory_names()) {
     if (!s.empty()) s.append(", ");
     s.append("\"").append(n).append("\"");
   }
@@ -24,43 +31,67 @@ std::string names_text() {
 void InclusionAdapter::check_territory(const nlohmann::json& t, const std::string& file,
                                        const std::filesystem::path& base_dir) const {
   const std::string want = "an embedded territory name (" + names_text() +
-                           ") or an object {\"communes_csv\": ..., \"access_points_csv\": ...}";
+                           ") or an object {\"communes_csv\": ..., \"access_points_csv\": ...} or {\"file\": \"territory.json\"}";
   if (t.is_string()) {
-    if (!is_builtin_territory(t.get<std::string>()))
+    if (!is_builtin_territory(t.get<std::string>()) && !is_real_territory(t.get<std::string>()))
       throw InputError(file, "/territory", want, t.dump());
     return;
   }
   if (!t.is_object()) throw InputError(file, "/territory", want, t.dump());
   for (const auto& [k, v] : t.items()) {
-    if (k != "communes_csv" && k != "access_points_csv" && k != "name")
-      throw InputError(file, "/territory/" + k, "one of the keys communes_csv, access_points_csv, name",
+    if (k != "communes_csv" && k != "access_points_csv" && k != "name" && k != "file")
+      throw InputError(file, "/territory/" + k, "one of the keys communes_csv, access_points_csv, name, file",
                        "unknown key \"" + k + "\"");
     if (!v.is_string()) throw InputError(file, "/territory/" + k, "a string", v.dump());
   }
-  if (!t.contains("communes_csv"))
+  if (t.contains("file") && t.contains("communes_csv"))
+    throw InputError(file, "/territory", "either \"file\" (a territory JSON) or \"communes_csv\"", "both");
+  if (!t.contains("communes_csv") && !t.contains("file"))
     throw InputError(file, "/territory", "a \"communes_csv\" key", "an object without it");
-  for (const char* k : {"communes_csv", "access_points_csv"}) {
+  for (const char* k : {"communes_csv", "access_points_csv", "file"}) {
     if (!t.contains(k)) continue;
     const auto path = base_dir / t[k].get<std::string>();
     if (!std::filesystem::is_regular_file(path))
       throw InputError(file, std::string("/territory/") + k, "an existing file", "'" + path.string() + "' not found");
   }
+  // The data files are read now, with the same strict readers as a run (`validate` reads them).
+  (void)make_territory(t, file, base_dir);
 }
 
 nlohmann::json InclusionAdapter::territory_schema() const {
   return {{"oneOf",
-           {{{"type", "string"}, {"enum", builtin_territory_names()},
-             {"description", "An embedded territory (docs/territories.md)."}},
+           {{{"type", "string"}, {"enum", all_territory_names()},
+             {"description", "An embedded territory, generated or real (docs/territories.md)."}},
             {{"type", "object"},
              {"additionalProperties", false},
              {"required", {"communes_csv"}},
              {"properties",
               {{"communes_csv", {{"type", "string"}, {"description", "INSEE-style communes CSV, relative to this file."}}},
-               {"access_points_csv", {{"type", "string"}, {"description", "Access points in the MedNum standard (CSV), relative to this file."}}},
+               {"access_points_csv", {{"type", "string"}, {"description", "Places in the MedNum standard (CSV or JSON), relative to this file."}}},
+               {"name", {{"type", "string"}}}}}},
+            {{"type", "object"},
+             {"additionalProperties", false},
+             {"required", {"file"}},
+             {"properties",
+              {{"file", {{"type", "string"}, {"description", "A territory JSON written by `govsim territory build`, relative to this file."}}},
                {"name", {{"type", "string"}}}}}}}}};
 }
 
 std::vector<govsim::MetricInfo> InclusionAdapter::metrics() const { return all_metrics(); }
+
+nlohmann::json InclusionAdapter::territory_info(const ExperimentSpec& spec) const {
+  return inclusion::territory_info(*make_territory(spec.territory, spec.file, spec.base_dir));
+}
+
+int InclusionAdapter::command(const std::string& cmd, int argc, char** argv) const {
+  if (cmd != "territory") return -1;
+  return territory_command(argc, argv);
+}
+
+std::string InclusionAdapter::commands_usage() const {
+  return "  territory build --communes FILE [--places FILE] --out territory.json  build a territory from open data\n"
+         "  territory show NAME|FILE  summary of a territory (real, generated or built)\n";
+}
 std::vector<govsim::MetricInfo> InclusionAdapter::series() const { return weekly_series(); }
 
 std::shared_ptr<const Territory> make_territory(const nlohmann::json& t, const std::string& file,
@@ -71,10 +102,19 @@ std::shared_ptr<const Territory> make_territory(const nlohmann::json& t, const s
     static std::map<std::string, std::shared_ptr<const Territory>> cache;
     std::lock_guard<std::mutex> lock(mutex);
     auto& slot = cache[t.get<std::string>()];
-    if (!slot) slot = std::make_shared<const Territory>(builtin_territory(t.get<std::string>()));
+    if (!slot) {
+      const std::string name = t.get<std::string>();
+      slot = std::make_shared<const Territory>(is_real_territory(name) ? real_territory(name).territory
+                                                                       : builtin_territory(name));
+    }
     return slot;
   }
   (void)file;
+  if (t.contains("file")) {
+    Territory terr = load_territory_json(base_dir / t.at("file").get<std::string>());
+    if (t.contains("name")) terr.name = t["name"].get<std::string>();
+    return std::make_shared<const Territory>(std::move(terr));
+  }
   const std::string name = t.value("name", std::string("custom"));
   const auto communes = base_dir / t.at("communes_csv").get<std::string>();
   const std::filesystem::path points =

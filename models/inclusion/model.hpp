@@ -19,7 +19,13 @@ class InclusionAdapter : public ModelAdapter {
   std::vector<MetricInfo> series() const override;
   std::function<RunRecord(int, int)> prepare(const ExperimentSpec& spec) const override;
   RunLayout layout(const ExperimentSpec& spec) const override;
+  nlohmann::json territory_info(const ExperimentSpec& spec) const override;
+  int command(const std::string& cmd, int argc, char** argv) const override;
+  std::string commands_usage() const override;
 };
+
+// `govsim territory build|show|list` (models/inclusion/territory_command.cpp).
+int territory_command(int argc, char** argv);
 
 // Builds (or loads) the territory named by a config's "territory" value.
 std::shared_ptr<const Territory> make_territory(const nlohmann::json& territory,

@@ -8,6 +8,7 @@
 #include "engine/csv.hpp"
 #include "engine/errors.hpp"
 #include "engine/rng.hpp"
+#include "models/inclusion/open_data.hpp"
 
 namespace govsim::inclusion {
 
@@ -64,6 +65,20 @@ constexpr std::array<std::array<double, kAgeBands>, kDensityClasses> kAgeMix = {
 // Households with a high-speed fixed offer at the start, by density class (assumption; INSEE:
 // lack of an offer explains 5% of no-internet households, 13% in rural communes).
 constexpr std::array<double, kDensityClasses> kBroadband = {0.95, 0.85, 0.70};
+
+}  // namespace
+
+std::array<double, kAgeBands> adults_from_population(double population, Density d) {
+  std::array<double, kAgeBands> out{};
+  const auto& mix = kAgeMix[static_cast<int>(d)];
+  for (int a = 0; a < kAgeBands; ++a)
+    out[static_cast<std::size_t>(a)] = population * kAdultShare * mix[static_cast<std::size_t>(a)];
+  return out;
+}
+
+double default_broadband(Density d) { return kBroadband[static_cast<int>(d)]; }
+
+namespace {
 
 struct EpciSpec {
   std::string name;
@@ -307,93 +322,11 @@ Territory builtin_territory(const std::string& name) {
   throw std::invalid_argument("unknown embedded territory '" + name + "'");
 }
 
-namespace {
-class CommuneLocator : public ZoneLocator {
- public:
-  CommuneLocator(const Territory& t, double lat0, double lon0) : t_(t), lat0_(lat0), lon0_(lon0) {
-    for (std::size_t i = 0; i < t.zones.size(); ++i) index_[t.zones[i].code] = static_cast<int>(i);
-  }
-  int locate(const std::string& code, double lat, double lon, bool has_coords) const override {
-    if (!code.empty()) {
-      const auto it = index_.find(code);
-      if (it != index_.end()) return it->second;
-    }
-    if (!has_coords) return -1;
-    const double x = (lon - lon0_) * 111.32 * std::cos(lat0_ * M_PI / 180), y = (lat - lat0_) * 110.57;
-    int best = -1;
-    double best_d = 1e300;
-    for (std::size_t i = 0; i < t_.zones.size(); ++i) {
-      const double d = std::hypot(t_.zones[i].x_km - x, t_.zones[i].y_km - y);
-      if (d < best_d) best_d = d, best = static_cast<int>(i);
-    }
-    // Outside the territory if farther than 3 zone radii from the nearest centroid.
-    if (best >= 0 && best_d > 3 * std::sqrt(t_.zones[static_cast<std::size_t>(best)].area_km2 / M_PI) + 5) return -1;
-    return best;
-  }
-
- private:
-  const Territory& t_;
-  double lat0_, lon0_;
-  std::unordered_map<std::string, int> index_;
-};
-}  // namespace
-
 Territory load_territory(const std::string& name, const std::filesystem::path& communes_csv,
                          const std::filesystem::path& points_csv) {
-  const CsvTable c = read_csv(communes_csv);
-  const std::size_t c_code = c.require_column("code"), c_name = c.require_column("name"),
-                    c_epci = c.require_column("epci"), c_lat = c.require_column("latitude"),
-                    c_lon = c.require_column("longitude"), c_area = c.require_column("area_km2");
-  const std::array<std::size_t, kAgeBands> c_age = {
-      c.require_column("pop_15_29"), c.require_column("pop_30_44"), c.require_column("pop_45_59"),
-      c.require_column("pop_60_74"), c.require_column("pop_75_plus")};
-  const auto c_bb = c.column("broadband_share");
-  if (c.rows.empty()) throw InputError(c.file, "line 2", "at least one commune", "no rows");
-  Territory t;
-  t.name = name;
-  t.description = "Territory loaded from " + communes_csv.filename().string();
-  t.source = communes_csv.string();
-  std::vector<double> lat(c.rows.size()), lon(c.rows.size());
-  double lat0 = 0, lon0 = 0;
-  for (std::size_t r = 0; r < c.rows.size(); ++r) {
-    lat[r] = c.number(r, c_lat, -90, 90);
-    lon[r] = c.number(r, c_lon, -180, 180);
-    lat0 += lat[r] / static_cast<double>(c.rows.size());
-    lon0 += lon[r] / static_cast<double>(c.rows.size());
-  }
-  std::unordered_map<std::string, int> epci_index;
-  std::unordered_map<std::string, std::size_t> seen;
-  for (std::size_t r = 0; r < c.rows.size(); ++r) {
-    Zone z;
-    z.code = c.text(r, c_code);
-    z.name = c.text(r, c_name);
-    if (z.code.empty()) throw InputError(c.file, c.where(r, c_code), "a non-empty commune code", "''");
-    if (!seen.emplace(z.code, r).second)
-      throw InputError(c.file, c.where(r, c_code), "a code not used on another line",
-                       "'" + z.code + "', already on line " + std::to_string(c.row_lines[seen[z.code]]));
-    const std::string epci = c.text(r, c_epci);
-    if (epci.empty()) throw InputError(c.file, c.where(r, c_epci), "a non-empty EPCI", "''");
-    auto [it, added] = epci_index.emplace(epci, static_cast<int>(t.epci_names.size()));
-    if (added) t.epci_names.push_back(epci);
-    z.epci = it->second;
-    z.x_km = (lon[r] - lon0) * 111.32 * std::cos(lat0 * M_PI / 180);
-    z.y_km = (lat[r] - lat0) * 110.57;
-    z.area_km2 = c.number(r, c_area, 0.01, 1e6);
-    double pop = 0;
-    for (int a = 0; a < kAgeBands; ++a) {
-      z.adults[static_cast<std::size_t>(a)] = c.number(r, c_age[static_cast<std::size_t>(a)], 0, 1e8);
-      pop += z.adults[static_cast<std::size_t>(a)];
-    }
-    z.density = density_from(pop / kAdultShare / z.area_km2);
-    z.broadband_share = c_bb ? c.number(r, *c_bb, 0, 1) : kBroadband[static_cast<int>(z.density)];
-    t.zones.push_back(std::move(z));
-  }
-  if (!points_csv.empty()) {
-    CommuneLocator loc(t, lat0, lon0);
-    t.points = load_mednum_csv(points_csv, loc);
-  } else {
-    add_initial_points(t, 0x55736572ull);
-  }
+  // Strict readers (models/inclusion/open_data.cpp): all-or-nothing.
+  Territory t = build_territory_files(name, communes_csv, points_csv, /*skip_invalid=*/false).territory;
+  if (points_csv.empty()) add_initial_points(t, 0x55736572ull);
   return t;
 }
 

@@ -24,6 +24,8 @@ struct Zone {
   std::string code;
   std::string name;
   double x_km = 0, y_km = 0;  // projected centroid
+  double lat = 0, lon = 0;    // WGS84 centroid (real territories; 0 for generated ones)
+  int density_insee = 0;      // INSEE 7-level density grid when known (1..7), else 0
   double area_km2 = 1;
   Density density = Density::Rural;
   int epci = 0;
@@ -40,6 +42,14 @@ struct Territory {
   std::vector<Zone> zones;
   std::vector<std::string> epci_names;
   std::vector<PointSpec> points;  // initial network
+  std::vector<PlaceInfo> place_info;  // parallel to `points` for real territories, else empty
+  // Real territories (models/inclusion/open_data.hpp): date range of the places data (date_maj),
+  // a caveat to show wherever the territory is used, rows rejected/left out when it was built.
+  std::string places_date_min, places_date_max;
+  std::string note;
+  int rejected_rows = 0;
+  int outside_places = 0;
+  bool geographic = false;  // zones carry real lat/lon
 
   double total_adults() const;
   // Minutes by car from zone `from` to the centroid of zone `to` (distance × detour / speed by
@@ -58,6 +68,12 @@ Territory builtin_territory(const std::string& name);
 // and optionally access points in the MedNum standard. Throws InputError naming file/line/field.
 Territory load_territory(const std::string& name, const std::filesystem::path& communes_csv,
                          const std::filesystem::path& points_csv);
+
+// Adults by age band for a commune of `population` inhabitants (all ages) of density class `d`:
+// 82% are 15+, split with the density-dependent mix documented in docs/territories.md.
+std::array<double, kAgeBands> adults_from_population(double population, Density d);
+// Initial share of households with a high-speed fixed offer by density class (assumption).
+double default_broadband(Density d);
 
 // Density class from adults per km² (INSEE-like grid thresholds, see docs/territories.md).
 Density density_from(double inhabitants_per_km2);

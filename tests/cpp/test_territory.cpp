@@ -190,8 +190,8 @@ TEST(Territory, LoadsCommunesCsvAndRejectsBadRows) {
   {
     std::ofstream f(dir / "points.csv");
     f << "id,pivot,nom,commune,code_postal,code_insee,adresse,date_maj,typologie,services,horaires\n"
-      << "p1,x,EPN Blois,Blois,41000,41018,1 rue,2024-01-01,EPN,Aide aux démarches administratives|Accès internet et matériel informatique,Mo-Fr 09:00-12:00\n"
-      << "p2,x,Médiathèque,Vendome,41100,41269,2 rue,2024-01-01,BIB,Loisirs et créations numériques,\n";
+      << "p1,000000000,EPN Blois,Blois,41000,41018,1 rue,2024-01-01,EPN,Aide aux démarches administratives|Accès internet et matériel informatique,Mo-Fr 09:00-12:00\n"
+      << "p2,000000000,Médiathèque,Vendome,41100,41269,2 rue,2024-01-01,BIB,Loisirs et créations numériques,\n";
     std::ofstream g(dir / "badpoints.csv");
     g << "id,nom,code_insee,services\n"
       << "p1,EPN,41018,Aide aux démarches\n";

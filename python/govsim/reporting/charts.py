@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from . import text  # noqa: E402
 from .load import ReportData  # noqa: E402
 
-__all__ = ["Chart", "timeseries", "equity", "costs", "colors"]
+__all__ = ["Chart", "timeseries", "equity", "costs", "colors", "territory_map"]
 
 # Weekly flows, shown as 4-week moving averages.
 ROLLING = {"sessions", "unserved_requests"}
@@ -149,3 +149,49 @@ def costs(data: ReportData, funders: list[str], order: list[str]) -> Chart | Non
     ax2.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return _to_chart(fig, text.CHART["costs_alt"])
+
+
+# Marker and colour of each model point type on the map.
+POINT_STYLE = {
+    "RFS": ("s", "#d62728", "France Services"),
+    "EPN": ("o", "#1f77b4", "EPN"),
+    "BIB": ("^", "#2ca02c", "library"),
+    "CS": ("D", "#9467bd", "social centre"),
+    "CCAS": ("P", "#8c564b", "CCAS / public desk"),
+    "TIERS_LIEUX": ("v", "#ff7f0e", "third place"),
+    "ITINERANT": ("*", "#e377c2", "mobile unit stop"),
+}
+
+
+def territory_map(data: ReportData) -> Chart | None:
+    """Communes of a real territory (centroids, sized by adults) coloured by car minutes to the
+    nearest place helping with procedures at the start, and the places by type."""
+    t = data.manifest.get("territory")
+    m = t.get("map") if isinstance(t, dict) else None
+    if not isinstance(m, dict) or not m.get("communes"):
+        return None
+    cc = {c: i for i, c in enumerate(m.get("communes_columns", []))}
+    pc = {c: i for i, c in enumerate(m.get("places_columns", []))}
+    communes, places = m["communes"], m.get("places") or []
+    lat = np.array([c[cc["lat"]] for c in communes], dtype=float)
+    lon = np.array([c[cc["lon"]] for c in communes], dtype=float)
+    adults = np.array([c[cc["adults"]] for c in communes], dtype=float)
+    minutes = np.array([np.nan if c[cc["car_minutes_to_procedure_help"]] is None else c[cc["car_minutes_to_procedure_help"]]
+                        for c in communes], dtype=float)
+    fig, ax = plt.subplots(figsize=(9, 8))
+    sizes = 8 + 140 * np.sqrt(adults / max(adults.max(), 1.0))
+    sc = ax.scatter(lon, lat, s=sizes, c=minutes, cmap="YlOrRd", vmin=0, vmax=max(30.0, np.nanmax(minutes) if np.isfinite(minutes).any() else 30.0),
+                    alpha=0.75, edgecolors="grey", linewidths=0.3)
+    fig.colorbar(sc, ax=ax, shrink=0.7, label="car minutes to the nearest place helping with procedures (start)")
+    for code, (marker, color, label) in POINT_STYLE.items():
+        pts = [p for p in places if p[pc["type"]] == code]
+        if pts:
+            ax.scatter([p[pc["lon"]] for p in pts], [p[pc["lat"]] for p in pts], marker=marker, c=color, s=36,
+                       edgecolors="black", linewidths=0.5, label=f"{label} ({len(pts)})", zorder=3)
+    ax.set_aspect(1 / math.cos(math.radians(float(np.mean(lat)))))
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
+    ax.set_title(f"{t.get('name', '')}: communes (size: adults) and mediation places")
+    return _to_chart(fig, f"Map of {t.get('name', 'the territory')}: {len(communes)} communes coloured by car minutes "
+                          f"to the nearest place helping with procedures, and {len(places)} places by type")

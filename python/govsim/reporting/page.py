@@ -141,8 +141,14 @@ def _assumptions(data: ReportData) -> dict[str, Any]:
 def _manifest(data: ReportData) -> dict[str, Any]:
     m = data.manifest
     rows = [(lab, text.fmt_param(m[k])) for k, lab in text.MANIFEST_FIELDS if k in m]
-    known = {k for k, _ in text.MANIFEST_FIELDS} | {"config", "scenarios", "baseline", "metrics", "series"}
+    known = {k for k, _ in text.MANIFEST_FIELDS} | {"config", "scenarios", "baseline", "metrics", "series", "territory"}
     rows += [(k, text.fmt_param(v)) for k, v in m.items() if k not in known]
+    if isinstance(m.get("territory"), dict):
+        t = m["territory"]
+        rows.append(("Territory", f"{t.get('name', '?')}: {t.get('communes', '?')} communes, {t.get('places', '?')} places"
+                     + (f", places updated {t['places_dates'].get('min')} to {t['places_dates'].get('max')}"
+                        if isinstance(t.get("places_dates"), dict) else "")
+                     + (f", {t['rejected_rows']} rows rejected" if t.get("rejected_rows") else "")))
     rows += [("Baseline", data.baseline), ("Scenarios", ", ".join(data.scenarios)),
              ("Results directory", str(data.dir))]
     return {"rows": rows, "command": text.reproduce_command(data)}
@@ -160,7 +166,8 @@ def render_html(data: ReportData, robustness_dir: Path | None = None) -> str:
         "n_runs": data.n_runs,
         "version": data.manifest.get("govsim_version", "?"),
         "question": text.QUESTION,
-        "territory": {"name": tname, "description": tdesc},
+        "territory": {"name": tname, "description": tdesc, "places_data": text.places_data(data.manifest),
+                      "map": charts.territory_map(data)},
         "experiment": {"name": cfg.get("name", ""), "description": cfg.get("description", "")},
         "setup": text.setup_facts(data),
         "baseline": {"name": data.baseline, "title": data.title(data.baseline)},

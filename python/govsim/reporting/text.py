@@ -41,6 +41,16 @@ TERRITORIES = {
         "(2021), 239.4 km\u00b2."
     ),
     "france": "A generated national territory (~35,000 communes, ~55M adults), for benchmarks.",
+    "charente": (
+        "Charente (16), a real d\u00e9partement: 362 communes (COG 2024), 350,867 inhabitants "
+        "(INSEE legal population 2021), 9 EPCI, and its digital-mediation places from the national "
+        "cartography (July 2023) and the France Services bus (Sept. 2023) (data/territories/)."
+    ),
+    "loir-et-cher": (
+        "Loir-et-Cher (41), a real d\u00e9partement: 267 communes (COG 2024), 328,504 inhabitants "
+        "(INSEE legal population 2021), 12 EPCI, and 85 digital-mediation places from the Hub-lo "
+        "export (data/territories/)."
+    ),
 }
 
 # Short labels of metrics and series for tables and charts (the metric list, units, directions
@@ -254,6 +264,21 @@ def territory(config: dict[str, Any]) -> tuple[str, str]:
         return (terr.get("name") or terr.get("communes_csv", "user territory"),
                 f"A territory loaded from {terr.get('communes_csv', 'a communes CSV')}.")
     return (terr or "unknown"), TERRITORIES.get(str(terr), "")
+
+
+def places_data(manifest: dict[str, Any]) -> str:
+    """What the run's territory says about its places data (date range, rows left out, caveat)."""
+    t = manifest.get("territory")
+    if not isinstance(t, dict) or not isinstance(t.get("places_dates"), dict):
+        return ""
+    d = t["places_dates"]
+    parts = [f"Places data: {t.get('places', '?')} places, updated {d.get('min', '?')} to {d.get('max', '?')}"]
+    if t.get("rejected_rows"):
+        parts.append(f"{t['rejected_rows']} rows of the source files failed the checks and were left out")
+    s = "; ".join(parts) + "."
+    if t.get("note"):
+        s += " " + str(t["note"])
+    return s
 
 
 def territory_name(config: dict[str, Any]) -> str:
