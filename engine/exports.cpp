@@ -143,7 +143,9 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
       const stats::Paired p = pair(values, s, b, m, hib);
       if (p.n == 0) continue;
       const MetricInfo* mi = find_metric(info, st.metrics[m]);
-      const MetricInfo fallback{st.metrics[m], hib, "", ""};
+      MetricInfo fallback;
+      fallback.name = st.metrics[m];
+      fallback.higher_is_better = hib;
       const double mid = minimal_important_difference(mi ? *mi : fallback, p.baseline_mean, cfg);
       st.paired.push_back({st.scenarios[s], st.scenarios[b], st.metrics[m], p, mid, stats::classify(p, mid, hib)});
     }

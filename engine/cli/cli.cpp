@@ -186,7 +186,7 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
     if (cmd == "sweep") {
       bool hib = true;
       std::string unit;
-      for (const auto& m : all)
+      for (const auto& m : model.metrics())
         if (m.name == c.req.rank_by) hib = m.higher_is_better, unit = m.unit;
       std::cout << "Sweep: " << st.scenarios.size() << " design points × " << rep.runs_per_scenario << " runs; "
                 << c.req.rank_by << " (" << unit << ", " << (hib ? "higher" : "lower")
