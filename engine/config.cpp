@@ -274,6 +274,9 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
       throw InputError(file, ptr, "scenario names that are unique", "a second scenario named \"" + s.name + "\"");
     e.scenarios.push_back(std::move(s));
   }
+  // What each scenario sets itself (its file and extends chain), before config-wide values.
+  std::vector<ParamValues> own;
+  for (const auto& s : e.scenarios) own.push_back(s.values);
   // Parameter files (e.g. written by `govsim calibrate`) give values to what no scenario set
   // (they act as defaults); later files win over earlier ones.
   if (doc.contains("parameter_files")) {
@@ -305,13 +308,20 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
   // Config-wide parameters, then command-line overrides, apply to every scenario.
   if (doc.contains("parameters"))
     for (auto& s : e.scenarios) apply_parameters(doc["parameters"], file, "/parameters", reg, s.values);
+  json applied = json::array();
   for (const Override& o : overrides) {
-    const auto idx = reg.find(o.name);
+    // "scenario:parameter" targets one scenario; a bare parameter name targets every scenario.
+    std::string target, pname = o.name;
+    if (const auto colon = o.name.find(':'); colon != std::string::npos) {
+      target = o.name.substr(0, colon);
+      pname = o.name.substr(colon + 1);
+    }
+    const auto idx = reg.find(pname);
     if (!idx) {
       std::string expected = "a declared parameter name";
-      const auto sug = reg.suggestions(o.name);
+      const auto sug = reg.suggestions(pname);
       if (!sug.empty()) expected += "; did you mean \"" + sug[0] + "\"?";
-      throw InputError("--set", o.name, expected, "unknown parameter \"" + o.name + "\"");
+      throw InputError("--set", o.name, expected, "unknown parameter \"" + pname + "\"");
     }
     double v = 0;
     try {
@@ -319,6 +329,26 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
     } catch (const ParamValueError& err) {
       throw InputError("--set", o.name, err.expected, "'" + o.value_text + "'");
     }
+    applied.push_back(o.name + "=" + o.value_text);
+    if (!target.empty()) {
+      auto it = std::find_if(e.scenarios.begin(), e.scenarios.end(), [&](const auto& s) { return s.name == target; });
+      if (it == e.scenarios.end()) {
+        std::string known;
+        for (const auto& s : e.scenarios) known += (known.empty() ? "" : ", ") + s.name;
+        throw InputError("--set", o.name, "SCENARIO:PARAMETER=VALUE naming a scenario of this experiment (" + known + ")",
+                         "unknown scenario \"" + target + "\"");
+      }
+      it->values.set(*idx, v);
+      continue;
+    }
+    std::string hit;
+    const double dflt = reg.at(*idx).default_value;
+    for (std::size_t k = 0; k < e.scenarios.size(); ++k)
+      if (own[k].get(*idx) != dflt && own[k].get(*idx) != v) hit += (hit.empty() ? "" : ", ") + e.scenarios[k].name;
+    if (!hit.empty())
+      e.warnings.push_back("--set " + o.name + "=" + o.value_text + " replaces the value that " + hit +
+                           " set(s) explicitly, so the lever no longer differs between scenarios; to change one "
+                           "scenario only, use --set SCENARIO:" + pname + "=VALUE");
     for (auto& s : e.scenarios) s.values.set(*idx, v);
   }
   for (auto& s : e.scenarios) finish_mechanisms(s);
@@ -333,7 +363,22 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
   if (doc.contains("experiment")) {
     const json& x = doc["experiment"];
     require_object(x, file, "/experiment");
-    check_keys(x, file, "/experiment", {"runs", "seed", "threads", "outputs", "target_ci"});
+    check_keys(x, file, "/experiment", {"runs", "seed", "threads", "outputs", "target_ci", "minimal_important_difference"});
+    if (x.contains("minimal_important_difference")) {
+      const std::string where = "/experiment/minimal_important_difference";
+      const json& mid = x["minimal_important_difference"];
+      require_object(mid, file, where);
+      const auto ms = model.metrics();
+      for (const auto& item : mid.items()) {
+        const std::string name = item.key();
+        const json& val = item.value();
+        if (std::none_of(ms.begin(), ms.end(), [&](const auto& m) { return m.name == name; }))
+          throw InputError(file, where + "/" + name, "the name of a metric (govsim describe --metrics)", "\"" + name + "\"");
+        if (!val.is_number() || !std::isfinite(val.get<double>()) || val.get<double>() < 0)
+          throw InputError(file, where + "/" + name, "a non-negative number in the metric's unit", show(val));
+        e.mid[name] = val.get<double>();
+      }
+    }
     e.runs = static_cast<int>(get_int(x, "runs", file, "/experiment", 1, 100000, e.runs));
     e.seed = static_cast<std::uint64_t>(get_int(x, "seed", file, "/experiment", 0, 9007199254740991LL, 1));
     e.threads = static_cast<int>(get_int(x, "threads", file, "/experiment", 0, 1024, 0));
@@ -480,6 +525,9 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
   if (e.uncertainty)
     e.resolved["uncertainty"] = {{"parameters", e.uncertainty->parameters}, {"samples", e.uncertainty->samples},
                                  {"method", e.uncertainty->method}};
+  if (!applied.empty()) e.resolved["overrides"] = applied;
+  if (!e.warnings.empty()) e.resolved["warnings"] = e.warnings;
+  if (!e.mid.empty()) e.resolved["minimal_important_difference"] = e.mid;
   return e;
 }
 
@@ -542,6 +590,11 @@ json config_schema(const ModelAdapter& model) {
                 {"seed", {{"type", "integer"}, {"minimum", 0}, {"default", 1}}},
                 {"threads", {{"type", "integer"}, {"minimum", 0}, {"maximum", 1024}, {"default", 0}, {"description", "0: all cores. Results do not depend on it."}}},
                 {"outputs", {{"type", "array"}, {"items", {{"enum", {"summary", "paired", "runs", "timeseries"}}}}}},
+                {"minimal_important_difference",
+                 {{"type", "object"},
+                  {"description", "Per metric, the smallest difference that matters, in the metric's unit (shares: 0.001 = 0.1 point). Defaults: 0.1 point for shares, 0.5 for weeks, else 1% of the baseline mean (docs/metrics.md)."},
+                  {"propertyNames", {{"enum", metric_names}}},
+                  {"additionalProperties", {{"type", "number"}, {"minimum", 0}}}}},
                 {"target_ci",
                  {{"type", "object"},
                   {"additionalProperties", false},

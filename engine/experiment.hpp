@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -80,6 +81,8 @@ struct ExperimentSpec {
   std::optional<SweepSpec> sweep;
   std::optional<UncertaintySpec> uncertainty;
   bool store_series = true;  // false: runs keep only their metrics (design experiments)
+  std::map<std::string, double> mid;  // minimal important difference by metric (config)
+  std::vector<std::string> warnings;  // e.g. a --set that cancels a scenario's own lever
   nlohmann::json resolved;  // the fully resolved config, as stored in the manifest
 };
 

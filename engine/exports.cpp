@@ -37,12 +37,76 @@ void write_atomic(const fs::path& path, const std::string& content) {
   fs::rename(tmp, path);
 }
 
-bool metric_hib(const std::vector<MetricInfo>& info, const std::string& name) {
+const MetricInfo* find_metric(const std::vector<MetricInfo>& info, const std::string& name) {
   for (const auto& m : info)
-    if (m.name == name) return m.higher_is_better;
-  return true;
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+bool metric_hib(const std::vector<MetricInfo>& info, const std::string& name) {
+  const MetricInfo* m = find_metric(info, name);
+  return m ? m->higher_is_better : true;
+}
+
+// values[s][m]: replicate -> value
+using Values = std::vector<std::vector<std::map<int, double>>>;
+
+stats::Paired pair(const Values& values, std::size_t a, std::size_t b, std::size_t m, bool hib) {
+  std::vector<double> x, y;
+  for (const auto& [rep, v] : values[a][m]) {
+    auto it = values[b][m].find(rep);
+    if (it == values[b][m].end()) continue;
+    x.push_back(v);
+    y.push_back(it->second);
+  }
+  if (x.empty()) return {};
+  return stats::paired_difference(x, y, hib);
+}
+
+// Competition ranking with ties (see RankRow).
+void rank_metric(const Values& values, const std::vector<std::string>& scenarios, std::size_t m,
+                 const std::string& metric, bool hib, std::vector<RankRow>& out) {
+  std::vector<std::pair<double, std::size_t>> order;
+  for (std::size_t s = 0; s < scenarios.size(); ++s) {
+    if (values[s][m].empty()) continue;
+    double sum = 0;
+    for (const auto& [rep, v] : values[s][m]) sum += v;
+    order.emplace_back(sum / static_cast<double>(values[s][m].size()), s);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+    return hib ? a.first > b.first : a.first < b.first;
+  });
+  std::vector<RankRow> rows;
+  std::size_t leader = 0;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    bool same = false;
+    if (k > 0) {
+      const stats::Paired p = pair(values, order[k].second, order[leader].second, m, hib);
+      same = p.n < 2 || !(p.ci_low > 0 || p.ci_high < 0);
+    }
+    if (!same) leader = k;
+    rows.push_back({scenarios[order[k].second], metric, static_cast<int>(leader) + 1, false});
+    if (same) rows[leader].tied = rows.back().tied = true;
+  }
+  out.insert(out.end(), rows.begin(), rows.end());
 }
 }  // namespace
+
+double minimal_important_difference(const MetricInfo& m, double baseline_mean, const nlohmann::json& config) {
+  if (config.is_object() && config.contains("minimal_important_difference")) {
+    const auto& mid = config["minimal_important_difference"];
+    if (mid.is_object() && mid.contains(m.name) && mid[m.name].is_number()) return mid[m.name].get<double>();
+  }
+  if (m.unit == "share") return 0.001;
+  if (m.unit == "weeks") return 0.5;
+  return std::isfinite(baseline_mean) ? 0.01 * std::fabs(baseline_mean) : 0.0;
+}
+
+std::string ExperimentStats::rank_label(const std::string& scenario, const std::string& metric) const {
+  for (const auto& r : ranks)
+    if (r.scenario == scenario && r.metric == metric) return std::to_string(r.rank) + (r.tied ? "=" : "");
+  return "";
+}
 
 ExperimentStats compute_stats(const ResultsStore& store, const std::vector<MetricInfo>& info) {
   ExperimentStats st;
@@ -50,14 +114,15 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
   if (!layout) return st;
   st.metrics = layout->metric_names;
   for (const auto& [name, j] : store.scenarios()) st.scenarios.push_back(name);
-  const auto cfg = store.config();
+  const nlohmann::json cfg = store.config().value_or(nlohmann::json::object());
   st.baseline = 0;
-  if (cfg && cfg->contains("baseline"))
+  // A sweep names no baseline (its design points are not compared with point 0).
+  st.has_baseline = !(cfg.contains("baseline") && cfg["baseline"].is_null());
+  if (cfg.contains("baseline") && cfg["baseline"].is_string())
     for (std::size_t s = 0; s < st.scenarios.size(); ++s)
-      if (st.scenarios[s] == (*cfg)["baseline"].get<std::string>()) st.baseline = static_cast<int>(s);
-  // values[s][m] -> replicate -> value
+      if (st.scenarios[s] == cfg["baseline"].get<std::string>()) st.baseline = static_cast<int>(s);
   const std::size_t ns = st.scenarios.size(), nm = st.metrics.size();
-  std::vector<std::vector<std::map<int, double>>> values(ns, std::vector<std::map<int, double>>(nm));
+  Values values(ns, std::vector<std::map<int, double>>(nm));
   store.for_each_run([&](const RunRecord& r) {
     for (std::size_t m = 0; m < nm; ++m) values[static_cast<std::size_t>(r.scenario)][m][r.replicate] = r.metrics[m];
   });
@@ -68,20 +133,21 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
       if (x.empty()) continue;
       st.summary.push_back({st.scenarios[s], st.metrics[m], stats::summarize(x)});
     }
+  for (std::size_t m = 0; m < nm; ++m) rank_metric(values, st.scenarios, m, st.metrics[m], metric_hib(info, st.metrics[m]), st.ranks);
+  if (!st.has_baseline) return st;
   const auto b = static_cast<std::size_t>(st.baseline);
   for (std::size_t s = 0; s < ns; ++s) {
     if (s == b) continue;
     for (std::size_t m = 0; m < nm; ++m) {
-      std::vector<double> x, y;
-      for (const auto& [rep, v] : values[s][m]) {
-        auto it = values[b][m].find(rep);
-        if (it == values[b][m].end()) continue;
-        x.push_back(v);
-        y.push_back(it->second);
-      }
-      if (x.empty()) continue;
-      st.paired.push_back({st.scenarios[s], st.scenarios[b], st.metrics[m],
-                           stats::paired_difference(x, y, metric_hib(info, st.metrics[m]))});
+      const bool hib = metric_hib(info, st.metrics[m]);
+      const stats::Paired p = pair(values, s, b, m, hib);
+      if (p.n == 0) continue;
+      const MetricInfo* mi = find_metric(info, st.metrics[m]);
+      MetricInfo fallback;
+      fallback.name = st.metrics[m];
+      fallback.higher_is_better = hib;
+      const double mid = minimal_important_difference(mi ? *mi : fallback, p.baseline_mean, cfg);
+      st.paired.push_back({st.scenarios[s], st.scenarios[b], st.metrics[m], p, mid, stats::classify(p, mid, hib)});
     }
   }
   return st;
@@ -93,20 +159,27 @@ void write_exports(const ResultsStore& store, const std::vector<MetricInfo>& inf
   const ExperimentStats st = compute_stats(store, info);
   if (want("summary")) {
     std::ostringstream os;
-    os << "scenario,metric,mean,sd,ci_low,ci_high,n,q05,q50,q95\n";
-    for (const auto& r : st.summary)
+    os << "scenario,metric,mean,sd,ci_low,ci_high,n,q05,q50,q95,rank,rank_tied\n";
+    std::map<std::pair<std::string, std::string>, const RankRow*> rank;
+    for (const auto& r : st.ranks) rank[{r.scenario, r.metric}] = &r;
+    for (const auto& r : st.summary) {
+      const RankRow* k = rank.count({r.scenario, r.metric}) ? rank[{r.scenario, r.metric}] : nullptr;
       os << csv_field(r.scenario) << ',' << r.metric << ',' << num(r.s.mean) << ',' << num(r.s.sd) << ','
          << num(r.s.ci_low) << ',' << num(r.s.ci_high) << ',' << r.s.n << ',' << num(r.s.q05) << ','
-         << num(r.s.q50) << ',' << num(r.s.q95) << '\n';
+         << num(r.s.q50) << ',' << num(r.s.q95) << ',' << (k ? std::to_string(k->rank) : "") << ','
+         << (k ? (k->tied ? "true" : "false") : "") << '\n';
+    }
     write_atomic(out_dir / "summary.csv", os.str());
   }
   if (want("paired")) {
     std::ostringstream os;
-    os << "scenario,baseline,metric,mean_diff,sd_diff,ci_low,ci_high,rel_diff,rel_ci_low,rel_ci_high,share_better,n\n";
+    os << "scenario,baseline,metric,mean_diff,sd_diff,ci_low,ci_high,rel_diff,rel_ci_low,rel_ci_high,share_better,n,"
+          "mid,verdict\n";
     for (const auto& r : st.paired)
       os << csv_field(r.scenario) << ',' << csv_field(r.baseline) << ',' << r.metric << ',' << num(r.p.mean_diff) << ','
          << num(r.p.sd_diff) << ',' << num(r.p.ci_low) << ',' << num(r.p.ci_high) << ',' << num(r.p.rel_diff) << ','
-         << num(r.p.rel_ci_low) << ',' << num(r.p.rel_ci_high) << ',' << num(r.p.share_better) << ',' << r.p.n << '\n';
+         << num(r.p.rel_ci_low) << ',' << num(r.p.rel_ci_high) << ',' << num(r.p.share_better) << ',' << r.p.n << ','
+         << num(r.mid) << ',' << stats::verdict_name(r.verdict) << '\n';
     write_atomic(out_dir / "paired.csv", os.str());
   }
   const auto layout = store.layout();
@@ -142,50 +215,80 @@ void write_exports(const ResultsStore& store, const std::vector<MetricInfo>& inf
   write_atomic(out_dir / "manifest.json", m.dump(2) + "\n");
 }
 
+namespace {
+std::string thousands(double v) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(0) << std::fabs(v);
+  std::string digits = o.str(), out;
+  for (std::size_t k = 0; k < digits.size(); ++k) {
+    if (k > 0 && (digits.size() - k) % 3 == 0) out += ',';
+    out += digits[k];
+  }
+  return (v < 0 && digits != "0" ? "-" : "") + out;
+}
+
+// A value (or, with diff, a difference) in the metric's unit: shares in % (differences in
+// points, "pt"), euros with their sign and thousands separators, other units named.
+std::string in_unit(const MetricInfo& m, double v, bool diff) {
+  if (!std::isfinite(v)) return "n/a";
+  std::ostringstream o;
+  const char* sign = diff && v > 0 ? "+" : "";
+  if (m.unit == "share") {
+    o << sign << std::fixed << std::setprecision(2) << 100 * v << (diff ? " pt" : "%");
+  } else if (m.unit == "EUR") {
+    o << sign << (v < 0 ? "-" : "") << "€" << thousands(std::fabs(v));
+  } else {
+    o << sign << std::fixed << std::setprecision(2) << v << ' ' << m.unit;
+  }
+  return o.str();
+}
+}  // namespace
+
 std::string comparison_table(const ExperimentStats& st, const std::vector<MetricInfo>& headline,
                              const std::string& rank_by) {
   std::map<std::pair<std::string, std::string>, stats::Summary> sum;
   for (const auto& r : st.summary) sum[{r.scenario, r.metric}] = r.s;
-  std::map<std::pair<std::string, std::string>, stats::Paired> par;
-  for (const auto& r : st.paired) par[{r.scenario, r.metric}] = r.p;
+  std::map<std::pair<std::string, std::string>, const PairedRow*> par;
+  for (const auto& r : st.paired) par[{r.scenario, r.metric}] = &r;
   bool hib = true;
   for (const auto& m : headline)
     if (m.name == rank_by) hib = m.higher_is_better;
-  std::vector<std::string> order = st.scenarios;
-  std::stable_sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
-    const double x = sum[{a, rank_by}].mean, y = sum[{b, rank_by}].mean;
-    return hib ? x > y : x < y;
-  });
+  // Scenarios in rank order (ties keep the order of their means).
+  std::vector<std::string> order;
+  for (const auto& r : st.ranks)
+    if (r.metric == rank_by) order.push_back(r.scenario);
+  if (order.empty()) order = st.scenarios;
   std::ostringstream os;
+  const bool compared = st.has_baseline && st.scenarios.size() > 1;
   const std::string base = st.scenarios.empty() ? "" : st.scenarios[static_cast<std::size_t>(st.baseline)];
   std::size_t n = 0;
   if (!st.summary.empty()) n = st.summary.front().s.n;
   os << "Ranked by " << rank_by << (hib ? " (higher is better)" : " (lower is better)") << "; mean [95% CI] over "
-     << n << " runs; Δ vs " << base << " is the paired difference [95% CI]\n\n";
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    const std::string& sc = order[k];
-    os << std::setw(2) << k + 1 << ". " << sc << (sc == base ? "  (baseline)" : "") << "\n";
+     << n << " runs";
+  if (compared)
+    os << ".\nΔ vs " << base
+       << ": paired difference [95% CI] (differences of shares in points, pt) and its verdict against the minimal\n"
+          "important difference (MID). Scenarios whose difference is not detectable share a rank (\"1=\").";
+  else if (!st.has_baseline)
+    os << ".\nDesign points of a sweep: no baseline, no differences; ties (\"1=\") are points whose paired\n"
+          "difference is not detectable.";
+  os << "\n\n";
+  for (const std::string& sc : order) {
+    const std::string rank = st.rank_label(sc, rank_by);
+    os << std::setw(3) << (rank.empty() ? "-" : rank) << ". " << sc << (compared && sc == base ? "  (baseline)" : "") << "\n";
     for (const auto& m : headline) {
       const auto& s = sum[{sc, m.name}];
-      const bool money = m.unit == "EUR";
-      auto f = [&](double v) {
-        std::ostringstream o;
-        if (money) o << std::fixed << std::setprecision(0) << v;
-        else if (m.unit == "share") o << std::fixed << std::setprecision(2) << 100 * v << "%";
-        else o << std::fixed << std::setprecision(2) << v;
-        return o.str();
-      };
-      os << "      " << std::left << std::setw(28) << m.name << std::right << std::setw(14) << f(s.mean) << " ["
-         << f(s.ci_low) << ", " << f(s.ci_high) << "]";
-      if (sc != base && par.count({sc, m.name})) {
-        const auto& p = par[{sc, m.name}];
-        const bool sig = p.ci_low > 0 || p.ci_high < 0;
-        os << "   Δ " << f(p.mean_diff) << " [" << f(p.ci_low) << ", " << f(p.ci_high) << "]" << (sig ? " *" : "");
+      os << "      " << std::left << std::setw(28) << m.name << std::right << std::setw(16) << in_unit(m, s.mean, false)
+         << " [" << in_unit(m, s.ci_low, false) << ", " << in_unit(m, s.ci_high, false) << "]";
+      if (compared && sc != base && par.count({sc, m.name})) {
+        const PairedRow& p = *par[{sc, m.name}];
+        os << "   Δ " << in_unit(m, p.p.mean_diff, true) << " [" << in_unit(m, p.p.ci_low, true) << ", "
+           << in_unit(m, p.p.ci_high, true) << "] " << stats::verdict_label(p.verdict) << " (MID "
+           << in_unit(m, p.mid, true).substr(p.mid > 0 ? 1 : 0) << ")";
       }
       os << "\n";
     }
   }
-  os << "\n* the 95% CI of the paired difference excludes 0.\n";
   return os.str();
 }
 

@@ -19,7 +19,23 @@ struct SummaryRow {
 struct PairedRow {
   std::string scenario, baseline, metric;
   stats::Paired p;
+  double mid = 0;  // minimal important difference used (metric units)
+  stats::Verdict verdict = stats::Verdict::NoDifference;
 };
+// Rank of a scenario on one metric, best first, with ties: scenarios whose paired difference
+// from the best scenario of their group is not detectable (95% CI covers 0) share the group's
+// rank ("1=", "1=", "3"). Standard competition ranking.
+struct RankRow {
+  std::string scenario, metric;
+  int rank = 0;
+  bool tied = false;
+};
+
+// Minimal important difference of a metric (docs/metrics.md): the experiment's
+// `minimal_important_difference` entry if any, else by unit: 0.001 (0.1 point) for shares, 0.5
+// for weeks, else 1% of the baseline mean's magnitude.
+double minimal_important_difference(const MetricInfo& m, double baseline_mean,
+                                    const nlohmann::json& config);
 
 struct ExperimentStats {
   std::vector<std::string> scenarios;
@@ -27,6 +43,10 @@ struct ExperimentStats {
   int baseline = 0;
   std::vector<SummaryRow> summary;  // scenario-major
   std::vector<PairedRow> paired;    // scenarios other than the baseline
+  std::vector<RankRow> ranks;       // every metric, every scenario
+  bool has_baseline = true;         // false for a sweep without a named baseline
+  // The rank of (scenario, metric) as printed: "1", "1=", ... ("" if unknown).
+  std::string rank_label(const std::string& scenario, const std::string& metric) const;
 };
 
 // Computes per-scenario summaries and paired differences (replicates present in both).
@@ -37,7 +57,9 @@ ExperimentStats compute_stats(const ResultsStore& store,
 void write_exports(const ResultsStore& store, const std::vector<MetricInfo>& metric_info,
                    const std::vector<std::string>& outputs, const std::filesystem::path& out_dir);
 
-// A readable ranked table of the headline metrics with 95% CIs (for `govsim compare`).
+// A readable ranked table of the headline metrics with 95% CIs (for `govsim compare`):
+// differences of shares in points ("pt"), euros with a unit and thousands separators, each
+// difference with its verdict; ties share a rank.
 std::string comparison_table(const ExperimentStats& st, const std::vector<MetricInfo>& headline,
                              const std::string& rank_by);
 

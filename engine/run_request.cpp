@@ -77,7 +77,11 @@ void prepare_for_command(ExperimentSpec& spec, const std::string& command, const
   } else if (command == "sweep") {
     if (!spec.sweep) throw InputError(spec.file, "/", "a \"sweep\" section for govsim sweep", "none");
     expand_sweep(spec);
+    // Design points are not compared with design point 0: a sweep names no baseline.
+    spec.resolved["baseline"] = nullptr;
   }
+  spec.resolved["command"] = command;
+  if (command == "run") spec.resolved["scenario_option"] = scenario;
   spec.resolved["runs"] = spec.runs;
   spec.resolved["seed"] = spec.seed;
 }

@@ -269,4 +269,37 @@ double RunningStats::half_width(double level) const {
   return t_half_width(std::sqrt(variance()), n_, level);
 }
 
+Verdict classify(const Paired& p, double mid, bool higher_is_better) {
+  if (p.n < 2 || !std::isfinite(p.ci_low) || !std::isfinite(p.ci_high) ||
+      (p.ci_low <= 0.0 && p.ci_high >= 0.0))
+    return Verdict::NoDifference;
+  const bool up = p.ci_low > 0.0;
+  const bool good = up == higher_is_better;
+  const bool important = std::fabs(p.mean_diff) >= mid;
+  if (good) return important ? Verdict::ClearlyBetter : Verdict::BetterBelowMid;
+  return important ? Verdict::ClearlyWorse : Verdict::WorseBelowMid;
+}
+
+const char* verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::ClearlyBetter: return "clearly_better";
+    case Verdict::BetterBelowMid: return "better_below_mid";
+    case Verdict::NoDifference: return "no_detectable_difference";
+    case Verdict::WorseBelowMid: return "worse_below_mid";
+    case Verdict::ClearlyWorse: return "clearly_worse";
+  }
+  return "no_detectable_difference";
+}
+
+const char* verdict_label(Verdict v) {
+  switch (v) {
+    case Verdict::ClearlyBetter: return "clearly better";
+    case Verdict::BetterBelowMid: return "better, below the minimal important difference";
+    case Verdict::NoDifference: return "no detectable difference";
+    case Verdict::WorseBelowMid: return "worse, below the minimal important difference";
+    case Verdict::ClearlyWorse: return "clearly worse";
+  }
+  return "no detectable difference";
+}
+
 }  // namespace govsim::stats

@@ -56,6 +56,22 @@ struct Paired {
 Paired paired_difference(std::span<const double> scenario, std::span<const double> baseline,
                          bool higher_is_better, double level = 0.95);
 
+// Practical significance of a paired difference. A difference is *detectable* when its 95% CI
+// excludes 0; it is *important* when, in addition, the mean improvement (or deterioration) is at
+// least the minimal important difference `mid` (>= 0, in the metric's own units). Hence:
+//   ClearlyBetter   detectable, in the good direction, |mean| >= mid
+//   BetterBelowMid  detectable, in the good direction, |mean| <  mid
+//   NoDifference    CI covers 0 (or fewer than 2 replicates)
+//   WorseBelowMid   detectable, in the bad direction, |mean| <  mid
+//   ClearlyWorse    detectable, in the bad direction, |mean| >= mid
+enum class Verdict { ClearlyBetter, BetterBelowMid, NoDifference, WorseBelowMid, ClearlyWorse };
+Verdict classify(const Paired& p, double mid, bool higher_is_better);
+// Stable machine names: "clearly_better", "better_below_mid", "no_detectable_difference",
+// "worse_below_mid", "clearly_worse".
+const char* verdict_name(Verdict v);
+// Plain-English label ("clearly better", "better, below the minimal important difference", ...).
+const char* verdict_label(Verdict v);
+
 // Welford running mean/variance, for streaming over replicates. Results depend on the order of
 // add()/merge() calls only through floating-point rounding, so a fixed order gives reproducible
 // output.

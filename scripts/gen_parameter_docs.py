@@ -40,8 +40,40 @@ def metrics_doc(exe: str) -> int:
             "Stored for every run, week 0 (start) to the horizon (`timeseries.csv`, `Results.series()`).", "",
             "| series | better | unit | headline | by | meaning |", "|---|---|---|---|---|---|"]
     out += [row(m) for m in series]
+    out += ["", *COMPARING.strip("\n").split("\n")]
     print("\n".join(out))
     return 0
+
+
+COMPARING = """
+## Comparing scenarios: units, verdicts, ranks
+
+- **Units.** A difference of two shares is given in percentage points (`pt`): 4.60% - 4.45% =
+  -0.15 pt. `%` is used only for shares themselves and for relative changes, which are labelled
+  as such (`rel_diff` in `paired.csv`). Euros carry their unit and thousands separators.
+- **Minimal important difference (MID).** Per metric, the smallest difference that matters. The
+  config can set it (`experiment.minimal_important_difference: {"non_recours_rate": 0.002}`, in
+  the metric's unit). Defaults: 0.001 (0.1 pt) for shares, 0.5 for weeks, otherwise 1% of the
+  baseline mean's magnitude (euros, counts, indices). `paired.csv` has the MID used (`mid`).
+- **Verdict** of a scenario against the baseline on a metric (`paired.csv` column `verdict`; the
+  CLI table and the report use the same): *detectable* means the 95% CI of the paired
+  difference excludes 0.
+  - `clearly_better`: detectable, in the better direction, and the mean difference is at least
+    the MID;
+  - `better_below_mid`: detectable and better, but the mean difference is below the MID (real
+    but too small to matter);
+  - `no_detectable_difference`: the CI covers 0 (or fewer than 2 replicates);
+  - `worse_below_mid` and `clearly_worse`: the same in the worse direction.
+- **Share of runs better** (`share_better`): the share of replicates in which the scenario does
+  better than the baseline under the same random numbers; a replicate with exactly equal values
+  counts one half.
+- **Ranks with ties.** Scenarios are sorted by mean (best first). A scenario whose paired
+  difference from the best scenario of the current group is not detectable joins that group and
+  shares its rank, printed `1=` (standard competition ranking: 1=, 1=, 3). `summary.csv` has
+  `rank` and `rank_tied` for every metric.
+- **Sweeps** have no baseline: design points are not compared with point 0; `paired.csv` is
+  empty and `Results.baseline` is None; `Results.design()` gives the swept values.
+"""
 
 
 def main() -> int:

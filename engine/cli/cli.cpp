@@ -162,6 +162,7 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
   }
   const ExperimentSpec spec =
       prepare_run(load_experiment(c.config, model, parse_sets(c.sets)), model, c.req, OptionSpelling::Cli);
+  for (const auto& w : spec.warnings) std::cerr << "warning: " << w << "\n";
   const fs::path out = c.out;
   prepare_output_dir(out, c.req, OptionSpelling::Cli);  // rank 0 only under MPI (collective)
   const bool writer = dist::is_writer();
@@ -185,12 +186,25 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
     const ExperimentStats st = compute_stats(store, model.metrics());
     const std::vector<MetricInfo> headline = headline_metrics(model.metrics());
     if (cmd == "sweep") {
-      std::cout << "Sweep: " << st.scenarios.size() << " design points × " << rep.runs_per_scenario
-                << " runs. Per point (see summary.csv for all metrics):\n";
-      for (const auto& r : st.summary)
-        if (r.metric == c.req.rank_by)
-          std::cout << "  " << std::left << std::setw(36) << r.scenario << std::right << std::setw(12) << r.s.mean
-                    << " [" << r.s.ci_low << ", " << r.s.ci_high << "]\n";
+      bool hib = true;
+      std::string unit;
+      for (const auto& m : model.metrics())
+        if (m.name == c.req.rank_by) hib = m.higher_is_better, unit = m.unit;
+      std::cout << "Sweep: " << st.scenarios.size() << " design points × " << rep.runs_per_scenario << " runs; "
+                << c.req.rank_by << " (" << unit << ", " << (hib ? "higher" : "lower")
+                << " is better): mean [95% CI] per design point, rank (\"=\" : not detectably different).\n"
+                << "All metrics per point in summary.csv; the swept values in the manifest.\n";
+      for (std::size_t k = 0; k < spec.scenarios.size(); ++k) {
+        const auto& sc = spec.scenarios[k];
+        std::string point;
+        if (sc.info.contains("sweep"))
+          for (const auto& [name, v] : sc.info["sweep"].items()) point += (point.empty() ? "" : ", ") + name + "=" + v.dump();
+        for (const auto& r : st.summary)
+          if (r.scenario == sc.name && r.metric == c.req.rank_by)
+            std::cout << "  " << std::setw(4) << st.rank_label(sc.name, c.req.rank_by) << "  " << std::left
+                      << std::setw(48) << point << std::right << std::setw(12) << r.s.mean << " [" << r.s.ci_low
+                      << ", " << r.s.ci_high << "]\n";
+      }
     } else {
       std::cout << comparison_table(st, headline, c.req.rank_by);
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 import os
 import tempfile
 import threading
@@ -83,6 +84,8 @@ class Config:
         self._exp = experiment
         self._source = source  # Path, or (doc, label, base_dir)
         self._overrides = overrides
+        for w in experiment.warnings:  # e.g. an override cancelling a scenario's own lever
+            warnings.warn(w, UserWarning, stacklevel=3)
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any], base_dir: PathArg = ".", overrides: Overrides = None,

@@ -21,10 +21,11 @@ from .store import MetricCatalog, StoreReader
 
 __all__ = ["Results", "open_results", "metrics", "SUMMARY_COLUMNS", "PAIRED_COLUMNS"]
 
-SUMMARY_COLUMNS = ["scenario", "metric", "mean", "sd", "ci_low", "ci_high", "n", "q05", "q50", "q95"]
+SUMMARY_COLUMNS = ["scenario", "metric", "mean", "sd", "ci_low", "ci_high", "n", "q05", "q50", "q95", "rank",
+                   "rank_tied"]
 """Columns of :meth:`Results.summary` (and of ``summary.csv``)."""
 PAIRED_COLUMNS = ["scenario", "baseline", "metric", "mean_diff", "sd_diff", "ci_low", "ci_high", "rel_diff",
-                  "rel_ci_low", "rel_ci_high", "share_better", "n"]
+                  "rel_ci_low", "rel_ci_high", "share_better", "n", "mid", "verdict"]
 """Columns of :meth:`Results.paired` (and of ``paired.csv``)."""
 
 
@@ -75,9 +76,22 @@ class Results:
         return self._reader.scenario_info
 
     @property
-    def baseline(self) -> str:
-        """Name of the baseline scenario (paired differences are against it)."""
-        return str(self.config.get("baseline", self.scenarios[0] if self.scenarios else ""))
+    def is_sweep(self) -> bool:
+        """True for the results of ``govsim sweep``: design points, no baseline."""
+        return "sweep" in self.config and self.config.get("baseline") is None
+
+    @property
+    def baseline(self) -> str | None:
+        """Name of the baseline scenario (paired differences are against it); None for a sweep,
+        whose design points are not compared with one another."""
+        b = self.config.get("baseline", self.scenarios[0] if self.scenarios else None)
+        return None if b is None else str(b)
+
+    def design(self) -> pd.DataFrame:
+        """For a sweep: one row per design point (index: scenario name), one column per swept
+        parameter. Empty for other experiments."""
+        rows = {name: info.get("sweep") for name, info in self.scenario_info.items() if info.get("sweep")}
+        return pd.DataFrame.from_dict(rows, orient="index") if rows else pd.DataFrame()
 
     @property
     def metric_names(self) -> list[str]:
@@ -119,7 +133,9 @@ class Results:
         return _core.stats(str(self.store))
 
     def summary(self) -> pd.DataFrame:
-        """One row per (scenario, metric): mean, sd, 95% CI (ci_low, ci_high), n, q05, q50, q95."""
+        """One row per (scenario, metric): mean, sd, 95% CI (ci_low, ci_high), n, q05, q50, q95,
+        rank (best first; scenarios whose paired difference is not detectable share a rank) and
+        rank_tied."""
         return pd.DataFrame(self._stats["summary"], columns=SUMMARY_COLUMNS)
 
     def paired(self) -> pd.DataFrame:
@@ -127,7 +143,10 @@ class Results:
 
         Columns: scenario, baseline, metric, mean_diff, sd_diff, ci_low, ci_high, rel_diff,
         rel_ci_low, rel_ci_high, share_better (share of replicates where the scenario does
-        better), n.
+        better; a replicate with exactly equal values counts one half), n, mid (the minimal
+        important difference used) and verdict (clearly_better, better_below_mid,
+        no_detectable_difference, worse_below_mid, clearly_worse; docs/metrics.md). Empty for a
+        sweep (no baseline).
         """
         return pd.DataFrame(self._stats["paired"], columns=PAIRED_COLUMNS)
 

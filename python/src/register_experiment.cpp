@@ -1,5 +1,6 @@
 // Experiments: loading configs, running ensembles (GIL released, progress callback, cancel),
 // statistics over a results store, and the exception types (ConfigError, StoreError).
+#include <map>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -245,6 +246,8 @@ py::dict paired_row(const PairedRow& r) {
   d["rel_ci_high"] = r.p.rel_ci_high;
   d["share_better"] = r.p.share_better;
   d["n"] = r.p.n;
+  d["mid"] = r.mid;
+  d["verdict"] = stats::verdict_name(r.verdict);
   return d;
 }
 
@@ -258,12 +261,20 @@ ExperimentStats stats_of(const fs::path& store_file) {
 py::dict stats(const fs::path& store_file) {
   const ExperimentStats st = stats_of(store_file);
   py::list summary, paired;
-  for (const auto& r : st.summary) summary.append(summary_row(r));
+  std::map<std::pair<std::string, std::string>, const RankRow*> rank;
+  for (const auto& r : st.ranks) rank[{r.scenario, r.metric}] = &r;
+  for (const auto& r : st.summary) {
+    py::dict row = summary_row(r);
+    const auto it = rank.find({r.scenario, r.metric});
+    row["rank"] = it == rank.end() ? py::object(py::none()) : py::object(py::int_(it->second->rank));
+    row["rank_tied"] = it == rank.end() ? py::object(py::none()) : py::object(py::bool_(it->second->tied));
+    summary.append(row);
+  }
   for (const auto& r : st.paired) paired.append(paired_row(r));
   py::dict d;
   d["scenarios"] = st.scenarios;
   d["metrics"] = st.metrics;
-  d["baseline"] = st.baseline;
+  d["baseline"] = st.has_baseline ? py::object(py::int_(st.baseline)) : py::object(py::none());
   d["summary"] = summary;
   d["paired"] = paired;
   return d;
@@ -319,6 +330,8 @@ void register_experiment(py::module_& m) {
       .def_property_readonly("file", [](const Experiment& e) { return e.spec.file; })
       .def_property_readonly("name", [](const Experiment& e) { return e.spec.name; })
       .def_property_readonly("description", [](const Experiment& e) { return e.spec.description; })
+      .def_property_readonly("warnings", [](const Experiment& e) { return e.spec.warnings; },
+                             "Warnings from loading (e.g. an override that cancels a scenario's own lever).")
       .def_property_readonly("scenarios", [](const Experiment& e) {
         std::vector<std::string> v;
         for (const auto& s : e.spec.scenarios) v.push_back(s.name);

@@ -465,3 +465,46 @@ TEST(Coverage, TIntervalCoversTrueMeanAtNominalRate) {
 
 }  // namespace
 }  // namespace govsim::stats
+
+namespace govsim::stats {
+namespace {
+
+Paired paired_of(double mean, double lo, double hi, std::size_t n = 10) {
+  Paired p;
+  p.n = n;
+  p.mean_diff = mean;
+  p.ci_low = lo;
+  p.ci_high = hi;
+  return p;
+}
+
+TEST(Verdict, DetectableAndImportantAreSeparateQuestions) {
+  // Lower is better (e.g. non-recours): a fall of 0.5 pt with CI excluding 0.
+  EXPECT_EQ(classify(paired_of(-0.005, -0.007, -0.003), 0.001, false), Verdict::ClearlyBetter);
+  // The same fall, but the minimal important difference is 1 pt: real but too small.
+  EXPECT_EQ(classify(paired_of(-0.005, -0.007, -0.003), 0.01, false), Verdict::BetterBelowMid);
+  // A CI touching or covering 0 is never a difference, whatever its size.
+  EXPECT_EQ(classify(paired_of(-0.05, -0.1, 0.0), 0.001, false), Verdict::NoDifference);
+  EXPECT_EQ(classify(paired_of(0.05, -0.01, 0.11), 0.001, false), Verdict::NoDifference);
+  // Worse in both flavours; higher-is-better flips the direction.
+  EXPECT_EQ(classify(paired_of(0.005, 0.003, 0.007), 0.001, false), Verdict::ClearlyWorse);
+  EXPECT_EQ(classify(paired_of(0.0005, 0.0002, 0.0008), 0.001, false), Verdict::WorseBelowMid);
+  EXPECT_EQ(classify(paired_of(0.005, 0.003, 0.007), 0.001, true), Verdict::ClearlyBetter);
+  // Fewer than two replicates, or a NaN interval: nothing can be said.
+  EXPECT_EQ(classify(paired_of(-0.5, -0.7, -0.3, 1), 0.0, false), Verdict::NoDifference);
+  EXPECT_EQ(classify(paired_of(-0.5, std::nan(""), -0.3), 0.0, false), Verdict::NoDifference);
+  EXPECT_STREQ(verdict_name(Verdict::BetterBelowMid), "better_below_mid");
+}
+
+TEST(Verdict, FromRealPairedData) {
+  // Common random numbers: identical runs give a zero-width CI at 0 -> no detectable difference.
+  const std::vector<double> a = {1, 2, 3, 4, 5};
+  EXPECT_EQ(classify(paired_difference(a, a, true), 0.0, true), Verdict::NoDifference);
+  const std::vector<double> b = {1.1, 2.1, 3.1, 4.1, 5.1};  // +0.1 every run
+  const Paired p = paired_difference(b, a, true);
+  EXPECT_EQ(classify(p, 0.05, true), Verdict::ClearlyBetter);
+  EXPECT_EQ(classify(p, 0.2, true), Verdict::BetterBelowMid);
+}
+
+}  // namespace
+}  // namespace govsim::stats

@@ -92,7 +92,8 @@ def test_compare_frames(small_compare):
     cfg = govsim.load_config(SMALL)
     assert res.scenarios == cfg.scenarios and res.baseline == "status-quo"
     summary = res.summary()
-    assert list(summary.columns) == ["scenario", "metric", "mean", "sd", "ci_low", "ci_high", "n", "q05", "q50", "q95"]
+    assert list(summary.columns) == ["scenario", "metric", "mean", "sd", "ci_low", "ci_high", "n", "q05", "q50", "q95",
+                                     "rank", "rank_tied"]
     assert len(summary) == len(res.scenarios) * len(res.metric_names)
     assert not summary.duplicated(["scenario", "metric"]).any()
     assert (summary["n"] == 2).all()

@@ -126,19 +126,24 @@ def test_plain_sentences_from_paired(results_dir, tmp_path):
         for k, v in vals.items():
             p.loc[mask, k] = v
 
+    # The verdict column is what the engine computed from the CI and the minimal important
+    # difference (0.1 point for shares); set it consistently with the edited intervals.
     set_row("mediation_share", mean_diff=0.002, ci_low=0.0015, ci_high=0.0025, rel_diff=0.12,
-            rel_ci_low=0.09, rel_ci_high=0.15, share_better=1.0)
-    set_row("non_recours_rate", mean_diff=-0.012, ci_low=-0.016, ci_high=-0.008, share_better=1.0)
-    set_row("autonomy_rate", mean_diff=0.001, ci_low=-0.002, ci_high=0.004, share_better=0.5)
+            rel_ci_low=0.09, rel_ci_high=0.15, share_better=1.0, mid=0.001, verdict="clearly_better")
+    set_row("non_recours_rate", mean_diff=-0.012, ci_low=-0.016, ci_high=-0.008, share_better=1.0, mid=0.001,
+            verdict="clearly_better")
+    set_row("autonomy_rate", mean_diff=0.001, ci_low=-0.002, ci_high=0.004, share_better=0.5, mid=0.001,
+            verdict="no_detectable_difference")
     data.refresh()
     html = reporting.render_html(data)
-    assert "resolves 12% (9\u201315%) more needs through mediation than the status quo" in html
+    # Differences of shares in points, never mixed with relative changes in one sentence.
+    assert "raises the share of needs resolved through mediation by 0.20 points (0.15\u20130.25)" in html
     assert "lowers non-recours by 1.2 points (0.8\u20131.6)" in html
     bullet = re.search(r"<li><b>One contracting authority.*?</li>", html, re.S).group(0)
-    assert re.search(r"On [^<]*\bautonomy\b[^<]*, the difference with the status quo is within the noise "
-                     r"of 2 runs; we cannot say which is better\.", bullet)
-    # Paired cells coloured from the CI and the metric's direction (from the manifest).
-    assert re.search(r'<span class="better"><b>\u22121\.20 pt</b></span>', html)
+    assert re.search(r"On [^<]*\bautonomy\b[^<]*, no difference with the status quo is detectable in 2 paired "
+                     r"runs; we cannot say which is better\.", bullet)
+    # Paired cells coloured from the verdict (CI, direction from the manifest, and the MID).
+    assert re.search(r'<span class="better" title="clearly better"><b>\u22121\.20 pt</b></span>', html)
 
 
 def test_text_is_escaped(results_dir, tmp_path):

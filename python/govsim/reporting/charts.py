@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from . import text  # noqa: E402
 from .load import ReportData  # noqa: E402
 
-__all__ = ["Chart", "timeseries", "equity", "costs", "colors", "territory_map"]
+__all__ = ["Chart", "timeseries", "equity", "costs", "colors", "territory_map", "response_surface"]
 
 # Weekly flows, shown as 4-week moving averages.
 ROLLING = {"sessions", "unserved_requests"}
@@ -195,3 +195,31 @@ def territory_map(data: ReportData) -> Chart | None:
     ax.set_title(f"{t.get('name', '')}: communes (size: adults) and mediation places")
     return _to_chart(fig, f"Map of {t.get('name', 'the territory')}: {len(communes)} communes coloured by car minutes "
                           f"to the nearest place helping with procedures, and {len(places)} places by type")
+
+
+def response_surface(data: ReportData, design: dict[str, dict], axes: list[str], metrics: list[str]) -> Chart | None:
+    """A sweep's outcomes against each swept value: one panel per (metric, axis), the mean of each
+    design point with its 95% CI as an error bar."""
+    numeric = [a for a in axes if all(isinstance(d.get(a), (int, float)) and not isinstance(d.get(a), bool)
+                                      for d in design.values())]
+    if not numeric or not metrics:
+        return None
+    fig, grid = plt.subplots(len(metrics), len(numeric), figsize=(4.2 * len(numeric), 2.8 * len(metrics)),
+                             squeeze=False)
+    for i, m in enumerate(metrics):
+        share = data.catalog.unit(m) == "share"
+        k = 100.0 if share else 1.0
+        for j, a in enumerate(numeric):
+            ax = grid[i][j]
+            xs = np.array([float(design[s][a]) for s in data.scenarios])
+            mean = np.array([data.get(data.mean, s, m) for s in data.scenarios]) * k
+            lo = np.array([data.get(data.lo, s, m) for s in data.scenarios]) * k
+            hi = np.array([data.get(data.hi, s, m) for s in data.scenarios]) * k
+            err = np.vstack([np.nan_to_num(mean - lo), np.nan_to_num(hi - mean)])
+            ax.errorbar(xs, mean, yerr=err, fmt="o", ms=4, capsize=2, color="#1f3a5f")
+            ax.set_xlabel(a, fontsize=8)
+            ax.set_ylabel(text.label(m) + (text.CHART["percent"] if share else ""), fontsize=8)
+            ax.tick_params(labelsize=7)
+            ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return _to_chart(fig, "Sweep: each headline outcome against each swept parameter (mean and 95% CI per design point)")

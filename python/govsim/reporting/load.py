@@ -43,6 +43,7 @@ class ReportData:
     series_scenario: np.ndarray  # scenario index of each run
     series_values: np.ndarray  # [run, series, week]
     registry: dict[str, dict[str, Any]] = field(default_factory=dict)
+    is_sweep: bool = False  # design points of `govsim sweep`: no baseline, no paired differences
     scenarios_all: list[str] = field(default_factory=list)  # every scenario of the store, by index
 
     def __post_init__(self) -> None:
@@ -142,6 +143,7 @@ def load(results_dir: str | os.PathLike[str]) -> ReportData:
     paired = pd.DataFrame(stats["paired"], columns=PAIRED_COLUMNS)
     config = reader.config
     scen_order = [s for s in reader.scenarios if s in set(summary["scenario"])]
+    is_sweep = "sweep" in config and config.get("baseline", "") is None
     baseline = manifest.get("baseline") or config.get("baseline")
     if baseline not in scen_order and len(paired):
         baseline = str(paired["baseline"].iloc[0])
@@ -155,7 +157,7 @@ def load(results_dir: str | os.PathLike[str]) -> ReportData:
                       scenarios=scen_order, scenario_info=reader.scenario_info, baseline=baseline,
                       summary=summary, paired=paired, catalog=catalog, series_names=reader.series_names,
                       weeks=reader.weeks, series_scenario=sc, series_values=values,
-                      scenarios_all=reader.scenarios)
+                      scenarios_all=reader.scenarios, is_sweep=is_sweep)
     data.registry = describe()
     return data
 

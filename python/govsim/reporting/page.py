@@ -49,26 +49,52 @@ def _paired_cell(data: ReportData, s: str, m: str) -> dict[str, str] | None:
     c = data.catalog
     if r is None or not text.finite(r.mean_diff):
         return None
-    cls = "noise"
-    if text.finite(r.ci_low, r.ci_high) and not (r.ci_low <= 0 <= r.ci_high):
-        cls = "better" if (r.mean_diff > 0) == c.higher_is_better(m) else "worse"
-    return {"cls": cls, "diff": text.fmt_diff(c, m, r.mean_diff), "low": text.fmt_diff(c, m, r.ci_low),
-            "high": text.fmt_diff(c, m, r.ci_high), "share_better": text.fmt_share_better(r.share_better)}
+    v = text.verdict(r)
+    return {"cls": text.VERDICT_CLASS[v], "verdict": text.VERDICT_LABEL[v], "diff": text.fmt_diff(c, m, r.mean_diff),
+            "low": text.fmt_diff(c, m, r.ci_low), "high": text.fmt_diff(c, m, r.ci_high),
+            "share_better": text.fmt_share_better(r.share_better)}
+
+
+def _rank_labels(data: ReportData, metric: str) -> dict[str, str]:
+    """Scenario -> "1", "1=", ...: scenarios not detectably different share a rank (summary.csv)."""
+    out = {}
+    if "rank" not in data.summary.columns:
+        return out
+    rows = data.summary[data.summary["metric"] == metric]
+    for r in rows.itertuples(index=False):
+        if r.rank is not None and r.rank == r.rank:
+            out[str(r.scenario)] = f"{int(r.rank)}{'=' if bool(r.rank_tied) else ''}"
+    return out
 
 
 def _ranking(data: ReportData) -> dict[str, Any]:
     metrics = _headline(data)
     order = data.ranked(RANK_BY)
+    ranks = _rank_labels(data, RANK_BY)
     c = data.catalog
     return {
         "rank_label": text.label(RANK_BY).lower(),
         "rank_direction": "higher" if c.higher_is_better(RANK_BY) else "lower",
         "metrics": [{"name": m, "label": text.label(m), "direction": text.direction(c, m),
                      "definition": text.definition(c, m)} for m in metrics],
-        "rows": [{"title": data.title(s), "name": s, "cells": [_cell(data, s, m) for m in metrics]} for s in order],
+        "rows": [{"rank": ranks.get(s, str(k + 1)), "title": data.title(s), "name": s,
+                  "cells": [_cell(data, s, m) for m in metrics]} for k, s in enumerate(order)],
         "paired": [{"title": data.title(s), "name": s, "cells": [_paired_cell(data, s, m) for m in metrics]}
                    for s in order if s != data.baseline],
     }
+
+
+def _sweep(data: ReportData) -> dict[str, Any]:
+    """A sweep as a response surface: the design (swept values) and the headline outcomes per
+    design point, in the design's order, with charts of each outcome against each swept value."""
+    design = {s: data.scenario_info.get(s, {}).get("sweep") or {} for s in data.scenarios}
+    axes = sorted({k for d in design.values() for k in d})
+    metrics = _headline(data)
+    ranks = _rank_labels(data, RANK_BY)
+    rows = [{"name": s, "rank": ranks.get(s, ""), "point": [text.fmt_param(design[s].get(a)) for a in axes],
+             "cells": [_cell(data, s, m) for m in metrics]} for s in data.scenarios]
+    return {"axes": axes, "metrics": [{"name": m, "label": text.label(m)} for m in metrics], "rows": rows,
+            "chart": charts.response_surface(data, design, axes, metrics[:4])}
 
 
 def _equity(data: ReportData) -> dict[str, Any]:
@@ -159,19 +185,25 @@ def render_html(data: ReportData, robustness_dir: Path | None = None) -> str:
     results of ``govsim robustness`` for the section "How robust is this ranking?"."""
     cfg = data.config
     tname, tdesc = text.territory(cfg)
+    any_seed = any(data.scenario_info.get(s, {}).get("seed_contribution") for s in data.scenarios)
     context = {
         "name": cfg.get("name") or data.manifest.get("experiment") or data.dir.name,
         "n_scenarios": len(data.scenarios),
         "territory_name": text.territory_name(cfg),
         "n_runs": data.n_runs,
         "version": data.manifest.get("govsim_version", "?"),
-        "question": text.QUESTION,
+        "question": text.QUESTION + (" " + text.QUESTION_SEED if any_seed else ""),
+        "any_seed": any_seed,
+        "is_sweep": data.is_sweep,
+        "sweep": _sweep(data) if data.is_sweep else None,
+        "assumptions_sentence": text.assumptions_sentence(data),
         "territory": {"name": tname, "description": tdesc, "places_data": text.places_data(data.manifest),
                       "map": charts.territory_map(data)},
         "experiment": {"name": cfg.get("name", ""), "description": cfg.get("description", "")},
         "setup": text.setup_facts(data),
         "baseline": {"name": data.baseline, "title": data.title(data.baseline)},
-        "findings": [f for f in (text.finding(data, s) for s in data.scenarios if s != data.baseline) if f],
+        "findings": [] if data.is_sweep else
+                    [f for f in (text.finding(data, s) for s in data.scenarios if s != data.baseline) if f],
         "scenarios": [{"name": s, "title": data.title(s), "is_baseline": s == data.baseline,
                        "mechanisms": data.scenario_info.get(s, {}).get("mechanisms") or [],
                        "description": data.scenario_info.get(s, {}).get("description", ""),

@@ -22,9 +22,10 @@ QUESTION = (
     "(\u201cnon-recours\u201d). Money, mediators and places are scarce and owned by many actors. "
     "Which governance \u2014 who pools and allocates money, who animates the network, who refers "
     "whom, at which level, with which tools \u2014 gets the most people to autonomy, soonest, most "
-    "fairly, per euro, and most robustly? The scenarios compared here come from a French public "
-    "consultation that proposed them."
+    "fairly, per euro, and most robustly?"
 )
+# Added to the question only when some scenario carries a `seed_contribution`.
+QUESTION_SEED = "The scenarios marked with a quotation below come from a French public consultation that proposed them."
 
 TERRITORIES = {
     "rural-department": (
@@ -261,8 +262,15 @@ def territory(config: dict[str, Any]) -> tuple[str, str]:
     """(name, description) of the experiment's territory."""
     terr = config.get("territory")
     if isinstance(terr, dict):
+        files = [f"communes from {terr['communes_csv']}"] if terr.get("communes_csv") else []
+        for key in ("points_csv", "places_csv", "places", "points"):
+            if isinstance(terr.get(key), str):
+                files.append(f"access points from {terr[key]}")
+                break
+        else:
+            files.append("access points generated from the communes (no places file)")
         return (terr.get("name") or terr.get("communes_csv", "user territory"),
-                f"A territory loaded from {terr.get('communes_csv', 'a communes CSV')}.")
+                "A territory loaded from the planner's own files: " + "; ".join(files) + ".")
     return (terr or "unknown"), TERRITORIES.get(str(terr), "")
 
 
@@ -303,27 +311,39 @@ def baseline_name(data: ReportData) -> str:
     return "the status quo" if data.baseline == "status-quo" else data.title(data.baseline)
 
 
-def pair_sentence(data: ReportData, scen: str, metric: str) -> tuple[str, bool] | None:
-    """(sentence, True) for a difference beyond the noise, (noun, False) when the 95% CI includes
-    0, None if unavailable."""
+VERDICT_CLASS = {"clearly_better": "better", "better_below_mid": "small", "no_detectable_difference": "noise",
+                 "worse_below_mid": "small", "clearly_worse": "worse"}
+VERDICT_LABEL = {"clearly_better": "clearly better",
+                 "better_below_mid": "better, but below the minimal important difference",
+                 "no_detectable_difference": "no detectable difference",
+                 "worse_below_mid": "worse, but below the minimal important difference",
+                 "clearly_worse": "clearly worse"}
+
+
+def verdict(r: Any) -> str:
+    """The verdict of a paired row (paired.csv's `verdict`), 'no_detectable_difference' if absent."""
+    v = getattr(r, "verdict", None)
+    return v if isinstance(v, str) and v in VERDICT_CLASS else "no_detectable_difference"
+
+
+def pair_sentence(data: ReportData, scen: str, metric: str) -> tuple[str, str] | None:
+    """(sentence, verdict) for a detectable difference, (noun, 'no_detectable_difference') when
+    the 95% CI includes 0, None if unavailable. Differences of shares are in points; the verdict
+    against the minimal important difference (MID) is stated when the effect is below it."""
     r = data.pair.get((scen, metric))
     cat = data.catalog
     if r is None or not finite(r.mean_diff, r.ci_low, r.ci_high):
         return None
     n = int(r.n)
     base = baseline_name(data)
-    if r.ci_low <= 0 <= r.ci_high:
-        return NOISE_NOUNS.get(metric, label(metric).lower()), False
+    v = verdict(r)
+    if v == "no_detectable_difference":
+        return NOISE_NOUNS.get(metric, label(metric).lower()), v
     d, lo, hi = r.mean_diff, r.ci_low, r.ci_high
     up = d > 0
     mlo, mhi = (lo, hi) if up else (-hi, -lo)  # magnitude interval, ordered
     share = f" (better in {round(r.share_better * n)} of {n} paired runs)" if finite(r.share_better) else ""
-    if metric == "mediation_share" and finite(r.rel_diff, r.rel_ci_low, r.rel_ci_high):
-        rl, rh = (r.rel_ci_low, r.rel_ci_high) if up else (-r.rel_ci_high, -r.rel_ci_low)
-        dg = _digits(100 * rl, 100 * rh)
-        s = (f"resolves {_num(abs(100 * r.rel_diff), dg)}% ({_range(100 * rl, 100 * rh, dg, '%')}) "
-             f"{'more' if up else 'fewer'} needs through mediation than {base}")
-    elif cat.unit(metric) == "share":
+    if cat.unit(metric) == "share":
         dg = _digits(100 * mlo, 100 * mhi)
         what = SHARE_SUBJECTS.get(metric, label(metric).lower())
         s = (f"{'raises' if up else 'lowers'} {what} by {_num(abs(100 * d), dg)} points "
@@ -331,19 +351,24 @@ def pair_sentence(data: ReportData, scen: str, metric: str) -> tuple[str, bool] 
     elif metric == "total_cost_eur":
         s = (f"costs {fmt_eur(abs(d))} {'more' if up else 'less'} in total "
              f"({fmt_eur(mlo)} to {fmt_eur(mhi)})")
-        if finite(r.rel_diff):
-            rel = abs(100 * r.rel_diff)
-            s += f", {rel:.{0 if rel >= 10 else 1}f}% {'more' if up else 'less'} than {base}"
     elif metric == "cost_per_need_resolved_by_mediation_eur":
         s = (f"makes each need resolved through mediation {fmt_eur(abs(d))} "
              f"{'dearer' if up else 'cheaper'} ({fmt_eur(mlo)} to {fmt_eur(mhi)})")
+    elif cat.unit(metric) == "EUR":
+        s = (f"changes {label(metric).lower()} by {fmt_eur(d, signed=True)} "
+             f"({fmt_eur(lo, signed=True)} to {fmt_eur(hi, signed=True)})")
     elif metric == "mean_wait_weeks":
         s = (f"{'lengthens' if up else 'shortens'} the wait for mediation by {abs(d):.2f} weeks "
              f"({mlo:.2f}\u2013{mhi:.2f})")
     else:
         s = (f"changes {label(metric).lower()} by {fmt_diff(cat, metric, d)} "
              f"({fmt_diff(cat, metric, lo)} to {fmt_diff(cat, metric, hi)})")
-    return s + share, True
+    s += share
+    if v in ("better_below_mid", "worse_below_mid"):
+        mid = getattr(r, "mid", float("nan"))
+        s += (f", below the minimal important difference of {fmt_diff(cat, metric, mid).lstrip('+')}, "
+              "too small to matter in practice")
+    return s, v
 
 
 # Metrics the plain-words findings speak about, in this order.
@@ -352,20 +377,41 @@ FINDING_METRICS = ["non_recours_rate", "mediation_share", "autonomy_rate", "rura
 
 
 def finding(data: ReportData, scen: str) -> dict[str, str] | None:
-    """One bullet of the findings: {"title", "text", "caveat"} (text and caveat may be empty)."""
-    sig, noise = [], []
+    """One bullet of the findings: {"title", "text", "small", "caveat"} (any may be empty):
+    `text` holds the clear effects, `small` those below the minimal important difference."""
+    clear, small, noise = [], [], []
     for m in FINDING_METRICS:
         res = pair_sentence(data, scen, m)
-        if res is not None:
-            (sig if res[1] else noise).append(res[0])
-    if not sig and not noise:
+        if res is None:
+            continue
+        sentence, v = res
+        (noise if v == "no_detectable_difference" else small if v.endswith("below_mid") else clear).append(sentence)
+    if not clear and not small and not noise:
         return None
     caveat = ""
     if noise:
-        caveat = (f"On {and_list(noise)}, the difference with {baseline_name(data)} is within the noise of "
-                  f"{data.n_runs} runs; we cannot say which is better.")
-    return {"title": data.title(scen), "text": "; ".join(sig) + "." if sig else "",
-            "caveat": caveat}
+        caveat = (f"On {and_list(noise)}, no difference with {baseline_name(data)} is detectable in "
+                  f"{data.n_runs} paired runs; we cannot say which is better.")
+    return {"title": data.title(scen), "text": "; ".join(clear) + "." if clear else "",
+            "small": "; ".join(small) + "." if small else "", "caveat": caveat}
+
+
+def assumptions_sentence(data: ReportData) -> str:
+    """What the findings rest on: the share of assumed parameters, calibration and robustness."""
+    reg = data.registry
+    values = data.values(data.baseline)
+    names = [k for k in values if k in reg] or list(reg)
+    assumed = [k for k in names if str(reg[k].get("source", "")).strip().lower().startswith("assumption")]
+    if not names:
+        return ""
+    robust = data.manifest.get("robustness") or data.config.get("uncertainty")
+    return (f"These results rest on a model of {len(names)} parameters, {len(assumed)} of which "
+            f"({100 * len(assumed) / len(names):.0f}%) are assumptions rather than observed figures; the intervals "
+            "below reflect Monte Carlo noise only, "
+            + ("and the robustness section shows how the ranking holds across plausible values of them."
+               if robust else "not what we do not know about these assumptions (no robustness analysis was run "
+               "for this report).")
+            + " See the Assumptions section.")
 
 
 def reproduce_command(data: ReportData) -> str:
@@ -373,16 +419,18 @@ def reproduce_command(data: ReportData) -> str:
     import shlex
 
     m = data.manifest
-    cmd = ["govsim", "compare", str(m.get("config_file") or "CONFIG.json")]
+    command = str(data.config.get("command") or "compare")
+    cmd = ["govsim", command, str(m.get("config_file") or "CONFIG.json")]
+    if command == "run" and data.config.get("scenario_option"):
+        cmd += ["--scenario", str(data.config["scenario_option"])]
     runs = m.get("runs_per_scenario") or data.config.get("runs")
     if runs:
         cmd += ["--runs", str(runs)]
     if m.get("seed") is not None:
         cmd += ["--seed", str(m["seed"])]
-    # Settings shared by every scenario (the config's parameters and any --set): repeating them
-    # as --set reproduces the run whatever the config file holds.
-    for k, v in sorted(data.common_parameters().items()):
-        cmd += ["--set", f"{k}={fmt_param(v)}"]
+    # The overrides given on the command line, as given (the config file holds the rest).
+    for o in data.config.get("overrides") or []:
+        cmd += ["--set", str(o)]
     if m.get("threads"):
         cmd += ["--threads", str(m["threads"])]
     cmd += ["--out", str(data.dir)]
