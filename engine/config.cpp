@@ -282,12 +282,6 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
   if (doc.contains("parameter_files")) {
     const json& pf = doc["parameter_files"];
     if (!pf.is_array()) throw InputError(file, "/parameter_files", "an array of parameters files", type_name(pf));
-    std::vector<std::vector<bool>> own;
-    for (const auto& s : e.scenarios) {
-      std::vector<bool> set(reg.size());
-      for (std::size_t k = 0; k < reg.size(); ++k) set[k] = s.values.is_set(k);
-      own.push_back(std::move(set));
-    }
     for (std::size_t i = 0; i < pf.size(); ++i) {
       const std::string ptr = "/parameter_files/" + std::to_string(i);
       if (!pf[i].is_string()) throw InputError(file, ptr, "a parameters file path (string)", type_name(pf[i]));
@@ -302,7 +296,7 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
       apply_parameters(pdoc["parameters"], path.string(), "/parameters", reg, vals);
       for (std::size_t si = 0; si < e.scenarios.size(); ++si)
         for (std::size_t k = 0; k < reg.size(); ++k)
-          if (vals.is_set(k) && !own[si][k]) e.scenarios[si].values.set(k, vals.get(k));
+          if (vals.is_set(k) && !own[si].is_set(k)) e.scenarios[si].values.set(k, vals.get(k));
     }
   }
   // Config-wide parameters, then command-line overrides, apply to every scenario.

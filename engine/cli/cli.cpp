@@ -443,9 +443,7 @@ int main(int argc, char** argv, const ModelAdapter& model) {
     if (cmd == "robustness" || cmd == "sensitivity" || cmd == "discover") return cmd_uncertainty(cmd, argc - 1, argv + 1);
     if (cmd == "targets" || cmd == "calibrate") return cmd_calibration(argc - 1, argv + 1);
     if (const int rc = model.command(cmd, argc - 1, argv + 1); rc >= 0) return rc;
-    std::cerr << "govsim: unknown command '" << cmd << "'
-
-" << kTopUsage << model.commands_usage();
+    std::cerr << "govsim: unknown command '" << cmd << "'\n\n" << kTopUsage << model.commands_usage();
     return 2;
   } catch (const InputError& e) {
     err << "error: " << e.what() << "\n";
