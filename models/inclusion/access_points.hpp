@@ -43,6 +43,10 @@ struct PointSpec {
   std::uint16_t services = 0;
   double fte = 0;            // mediator FTE devoted to digital mediation
   double hours_per_week = 0; // opening hours (0 = unknown)
+  // Built-in territories: the uniform draw deciding whether this EPN / social centre helps with
+  // procedures (it does if the draw is below points.*_procedure_share, applied per run);
+  // -1: the services are as declared.
+  double procedure_draw = -1;
 };
 
 // What open data say about a real place beyond the model's PointSpec: own coordinates

@@ -106,19 +106,19 @@ double Simulation::zone_uncovered_need(int zone) const {
 
 void Simulation::allocate(int year, double money) {
   const int week = year * 52 + 1;
-  const double unit = 0.5;  // FTE
+  const double unit = p_.allocation_unit_fte;
   int units = static_cast<int>(std::floor(money / (unit * p_.fte_cost_eur)));
   if (units <= 0) return;
   Rng rng(seed_, replicate_, kStreamYear, 1000u + static_cast<std::uint32_t>(year), 0);
   if (!g_.needs_targeting) {
     // Competitive calls: the best-equipped applicants win, in proportion to their size, with
-    // urban structures answering more calls.
+    // urban structures answering more calls (governance.call_urban_weight).
     std::vector<double> w(points_.size(), 0.0);
     double total = 0;
     for (std::size_t k = 0; k < points_.size(); ++k) {
       const auto& s = points_[k];
       if (!s.open || s.spec.zone < 0) continue;
-      w[k] = s.funded_fte() * (t_.zones[static_cast<std::size_t>(s.spec.zone)].density == Density::Urban ? 2.0 : 1.0);
+      w[k] = s.funded_fte() * (t_.zones[static_cast<std::size_t>(s.spec.zone)].density == Density::Urban ? p_.call_urban_weight : 1.0);
       total += w[k];
     }
     if (total <= 0) return;
@@ -135,10 +135,11 @@ void Simulation::allocate(int year, double money) {
   // within reach, else strengthen the nearest point offering help.
   const std::size_t nz = t_.zones.size();
   std::vector<double> score(nz);
-  // Zones without a point offering help within the limited-mobility trip weigh triple.
+  // Zones without a point offering help within the limited-mobility trip weigh more
+  // (governance.uncovered_zone_weight).
   for (std::size_t z = 0; z < nz; ++z) {
     const bool uncovered = nearest_admin_minutes(static_cast<int>(z)) > p_.max_travel_limited_minutes;
-    score[z] = zone_uncovered_need(static_cast<int>(z)) * (uncovered ? 3.0 : 1.0) + 1e-9 * static_cast<double>(nz - z);
+    score[z] = zone_uncovered_need(static_cast<int>(z)) * (uncovered ? p_.uncovered_zone_weight : 1.0) + 1e-9 * static_cast<double>(nz - z);
   }
   // Owner level limits reach: a commune-level owner funds only communes that host a point of
   // their own (communes fund their structures); wider owners can open points anywhere.
@@ -171,8 +172,8 @@ void Simulation::allocate(int year, double money) {
       break;
     }
     if (p_.allocation() == AllocationRule::ConsultationThenCall)
-      zone_consultation_boost_[best] = 0.5 * (p_.awareness_base_weekly + p_.awareness_word_of_mouth);
-    score[best] *= 0.5;
+      zone_consultation_boost_[best] = p_.consultation_awareness_boost * (p_.awareness_base_weekly + p_.awareness_word_of_mouth);
+    score[best] *= p_.allocation_priority_decay;
   }
 }
 
@@ -188,7 +189,7 @@ void Simulation::accrue_spending(int t) {
     if (s.spec.type != PointType::Mobile) cost += point_fixed_cost();
     cost /= weeks_per_year;
     reporting_cost_ += filled * p_.fte_cost_eur * g_.reporting_share / weeks_per_year;
-    const FunderAmounts& sh = funding_shares(s.spec.type);
+    const FunderAmounts sh = funding_shares(p_, s.spec.type);
     const double fee = p_.funding() == FundingStructure::Custodian ? p_.custodian_fee_share : 0.0;
     for (std::size_t f = 0; f < kFunders; ++f) spent_[f] += cost * sh[f] * (1.0 + fee);
     coordination_cost_ += cost * fee;

@@ -20,7 +20,7 @@ using FunderAmounts = std::array<double, kFunders>;
 
 // Who pays a point's running cost, by point type (assumption after the funding lines of
 // France Services, conseillers numériques, CAF social-centre agreements; docs/mechanisms.md).
-const FunderAmounts& funding_shares(PointType type);
+FunderAmounts funding_shares(const Params& p, PointType type);  // who pays a point type's running cost (funders.*)
 
 // Rules derived once from the parameters (frozen for a run).
 struct Governance {

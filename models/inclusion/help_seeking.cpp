@@ -58,13 +58,14 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
     const double share = zone_agents_[z] > 0 ? zone_aware_[z] / zone_agents_[z] : 0.0;
     double hazard = p_.awareness_base_weekly + p_.awareness_word_of_mouth * share +
                     p_.animation_awareness * g_.animation_reach + zone_consultation_boost_[z];
-    if (p_.objectives_imposed && ((pop_.flags[i] & kSocialDifficulty) || pop_.age_band[i] >= 3))
+    if (p_.objectives_imposed && ((pop_.flags[i] & kSocialDifficulty) || pop_.age_band[i] >= p_.priority_from_age_band))
       hazard += p_.objectives_outreach;
     const int from = pop_.aware_week[i];
     const int dt = std::max(1, t - from);
-    // Exposure over the weeks since the last look; the demonstrator acts during year 1 only.
+    // Exposure over the weeks since the last look; the demonstrator acts during its first weeks
+    // (demonstrator.weeks) only.
     double exposure = hazard * dt;
-    if (p_.demonstrator) exposure += p_.demonstrator_awareness * std::max(0, std::min(t, 52) - from);
+    if (p_.demonstrator) exposure += p_.demonstrator_awareness * std::max(0, std::min(t, p_.demonstrator_weeks) - from);
     pop_.aware_week[i] = static_cast<std::uint16_t>(t);
     if (rng.uniform() < -std::expm1(-exposure)) {
       pop_.flags[i] |= kAware;
@@ -98,7 +99,7 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
         }
         std::uint64_t key = mix64(seed_ ^ mix64((static_cast<std::uint64_t>(replicate_) << 40) ^
                                                 (static_cast<std::uint64_t>(t) << 32) ^ i));
-        if (g_.priority_queue && ((pop_.flags[i] & kSocialDifficulty) || pop_.age_band[i] >= 3))
+        if (g_.priority_queue && ((pop_.flags[i] & kSocialDifficulty) || pop_.age_band[i] >= p_.priority_from_age_band))
           key >>= 1;  // priority publics sort first
         else
           key |= 1ull << 63;

@@ -34,8 +34,8 @@ void Simulation::arrive(std::size_t i, int t, Chunk& ch) {
   if (pop_.pending[i] == 0) {
     Rng rng(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t) | 0x80000u);
     std::array<double, kNeedKinds> w = p_.need_shares();
-    if (pop_.flags[i] & kSocialDifficulty) w[1] *= 2;
-    if (pop_.age_band[i] >= 3) w[3] = 0;
+    if (pop_.flags[i] & kSocialDifficulty) w[1] *= p_.need_benefits_difficulty_factor;
+    if (pop_.age_band[i] > p_.need_employment_last_age_band) w[3] = 0;
     const double total = std::accumulate(w.begin(), w.end(), 0.0);
     double u = rng.uniform() * total;
     int kind = 0;
@@ -43,7 +43,7 @@ void Simulation::arrive(std::size_t i, int t, Chunk& ch) {
     pop_.need_kind[i] = static_cast<std::uint8_t>(kind);
     pop_.since[i] = static_cast<std::uint16_t>(t);
     if (p_.need_deadlines_enabled) {
-      const double d = std::max(1.0, std::round(p_.need_deadline_weeks * (0.5 + rng.uniform())));
+      const double d = std::max(1.0, std::round(p_.need_deadline_weeks * ((1.0 - p_.need_deadline_spread) + 2.0 * p_.need_deadline_spread * rng.uniform())));
       pop_.deadline[i] = static_cast<std::uint16_t>(std::min<double>(kNever - 1, t + d));
     } else {
       pop_.deadline[i] = kNever;

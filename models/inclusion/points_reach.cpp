@@ -10,8 +10,6 @@
 namespace govsim::inclusion {
 
 namespace {
-constexpr double kReachMinutes = 45.0;    // zone -> point lists keep points within this time
-
 bool reach_before(const std::pair<int, float>& a, const std::pair<int, float>& b) {
   return a.second != b.second ? a.second < b.second : a.first < b.first;
 }
@@ -96,7 +94,14 @@ double Simulation::nearest_admin_minutes(int zone) const {
 }
 
 
+// Reach lists keep every point a resident may travel to (resolution.max_travel_*) and those the
+// coverage metrics count (30 minutes); minutes are compared as stored (float).
+double Simulation::reach_cap_minutes() const {
+  return std::max({p_.max_travel_minutes, p_.max_travel_limited_minutes, 30.0});
+}
+
 void Simulation::rebuild_reach() {
+  const double cap = reach_cap_minutes();
   // Zones holding fixed points, each with its points in index order.
   std::vector<std::pair<int, std::vector<int>>> holders;
   {
@@ -113,7 +118,7 @@ void Simulation::rebuild_reach() {
     auto& list = reach_[from];
     for (const auto& [zone, pts] : holders) {
       const double m = t_.travel_minutes(static_cast<int>(from), zone);
-      if (m > kReachMinutes) continue;
+      if (static_cast<float>(m) > cap) continue;
       for (int k : pts) list.emplace_back(k, static_cast<float>(m));
     }
     std::sort(list.begin(), list.end(), reach_before);
@@ -121,11 +126,12 @@ void Simulation::rebuild_reach() {
 }
 
 void Simulation::add_reach(int k) {
+  const double cap = reach_cap_minutes();
   const int zone = points_[static_cast<std::size_t>(k)].spec.zone;
   if (zone < 0) return;
   for (std::size_t from = 0; from < t_.zones.size(); ++from) {
     const double m = t_.travel_minutes(static_cast<int>(from), zone);
-    if (m > kReachMinutes) continue;
+    if (static_cast<float>(m) > cap) continue;
     auto& list = reach_[from];
     const std::pair<int, float> item(k, static_cast<float>(m));
     list.insert(std::upper_bound(list.begin(), list.end(), item, reach_before), item);

@@ -48,6 +48,11 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   for (const PointSpec& spec : t_.points) {
     PointState s;
     s.spec = spec;
+    if (spec.procedure_draw >= 0) {  // built-in territory: the share offering procedures is a parameter
+      const double share = spec.type == PointType::SocialCentre ? p_.social_centre_procedure_share : p_.epn_procedure_share;
+      s.spec.services = static_cast<std::uint16_t>((spec.services & ~kAdminProcedures) |
+                                                   (spec.procedure_draw < share ? kAdminProcedures : 0));
+    }
     if (p_.master_plan && is_neighbourhood_type(spec.type))
       s.spec.services |= kAdminProcedures | kDailyTools;
     double fte = spec.fte;

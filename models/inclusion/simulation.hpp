@@ -79,6 +79,7 @@ class Simulation : private RunState {
   // points_reach.cpp
   double point_capacity_fte(const PointState& p, int t) const;
   double nearest_admin_minutes(int zone) const;
+  double reach_cap_minutes() const;
   void rebuild_reach();
   void add_reach(int point);  // a point just added to points_
   void open_point(int zone, PointType type, double fte, int week);

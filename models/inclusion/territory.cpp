@@ -191,10 +191,13 @@ void add_initial_points(Territory& t, std::uint64_t seed, int social_centres_ove
     const int zi = static_cast<int>(i);
     Rng rng(seed, 0, 2, static_cast<std::uint32_t>(i), 0);
     if (pop >= 3000) {
-      // Half the EPNs also help with procedures (isolated, each with its own offer).
+      // Some EPNs also help with procedures (isolated, each with its own offer): the draw is
+      // kept, the share is a parameter (points.epn_procedure_share; 0.5 here).
       std::uint16_t s = default_services(PointType::Epn);
-      if (rng.bernoulli(0.5)) s |= kAdminProcedures;
+      const double u = rng.uniform();
+      if (u < 0.5) s |= kAdminProcedures;
       add(zi, PointType::Epn, z.name, s);
+      t.points.back().procedure_draw = u;
     }
     if (pop >= 2000) add(zi, PointType::Library, z.name, default_services(PointType::Library));
     if (pop >= 5000) add(zi, PointType::Ccas, z.name, default_services(PointType::Ccas));
@@ -202,8 +205,10 @@ void add_initial_points(Territory& t, std::uint64_t seed, int social_centres_ove
       const int n_cs = static_cast<int>(pop / 8000.0);
       for (int k = 0; k < n_cs; ++k) {
         std::uint16_t s = default_services(PointType::SocialCentre);
-        if (rng.bernoulli(0.5)) s |= kAdminProcedures;
+        const double u = rng.uniform();
+        if (u < 0.5) s |= kAdminProcedures;
         add(zi, PointType::SocialCentre, z.name, s);
+        t.points.back().procedure_draw = u;  // points.social_centre_procedure_share
       }
     } else if (social_left > 0 && pop >= 8000) {
       add(zi, PointType::SocialCentre, z.name + " (espace social commun)",

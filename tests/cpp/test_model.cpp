@@ -212,4 +212,32 @@ TEST(Activity, PerAdultMetricsAreConsistent) {
   const auto big = test_support::run_model("rural-department", with(kSmall, {{"sim.population_scale", 0.1}}), 2, 0);
   EXPECT_NEAR(big.metric("france_services_requests_per_site_year"), r.metric("france_services_requests_per_site_year"),
               0.2 * big.metric("france_services_requests_per_site_year"));
+TEST(Model, FunderSharesComeFromTheRegistry) {
+  // Moving a share of EPNs' running cost from communes to the state moves that money and
+  // nothing else (same runs: common random numbers).
+  const auto base = test_support::run_model("rural-department", kSmall, 9, 0);
+  const auto moved = test_support::run_model(
+      "rural-department", with(kSmall, {{"funders.epn_state", 0.45}, {"funders.epn_commune", 0.25}}), 9, 0);
+  EXPECT_EQ(moved.metric("non_recours_rate"), base.metric("non_recours_rate"));
+  EXPECT_NEAR(moved.metric("total_cost_eur"), base.metric("total_cost_eur"), 1e-9 * base.metric("total_cost_eur"));
+  const double to_state = moved.metric("total_cost_eur@funder:state") - base.metric("total_cost_eur@funder:state");
+  const double from_communes = base.metric("total_cost_eur@funder:commune") - moved.metric("total_cost_eur@funder:commune");
+  EXPECT_GT(to_state, 0);
+  EXPECT_NEAR(to_state, from_communes, 1e-9 * base.metric("total_cost_eur"));
+  // Shares that do not sum to 1 (a sweep moving one of them) are rescaled: all money is paid.
+  const auto over = test_support::run_model("rural-department", with(kSmall, {{"funders.epn_state", 0.7}}), 9, 0);
+  EXPECT_NEAR(over.metric("total_cost_eur"), base.metric("total_cost_eur"), 1e-9 * base.metric("total_cost_eur"));
+  EXPECT_GT(over.metric("total_cost_eur@funder:state"), base.metric("total_cost_eur@funder:state"));
+  EXPECT_LT(over.metric("total_cost_eur@funder:commune"), base.metric("total_cost_eur@funder:commune"));
+}
+
+TEST(Model, ShareOfEpnsHelpingWithProceduresIsAParameter) {
+  // Built-in territories keep each EPN's draw; the share is applied per run: with none of them
+  // helping with procedures fewer adults are within 30 minutes of help than with half of them
+  // (the default), and with all of them at least as many.
+  const auto none = test_support::run_model("rural-department", with(kSmall, {{"points.epn_procedure_share", 0.0}}), 4, 0);
+  const auto half = test_support::run_model("rural-department", kSmall, 4, 0);
+  const auto all = test_support::run_model("rural-department", with(kSmall, {{"points.epn_procedure_share", 1.0}}), 4, 0);
+  EXPECT_LT(none.metric("coverage_30min"), half.metric("coverage_30min"));
+  EXPECT_LE(half.metric("coverage_30min"), all.metric("coverage_30min"));
 }
