@@ -212,6 +212,8 @@ TEST(Activity, PerAdultMetricsAreConsistent) {
   const auto big = test_support::run_model("rural-department", with(kSmall, {{"sim.population_scale", 0.1}}), 2, 0);
   EXPECT_NEAR(big.metric("france_services_requests_per_site_year"), r.metric("france_services_requests_per_site_year"),
               0.2 * big.metric("france_services_requests_per_site_year"));
+}
+
 TEST(Model, FunderSharesComeFromTheRegistry) {
   // Moving a share of EPNs' running cost from communes to the state moves that money and
   // nothing else (same runs: common random numbers).
