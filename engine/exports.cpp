@@ -64,7 +64,10 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
   for (std::size_t s = 0; s < ns; ++s)
     for (std::size_t m = 0; m < nm; ++m) {
       std::vector<double> x;
-      for (const auto& [rep, v] : values[s][m]) x.push_back(v);
+      // A metric may be absent (NaN) in a run, e.g. a rural-urban gap on a territory without rural
+      // adults: statistics are over the runs where it exists; none gives no row.
+      for (const auto& [rep, v] : values[s][m])
+        if (!std::isnan(v)) x.push_back(v);
       if (x.empty()) continue;
       st.summary.push_back({st.scenarios[s], st.metrics[m], stats::summarize(x)});
     }
@@ -75,7 +78,7 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
       std::vector<double> x, y;
       for (const auto& [rep, v] : values[s][m]) {
         auto it = values[b][m].find(rep);
-        if (it == values[b][m].end()) continue;
+        if (it == values[b][m].end() || std::isnan(v) || std::isnan(it->second)) continue;
         x.push_back(v);
         y.push_back(it->second);
       }

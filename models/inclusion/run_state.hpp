@@ -139,7 +139,6 @@ struct RunState {
   double autonomy_start_ = 0;
   int closures_ = 0, departures_ = 0, interruption_point_weeks_ = 0;
   std::vector<double> series_;         // [series][week]
-  std::vector<std::array<double, 2>> window_;  // per week: resolved, closed (for time-to-target)
 };
 
 }  // namespace govsim::inclusion
