@@ -1,6 +1,7 @@
 #include "engine/ensemble.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <optional>
 #include <set>
@@ -157,7 +158,7 @@ void run_on_writer(const ExperimentSpec& spec, const ModelAdapter& model, const 
       for (int s = 0; s < static_cast<int>(spec.scenarios.size()); ++s) {
         std::vector<double> x;
         for (const auto& r : store.runs(s))
-          if (r.replicate < runs) x.push_back(r.metrics[m_idx]);
+          if (r.replicate < runs && !std::isnan(r.metrics[m_idx])) x.push_back(r.metrics[m_idx]);
         worst = std::max(worst, stats::summarize(x).half_width);
       }
       if (worst <= tc.half_width) {

@@ -55,7 +55,7 @@ stats::Paired pair(const Values& values, std::size_t a, std::size_t b, std::size
   std::vector<double> x, y;
   for (const auto& [rep, v] : values[a][m]) {
     auto it = values[b][m].find(rep);
-    if (it == values[b][m].end()) continue;
+    if (it == values[b][m].end() || std::isnan(v) || std::isnan(it->second)) continue;  // absent
     x.push_back(v);
     y.push_back(it->second);
   }
@@ -68,10 +68,11 @@ void rank_metric(const Values& values, const std::vector<std::string>& scenarios
                  const std::string& metric, bool hib, std::vector<RankRow>& out) {
   std::vector<std::pair<double, std::size_t>> order;
   for (std::size_t s = 0; s < scenarios.size(); ++s) {
-    if (values[s][m].empty()) continue;
-    double sum = 0;
-    for (const auto& [rep, v] : values[s][m]) sum += v;
-    order.emplace_back(sum / static_cast<double>(values[s][m].size()), s);
+    double sum = 0, n = 0;
+    for (const auto& [rep, v] : values[s][m])
+      if (!std::isnan(v)) sum += v, n += 1;
+    if (n == 0) continue;  // absent in every run: unranked
+    order.emplace_back(sum / n, s);
   }
   std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
     return hib ? a.first > b.first : a.first < b.first;
@@ -129,7 +130,10 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
   for (std::size_t s = 0; s < ns; ++s)
     for (std::size_t m = 0; m < nm; ++m) {
       std::vector<double> x;
-      for (const auto& [rep, v] : values[s][m]) x.push_back(v);
+      // A metric may be absent (NaN) in a run, e.g. a rural-urban gap on a territory without rural
+      // adults: statistics are over the runs where it exists; none gives no row.
+      for (const auto& [rep, v] : values[s][m])
+        if (!std::isnan(v)) x.push_back(v);
       if (x.empty()) continue;
       st.summary.push_back({st.scenarios[s], st.metrics[m], stats::summarize(x)});
     }

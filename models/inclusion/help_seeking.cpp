@@ -144,8 +144,16 @@ int Simulation::choose_point(std::size_t i, int t, Rng& rng, bool& misdirected) 
   return -1;
 }
 
+void Simulation::count_closed(std::size_t i, double n, Counters& c) const {
+  c.closed_age[pop_.age_band[i]] += n;
+  c.closed_density[static_cast<std::size_t>(t_.zones[pop_.zone[i]].density)] += n;
+  c.closed_difficulty[(pop_.flags[i] & kSocialDifficulty) ? 0 : 1] += n;
+  c.closed_income[pop_.income[i]] += n;
+}
+
 void Simulation::resolve(std::size_t i, int channel, int t, Counters& c) {
   const double n = pop_.pending[i];
+  count_closed(i, n, c);
   if (channel == kAlone) {
     c.alone += n;
     pop_.last_alone[i] = static_cast<std::uint16_t>(t);
@@ -160,6 +168,7 @@ void Simulation::resolve(std::size_t i, int channel, int t, Counters& c) {
 
 void Simulation::abandon(std::size_t i, Counters& c) {
   const double n = pop_.pending[i];
+  count_closed(i, n, c);
   c.abandoned += n;
   c.abandoned_age[pop_.age_band[i]] += n;
   c.abandoned_density[static_cast<std::size_t>(t_.zones[pop_.zone[i]].density)] += n;

@@ -22,18 +22,22 @@ void Counters::add(const Counters& o) {
   for (int a = 0; a < kAgeBands; ++a) {
     arisen_age[static_cast<std::size_t>(a)] += o.arisen_age[static_cast<std::size_t>(a)];
     abandoned_age[static_cast<std::size_t>(a)] += o.abandoned_age[static_cast<std::size_t>(a)];
+    closed_age[static_cast<std::size_t>(a)] += o.closed_age[static_cast<std::size_t>(a)];
   }
   for (int d = 0; d < kDensityClasses; ++d) {
     arisen_density[static_cast<std::size_t>(d)] += o.arisen_density[static_cast<std::size_t>(d)];
     abandoned_density[static_cast<std::size_t>(d)] += o.abandoned_density[static_cast<std::size_t>(d)];
+    closed_density[static_cast<std::size_t>(d)] += o.closed_density[static_cast<std::size_t>(d)];
   }
   for (std::size_t k = 0; k < 2; ++k) {
     arisen_difficulty[k] += o.arisen_difficulty[k];
     abandoned_difficulty[k] += o.abandoned_difficulty[k];
+    closed_difficulty[k] += o.closed_difficulty[k];
   }
   for (std::size_t q = 0; q < 5; ++q) {
     arisen_income[q] += o.arisen_income[q];
     abandoned_income[q] += o.abandoned_income[q];
+    closed_income[q] += o.closed_income[q];
   }
 }
 

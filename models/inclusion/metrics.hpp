@@ -23,6 +23,12 @@ struct Counters {
   std::array<double, kDensityClasses> arisen_density{}, abandoned_density{};
   std::array<double, 2> arisen_difficulty{}, abandoned_difficulty{};
   std::array<double, 5> arisen_income{}, abandoned_income{};
+  // Needs closed (resolved by any channel or abandoned), by subgroup: the non-recours denominators.
+  std::array<double, kAgeBands> closed_age{};
+  std::array<double, kDensityClasses> closed_density{};
+  std::array<double, 2> closed_difficulty{};
+  std::array<double, 5> closed_income{};
+  double closed() const { return alone + relatives + mediation + abandoned; }
   void add(const Counters& o);
   double pending_count = 0;  // filled when checking invariants
 };

@@ -3,14 +3,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace govsim::inclusion {
 
 void Simulation::close_week(const Week& w) {
   const Counters& week_c = w.c;
   totals_.add(week_c);
-  window_[static_cast<std::size_t>(w.t)] = {week_c.alone + week_c.relatives + week_c.mediation,
-                                            week_c.alone + week_c.relatives + week_c.mediation + week_c.abandoned};
 }
 
 double& Simulation::series_value(std::size_t series, int t) {
@@ -30,7 +29,7 @@ void Simulation::record_week(const Week& w) {
 
 void Simulation::record_series(int t) {
   const double arisen = std::max(1.0, totals_.arisen);
-  series_value(series_index(Series::non_recours_rate), t) = totals_.abandoned / arisen;
+  series_value(series_index(Series::non_recours_rate), t) = totals_.abandoned / std::max(1.0, totals_.closed());
   series_value(series_index(Series::mediation_share), t) = totals_.mediation / arisen;
   if (t == 0) {
     double aut = 0, ill = 0;
@@ -53,12 +52,12 @@ void Simulation::record_series(int t) {
   auto share = [](double a, double b) { return b > 0 ? a / b : 0.0; };
   const Series nr = Series::non_recours_rate;
   for (std::size_t a = 0; a < kAgeBands; ++a)
-    series_value(series_index(nr, Dimension::Age, a), t) = share(totals_.abandoned_age[a], totals_.arisen_age[a]);
+    series_value(series_index(nr, Dimension::Age, a), t) = share(totals_.abandoned_age[a], totals_.closed_age[a]);
   for (std::size_t d = 0; d < kDensityClasses; ++d)
-    series_value(series_index(nr, Dimension::Density, d), t) = share(totals_.abandoned_density[d], totals_.arisen_density[d]);
+    series_value(series_index(nr, Dimension::Density, d), t) = share(totals_.abandoned_density[d], totals_.closed_density[d]);
   for (std::size_t g = 0; g < 2; ++g)
     series_value(series_index(nr, Dimension::Difficulty, g), t) =
-        share(totals_.abandoned_difficulty[g], totals_.arisen_difficulty[g]);
+        share(totals_.abandoned_difficulty[g], totals_.closed_difficulty[g]);
 }
 
 std::array<double, 3> Simulation::per_adult_rates(int t) const {
@@ -114,8 +113,8 @@ RunRecord Simulation::finish(int scenario_index) const {
   double mu = 0, wsum = 0;
   std::array<double, 5> h{}, w{};
   for (std::size_t q = 0; q < 5; ++q) {
-    w[q] = c.arisen_income[q];
-    h[q] = ratio(c.abandoned_income[q], c.arisen_income[q]);
+    w[q] = c.closed_income[q];
+    h[q] = ratio(c.abandoned_income[q], c.closed_income[q]);
     mu += w[q] * h[q];
     wsum += w[q];
   }
@@ -127,27 +126,26 @@ RunRecord Simulation::finish(int scenario_index) const {
     cum += w[q];
   }
   ci = ratio(ci, mu);
-  // Time to target: first week the 13-week window resolved >= 90% of closed needs.
+  // Time to target: first week the illectronisme rate is at most (1 - reduction) x its start.
   double weeks_to = p_.horizon_weeks + 1;
   {
-    double res = 0, closed = 0;
-    for (int t = 1; t <= p_.horizon_weeks; ++t) {
-      res += window_[static_cast<std::size_t>(t)][0];
-      closed += window_[static_cast<std::size_t>(t)][1];
-      if (t > 13) {
-        res -= window_[static_cast<std::size_t>(t - 13)][0];
-        closed -= window_[static_cast<std::size_t>(t - 13)][1];
-      }
-      if (t >= 13 && closed > 0 && res / closed >= 0.9) {
+    const std::size_t base = series_index(Series::illectronisme_rate) * static_cast<std::size_t>(p_.horizon_weeks + 1);
+    const double target = (1.0 - p_.illectronisme_target_reduction) * series_[base];
+    for (int t = 1; t <= p_.horizon_weeks && t <= week_; ++t)
+      if (series_[base + static_cast<std::size_t>(t)] <= target) {
         weeks_to = t;
         break;
       }
-    }
   }
+  // Rural-urban comparison: absent (NaN) unless both classes have adults and closed needs.
+  constexpr double kAbsent = std::numeric_limits<double>::quiet_NaN();
+  const std::size_t rural = 2, urban = 0;
+  const bool both = n_den[rural] > 0 && n_den[urban] > 0 && c.closed_density[rural] > 0 && c.closed_density[urban] > 0;
+  const double nr_rural = both ? c.abandoned_density[rural] / c.closed_density[rural] : kAbsent;
+  const double nr_urban = both ? c.abandoned_density[urban] / c.closed_density[urban] : kAbsent;
   int open_end = 0;
   for (const auto& s : points_)
     if (s.open && s.spec.type != PointType::Mobile && week_ >= s.open_week) ++open_end;
-  const std::size_t rural = 2, urban = 0;
   // Activity (full population): procedure-help sessions and workshops at fixed points, France
   // Services requests, and what the points helping with procedures cost per session.
   double fixed_sessions = 0, fs_requests = 0, med_sessions = 0, workshops = 0;
@@ -163,7 +161,7 @@ RunRecord Simulation::finish(int scenario_index) const {
   MetricValues v;
   v.set(M::illectronisme_rate, ill / n);
   v.set(M::autonomy_rate, aut / n);
-  v.set(M::non_recours_rate, c.abandoned / arisen);
+  v.set(M::non_recours_rate, c.abandoned / std::max(1.0, c.closed()));
   v.set(M::mediation_share, c.mediation / arisen);
   v.set(M::mean_wait_weeks, ratio(c.wait_weeks, c.mediation));
   v.set(M::coverage_30min, ratio(cov30, adults));
@@ -171,8 +169,9 @@ RunRecord Simulation::finish(int scenario_index) const {
   v.set(M::cost_per_need_resolved_by_mediation_eur,
         c.mediation > 0 ? (mediation_points_spent_ + mechanisms_spent_) / (c.mediation * full)
                         : mediation_points_spent_ + mechanisms_spent_);
-  v.set(M::rural_urban_gap, ratio(c.abandoned_density[rural], c.arisen_density[rural]) -
-                                ratio(c.abandoned_density[urban], c.arisen_density[urban]));
+  v.set(M::rural_urban_gap, nr_rural - nr_urban);
+  v.set(M::rural_urban_ratio, both && nr_urban > 0 ? nr_rural / nr_urban : kAbsent);
+  v.set(M::pending_share, (c.arisen - c.closed()) / arisen);
   v.set(M::alone_share, c.alone / arisen);
   v.set(M::relatives_share, c.relatives / arisen);
   v.set(M::autonomy_gain, aut / n - autonomy_start_);
@@ -186,7 +185,7 @@ RunRecord Simulation::finish(int scenario_index) const {
   v.set(M::mediator_departures, static_cast<double>(departures_));
   v.set(M::interruption_weeks, static_cast<double>(interruption_point_weeks_));
   v.set(M::open_points_end, static_cast<double>(open_end));
-  v.set(M::weeks_to_90pct_resolved, weeks_to);
+  v.set(M::weeks_to_illectronisme_target, weeks_to);
   v.set(M::aware_share, aware / n);
   v.set(M::home_internet_rate, per_adult[0]);
   v.set(M::adults_did_online_procedure_rate, per_adult[1]);
@@ -210,8 +209,8 @@ RunRecord Simulation::finish(int scenario_index) const {
   };
   set_groups(M::illectronisme_rate, ill_age, n_age, ill_den, n_den, ill_dif, n_dif);
   set_groups(M::autonomy_rate, aut_age, n_age, aut_den, n_den, aut_dif, n_dif);
-  set_groups(M::non_recours_rate, c.abandoned_age, c.arisen_age, c.abandoned_density, c.arisen_density,
-             c.abandoned_difficulty, c.arisen_difficulty);
+  set_groups(M::non_recours_rate, c.abandoned_age, c.closed_age, c.abandoned_density, c.closed_density,
+             c.abandoned_difficulty, c.closed_difficulty);
   v.set_levels(M::total_cost_eur, Dimension::Funder, spent_);
   r.metrics = v.values();
   r.series = series_;

@@ -147,7 +147,6 @@ struct RunState {
   double point_weeks_ = 0, fs_site_weeks_ = 0;
   int closures_ = 0, departures_ = 0, interruption_point_weeks_ = 0;
   std::vector<double> series_;         // [series][week]
-  std::vector<std::array<double, 2>> window_;  // per week: resolved, closed (for time-to-target)
 };
 
 }  // namespace govsim::inclusion

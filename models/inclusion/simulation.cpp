@@ -92,7 +92,6 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   autonomy_start_ /= std::max<double>(1.0, static_cast<double>(pop_.size()));
   const int weeks = p_.horizon_weeks + 1;
   series_.assign(weekly_series().size() * static_cast<std::size_t>(weeks), 0.0);
-  window_.assign(static_cast<std::size_t>(weeks), {0.0, 0.0});
   record_series(0);
 }
 

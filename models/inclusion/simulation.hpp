@@ -63,6 +63,7 @@ class Simulation : private RunState {
   int choose_point(std::size_t i, int t, Rng& rng, bool& misdirected) const;
   void resolve(std::size_t i, int channel, int t, Counters& c);
   void abandon(std::size_t i, Counters& c);
+  void count_closed(std::size_t i, double n, Counters& c) const;  // help_seeking.cpp: by subgroup
   // mediation_queues.cpp: serves a point's queue; residents whose skill moves for the first
   // time go to `became_dynamic`.
   void serve_point(int point, int t, std::vector<Request>& requests, Counters& c,

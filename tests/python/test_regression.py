@@ -28,7 +28,8 @@ def read_runs(path: Path) -> tuple[list[str], dict[tuple[str, str], list[float]]
         rows = list(csv.reader(f))
     header = rows[0]
     keep = [i for i, h in enumerate(header) if h not in ("scenario", "replicate", "wall_seconds")]
-    data = {(r[0], r[1]): [float(r[i]) for i in keep] for r in rows[1:]}
+    # An absent metric (NaN, e.g. the rural-urban gap without rural adults) is an empty field.
+    data = {(r[0], r[1]): [float(r[i]) if r[i] != "" else math.nan for i in keep] for r in rows[1:]}
     return [header[i] for i in keep], data
 
 
@@ -54,6 +55,8 @@ def read_series(text: str) -> tuple[list[str], dict[tuple[str, str, str], list[f
 
 
 def close(a: float, b: float) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
