@@ -12,7 +12,7 @@ DEMO_OUT := results/demo
 PKG_SOURCES := $(shell git ls-files -co --exclude-standard -- CMakeLists.txt cmake engine models app data \
                  python tests/cpp tests/layers tests/fuzz benchmarks/CMakeLists.txt benchmarks/*.cpp pyproject.toml 2>/dev/null)
 
-.PHONY: demo test build deps test-cpp test-python asan fuzz bench clean format
+.PHONY: demo test build deps test-cpp test-python asan fuzz bench clean format format-check
 
 demo: build
 	$(VENV)/bin/govsim compare $(DEMO_CONFIG) --out $(DEMO_OUT) --force
@@ -64,6 +64,9 @@ bench: deps
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+format-check:
+	scripts/check-format.sh
 
 clean:
 	rm -rf build $(VENV)/.build-stamp

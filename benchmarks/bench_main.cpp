@@ -8,6 +8,8 @@
 //   DIR/reach.csv         zone -> point lists within 45 minutes, sorted by travel time
 //   DIR/zones.csv         zone density class, broadband offer share
 //   DIR/meta.json         seed, scale and the derived governance values the Mesa model needs
+#include <tbb/global_control.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -16,8 +18,6 @@
 #include <iomanip>
 #include <string>
 #include <vector>
-
-#include <tbb/global_control.h>
 
 #include "models/inclusion/model.hpp"
 
@@ -72,8 +72,10 @@ void dump(const std::filesystem::path& dir, const std::string& territory_name,
         const int z = points[k].spec.zone;
         if (z < 0) continue;
         for (std::size_t from = 0; from < nz; ++from) {
-          const double minutes = t.travel_minutes(static_cast<int>(from), z);  // as the model's reach index
-          if (minutes <= 45.0) lists[from].emplace_back(static_cast<int>(k), static_cast<float>(minutes));
+          const double minutes =
+              t.travel_minutes(static_cast<int>(from), z);  // as the model's reach index
+          if (minutes <= 45.0)
+            lists[from].emplace_back(static_cast<int>(k), static_cast<float>(minutes));
         }
       }
       for (std::size_t z = 0; z < nz; ++z) {
@@ -87,7 +89,8 @@ void dump(const std::filesystem::path& dir, const std::string& territory_name,
       zones << "zone,code,density,epci,broadband_share,adults\n";
       for (std::size_t z = 0; z < nz; ++z)
         zones << z << ',' << t.zones[z].code << ',' << static_cast<int>(t.zones[z].density) << ','
-              << t.zones[z].epci << ',' << t.zones[z].broadband_share << ',' << t.zones[z].total_adults() << '\n';
+              << t.zones[z].epci << ',' << t.zones[z].broadband_share << ','
+              << t.zones[z].total_adults() << '\n';
     }
   }
   std::ofstream meta(dir / "meta.json");
@@ -106,22 +109,28 @@ int main(int argc, char** argv) {
   int replicates = 1;
   for (int a = 1; a < argc; ++a) {
     const std::string arg = argv[a];
-    if (arg == "--dump-population" && a + 1 < argc) dump_dir = argv[++a];
-    else if (arg == "--seed" && a + 1 < argc) seed = std::strtoull(argv[++a], nullptr, 10);
-    else if (arg == "--replicates" && a + 1 < argc) replicates = std::atoi(argv[++a]);
-    else pos.push_back(arg);
+    if (arg == "--dump-population" && a + 1 < argc)
+      dump_dir = argv[++a];
+    else if (arg == "--seed" && a + 1 < argc)
+      seed = std::strtoull(argv[++a], nullptr, 10);
+    else if (arg == "--replicates" && a + 1 < argc)
+      replicates = std::atoi(argv[++a]);
+    else
+      pos.push_back(arg);
   }
   if (pos.empty()) {
     std::fprintf(stderr,
                  "usage: govsim_bench TERRITORY [scale] [weeks] [threads]\n"
-                 "       govsim_bench TERRITORY [scale] --dump-population DIR [--seed S] [--replicates N]\n");
+                 "       govsim_bench TERRITORY [scale] --dump-population DIR [--seed S] "
+                 "[--replicates N]\n");
     return 2;
   }
   const std::string territory = pos[0];
   const double scale = pos.size() > 1 ? std::atof(pos[1].c_str()) : 1.0;
   const int weeks = pos.size() > 2 ? std::atoi(pos[2].c_str()) : 260;
   const int threads = pos.size() > 3 ? std::atoi(pos[3].c_str()) : 1;
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                            static_cast<std::size_t>(threads));
   govsim::ParamValues values(registry());
   values.set(*registry().find("sim.population_scale"), scale);
   values.set(*registry().find("sim.horizon_weeks"), weeks);
@@ -130,8 +139,8 @@ int main(int argc, char** argv) {
   auto model = make_model(terr, values);
   if (!dump_dir.empty()) {
     dump(dump_dir, territory, model, seed, replicates);
-    std::printf("{\"dumped\": \"%s\", \"replicates\": %d, \"seed\": %llu}\n", dump_dir.c_str(), replicates,
-                static_cast<unsigned long long>(seed));
+    std::printf("{\"dumped\": \"%s\", \"replicates\": %d, \"seed\": %llu}\n", dump_dir.c_str(),
+                replicates, static_cast<unsigned long long>(seed));
     return 0;
   }
   const auto t1 = std::chrono::steady_clock::now();
@@ -141,12 +150,13 @@ int main(int argc, char** argv) {
   const auto t3 = std::chrono::steady_clock::now();
   const double adults = static_cast<double>(sim.population().size());
   const double run_s = std::chrono::duration<double>(t3 - t2).count();
-  std::printf("{\"territory\": \"%s\", \"scale\": %g, \"weeks\": %d, \"threads\": %d, \"adults\": %.0f, "
-              "\"territory_s\": %.3f, \"init_s\": %.3f, \"run_s\": %.3f, \"resident_weeks_per_s\": %.4g, "
-              "\"peak_rss_kib\": %ld, \"bytes_per_adult\": %.1f, \"soa_bytes_per_adult\": %zu}\n",
-              territory.c_str(), scale, weeks, threads, adults,
-              std::chrono::duration<double>(t1 - t0).count(), std::chrono::duration<double>(t2 - t1).count(),
-              run_s, adults * weeks / run_s, peak_rss_kib(), peak_rss_kib() * 1024.0 / adults,
-              sim.population().bytes_per_agent());
+  std::printf(
+      "{\"territory\": \"%s\", \"scale\": %g, \"weeks\": %d, \"threads\": %d, \"adults\": %.0f, "
+      "\"territory_s\": %.3f, \"init_s\": %.3f, \"run_s\": %.3f, \"resident_weeks_per_s\": %.4g, "
+      "\"peak_rss_kib\": %ld, \"bytes_per_adult\": %.1f, \"soa_bytes_per_adult\": %zu}\n",
+      territory.c_str(), scale, weeks, threads, adults,
+      std::chrono::duration<double>(t1 - t0).count(),
+      std::chrono::duration<double>(t2 - t1).count(), run_s, adults * weeks / run_s, peak_rss_kib(),
+      peak_rss_kib() * 1024.0 / adults, sim.population().bytes_per_agent());
   return 0;
 }

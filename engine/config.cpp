@@ -18,9 +18,12 @@ namespace {
 std::string pointer_escape(const std::string& key) {
   std::string out;
   for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -78,13 +81,17 @@ long long get_int(const json& obj, const std::string& key, const std::string& fi
   if (v.is_number_float()) {
     // Range-check before converting: casting a double outside long long's range is undefined.
     const double d = v.get<double>();
-    if (!std::isfinite(d) || std::floor(d) != d) throw InputError(file, ptr + "/" + key, want, type_name(v));
-    if (d < static_cast<double>(lo) || d > static_cast<double>(hi)) throw InputError(file, ptr + "/" + key, want, v.dump());
+    if (!std::isfinite(d) || std::floor(d) != d)
+      throw InputError(file, ptr + "/" + key, want, type_name(v));
+    if (d < static_cast<double>(lo) || d > static_cast<double>(hi))
+      throw InputError(file, ptr + "/" + key, want, v.dump());
     return static_cast<long long>(d);
   }
   if (!v.is_number_integer()) throw InputError(file, ptr + "/" + key, want, type_name(v));
-  const long long x = v.is_number_unsigned() ? static_cast<long long>(std::min<std::uint64_t>(v.get<std::uint64_t>(), static_cast<std::uint64_t>(hi) + 1))
-                                             : v.get<long long>();
+  const long long x = v.is_number_unsigned()
+                          ? static_cast<long long>(std::min<std::uint64_t>(
+                                v.get<std::uint64_t>(), static_cast<std::uint64_t>(hi) + 1))
+                          : v.get<long long>();
   if (x < lo || x > hi) throw InputError(file, ptr + "/" + key, want, v.dump());
   return x;
 }
@@ -101,7 +108,8 @@ void apply_parameters(const json& params, const std::string& file, const std::st
       const auto sug = reg.suggestions(name);
       if (!sug.empty()) {
         expected += "; did you mean ";
-        for (std::size_t i = 0; i < sug.size(); ++i) expected += (i ? ", " : "") + ("\"" + sug[i] + "\"");
+        for (std::size_t i = 0; i < sug.size(); ++i)
+          expected += (i ? ", " : "") + ("\"" + sug[i] + "\"");
         expected += "?";
       }
       throw InputError(file, where, expected, "unknown parameter \"" + name + "\"");
@@ -133,12 +141,15 @@ ScenarioSpec load_scenario_file(const fs::path& path, const std::string& from_fi
     std::string cycle;
     for (const auto& s : stack) cycle += fs::path(s).filename().string() + " -> ";
     cycle += fs::path(key).filename().string();
-    throw InputError(from_file, from_ptr, "an `extends` chain without cycles", "the cycle " + cycle);
+    throw InputError(from_file, from_ptr, "an `extends` chain without cycles",
+                     "the cycle " + cycle);
   }
   std::error_code fec;  // the throwing overload raises filesystem_error for e.g. ENAMETOOLONG
   if (!fs::is_regular_file(path, fec))
-    throw InputError(from_file, from_ptr, "an existing scenario file",
-                     "'" + path.string() + "' " + (fec && fec != std::errc::no_such_file_or_directory ? fec.message() : "not found"));
+    throw InputError(
+        from_file, from_ptr, "an existing scenario file",
+        "'" + path.string() + "' " +
+            (fec && fec != std::errc::no_such_file_or_directory ? fec.message() : "not found"));
   stack.push_back(key);
   const json doc = read_json_file(path);
   ScenarioSpec s = load_scenario_doc(doc, path.string(), path.parent_path(), "", model, stack);
@@ -151,11 +162,14 @@ ScenarioSpec load_scenario_doc(const json& doc, const std::string& file, const f
                                const std::string& ptr, const ModelAdapter& model,
                                std::vector<std::string>& stack) {
   require_object(doc, file, ptr);
-  check_keys(doc, file, ptr, {"$schema", "name", "title", "description", "seed_contribution", "extends", "parameters"});
+  check_keys(
+      doc, file, ptr,
+      {"$schema", "name", "title", "description", "seed_contribution", "extends", "parameters"});
   ScenarioSpec s;
   s.name = get_string(doc, "name", file, ptr, true);
   if (s.name.empty() || s.name.find_first_of(" /\\\"") != std::string::npos)
-    throw InputError(file, ptr + "/name", "a non-empty name without spaces, slashes or quotes", show(doc["name"]));
+    throw InputError(file, ptr + "/name", "a non-empty name without spaces, slashes or quotes",
+                     show(doc["name"]));
   const ParamRegistry& reg = model.registry();
   json chain = json::array();
   if (doc.contains("extends")) {
@@ -167,7 +181,8 @@ ScenarioSpec load_scenario_doc(const json& doc, const std::string& file, const f
   } else {
     s.values = ParamValues(reg);
   }
-  if (doc.contains("parameters")) apply_parameters(doc["parameters"], file, ptr + "/parameters", reg, s.values);
+  if (doc.contains("parameters"))
+    apply_parameters(doc["parameters"], file, ptr + "/parameters", reg, s.values);
   s.info = {{"name", s.name},
             {"title", get_string(doc, "title", file, ptr, false, s.name)},
             {"description", get_string(doc, "description", file, ptr, false)},
@@ -183,8 +198,10 @@ json parse_json_text(const std::string& text, const std::string& file) {
     // Byte offset -> line and column.
     std::size_t line = 1, col = 1;
     for (std::size_t i = 0; i < e.byte - 1 && i < text.size(); ++i) {
-      if (text[i] == '\n') ++line, col = 1;
-      else ++col;
+      if (text[i] == '\n')
+        ++line, col = 1;
+      else
+        ++col;
     }
     std::string what = e.what();
     const auto pos = what.find("syntax error");
@@ -230,8 +247,9 @@ ExperimentSpec load_experiment(const fs::path& path, const ModelAdapter& model,
                                const std::vector<Override>& overrides) {
   std::error_code fec;
   if (!fs::is_regular_file(path, fec))
-    throw InputError(path.string(), "", "an existing config file",
-                     fec && fec != std::errc::no_such_file_or_directory ? fec.message() : "not found");
+    throw InputError(
+        path.string(), "", "an existing config file",
+        fec && fec != std::errc::no_such_file_or_directory ? fec.message() : "not found");
   const json doc = read_json_file(path);
   return load_experiment_json(doc, path.string(), path.parent_path(), model, overrides);
 }
@@ -240,7 +258,9 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
                                     const fs::path& base_dir, const ModelAdapter& model,
                                     const std::vector<Override>& overrides) {
   require_object(doc, file, "");
-  check_keys(doc, file, "", {"$schema", "name", "description", "territory", "scenarios", "baseline", "parameter_files", "parameters", "experiment", "sweep", "uncertainty"});
+  check_keys(doc, file, "",
+             {"$schema", "name", "description", "territory", "scenarios", "baseline",
+              "parameter_files", "parameters", "experiment", "sweep", "uncertainty"});
   ExperimentSpec e;
   e.file = file;
   e.base_dir = base_dir;
@@ -250,13 +270,15 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
   try {
     model.check_territory(doc["territory"], file, base_dir);
   } catch (const fs::filesystem_error& err) {  // e.g. a CSV path too long for the OS
-    throw InputError(file, "/territory", "paths to existing files", "'" + err.path1().string() + "': " + err.code().message());
+    throw InputError(file, "/territory", "paths to existing files",
+                     "'" + err.path1().string() + "': " + err.code().message());
   }
   e.territory = doc["territory"];
   if (!doc.contains("scenarios")) throw InputError(file, "/", "a \"scenarios\" key", "none");
   const json& sc = doc["scenarios"];
   if (!sc.is_array() || sc.empty())
-    throw InputError(file, "/scenarios", "a non-empty array of scenario files or objects", type_name(sc));
+    throw InputError(file, "/scenarios", "a non-empty array of scenario files or objects",
+                     type_name(sc));
   const ParamRegistry& reg = model.registry();
   std::set<std::string> names;
   for (std::size_t i = 0; i < sc.size(); ++i) {
@@ -271,7 +293,8 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
       throw InputError(file, ptr, "a scenario file path or a scenario object", type_name(sc[i]));
     }
     if (!names.insert(s.name).second)
-      throw InputError(file, ptr, "scenario names that are unique", "a second scenario named \"" + s.name + "\"");
+      throw InputError(file, ptr, "scenario names that are unique",
+                       "a second scenario named \"" + s.name + "\"");
     e.scenarios.push_back(std::move(s));
   }
   // What each scenario sets itself (its file and extends chain), before config-wide values.
@@ -281,17 +304,22 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
   // (they act as defaults); later files win over earlier ones.
   if (doc.contains("parameter_files")) {
     const json& pf = doc["parameter_files"];
-    if (!pf.is_array()) throw InputError(file, "/parameter_files", "an array of parameters files", type_name(pf));
+    if (!pf.is_array())
+      throw InputError(file, "/parameter_files", "an array of parameters files", type_name(pf));
     for (std::size_t i = 0; i < pf.size(); ++i) {
       const std::string ptr = "/parameter_files/" + std::to_string(i);
-      if (!pf[i].is_string()) throw InputError(file, ptr, "a parameters file path (string)", type_name(pf[i]));
+      if (!pf[i].is_string())
+        throw InputError(file, ptr, "a parameters file path (string)", type_name(pf[i]));
       const fs::path path = base_dir / pf[i].get<std::string>();
       std::error_code fec;
-      if (!fs::is_regular_file(path, fec)) throw InputError(file, ptr, "an existing parameters file", "'" + path.string() + "' not found");
+      if (!fs::is_regular_file(path, fec))
+        throw InputError(file, ptr, "an existing parameters file",
+                         "'" + path.string() + "' not found");
       const json pdoc = read_json_file(path);
       require_object(pdoc, path.string(), "");
       check_keys(pdoc, path.string(), "", {"$schema", "description", "parameters", "provenance"});
-      if (!pdoc.contains("parameters")) throw InputError(path.string(), "/", "a \"parameters\" key", "none");
+      if (!pdoc.contains("parameters"))
+        throw InputError(path.string(), "/", "a \"parameters\" key", "none");
       ParamValues vals(reg);
       apply_parameters(pdoc["parameters"], path.string(), "/parameters", reg, vals);
       for (std::size_t si = 0; si < e.scenarios.size(); ++si)
@@ -301,7 +329,8 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
   }
   // Config-wide parameters, then command-line overrides, apply to every scenario.
   if (doc.contains("parameters"))
-    for (auto& s : e.scenarios) apply_parameters(doc["parameters"], file, "/parameters", reg, s.values);
+    for (auto& s : e.scenarios)
+      apply_parameters(doc["parameters"], file, "/parameters", reg, s.values);
   json applied = json::array();
   for (const Override& o : overrides) {
     // "scenario:parameter" targets one scenario; a bare parameter name targets every scenario.
@@ -325,12 +354,15 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
     }
     applied.push_back(o.name + "=" + o.value_text);
     if (!target.empty()) {
-      auto it = std::find_if(e.scenarios.begin(), e.scenarios.end(), [&](const auto& s) { return s.name == target; });
+      auto it = std::find_if(e.scenarios.begin(), e.scenarios.end(),
+                             [&](const auto& s) { return s.name == target; });
       if (it == e.scenarios.end()) {
         std::string known;
         for (const auto& s : e.scenarios) known += (known.empty() ? "" : ", ") + s.name;
-        throw InputError("--set", o.name, "SCENARIO:PARAMETER=VALUE naming a scenario of this experiment (" + known + ")",
-                         "unknown scenario \"" + target + "\"");
+        throw InputError(
+            "--set", o.name,
+            "SCENARIO:PARAMETER=VALUE naming a scenario of this experiment (" + known + ")",
+            "unknown scenario \"" + target + "\"");
       }
       it->values.set(*idx, v);
       continue;
@@ -338,26 +370,32 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
     std::string hit;
     const double dflt = reg.at(*idx).default_value;
     for (std::size_t k = 0; k < e.scenarios.size(); ++k)
-      if (own[k].get(*idx) != dflt && own[k].get(*idx) != v) hit += (hit.empty() ? "" : ", ") + e.scenarios[k].name;
+      if (own[k].get(*idx) != dflt && own[k].get(*idx) != v)
+        hit += (hit.empty() ? "" : ", ") + e.scenarios[k].name;
     if (!hit.empty())
-      e.warnings.push_back("--set " + o.name + "=" + o.value_text + " replaces the value that " + hit +
-                           " set(s) explicitly, so the lever no longer differs between scenarios; to change one "
-                           "scenario only, use --set SCENARIO:" + pname + "=VALUE");
+      e.warnings.push_back(
+          "--set " + o.name + "=" + o.value_text + " replaces the value that " + hit +
+          " set(s) explicitly, so the lever no longer differs between scenarios; to change one "
+          "scenario only, use --set SCENARIO:" +
+          pname + "=VALUE");
     for (auto& s : e.scenarios) s.values.set(*idx, v);
   }
   for (auto& s : e.scenarios) finish_mechanisms(s);
   e.baseline = 0;
   if (doc.contains("baseline")) {
     const std::string b = get_string(doc, "baseline", file, "", true);
-    auto it = std::find_if(e.scenarios.begin(), e.scenarios.end(), [&](const auto& s) { return s.name == b; });
+    auto it = std::find_if(e.scenarios.begin(), e.scenarios.end(),
+                           [&](const auto& s) { return s.name == b; });
     if (it == e.scenarios.end())
-      throw InputError(file, "/baseline", "the name of one of the scenarios", show(doc["baseline"]));
+      throw InputError(file, "/baseline", "the name of one of the scenarios",
+                       show(doc["baseline"]));
     e.baseline = static_cast<int>(it - e.scenarios.begin());
   }
   if (doc.contains("experiment")) {
     const json& x = doc["experiment"];
     require_object(x, file, "/experiment");
-    check_keys(x, file, "/experiment", {"runs", "seed", "threads", "outputs", "target_ci", "minimal_important_difference"});
+    check_keys(x, file, "/experiment",
+               {"runs", "seed", "threads", "outputs", "target_ci", "minimal_important_difference"});
     if (x.contains("minimal_important_difference")) {
       const std::string where = "/experiment/minimal_important_difference";
       const json& mid = x["minimal_important_difference"];
@@ -367,23 +405,29 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
         const std::string name = item.key();
         const json& val = item.value();
         if (std::none_of(ms.begin(), ms.end(), [&](const auto& m) { return m.name == name; }))
-          throw InputError(file, where + "/" + name, "the name of a metric (govsim describe --metrics)", "\"" + name + "\"");
+          throw InputError(file, where + "/" + name,
+                           "the name of a metric (govsim describe --metrics)", "\"" + name + "\"");
         if (!val.is_number() || !std::isfinite(val.get<double>()) || val.get<double>() < 0)
-          throw InputError(file, where + "/" + name, "a non-negative number in the metric's unit", show(val));
+          throw InputError(file, where + "/" + name, "a non-negative number in the metric's unit",
+                           show(val));
         e.mid[name] = val.get<double>();
       }
     }
     e.runs = static_cast<int>(get_int(x, "runs", file, "/experiment", 1, 100000, e.runs));
-    e.seed = static_cast<std::uint64_t>(get_int(x, "seed", file, "/experiment", 0, 9007199254740991LL, 1));
+    e.seed = static_cast<std::uint64_t>(
+        get_int(x, "seed", file, "/experiment", 0, 9007199254740991LL, 1));
     e.threads = static_cast<int>(get_int(x, "threads", file, "/experiment", 0, 1024, 0));
     if (x.contains("outputs")) {
       const json& o = x["outputs"];
-      if (!o.is_array()) throw InputError(file, "/experiment/outputs", "an array of output names", type_name(o));
+      if (!o.is_array())
+        throw InputError(file, "/experiment/outputs", "an array of output names", type_name(o));
       e.outputs.clear();
       for (std::size_t i = 0; i < o.size(); ++i) {
         static const std::vector<std::string> known = {"summary", "paired", "runs", "timeseries"};
-        if (!o[i].is_string() || std::find(known.begin(), known.end(), o[i].get<std::string>()) == known.end())
-          throw InputError(file, "/experiment/outputs/" + std::to_string(i), "one of summary, paired, runs, timeseries", show(o[i]));
+        if (!o[i].is_string() ||
+            std::find(known.begin(), known.end(), o[i].get<std::string>()) == known.end())
+          throw InputError(file, "/experiment/outputs/" + std::to_string(i),
+                           "one of summary, paired, runs, timeseries", show(o[i]));
         e.outputs.push_back(o[i].get<std::string>());
       }
     }
@@ -395,11 +439,15 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
       t.metric = get_string(tc, "metric", file, "/experiment/target_ci", true);
       const auto ms = model.metrics();
       if (std::none_of(ms.begin(), ms.end(), [&](const auto& m) { return m.name == t.metric; }))
-        throw InputError(file, "/experiment/target_ci/metric", "a metric name (see docs/metrics.md)", show(tc["metric"]));
-      if (!tc.contains("half_width") || !tc["half_width"].is_number() || tc["half_width"].get<double>() <= 0)
-        throw InputError(file, "/experiment/target_ci/half_width", "a positive number", tc.contains("half_width") ? type_name(tc["half_width"]) : "none");
+        throw InputError(file, "/experiment/target_ci/metric",
+                         "a metric name (see docs/metrics.md)", show(tc["metric"]));
+      if (!tc.contains("half_width") || !tc["half_width"].is_number() ||
+          tc["half_width"].get<double>() <= 0)
+        throw InputError(file, "/experiment/target_ci/half_width", "a positive number",
+                         tc.contains("half_width") ? type_name(tc["half_width"]) : "none");
       t.half_width = tc["half_width"].get<double>();
-      t.max_runs = static_cast<int>(get_int(tc, "max_runs", file, "/experiment/target_ci", 2, 100000, 200));
+      t.max_runs =
+          static_cast<int>(get_int(tc, "max_runs", file, "/experiment/target_ci", 2, 100000, 200));
       e.target_ci = t;
     }
   }
@@ -409,16 +457,20 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
     check_keys(sw, file, "/sweep", {"method", "samples", "parameters"});
     SweepSpec s;
     s.method = get_string(sw, "method", file, "/sweep", true);
-    if (s.method != "grid" && s.method != "lhs") throw InputError(file, "/sweep/method", "\"grid\" or \"lhs\"", show(sw["method"]));
+    if (s.method != "grid" && s.method != "lhs")
+      throw InputError(file, "/sweep/method", "\"grid\" or \"lhs\"", show(sw["method"]));
     s.samples = static_cast<int>(get_int(sw, "samples", file, "/sweep", 1, 100000, 10));
-    if (!sw.contains("parameters")) throw InputError(file, "/sweep", "a \"parameters\" key", "none");
+    if (!sw.contains("parameters"))
+      throw InputError(file, "/sweep", "a \"parameters\" key", "none");
     const json& ax = sw["parameters"];
     require_object(ax, file, "/sweep/parameters");
     if (ax.empty()) throw InputError(file, "/sweep/parameters", "at least one parameter", "{}");
     for (const auto& [name, spec] : ax.items()) {
       const std::string ptr = "/sweep/parameters/" + pointer_escape(name);
       const auto idx = reg.find(name);
-      if (!idx) throw InputError(file, ptr, "a declared parameter name", "unknown parameter \"" + name + "\"");
+      if (!idx)
+        throw InputError(file, ptr, "a declared parameter name",
+                         "unknown parameter \"" + name + "\"");
       const ParamSpec& ps = reg.at(*idx);
       require_object(spec, file, ptr);
       check_keys(spec, file, ptr, {"values", "min", "max", "steps"});
@@ -440,12 +492,15 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
         a.max = *std::max_element(a.values.begin(), a.values.end());
       } else {
         if (ps.type == ParamType::Choice || ps.type == ParamType::Boolean)
-          throw InputError(file, ptr, "\"values\" for a " + std::string(to_string(ps.type)) + " parameter", "min/max");
+          throw InputError(file, ptr,
+                           "\"values\" for a " + std::string(to_string(ps.type)) + " parameter",
+                           "min/max");
         if (!spec.contains("min") || !spec.contains("max"))
           throw InputError(file, ptr, "\"values\", or \"min\" and \"max\"", show(spec));
         a.min = parse_value(spec["min"], ptr + "/min");
         a.max = parse_value(spec["max"], ptr + "/max");
-        if (a.max < a.min) throw InputError(file, ptr + "/max", "a value >= min", show(spec["max"]));
+        if (a.max < a.min)
+          throw InputError(file, ptr + "/max", "a value >= min", show(spec["max"]));
         const int steps = static_cast<int>(get_int(spec, "steps", file, ptr, 1, 1000, 5));
         for (int k = 0; k < steps; ++k) {
           double v = steps == 1 ? a.min : a.min + (a.max - a.min) * k / (steps - 1);
@@ -470,16 +525,19 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
         throw InputError(file, where + "/method", "\"lhs\" or \"sobol\"", show(u["method"]));
     }
     const json params = u.contains("parameters") ? u["parameters"] : json("assumptions");
-    const std::string expected = "\"assumptions\" or an array of assumption names with a plausible range "
-                                 "(govsim describe shows them as 'plausible:')";
+    const std::string expected =
+        "\"assumptions\" or an array of assumption names with a plausible range "
+        "(govsim describe shows them as 'plausible:')";
     if (params.is_string()) {
-      if (params.get<std::string>() != "assumptions") throw InputError(file, where + "/parameters", expected, show(params));
+      if (params.get<std::string>() != "assumptions")
+        throw InputError(file, where + "/parameters", expected, show(params));
       for (std::size_t i : reg.uncertain()) us.parameters.push_back(reg.at(i).name);
     } else if (params.is_array() && !params.empty()) {
       std::vector<std::size_t> picked;
       for (std::size_t k = 0; k < params.size(); ++k) {
         const std::string ptr = where + "/parameters/" + std::to_string(k);
-        if (!params[k].is_string()) throw InputError(file, ptr, "a parameter name", type_name(params[k]));
+        if (!params[k].is_string())
+          throw InputError(file, ptr, "a parameter name", type_name(params[k]));
         const std::string name = params[k].get<std::string>();
         const auto idx = reg.find(name);
         if (!idx) {
@@ -490,7 +548,8 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
         }
         const ParamSpec& ps = reg.at(*idx);
         if (!ps.uncertainty || !ps.uncertainty->varied())
-          throw InputError(file, ptr, "a parameter with a plausible range (an assumption, not fixed)",
+          throw InputError(file, ptr,
+                           "a parameter with a plausible range (an assumption, not fixed)",
                            "\"" + name + "\" (source: " + ps.source + ")");
         if (std::find(picked.begin(), picked.end(), *idx) != picked.end())
           throw InputError(file, ptr, "each parameter once", "\"" + name + "\" again");
@@ -510,14 +569,23 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
     j["values"] = s.values.to_json();
     scen.push_back(j);
   }
-  e.resolved = {{"name", e.name},           {"description", e.description}, {"territory", e.territory},
+  e.resolved = {{"name", e.name},
+                {"description", e.description},
+                {"territory", e.territory},
                 {"baseline", e.scenarios[static_cast<std::size_t>(e.baseline)].name},
-                {"scenarios", scen},        {"runs", e.runs},               {"seed", e.seed},
-                {"outputs", e.outputs},     {"model", model.name()}};
-  if (e.target_ci) e.resolved["target_ci"] = {{"metric", e.target_ci->metric}, {"half_width", e.target_ci->half_width}, {"max_runs", e.target_ci->max_runs}};
+                {"scenarios", scen},
+                {"runs", e.runs},
+                {"seed", e.seed},
+                {"outputs", e.outputs},
+                {"model", model.name()}};
+  if (e.target_ci)
+    e.resolved["target_ci"] = {{"metric", e.target_ci->metric},
+                               {"half_width", e.target_ci->half_width},
+                               {"max_runs", e.target_ci->max_runs}};
   if (e.sweep) e.resolved["sweep"] = doc["sweep"];
   if (e.uncertainty)
-    e.resolved["uncertainty"] = {{"parameters", e.uncertainty->parameters}, {"samples", e.uncertainty->samples},
+    e.resolved["uncertainty"] = {{"parameters", e.uncertainty->parameters},
+                                 {"samples", e.uncertainty->samples},
                                  {"method", e.uncertainty->method}};
   if (!applied.empty()) e.resolved["overrides"] = applied;
   if (!e.warnings.empty()) e.resolved["warnings"] = e.warnings;
@@ -529,7 +597,9 @@ json scenario_schema(const ModelAdapter& model) {
   return {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
           {"$id", "https://govsim.example/schema/scenario.schema.json"},
           {"title", "govsim scenario"},
-          {"description", "A governance scenario: a composition of mechanisms set through parameters. Generated by `govsim schema scenario`."},
+          {"description",
+           "A governance scenario: a composition of mechanisms set through parameters. Generated "
+           "by `govsim schema scenario`."},
           {"type", "object"},
           {"additionalProperties", false},
           {"required", {"name"}},
@@ -538,8 +608,12 @@ json scenario_schema(const ModelAdapter& model) {
             {"name", {{"type", "string"}, {"pattern", "^[^ /\\\\\"]+$"}}},
             {"title", {{"type", "string"}}},
             {"description", {{"type", "string"}}},
-            {"seed_contribution", {{"type", "string"}, {"description", "The seed contribution this scenario encodes, quoted."}}},
-            {"extends", {{"type", "string"}, {"description", "Scenario file this one starts from (relative path)."}}},
+            {"seed_contribution",
+             {{"type", "string"},
+              {"description", "The seed contribution this scenario encodes, quoted."}}},
+            {"extends",
+             {{"type", "string"},
+              {"description", "Scenario file this one starts from (relative path)."}}},
             {"parameters", model.registry().parameters_schema()}}}};
 }
 
@@ -550,7 +624,8 @@ json config_schema(const ModelAdapter& model) {
   std::vector<std::string> metric_names;
   for (const auto& m : model.metrics()) metric_names.push_back(m.name);
   std::vector<std::string> uncertain_names;
-  for (std::size_t i : model.registry().uncertain()) uncertain_names.push_back(model.registry().at(i).name);
+  for (std::size_t i : model.registry().uncertain())
+    uncertain_names.push_back(model.registry().at(i).name);
   json axis = {{"type", "object"},
                {"additionalProperties", false},
                {"properties",
@@ -558,66 +633,105 @@ json config_schema(const ModelAdapter& model) {
                  {"min", {}},
                  {"max", {}},
                  {"steps", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}}}}};
-  return {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
-          {"$id", "https://govsim.example/schema/config.schema.json"},
-          {"title", "govsim experiment config"},
-          {"description", "An experiment: a territory, scenarios to compare, parameter overrides and settings. Generated by `govsim schema config`."},
-          {"type", "object"},
+  return {
+      {"$schema", "https://json-schema.org/draft/2020-12/schema"},
+      {"$id", "https://govsim.example/schema/config.schema.json"},
+      {"title", "govsim experiment config"},
+      {"description",
+       "An experiment: a territory, scenarios to compare, parameter overrides and settings. "
+       "Generated by `govsim schema config`."},
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"required", {"name", "territory", "scenarios"}},
+      {"$defs", {{"scenario", scenario_inline}}},
+      {"properties",
+       {{"$schema", {{"type", "string"}}},
+        {"name", {{"type", "string"}}},
+        {"description", {{"type", "string"}}},
+        {"territory", model.territory_schema()},
+        {"scenarios",
+         {{"type", "array"},
+          {"minItems", 1},
+          {"items", {{"oneOf", {{{"type", "string"}}, {{"$ref", "#/$defs/scenario"}}}}}}}},
+        {"baseline",
+         {{"type", "string"},
+          {"description", "Name of the scenario others are compared with (default: the first)."}}},
+        {"parameter_files",
+         {{"type", "array"},
+          {"items", {{"type", "string"}}},
+          {"description",
+           "Parameters files (e.g. written by `govsim calibrate`) giving values to the parameters "
+           "no scenario sets."}}},
+        {"parameters", model.registry().parameters_schema()},
+        {"experiment",
+         {{"type", "object"},
           {"additionalProperties", false},
-          {"required", {"name", "territory", "scenarios"}},
-          {"$defs", {{"scenario", scenario_inline}}},
           {"properties",
-           {{"$schema", {{"type", "string"}}},
-            {"name", {{"type", "string"}}},
-            {"description", {{"type", "string"}}},
-            {"territory", model.territory_schema()},
-            {"scenarios", {{"type", "array"}, {"minItems", 1}, {"items", {{"oneOf", {{{"type", "string"}}, {{"$ref", "#/$defs/scenario"}}}}}}}},
-            {"baseline", {{"type", "string"}, {"description", "Name of the scenario others are compared with (default: the first)."}}},
-            {"parameter_files", {{"type", "array"}, {"items", {{"type", "string"}}},
-                                 {"description", "Parameters files (e.g. written by `govsim calibrate`) giving values to the parameters no scenario sets."}}},
-            {"parameters", model.registry().parameters_schema()},
-            {"experiment",
+           {{"runs", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100000}, {"default", 10}}},
+            {"seed", {{"type", "integer"}, {"minimum", 0}, {"default", 1}}},
+            {"threads",
+             {{"type", "integer"},
+              {"minimum", 0},
+              {"maximum", 1024},
+              {"default", 0},
+              {"description", "0: all cores. Results do not depend on it."}}},
+            {"outputs",
+             {{"type", "array"},
+              {"items", {{"enum", {"summary", "paired", "runs", "timeseries"}}}}}},
+            {"minimal_important_difference",
+             {{"type", "object"},
+              {"description",
+               "Per metric, the smallest difference that matters, in the metric's unit (shares: "
+               "0.001 = 0.1 point). Defaults: 0.1 point for shares, 0.5 for weeks, else 1% of the "
+               "baseline mean (docs/metrics.md)."},
+              {"propertyNames", {{"enum", metric_names}}},
+              {"additionalProperties", {{"type", "number"}, {"minimum", 0}}}}},
+            {"target_ci",
              {{"type", "object"},
               {"additionalProperties", false},
+              {"required", {"metric", "half_width"}},
               {"properties",
-               {{"runs", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100000}, {"default", 10}}},
-                {"seed", {{"type", "integer"}, {"minimum", 0}, {"default", 1}}},
-                {"threads", {{"type", "integer"}, {"minimum", 0}, {"maximum", 1024}, {"default", 0}, {"description", "0: all cores. Results do not depend on it."}}},
-                {"outputs", {{"type", "array"}, {"items", {{"enum", {"summary", "paired", "runs", "timeseries"}}}}}},
-                {"minimal_important_difference",
-                 {{"type", "object"},
-                  {"description", "Per metric, the smallest difference that matters, in the metric's unit (shares: 0.001 = 0.1 point). Defaults: 0.1 point for shares, 0.5 for weeks, else 1% of the baseline mean (docs/metrics.md)."},
-                  {"propertyNames", {{"enum", metric_names}}},
-                  {"additionalProperties", {{"type", "number"}, {"minimum", 0}}}}},
-                {"target_ci",
-                 {{"type", "object"},
-                  {"additionalProperties", false},
-                  {"required", {"metric", "half_width"}},
-                  {"properties",
-                   {{"metric", {{"enum", metric_names}}},
-                    {"half_width", {{"type", "number"}, {"exclusiveMinimum", 0}}},
-                    {"max_runs", {{"type", "integer"}, {"minimum", 2}}}}}}}}}}},
-            {"sweep",
-             {{"type", "object"},
-              {"additionalProperties", false},
-              {"required", {"method", "parameters"}},
-              {"properties",
-               {{"method", {{"enum", {"grid", "lhs"}}}},
-                {"samples", {{"type", "integer"}, {"minimum", 1}}},
-                {"parameters", {{"type", "object"}, {"minProperties", 1}, {"additionalProperties", axis}}}}}}},
-            {"uncertainty",
-             {{"type", "object"},
-              {"additionalProperties", false},
-              {"description", "The plausible ranges of assumptions to vary (govsim robustness, govsim sensitivity; docs/uncertainty.md)."},
-              {"properties",
-               {{"parameters", {{"description", "\"assumptions\" (every varied assumption) or a list of them."},
-                                {"default", "assumptions"},
-                                {"oneOf", {{{"const", "assumptions"}},
-                                           {{"type", "array"}, {"minItems", 1}, {"uniqueItems", true}, {"items", {{"enum", uncertain_names}}}}}}}},
-                {"samples", {{"type", "integer"}, {"minimum", 2}, {"maximum", 1000000}, {"default", 64},
-                             {"description", "Points of the uncertainty space (robustness); base sample size (sensitivity)."}}},
-                {"method", {{"enum", {"lhs", "sobol"}}, {"default", "lhs"},
-                            {"description", "How robustness draws its points: Latin hypercube or scrambled Sobol' sequence."}}}}}}}}}};
+               {{"metric", {{"enum", metric_names}}},
+                {"half_width", {{"type", "number"}, {"exclusiveMinimum", 0}}},
+                {"max_runs", {{"type", "integer"}, {"minimum", 2}}}}}}}}}}},
+        {"sweep",
+         {{"type", "object"},
+          {"additionalProperties", false},
+          {"required", {"method", "parameters"}},
+          {"properties",
+           {{"method", {{"enum", {"grid", "lhs"}}}},
+            {"samples", {{"type", "integer"}, {"minimum", 1}}},
+            {"parameters",
+             {{"type", "object"}, {"minProperties", 1}, {"additionalProperties", axis}}}}}}},
+        {"uncertainty",
+         {{"type", "object"},
+          {"additionalProperties", false},
+          {"description",
+           "The plausible ranges of assumptions to vary (govsim robustness, govsim sensitivity; "
+           "docs/uncertainty.md)."},
+          {"properties",
+           {{"parameters",
+             {{"description", "\"assumptions\" (every varied assumption) or a list of them."},
+              {"default", "assumptions"},
+              {"oneOf",
+               {{{"const", "assumptions"}},
+                {{"type", "array"},
+                 {"minItems", 1},
+                 {"uniqueItems", true},
+                 {"items", {{"enum", uncertain_names}}}}}}}},
+            {"samples",
+             {{"type", "integer"},
+              {"minimum", 2},
+              {"maximum", 1000000},
+              {"default", 64},
+              {"description",
+               "Points of the uncertainty space (robustness); base sample size (sensitivity)."}}},
+            {"method",
+             {{"enum", {"lhs", "sobol"}},
+              {"default", "lhs"},
+              {"description",
+               "How robustness draws its points: Latin hypercube or scrambled Sobol' "
+               "sequence."}}}}}}}}}};
 }
 
 json scenario_to_json(const ScenarioSpec& s, const std::string& extends) {

@@ -38,14 +38,14 @@ double CsvTable::number(std::size_t row, std::size_t col, double min, double max
   return v;
 }
 
-CsvTable parse_csv(const std::string& text, const std::string& file_name, std::vector<CsvRaggedRow>* ragged) {
+CsvTable parse_csv(const std::string& text, const std::string& file_name,
+                   std::vector<CsvRaggedRow>* ragged) {
   CsvTable t;
   t.file = file_name;
   const std::size_t first_nl = text.find('\n');
   const std::string first = text.substr(0, first_nl);
-  const char delim = (first.find(';') != std::string::npos && first.find(',') == std::string::npos)
-                         ? ';'
-                         : ',';
+  const char delim =
+      (first.find(';') != std::string::npos && first.find(',') == std::string::npos) ? ';' : ',';
   std::vector<std::string> record;
   std::string field;
   bool in_quotes = false, field_started = false;
@@ -61,7 +61,8 @@ CsvTable parse_csv(const std::string& text, const std::string& file_name, std::v
         t.header = record;
       } else {
         if (record.size() != t.header.size() && ragged) {
-          ragged->push_back({record_line, std::to_string(record.size()) + " fields where the header has " +
+          ragged->push_back({record_line, std::to_string(record.size()) +
+                                              " fields where the header has " +
                                               std::to_string(t.header.size())});
           record.clear();
           field_started = false;

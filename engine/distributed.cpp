@@ -1,5 +1,9 @@
 #include "engine/distributed.hpp"
 
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <tbb/task_arena.h>
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -8,10 +12,6 @@
 #include <deque>
 #include <mutex>
 #include <thread>
-
-#include <tbb/global_control.h>
-#include <tbb/info.h>
-#include <tbb/task_arena.h>
 
 #if GOVSIM_WITH_MPI
 #include <mpi.h>
@@ -28,7 +28,8 @@ std::once_flag g_init_once;
 
 #if GOVSIM_WITH_MPI
 bool launched_by_mpi_launcher() {
-  // Open MPI's mpirun, PMIx (srun --mpi=pmix, Open MPI 5), PMI-1/2 (MPICH's hydra, srun --mpi=pmi2).
+  // Open MPI's mpirun, PMIx (srun --mpi=pmix, Open MPI 5), PMI-1/2 (MPICH's hydra, srun
+  // --mpi=pmi2).
   for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
     if (std::getenv(v) != nullptr) return true;
   return false;
@@ -42,7 +43,9 @@ void finalize_at_exit() {
 #endif
 }  // namespace
 
-bool built_with_mpi() { return GOVSIM_WITH_MPI != 0; }
+bool built_with_mpi() {
+  return GOVSIM_WITH_MPI != 0;
+}
 
 void init() {
   std::call_once(g_init_once, [] {
@@ -73,7 +76,8 @@ int size() {
   return g_size;
 }
 
-void on_writer(const std::function<void()>& fn, const std::function<int(const std::exception&)>& exit_code_of) {
+void on_writer(const std::function<void()>& fn,
+               const std::function<int(const std::exception&)>& exit_code_of) {
   init();
   int code = 0;
   std::exception_ptr error;
@@ -106,7 +110,8 @@ void on_writer(const std::function<void()>& fn, const std::function<int(const st
 // ---- wire format --------------------------------------------------------------------------------
 
 namespace {
-// resize + memcpy rather than insert(): GCC 12 misreports insert() of a few bytes (-Wstringop-overflow).
+// resize + memcpy rather than insert(): GCC 12 misreports insert() of a few bytes
+// (-Wstringop-overflow).
 void put_bytes(std::vector<std::uint8_t>& buf, const void* data, std::size_t n) {
   if (n == 0) return;
   const std::size_t at = buf.size();
@@ -121,15 +126,16 @@ void put(std::vector<std::uint8_t>& buf, const T& v) {
 
 template <class T>
 T get(const std::uint8_t* data, std::size_t size, std::size_t& pos) {
-  if (size - pos < sizeof(T) || pos > size) throw std::runtime_error("truncated run records message");
+  if (size - pos < sizeof(T) || pos > size)
+    throw std::runtime_error("truncated run records message");
   T v;
   std::memcpy(&v, data + pos, sizeof(T));
   pos += sizeof(T);
   return v;
 }
 
-void get_doubles(const std::uint8_t* data, std::size_t size, std::size_t& pos, std::vector<double>& out,
-                 std::uint32_t n) {
+void get_doubles(const std::uint8_t* data, std::size_t size, std::size_t& pos,
+                 std::vector<double>& out, std::uint32_t n) {
   if ((size - pos) / sizeof(double) < n) throw std::runtime_error("truncated run records message");
   out.resize(n);
   if (n != 0) std::memcpy(out.data(), data + pos, n * sizeof(double));
@@ -193,7 +199,8 @@ class LocalPool {
         // The arena's threads are all TBB workers (the submitting thread coordinates and does
         // not join): allow `threads` workers even where that exceeds the default pool.
         control_(tbb::global_control::max_allowed_parallelism,
-                 std::max<std::size_t>(tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism),
+                 std::max<std::size_t>(tbb::global_control::active_value(
+                                           tbb::global_control::max_allowed_parallelism),
                                        static_cast<std::size_t>(threads) + 1)),
         arena_(threads, 0) {}
 
@@ -219,18 +226,19 @@ class LocalPool {
         o.record = run_one_(t.scenario, t.replicate);
         o.record.scenario = t.scenario;
         o.record.replicate = t.replicate;
-        o.record.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        o.record.wall_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       } catch (const RunError& e) {
         o.failed = true;
         o.error = e.what();
       } catch (const std::exception& e) {
         o.failed = true;
-        o.error = "run failed: scenario " + std::to_string(t.scenario) + ", replicate " + std::to_string(t.replicate) +
-                  ": " + e.what();
+        o.error = "run failed: scenario " + std::to_string(t.scenario) + ", replicate " +
+                  std::to_string(t.replicate) + ": " + e.what();
       } catch (...) {
         o.failed = true;
-        o.error = "run failed: scenario " + std::to_string(t.scenario) + ", replicate " + std::to_string(t.replicate) +
-                  ": unknown exception";
+        o.error = "run failed: scenario " + std::to_string(t.scenario) + ", replicate " +
+                  std::to_string(t.replicate) + ": unknown exception";
       }
       {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -246,8 +254,10 @@ class LocalPool {
     std::vector<Outcome> out;
     std::unique_lock<std::mutex> lock(mutex_);
     if (done_.empty() && in_flight_ > 0) {
-      if (wait.count() < 0) cv_.wait(lock, [&] { return !done_.empty(); });
-      else cv_.wait_for(lock, wait, [&] { return !done_.empty(); });
+      if (wait.count() < 0)
+        cv_.wait(lock, [&] { return !done_.empty(); });
+      else
+        cv_.wait_for(lock, wait, [&] { return !done_.empty(); });
     }
     while (!done_.empty()) {
       out.push_back(std::move(done_.front()));
@@ -279,7 +289,8 @@ class LocalPool {
 [[maybe_unused]] constexpr int kTagAssign = 1602;
 enum AssignState : std::int32_t { kRun = 0, kFinished = 1, kAborted = 2 };
 
-[[maybe_unused]] std::vector<std::uint8_t> encode_report(int want, const std::vector<Outcome>& outcomes) {
+[[maybe_unused]] std::vector<std::uint8_t> encode_report(int want,
+                                                         const std::vector<Outcome>& outcomes) {
   std::vector<RunRecord> records;
   std::string error;
   std::int32_t failed = 0, err_scenario = 0, err_replicate = 0;
@@ -343,9 +354,9 @@ struct TaskFarm::Impl {
   bool finished = false;
 
   struct Worker {
-    bool held = false;      // its last report awaits an answer (it is idle)
-    int want = 0;           // free slots it reported
-    long long assigned = 0; // tasks handed out and not yet returned
+    bool held = false;       // its last report awaits an answer (it is idle)
+    int want = 0;            // free slots it reported
+    long long assigned = 0;  // tasks handed out and not yet returned
     bool stopped = false;
   };
   std::vector<Worker> workers;  // index = rank (0 unused)
@@ -374,24 +385,28 @@ struct TaskFarm::Impl {
     int count = 0;
     MPI_Get_count(&st, MPI_BYTE, &count);
     std::vector<std::uint8_t> buf(static_cast<std::size_t>(count));
-    MPI_Recv(buf.data(), count, MPI_BYTE, st.MPI_SOURCE, st.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    MPI_Recv(buf.data(), count, MPI_BYTE, st.MPI_SOURCE, st.MPI_TAG, MPI_COMM_WORLD,
+             MPI_STATUS_IGNORE);
     return buf;
   }
 
-  void send_assign(int worker, AssignState state, const std::vector<TaskId>& tasks, FarmStats& stats) {
+  void send_assign(int worker, AssignState state, const std::vector<TaskId>& tasks,
+                   FarmStats& stats) {
     std::vector<std::int32_t> msg = {state, static_cast<std::int32_t>(tasks.size())};
     for (const auto& t : tasks) {
       msg.push_back(t.scenario);
       msg.push_back(t.replicate);
     }
-    MPI_Send(msg.data(), static_cast<int>(msg.size()), MPI_INT32_T, worker, kTagAssign, MPI_COMM_WORLD);
+    MPI_Send(msg.data(), static_cast<int>(msg.size()), MPI_INT32_T, worker, kTagAssign,
+             MPI_COMM_WORLD);
     stats.bytes_sent += static_cast<long long>(msg.size() * sizeof(std::int32_t));
     workers[static_cast<std::size_t>(worker)].assigned += static_cast<long long>(tasks.size());
   }
 #endif
 };
 
-TaskFarm::TaskFarm(RunFn run_one, int threads, const std::atomic<bool>* cancel) : impl_(std::make_unique<Impl>()) {
+TaskFarm::TaskFarm(RunFn run_one, int threads, const std::atomic<bool>* cancel)
+    : impl_(std::make_unique<Impl>()) {
   dist::init();
   impl_->run_one = std::move(run_one);
   impl_->threads = resolve_threads(threads);
@@ -411,14 +426,16 @@ TaskFarm::~TaskFarm() {
   }
 }
 
-long long TaskFarm::run(const std::vector<TaskId>& tasks, const std::function<void(const RunRecord&)>& sink,
+long long TaskFarm::run(const std::vector<TaskId>& tasks,
+                        const std::function<void(const RunRecord&)>& sink,
                         const std::function<void(long long, long long)>& progress) {
-  if (dist::rank() != 0) throw std::logic_error("TaskFarm::run is for rank 0 (use serve() elsewhere)");
+  if (dist::rank() != 0)
+    throw std::logic_error("TaskFarm::run is for rank 0 (use serve() elsewhere)");
   Impl& im = *impl_;
   LocalPool& pool = im.local();
   const long long total = static_cast<long long>(tasks.size());
-  std::size_t next = 0;      // next task to hand out
-  long long outstanding = 0; // handed out, not yet returned
+  std::size_t next = 0;       // next task to hand out
+  long long outstanding = 0;  // handed out, not yet returned
   long long done = 0;
   bool stop = false;
   std::string first_error;
@@ -499,14 +516,18 @@ long long TaskFarm::run(const std::vector<TaskId>& tasks, const std::function<vo
 #endif
     // 4. This rank's finished runs.
     const bool alone = dist::size() == 1;
-    auto outcomes = pool.take(alone ? std::chrono::microseconds(-1) : (activity ? std::chrono::microseconds(0) : idle_wait));
+    auto outcomes = pool.take(alone ? std::chrono::microseconds(-1)
+                                    : (activity ? std::chrono::microseconds(0) : idle_wait));
     if (!outcomes.empty()) activity = true;
     for (auto& o : outcomes) {
       --outstanding;
-      if (o.failed) note_error(o.error, o.task.scenario, o.task.replicate);
-      else deliver(o.record, 0);
+      if (o.failed)
+        note_error(o.error, o.task.scenario, o.task.replicate);
+      else
+        deliver(o.record, 0);
     }
-    idle_wait = activity ? std::chrono::microseconds(50) : std::min(idle_wait * 2, std::chrono::microseconds(2000));
+    idle_wait = activity ? std::chrono::microseconds(50)
+                         : std::min(idle_wait * 2, std::chrono::microseconds(2000));
   }
   if (!first_error.empty()) {
     finish(true);
@@ -548,7 +569,8 @@ long long TaskFarm::serve() {
   std::vector<Outcome> outcomes;  // finished, not yet reported
   while (true) {
     const auto report = encode_report(pool.threads() - pool.in_flight(), outcomes);
-    MPI_Send(report.data(), static_cast<int>(report.size()), MPI_BYTE, 0, kTagReport, MPI_COMM_WORLD);
+    MPI_Send(report.data(), static_cast<int>(report.size()), MPI_BYTE, 0, kTagReport,
+             MPI_COMM_WORLD);
     outcomes.clear();
     const MPI_Status st = Impl::probe_blocking(0, kTagAssign);
     int count = 0;
@@ -556,7 +578,8 @@ long long TaskFarm::serve() {
     std::vector<std::int32_t> msg(static_cast<std::size_t>(count));
     MPI_Recv(msg.data(), count, MPI_INT32_T, 0, kTagAssign, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     if (msg.size() < 2) throw std::runtime_error("malformed task assignment from rank 0");
-    if (msg[0] == kAborted) throw JobAborted(1, "rank 0 aborted the job (its error message says why)");
+    if (msg[0] == kAborted)
+      throw JobAborted(1, "rank 0 aborted the job (its error message says why)");
     if (msg[0] == kFinished) break;
     const auto n = static_cast<std::size_t>(msg[1]);
     if (msg.size() != 2 + 2 * n) throw std::runtime_error("malformed task assignment from rank 0");

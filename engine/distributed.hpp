@@ -44,7 +44,8 @@ class RunError : public std::runtime_error {
 // (a failed run, a bad output directory): the caller exits non-zero without printing.
 class JobAborted : public std::runtime_error {
  public:
-  JobAborted(int exit_code, const std::string& message) : std::runtime_error(message), exit_code_(exit_code) {}
+  JobAborted(int exit_code, const std::string& message)
+      : std::runtime_error(message), exit_code_(exit_code) {}
   int exit_code() const { return exit_code_; }
 
  private:
@@ -61,16 +62,20 @@ bool built_with_mpi();
 void init();
 int rank();  // 0 without MPI
 int size();  // 1 without MPI
-inline bool is_writer() { return rank() == 0; }
+inline bool is_writer() {
+  return rank() == 0;
+}
 
 // Runs fn on rank 0 only and tells every rank how it ended (collective). If fn throws on rank 0,
 // rank 0 rethrows it and the other ranks throw JobAborted(exit_code_of(e)). Use it for what only
 // the writer may do (checking or clearing the output directory) before the ranks run tasks.
-void on_writer(const std::function<void()>& fn, const std::function<int(const std::exception&)>& exit_code_of);
+void on_writer(const std::function<void()>& fn,
+               const std::function<int(const std::exception&)>& exit_code_of);
 
 // Wire format of finished runs (native byte order: every rank of a job runs the same binary).
 std::vector<std::uint8_t> encode_records(const std::vector<RunRecord>& records);
-std::vector<RunRecord> decode_records(const std::uint8_t* data, std::size_t size);  // throws std::runtime_error
+std::vector<RunRecord> decode_records(const std::uint8_t* data,
+                                      std::size_t size);  // throws std::runtime_error
 
 }  // namespace dist
 

@@ -18,7 +18,9 @@ namespace govsim {
 
 namespace fs = std::filesystem;
 
-fs::path store_path(const fs::path& out_dir) { return out_dir / "results.sqlite"; }
+fs::path store_path(const fs::path& out_dir) {
+  return out_dir / "results.sqlite";
+}
 
 namespace {
 void run_on_writer(const ExperimentSpec& spec, const ModelAdapter& model, const fs::path& out_dir,
@@ -37,20 +39,26 @@ TaskFarm::RunFn named_runs(const ExperimentSpec& spec, std::function<RunRecord(i
   return [&spec, run_one = std::move(run_one), fail](int s, int r) {
     const std::string& name = spec.scenarios.at(static_cast<std::size_t>(s)).name;
     try {
-      if (fail && (fail->first == "*" || fail->first == name) && (fail->second == "*" || fail->second == std::to_string(r)))
+      if (fail && (fail->first == "*" || fail->first == name) &&
+          (fail->second == "*" || fail->second == std::to_string(r)))
         throw std::runtime_error("injected failure (GOVSIM_FAIL_RUN)");
       RunRecord rec = run_one(s, r);
       if (!spec.store_series) rec.series.clear();  // not stored: not sent to rank 0 either
       return rec;
     } catch (const std::exception& e) {
-      throw RunError(s, r, "run failed: scenario '" + name + "', replicate " + std::to_string(r) + ": " + e.what());
+      throw RunError(
+          s, r,
+          "run failed: scenario '" + name + "', replicate " + std::to_string(r) + ": " + e.what());
     }
   };
 }
 
 // How ranks other than 0 exit when rank 0 fails: 2 for the user's input (config, results store).
 int writer_exit_code(const std::exception& e) {
-  return dynamic_cast<const InputError*>(&e) != nullptr || dynamic_cast<const StoreError*>(&e) != nullptr ? 2 : 1;
+  return dynamic_cast<const InputError*>(&e) != nullptr ||
+                 dynamic_cast<const StoreError*>(&e) != nullptr
+             ? 2
+             : 1;
 }
 
 nlohmann::json scenario_list(const ExperimentSpec& spec) {
@@ -101,21 +109,22 @@ void run_on_writer(const ExperimentSpec& spec, const ModelAdapter& model, const 
   }
   store.begin(spec.resolved, layout, scen);
   const int n_threads = farm.stats().threads;
-  nlohmann::json manifest = {{"govsim_version", version()},
-                             {"git_commit", git_commit()},
-                             {"model", model.name()},
-                             {"experiment", spec.name},
-                             {"config_file", spec.file},
-                             {"seed", spec.seed},
-                             {"threads", n_threads},
-                             {"host", hostname()},
-                             {"start_time", utc_now_iso8601()},
-                             {"scenarios", scenario_list(spec)},
-                             {"baseline", spec.scenarios[static_cast<std::size_t>(spec.baseline)].name},
-                             {"shard", {{"index", opts.shard_index}, {"count", opts.shard_count}}},
-                             {"metrics", metric_catalog(model.metrics())},
-                             {"series", metric_catalog(model.series())},
-                             {"ranks", dist::size()}};
+  nlohmann::json manifest = {
+      {"govsim_version", version()},
+      {"git_commit", git_commit()},
+      {"model", model.name()},
+      {"experiment", spec.name},
+      {"config_file", spec.file},
+      {"seed", spec.seed},
+      {"threads", n_threads},
+      {"host", hostname()},
+      {"start_time", utc_now_iso8601()},
+      {"scenarios", scenario_list(spec)},
+      {"baseline", spec.scenarios[static_cast<std::size_t>(spec.baseline)].name},
+      {"shard", {{"index", opts.shard_index}, {"count", opts.shard_count}}},
+      {"metrics", metric_catalog(model.metrics())},
+      {"series", metric_catalog(model.series())},
+      {"ranks", dist::size()}};
   if (auto info = model.territory_info(spec); !info.is_null()) manifest["territory"] = info;
   if (auto old = store.manifest(); old && opts.resume) {
     manifest["start_time"] = old->value("start_time", manifest["start_time"]);
@@ -131,7 +140,10 @@ void run_on_writer(const ExperimentSpec& spec, const ModelAdapter& model, const 
     std::vector<TaskId> tasks;
     for (int r = r_begin; r < r_end; ++r)
       for (int s = 0; s < static_cast<int>(spec.scenarios.size()); ++s) {
-        if ((static_cast<long long>(r) * static_cast<long long>(spec.scenarios.size()) + s) % opts.shard_count != opts.shard_index) continue;
+        if ((static_cast<long long>(r) * static_cast<long long>(spec.scenarios.size()) + s) %
+                opts.shard_count !=
+            opts.shard_index)
+          continue;
         if (done.count({s, r})) continue;
         tasks.push_back({s, r});
       }
@@ -168,8 +180,10 @@ void run_on_writer(const ExperimentSpec& spec, const ModelAdapter& model, const 
         break;
       }
       if (runs >= tc.max_runs || (opts.cancel && opts.cancel->load())) {
-        rep.target_message = "maximum reached: " + std::to_string(runs) + " runs per scenario; widest 95% CI half-width of " +
-                             tc.metric + " is " + std::to_string(worst) + " > target " + std::to_string(tc.half_width);
+        rep.target_message = "maximum reached: " + std::to_string(runs) +
+                             " runs per scenario; widest 95% CI half-width of " + tc.metric +
+                             " is " + std::to_string(worst) + " > target " +
+                             std::to_string(tc.half_width);
         break;
       }
       const int more = std::min(tc.max_runs, std::max(runs + 2, runs + runs / 2)) - runs;
@@ -195,7 +209,8 @@ void run_on_writer(const ExperimentSpec& spec, const ModelAdapter& model, const 
   dist::on_writer(
       [&] {
         store.set_manifest(manifest);
-        if (opts.write_exports && !rep.cancelled) write_exports(store, model.metrics(), spec.outputs, out_dir);
+        if (opts.write_exports && !rep.cancelled)
+          write_exports(store, model.metrics(), spec.outputs, out_dir);
       },
       writer_exit_code);
 }

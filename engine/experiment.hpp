@@ -6,11 +6,10 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/parameters.hpp"
 #include "engine/run_record.hpp"
@@ -22,8 +21,8 @@ struct MetricInfo {
   bool higher_is_better = true;
   std::string unit;
   std::string doc;
-  bool headline = false;                // in the comparison table and the report's ranking
-  std::vector<std::string> subgroups;   // dimensions of its breakdowns ("name@dimension:level")
+  bool headline = false;               // in the comparison table and the report's ranking
+  std::vector<std::string> subgroups;  // dimensions of its breakdowns ("name@dimension:level")
 };
 
 struct ScenarioSpec {
@@ -80,10 +79,10 @@ struct ExperimentSpec {
   std::optional<TargetCi> target_ci;
   std::optional<SweepSpec> sweep;
   std::optional<UncertaintySpec> uncertainty;
-  bool store_series = true;  // false: runs keep only their metrics (design experiments)
+  bool store_series = true;           // false: runs keep only their metrics (design experiments)
   std::map<std::string, double> mid;  // minimal important difference by metric (config)
   std::vector<std::string> warnings;  // e.g. a --set that cancels a scenario's own lever
-  nlohmann::json resolved;  // the fully resolved config, as stored in the manifest
+  nlohmann::json resolved;            // the fully resolved config, as stored in the manifest
 };
 
 class ModelAdapter {
@@ -98,7 +97,8 @@ class ModelAdapter {
   virtual std::vector<MetricInfo> metrics() const = 0;
   virtual std::vector<MetricInfo> series() const = 0;
   // Freezes the experiment's models and returns the function running one (scenario, replicate).
-  virtual std::function<RunRecord(int scenario, int replicate)> prepare(const ExperimentSpec& spec) const = 0;
+  virtual std::function<RunRecord(int scenario, int replicate)> prepare(
+      const ExperimentSpec& spec) const = 0;
   // The layout of every run of `spec`.
   virtual RunLayout layout(const ExperimentSpec& spec) const = 0;
   // A short description of the experiment's territory for the manifest and `validate` (null if

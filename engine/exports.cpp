@@ -93,19 +93,23 @@ void rank_metric(const Values& values, const std::vector<std::string>& scenarios
 }
 }  // namespace
 
-double minimal_important_difference(const MetricInfo& m, double baseline_mean, const nlohmann::json& config) {
+double minimal_important_difference(const MetricInfo& m, double baseline_mean,
+                                    const nlohmann::json& config) {
   if (config.is_object() && config.contains("minimal_important_difference")) {
     const auto& mid = config["minimal_important_difference"];
-    if (mid.is_object() && mid.contains(m.name) && mid[m.name].is_number()) return mid[m.name].get<double>();
+    if (mid.is_object() && mid.contains(m.name) && mid[m.name].is_number())
+      return mid[m.name].get<double>();
   }
   if (m.unit == "share") return 0.001;
   if (m.unit == "weeks") return 0.5;
   return std::isfinite(baseline_mean) ? 0.01 * std::fabs(baseline_mean) : 0.0;
 }
 
-std::string ExperimentStats::rank_label(const std::string& scenario, const std::string& metric) const {
+std::string ExperimentStats::rank_label(const std::string& scenario,
+                                        const std::string& metric) const {
   for (const auto& r : ranks)
-    if (r.scenario == scenario && r.metric == metric) return std::to_string(r.rank) + (r.tied ? "=" : "");
+    if (r.scenario == scenario && r.metric == metric)
+      return std::to_string(r.rank) + (r.tied ? "=" : "");
   return "";
 }
 
@@ -125,7 +129,8 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
   const std::size_t ns = st.scenarios.size(), nm = st.metrics.size();
   Values values(ns, std::vector<std::map<int, double>>(nm));
   store.for_each_run([&](const RunRecord& r) {
-    for (std::size_t m = 0; m < nm; ++m) values[static_cast<std::size_t>(r.scenario)][m][r.replicate] = r.metrics[m];
+    for (std::size_t m = 0; m < nm; ++m)
+      values[static_cast<std::size_t>(r.scenario)][m][r.replicate] = r.metrics[m];
   });
   for (std::size_t s = 0; s < ns; ++s)
     for (std::size_t m = 0; m < nm; ++m) {
@@ -137,7 +142,8 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
       if (x.empty()) continue;
       st.summary.push_back({st.scenarios[s], st.metrics[m], stats::summarize(x)});
     }
-  for (std::size_t m = 0; m < nm; ++m) rank_metric(values, st.scenarios, m, st.metrics[m], metric_hib(info, st.metrics[m]), st.ranks);
+  for (std::size_t m = 0; m < nm; ++m)
+    rank_metric(values, st.scenarios, m, st.metrics[m], metric_hib(info, st.metrics[m]), st.ranks);
   if (!st.has_baseline) return st;
   const auto b = static_cast<std::size_t>(st.baseline);
   for (std::size_t s = 0; s < ns; ++s) {
@@ -151,7 +157,8 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
       fallback.name = st.metrics[m];
       fallback.higher_is_better = hib;
       const double mid = minimal_important_difference(mi ? *mi : fallback, p.baseline_mean, cfg);
-      st.paired.push_back({st.scenarios[s], st.scenarios[b], st.metrics[m], p, mid, stats::classify(p, mid, hib)});
+      st.paired.push_back(
+          {st.scenarios[s], st.scenarios[b], st.metrics[m], p, mid, stats::classify(p, mid, hib)});
     }
   }
   return st;
@@ -159,7 +166,9 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
 
 void write_exports(const ResultsStore& store, const std::vector<MetricInfo>& info,
                    const std::vector<std::string>& outputs, const fs::path& out_dir) {
-  auto want = [&](const char* k) { return std::find(outputs.begin(), outputs.end(), k) != outputs.end(); };
+  auto want = [&](const char* k) {
+    return std::find(outputs.begin(), outputs.end(), k) != outputs.end();
+  };
   const ExperimentStats st = compute_stats(store, info);
   if (want("summary")) {
     std::ostringstream os;
@@ -167,22 +176,25 @@ void write_exports(const ResultsStore& store, const std::vector<MetricInfo>& inf
     std::map<std::pair<std::string, std::string>, const RankRow*> rank;
     for (const auto& r : st.ranks) rank[{r.scenario, r.metric}] = &r;
     for (const auto& r : st.summary) {
-      const RankRow* k = rank.count({r.scenario, r.metric}) ? rank[{r.scenario, r.metric}] : nullptr;
-      os << csv_field(r.scenario) << ',' << r.metric << ',' << num(r.s.mean) << ',' << num(r.s.sd) << ','
-         << num(r.s.ci_low) << ',' << num(r.s.ci_high) << ',' << r.s.n << ',' << num(r.s.q05) << ','
-         << num(r.s.q50) << ',' << num(r.s.q95) << ',' << (k ? std::to_string(k->rank) : "") << ','
-         << (k ? (k->tied ? "true" : "false") : "") << '\n';
+      const RankRow* k =
+          rank.count({r.scenario, r.metric}) ? rank[{r.scenario, r.metric}] : nullptr;
+      os << csv_field(r.scenario) << ',' << r.metric << ',' << num(r.s.mean) << ',' << num(r.s.sd)
+         << ',' << num(r.s.ci_low) << ',' << num(r.s.ci_high) << ',' << r.s.n << ',' << num(r.s.q05)
+         << ',' << num(r.s.q50) << ',' << num(r.s.q95) << ',' << (k ? std::to_string(k->rank) : "")
+         << ',' << (k ? (k->tied ? "true" : "false") : "") << '\n';
     }
     write_atomic(out_dir / "summary.csv", os.str());
   }
   if (want("paired")) {
     std::ostringstream os;
-    os << "scenario,baseline,metric,mean_diff,sd_diff,ci_low,ci_high,rel_diff,rel_ci_low,rel_ci_high,share_better,n,"
+    os << "scenario,baseline,metric,mean_diff,sd_diff,ci_low,ci_high,rel_diff,rel_ci_low,rel_ci_"
+          "high,share_better,n,"
           "mid,verdict\n";
     for (const auto& r : st.paired)
-      os << csv_field(r.scenario) << ',' << csv_field(r.baseline) << ',' << r.metric << ',' << num(r.p.mean_diff) << ','
-         << num(r.p.sd_diff) << ',' << num(r.p.ci_low) << ',' << num(r.p.ci_high) << ',' << num(r.p.rel_diff) << ','
-         << num(r.p.rel_ci_low) << ',' << num(r.p.rel_ci_high) << ',' << num(r.p.share_better) << ',' << r.p.n << ','
+      os << csv_field(r.scenario) << ',' << csv_field(r.baseline) << ',' << r.metric << ','
+         << num(r.p.mean_diff) << ',' << num(r.p.sd_diff) << ',' << num(r.p.ci_low) << ','
+         << num(r.p.ci_high) << ',' << num(r.p.rel_diff) << ',' << num(r.p.rel_ci_low) << ','
+         << num(r.p.rel_ci_high) << ',' << num(r.p.share_better) << ',' << r.p.n << ','
          << num(r.mid) << ',' << stats::verdict_name(r.verdict) << '\n';
     write_atomic(out_dir / "paired.csv", os.str());
   }
@@ -193,7 +205,8 @@ void write_exports(const ResultsStore& store, const std::vector<MetricInfo>& inf
     for (const auto& m : layout->metric_names) os << ',' << csv_field(m);
     os << '\n';
     store.for_each_run([&](const RunRecord& r) {
-      os << csv_field(st.scenarios[static_cast<std::size_t>(r.scenario)]) << ',' << r.replicate << ',' << num(r.wall_seconds);
+      os << csv_field(st.scenarios[static_cast<std::size_t>(r.scenario)]) << ',' << r.replicate
+         << ',' << num(r.wall_seconds);
       for (double v : r.metrics) os << ',' << num(v);
       os << '\n';
     });
@@ -208,8 +221,11 @@ void write_exports(const ResultsStore& store, const std::vector<MetricInfo>& inf
         const std::string& sc = st.scenarios[static_cast<std::size_t>(r.scenario)];
         for (std::size_t s = 0; s < layout->series_names.size(); ++s)
           for (int w = 0; w < layout->weeks; ++w)
-            out << csv_field(sc) << ',' << r.replicate << ',' << w << ',' << layout->series_names[s] << ','
-                << num(r.series[s * static_cast<std::size_t>(layout->weeks) + static_cast<std::size_t>(w)]) << '\n';
+            out << csv_field(sc) << ',' << r.replicate << ',' << w << ',' << layout->series_names[s]
+                << ','
+                << num(r.series[s * static_cast<std::size_t>(layout->weeks) +
+                                static_cast<std::size_t>(w)])
+                << '\n';
       });
     }
     fs::rename(tmp, out_dir / "timeseries.csv");
@@ -264,31 +280,37 @@ std::string comparison_table(const ExperimentStats& st, const std::vector<Metric
   if (order.empty()) order = st.scenarios;
   std::ostringstream os;
   const bool compared = st.has_baseline && st.scenarios.size() > 1;
-  const std::string base = st.scenarios.empty() ? "" : st.scenarios[static_cast<std::size_t>(st.baseline)];
+  const std::string base =
+      st.scenarios.empty() ? "" : st.scenarios[static_cast<std::size_t>(st.baseline)];
   std::size_t n = 0;
   if (!st.summary.empty()) n = st.summary.front().s.n;
-  os << "Ranked by " << rank_by << (hib ? " (higher is better)" : " (lower is better)") << "; mean [95% CI] over "
-     << n << " runs";
+  os << "Ranked by " << rank_by << (hib ? " (higher is better)" : " (lower is better)")
+     << "; mean [95% CI] over " << n << " runs";
   if (compared)
     os << ".\nΔ vs " << base
-       << ": paired difference [95% CI] (differences of shares in points, pt) and its verdict against the minimal\n"
-          "important difference (MID). Scenarios whose difference is not detectable share a rank (\"1=\").";
+       << ": paired difference [95% CI] (differences of shares in points, pt) and its verdict "
+          "against the minimal\n"
+          "important difference (MID). Scenarios whose difference is not detectable share a rank "
+          "(\"1=\").";
   else if (!st.has_baseline)
-    os << ".\nDesign points of a sweep: no baseline, no differences; ties (\"1=\") are points whose paired\n"
+    os << ".\nDesign points of a sweep: no baseline, no differences; ties (\"1=\") are points "
+          "whose paired\n"
           "difference is not detectable.";
   os << "\n\n";
   for (const std::string& sc : order) {
     const std::string rank = st.rank_label(sc, rank_by);
-    os << std::setw(3) << (rank.empty() ? "-" : rank) << ". " << sc << (compared && sc == base ? "  (baseline)" : "") << "\n";
+    os << std::setw(3) << (rank.empty() ? "-" : rank) << ". " << sc
+       << (compared && sc == base ? "  (baseline)" : "") << "\n";
     for (const auto& m : headline) {
       const auto& s = sum[{sc, m.name}];
-      os << "      " << std::left << std::setw(28) << m.name << std::right << std::setw(16) << in_unit(m, s.mean, false)
-         << " [" << in_unit(m, s.ci_low, false) << ", " << in_unit(m, s.ci_high, false) << "]";
+      os << "      " << std::left << std::setw(28) << m.name << std::right << std::setw(16)
+         << in_unit(m, s.mean, false) << " [" << in_unit(m, s.ci_low, false) << ", "
+         << in_unit(m, s.ci_high, false) << "]";
       if (compared && sc != base && par.count({sc, m.name})) {
         const PairedRow& p = *par[{sc, m.name}];
-        os << "   Δ " << in_unit(m, p.p.mean_diff, true) << " [" << in_unit(m, p.p.ci_low, true) << ", "
-           << in_unit(m, p.p.ci_high, true) << "] " << stats::verdict_label(p.verdict) << " (MID "
-           << in_unit(m, p.mid, true).substr(p.mid > 0 ? 1 : 0) << ")";
+        os << "   Δ " << in_unit(m, p.p.mean_diff, true) << " [" << in_unit(m, p.p.ci_low, true)
+           << ", " << in_unit(m, p.p.ci_high, true) << "] " << stats::verdict_label(p.verdict)
+           << " (MID " << in_unit(m, p.mid, true).substr(p.mid > 0 ? 1 : 0) << ")";
       }
       os << "\n";
     }

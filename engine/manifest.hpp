@@ -1,10 +1,9 @@
 // Provenance of every output: version, git commit, resolved config, seed, threads, host, times.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/experiment.hpp"
 

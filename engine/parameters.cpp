@@ -9,10 +9,14 @@ namespace govsim {
 
 const char* to_string(ParamType type) {
   switch (type) {
-    case ParamType::Real: return "real";
-    case ParamType::Integer: return "integer";
-    case ParamType::Boolean: return "boolean";
-    case ParamType::Choice: return "choice";
+    case ParamType::Real:
+      return "real";
+    case ParamType::Integer:
+      return "integer";
+    case ParamType::Boolean:
+      return "boolean";
+    case ParamType::Choice:
+      return "choice";
   }
   return "?";
 }
@@ -69,24 +73,32 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string ParamSpec::format(double v) const {
   switch (type) {
-    case ParamType::Boolean: return v != 0 ? "true" : "false";
-    case ParamType::Choice: return choices.at(static_cast<std::size_t>(v));
-    default: return number_text(v);
+    case ParamType::Boolean:
+      return v != 0 ? "true" : "false";
+    case ParamType::Choice:
+      return choices.at(static_cast<std::size_t>(v));
+    default:
+      return number_text(v);
   }
 }
 
 nlohmann::json ParamSpec::to_json_value(double v) const {
   switch (type) {
-    case ParamType::Boolean: return v != 0;
-    case ParamType::Choice: return choices.at(static_cast<std::size_t>(v));
-    case ParamType::Integer: return static_cast<long long>(v);
-    default: return v;
+    case ParamType::Boolean:
+      return v != 0;
+    case ParamType::Choice:
+      return choices.at(static_cast<std::size_t>(v));
+    case ParamType::Integer:
+      return static_cast<long long>(v);
+    default:
+      return v;
   }
 }
 
 std::string ParamSpec::range_text() const {
   switch (type) {
-    case ParamType::Boolean: return "true | false";
+    case ParamType::Boolean:
+      return "true | false";
     case ParamType::Choice: {
       std::string s;
       for (const auto& c : choices) {
@@ -95,7 +107,8 @@ std::string ParamSpec::range_text() const {
       }
       return s;
     }
-    default: return "[" + number_text(min) + ", " + number_text(max) + "]";
+    default:
+      return "[" + number_text(min) + ", " + number_text(max) + "]";
   }
 }
 
@@ -144,20 +157,25 @@ void ParamRegistry::set_uncertainty(std::string_view name, Uncertainty u) {
   const auto i = find(name);
   if (!i) fail("no such parameter");
   ParamSpec& s = specs_[*i];
-  if (!s.is_assumption()) fail("its source is not an assumption (\"" + s.source + "\"): only assumptions get a range");
+  if (!s.is_assumption())
+    fail("its source is not an assumption (\"" + s.source + "\"): only assumptions get a range");
   if (s.uncertainty) fail("declared twice");
   const auto& ds = uncertainty_distributions();
-  if (std::find(ds.begin(), ds.end(), u.distribution) == ds.end()) fail("unknown distribution '" + u.distribution + "'");
+  if (std::find(ds.begin(), ds.end(), u.distribution) == ds.end())
+    fail("unknown distribution '" + u.distribution + "'");
   if (u.reason.empty()) fail("needs a reason");
   if (!(u.low <= u.high)) fail("low > high");
   if (u.low < s.min || u.high > s.max) fail("range outside the declared range " + s.range_text());
-  if (!(u.low <= s.default_value && s.default_value <= u.high)) fail("the default lies outside [low, high]");
+  if (!(u.low <= s.default_value && s.default_value <= u.high))
+    fail("the default lies outside [low, high]");
   if (u.distribution == "fixed" && (u.low != s.default_value || u.high != s.default_value))
     fail("a fixed entry has low = high = the default");
-  if (u.distribution != "fixed" && !(u.low < u.high)) fail("a varied entry needs low < high (or \"fixed\")");
+  if (u.distribution != "fixed" && !(u.low < u.high))
+    fail("a varied entry needs low < high (or \"fixed\")");
   if (u.distribution == "loguniform" && !(u.low > 0)) fail("loguniform needs low > 0");
   if (s.type == ParamType::Choice) fail("choice parameters cannot be varied");
-  if (s.type == ParamType::Boolean && u.distribution != "fixed") fail("booleans can only be \"fixed\"");
+  if (s.type == ParamType::Boolean && u.distribution != "fixed")
+    fail("booleans can only be \"fixed\"");
   if (s.type == ParamType::Integer && (std::floor(u.low) != u.low || std::floor(u.high) != u.high))
     fail("integer bounds must be integers");
   if (s.type == ParamType::Integer && u.distribution != "uniform" && u.distribution != "fixed")
@@ -170,7 +188,8 @@ void ParamRegistry::check_uncertainty_complete() const {
   for (const auto& s : specs_)
     if (s.is_assumption() && !s.uncertainty) missing += (missing.empty() ? "" : ", ") + s.name;
   if (!missing.empty())
-    throw std::logic_error("assumptions without an uncertainty entry (uncertainty.def): " + missing);
+    throw std::logic_error("assumptions without an uncertainty entry (uncertainty.def): " +
+                           missing);
 }
 
 std::vector<std::size_t> ParamRegistry::uncertain() const {
@@ -202,7 +221,8 @@ double ParamRegistry::parse(std::size_t index, const nlohmann::json& value) cons
       throw ParamValueError{"one of " + s.range_text()};
     }
     case ParamType::Integer: {
-      const std::string want = "an integer in " + s.range_text() + (s.unit.empty() ? "" : " " + s.unit);
+      const std::string want =
+          "an integer in " + s.range_text() + (s.unit.empty() ? "" : " " + s.unit);
       if (!value.is_number()) throw ParamValueError{want};
       const double v = value.get<double>();
       if (!std::isfinite(v) || std::floor(v) != v || v < s.min || v > s.max)
@@ -210,7 +230,8 @@ double ParamRegistry::parse(std::size_t index, const nlohmann::json& value) cons
       return v;
     }
     case ParamType::Real: {
-      const std::string want = "a number in " + s.range_text() + (s.unit.empty() ? "" : " " + s.unit);
+      const std::string want =
+          "a number in " + s.range_text() + (s.unit.empty() ? "" : " " + s.unit);
       if (!value.is_number()) throw ParamValueError{want};
       const double v = value.get<double>();
       if (!std::isfinite(v) || v < s.min || v > s.max) throw ParamValueError{want};
@@ -244,12 +265,15 @@ nlohmann::json ParamRegistry::parameters_schema() const {
     desc += " Default: " + s.format(s.default_value) + ". Source: " + s.source + ".";
     if (s.uncertainty) {
       if (s.uncertainty->varied())
-        desc += " Plausible range: " + s.uncertainty->distribution + " on [" + number_text(s.uncertainty->low) +
-                ", " + number_text(s.uncertainty->high) + "] (" + s.uncertainty->reason + ")";
+        desc += " Plausible range: " + s.uncertainty->distribution + " on [" +
+                number_text(s.uncertainty->low) + ", " + number_text(s.uncertainty->high) + "] (" +
+                s.uncertainty->reason + ")";
       else
         desc += " Not varied in uncertainty analyses: " + s.uncertainty->reason;
-      p["x-uncertainty"] = {{"low", s.uncertainty->low}, {"high", s.uncertainty->high},
-                            {"distribution", s.uncertainty->distribution}, {"reason", s.uncertainty->reason}};
+      p["x-uncertainty"] = {{"low", s.uncertainty->low},
+                            {"high", s.uncertainty->high},
+                            {"distribution", s.uncertainty->distribution},
+                            {"reason", s.uncertainty->reason}};
     }
     p["description"] = desc;
     p["default"] = s.to_json_value(s.default_value);
@@ -264,8 +288,12 @@ nlohmann::json ParamRegistry::parameters_schema() const {
         p["minimum"] = static_cast<long long>(s.min);
         p["maximum"] = static_cast<long long>(s.max);
         break;
-      case ParamType::Boolean: p["type"] = "boolean"; break;
-      case ParamType::Choice: p["enum"] = s.choices; break;
+      case ParamType::Boolean:
+        p["type"] = "boolean";
+        break;
+      case ParamType::Choice:
+        p["enum"] = s.choices;
+        break;
     }
     props[s.name] = p;
   }

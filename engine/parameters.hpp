@@ -4,12 +4,11 @@
 #pragma once
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace govsim {
 
@@ -33,15 +32,17 @@ const std::vector<std::string>& uncertainty_distributions();
 const char* to_string(ParamType type);
 
 struct ParamSpec {
-  std::string name;  // dotted, e.g. "needs.rate_per_year"; the prefix before the first dot is its group
+  std::string
+      name;  // dotted, e.g. "needs.rate_per_year"; the prefix before the first dot is its group
   ParamType type = ParamType::Real;
-  double default_value = 0;  // Choice: index into choices; Boolean: 0 or 1
-  std::string unit;          // "" for dimensionless
-  double min = 0, max = 0;   // inclusive bounds (Real, Integer)
+  double default_value = 0;          // Choice: index into choices; Boolean: 0 or 1
+  std::string unit;                  // "" for dimensionless
+  double min = 0, max = 0;           // inclusive bounds (Real, Integer)
   std::vector<std::string> choices;  // Choice only
   std::string source;                // citation, or "assumption"
   std::string doc;                   // one line
-  std::optional<Uncertainty> uncertainty = std::nullopt;  // every assumption has one (checked by the registry)
+  std::optional<Uncertainty> uncertainty =
+      std::nullopt;  // every assumption has one (checked by the registry)
 
   // Whether the source is an assumption (a documented guess): starts with "assumption".
   bool is_assumption() const { return source.rfind("assumption", 0) == 0; }

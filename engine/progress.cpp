@@ -7,9 +7,13 @@
 namespace govsim {
 
 ProgressBar::ProgressBar(std::FILE* out, bool quiet)
-    : out_(out), active_(!quiet && isatty(fileno(out)) != 0), start_(std::chrono::steady_clock::now()) {}
+    : out_(out),
+      active_(!quiet && isatty(fileno(out)) != 0),
+      start_(std::chrono::steady_clock::now()) {}
 
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::~ProgressBar() {
+  finish();
+}
 
 namespace {
 std::string clock_text(double seconds) {
@@ -32,7 +36,9 @@ void ProgressBar::update(long long done, long long total) {
   const int filled = static_cast<int>(frac * width);
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar += std::string(static_cast<std::size_t>(width - filled), '-');
-  const std::string eta = done > 0 ? clock_text(elapsed / static_cast<double>(done) * static_cast<double>(total - done)) : "?";
+  const std::string eta =
+      done > 0 ? clock_text(elapsed / static_cast<double>(done) * static_cast<double>(total - done))
+               : "?";
   std::fprintf(out_, "\r[%s] %lld/%lld runs  elapsed %s  ETA %s ", bar.c_str(), done, total,
                clock_text(elapsed).c_str(), eta.c_str());
   std::fflush(out_);

@@ -371,8 +371,8 @@ void check_record(const fs::path& path, const RunShape& shape, const RunRecord& 
                    std::to_string(shape.metric_count));
   }
   if (run.series.size() != shape.series_values) {
-    fail(path, name + ": " + std::to_string(run.series.size()) +
-                   " series values, layout has " + std::to_string(shape.series_values) + " (" +
+    fail(path, name + ": " + std::to_string(run.series.size()) + " series values, layout has " +
+                   std::to_string(shape.series_values) + " (" +
                    std::to_string(shape.layout.series_names.size()) + " series x " +
                    std::to_string(shape.layout.weeks) + " weeks)");
   }
@@ -523,7 +523,9 @@ void switch_to_wal(sqlite3* db, const fs::path& path) {
 
 // ---- ResultsStore ------------------------------------------------------------------------------
 
-void ResultsStore::DbCloser::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+void ResultsStore::DbCloser::operator()(sqlite3* db) const noexcept {
+  sqlite3_close_v2(db);
+}
 
 ResultsStore::DbPtr ResultsStore::open_connection(const fs::path& file, int flags) {
   sqlite3* raw = nullptr;
@@ -561,7 +563,9 @@ ResultsStore::~ResultsStore() = default;
 ResultsStore::ResultsStore(ResultsStore&&) noexcept = default;
 ResultsStore& ResultsStore::operator=(ResultsStore&&) noexcept = default;
 
-const fs::path& ResultsStore::path() const { return path_; }
+const fs::path& ResultsStore::path() const {
+  return path_;
+}
 
 sqlite3* ResultsStore::handle() const {
   if (!db_) throw StoreError("results store " + path_.string() + ": used after being moved from");
@@ -624,7 +628,9 @@ std::vector<std::pair<std::string, json>> ResultsStore::scenarios() const {
   return read_scenarios(handle(), path_);
 }
 
-void ResultsStore::put_run(const RunRecord& run) { put_records(handle(), path_, {&run, 1}); }
+void ResultsStore::put_run(const RunRecord& run) {
+  put_records(handle(), path_, {&run, 1});
+}
 
 void ResultsStore::put_runs(const std::vector<RunRecord>& runs) {
   put_records(handle(), path_, runs);
@@ -702,9 +708,9 @@ void ResultsStore::merge_from(const fs::path& other) {
 
   Statement theirs_stmt(
       odb, other, std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY scenario, replicate");
-  Statement mine_stmt(db, path_,
-                      std::string("SELECT ") + kRunColumns +
-                          " FROM runs WHERE scenario = ?1 AND replicate = ?2");
+  Statement mine_stmt(
+      db, path_,
+      std::string("SELECT ") + kRunColumns + " FROM runs WHERE scenario = ?1 AND replicate = ?2");
   Statement insert(db, path_, kInsertRun);
   RunRecord theirs;
   RunRecord mine;

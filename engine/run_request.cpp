@@ -23,30 +23,35 @@ std::string option(const std::string& name, OptionSpelling spelling) {
 
 }  // namespace
 
-void check_metric_name(const ModelAdapter& model, const std::string& name, const std::string& option) {
+void check_metric_name(const ModelAdapter& model, const std::string& name,
+                       const std::string& option) {
   const auto ms = model.metrics();
   if (std::none_of(ms.begin(), ms.end(), [&](const auto& m) { return m.name == name; }))
     throw InputError(option, "", "a metric name (docs/metrics.md)", name);
 }
 
-ExperimentSpec prepare_run(const ExperimentSpec& loaded, const ModelAdapter& model, const RunRequest& req,
-                           OptionSpelling spelling) {
+ExperimentSpec prepare_run(const ExperimentSpec& loaded, const ModelAdapter& model,
+                           const RunRequest& req, OptionSpelling spelling) {
   auto opt = [&](const char* name) { return option(name, spelling); };
   if (req.command != "run" && req.command != "compare" && req.command != "sweep")
     throw InputError("command", "", "run, compare or sweep", "'" + req.command + "'");
   ExperimentSpec spec = loaded;
   if (req.runs) {
-    if (*req.runs <= 0) throw InputError(opt("runs"), "", "a positive integer", std::to_string(*req.runs));
+    if (*req.runs <= 0)
+      throw InputError(opt("runs"), "", "a positive integer", std::to_string(*req.runs));
     spec.runs = *req.runs;
   }
   if (req.seed) {
-    if (*req.seed < 0) throw InputError(opt("seed"), "", "a non-negative integer", std::to_string(*req.seed));
+    if (*req.seed < 0)
+      throw InputError(opt("seed"), "", "a non-negative integer", std::to_string(*req.seed));
     spec.seed = static_cast<std::uint64_t>(*req.seed);
   }
-  if (req.threads < 0) throw InputError(opt("threads"), "", "0 or a positive integer", std::to_string(req.threads));
+  if (req.threads < 0)
+    throw InputError(opt("threads"), "", "0 or a positive integer", std::to_string(req.threads));
   if (req.target_ci) {
     if (!(*req.target_ci > 0))
-      throw InputError(opt("target-ci"), "", "a positive half-width", std::to_string(*req.target_ci));
+      throw InputError(opt("target-ci"), "", "a positive half-width",
+                       std::to_string(*req.target_ci));
     check_metric_name(model, req.target_metric, opt("target-metric"));
     if (req.max_runs <= 0)
       throw InputError(opt("max-runs"), "", "a positive integer", std::to_string(req.max_runs));
@@ -54,20 +59,23 @@ ExperimentSpec prepare_run(const ExperimentSpec& loaded, const ModelAdapter& mod
   }
   if (!req.rank_by.empty()) check_metric_name(model, req.rank_by, opt("rank-by"));
   if (req.shard_count < 1 || req.shard_index < 0 || req.shard_index >= req.shard_count)
-    throw InputError(opt("shard"), "", "K/N with 0 <= K < N",
-                     "'" + std::to_string(req.shard_index) + "/" + std::to_string(req.shard_count) + "'");
+    throw InputError(
+        opt("shard"), "", "K/N with 0 <= K < N",
+        "'" + std::to_string(req.shard_index) + "/" + std::to_string(req.shard_count) + "'");
   prepare_for_command(spec, req.command, req.scenario);
   return spec;
 }
 
-void prepare_for_command(ExperimentSpec& spec, const std::string& command, const std::string& scenario) {
+void prepare_for_command(ExperimentSpec& spec, const std::string& command,
+                         const std::string& scenario) {
   if (command == "run") {
     int pick = spec.baseline;
     if (!scenario.empty()) {
       pick = -1;
       for (std::size_t i = 0; i < spec.scenarios.size(); ++i)
         if (spec.scenarios[i].name == scenario) pick = static_cast<int>(i);
-      if (pick < 0) throw InputError(spec.file, "/scenarios", "a scenario named \"" + scenario + "\"", "none");
+      if (pick < 0)
+        throw InputError(spec.file, "/scenarios", "a scenario named \"" + scenario + "\"", "none");
     }
     const auto k = static_cast<std::size_t>(pick);
     spec.scenarios = {spec.scenarios[k]};
@@ -75,7 +83,8 @@ void prepare_for_command(ExperimentSpec& spec, const std::string& command, const
     spec.resolved["scenarios"] = json::array({spec.resolved["scenarios"][k]});
     spec.resolved["baseline"] = spec.scenarios[0].name;
   } else if (command == "sweep") {
-    if (!spec.sweep) throw InputError(spec.file, "/", "a \"sweep\" section for govsim sweep", "none");
+    if (!spec.sweep)
+      throw InputError(spec.file, "/", "a \"sweep\" section for govsim sweep", "none");
     expand_sweep(spec);
     // Design points are not compared with design point 0: a sweep names no baseline.
     spec.resolved["baseline"] = nullptr;
@@ -102,12 +111,15 @@ void prepare_output_dir(const fs::path& out_dir, const RunRequest& req, OptionSp
         if (!req.force) {
           const std::string how =
               spelling == OptionSpelling::Cli ? "--resume / --force" : "resume=True / force=True";
-          throw InputError(out_dir.string(), "", "an output directory without results (or " + how + ")",
+          throw InputError(out_dir.string(), "",
+                           "an output directory without results (or " + how + ")",
                            "it already holds results.sqlite");
         }
         for (const auto& f : result_files()) fs::remove(out_dir / f);
       },
-      [](const std::exception& e) { return dynamic_cast<const InputError*>(&e) != nullptr ? 2 : 1; });
+      [](const std::exception& e) {
+        return dynamic_cast<const InputError*>(&e) != nullptr ? 2 : 1;
+      });
 }
 
 EnsembleOptions ensemble_options(const RunRequest& req) {

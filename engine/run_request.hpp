@@ -25,19 +25,20 @@ struct RunRequest {
   int threads = 0;                  // >= 0; 0 = the config's (all cores)
   std::optional<double> target_ci;  // adaptive replication: 95% CI half-width (> 0)
   std::string target_metric = "non_recours_rate";
-  int max_runs = 200;               // with target_ci
-  std::string rank_by;              // a metric name, checked if given
+  int max_runs = 200;   // with target_ci
+  std::string rank_by;  // a metric name, checked if given
   int shard_index = 0, shard_count = 1;
   bool resume = false, force = false;
 };
 
 // Checks `req` against `model` (InputError naming the option as `spelling` writes it), applies it
 // to a copy of `spec` and narrows that copy for the command (prepare_for_command).
-ExperimentSpec prepare_run(const ExperimentSpec& spec, const ModelAdapter& model, const RunRequest& req,
-                           OptionSpelling spelling);
+ExperimentSpec prepare_run(const ExperimentSpec& spec, const ModelAdapter& model,
+                           const RunRequest& req, OptionSpelling spelling);
 
 // Throws InputError naming `option` unless `name` is one of the model's metrics.
-void check_metric_name(const ModelAdapter& model, const std::string& name, const std::string& option);
+void check_metric_name(const ModelAdapter& model, const std::string& name,
+                       const std::string& option);
 
 // Narrows or expands a loaded experiment for a command: "run" keeps one scenario (by name, or
 // the baseline), "sweep" expands the sweep section into design points, "compare" keeps all.
@@ -53,7 +54,8 @@ const std::vector<std::string>& result_files();
 // (the store then checks that it holds the same experiment), cleared of result_files() for
 // `force`, and refused otherwise (InputError, nothing touched). Collective under MPI: only rank 0
 // looks at the directory; the other ranks throw JobAborted if it failed (engine/distributed.hpp).
-void prepare_output_dir(const std::filesystem::path& out_dir, const RunRequest& req, OptionSpelling spelling);
+void prepare_output_dir(const std::filesystem::path& out_dir, const RunRequest& req,
+                        OptionSpelling spelling);
 
 // The ensemble options of `req` (threads, resume, shard); the caller adds progress and cancel.
 EnsembleOptions ensemble_options(const RunRequest& req);

@@ -282,22 +282,32 @@ Verdict classify(const Paired& p, double mid, bool higher_is_better) {
 
 const char* verdict_name(Verdict v) {
   switch (v) {
-    case Verdict::ClearlyBetter: return "clearly_better";
-    case Verdict::BetterBelowMid: return "better_below_mid";
-    case Verdict::NoDifference: return "no_detectable_difference";
-    case Verdict::WorseBelowMid: return "worse_below_mid";
-    case Verdict::ClearlyWorse: return "clearly_worse";
+    case Verdict::ClearlyBetter:
+      return "clearly_better";
+    case Verdict::BetterBelowMid:
+      return "better_below_mid";
+    case Verdict::NoDifference:
+      return "no_detectable_difference";
+    case Verdict::WorseBelowMid:
+      return "worse_below_mid";
+    case Verdict::ClearlyWorse:
+      return "clearly_worse";
   }
   return "no_detectable_difference";
 }
 
 const char* verdict_label(Verdict v) {
   switch (v) {
-    case Verdict::ClearlyBetter: return "clearly better";
-    case Verdict::BetterBelowMid: return "better, below the minimal important difference";
-    case Verdict::NoDifference: return "no detectable difference";
-    case Verdict::WorseBelowMid: return "worse, below the minimal important difference";
-    case Verdict::ClearlyWorse: return "clearly worse";
+    case Verdict::ClearlyBetter:
+      return "clearly better";
+    case Verdict::BetterBelowMid:
+      return "better, below the minimal important difference";
+    case Verdict::NoDifference:
+      return "no detectable difference";
+    case Verdict::WorseBelowMid:
+      return "worse, below the minimal important difference";
+    case Verdict::ClearlyWorse:
+      return "clearly worse";
   }
   return "no detectable difference";
 }

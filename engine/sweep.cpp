@@ -26,13 +26,16 @@ std::vector<std::vector<double>> grid_design(const SweepSpec& sweep) {
 
 std::vector<std::vector<double>> lhs_design(const SweepSpec& sweep, std::uint64_t seed) {
   const int n = sweep.samples;
-  std::vector<std::vector<double>> rows(static_cast<std::size_t>(n), std::vector<double>(sweep.axes.size()));
+  std::vector<std::vector<double>> rows(static_cast<std::size_t>(n),
+                                        std::vector<double>(sweep.axes.size()));
   for (std::size_t d = 0; d < sweep.axes.size(); ++d) {
     const auto& axis = sweep.axes[d];
     std::vector<int> perm(static_cast<std::size_t>(n));
     std::iota(perm.begin(), perm.end(), 0);
     Rng rng(seed, 0, 900, static_cast<std::uint32_t>(d), 0);
-    for (int i = n - 1; i > 0; --i) std::swap(perm[static_cast<std::size_t>(i)], perm[rng.below(static_cast<std::uint32_t>(i + 1))]);
+    for (int i = n - 1; i > 0; --i)
+      std::swap(perm[static_cast<std::size_t>(i)],
+                perm[rng.below(static_cast<std::uint32_t>(i + 1))]);
     for (int i = 0; i < n; ++i) {
       const double u = (perm[static_cast<std::size_t>(i)] + rng.uniform()) / n;
       double v = axis.min + u * (axis.max - axis.min);
@@ -74,9 +77,13 @@ void expand_design(ExperimentSpec& spec, const DesignSpec& design) {
   std::vector<std::size_t> idx;
   for (const auto& name : design.parameters) {
     const auto i = reg.find(name);
-    if (!i) throw InputError("design", name, "a declared parameter name", "unknown parameter \"" + name + "\"");
+    if (!i)
+      throw InputError("design", name, "a declared parameter name",
+                       "unknown parameter \"" + name + "\"");
     if (!reg.at(*i).uncertainty || !reg.at(*i).uncertainty->varied())
-      throw InputError("design", name, "a parameter with a plausible range (an assumption, not fixed)", "'" + name + "'");
+      throw InputError("design", name,
+                       "a parameter with a plausible range (an assumption, not fixed)",
+                       "'" + name + "'");
     idx.push_back(*i);
   }
   if (design.unit_rows.empty()) throw InputError("design", "", "at least one design point", "none");
@@ -87,12 +94,14 @@ void expand_design(ExperimentSpec& spec, const DesignSpec& design) {
   for (std::size_t k = 0; k < design.unit_rows.size(); ++k) {
     const auto& row = design.unit_rows[k];
     if (row.size() != idx.size())
-      throw InputError("design", "row " + std::to_string(k), std::to_string(idx.size()) + " values", std::to_string(row.size()));
+      throw InputError("design", "row " + std::to_string(k), std::to_string(idx.size()) + " values",
+                       std::to_string(row.size()));
     nlohmann::json point = nlohmann::json::object();
     std::vector<double> values(idx.size());
     for (std::size_t d = 0; d < idx.size(); ++d) {
       if (!(row[d] >= 0 && row[d] <= 1))
-        throw InputError("design", "row " + std::to_string(k), "unit values in [0, 1]", std::to_string(row[d]));
+        throw InputError("design", "row " + std::to_string(k), "unit values in [0, 1]",
+                         std::to_string(row[d]));
       const ParamSpec& ps = reg.at(idx[d]);
       values[d] = ps.uncertainty->quantile(row[d], ps.default_value, ps.type == ParamType::Integer);
       point[ps.name] = ps.to_json_value(values[d]);
@@ -108,15 +117,21 @@ void expand_design(ExperimentSpec& spec, const DesignSpec& design) {
         // A scenario (or the config) that sets an assumption itself keeps its departure from the
         // default: the world scales it by the same factor as the default (docs/uncertainty.md).
         if (mine != ps.default_value) {
-          v = ps.default_value != 0 ? std::clamp(mine * (values[d] / ps.default_value), ps.min, ps.max) : mine;
+          v = ps.default_value != 0
+                  ? std::clamp(mine * (values[d] / ps.default_value), ps.min, ps.max)
+                  : mine;
           if (ps.type == ParamType::Integer) v = std::round(v);
           own[ps.name] = ps.to_json_value(v);
         }
         sc.values.set(idx[d], v);
       }
       sc.name = spec.scenarios[s].name + "@" + std::to_string(k);
-      sc.info = {{"name", sc.name}, {"scenario", spec.scenarios[s].name}, {"world", k}, {"design", point},
-                 {"mechanisms", spec.scenarios[s].info.value("mechanisms", nlohmann::json::array())}};
+      sc.info = {
+          {"name", sc.name},
+          {"scenario", spec.scenarios[s].name},
+          {"world", k},
+          {"design", point},
+          {"mechanisms", spec.scenarios[s].info.value("mechanisms", nlohmann::json::array())}};
       if (!own.empty()) sc.info["scaled"] = own;
       out.push_back(std::move(sc));
     }

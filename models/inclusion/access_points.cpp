@@ -3,7 +3,6 @@
 #include <cctype>
 #include <sstream>
 
-
 namespace govsim::inclusion {
 
 const std::array<std::string_view, kServiceCount> kServiceLabels = {
@@ -19,13 +18,20 @@ const std::array<std::string_view, kServiceCount> kServiceLabels = {
 
 const char* type_code(PointType t) {
   switch (t) {
-    case PointType::Epn: return "EPN";
-    case PointType::Library: return "BIB";
-    case PointType::FranceServices: return "RFS";
-    case PointType::SocialCentre: return "CS";
-    case PointType::Ccas: return "CCAS";
-    case PointType::ThirdPlace: return "TIERS_LIEUX";
-    case PointType::Mobile: return "ITINERANT";
+    case PointType::Epn:
+      return "EPN";
+    case PointType::Library:
+      return "BIB";
+    case PointType::FranceServices:
+      return "RFS";
+    case PointType::SocialCentre:
+      return "CS";
+    case PointType::Ccas:
+      return "CCAS";
+    case PointType::ThirdPlace:
+      return "TIERS_LIEUX";
+    case PointType::Mobile:
+      return "ITINERANT";
   }
   return "?";
 }
@@ -34,30 +40,46 @@ bool is_neighbourhood_type(PointType t) {
   return t == PointType::Epn || t == PointType::Library || t == PointType::SocialCentre ||
          t == PointType::Ccas;
 }
-bool is_social_type(PointType t) { return t == PointType::SocialCentre || t == PointType::Ccas; }
+bool is_social_type(PointType t) {
+  return t == PointType::SocialCentre || t == PointType::Ccas;
+}
 
 std::uint16_t default_services(PointType t) {
   switch (t) {
-    case PointType::FranceServices: return kAdminProcedures | kDailyTools | kJobs | kAccess;
-    case PointType::Epn: return kDailyTools | kSafety | kCreation | kUnderstanding | kAccess;
-    case PointType::Library: return kAccess | kUnderstanding | kCreation;
-    case PointType::SocialCentre: return kDailyTools | kParenting | kAccess;
-    case PointType::Ccas: return kAdminProcedures;
-    case PointType::ThirdPlace: return kCreation | kAccess | kEquipment;
-    case PointType::Mobile: return kAdminProcedures | kDailyTools | kAccess;
+    case PointType::FranceServices:
+      return kAdminProcedures | kDailyTools | kJobs | kAccess;
+    case PointType::Epn:
+      return kDailyTools | kSafety | kCreation | kUnderstanding | kAccess;
+    case PointType::Library:
+      return kAccess | kUnderstanding | kCreation;
+    case PointType::SocialCentre:
+      return kDailyTools | kParenting | kAccess;
+    case PointType::Ccas:
+      return kAdminProcedures;
+    case PointType::ThirdPlace:
+      return kCreation | kAccess | kEquipment;
+    case PointType::Mobile:
+      return kAdminProcedures | kDailyTools | kAccess;
   }
   return 0;
 }
 
 double default_fte(PointType t) {
   switch (t) {
-    case PointType::FranceServices: return 2.2;  // agents of a rural site (IGA 2020 via Senate report r21-778)
-    case PointType::Epn: return 1.0;
-    case PointType::Library: return 0.3;
-    case PointType::SocialCentre: return 0.5;
-    case PointType::Ccas: return 0.3;
-    case PointType::ThirdPlace: return 0.5;
-    case PointType::Mobile: return 1.5;
+    case PointType::FranceServices:
+      return 2.2;  // agents of a rural site (IGA 2020 via Senate report r21-778)
+    case PointType::Epn:
+      return 1.0;
+    case PointType::Library:
+      return 0.3;
+    case PointType::SocialCentre:
+      return 0.5;
+    case PointType::Ccas:
+      return 0.3;
+    case PointType::ThirdPlace:
+      return 0.5;
+    case PointType::Mobile:
+      return 1.5;
   }
   return 0;
 }

@@ -12,11 +12,20 @@
 namespace govsim::inclusion {
 
 // data-inclusion typology codes (shared/reference/data-inclusion-typologies-structures-v0.json).
-enum class PointType : std::uint8_t { Epn, Library, FranceServices, SocialCentre, Ccas, ThirdPlace, Mobile };
+enum class PointType : std::uint8_t {
+  Epn,
+  Library,
+  FranceServices,
+  SocialCentre,
+  Ccas,
+  ThirdPlace,
+  Mobile
+};
 inline constexpr int kPointTypes = 7;
-const char* type_code(PointType t);        // "EPN", "BIB", "RFS", "CS", "CCAS", "TIERS_LIEUX", "ITINERANT"
-bool is_neighbourhood_type(PointType t);    // EPN, library, social centre, CCAS (master-plan scale)
-bool is_social_type(PointType t);           // social centre, CCAS (socio-digital mediation)
+const char* type_code(
+    PointType t);  // "EPN", "BIB", "RFS", "CS", "CCAS", "TIERS_LIEUX", "ITINERANT"
+bool is_neighbourhood_type(PointType t);  // EPN, library, social centre, CCAS (master-plan scale)
+bool is_social_type(PointType t);         // social centre, CCAS (socio-digital mediation)
 
 // The 9 service categories of the MedNum standard, as bits.
 enum Service : std::uint16_t {
@@ -31,7 +40,8 @@ enum Service : std::uint16_t {
   kEquipment = 1 << 8,        // Acquisition de matériel informatique à prix solidaire
 };
 inline constexpr int kServiceCount = 9;
-extern const std::array<std::string_view, kServiceCount> kServiceLabels;  // French labels of the standard
+extern const std::array<std::string_view, kServiceCount>
+    kServiceLabels;  // French labels of the standard
 std::uint16_t default_services(PointType t);
 
 // A point as described by a territory (initial network), before the model runs.
@@ -41,8 +51,8 @@ struct PointSpec {
   int zone = 0;
   PointType type = PointType::Epn;
   std::uint16_t services = 0;
-  double fte = 0;            // mediator FTE devoted to digital mediation
-  double hours_per_week = 0; // opening hours (0 = unknown)
+  double fte = 0;             // mediator FTE devoted to digital mediation
+  double hours_per_week = 0;  // opening hours (0 = unknown)
   // Built-in territories: the uniform draw deciding whether this EPN / social centre helps with
   // procedures (it does if the draw is below points.*_procedure_share, applied per run);
   // -1: the services are as declared.

@@ -1,11 +1,10 @@
 // Funding and allocation: the yearly cycle (grant renewals, mediator turnover, the budget envelope
 // and its allocation rule, money granted) and weekly spending by funder (docs/model.md §3).
-#include "models/inclusion/simulation.hpp"
-
 #include <algorithm>
 #include <cmath>
 
 #include "engine/rng.hpp"
+#include "models/inclusion/simulation.hpp"
 
 namespace govsim::inclusion {
 
@@ -13,15 +12,16 @@ void Simulation::yearly_cycle(int year) {
   const int week = year * 52 + 1;
   Rng rng(seed_, replicate_, kStreamYear, static_cast<std::uint32_t>(year), 0);
   const bool reorganising = year > 0 && rng.bernoulli(p_.owner_instability);
-  broadband_rollout(year);  // broadband.cpp
+  broadband_rollout(year);                                        // broadband.cpp
   if (year > 0 && p_.demography_enabled) demography(year, week);  // demography.cpp
-  recount_static_stocks();  // skills.cpp
+  recount_static_stocks();                                        // skills.cpp
   // Grants, turnover, animation.
   if (year > 0) {
     for (std::size_t k = 0; k < points_.size(); ++k) {
       PointState& s = points_[k];
       if (!s.open) continue;
-      Rng prng(seed_, replicate_, kStreamPost, static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(year));
+      Rng prng(seed_, replicate_, kStreamPost, static_cast<std::uint32_t>(k),
+               static_cast<std::uint32_t>(year));
       s.grant_age += 1;
       if (s.grant_age >= g_.grant_years) {
         s.grant_age = 0;
@@ -80,7 +80,9 @@ void Simulation::yearly_cycle(int year) {
     if (is_social_type(s.spec.type)) ++social;
   }
   double mech = 0;
-  for (double m : g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed, static_cast<int>(t_.epci_names.size()), year)) mech += m;
+  for (double m : g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed,
+                                     static_cast<int>(t_.epci_names.size()), year))
+    mech += m;
   granted_ += std::max(envelope, network_cost()) * (1.0 + fee) + mech;
 }
 
@@ -92,8 +94,7 @@ double Simulation::network_cost() const {
   double committed = 0;
   for (const auto& s : points_) {
     if (!s.open) continue;
-    if (s.spec.type != PointType::Mobile)
-      committed += point_fixed_cost();
+    if (s.spec.type != PointType::Mobile) committed += point_fixed_cost();
     committed += s.funded_fte() * p_.fte_cost_eur;
   }
   return committed;
@@ -118,7 +119,10 @@ void Simulation::allocate(int year, double money) {
     for (std::size_t k = 0; k < points_.size(); ++k) {
       const auto& s = points_[k];
       if (!s.open || s.spec.zone < 0) continue;
-      w[k] = s.funded_fte() * (t_.zones[static_cast<std::size_t>(s.spec.zone)].density == Density::Urban ? p_.call_urban_weight : 1.0);
+      w[k] = s.funded_fte() *
+             (t_.zones[static_cast<std::size_t>(s.spec.zone)].density == Density::Urban
+                  ? p_.call_urban_weight
+                  : 1.0);
       total += w[k];
     }
     if (total <= 0) return;
@@ -126,7 +130,8 @@ void Simulation::allocate(int year, double money) {
       double x = rng.uniform() * total;
       std::size_t k = 0;
       while (k + 1 < w.size() && x >= w[k]) x -= w[k++];
-      points_[k].posts.push_back({unit, week + p_.hiring_delay_weeks, week + p_.hiring_delay_weeks, week});
+      points_[k].posts.push_back(
+          {unit, week + p_.hiring_delay_weeks, week + p_.hiring_delay_weeks, week});
     }
     return;
   }
@@ -138,8 +143,11 @@ void Simulation::allocate(int year, double money) {
   // Zones without a point offering help within the limited-mobility trip weigh more
   // (governance.uncovered_zone_weight).
   for (std::size_t z = 0; z < nz; ++z) {
-    const bool uncovered = nearest_admin_minutes(static_cast<int>(z)) > p_.max_travel_limited_minutes;
-    score[z] = zone_uncovered_need(static_cast<int>(z)) * (uncovered ? p_.uncovered_zone_weight : 1.0) + 1e-9 * static_cast<double>(nz - z);
+    const bool uncovered =
+        nearest_admin_minutes(static_cast<int>(z)) > p_.max_travel_limited_minutes;
+    score[z] =
+        zone_uncovered_need(static_cast<int>(z)) * (uncovered ? p_.uncovered_zone_weight : 1.0) +
+        1e-9 * static_cast<double>(nz - z);
   }
   // Owner level limits reach: a commune-level owner funds only communes that host a point of
   // their own (communes fund their structures); wider owners can open points anywhere.
@@ -157,22 +165,26 @@ void Simulation::allocate(int year, double money) {
     int target = -1;
     for (const auto& [pt, minutes] : reach_[best]) {
       const auto& s = points_[static_cast<std::size_t>(pt)];
-      if (minutes <= p_.max_travel_limited_minutes && s.open && (s.spec.services & kAdminProcedures)) {
+      if (minutes <= p_.max_travel_limited_minutes && s.open &&
+          (s.spec.services & kAdminProcedures)) {
         target = pt;
         break;
       }
     }
     if (target < 0 && units - u >= static_cast<int>(p_.new_point_fte / unit)) {
-      open_point(static_cast<int>(best), PointType::Epn, p_.new_point_fte, week + p_.new_point_delay_weeks);
+      open_point(static_cast<int>(best), PointType::Epn, p_.new_point_fte,
+                 week + p_.new_point_delay_weeks);
       u += static_cast<int>(p_.new_point_fte / unit) - 1;
       add_reach(static_cast<int>(points_.size()) - 1);
     } else if (target >= 0) {
-      points_[static_cast<std::size_t>(target)].posts.push_back({unit, week + p_.hiring_delay_weeks, week + p_.hiring_delay_weeks, week});
+      points_[static_cast<std::size_t>(target)].posts.push_back(
+          {unit, week + p_.hiring_delay_weeks, week + p_.hiring_delay_weeks, week});
     } else {
       break;
     }
     if (p_.allocation() == AllocationRule::ConsultationThenCall)
-      zone_consultation_boost_[best] = p_.consultation_awareness_boost * (p_.awareness_base_weekly + p_.awareness_word_of_mouth);
+      zone_consultation_boost_[best] =
+          p_.consultation_awareness_boost * (p_.awareness_base_weekly + p_.awareness_word_of_mouth);
     score[best] *= p_.allocation_priority_decay;
   }
 }
@@ -203,7 +215,9 @@ void Simulation::accrue_spending(int t) {
     ++open_fixed;
     if (is_social_type(s.spec.type)) ++social;
   }
-  const FunderAmounts mech = g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed, static_cast<int>(t_.epci_names.size()), (t - 1) / 52);
+  const FunderAmounts mech =
+      g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed,
+                         static_cast<int>(t_.epci_names.size()), (t - 1) / 52);
   for (std::size_t f = 0; f < kFunders; ++f) {
     const double wk = mech[f] / weeks_per_year;
     spent_[f] += wk;

@@ -13,32 +13,41 @@
 
 namespace govsim::inclusion {
 
-enum class Funder : std::uint8_t { State, Region, Department, Epci, Commune, Caf, BanqueTerritoires };
+enum class Funder : std::uint8_t {
+  State,
+  Region,
+  Department,
+  Epci,
+  Commune,
+  Caf,
+  BanqueTerritoires
+};
 inline constexpr int kFunders = 7;
 extern const std::array<const char*, kFunders> kFunderNames;
 using FunderAmounts = std::array<double, kFunders>;
 
 // Who pays a point's running cost, by point type (assumption after the funding lines of
 // France Services, conseillers numériques, CAF social-centre agreements; docs/mechanisms.md).
-FunderAmounts funding_shares(const Params& p, PointType type);  // who pays a point type's running cost (funders.*)
+FunderAmounts funding_shares(const Params& p,
+                             PointType type);  // who pays a point type's running cost (funders.*)
 
 // Rules derived once from the parameters (frozen for a run).
 struct Governance {
   // funding structure
-  int grants_per_point = 1;     // grants each point manages (reporting load)
-  int grant_years = 1;          // length of a grant
-  double renewal = 1;           // chance a grant is renewed when due
-  double turnover = 0;          // yearly leaving chance of a mediator
-  double reporting_share = 0;   // share of mediator time lost to reporting
+  int grants_per_point = 1;    // grants each point manages (reporting load)
+  int grant_years = 1;         // length of a grant
+  double renewal = 1;          // chance a grant is renewed when due
+  double turnover = 0;         // yearly leaving chance of a mediator
+  double reporting_share = 0;  // share of mediator time lost to reporting
   // practice
   double doing_with = 0;        // share of teaching sessions
   bool priority_queue = false;  // objectives: priority publics served first
   // animation
-  double animation_reach = 0;   // effect multiplier on reached points (level-dependent)
+  double animation_reach = 0;  // effect multiplier on reached points (level-dependent)
   // allocation
-  bool needs_targeting = false; // new money follows (estimated or observed) unmet needs
+  bool needs_targeting = false;  // new money follows (estimated or observed) unmet needs
   int first_allocation_year = 1;
-  double partner_knowledge = 0; // chance that a partner knows where to refer
+  double partner_knowledge = 0;  // chance that a partner knows where to refer
   // broadband
   int rollout_start_year = 0;
   double rollout_speed = 0;

@@ -1,14 +1,13 @@
 // Help seeking: each resident with a pending need tries alone, then relatives, then (once aware,
 // possibly through a partner's referral) asks a point for mediation; past the deadline the need is
 // given up (docs/model.md §3).
-#include "models/inclusion/simulation.hpp"
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include <tbb/parallel_for.h>
-
 #include "engine/rng.hpp"
+#include "models/inclusion/simulation.hpp"
 
 namespace govsim::inclusion {
 
@@ -33,7 +32,8 @@ void Simulation::residents_act(Week& w) {
 
 void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
   Counters& c = ch.c;
-  Rng rng(seed_, replicate_, kStreamAttempt, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t));
+  Rng rng(seed_, replicate_, kStreamAttempt, static_cast<std::uint32_t>(i),
+          static_cast<std::uint32_t>(t));
   const double s = skill(i, t);
   const double p_skill = logistic(p_.alone_slope * (s - p_.skill_autonomy_threshold));
   const bool home = has_home_access(i);
@@ -47,7 +47,8 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
     return;
   }
   // 2. Relatives (do it for the person: no skill gain).
-  const double p_rel = p_.relatives_weekly * ((pop_.flags[i] & kLivesAlone) ? p_.relatives_alone_factor : 1.0);
+  const double p_rel =
+      p_.relatives_weekly * ((pop_.flags[i] & kLivesAlone) ? p_.relatives_alone_factor : 1.0);
   if (rng.uniform() < p_rel) {
     resolve(i, kRelatives, t, c);
     return;
@@ -58,14 +59,17 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
     const double share = zone_agents_[z] > 0 ? zone_aware_[z] / zone_agents_[z] : 0.0;
     double hazard = p_.awareness_base_weekly + p_.awareness_word_of_mouth * share +
                     p_.animation_awareness * g_.animation_reach + zone_consultation_boost_[z];
-    if (p_.objectives_imposed && ((pop_.flags[i] & kSocialDifficulty) || pop_.age_band[i] >= p_.priority_from_age_band))
+    if (p_.objectives_imposed &&
+        ((pop_.flags[i] & kSocialDifficulty) || pop_.age_band[i] >= p_.priority_from_age_band))
       hazard += p_.objectives_outreach;
     const int from = pop_.aware_week[i];
     const int dt = std::max(1, t - from);
     // Exposure over the weeks since the last look; the demonstrator acts during its first weeks
     // (demonstrator.weeks) only.
     double exposure = hazard * dt;
-    if (p_.demonstrator) exposure += p_.demonstrator_awareness * std::max(0, std::min(t, p_.demonstrator_weeks) - from);
+    if (p_.demonstrator)
+      exposure +=
+          p_.demonstrator_awareness * std::max(0, std::min(t, p_.demonstrator_weeks) - from);
     pop_.aware_week[i] = static_cast<std::uint16_t>(t);
     if (rng.uniform() < -std::expm1(-exposure)) {
       pop_.flags[i] |= kAware;
@@ -91,15 +95,15 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
       if (misdirected) c.misdirected += 1;
       if (pt >= 0) {
         const PointState& ps = points_[static_cast<std::size_t>(pt)];
-        if (!home && ps.stations > 0 &&
-            rng.uniform() < p_skill * p_.station_access_factor) {
+        if (!home && ps.stations > 0 && rng.uniform() < p_skill * p_.station_access_factor) {
           c.station_uses += 1;
           resolve(i, kAlone, t, c);
           return;
         }
         std::uint64_t key = mix64(seed_ ^ mix64((static_cast<std::uint64_t>(replicate_) << 40) ^
                                                 (static_cast<std::uint64_t>(t) << 32) ^ i));
-        if (g_.priority_queue && ((pop_.flags[i] & kSocialDifficulty) || pop_.age_band[i] >= p_.priority_from_age_band))
+        if (g_.priority_queue &&
+            ((pop_.flags[i] & kSocialDifficulty) || pop_.age_band[i] >= p_.priority_from_age_band))
           key >>= 1;  // priority publics sort first
         else
           key |= 1ull << 63;
@@ -117,8 +121,8 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
 
 int Simulation::choose_point(std::size_t i, int t, Rng& rng, bool& misdirected) const {
   const int z = static_cast<int>(pop_.zone[i]);
-  const double max_min = (pop_.flags[i] & kLimitedMobility) ? p_.max_travel_limited_minutes
-                                                             : p_.max_travel_minutes;
+  const double max_min =
+      (pop_.flags[i] & kLimitedMobility) ? p_.max_travel_limited_minutes : p_.max_travel_minutes;
   const std::uint16_t need = required_services(pop_.need_kind[i]);
   const auto& list = reach_[static_cast<std::size_t>(z)];
   if (!p_.master_plan && rng.bernoulli(p_.misdirection)) {

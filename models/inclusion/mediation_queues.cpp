@@ -1,13 +1,12 @@
 // Mediation queues: requests grouped by point, each point serving its queue up to capacity
 // (sessions raise skill and trust), pooled points taking requests turned away, and unserved
 // requests given up past their deadline (docs/model.md §3).
-#include "models/inclusion/simulation.hpp"
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
 
-#include <tbb/parallel_for.h>
-
 #include "engine/rng.hpp"
+#include "models/inclusion/simulation.hpp"
 
 namespace govsim::inclusion {
 
@@ -33,14 +32,16 @@ void Simulation::serve_queues(Week& w) {
   std::vector<Counters> point_c(points_.size());
   w.point_dynamic.assign(points_.size(), {});
   tbb::parallel_for(std::size_t{0}, points_.size(), [&](std::size_t k) {
-    std::vector<Request> reqs(requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k]),
-                              requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k + 1]));
+    std::vector<Request> reqs(
+        requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k]),
+        requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k + 1]));
     if (reqs.empty()) {
       point_c[k].capacity += points_[k].capacity;
       return;
     }
     serve_point(static_cast<int>(k), t, reqs, point_c[k], w.point_dynamic[k]);
-    std::copy(reqs.begin(), reqs.end(), requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k]));
+    std::copy(reqs.begin(), reqs.end(),
+              requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k]));
   });
   for (const auto& pc : point_c) w.c.add(pc);
 }
@@ -61,7 +62,8 @@ void Simulation::serve_point(int point, int t, std::vector<Request>& reqs, Count
     s.served += 1;
     c.sessions += 1;
     const std::size_t i = r.resident;
-    Rng rng(seed_, replicate_, kStreamSession, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t));
+    Rng rng(seed_, replicate_, kStreamSession, static_cast<std::uint32_t>(i),
+            static_cast<std::uint32_t>(t));
     pop_.flags[i] |= kMediated;
     if (rng.uniform() < g_.doing_with) {
       if (!(pop_.flags[i] & kDynamic)) {
@@ -89,7 +91,8 @@ void Simulation::pool_turned_away(Week& w) {
   std::vector<Request> left;
   for (const Request& r : requests_)
     if (r.point >= 0 && pop_.pending[r.resident] > 0 &&
-        points_[static_cast<std::size_t>(r.point)].used >= points_[static_cast<std::size_t>(r.point)].capacity)
+        points_[static_cast<std::size_t>(r.point)].used >=
+            points_[static_cast<std::size_t>(r.point)].capacity)
       left.push_back(r);
   std::sort(left.begin(), left.end(), [](const Request& a, const Request& b) {
     return a.key != b.key ? a.key < b.key : a.resident < b.resident;
@@ -97,12 +100,17 @@ void Simulation::pool_turned_away(Week& w) {
   for (Request& r : left) {
     const std::size_t i = r.resident;
     const int z = static_cast<int>(pop_.zone[i]);
-    const double max_min = (pop_.flags[i] & kLimitedMobility) ? p_.max_travel_limited_minutes : p_.max_travel_minutes;
+    const double max_min =
+        (pop_.flags[i] & kLimitedMobility) ? p_.max_travel_limited_minutes : p_.max_travel_minutes;
     for (const auto& [pt, minutes] : reach_[static_cast<std::size_t>(z)]) {
       if (minutes > max_min) break;
       PointState& s = points_[static_cast<std::size_t>(pt)];
-      if (s.spec.zone < 0 || t_.zones[static_cast<std::size_t>(s.spec.zone)].epci != t_.zones[static_cast<std::size_t>(z)].epci) continue;
-      if (!s.serves_at(t) || !(s.spec.services & required_services(pop_.need_kind[i])) || s.used >= s.capacity) continue;
+      if (s.spec.zone < 0 || t_.zones[static_cast<std::size_t>(s.spec.zone)].epci !=
+                                 t_.zones[static_cast<std::size_t>(z)].epci)
+        continue;
+      if (!s.serves_at(t) || !(s.spec.services & required_services(pop_.need_kind[i])) ||
+          s.used >= s.capacity)
+        continue;
       Counters c;
       std::vector<Request> one = {r};
       const int cap_before = s.capacity;

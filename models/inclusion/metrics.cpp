@@ -26,7 +26,8 @@ void Counters::add(const Counters& o) {
   }
   for (int d = 0; d < kDensityClasses; ++d) {
     arisen_density[static_cast<std::size_t>(d)] += o.arisen_density[static_cast<std::size_t>(d)];
-    abandoned_density[static_cast<std::size_t>(d)] += o.abandoned_density[static_cast<std::size_t>(d)];
+    abandoned_density[static_cast<std::size_t>(d)] +=
+        o.abandoned_density[static_cast<std::size_t>(d)];
     closed_density[static_cast<std::size_t>(d)] += o.closed_density[static_cast<std::size_t>(d)];
   }
   for (std::size_t k = 0; k < 2; ++k) {
@@ -57,7 +58,8 @@ struct Declared {
 
 const std::vector<Declared>& declared_metrics() {
   static const std::vector<Declared> d = {
-#define GOVSIM_METRIC(id, unit, direction, headline, subgroups, doc) {#id, unit, direction, headline, subgroups, doc},
+#define GOVSIM_METRIC(id, unit, direction, headline, subgroups, doc) \
+  {#id, unit, direction, headline, subgroups, doc},
 #include "models/inclusion/metrics.def"
   };
   return d;
@@ -65,14 +67,15 @@ const std::vector<Declared>& declared_metrics() {
 
 const std::vector<Declared>& declared_series() {
   static const std::vector<Declared> d = {
-#define GOVSIM_SERIES(id, unit, direction, subgroups, doc) {#id, unit, direction, false, subgroups, doc},
+#define GOVSIM_SERIES(id, unit, direction, subgroups, doc) \
+  {#id, unit, direction, false, subgroups, doc},
 #include "models/inclusion/metrics.def"
   };
   return d;
 }
 
-constexpr std::array<Dimension, 4> kDimensions = {Dimension::Age, Dimension::Density, Dimension::Difficulty,
-                                                  Dimension::Funder};
+constexpr std::array<Dimension, 4> kDimensions = {Dimension::Age, Dimension::Density,
+                                                  Dimension::Difficulty, Dimension::Funder};
 constexpr std::array<const char*, 4> kDimensionNames = {"age", "density", "difficulty", "funder"};
 
 Dimension dimension_named(const std::string& name) {
@@ -81,16 +84,22 @@ Dimension dimension_named(const std::string& name) {
   throw std::logic_error("metrics.def: unknown subgroup dimension '" + name + "'");
 }
 
-const char* dimension_name(Dimension d) { return kDimensionNames[static_cast<std::size_t>(d)]; }
+const char* dimension_name(Dimension d) {
+  return kDimensionNames[static_cast<std::size_t>(d)];
+}
 
 // What one level of a breakdown adds to the metric's doc.
 std::string level_doc(Dimension d, const std::string& level) {
   switch (d) {
-    case Dimension::Age: return "Age band " + level + " only.";
-    case Dimension::Density: return "Zones of density class " + level + " only.";
+    case Dimension::Age:
+      return "Age band " + level + " only.";
+    case Dimension::Density:
+      return "Zones of density class " + level + " only.";
     case Dimension::Difficulty:
-      return level == "yes" ? "Adults in social difficulty only." : "Adults not in social difficulty only.";
-    case Dimension::Funder: return "Paid by this funder (" + level + ") only.";
+      return level == "yes" ? "Adults in social difficulty only."
+                            : "Adults not in social difficulty only.";
+    case Dimension::Funder:
+      return "Paid by this funder (" + level + ") only.";
   }
   return "";
 }
@@ -122,23 +131,26 @@ MetricInfo info(std::string name, bool higher_is_better, std::string unit, std::
 // The layout of one catalog (metrics or series): entries, then offsets of each breakdown.
 struct Catalog {
   std::vector<MetricInfo> all;
-  std::vector<std::vector<std::pair<Dimension, std::size_t>>> breakdown;  // by base: (dim, first index)
+  std::vector<std::vector<std::pair<Dimension, std::size_t>>>
+      breakdown;  // by base: (dim, first index)
 
   explicit Catalog(const std::vector<Declared>& declared) {
     breakdown.resize(declared.size());
     for (const auto& d : declared) {
       MetricInfo m = info(d.name, d.higher_is_better, d.unit, d.doc);
       m.headline = d.headline;
-      for (Dimension dim : split_dimensions(d.subgroups)) m.subgroups.push_back(dimension_name(dim));
+      for (Dimension dim : split_dimensions(d.subgroups))
+        m.subgroups.push_back(dimension_name(dim));
       all.push_back(std::move(m));
     }
     for (std::size_t b = 0; b < declared.size(); ++b) {
       for (Dimension dim : split_dimensions(declared[b].subgroups)) {
         breakdown[b].emplace_back(dim, all.size());
         for (const auto& level : dimension_levels(dim)) {
-          all.push_back(info(std::string(declared[b].name) + "@" + dimension_name(dim) + ":" + level,
-                             declared[b].higher_is_better, declared[b].unit,
-                             std::string(declared[b].doc) + " " + level_doc(dim, level)));
+          all.push_back(
+              info(std::string(declared[b].name) + "@" + dimension_name(dim) + ":" + level,
+                   declared[b].higher_is_better, declared[b].unit,
+                   std::string(declared[b].doc) + " " + level_doc(dim, level)));
         }
       }
     }
@@ -148,10 +160,12 @@ struct Catalog {
     for (const auto& [dim, first] : breakdown.at(base))
       if (dim == d) {
         if (level >= dimension_levels(d).size())
-          throw std::logic_error(all[base].name + ": no level " + std::to_string(level) + " of " + dimension_name(d));
+          throw std::logic_error(all[base].name + ": no level " + std::to_string(level) + " of " +
+                                 dimension_name(d));
         return first + level;
       }
-    throw std::logic_error(all[base].name + " has no breakdown by " + dimension_name(d) + " in metrics.def");
+    throw std::logic_error(all[base].name + " has no breakdown by " + dimension_name(d) +
+                           " in metrics.def");
   }
 };
 
@@ -165,7 +179,9 @@ const Catalog& series_catalog() {
   return c;
 }
 
-std::vector<std::string> names_of(const auto& array) { return {array.begin(), array.end()}; }
+std::vector<std::string> names_of(const auto& array) {
+  return {array.begin(), array.end()};
+}
 
 }  // namespace
 
@@ -175,29 +191,43 @@ const std::vector<std::string>& dimension_levels(Dimension d) {
   static const std::vector<std::string> difficulty = {"yes", "no"};
   static const std::vector<std::string> funder = names_of(kFunderNames);
   switch (d) {
-    case Dimension::Age: return age;
-    case Dimension::Density: return density;
-    case Dimension::Difficulty: return difficulty;
-    case Dimension::Funder: return funder;
+    case Dimension::Age:
+      return age;
+    case Dimension::Density:
+      return density;
+    case Dimension::Difficulty:
+      return difficulty;
+    case Dimension::Funder:
+      return funder;
   }
   throw std::logic_error("unknown dimension");
 }
 
-const std::vector<MetricInfo>& all_metrics() { return metric_catalog().all; }
-const std::vector<MetricInfo>& weekly_series() { return series_catalog().all; }
+const std::vector<MetricInfo>& all_metrics() {
+  return metric_catalog().all;
+}
+const std::vector<MetricInfo>& weekly_series() {
+  return series_catalog().all;
+}
 
-std::size_t metric_index(Metric m) { return static_cast<std::size_t>(m); }
+std::size_t metric_index(Metric m) {
+  return static_cast<std::size_t>(m);
+}
 std::size_t metric_index(Metric m, Dimension d, std::size_t level) {
   return metric_catalog().index(static_cast<std::size_t>(m), d, level);
 }
-std::size_t series_index(Series s) { return static_cast<std::size_t>(s); }
+std::size_t series_index(Series s) {
+  return static_cast<std::size_t>(s);
+}
 std::size_t series_index(Series s, Dimension d, std::size_t level) {
   return series_catalog().index(static_cast<std::size_t>(s), d, level);
 }
 
 MetricValues::MetricValues() : values_(all_metrics().size(), 0.0), set_(all_metrics().size(), 0) {}
 
-void MetricValues::set(Metric m, double v) { set_at(metric_index(m), v); }
+void MetricValues::set(Metric m, double v) {
+  set_at(metric_index(m), v);
+}
 
 void MetricValues::set_at(std::size_t index, double v) {
   values_.at(index) = v;
@@ -206,7 +236,9 @@ void MetricValues::set_at(std::size_t index, double v) {
 
 std::vector<double> MetricValues::values() const {
   for (std::size_t i = 0; i < set_.size(); ++i)
-    if (!set_[i]) throw std::logic_error("metric '" + all_metrics()[i].name + "' was not computed (outcomes.cpp)");
+    if (!set_[i])
+      throw std::logic_error("metric '" + all_metrics()[i].name +
+                             "' was not computed (outcomes.cpp)");
   return values_;
 }
 

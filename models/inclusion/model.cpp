@@ -8,7 +8,9 @@
 
 namespace govsim::inclusion {
 
-const ParamRegistry& InclusionAdapter::registry() const { return inclusion::registry(); }
+const ParamRegistry& InclusionAdapter::registry() const {
+  return inclusion::registry();
+}
 
 namespace {
 
@@ -31,7 +33,8 @@ std::string names_text() {
 void InclusionAdapter::check_territory(const nlohmann::json& t, const std::string& file,
                                        const std::filesystem::path& base_dir) const {
   const std::string want = "an embedded territory name (" + names_text() +
-                           ") or an object {\"communes_csv\": ..., \"access_points_csv\": ...} or {\"file\": \"territory.json\"}";
+                           ") or an object {\"communes_csv\": ..., \"access_points_csv\": ...} or "
+                           "{\"file\": \"territory.json\"}";
   if (t.is_string()) {
     if (!is_builtin_territory(t.get<std::string>()) && !is_real_territory(t.get<std::string>()))
       throw InputError(file, "/territory", want, t.dump());
@@ -40,19 +43,22 @@ void InclusionAdapter::check_territory(const nlohmann::json& t, const std::strin
   if (!t.is_object()) throw InputError(file, "/territory", want, t.dump());
   for (const auto& [k, v] : t.items()) {
     if (k != "communes_csv" && k != "access_points_csv" && k != "name" && k != "file")
-      throw InputError(file, "/territory/" + k, "one of the keys communes_csv, access_points_csv, name, file",
+      throw InputError(file, "/territory/" + k,
+                       "one of the keys communes_csv, access_points_csv, name, file",
                        "unknown key \"" + k + "\"");
     if (!v.is_string()) throw InputError(file, "/territory/" + k, "a string", v.dump());
   }
   if (t.contains("file") && t.contains("communes_csv"))
-    throw InputError(file, "/territory", "either \"file\" (a territory JSON) or \"communes_csv\"", "both");
+    throw InputError(file, "/territory", "either \"file\" (a territory JSON) or \"communes_csv\"",
+                     "both");
   if (!t.contains("communes_csv") && !t.contains("file"))
     throw InputError(file, "/territory", "a \"communes_csv\" key", "an object without it");
   for (const char* k : {"communes_csv", "access_points_csv", "file"}) {
     if (!t.contains(k)) continue;
     const auto path = base_dir / t[k].get<std::string>();
     if (!std::filesystem::is_regular_file(path))
-      throw InputError(file, std::string("/territory/") + k, "an existing file", "'" + path.string() + "' not found");
+      throw InputError(file, std::string("/territory/") + k, "an existing file",
+                       "'" + path.string() + "' not found");
   }
   // The data files are read now, with the same strict readers as a run (`validate` reads them).
   (void)make_territory(t, file, base_dir);
@@ -60,24 +66,35 @@ void InclusionAdapter::check_territory(const nlohmann::json& t, const std::strin
 
 nlohmann::json InclusionAdapter::territory_schema() const {
   return {{"oneOf",
-           {{{"type", "string"}, {"enum", all_territory_names()},
+           {{{"type", "string"},
+             {"enum", all_territory_names()},
              {"description", "An embedded territory, generated or real (docs/territories.md)."}},
             {{"type", "object"},
              {"additionalProperties", false},
              {"required", {"communes_csv"}},
              {"properties",
-              {{"communes_csv", {{"type", "string"}, {"description", "INSEE-style communes CSV, relative to this file."}}},
-               {"access_points_csv", {{"type", "string"}, {"description", "Places in the MedNum standard (CSV or JSON), relative to this file."}}},
+              {{"communes_csv",
+                {{"type", "string"},
+                 {"description", "INSEE-style communes CSV, relative to this file."}}},
+               {"access_points_csv",
+                {{"type", "string"},
+                 {"description",
+                  "Places in the MedNum standard (CSV or JSON), relative to this file."}}},
                {"name", {{"type", "string"}}}}}},
             {{"type", "object"},
              {"additionalProperties", false},
              {"required", {"file"}},
              {"properties",
-              {{"file", {{"type", "string"}, {"description", "A territory JSON written by `govsim territory build`, relative to this file."}}},
+              {{"file",
+                {{"type", "string"},
+                 {"description",
+                  "A territory JSON written by `govsim territory build`, relative to this file."}}},
                {"name", {{"type", "string"}}}}}}}}};
 }
 
-std::vector<govsim::MetricInfo> InclusionAdapter::metrics() const { return all_metrics(); }
+std::vector<govsim::MetricInfo> InclusionAdapter::metrics() const {
+  return all_metrics();
+}
 
 nlohmann::json InclusionAdapter::territory_info(const ExperimentSpec& spec) const {
   return inclusion::territory_info(*make_territory(spec.territory, spec.file, spec.base_dir));
@@ -89,10 +106,13 @@ int InclusionAdapter::command(const std::string& cmd, int argc, char** argv) con
 }
 
 std::string InclusionAdapter::commands_usage() const {
-  return "  territory build --communes FILE [--places FILE] --out territory.json  build a territory from open data\n"
+  return "  territory build --communes FILE [--places FILE] --out territory.json  build a "
+         "territory from open data\n"
          "  territory show NAME|FILE  summary of a territory (real, generated or built)\n";
 }
-std::vector<govsim::MetricInfo> InclusionAdapter::series() const { return weekly_series(); }
+std::vector<govsim::MetricInfo> InclusionAdapter::series() const {
+  return weekly_series();
+}
 
 std::shared_ptr<const Territory> make_territory(const nlohmann::json& t, const std::string& file,
                                                 const std::filesystem::path& base_dir) {
@@ -104,8 +124,8 @@ std::shared_ptr<const Territory> make_territory(const nlohmann::json& t, const s
     auto& slot = cache[t.get<std::string>()];
     if (!slot) {
       const std::string name = t.get<std::string>();
-      slot = std::make_shared<const Territory>(is_real_territory(name) ? real_territory(name).territory
-                                                                       : builtin_territory(name));
+      slot = std::make_shared<const Territory>(
+          is_real_territory(name) ? real_territory(name).territory : builtin_territory(name));
     }
     return slot;
   }
@@ -117,8 +137,9 @@ std::shared_ptr<const Territory> make_territory(const nlohmann::json& t, const s
   }
   const std::string name = t.value("name", std::string("custom"));
   const auto communes = base_dir / t.at("communes_csv").get<std::string>();
-  const std::filesystem::path points =
-      t.contains("access_points_csv") ? base_dir / t["access_points_csv"].get<std::string>() : std::filesystem::path();
+  const std::filesystem::path points = t.contains("access_points_csv")
+                                           ? base_dir / t["access_points_csv"].get<std::string>()
+                                           : std::filesystem::path();
   return std::make_shared<const Territory>(load_territory(name, communes, points));
 }
 
@@ -136,7 +157,8 @@ RunLayout InclusionAdapter::layout(const ExperimentSpec& spec) const {
   for (const auto& m : all_metrics()) l.metric_names.push_back(m.name);
   for (const auto& s : weekly_series()) l.series_names.push_back(s.name);
   int horizon = 0;
-  for (const auto& sc : spec.scenarios) horizon = std::max(horizon, Params::from(sc.values).horizon_weeks);
+  for (const auto& sc : spec.scenarios)
+    horizon = std::max(horizon, Params::from(sc.values).horizon_weeks);
   l.weeks = horizon + 1;
   return l;
 }
@@ -151,7 +173,8 @@ std::function<RunRecord(int, int)> InclusionAdapter::prepare(const ExperimentSpe
   }
   const std::uint64_t seed = spec.seed;
   return [models, seed, horizon](int scenario, int replicate) {
-    Simulation sim(models.at(static_cast<std::size_t>(scenario)), seed, static_cast<std::uint32_t>(replicate));
+    Simulation sim(models.at(static_cast<std::size_t>(scenario)), seed,
+                   static_cast<std::uint32_t>(replicate));
     sim.run();
     RunRecord r = sim.finish(scenario);
     // Scenarios with a shorter horizon are padded with their last value.
@@ -161,7 +184,8 @@ std::function<RunRecord(int, int)> InclusionAdapter::prepare(const ExperimentSpe
       const std::size_t ns = r.series.size() / weeks;
       std::vector<double> padded(ns * want);
       for (std::size_t s = 0; s < ns; ++s)
-        for (std::size_t w = 0; w < want; ++w) padded[s * want + w] = r.series[s * weeks + std::min(w, weeks - 1)];
+        for (std::size_t w = 0; w < want; ++w)
+          padded[s * want + w] = r.series[s * weeks + std::min(w, weeks - 1)];
       r.series = std::move(padded);
     }
     return r;

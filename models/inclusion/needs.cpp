@@ -1,12 +1,11 @@
 // Needs: administrative procedures arise for each resident (geometric waiting times by year, age
 // band and social difficulty) and get a kind and a deadline (docs/model.md §3).
-#include "models/inclusion/simulation.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
 #include "engine/rng.hpp"
+#include "models/inclusion/simulation.hpp"
 
 namespace govsim::inclusion {
 
@@ -18,7 +17,8 @@ void Simulation::schedule_next_need(std::size_t i, int t) {
     pop_.next_need[i] = kNever;
     return;
   }
-  Rng rng(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t));
+  Rng rng(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(i),
+          static_cast<std::uint32_t>(t));
   const double gap = 1.0 + std::floor(std::log1p(-rng.uniform()) / log_q);  // geometric weeks
   const double next = t + gap;
   pop_.next_need[i] = next > p_.horizon_weeks ? kNever : static_cast<std::uint16_t>(next);
@@ -32,25 +32,31 @@ void Simulation::arrive(std::size_t i, int t, Chunk& ch) {
   c.arisen_difficulty[(pop_.flags[i] & kSocialDifficulty) ? 0 : 1] += 1;
   c.arisen_income[pop_.income[i]] += 1;
   if (pop_.pending[i] == 0) {
-    Rng rng(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(t) | 0x80000u);
+    Rng rng(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(i),
+            static_cast<std::uint32_t>(t) | 0x80000u);
     std::array<double, kNeedKinds> w = p_.need_shares();
     if (pop_.flags[i] & kSocialDifficulty) w[1] *= p_.need_benefits_difficulty_factor;
     if (pop_.age_band[i] > p_.need_employment_last_age_band) w[3] = 0;
     const double total = std::accumulate(w.begin(), w.end(), 0.0);
     double u = rng.uniform() * total;
     int kind = 0;
-    while (kind < kNeedKinds - 1 && u >= w[static_cast<std::size_t>(kind)]) u -= w[static_cast<std::size_t>(kind++)];
+    while (kind < kNeedKinds - 1 && u >= w[static_cast<std::size_t>(kind)])
+      u -= w[static_cast<std::size_t>(kind++)];
     pop_.need_kind[i] = static_cast<std::uint8_t>(kind);
     pop_.since[i] = static_cast<std::uint16_t>(t);
     if (p_.need_deadlines_enabled) {
-      const double d = std::max(1.0, std::round(p_.need_deadline_weeks * ((1.0 - p_.need_deadline_spread) + 2.0 * p_.need_deadline_spread * rng.uniform())));
+      const double d = std::max(1.0, std::round(p_.need_deadline_weeks *
+                                                ((1.0 - p_.need_deadline_spread) +
+                                                 2.0 * p_.need_deadline_spread * rng.uniform())));
       pop_.deadline[i] = static_cast<std::uint16_t>(std::min<double>(kNever - 1, t + d));
     } else {
       pop_.deadline[i] = kNever;
     }
   }
-  if (pop_.pending[i] < 255) pop_.pending[i] += 1;
-  else c.arisen -= 1;  // (never reached in practice: 255 needs in one episode) keep accounting exact
+  if (pop_.pending[i] < 255)
+    pop_.pending[i] += 1;
+  else
+    c.arisen -= 1;  // (never reached in practice: 255 needs in one episode) keep accounting exact
   schedule_next_need(i, t);
 }
 

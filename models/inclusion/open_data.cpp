@@ -53,8 +53,10 @@ std::string Rejection::text() const {
 
 namespace {
 
-constexpr const char* kSchemaPath = "data/territories/reference/mednum-lieux-mediation-numerique.schema.json";
-constexpr const char* kTypologyPath = "data/territories/reference/data-inclusion-typologies-structures-v0.json";
+constexpr const char* kSchemaPath =
+    "data/territories/reference/mednum-lieux-mediation-numerique.schema.json";
+constexpr const char* kTypologyPath =
+    "data/territories/reference/data-inclusion-typologies-structures-v0.json";
 
 std::string trim(std::string s) {
   const auto a = s.find_first_not_of(" \t\r\n");
@@ -77,7 +79,8 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 int line_of_offset(const std::string& text, std::size_t offset) {
   offset = std::min(offset, text.size());
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+  return 1 + static_cast<int>(std::count(text.begin(),
+                                         text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
 }
 
 // The standard's encoding is UTF-8: a file in Latin-1/Windows-1252 is a file-level error.
@@ -87,17 +90,24 @@ void check_utf8(const std::string& text, const std::string& file) {
   while (i < n) {
     const auto c = static_cast<unsigned char>(text[i]);
     int len = 0;
-    if (c < 0x80) len = 1;
-    else if ((c & 0xE0) == 0xC0 && c >= 0xC2) len = 2;
-    else if ((c & 0xF0) == 0xE0) len = 3;
-    else if ((c & 0xF8) == 0xF0 && c <= 0xF4) len = 4;
+    if (c < 0x80)
+      len = 1;
+    else if ((c & 0xE0) == 0xC0 && c >= 0xC2)
+      len = 2;
+    else if ((c & 0xF0) == 0xE0)
+      len = 3;
+    else if ((c & 0xF8) == 0xF0 && c <= 0xF4)
+      len = 4;
     bool ok = len > 0 && i + static_cast<std::size_t>(len) <= n;
-    for (int k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]) & 0xC0) == 0x80;
+    for (int k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]) & 0xC0) == 0x80;
     if (!ok) {
       std::ostringstream got;
       got << "byte 0x" << std::hex << std::uppercase << static_cast<int>(c)
-          << ", which is not UTF-8 (Latin-1 or Windows-1252? convert with: iconv -f WINDOWS-1252 -t UTF-8)";
-      throw InputError(file, "line " + std::to_string(line_of_offset(text, i)), "UTF-8 text", got.str());
+          << ", which is not UTF-8 (Latin-1 or Windows-1252? convert with: iconv -f WINDOWS-1252 "
+             "-t UTF-8)";
+      throw InputError(file, "line " + std::to_string(line_of_offset(text, i)), "UTF-8 text",
+                       got.str());
     }
     i += static_cast<std::size_t>(len);
   }
@@ -122,7 +132,8 @@ bool valid_date(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
     if (!std::isdigit(static_cast<unsigned char>(s[static_cast<std::size_t>(i)]))) return false;
-  const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+  const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)),
+            d = std::stoi(s.substr(8, 2));
   if (m < 1 || m > 12 || d < 1) return false;
   static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -131,15 +142,18 @@ bool valid_date(const std::string& s) {
 
 // Metropolitan France (with Corsica) and the five overseas départements.
 bool in_france(double lat, double lon) {
-  struct Box { double lat0, lat1, lon0, lon1; };
-  static const Box boxes[] = {{41.3, 51.15, -5.25, 9.6},   {15.8, 16.55, -61.85, -60.95},
+  struct Box {
+    double lat0, lat1, lon0, lon1;
+  };
+  static const Box boxes[] = {{41.3, 51.15, -5.25, 9.6},     {15.8, 16.55, -61.85, -60.95},
                               {14.35, 14.9, -61.25, -60.75}, {2.1, 5.8, -54.65, -51.6},
                               {-21.4, -20.85, 55.2, 55.85},  {-13.05, -12.6, 44.95, 45.35}};
   for (const auto& b : boxes)
     if (lat >= b.lat0 && lat <= b.lat1 && lon >= b.lon0 && lon <= b.lon1) return true;
   return false;
 }
-constexpr const char* kFranceText = "coordinates in France (metropolitan France, Corsica or an overseas département)";
+constexpr const char* kFranceText =
+    "coordinates in France (metropolitan France, Corsica or an overseas département)";
 
 std::string department_of(const std::string& code) {
   if (code.size() >= 3 && code.compare(0, 2, "97") == 0) return code.substr(0, 3);
@@ -165,7 +179,8 @@ const Standard& standard() {
       sf.unique = c.value("unique", false);
       sf.pattern = c.value("pattern", "");
       sf.max_length = c.value("maxLength", std::size_t{0});
-      st.regex.push_back(sf.pattern.empty() ? std::regex() : std::regex(sf.pattern, std::regex::ECMAScript));
+      st.regex.push_back(sf.pattern.empty() ? std::regex()
+                                            : std::regex(sf.pattern, std::regex::ECMAScript));
       st.fields.push_back(std::move(sf));
     }
     for (const auto& t : nlohmann::json::parse(embedded_file(kTypologyPath)))
@@ -253,7 +268,8 @@ JsonLines scan_json_lines(const std::string& text) {
       --depth;
     } else if (depth == 1 && !std::isspace(static_cast<unsigned char>(c)) && c != ',') {
       // a scalar element of the top-level array: record its line once
-      if (i == 0 || text[i - 1] == ',' || text[i - 1] == '[' || std::isspace(static_cast<unsigned char>(text[i - 1]))) {
+      if (i == 0 || text[i - 1] == ',' || text[i - 1] == '[' ||
+          std::isspace(static_cast<unsigned char>(text[i - 1]))) {
         std::size_t k = i;
         while (k > 0 && std::isspace(static_cast<unsigned char>(text[k - 1]))) --k;
         if (k > 0 && (text[k - 1] == ',' || text[k - 1] == '[')) {
@@ -270,7 +286,8 @@ std::uint16_t services_from(const std::string& s) {
   std::uint16_t bits = 0;
   for (const auto& label : split(s, '|'))
     for (int k = 0; k < kServiceCount; ++k)
-      if (kServiceLabels[static_cast<std::size_t>(k)] == label) bits = static_cast<std::uint16_t>(bits | (1u << k));
+      if (kServiceLabels[static_cast<std::size_t>(k)] == label)
+        bits = static_cast<std::uint16_t>(bits | (1u << k));
   return bits;
 }
 
@@ -288,20 +305,26 @@ PlaceRecord place_from_fields(const std::map<std::string, std::string>& f, int l
   p.date_maj = get("date_maj");
   p.horaires = get("horaires");
   const std::string lat = get("latitude"), lon = get("longitude");
-  p.has_coords = !lat.empty() && !lon.empty() && parse_number(lat, p.lat) && parse_number(lon, p.lon);
+  p.has_coords =
+      !lat.empty() && !lon.empty() && parse_number(lat, p.lat) && parse_number(lon, p.lon);
   const std::string serv = get("services");
   p.has_services = !serv.empty();
   p.services = services_from(serv);
   const std::string itin = get("itinerance");
-  p.itinerant = itin.find("Itinérant") != std::string::npos && itin.find("Fixe") == std::string::npos;
+  p.itinerant =
+      itin.find("Itinérant") != std::string::npos && itin.find("Fixe") == std::string::npos;
   return p;
 }
 
 }  // namespace
 
-const std::vector<StandardField>& standard_fields() { return standard().fields; }
+const std::vector<StandardField>& standard_fields() {
+  return standard().fields;
+}
 
-bool is_typology_code(std::string_view code) { return standard().typology.count(code) > 0; }
+bool is_typology_code(std::string_view code) {
+  return standard().typology.count(code) > 0;
+}
 
 std::string typology_label(std::string_view code) {
   const auto& t = standard().typology;
@@ -311,20 +334,48 @@ std::string typology_label(std::string_view code) {
 
 PointType point_type_for(std::string_view c) {
   static const std::map<std::string, PointType, std::less<>> table = {
-      {"EPN", PointType::Epn},           {"EPI", PointType::Epn},
+      {"EPN", PointType::Epn},
+      {"EPI", PointType::Epn},
       {"BIB", PointType::Library},
-      {"RFS", PointType::FranceServices}, {"MSAP", PointType::FranceServices}, {"PIMMS", PointType::FranceServices},
+      {"RFS", PointType::FranceServices},
+      {"MSAP", PointType::FranceServices},
+      {"PIMMS", PointType::FranceServices},
       {"ENM", PointType::Mobile},
-      {"TIERS_LIEUX", PointType::ThirdPlace}, {"FABLAB", PointType::ThirdPlace}, {"RESSOURCERIE", PointType::ThirdPlace},
-      {"ASSO", PointType::ThirdPlace},   {"Autre", PointType::ThirdPlace}, {"ESS", PointType::ThirdPlace},
-      {"ETABL_PRI", PointType::ThirdPlace}, {"CCONS", PointType::ThirdPlace}, {"OF", PointType::ThirdPlace},
-      // Municipal, intercommunal and state desks, and social-welfare services: help with procedures.
-      {"CCAS", PointType::Ccas}, {"CIAS", PointType::Ccas}, {"MUNI", PointType::Ccas}, {"CC", PointType::Ccas},
-      {"EPCI", PointType::Ccas}, {"CD", PointType::Ccas}, {"DEPT", PointType::Ccas}, {"MDS", PointType::Ccas},
-      {"CDAS", PointType::Ccas}, {"CMS", PointType::Ccas}, {"REG", PointType::Ccas}, {"PREF", PointType::Ccas},
-      {"ETAT", PointType::Ccas}, {"ETABL_PUB", PointType::Ccas}, {"CFP", PointType::Ccas}, {"CAF", PointType::Ccas},
-      {"CPAM", PointType::Ccas}, {"MSA", PointType::Ccas}, {"LA_POSTE", PointType::Ccas}, {"PAD", PointType::Ccas},
-      {"PI", PointType::Ccas}, {"MDA", PointType::Ccas}, {"MDPH", PointType::Ccas}, {"UDAF", PointType::Ccas},
+      {"TIERS_LIEUX", PointType::ThirdPlace},
+      {"FABLAB", PointType::ThirdPlace},
+      {"RESSOURCERIE", PointType::ThirdPlace},
+      {"ASSO", PointType::ThirdPlace},
+      {"Autre", PointType::ThirdPlace},
+      {"ESS", PointType::ThirdPlace},
+      {"ETABL_PRI", PointType::ThirdPlace},
+      {"CCONS", PointType::ThirdPlace},
+      {"OF", PointType::ThirdPlace},
+      // Municipal, intercommunal and state desks, and social-welfare services: help with
+      // procedures.
+      {"CCAS", PointType::Ccas},
+      {"CIAS", PointType::Ccas},
+      {"MUNI", PointType::Ccas},
+      {"CC", PointType::Ccas},
+      {"EPCI", PointType::Ccas},
+      {"CD", PointType::Ccas},
+      {"DEPT", PointType::Ccas},
+      {"MDS", PointType::Ccas},
+      {"CDAS", PointType::Ccas},
+      {"CMS", PointType::Ccas},
+      {"REG", PointType::Ccas},
+      {"PREF", PointType::Ccas},
+      {"ETAT", PointType::Ccas},
+      {"ETABL_PUB", PointType::Ccas},
+      {"CFP", PointType::Ccas},
+      {"CAF", PointType::Ccas},
+      {"CPAM", PointType::Ccas},
+      {"MSA", PointType::Ccas},
+      {"LA_POSTE", PointType::Ccas},
+      {"PAD", PointType::Ccas},
+      {"PI", PointType::Ccas},
+      {"MDA", PointType::Ccas},
+      {"MDPH", PointType::Ccas},
+      {"UDAF", PointType::Ccas},
       {"DEETS", PointType::Ccas}};
   const auto it = table.find(c);
   // Every other code (social centres, youth, employment and insertion, housing, health and
@@ -332,7 +383,8 @@ PointType point_type_for(std::string_view c) {
   return it == table.end() ? PointType::SocialCentre : it->second;
 }
 
-std::vector<std::pair<std::string, std::string>> check_place(const std::map<std::string, std::string>& f) {
+std::vector<std::pair<std::string, std::string>> check_place(
+    const std::map<std::string, std::string>& f) {
   std::vector<std::pair<std::string, std::string>> bad;
   const Standard& st = standard();
   for (std::size_t i = 0; i < st.fields.size(); ++i) {
@@ -351,7 +403,8 @@ std::vector<std::pair<std::string, std::string>> check_place(const std::map<std:
       if (!valid_date(v)) bad.emplace_back(sf.name, "a date YYYY-MM-DD expected");
     }
     if (sf.max_length > 0 && utf8_length(v) > sf.max_length)
-      bad.emplace_back(sf.name, "at most " + std::to_string(sf.max_length) + " characters expected");
+      bad.emplace_back(sf.name,
+                       "at most " + std::to_string(sf.max_length) + " characters expected");
     if (!sf.pattern.empty()) {
       // Every pattern of the standard describes short codes or value lists (all nine services
       // joined make ~400 bytes): longer text is refused without running the regex engine.
@@ -363,12 +416,14 @@ std::vector<std::pair<std::string, std::string>> check_place(const std::map<std:
   if (typ != f.end() && !typ->second.empty())
     for (const auto& code : split(typ->second, '|'))
       if (!is_typology_code(code))
-        bad.emplace_back("typologie", "'" + code +
-                                          "' is not a code of the national typology (data-inclusion typologies "
-                                          "v0; several codes are separated by '|')");
+        bad.emplace_back("typologie",
+                         "'" + code +
+                             "' is not a code of the national typology (data-inclusion typologies "
+                             "v0; several codes are separated by '|')");
   const bool has_lat = f.count("latitude") && !f.at("latitude").empty();
   const bool has_lon = f.count("longitude") && !f.at("longitude").empty();
-  if (has_lat != has_lon) bad.emplace_back(has_lat ? "longitude" : "latitude", "latitude and longitude go together");
+  if (has_lat != has_lon)
+    bad.emplace_back(has_lat ? "longitude" : "latitude", "latitude and longitude go together");
   return bad;
 }
 
@@ -386,15 +441,22 @@ constexpr std::array<std::array<double, kDensityClasses>, kModes> kSpeed = {{
     {4.5, 4.5, 4.5},     // on foot
 }};
 constexpr std::array<std::array<double, kDensityClasses>, kModes> kAccessMinutes = {{
-    {5.0, 5.0, 5.0},     // car: to and from the car, parking
-    {10.0, 20.0, 40.0},  // public transport: walk to the stop and mean wait (rural lines are sparse)
-    {0.0, 0.0, 0.0},     // foot
+    {5.0, 5.0, 5.0},  // car: to and from the car, parking
+    {10.0, 20.0,
+     40.0},           // public transport: walk to the stop and mean wait (rural lines are sparse)
+    {0.0, 0.0, 0.0},  // foot
 }};
 }  // namespace
 
-double road_detour_factor() { return kDetourFactor; }
-double mode_speed_kmh(Mode m, Density d) { return kSpeed[static_cast<std::size_t>(m)][static_cast<std::size_t>(d)]; }
-double mode_access_minutes(Mode m, Density d) { return kAccessMinutes[static_cast<std::size_t>(m)][static_cast<std::size_t>(d)]; }
+double road_detour_factor() {
+  return kDetourFactor;
+}
+double mode_speed_kmh(Mode m, Density d) {
+  return kSpeed[static_cast<std::size_t>(m)][static_cast<std::size_t>(d)];
+}
+double mode_access_minutes(Mode m, Density d) {
+  return kAccessMinutes[static_cast<std::size_t>(m)][static_cast<std::size_t>(d)];
+}
 double mode_minutes(double km, Mode m, Density d) {
   return mode_access_minutes(m, d) + 60.0 * km * kDetourFactor / mode_speed_kmh(m, d);
 }
@@ -408,7 +470,8 @@ double km_to_point(const Territory& t, int from, std::size_t point) {
   const PointSpec& p = t.points[point];
   const Zone& pz = t.zones[static_cast<std::size_t>(p.zone)];
   const bool own = point < t.place_info.size();
-  const double px = own ? t.place_info[point].x_km : pz.x_km, py = own ? t.place_info[point].y_km : pz.y_km;
+  const double px = own ? t.place_info[point].x_km : pz.x_km,
+               py = own ? t.place_info[point].y_km : pz.y_km;
   double km = std::hypot(z.x_km - px, z.y_km - py);
   if (p.zone == from) km = std::max(km, 0.5 * std::sqrt(z.area_km2 / M_PI));
   return km;
@@ -416,14 +479,16 @@ double km_to_point(const Territory& t, int from, std::size_t point) {
 }  // namespace
 
 double minutes_to_point(const Territory& t, int from, std::size_t point, Mode m) {
-  return mode_minutes(km_to_point(t, from, point), m, t.zones[static_cast<std::size_t>(from)].density);
+  return mode_minutes(km_to_point(t, from, point), m,
+                      t.zones[static_cast<std::size_t>(from)].density);
 }
 
 // ---- readers -----------------------------------------------------------------------------------
 
 namespace {
 
-CsvTable parse_checked_csv(const std::string& text, const std::string& file, std::vector<Rejection>& rejected,
+CsvTable parse_checked_csv(const std::string& text, const std::string& file,
+                           std::vector<Rejection>& rejected,
                            const std::vector<std::string>& some_expected) {
   check_utf8(text, file);
   std::vector<CsvRaggedRow> ragged;
@@ -443,7 +508,8 @@ CsvTable parse_checked_csv(const std::string& text, const std::string& file, std
     if (!h.empty() && !seen.insert(h).second)
       throw InputError(file, "line 1 (header)", "each column once", "'" + h + "' twice");
   (void)some_expected;
-  for (const auto& r : ragged) rejected.push_back({file, r.line, "", "", "", "malformed line: " + r.message});
+  for (const auto& r : ragged)
+    rejected.push_back({file, r.line, "", "", "", "malformed line: " + r.message});
   return t;
 }
 
@@ -477,16 +543,21 @@ std::vector<CommuneRecord> read_communes(const std::string& text, const std::str
   const auto c_dens = any_column(t, {"density", "DENS"});
   const auto c_area = any_column(t, {"area_km2"});
   const auto c_bb = any_column(t, {"broadband_share"});
-  static const char* age_cols[kAgeBands] = {"pop_15_29", "pop_30_44", "pop_45_59", "pop_60_74", "pop_75_plus"};
+  static const char* age_cols[kAgeBands] = {"pop_15_29", "pop_30_44", "pop_45_59", "pop_60_74",
+                                            "pop_75_plus"};
   std::array<std::optional<std::size_t>, kAgeBands> c_age;
   int n_age = 0;
-  for (int a = 0; a < kAgeBands; ++a) n_age += (c_age[static_cast<std::size_t>(a)] = t.column(age_cols[a])).has_value();
+  for (int a = 0; a < kAgeBands; ++a)
+    n_age += (c_age[static_cast<std::size_t>(a)] = t.column(age_cols[a])).has_value();
   if (n_age != 0 && n_age != kAgeBands)
-    throw InputError(file, "line 1 (header)", "all five age-band columns pop_15_29 ... pop_75_plus, or none",
+    throw InputError(file, "line 1 (header)",
+                     "all five age-band columns pop_15_29 ... pop_75_plus, or none",
                      std::to_string(n_age) + " of them");
   if (!c_pop && n_age == 0)
-    throw InputError(file, "line 1 (header)", "a column 'population' (or the five age-band columns pop_15_29 ... pop_75_plus)",
-                     "neither");
+    throw InputError(
+        file, "line 1 (header)",
+        "a column 'population' (or the five age-band columns pop_15_29 ... pop_75_plus)",
+        "neither");
   if (t.rows.empty()) throw InputError(file, "line 2", "at least one commune", "no rows");
   static const std::regex code_re("^([013-9]\\d|2[AB1-9])\\d{3}$");
   std::vector<CommuneRecord> out;
@@ -509,32 +580,38 @@ std::vector<CommuneRecord> read_communes(const std::string& text, const std::str
       }
       return v;
     };
-    if (!std::regex_match(c.code, code_re)) reject(c_code, "an INSEE commune code (5 characters, e.g. 41018 or 2A004)");
+    if (!std::regex_match(c.code, code_re))
+      reject(c_code, "an INSEE commune code (5 characters, e.g. 41018 or 2A004)");
     else if (const auto [it, added] = seen.emplace(c.code, c.line); !added)
       reject(c_code, "a code not already used (first on line " + std::to_string(it->second) + ")");
     if (c.name.empty()) reject(c_name, "a non-empty name");
     c.lat = number(c_lat, -90, 90, "a latitude in degrees (WGS84, decimal point)");
     c.lon = number(c_lon, -180, 180, "a longitude in degrees (WGS84, decimal point)");
-    if (bad.empty() && !in_france(c.lat, c.lon)) reject(c_lat, std::string(kFranceText) + "; latitude/longitude swapped?");
+    if (bad.empty() && !in_france(c.lat, c.lon))
+      reject(c_lat, std::string(kFranceText) + "; latitude/longitude swapped?");
     c.epci_code = trim(t.text(r, c_epci));
     if (c.epci_code.empty()) reject(c_epci, "a non-empty EPCI");
     c.epci_name = c_epci_name ? trim(t.text(r, *c_epci_name)) : "";
     if (c.epci_name.empty()) c.epci_name = c.epci_code;
     if (c_pop) {
-      c.population = number(*c_pop, 0, 5e6, "a population (inhabitants, all ages) between 0 and 5,000,000");
+      c.population =
+          number(*c_pop, 0, 5e6, "a population (inhabitants, all ages) between 0 and 5,000,000");
     }
     if (n_age) {
       c.has_age_bands = true;
       for (int a = 0; a < kAgeBands; ++a)
-        c.adults[static_cast<std::size_t>(a)] = number(*c_age[static_cast<std::size_t>(a)], 0, 1e8, "a number of adults >= 0");
+        c.adults[static_cast<std::size_t>(a)] =
+            number(*c_age[static_cast<std::size_t>(a)], 0, 1e8, "a number of adults >= 0");
     }
     if (c_dens && !trim(t.text(r, *c_dens)).empty()) {
       const double d = number(*c_dens, 1, 7, "an INSEE density level 1..7");
       if (d != std::floor(d)) reject(*c_dens, "an INSEE density level 1..7 (integer)");
       c.density_insee = static_cast<int>(d);
     }
-    if (c_area && !trim(t.text(r, *c_area)).empty()) c.area_km2 = number(*c_area, 0.01, 1e5, "an area in km² > 0");
-    if (c_bb && !trim(t.text(r, *c_bb)).empty()) c.broadband_share = number(*c_bb, 0, 1, "a share between 0 and 1");
+    if (c_area && !trim(t.text(r, *c_area)).empty())
+      c.area_km2 = number(*c_area, 0.01, 1e5, "an area in km² > 0");
+    if (c_bb && !trim(t.text(r, *c_bb)).empty())
+      c.broadband_share = number(*c_bb, 0, 1, "a share between 0 and 1");
     if (!bad.empty()) {
       rejected.insert(rejected.end(), bad.begin(), bad.end());
       continue;
@@ -545,7 +622,8 @@ std::vector<CommuneRecord> read_communes(const std::string& text, const std::str
 }
 
 std::vector<PlaceRecord> read_places(const std::string& text, const std::string& file,
-                                     std::vector<Rejection>& rejected, std::map<std::string, int>& defaulted) {
+                                     std::vector<Rejection>& rejected,
+                                     std::map<std::string, int>& defaulted) {
   check_utf8(text, file);
   std::size_t first = 0;
   if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) first = 3;
@@ -559,41 +637,52 @@ std::vector<PlaceRecord> read_places(const std::string& text, const std::string&
     } catch (const nlohmann::json::parse_error& e) {
       std::string what = e.what();
       const auto colon = what.find("parse error");
-      throw InputError(file, "line " + std::to_string(line_of_offset(text, e.byte > 0 ? e.byte - 1 : 0)),
-                       "valid JSON (an array of places)", colon == std::string::npos ? what : what.substr(colon));
+      throw InputError(file,
+                       "line " + std::to_string(line_of_offset(text, e.byte > 0 ? e.byte - 1 : 0)),
+                       "valid JSON (an array of places)",
+                       colon == std::string::npos ? what : what.substr(colon));
     }
     if (!doc.is_array())
-      throw InputError(file, "line 1", "a JSON array of places (objects with the standard's field names)",
+      throw InputError(file, "line 1",
+                       "a JSON array of places (objects with the standard's field names)",
                        std::string("a JSON ") + doc.type_name());
     const JsonLines lines = scan_json_lines(text);
     for (std::size_t i = 0; i < doc.size(); ++i) {
       const int line = i < lines.record_line.size() ? lines.record_line[i] : 0;
       const auto& rec = doc[i];
-      key_lines.push_back(i < lines.key_line.size() ? lines.key_line[i] : std::map<std::string, int>());
+      key_lines.push_back(i < lines.key_line.size() ? lines.key_line[i]
+                                                    : std::map<std::string, int>());
       if (!rec.is_object()) {
-        rejected.push_back({file, line, "/" + std::to_string(i), "", "", "a place is a JSON object"});
+        rejected.push_back(
+            {file, line, "/" + std::to_string(i), "", "", "a place is a JSON object"});
         continue;
       }
       std::map<std::string, std::string> f;
       bool ok = true;
       for (const auto& [k, v] : rec.items()) {
         if (v.is_null()) continue;
-        if (v.is_string()) f[k] = v.get<std::string>();
-        else if (v.is_number()) f[k] = v.dump();
-        else if (v.is_array() && std::all_of(v.begin(), v.end(), [](const auto& x) { return x.is_string(); })) {
+        if (v.is_string())
+          f[k] = v.get<std::string>();
+        else if (v.is_number())
+          f[k] = v.dump();
+        else if (v.is_array() &&
+                 std::all_of(v.begin(), v.end(), [](const auto& x) { return x.is_string(); })) {
           std::string joined;
           for (const auto& x : v) joined += (joined.empty() ? "" : "|") + x.get<std::string>();
           f[k] = joined;
         } else {
           const auto kl = key_lines.back().find(k);
-          rejected.push_back({file, kl == key_lines.back().end() ? line : kl->second,
-                              rec.contains("id") && rec["id"].is_string() ? rec["id"].get<std::string>() : "", k,
-                              cut(v.dump(), 60), "a string, a number or a list of strings"});
+          rejected.push_back(
+              {file, kl == key_lines.back().end() ? line : kl->second,
+               rec.contains("id") && rec["id"].is_string() ? rec["id"].get<std::string>() : "", k,
+               cut(v.dump(), 60), "a string, a number or a list of strings"});
           ok = false;
         }
       }
-      if (ok) rows.emplace_back(std::move(f), line);
-      else key_lines.pop_back();
+      if (ok)
+        rows.emplace_back(std::move(f), line);
+      else
+        key_lines.pop_back();
       if (!ok) continue;
     }
   } else {
@@ -604,7 +693,9 @@ std::vector<PlaceRecord> read_places(const std::string& text, const std::string&
     if (!missing.empty()) {
       std::string m;
       for (const auto& s : missing) m += (m.empty() ? "" : ", ") + s;
-      throw InputError(file, "line 1 (header)", "the standard's required columns (id, pivot, nom, commune, code_postal, adresse, date_maj)",
+      throw InputError(file, "line 1 (header)",
+                       "the standard's required columns (id, pivot, nom, commune, code_postal, "
+                       "adresse, date_maj)",
                        "missing: " + m);
     }
     std::set<std::string> known;
@@ -631,17 +722,20 @@ std::vector<PlaceRecord> read_places(const std::string& text, const std::string&
     };
     std::vector<Rejection> bad;
     for (const auto& [field, reason] : check_place(f))
-      bad.push_back({file, field_line(field), id, field, f.count(field) ? f.at(field) : "", reason});
+      bad.push_back(
+          {file, field_line(field), id, field, f.count(field) ? f.at(field) : "", reason});
     if (!id.empty()) {
       const auto [it, added] = ids.emplace(id, line);
       if (!added)
         bad.push_back({file, field_line("id"), id, "id", id,
-                       "a unique id (the standard's primary key); already used on line " + std::to_string(it->second)});
+                       "a unique id (the standard's primary key); already used on line " +
+                           std::to_string(it->second)});
     }
     PlaceRecord p = place_from_fields(f, line);
     if (bad.empty() && p.has_coords && !in_france(p.lat, p.lon))
       bad.push_back({file, field_line("latitude"), id, "latitude",
-                     f.at("latitude") + ", " + f.at("longitude"), std::string(kFranceText) + "; latitude/longitude swapped?"});
+                     f.at("latitude") + ", " + f.at("longitude"),
+                     std::string(kFranceText) + "; latitude/longitude swapped?"});
     if (!bad.empty()) {
       rejected.insert(rejected.end(), bad.begin(), bad.end());
       continue;
@@ -663,15 +757,18 @@ std::vector<double> estimate_areas(const std::vector<double>& x, const std::vect
   const std::size_t n = x.size();
   std::vector<double> out(n, 20.0);
   if (n < 4) return out;
-  const double xmin = *std::min_element(x.begin(), x.end()), xmax = *std::max_element(x.begin(), x.end());
-  const double ymin = *std::min_element(y.begin(), y.end()), ymax = *std::max_element(y.begin(), y.end());
+  const double xmin = *std::min_element(x.begin(), x.end()),
+               xmax = *std::max_element(x.begin(), x.end());
+  const double ymin = *std::min_element(y.begin(), y.end()),
+               ymax = *std::max_element(y.begin(), y.end());
   const double w = std::max(xmax - xmin, 1.0), h = std::max(ymax - ymin, 1.0);
   const double cell = std::max(1.0, std::sqrt(w * h / static_cast<double>(n)) * 2);
   const int nx = static_cast<int>(w / cell) + 1, ny = static_cast<int>(h / cell) + 1;
   std::vector<std::vector<int>> grid(static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny));
   auto gx = [&](double v) { return std::clamp(static_cast<int>((v - xmin) / cell), 0, nx - 1); };
   auto gy = [&](double v) { return std::clamp(static_cast<int>((v - ymin) / cell), 0, ny - 1); };
-  for (std::size_t i = 0; i < n; ++i) grid[static_cast<std::size_t>(gy(y[i]) * nx + gx(x[i]))].push_back(static_cast<int>(i));
+  for (std::size_t i = 0; i < n; ++i)
+    grid[static_cast<std::size_t>(gy(y[i]) * nx + gx(x[i]))].push_back(static_cast<int>(i));
   for (std::size_t i = 0; i < n; ++i) {
     std::array<double, 3> best = {1e300, 1e300, 1e300};
     for (int ring = 1;; ++ring) {
@@ -680,7 +777,8 @@ std::vector<double> estimate_areas(const std::vector<double>& x, const std::vect
         for (int xx = std::max(0, cx - ring); xx <= std::min(nx - 1, cx + ring); ++xx)
           for (int j : grid[static_cast<std::size_t>(yy * nx + xx)]) {
             if (static_cast<std::size_t>(j) == i) continue;
-            const double d = std::hypot(x[i] - x[static_cast<std::size_t>(j)], y[i] - y[static_cast<std::size_t>(j)]);
+            const double d = std::hypot(x[i] - x[static_cast<std::size_t>(j)],
+                                        y[i] - y[static_cast<std::size_t>(j)]);
             if (d < best[2]) {
               best[2] = d;
               std::sort(best.begin(), best.end());
@@ -705,10 +803,12 @@ std::string list_rejections(const std::vector<Rejection>& rejected, std::size_t 
   std::string s;
   std::set<std::pair<std::string, int>> rows;
   for (const auto& r : rejected) rows.insert({r.file, r.line});
-  s += std::to_string(rows.size()) + " invalid row(s) (" + std::to_string(rejected.size()) + " problem(s)):";
+  s += std::to_string(rows.size()) + " invalid row(s) (" + std::to_string(rejected.size()) +
+       " problem(s)):";
   for (std::size_t i = 0; i < rejected.size() && i < max; ++i) s += "\n  " + rejected[i].text();
   if (rejected.size() > max) s += "\n  ... and " + std::to_string(rejected.size() - max) + " more";
-  s += "\n  (nothing was written; fix the rows, or pass --skip-invalid to keep the valid rows and write the "
+  s += "\n  (nothing was written; fix the rows, or pass --skip-invalid to keep the valid rows and "
+       "write the "
        "rejected ones with their reasons to a CSV)";
   return s;
 }
@@ -720,14 +820,20 @@ BuildResult build_territory(const BuildInput& in) {
   BuildReport& rep = res.report;
   Territory& t = res.territory;
   check_utf8(in.communes_text, in.communes_file);
-  std::vector<CommuneRecord> communes = read_communes(in.communes_text, in.communes_file, rep.rejected);
+  std::vector<CommuneRecord> communes =
+      read_communes(in.communes_text, in.communes_file, rep.rejected);
   std::vector<PlaceRecord> places;
-  if (!in.places_text.empty()) places = read_places(in.places_text, in.places_file, rep.rejected, rep.defaulted);
+  if (!in.places_text.empty())
+    places = read_places(in.places_text, in.places_file, rep.rejected, rep.defaulted);
   if (communes.empty())
-    throw InputError(in.communes_file, "", "at least one valid commune", "none (" + list_rejections(rep.rejected, 10) + ")");
+    throw InputError(in.communes_file, "", "at least one valid commune",
+                     "none (" + list_rejections(rep.rejected, 10) + ")");
   t.name = in.name;
-  t.description = in.description.empty() ? "Territory built from " + in.communes_file : in.description;
-  t.source = in.source.empty() ? in.communes_file + (in.places_file.empty() ? "" : " + " + in.places_file) : in.source;
+  t.description =
+      in.description.empty() ? "Territory built from " + in.communes_file : in.description;
+  t.source = in.source.empty()
+                 ? in.communes_file + (in.places_file.empty() ? "" : " + " + in.places_file)
+                 : in.source;
   t.note = in.note;
   t.geographic = true;
   double lat0 = 0, lon0 = 0;
@@ -742,7 +848,8 @@ BuildResult build_territory(const BuildInput& in) {
     ys.push_back((c.lat - lat0) * ky);
   }
   std::vector<double> est;
-  if (std::any_of(communes.begin(), communes.end(), [](const auto& c) { return c.area_km2 <= 0; })) est = estimate_areas(xs, ys);
+  if (std::any_of(communes.begin(), communes.end(), [](const auto& c) { return c.area_km2 <= 0; }))
+    est = estimate_areas(xs, ys);
   std::unordered_map<std::string, int> epci_index, zone_index;
   std::set<std::string> departments;
   for (std::size_t i = 0; i < communes.size(); ++i) {
@@ -754,7 +861,8 @@ BuildResult build_territory(const BuildInput& in) {
     z.lon = c.lon;
     z.x_km = xs[i];
     z.y_km = ys[i];
-    if (c.area_km2 > 0) z.area_km2 = c.area_km2;
+    if (c.area_km2 > 0)
+      z.area_km2 = c.area_km2;
     else {
       z.area_km2 = est[i];
       ++rep.defaulted["communes without area_km2 (area estimated from the spacing of centroids)"];
@@ -762,20 +870,25 @@ BuildResult build_territory(const BuildInput& in) {
     const auto [it, added] = epci_index.emplace(c.epci_code, static_cast<int>(t.epci_names.size()));
     if (added) t.epci_names.push_back(c.epci_name);
     z.epci = it->second;
-    const double pop = c.population >= 0 ? c.population
-                                          : std::accumulate(c.adults.begin(), c.adults.end(), 0.0) / 0.82;
+    const double pop = c.population >= 0
+                           ? c.population
+                           : std::accumulate(c.adults.begin(), c.adults.end(), 0.0) / 0.82;
     z.density_insee = c.density_insee;
-    if (c.density_insee > 0) z.density = density_of(c.density_insee);
+    if (c.density_insee > 0)
+      z.density = density_of(c.density_insee);
     else {
       z.density = density_from(pop / z.area_km2);
       ++rep.defaulted["communes without density (class from inhabitants per km²)"];
     }
-    if (c.has_age_bands) z.adults = c.adults;
+    if (c.has_age_bands)
+      z.adults = c.adults;
     else {
       z.adults = adults_from_population(pop, z.density);
-      ++rep.defaulted["communes without age bands (adults from population, national shares by density)"];
+      ++rep.defaulted
+            ["communes without age bands (adults from population, national shares by density)"];
     }
-    if (c.broadband_share >= 0) z.broadband_share = c.broadband_share;
+    if (c.broadband_share >= 0)
+      z.broadband_share = c.broadband_share;
     else {
       z.broadband_share = default_broadband(z.density);
       ++rep.defaulted["communes without broadband_share (default by density)"];
@@ -827,8 +940,9 @@ BuildResult build_territory(const BuildInput& in) {
       const double limit = 10.0 + 2.0 * std::sqrt(z.area_km2 / M_PI);
       if (d > limit) {
         std::ostringstream why;
-        why << std::fixed << std::setprecision(1) << "coordinates within " << limit << " km of the centroid of "
-            << z.code << " " << z.name << " (10 km + 2 commune radii); they are " << d << " km away";
+        why << std::fixed << std::setprecision(1) << "coordinates within " << limit
+            << " km of the centroid of " << z.code << " " << z.name
+            << " (10 km + 2 commune radii); they are " << d << " km away";
         bad.field = "latitude";
         bad.value = std::to_string(p.lat) + ", " + std::to_string(p.lon);
         bad.reason = why.str();
@@ -856,13 +970,16 @@ BuildResult build_territory(const BuildInput& in) {
       info.y_km = z.y_km;
       ++rep.defaulted["places without coordinates (placed at their commune's centroid)"];
     }
-    if (p.itinerant) s.type = PointType::Mobile;
-    else if (!p.typologie.empty()) s.type = point_type_for(split(p.typologie, '|').front());
+    if (p.itinerant)
+      s.type = PointType::Mobile;
+    else if (!p.typologie.empty())
+      s.type = point_type_for(split(p.typologie, '|').front());
     else {
       s.type = PointType::Epn;
       ++rep.defaulted["places without typologie (typed EPN)"];
     }
-    if (p.has_services) s.services = p.services;
+    if (p.has_services)
+      s.services = p.services;
     else {
       s.services = default_services(s.type);
       ++rep.defaulted["places without services (the type's default services)"];
@@ -879,19 +996,24 @@ BuildResult build_territory(const BuildInput& in) {
         s.fte *= std::min(1.0, h / 35.0);
       }
     }
-    if (p.date_maj < "2000") ++rep.placeholder_dates;
+    if (p.date_maj < "2000")
+      ++rep.placeholder_dates;
     else {
-      if (rep.places_date_min.empty() || p.date_maj < rep.places_date_min) rep.places_date_min = p.date_maj;
-      if (rep.places_date_max.empty() || p.date_maj > rep.places_date_max) rep.places_date_max = p.date_maj;
+      if (rep.places_date_min.empty() || p.date_maj < rep.places_date_min)
+        rep.places_date_min = p.date_maj;
+      if (rep.places_date_max.empty() || p.date_maj > rep.places_date_max)
+        rep.places_date_max = p.date_maj;
     }
     t.points.push_back(std::move(s));
     t.place_info.push_back(std::move(info));
   }
-  std::stable_sort(rep.rejected.begin(), rep.rejected.end(), [](const Rejection& a, const Rejection& b) {
-    return a.file != b.file ? a.file < b.file : a.line < b.line;
-  });
+  std::stable_sort(rep.rejected.begin(), rep.rejected.end(),
+                   [](const Rejection& a, const Rejection& b) {
+                     return a.file != b.file ? a.file < b.file : a.line < b.line;
+                   });
   if (!rep.rejected.empty() && !in.skip_invalid)
-    throw InputError(rep.rejected.front().file, "", "valid rows", list_rejections(rep.rejected, 20));
+    throw InputError(rep.rejected.front().file, "", "valid rows",
+                     list_rejections(rep.rejected, 20));
   t.places_date_min = rep.places_date_min;
   t.places_date_max = rep.places_date_max;
   std::set<std::pair<std::string, int>> rows;
@@ -921,7 +1043,8 @@ BuildResult build_territory_files(const std::string& name, const std::filesystem
     in.places_file = places.string();
     in.places_text = read_file_text(places, "places file (CSV or JSON)");
     if (in.places_text.find_first_not_of(" \t\r\n") == std::string::npos)
-      throw InputError(in.places_file, "line 1", "places (CSV with a header, or a JSON array)", "an empty file");
+      throw InputError(in.places_file, "line 1", "places (CSV with a header, or a JSON array)",
+                       "an empty file");
   }
   in.skip_invalid = skip_invalid;
   return build_territory(in);
@@ -936,14 +1059,20 @@ nlohmann::json services_json(std::uint16_t bits) {
     if (bits & (1u << k)) a.push_back(std::string(kServiceLabels[static_cast<std::size_t>(k)]));
   return a;
 }
-const char* density_name(Density d) { return kDensityNames[static_cast<std::size_t>(d)]; }
+const char* density_name(Density d) {
+  return kDensityNames[static_cast<std::size_t>(d)];
+}
 }  // namespace
 
 nlohmann::json territory_info(const Territory& t) {
-  nlohmann::json j = {{"name", t.name}, {"description", t.description}, {"source", t.source},
-                      {"communes", t.zones.size()}, {"adults", std::round(t.total_adults())},
+  nlohmann::json j = {{"name", t.name},
+                      {"description", t.description},
+                      {"source", t.source},
+                      {"communes", t.zones.size()},
+                      {"adults", std::round(t.total_adults())},
                       {"places", t.points.size()}};
-  if (!t.places_date_min.empty()) j["places_dates"] = {{"min", t.places_date_min}, {"max", t.places_date_max}};
+  if (!t.places_date_min.empty())
+    j["places_dates"] = {{"min", t.places_date_min}, {"max", t.places_date_max}};
   if (!t.note.empty()) j["note"] = t.note;
   if (t.geographic) {
     j["rejected_rows"] = t.rejected_rows;
@@ -960,15 +1089,18 @@ nlohmann::json territory_info(const Territory& t) {
       }
       const Zone& zz = t.zones[z];
       const double minutes = best < 0 ? -1 : mode_minutes(best, Mode::Car, zz.density);
-      communes.push_back({zz.code, zz.name, zz.lat, zz.lon, std::round(zz.total_adults()),
-                          best < 0 ? nlohmann::json(nullptr) : nlohmann::json(std::round(minutes * 10) / 10)});
+      communes.push_back(
+          {zz.code, zz.name, zz.lat, zz.lon, std::round(zz.total_adults()),
+           best < 0 ? nlohmann::json(nullptr) : nlohmann::json(std::round(minutes * 10) / 10)});
     }
     for (std::size_t p = 0; p < t.points.size(); ++p) {
       const Zone& zz = t.zones[static_cast<std::size_t>(t.points[p].zone)];
       const bool own = p < t.place_info.size();
-      places.push_back({own ? t.place_info[p].lat : zz.lat, own ? t.place_info[p].lon : zz.lon, type_code(t.points[p].type)});
+      places.push_back({own ? t.place_info[p].lat : zz.lat, own ? t.place_info[p].lon : zz.lon,
+                        type_code(t.points[p].type)});
     }
-    j["map"] = {{"communes_columns", {"code", "name", "lat", "lon", "adults", "car_minutes_to_procedure_help"}},
+    j["map"] = {{"communes_columns",
+                 {"code", "name", "lat", "lon", "adults", "car_minutes_to_procedure_help"}},
                 {"communes", communes},
                 {"places_columns", {"lat", "lon", "type"}},
                 {"places", places}};
@@ -978,34 +1110,61 @@ nlohmann::json territory_info(const Territory& t) {
 
 nlohmann::json territory_to_json(const BuildResult& r) {
   const Territory& t = r.territory;
-  nlohmann::json j = {{"format", "govsim-territory/1"}, {"name", t.name}, {"description", t.description},
-                      {"source", t.source}, {"note", t.note}};
-  j["places_dates"] = {{"min", t.places_date_min}, {"max", t.places_date_max}, {"placeholders", r.report.placeholder_dates}};
+  nlohmann::json j = {{"format", "govsim-territory/1"},
+                      {"name", t.name},
+                      {"description", t.description},
+                      {"source", t.source},
+                      {"note", t.note}};
+  j["places_dates"] = {{"min", t.places_date_min},
+                       {"max", t.places_date_max},
+                       {"placeholders", r.report.placeholder_dates}};
   j["geography"] = {{"detour_factor", road_detour_factor()}};
   j["epcis"] = t.epci_names;
   nlohmann::json zs = nlohmann::json::array();
   for (const auto& z : t.zones) {
     nlohmann::json a = nlohmann::json::array();
     for (double v : z.adults) a.push_back(v);
-    zs.push_back({{"code", z.code}, {"name", z.name}, {"lat", z.lat}, {"lon", z.lon}, {"area_km2", z.area_km2},
-                  {"density_insee", z.density_insee}, {"density", density_name(z.density)}, {"epci", z.epci},
-                  {"adults", a}, {"broadband_share", z.broadband_share}});
+    zs.push_back({{"code", z.code},
+                  {"name", z.name},
+                  {"lat", z.lat},
+                  {"lon", z.lon},
+                  {"area_km2", z.area_km2},
+                  {"density_insee", z.density_insee},
+                  {"density", density_name(z.density)},
+                  {"epci", z.epci},
+                  {"adults", a},
+                  {"broadband_share", z.broadband_share}});
   }
   j["communes"] = zs;
   nlohmann::json ps = nlohmann::json::array();
   for (std::size_t i = 0; i < t.points.size(); ++i) {
     const PointSpec& p = t.points[i];
     const Zone& z = t.zones[static_cast<std::size_t>(p.zone)];
-    const PlaceInfo info = i < t.place_info.size() ? t.place_info[i] : PlaceInfo{z.x_km, z.y_km, z.lat, z.lon, true, "", ""};
-    ps.push_back({{"id", p.id}, {"name", p.name}, {"commune", z.code},
-                  {"lat", info.lat}, {"lon", info.lon}, {"at_centroid", info.at_centroid}, {"type", type_code(p.type)},
-                  {"typologie", info.typologie}, {"services", services_json(p.services)}, {"fte", p.fte},
-                  {"hours_per_week", p.hours_per_week}, {"date_maj", info.date_maj}});
+    const PlaceInfo info = i < t.place_info.size()
+                               ? t.place_info[i]
+                               : PlaceInfo{z.x_km, z.y_km, z.lat, z.lon, true, "", ""};
+    ps.push_back({{"id", p.id},
+                  {"name", p.name},
+                  {"commune", z.code},
+                  {"lat", info.lat},
+                  {"lon", info.lon},
+                  {"at_centroid", info.at_centroid},
+                  {"type", type_code(p.type)},
+                  {"typologie", info.typologie},
+                  {"services", services_json(p.services)},
+                  {"fte", p.fte},
+                  {"hours_per_week", p.hours_per_week},
+                  {"date_maj", info.date_maj}});
   }
   j["places"] = ps;
   nlohmann::json rej = nlohmann::json::array();
   for (const auto& x : r.report.rejected)
-    rej.push_back({{"file", x.file}, {"line", x.line}, {"record", x.record}, {"field", x.field}, {"value", x.value}, {"reason", x.reason}});
+    rej.push_back({{"file", x.file},
+                   {"line", x.line},
+                   {"record", x.record},
+                   {"field", x.field},
+                   {"value", x.value},
+                   {"reason", x.reason}});
   j["rejected"] = rej;
   j["places_outside"] = r.report.outside;
   j["defaulted"] = r.report.defaulted;
@@ -1027,17 +1186,20 @@ Territory territory_from_json(const nlohmann::json& j, const std::string& file) 
 
 namespace {
 Territory territory_from_json_unchecked(const nlohmann::json& j, const std::string& file) {
-  auto at = [&](const nlohmann::json& o, const std::string& ptr, const char* key, nlohmann::json::value_t type,
-                const char* want) -> const nlohmann::json& {
-    if (!o.is_object() || !o.contains(key)) throw InputError(file, ptr, std::string("a key \"") + key + "\" (" + want + ")", "none");
+  auto at = [&](const nlohmann::json& o, const std::string& ptr, const char* key,
+                nlohmann::json::value_t type, const char* want) -> const nlohmann::json& {
+    if (!o.is_object() || !o.contains(key))
+      throw InputError(file, ptr, std::string("a key \"") + key + "\" (" + want + ")", "none");
     const auto& v = o[key];
-    const bool ok = type == nlohmann::json::value_t::number_float ? v.is_number() : v.type() == type;
+    const bool ok =
+        type == nlohmann::json::value_t::number_float ? v.is_number() : v.type() == type;
     if (!ok) throw InputError(file, ptr + "/" + key, want, cut(v.dump(), 80));
     return v;
   };
   using VT = nlohmann::json::value_t;
   if (!j.is_object() || j.value("format", "") != "govsim-territory/1")
-    throw InputError(file, "/format", "\"govsim-territory/1\" (a file written by `govsim territory build`)",
+    throw InputError(file, "/format",
+                     "\"govsim-territory/1\" (a file written by `govsim territory build`)",
                      j.is_object() && j.contains("format") ? j["format"].dump() : "none");
   Territory t;
   t.name = at(j, "", "name", VT::string, "a string").get<std::string>();
@@ -1058,8 +1220,10 @@ Territory territory_from_json_unchecked(const nlohmann::json& j, const std::stri
   double lat0 = 0, lon0 = 0;
   for (std::size_t i = 0; i < zs.size(); ++i) {
     const std::string ptr = "/communes/" + std::to_string(i);
-    lat0 += at(zs[i], ptr, "lat", VT::number_float, "a latitude").get<double>() / static_cast<double>(zs.size());
-    lon0 += at(zs[i], ptr, "lon", VT::number_float, "a longitude").get<double>() / static_cast<double>(zs.size());
+    lat0 += at(zs[i], ptr, "lat", VT::number_float, "a latitude").get<double>() /
+            static_cast<double>(zs.size());
+    lon0 += at(zs[i], ptr, "lon", VT::number_float, "a longitude").get<double>() /
+            static_cast<double>(zs.size());
   }
   const double kx = 111.32 * std::cos(lat0 * M_PI / 180), ky = 110.57;
   std::unordered_map<std::string, int> index;
@@ -1071,28 +1235,43 @@ Territory territory_from_json_unchecked(const nlohmann::json& j, const std::stri
     z.name = at(o, ptr, "name", VT::string, "a string").get<std::string>();
     z.lat = o["lat"].get<double>();
     z.lon = o["lon"].get<double>();
-    if (!in_france(z.lat, z.lon)) throw InputError(file, ptr + "/lat", kFranceText, std::to_string(z.lat) + ", " + std::to_string(z.lon));
+    if (!in_france(z.lat, z.lon))
+      throw InputError(file, ptr + "/lat", kFranceText,
+                       std::to_string(z.lat) + ", " + std::to_string(z.lon));
     z.x_km = (z.lon - lon0) * kx;
     z.y_km = (z.lat - lat0) * ky;
     z.area_km2 = at(o, ptr, "area_km2", VT::number_float, "an area in km²").get<double>();
-    if (!(z.area_km2 > 0)) throw InputError(file, ptr + "/area_km2", "an area > 0", o["area_km2"].dump());
+    if (!(z.area_km2 > 0))
+      throw InputError(file, ptr + "/area_km2", "an area > 0", o["area_km2"].dump());
     z.density_insee = o.value("density_insee", 0);
-    const std::string dn = at(o, ptr, "density", VT::string, "urban, periurban or rural").get<std::string>();
+    const std::string dn =
+        at(o, ptr, "density", VT::string, "urban, periurban or rural").get<std::string>();
     bool found = false;
     for (int d = 0; d < kDensityClasses; ++d)
-      if (dn == kDensityNames[static_cast<std::size_t>(d)]) z.density = static_cast<Density>(d), found = true;
-    if (!found) throw InputError(file, ptr + "/density", "urban, periurban or rural", "'" + dn + "'");
+      if (dn == kDensityNames[static_cast<std::size_t>(d)])
+        z.density = static_cast<Density>(d), found = true;
+    if (!found)
+      throw InputError(file, ptr + "/density", "urban, periurban or rural", "'" + dn + "'");
     const auto& e = at(o, ptr, "epci", VT::number_float, "an index into /epcis");
-    if (!e.is_number_integer() || e.get<long long>() < 0 || e.get<long long>() >= static_cast<long long>(t.epci_names.size()))
+    if (!e.is_number_integer() || e.get<long long>() < 0 ||
+        e.get<long long>() >= static_cast<long long>(t.epci_names.size()))
       throw InputError(file, ptr + "/epci", "an index into /epcis", e.dump());
     z.epci = e.get<int>();
     const auto& a = at(o, ptr, "adults", VT::array, "five numbers of adults by age band");
-    if (a.size() != kAgeBands || !std::all_of(a.begin(), a.end(), [](const auto& v) { return v.is_number() && v.template get<double>() >= 0; }))
-      throw InputError(file, ptr + "/adults", "five numbers >= 0 (adults aged 15-29, 30-44, 45-59, 60-74, 75+)", cut(a.dump(), 80));
-    for (int k = 0; k < kAgeBands; ++k) z.adults[static_cast<std::size_t>(k)] = a[static_cast<std::size_t>(k)].get<double>();
+    if (a.size() != kAgeBands || !std::all_of(a.begin(), a.end(), [](const auto& v) {
+          return v.is_number() && v.template get<double>() >= 0;
+        }))
+      throw InputError(file, ptr + "/adults",
+                       "five numbers >= 0 (adults aged 15-29, 30-44, 45-59, 60-74, 75+)",
+                       cut(a.dump(), 80));
+    for (int k = 0; k < kAgeBands; ++k)
+      z.adults[static_cast<std::size_t>(k)] = a[static_cast<std::size_t>(k)].get<double>();
     z.broadband_share = at(o, ptr, "broadband_share", VT::number_float, "a share").get<double>();
-    if (z.broadband_share < 0 || z.broadband_share > 1) throw InputError(file, ptr + "/broadband_share", "a share in [0, 1]", o["broadband_share"].dump());
-    if (!index.emplace(z.code, static_cast<int>(i)).second) throw InputError(file, ptr + "/code", "a unique commune code", "'" + z.code + "' twice");
+    if (z.broadband_share < 0 || z.broadband_share > 1)
+      throw InputError(file, ptr + "/broadband_share", "a share in [0, 1]",
+                       o["broadband_share"].dump());
+    if (!index.emplace(z.code, static_cast<int>(i)).second)
+      throw InputError(file, ptr + "/code", "a unique commune code", "'" + z.code + "' twice");
     t.zones.push_back(std::move(z));
   }
   const auto& ps = at(j, "", "places", VT::array, "an array of places");
@@ -1104,26 +1283,34 @@ Territory territory_from_json_unchecked(const nlohmann::json& j, const std::stri
     p.name = o.value("name", "");
     const std::string code = at(o, ptr, "commune", VT::string, "a commune code").get<std::string>();
     const auto it = index.find(code);
-    if (it == index.end()) throw InputError(file, ptr + "/commune", "a code of /communes", "'" + code + "'");
+    if (it == index.end())
+      throw InputError(file, ptr + "/commune", "a code of /communes", "'" + code + "'");
     p.zone = it->second;
     const std::string type = at(o, ptr, "type", VT::string, "a point type").get<std::string>();
     bool found = false;
     for (int k = 0; k < kPointTypes; ++k)
-      if (type == type_code(static_cast<PointType>(k))) p.type = static_cast<PointType>(k), found = true;
-    if (!found) throw InputError(file, ptr + "/type", "EPN, BIB, RFS, CS, CCAS, TIERS_LIEUX or ITINERANT", "'" + type + "'");
+      if (type == type_code(static_cast<PointType>(k)))
+        p.type = static_cast<PointType>(k), found = true;
+    if (!found)
+      throw InputError(file, ptr + "/type", "EPN, BIB, RFS, CS, CCAS, TIERS_LIEUX or ITINERANT",
+                       "'" + type + "'");
     for (const auto& s : at(o, ptr, "services", VT::array, "service labels")) {
       const std::uint16_t b = s.is_string() ? services_from(s.get<std::string>()) : 0;
-      if (!b) throw InputError(file, ptr + "/services", "labels of the standard's 9 service categories", s.dump());
+      if (!b)
+        throw InputError(file, ptr + "/services", "labels of the standard's 9 service categories",
+                         s.dump());
       p.services = static_cast<std::uint16_t>(p.services | b);
     }
     p.fte = at(o, ptr, "fte", VT::number_float, "mediator FTE").get<double>();
-    if (p.fte < 0 || p.fte > 100) throw InputError(file, ptr + "/fte", "FTE in [0, 100]", o["fte"].dump());
+    if (p.fte < 0 || p.fte > 100)
+      throw InputError(file, ptr + "/fte", "FTE in [0, 100]", o["fte"].dump());
     p.hours_per_week = o.value("hours_per_week", 0.0);
     PlaceInfo info;
     info.lat = at(o, ptr, "lat", VT::number_float, "a latitude").get<double>();
     info.lon = at(o, ptr, "lon", VT::number_float, "a longitude").get<double>();
     if (!in_france(info.lat, info.lon))
-      throw InputError(file, ptr + "/lat", kFranceText, std::to_string(info.lat) + ", " + std::to_string(info.lon));
+      throw InputError(file, ptr + "/lat", kFranceText,
+                       std::to_string(info.lat) + ", " + std::to_string(info.lon));
     info.x_km = (info.lon - lon0) * kx;
     info.y_km = (info.lat - lat0) * ky;
     info.at_centroid = o.value("at_centroid", false);
@@ -1149,7 +1336,8 @@ Territory load_territory_json(const std::filesystem::path& path) {
   try {
     j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(path.string(), "line " + std::to_string(line_of_offset(text, e.byte > 0 ? e.byte - 1 : 0)),
+    throw InputError(path.string(),
+                     "line " + std::to_string(line_of_offset(text, e.byte > 0 ? e.byte - 1 : 0)),
                      "valid JSON", e.what());
   }
   return territory_from_json(j, path.string());
@@ -1163,7 +1351,8 @@ std::string rejections_csv(const std::vector<Rejection>& rejected) {
   };
   std::string out = "file,line,record,field,value,reason\n";
   for (const auto& r : rejected)
-    out += q(r.file) + "," + std::to_string(r.line) + "," + q(r.record) + "," + q(r.field) + "," + q(r.value) + "," + q(r.reason) + "\n";
+    out += q(r.file) + "," + std::to_string(r.line) + "," + q(r.record) + "," + q(r.field) + "," +
+           q(r.value) + "," + q(r.reason) + "\n";
   return out;
 }
 
@@ -1179,15 +1368,19 @@ std::string build_summary(const BuildResult& r) {
     ++dens[static_cast<std::size_t>(z.density)];
     dens_adults[static_cast<std::size_t>(z.density)] += z.total_adults();
   }
-  o << "Territory '" << t.name << "': " << t.zones.size() << " communes in " << t.epci_names.size() << " EPCI, "
-    << std::setprecision(0) << pop << " adults (15+)\n";
+  o << "Territory '" << t.name << "': " << t.zones.size() << " communes in " << t.epci_names.size()
+    << " EPCI, " << std::setprecision(0) << pop << " adults (15+)\n";
   o << "  density:";
   for (int d = 0; d < kDensityClasses; ++d)
-    o << " " << kDensityNames[static_cast<std::size_t>(d)] << " " << dens[static_cast<std::size_t>(d)] << " communes ("
-      << dens_adults[static_cast<std::size_t>(d)] << " adults)" << (d + 1 < kDensityClasses ? ";" : "\n");
+    o << " " << kDensityNames[static_cast<std::size_t>(d)] << " "
+      << dens[static_cast<std::size_t>(d)] << " communes ("
+      << dens_adults[static_cast<std::size_t>(d)] << " adults)"
+      << (d + 1 < kDensityClasses ? ";" : "\n");
   o << "Places: " << t.points.size() << " kept";
-  if (!t.places_date_min.empty()) o << ", updated " << t.places_date_min << " to " << t.places_date_max;
-  if (r.report.placeholder_dates) o << " (" << r.report.placeholder_dates << " with a placeholder date before 2000, not counted)";
+  if (!t.places_date_min.empty())
+    o << ", updated " << t.places_date_min << " to " << t.places_date_max;
+  if (r.report.placeholder_dates)
+    o << " (" << r.report.placeholder_dates << " with a placeholder date before 2000, not counted)";
   o << "\n  by model type:";
   std::array<int, kPointTypes> types{};
   std::array<int, kServiceCount> serv{};
@@ -1196,17 +1389,21 @@ std::string build_summary(const BuildResult& r) {
   for (std::size_t i = 0; i < t.points.size(); ++i) {
     const PointSpec& p = t.points[i];
     ++types[static_cast<std::size_t>(p.type)];
-    for (int k = 0; k < kServiceCount; ++k) serv[static_cast<std::size_t>(k)] += (p.services >> k) & 1;
+    for (int k = 0; k < kServiceCount; ++k)
+      serv[static_cast<std::size_t>(k)] += (p.services >> k) & 1;
     const std::string typ = i < t.place_info.size() ? t.place_info[i].typologie : type_code(p.type);
     ++first_codes[typ.empty() ? "(none)" : split(typ, '|').front()];
     if (i < t.place_info.size()) centroid += t.place_info[i].at_centroid;
   }
   for (int k = 0; k < kPointTypes; ++k)
-    if (types[static_cast<std::size_t>(k)]) o << " " << type_code(static_cast<PointType>(k)) << " " << types[static_cast<std::size_t>(k)];
+    if (types[static_cast<std::size_t>(k)])
+      o << " " << type_code(static_cast<PointType>(k)) << " " << types[static_cast<std::size_t>(k)];
   o << "\n  by first typologie code:";
   for (const auto& [c, n] : first_codes) o << " " << c << " " << n;
   o << "\n  services offered (places):\n";
-  for (int k = 0; k < kServiceCount; ++k) o << "    " << std::setw(4) << serv[static_cast<std::size_t>(k)] << "  " << kServiceLabels[static_cast<std::size_t>(k)] << "\n";
+  for (int k = 0; k < kServiceCount; ++k)
+    o << "    " << std::setw(4) << serv[static_cast<std::size_t>(k)] << "  "
+      << kServiceLabels[static_cast<std::size_t>(k)] << "\n";
   if (!t.points.empty()) {
     o << "Access (adults whose commune centroid is within N minutes of a place, detour factor "
       << std::setprecision(1) << road_detour_factor() << "):\n";
@@ -1223,19 +1420,24 @@ std::string build_summary(const BuildResult& r) {
         if (best <= 15) within15 += t.zones[z].total_adults();
         if (best <= 30) within30 += t.zones[z].total_adults();
       }
-      o << "    " << std::setw(16) << std::left << kModeNames[static_cast<std::size_t>(m)] << std::right << std::setprecision(1)
-        << " 15 min: " << 100 * within15 / pop << "%   30 min: " << 100 * within30 / pop << "%\n";
+      o << "    " << std::setw(16) << std::left << kModeNames[static_cast<std::size_t>(m)]
+        << std::right << std::setprecision(1) << " 15 min: " << 100 * within15 / pop
+        << "%   30 min: " << 100 * within30 / pop << "%\n";
     }
   }
   if (!r.report.defaulted.empty()) {
     o << "Defaulted:\n";
-    for (const auto& [what, n] : r.report.defaulted) o << "    " << std::setw(4) << n << "  " << what << "\n";
+    for (const auto& [what, n] : r.report.defaulted)
+      o << "    " << std::setw(4) << n << "  " << what << "\n";
   }
-  if (r.report.outside) o << "Left out: " << r.report.outside << " places in départements not in the communes file\n";
+  if (r.report.outside)
+    o << "Left out: " << r.report.outside << " places in départements not in the communes file\n";
   std::set<std::pair<std::string, int>> rows;
   for (const auto& x : r.report.rejected) rows.insert({x.file, x.line});
-  if (centroid) o << "Placed at their commune's centroid (no coordinates): " << centroid << " places\n";
-  o << "Rejected: " << std::max<std::size_t>(rows.size(), static_cast<std::size_t>(t.rejected_rows)) << " rows";
+  if (centroid)
+    o << "Placed at their commune's centroid (no coordinates): " << centroid << " places\n";
+  o << "Rejected: " << std::max<std::size_t>(rows.size(), static_cast<std::size_t>(t.rejected_rows))
+    << " rows";
   if (!r.report.rejected.empty()) {
     o << ":\n";
     for (const auto& x : r.report.rejected) o << "    " << x.text() << "\n";
@@ -1259,20 +1461,28 @@ struct RealSpec {
 const RealSpec kReal[] = {
     {"loir-et-cher", "data/territories/loir-et-cher",
      "Loir-et-Cher (41), real: 267 communes (COG 2024), 85 mediation places (Hub-lo export)",
-     "INSEE legal populations 2021, IGN Admin Express 2018 centroids, DGCL EPCI 2024, INSEE density grid 2024; "
-     "places: Hub-lo (Centre-Val de Loire) via anct-cartographie-nationale/mednum-cli (data/territories/PROVENANCE.md)",
-     "Loir-et-Cher's places data date mostly from 2020 (Hub-lo export, date_maj 2020-06 to 2022-12), before the "
+     "INSEE legal populations 2021, IGN Admin Express 2018 centroids, DGCL EPCI 2024, INSEE "
+     "density grid 2024; "
+     "places: Hub-lo (Centre-Val de Loire) via anct-cartographie-nationale/mednum-cli "
+     "(data/territories/PROVENANCE.md)",
+     "Loir-et-Cher's places data date mostly from 2020 (Hub-lo export, date_maj 2020-06 to "
+     "2022-12), before the "
      "Conseillers numériques and France Services roll-out: it under-represents today's offer."},
     {"charente", "data/territories/charente",
-     "Charente (16), real: 362 communes (COG 2024), 200 mediation places (national cartography 2023 + France Services bus)",
-     "INSEE legal populations 2021, IGN Admin Express 2018 centroids, DGCL EPCI 2024, INSEE density grid 2024; "
-     "places: ANCT national cartography export (July 2023) and the Charente France Services bus (Sept. 2023) "
+     "Charente (16), real: 362 communes (COG 2024), 200 mediation places (national cartography "
+     "2023 + France Services bus)",
+     "INSEE legal populations 2021, IGN Admin Express 2018 centroids, DGCL EPCI 2024, INSEE "
+     "density grid 2024; "
+     "places: ANCT national cartography export (July 2023) and the Charente France Services bus "
+     "(Sept. 2023) "
      "(data/territories/PROVENANCE.md)",
      ""},
 };
 }  // namespace
 
-std::vector<std::string> real_territory_names() { return {"loir-et-cher", "charente"}; }
+std::vector<std::string> real_territory_names() {
+  return {"loir-et-cher", "charente"};
+}
 
 bool is_real_territory(const std::string& name) {
   for (const auto& r : kReal)

@@ -10,11 +10,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "models/inclusion/territory.hpp"
 
@@ -39,8 +38,8 @@ struct CommuneRecord {
   double population = -1;  // all ages; -1 when only age bands are given
   double lat = 0, lon = 0;
   std::string epci_code, epci_name;
-  int density_insee = 0;    // INSEE 7-level grid, 0 = absent
-  double area_km2 = 0;      // 0 = absent (estimated from neighbours)
+  int density_insee = 0;  // INSEE 7-level grid, 0 = absent
+  double area_km2 = 0;    // 0 = absent (estimated from neighbours)
   bool has_age_bands = false;
   std::array<double, kAgeBands> adults{};
   double broadband_share = -1;  // -1 = absent
@@ -72,7 +71,8 @@ std::string typology_label(std::string_view code);
 PointType point_type_for(std::string_view typology_code);
 // Checks one place (field name -> text value; absent fields are absent from the map) against the
 // standard and the typology. Returns (field, reason) for every violation; empty = conforms.
-std::vector<std::pair<std::string, std::string>> check_place(const std::map<std::string, std::string>& fields);
+std::vector<std::pair<std::string, std::string>> check_place(
+    const std::map<std::string, std::string>& fields);
 
 // Geography (docs/territories.md): straight-line distance × detour factor at a speed set by the
 // density class of the origin, plus a fixed access/wait time, per mode.
@@ -119,7 +119,8 @@ BuildResult build_territory_files(const std::string& name, const std::filesystem
 std::vector<CommuneRecord> read_communes(const std::string& text, const std::string& file,
                                          std::vector<Rejection>& rejected);
 std::vector<PlaceRecord> read_places(const std::string& text, const std::string& file,
-                                     std::vector<Rejection>& rejected, std::map<std::string, int>& defaulted);
+                                     std::vector<Rejection>& rejected,
+                                     std::map<std::string, int>& defaulted);
 
 // Territory JSON (`govsim territory build --out`): everything the model uses, plus the summary.
 nlohmann::json territory_to_json(const BuildResult& r);

@@ -1,9 +1,9 @@
 // Outcomes: the weekly series and the end values of every metric (docs/metrics.md).
-#include "models/inclusion/simulation.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "models/inclusion/simulation.hpp"
 
 namespace govsim::inclusion {
 
@@ -13,7 +13,8 @@ void Simulation::close_week(const Week& w) {
 }
 
 double& Simulation::series_value(std::size_t series, int t) {
-  return series_[series * static_cast<std::size_t>(p_.horizon_weeks + 1) + static_cast<std::size_t>(t)];
+  return series_[series * static_cast<std::size_t>(p_.horizon_weeks + 1) +
+                 static_cast<std::size_t>(t)];
 }
 
 void Simulation::record_week(const Week& w) {
@@ -21,15 +22,18 @@ void Simulation::record_week(const Week& w) {
   double illiterate = 0, autonomous = 0;
   stocks_now(t, illiterate, autonomous);
   record_series(t);
-  series_value(series_index(Series::autonomy_rate), t) = autonomous / std::max<double>(1.0, static_cast<double>(pop_.size()));
-  series_value(series_index(Series::illectronisme_rate), t) = illiterate / std::max<double>(1.0, static_cast<double>(pop_.size()));
+  series_value(series_index(Series::autonomy_rate), t) =
+      autonomous / std::max<double>(1.0, static_cast<double>(pop_.size()));
+  series_value(series_index(Series::illectronisme_rate), t) =
+      illiterate / std::max<double>(1.0, static_cast<double>(pop_.size()));
   series_value(series_index(Series::sessions), t) = w.c.sessions;
   series_value(series_index(Series::unserved_requests), t) = w.c.unserved;
 }
 
 void Simulation::record_series(int t) {
   const double arisen = std::max(1.0, totals_.arisen);
-  series_value(series_index(Series::non_recours_rate), t) = totals_.abandoned / std::max(1.0, totals_.closed());
+  series_value(series_index(Series::non_recours_rate), t) =
+      totals_.abandoned / std::max(1.0, totals_.closed());
   series_value(series_index(Series::mediation_share), t) = totals_.mediation / arisen;
   if (t == 0) {
     double aut = 0, ill = 0;
@@ -44,7 +48,8 @@ void Simulation::record_series(int t) {
   series_value(series_index(Series::open_points), t) = open;
   series_value(series_index(Series::cumulative_cost_eur), t) = spent_eur();
   // Yearly values: at the start, at each year's first week (after the yearly cycle) and at the end.
-  if (t == 0 || (t > 1 && (t - 1) % 52 == 0) || t == p_.horizon_weeks) yearly_rates_ = per_adult_rates(t);
+  if (t == 0 || (t > 1 && (t - 1) % 52 == 0) || t == p_.horizon_weeks)
+    yearly_rates_ = per_adult_rates(t);
   series_value(series_index(Series::home_internet_rate), t) = yearly_rates_[0];
   series_value(series_index(Series::adults_did_online_procedure_rate), t) = yearly_rates_[1];
   series_value(series_index(Series::adults_gave_up_rate), t) = yearly_rates_[2];
@@ -52,9 +57,11 @@ void Simulation::record_series(int t) {
   auto share = [](double a, double b) { return b > 0 ? a / b : 0.0; };
   const Series nr = Series::non_recours_rate;
   for (std::size_t a = 0; a < kAgeBands; ++a)
-    series_value(series_index(nr, Dimension::Age, a), t) = share(totals_.abandoned_age[a], totals_.closed_age[a]);
+    series_value(series_index(nr, Dimension::Age, a), t) =
+        share(totals_.abandoned_age[a], totals_.closed_age[a]);
   for (std::size_t d = 0; d < kDensityClasses; ++d)
-    series_value(series_index(nr, Dimension::Density, d), t) = share(totals_.abandoned_density[d], totals_.closed_density[d]);
+    series_value(series_index(nr, Dimension::Density, d), t) =
+        share(totals_.abandoned_density[d], totals_.closed_density[d]);
   for (std::size_t g = 0; g < 2; ++g)
     series_value(series_index(nr, Dimension::Difficulty, g), t) =
         share(totals_.abandoned_difficulty[g], totals_.closed_difficulty[g]);
@@ -129,7 +136,8 @@ RunRecord Simulation::finish(int scenario_index) const {
   // Time to target: first week the illectronisme rate is at most (1 - reduction) x its start.
   double weeks_to = p_.horizon_weeks + 1;
   {
-    const std::size_t base = series_index(Series::illectronisme_rate) * static_cast<std::size_t>(p_.horizon_weeks + 1);
+    const std::size_t base =
+        series_index(Series::illectronisme_rate) * static_cast<std::size_t>(p_.horizon_weeks + 1);
     const double target = (1.0 - p_.illectronisme_target_reduction) * series_[base];
     for (int t = 1; t <= p_.horizon_weeks && t <= week_; ++t)
       if (series_[base + static_cast<std::size_t>(t)] <= target) {
@@ -140,7 +148,8 @@ RunRecord Simulation::finish(int scenario_index) const {
   // Rural-urban comparison: absent (NaN) unless both classes have adults and closed needs.
   constexpr double kAbsent = std::numeric_limits<double>::quiet_NaN();
   const std::size_t rural = 2, urban = 0;
-  const bool both = n_den[rural] > 0 && n_den[urban] > 0 && c.closed_density[rural] > 0 && c.closed_density[urban] > 0;
+  const bool both = n_den[rural] > 0 && n_den[urban] > 0 && c.closed_density[rural] > 0 &&
+                    c.closed_density[urban] > 0;
   const double nr_rural = both ? c.abandoned_density[rural] / c.closed_density[rural] : kAbsent;
   const double nr_urban = both ? c.abandoned_density[urban] / c.closed_density[urban] : kAbsent;
   int open_end = 0;
@@ -193,7 +202,8 @@ RunRecord Simulation::finish(int scenario_index) const {
   v.set(M::sessions_per_point_year, ratio(fixed_sessions, point_weeks_ / 52.0));
   v.set(M::france_services_requests_per_site_year, ratio(fs_requests, fs_site_weeks_ / 52.0));
   v.set(M::cost_per_mediation_session_eur, ratio(mediation_points_spent_, med_sessions));
-  v.set(M::cost_per_additional_autonomous_adult_eur, gained_adults >= 1.0 ? total_cost / gained_adults : total_cost);
+  v.set(M::cost_per_additional_autonomous_adult_eur,
+        gained_adults >= 1.0 ? total_cost / gained_adults : total_cost);
   v.set(M::workshop_share_of_sessions, ratio(workshops, workshops + c.sessions * full));
   // Breakdowns: each level's numerator over its denominator.
   auto set_groups = [&](Metric m, const auto& num_age, const auto& den_age, const auto& num_den,
@@ -209,8 +219,8 @@ RunRecord Simulation::finish(int scenario_index) const {
   };
   set_groups(M::illectronisme_rate, ill_age, n_age, ill_den, n_den, ill_dif, n_dif);
   set_groups(M::autonomy_rate, aut_age, n_age, aut_den, n_den, aut_dif, n_dif);
-  set_groups(M::non_recours_rate, c.abandoned_age, c.closed_age, c.abandoned_density, c.closed_density,
-             c.abandoned_difficulty, c.closed_difficulty);
+  set_groups(M::non_recours_rate, c.abandoned_age, c.closed_age, c.abandoned_density,
+             c.closed_density, c.abandoned_difficulty, c.closed_difficulty);
   v.set_levels(M::total_cost_eur, Dimension::Funder, spent_);
   r.metrics = v.values();
   r.series = series_;

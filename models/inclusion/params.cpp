@@ -65,7 +65,8 @@ ParamRegistry build_registry() {
         }
         return;
       }
-    uncertainty_problems.push_back(std::string("uncertainty.def: ") + id + ": names no parameter of parameters.def");
+    uncertainty_problems.push_back(std::string("uncertainty.def: ") + id +
+                                   ": names no parameter of parameters.def");
   };
 #define GOVSIM_UNCERTAIN(id, lo, hi, dist, reason) join(#id, Uncertainty{lo, hi, dist, reason});
 #include "models/inclusion/uncertainty.def"

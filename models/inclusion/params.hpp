@@ -23,32 +23,43 @@ struct Params {
 #undef GOVSIM_BOOL
 #undef GOVSIM_CHOICE
 
-  FundingStructure funding() const { return static_cast<FundingStructure>(funding_structure); }
-  OwnerLevel owner() const { return static_cast<OwnerLevel>(owner_level); }
-  AllocationRule allocation() const { return static_cast<AllocationRule>(allocation_rule); }
-  AnimationLevel animation() const { return static_cast<AnimationLevel>(animation_level); }
+  FundingStructure funding() const {
+    return static_cast<FundingStructure>(funding_structure);
+  }
+  OwnerLevel owner() const {
+    return static_cast<OwnerLevel>(owner_level);
+  }
+  AllocationRule allocation() const {
+    return static_cast<AllocationRule>(allocation_rule);
+  }
+  AnimationLevel animation() const {
+    return static_cast<AnimationLevel>(animation_level);
+  }
 
   // Per-age-band views of the parameters declared band by band.
   std::array<double, 5> skill_shape() const {
-    return {skill_shape_15_29, skill_shape_30_44, skill_shape_45_59, skill_shape_60_74, skill_shape_75_plus};
+    return {skill_shape_15_29, skill_shape_30_44, skill_shape_45_59, skill_shape_60_74,
+            skill_shape_75_plus};
   }
   std::array<double, 5> lives_alone() const {
-    return {lives_alone_15_29, lives_alone_30_44, lives_alone_45_59, lives_alone_60_74, lives_alone_75_plus};
+    return {lives_alone_15_29, lives_alone_30_44, lives_alone_45_59, lives_alone_60_74,
+            lives_alone_75_plus};
   }
   std::array<double, 5> limited_mobility() const {
-    return {limited_mobility_15_29, limited_mobility_30_44, limited_mobility_45_59, limited_mobility_60_74,
-            limited_mobility_75_plus};
+    return {limited_mobility_15_29, limited_mobility_30_44, limited_mobility_45_59,
+            limited_mobility_60_74, limited_mobility_75_plus};
   }
   std::array<double, 5> mortality() const {
     return {mortality_15_29, mortality_30_44, mortality_45_59, mortality_60_74, mortality_75_plus};
   }
   std::array<double, 5> need_age_factor() const {
-    return {need_age_factor_15_29, need_age_factor_30_44, need_age_factor_45_59, need_age_factor_60_74,
-            need_age_factor_75_plus};
+    return {need_age_factor_15_29, need_age_factor_30_44, need_age_factor_45_59,
+            need_age_factor_60_74, need_age_factor_75_plus};
   }
   // Need kinds in NeedKind order: tax, benefits, health, employment, identity.
   std::array<double, 5> need_shares() const {
-    return {need_share_tax, need_share_benefits, need_share_health, need_share_employment, need_share_identity};
+    return {need_share_tax, need_share_benefits, need_share_health, need_share_employment,
+            need_share_identity};
   }
 
   // Typed copy of a full value set of registry().

@@ -1,11 +1,11 @@
 // Points and reach: the access points' posts and weekly session capacity, mobile units' rotation,
 // new points, and which points each zone reaches within the travel cap (docs/model.md §3).
-#include "models/inclusion/simulation.hpp"
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include <tbb/parallel_for.h>
+#include "models/inclusion/simulation.hpp"
 
 namespace govsim::inclusion {
 
@@ -34,9 +34,10 @@ double Simulation::point_capacity_fte(const PointState& s, int t) const {
     if (post.vacant(t)) continue;
     // Before a departure the current holder is still in post (hire_week is the successor's).
     const int age = t - post.hire_week;
-    const double eff = (p_.ramp_up_weeks <= 0 || age >= p_.ramp_up_weeks || age < 0)
-                           ? 1.0
-                           : p_.new_hire_efficiency + (1 - p_.new_hire_efficiency) * age / p_.ramp_up_weeks;
+    const double eff =
+        (p_.ramp_up_weeks <= 0 || age >= p_.ramp_up_weeks || age < 0)
+            ? 1.0
+            : p_.new_hire_efficiency + (1 - p_.new_hire_efficiency) * age / p_.ramp_up_weeks;
     fte += post.fte * eff;
   }
   return fte;
@@ -53,7 +54,8 @@ void Simulation::weekly_points(int t) {
     // France Services agents handle short procedure requests; at other points a share of
     // mediator time goes to workshops and training (sessions not about a procedure).
     const bool fs = s.spec.type == PointType::FranceServices;
-    const double full = point_capacity_fte(s, t) * (fs ? p_.sessions_per_fte_week_fs : p_.sessions_per_fte_week) *
+    const double full = point_capacity_fte(s, t) *
+                        (fs ? p_.sessions_per_fte_week_fs : p_.sessions_per_fte_week) *
                         (1.0 - g_.reporting_share);
     const double workshop = fs ? 0.0 : p_.workshop_share;
     s.workshops += full * workshop;
@@ -75,8 +77,11 @@ void Simulation::weekly_points(int t) {
       for (std::size_t k = 0; k < points_.size(); ++k) {
         if (points_[k].spec.type != PointType::Mobile) continue;
         for (int v = 0; v < p_.mobile_zones_per_week; ++v) {
-          const std::size_t idx = (static_cast<std::size_t>(t) * static_cast<std::size_t>(p_.mobile_units * p_.mobile_zones_per_week) +
-                                   static_cast<std::size_t>(u * p_.mobile_zones_per_week + v)) % n;
+          const std::size_t idx =
+              (static_cast<std::size_t>(t) *
+                   static_cast<std::size_t>(p_.mobile_units * p_.mobile_zones_per_week) +
+               static_cast<std::size_t>(u * p_.mobile_zones_per_week + v)) %
+              n;
           mobile_visit_[static_cast<std::size_t>(uncovered[idx])] = static_cast<int>(k);
         }
         ++u;
@@ -93,7 +98,6 @@ double Simulation::nearest_admin_minutes(int zone) const {
   return 1e9;
 }
 
-
 // Reach lists keep every point a resident may travel to (resolution.max_travel_*) and those the
 // coverage metrics count (30 minutes); minutes are compared as stored (float).
 double Simulation::reach_cap_minutes() const {
@@ -107,7 +111,8 @@ void Simulation::rebuild_reach() {
   {
     std::vector<std::vector<int>> by_zone(t_.zones.size());
     for (std::size_t k = 0; k < points_.size(); ++k)
-      if (points_[k].spec.zone >= 0) by_zone[static_cast<std::size_t>(points_[k].spec.zone)].push_back(static_cast<int>(k));
+      if (points_[k].spec.zone >= 0)
+        by_zone[static_cast<std::size_t>(points_[k].spec.zone)].push_back(static_cast<int>(k));
     for (std::size_t z = 0; z < by_zone.size(); ++z)
       if (!by_zone[z].empty()) holders.emplace_back(static_cast<int>(z), std::move(by_zone[z]));
   }
@@ -141,7 +146,8 @@ void Simulation::add_reach(int k) {
 void Simulation::open_point(int zone, PointType type, double fte, int week) {
   PointState s;
   s.spec.id = "NEW-" + std::to_string(points_.size() + 1);
-  s.spec.name = std::string("New ") + type_code(type) + " " + t_.zones[static_cast<std::size_t>(zone)].name;
+  s.spec.name =
+      std::string("New ") + type_code(type) + " " + t_.zones[static_cast<std::size_t>(zone)].name;
   s.spec.zone = zone;
   s.spec.type = type;
   s.spec.services = default_services(type) | kAdminProcedures;

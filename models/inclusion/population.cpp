@@ -1,13 +1,12 @@
 #include "models/inclusion/population.hpp"
 
+#include <tbb/parallel_for.h>
+
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <stdexcept>
-
-#include <Eigen/Dense>
-
-#include <tbb/parallel_for.h>
 
 #include "engine/rng.hpp"
 
@@ -43,7 +42,12 @@ std::size_t Population::bytes_per_agent() const {
 }
 
 namespace {
-enum PopStream : std::uint32_t { kCount = 100, kAttributes = 101, kRenewal = 103, kDemography = 104 };
+enum PopStream : std::uint32_t {
+  kCount = 100,
+  kAttributes = 101,
+  kRenewal = 103,
+  kDemography = 104
+};
 
 // Diploma mix by age band (assumption after INSEE 2019 census tables, rounded), shifted by
 // density class (more higher education in urban zones, more adults without a diploma in rural).
@@ -75,12 +79,19 @@ struct RegionalFigures {
 };
 constexpr std::array<RegionalFigures, 1> kRegions = {{{"Centre-Val de Loire", 0.04, 0.09, 0.19}}};
 
-double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
-double logit(double p) { return std::log(p / (1.0 - p)); }
+double logistic(double x) {
+  return 1.0 / (1.0 + std::exp(-x));
+}
+double logit(double p) {
+  return std::log(p / (1.0 - p));
+}
 
 double diploma_share(int a, int d, int e) {
-  const double none = std::clamp(kNoDiploma[static_cast<std::size_t>(a)] + kShiftNone[static_cast<std::size_t>(d)], 0.0, 1.0);
-  const double higher = std::clamp(kHigherEd[static_cast<std::size_t>(a)] + kShiftHigher[static_cast<std::size_t>(d)], 0.0, 1.0 - none);
+  const double none = std::clamp(
+      kNoDiploma[static_cast<std::size_t>(a)] + kShiftNone[static_cast<std::size_t>(d)], 0.0, 1.0);
+  const double higher =
+      std::clamp(kHigherEd[static_cast<std::size_t>(a)] + kShiftHigher[static_cast<std::size_t>(d)],
+                 0.0, 1.0 - none);
   return e == 0 ? none : (e == 2 ? higher : 1.0 - none - higher);
 }
 
@@ -90,22 +101,25 @@ double income_share(int e, int k) {
   return k == 0 ? low : (k == 2 ? top : 1.0 - low - top);
 }
 
-std::array<double, kCells> composition_of(const std::array<std::array<double, kAgeBands>, kDensityClasses>& adults) {
+std::array<double, kCells> composition_of(
+    const std::array<std::array<double, kAgeBands>, kDensityClasses>& adults) {
   std::array<double, kCells> w{};
   for (int a = 0; a < kAgeBands; ++a)
     for (int d = 0; d < kDensityClasses; ++d)
       for (int e = 0; e < kDiplomas; ++e)
         for (int k = 0; k < kIncomeClasses; ++k)
           w[static_cast<std::size_t>(cell_index(a, d, e, k))] =
-              adults[static_cast<std::size_t>(d)][static_cast<std::size_t>(a)] * diploma_share(a, d, e) * income_share(e, k);
+              adults[static_cast<std::size_t>(d)][static_cast<std::size_t>(a)] *
+              diploma_share(a, d, e) * income_share(e, k);
   return w;
 }
 
 // Solves sum_c w_c x_c logistic(x_c . theta) = sum_c w_c x_c t_c (one equation per feature: each
 // margin's expected count equals its target count) by damped Newton steps. X: cells x features
 // (0/1 indicators plus an intercept when needed); goal: the target count of each feature.
-Eigen::VectorXd fit_margins(const Eigen::MatrixXd& X, const Eigen::VectorXd& w, const Eigen::VectorXd& offset,
-                            const Eigen::VectorXd& goal, Eigen::VectorXd theta, const char* what) {
+Eigen::VectorXd fit_margins(const Eigen::MatrixXd& X, const Eigen::VectorXd& w,
+                            const Eigen::VectorXd& offset, const Eigen::VectorXd& goal,
+                            Eigen::VectorXd theta, const char* what) {
   auto residual = [&](const Eigen::VectorXd& th) {
     const Eigen::VectorXd eta = X * th + offset;
     Eigen::VectorXd pr = eta.unaryExpr([](double v) { return logistic(v); });
@@ -133,8 +147,9 @@ Eigen::VectorXd fit_margins(const Eigen::MatrixXd& X, const Eigen::VectorXd& w, 
     r = rn;
   }
   if (!(r.cwiseAbs().maxCoeff() <= 1e-6 * scale))
-    throw std::invalid_argument(std::string("population calibration: the published margins of ") + what +
-                                " cannot all be met by the joint model (check the population.* targets)");
+    throw std::invalid_argument(
+        std::string("population calibration: the published margins of ") + what +
+        " cannot all be met by the joint model (check the population.* targets)");
   return theta;
 }
 
@@ -155,7 +170,8 @@ double solve_shift(const std::vector<std::pair<double, double>>& cells, double g
 PopulationModel fit_national(const Params& p) {
   std::array<std::array<double, kAgeBands>, kDensityClasses> adults{};
   for (std::size_t d = 0; d < kDensityClasses; ++d)
-    for (std::size_t a = 0; a < kAgeBands; ++a) adults[d][a] = kNationalDensity[d] * kNationalAgeMix[d][a];
+    for (std::size_t a = 0; a < kAgeBands; ++a)
+      adults[d][a] = kNationalDensity[d] * kNationalAgeMix[d][a];
   const auto w = composition_of(adults);
   // Features: 0 age 15-44, 1 age 45-59, 2 age 60-74, 3 age 75+, 4 urban, 5 rural, 6 no diploma,
   // 7 higher education, 8 low income, 9 top income. Age indicators sum to 1 (the intercept).
@@ -176,22 +192,26 @@ PopulationModel fit_national(const Params& p) {
           if (k == 0) X(c, 8) = 1;
           if (k == 2) X(c, 9) = 1;
         }
-  const std::array<double, F> target = {p.illectronisme_15_29, p.illectronisme_45_59, p.illectronisme_60_74,
-                                        p.illectronisme_75_plus, p.illectronisme_urban, p.illectronisme_rural,
-                                        p.illectronisme_no_diploma, p.illectronisme_higher_education,
-                                        p.illectronisme_low_income, p.illectronisme_high_income};
+  const std::array<double, F> target = {
+      p.illectronisme_15_29,      p.illectronisme_45_59,
+      p.illectronisme_60_74,      p.illectronisme_75_plus,
+      p.illectronisme_urban,      p.illectronisme_rural,
+      p.illectronisme_no_diploma, p.illectronisme_higher_education,
+      p.illectronisme_low_income, p.illectronisme_high_income};
   Eigen::VectorXd goal(F), theta = Eigen::VectorXd::Zero(F);
   for (int f = 0; f < F; ++f) {
     goal(f) = (X.col(f).array() * W.array()).sum() * target[static_cast<std::size_t>(f)];
     if (f < 4) theta(f) = logit(std::clamp(target[static_cast<std::size_t>(f)], 1e-4, 1 - 1e-4));
   }
-  theta = fit_margins(X, W, Eigen::VectorXd::Zero(kCells), goal, theta, "illectronisme (age, density, diploma, income)");
+  theta = fit_margins(X, W, Eigen::VectorXd::Zero(kCells), goal, theta,
+                      "illectronisme (age, density, diploma, income)");
   PopulationModel m;
   m.age = {theta(0), theta(0), theta(1), theta(2), theta(3)};
   m.density = {theta(4), 0.0, theta(5)};
   m.diploma = {theta(6), 0.0, theta(7)};
   m.income = {theta(8), 0.0, theta(9)};
-  // No home internet: cells x (lacks skills or not), features: intercept, 75+, no diploma, lacks skills.
+  // No home internet: cells x (lacks skills or not), features: intercept, 75+, no diploma, lacks
+  // skills.
   Eigen::MatrixXd Xn = Eigen::MatrixXd::Zero(2 * kCells, 4);
   Eigen::VectorXd Wn(2 * kCells);
   for (int a = 0; a < kAgeBands; ++a)
@@ -211,20 +231,24 @@ PopulationModel fit_national(const Params& p) {
         }
   const double total = Wn.sum();
   Eigen::VectorXd goal_n(4);
-  goal_n << total * p.no_home_internet, (Xn.col(1).array() * Wn.array()).sum() * p.no_home_internet_75_plus,
+  goal_n << total * p.no_home_internet,
+      (Xn.col(1).array() * Wn.array()).sum() * p.no_home_internet_75_plus,
       (Xn.col(2).array() * Wn.array()).sum() * p.no_home_internet_no_diploma,
       total * p.no_home_internet * p.no_home_internet_illiterate_share;
   Eigen::VectorXd th = Eigen::VectorXd::Zero(4);
   th(0) = logit(std::clamp(p.no_home_internet, 1e-4, 1 - 1e-4));
-  th = fit_margins(Xn, Wn, Eigen::VectorXd::Zero(2 * kCells), goal_n, th, "no home internet (overall, 75+, no diploma, lacking skills)");
+  th = fit_margins(Xn, Wn, Eigen::VectorXd::Zero(2 * kCells), goal_n, th,
+                   "no home internet (overall, 75+, no diploma, lacking skills)");
   m.net0 = th(0), m.net_75_plus = th(1), m.net_no_diploma = th(2), m.net_illiterate = th(3);
   return m;
 }
 
-std::array<std::array<double, kAgeBands>, kDensityClasses> adults_by_density_age(const Territory& t) {
+std::array<std::array<double, kAgeBands>, kDensityClasses> adults_by_density_age(
+    const Territory& t) {
   std::array<std::array<double, kAgeBands>, kDensityClasses> adults{};
   for (const Zone& z : t.zones)
-    for (std::size_t a = 0; a < kAgeBands; ++a) adults[static_cast<std::size_t>(z.density)][a] += z.adults[a];
+    for (std::size_t a = 0; a < kAgeBands; ++a)
+      adults[static_cast<std::size_t>(z.density)][a] += z.adults[a];
   return adults;
 }
 }  // namespace
@@ -238,16 +262,20 @@ double PopulationModel::p_illiterate(int a, int d, int e, int k) const {
 }
 
 double PopulationModel::p_no_internet(int a, int e, bool ill) const {
-  return logistic(net0 + (a == 4 ? net_75_plus : 0.0) + (e == 0 ? net_no_diploma : 0.0) + (ill ? net_illiterate : 0.0));
+  return logistic(net0 + (a == 4 ? net_75_plus : 0.0) + (e == 0 ? net_no_diploma : 0.0) +
+                  (ill ? net_illiterate : 0.0));
 }
 
-std::array<double, kCells> expected_composition(const Territory& t) { return composition_of(adults_by_density_age(t)); }
+std::array<double, kCells> expected_composition(const Territory& t) {
+  return composition_of(adults_by_density_age(t));
+}
 
 PopulationModel fit_population_model(const Territory& t, const Params& p) {
   PopulationModel m = fit_national(p);
   const auto w = expected_composition(t);
-  std::array<double, kAgeBands> goal = {p.illectronisme_15_29, p.illectronisme_30_44, p.illectronisme_45_59,
-                                        p.illectronisme_60_74, p.illectronisme_75_plus};
+  std::array<double, kAgeBands> goal = {p.illectronisme_15_29, p.illectronisme_30_44,
+                                        p.illectronisme_45_59, p.illectronisme_60_74,
+                                        p.illectronisme_75_plus};
   m.region = "France";
   const RegionalFigures* reg = nullptr;
   for (const auto& r : kRegions)
@@ -259,7 +287,10 @@ PopulationModel fit_population_model(const Territory& t, const Params& p) {
       for (int e = 0; e < kDiplomas; ++e)
         for (int k = 0; k < kIncomeClasses; ++k) {
           const double wc = w[static_cast<std::size_t>(cell_index(a, d, e, k))];
-          if (wc > 0) cells.emplace_back(wc, m.density[static_cast<std::size_t>(d)] + m.diploma[static_cast<std::size_t>(e)] + m.income[static_cast<std::size_t>(k)]);
+          if (wc > 0)
+            cells.emplace_back(wc, m.density[static_cast<std::size_t>(d)] +
+                                       m.diploma[static_cast<std::size_t>(e)] +
+                                       m.income[static_cast<std::size_t>(k)]);
         }
     return cells;
   };
@@ -274,13 +305,16 @@ PopulationModel fit_population_model(const Territory& t, const Params& p) {
     goal[2] = reg->age_45_59;
   }
   for (int a = 0; a < (reg ? 3 : kAgeBands); ++a)
-    if (band_total(a) > 0) m.age[static_cast<std::size_t>(a)] = solve_shift(band(a), goal[static_cast<std::size_t>(a)] * band_total(a));
+    if (band_total(a) > 0)
+      m.age[static_cast<std::size_t>(a)] =
+          solve_shift(band(a), goal[static_cast<std::size_t>(a)] * band_total(a));
   if (reg) {
     // 60-74 and 75+: keep the national gap between their effects, meet the regional overall rate.
     const double gap = m.age[4] - m.age[3];
     double rest = 0, n = 0;
     for (int a = 0; a < 3; ++a)
-      for (const auto& [wc, eta] : band(a)) rest += wc * logistic(m.age[static_cast<std::size_t>(a)] + eta);
+      for (const auto& [wc, eta] : band(a))
+        rest += wc * logistic(m.age[static_cast<std::size_t>(a)] + eta);
     for (int a = 0; a < kAgeBands; ++a) n += band_total(a);
     std::vector<std::pair<double, double>> old = band(3);
     for (const auto& [wc, eta] : band(4)) old.emplace_back(wc, eta + gap);
@@ -288,7 +322,8 @@ PopulationModel fit_population_model(const Territory& t, const Params& p) {
     m.age[4] = m.age[3] + gap;
     for (int a = 3; a < kAgeBands; ++a) {
       double s = 0;
-      for (const auto& [wc, eta] : band(a)) s += wc * logistic(m.age[static_cast<std::size_t>(a)] + eta);
+      for (const auto& [wc, eta] : band(a))
+        s += wc * logistic(m.age[static_cast<std::size_t>(a)] + eta);
       goal[static_cast<std::size_t>(a)] = band_total(a) > 0 ? s / band_total(a) : 0.0;
     }
   }
@@ -313,10 +348,11 @@ struct ShareTable {
   }
   // One adult (or an expected weight) with its attributes: ill and no_net are probabilities or 0/1.
   void add_adult(int a, int d, int e, int k, double w, double ill, double no_net, double home) {
-    const std::string groups[] = {"", std::string("@age:") + kAgeBandNames[static_cast<std::size_t>(a)],
-                                  std::string("@density:") + kDensityNames[static_cast<std::size_t>(d)],
-                                  std::string("@diploma:") + kDiplomaNames[static_cast<std::size_t>(e)],
-                                  std::string("@income:") + kIncomeClassNames[static_cast<std::size_t>(k)]};
+    const std::string groups[] = {
+        "", std::string("@age:") + kAgeBandNames[static_cast<std::size_t>(a)],
+        std::string("@density:") + kDensityNames[static_cast<std::size_t>(d)],
+        std::string("@diploma:") + kDiplomaNames[static_cast<std::size_t>(e)],
+        std::string("@income:") + kIncomeClassNames[static_cast<std::size_t>(k)]};
     for (const auto& g : groups) {
       add("illectronisme_rate" + g, w * ill, w);
       add("no_home_internet_rate" + g, w * no_net, w);
@@ -342,22 +378,24 @@ std::vector<std::pair<std::string, double>> expected_shares(const Territory& t, 
         for (int k = 0; k < kIncomeClasses; ++k) {
           const double wc = w[static_cast<std::size_t>(cell_index(a, d, e, k))];
           const double pi = m.p_illiterate(a, d, e, k);
-          const double q = pi * m.p_no_internet(a, e, true) + (1 - pi) * m.p_no_internet(a, e, false);
+          const double q =
+              pi * m.p_no_internet(a, e, true) + (1 - pi) * m.p_no_internet(a, e, false);
           tab.add_adult(a, d, e, k, wc, pi, q, 1 - q);
         }
   return tab.shares();
 }
 
-std::vector<std::pair<std::string, double>> measured_shares(const Population& pop, const Territory& t,
-                                                            const Params& p) {
+std::vector<std::pair<std::string, double>> measured_shares(const Population& pop,
+                                                            const Territory& t, const Params& p) {
   ShareTable tab;
   for (std::size_t i = 0; i < pop.size(); ++i) {
     const auto& z = t.zones[pop.zone[i]];
     const bool offer = pop.offer_rank[i] < z.broadband_share * 256.0;
     const bool ill = pop.base_skill[i] < p.skill_basic_threshold;
     const bool home = home_access(pop.flags[i], offer);
-    tab.add_adult(pop.age_band[i], static_cast<int>(z.density), pop.diploma[i], income_class_of(pop.income[i]), 1.0,
-                  ill ? 1.0 : 0.0, home ? 0.0 : 1.0, home ? 1.0 : 0.0);
+    tab.add_adult(pop.age_band[i], static_cast<int>(z.density), pop.diploma[i],
+                  income_class_of(pop.income[i]), 1.0, ill ? 1.0 : 0.0, home ? 0.0 : 1.0,
+                  home ? 1.0 : 0.0);
   }
   return tab.shares();
 }
@@ -365,8 +403,8 @@ std::vector<std::pair<std::string, double>> measured_shares(const Population& po
 namespace {
 // Draws every attribute of resident i (zone z of density d, age band a) from the fitted joint
 // model; `offer_share` is the zone's current share of homes with a high-speed fixed offer.
-void draw_resident(Population& pop, std::size_t i, std::uint32_t z, int d, int a, double offer_share,
-                   const PopulationModel& model, const Params& p, Rng& rng) {
+void draw_resident(Population& pop, std::size_t i, std::uint32_t z, int d, int a,
+                   double offer_share, const PopulationModel& model, const Params& p, Rng& rng) {
   const auto ua = static_cast<std::size_t>(a);
   pop.zone[i] = z;
   pop.age_band[i] = static_cast<std::uint8_t>(a);
@@ -375,11 +413,14 @@ void draw_resident(Population& pop, std::size_t i, std::uint32_t z, int d, int a
   const int dip = u < none ? 0 : (u > 1.0 - higher ? 2 : 1);
   pop.diploma[i] = static_cast<std::uint8_t>(dip);
   const double gamma = kIncomeGamma[static_cast<std::size_t>(dip)];
-  pop.income[i] = static_cast<std::uint8_t>(std::min(4.0, std::floor(5.0 * std::pow(rng.uniform(), gamma))));
+  pop.income[i] =
+      static_cast<std::uint8_t>(std::min(4.0, std::floor(5.0 * std::pow(rng.uniform(), gamma))));
   std::uint8_t f = 0;
   if (pop.income[i] == 0 && rng.bernoulli(p.social_difficulty_share)) f |= kSocialDifficulty;
   if (rng.bernoulli(p.lives_alone()[ua])) f |= kLivesAlone;
-  if (rng.bernoulli(p.limited_mobility()[ua] + ((f & kSocialDifficulty) ? p.limited_mobility_difficulty : 0.0))) f |= kLimitedMobility;
+  if (rng.bernoulli(p.limited_mobility()[ua] +
+                    ((f & kSocialDifficulty) ? p.limited_mobility_difficulty : 0.0)))
+    f |= kLimitedMobility;
   if (rng.bernoulli(p.aware_initial)) f |= kAware;
   pop.offer_rank[i] = static_cast<std::uint8_t>(rng.below(256));
   pop.trust[i] = static_cast<float>(p.trust_initial);
@@ -387,16 +428,20 @@ void draw_resident(Population& pop, std::size_t i, std::uint32_t z, int d, int a
   const double thb = p.skill_basic_threshold;
   const bool ill = rng.uniform() < model.p_illiterate(a, d, dip, income_class_of(pop.income[i]));
   const double v = rng.uniform();
-  pop.base_skill[i] = static_cast<float>(ill ? thb * v : thb + (1.0 - thb) * std::pow(v, p.skill_shape()[ua]));
+  pop.base_skill[i] =
+      static_cast<float>(ill ? thb * v : thb + (1.0 - thb) * std::pow(v, p.skill_shape()[ua]));
   // Ranks without a fixed offer in this zone: [first_uncovered, 256).
   const int first_uncovered = static_cast<int>(std::ceil(offer_share * 256.0 - 1e-12));
-  const double offer_only = first_uncovered < 256 ? (d == 2 ? p.no_offer_share_rural : p.no_offer_share_other) : 0.0;
+  const double offer_only =
+      first_uncovered < 256 ? (d == 2 ? p.no_offer_share_rural : p.no_offer_share_other) : 0.0;
   if (!rng.bernoulli(model.p_no_internet(a, dip, ill))) {
     f |= kHomeInternet;
   } else if (rng.bernoulli(offer_only)) {
     // Would connect if a fixed offer reached the home: internet, but no offer yet.
     f |= kHomeInternet | kNeedsFixedOffer;
-    pop.offer_rank[i] = static_cast<std::uint8_t>(first_uncovered + static_cast<int>(rng.below(static_cast<std::uint32_t>(256 - first_uncovered))));
+    pop.offer_rank[i] = static_cast<std::uint8_t>(
+        first_uncovered +
+        static_cast<int>(rng.below(static_cast<std::uint32_t>(256 - first_uncovered))));
   }
   pop.flags[i] = f;
   pop.gain[i] = 0;
@@ -410,8 +455,9 @@ void draw_resident(Population& pop, std::size_t i, std::uint32_t z, int d, int a
 
 std::vector<std::uint32_t> age_population(Population& pop, const Territory& t,
                                           const std::vector<double>& zone_offer_share,
-                                          const PopulationModel& model, const Params& p, std::uint64_t seed,
-                                          std::uint32_t replicate, int year, int week) {
+                                          const PopulationModel& model, const Params& p,
+                                          std::uint64_t seed, std::uint32_t replicate, int year,
+                                          int week) {
   const auto mortality = p.mortality();
   constexpr std::size_t kBlock = 16384;
   const std::size_t n = pop.size(), blocks = (n + kBlock - 1) / kBlock;
@@ -419,10 +465,12 @@ std::vector<std::uint32_t> age_population(Population& pop, const Territory& t,
   tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
     for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
       if (pop.pending[i] > 0) continue;
-      Rng rng(seed, replicate, kDemography, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(year));
+      Rng rng(seed, replicate, kDemography, static_cast<std::uint32_t>(i),
+              static_cast<std::uint32_t>(year));
       const int a = pop.age_band[i];
       if (rng.uniform() < mortality[static_cast<std::size_t>(a)]) {
-        renew_resident(pop, i, t, zone_offer_share[pop.zone[i]], model, p, seed, replicate, year, week);
+        renew_resident(pop, i, t, zone_offer_share[pop.zone[i]], model, p, seed, replicate, year,
+                       week);
         renewed[b].push_back(static_cast<std::uint32_t>(i));
       } else if (a < kAgeBands - 1 && rng.uniform() < p.ageing_band_exit) {
         pop.age_band[i] = static_cast<std::uint8_t>(a + 1);
@@ -435,9 +483,10 @@ std::vector<std::uint32_t> age_population(Population& pop, const Territory& t,
 }
 
 void renew_resident(Population& pop, std::size_t i, const Territory& t, double offer_share,
-                    const PopulationModel& model, const Params& p, std::uint64_t seed, std::uint32_t replicate,
-                    int year, int week) {
-  Rng rng(seed, replicate, kRenewal, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(year));
+                    const PopulationModel& model, const Params& p, std::uint64_t seed,
+                    std::uint32_t replicate, int year, int week) {
+  Rng rng(seed, replicate, kRenewal, static_cast<std::uint32_t>(i),
+          static_cast<std::uint32_t>(year));
   const std::uint32_t z = pop.zone[i];
   const std::uint8_t keep = pop.flags[i] & kDynamic;  // stays in the weekly-counted list
   draw_resident(pop, i, z, static_cast<int>(t.zones[z].density), 0, offer_share, model, p, rng);
@@ -459,7 +508,8 @@ Population generate_population(const Territory& t, const Params& p, std::uint64_
     for (int a = 0; a < kAgeBands; ++a) {
       const double x = t.zones[z].adults[static_cast<std::size_t>(a)] * p.population_scale;
       const double fl = std::floor(x);
-      count[z][static_cast<std::size_t>(a)] = static_cast<std::uint32_t>(fl) + (rng.uniform() < x - fl ? 1u : 0u);
+      count[z][static_cast<std::size_t>(a)] =
+          static_cast<std::uint32_t>(fl) + (rng.uniform() < x - fl ? 1u : 0u);
       total += count[z][static_cast<std::size_t>(a)];
     }
     offset[z + 1] = offset[z] + total;
@@ -474,7 +524,8 @@ Population generate_population(const Territory& t, const Params& p, std::uint64_
     for (int a = 0; a < kAgeBands; ++a)
       for (std::uint32_t k = 0; k < count[z][static_cast<std::size_t>(a)]; ++k, ++i) {
         Rng rng(seed, replicate, kAttributes, static_cast<std::uint32_t>(i), 0);
-        draw_resident(pop, i, static_cast<std::uint32_t>(z), density, a, t.zones[z].broadband_share, model, p, rng);
+        draw_resident(pop, i, static_cast<std::uint32_t>(z), density, a, t.zones[z].broadband_share,
+                      model, p, rng);
       }
   });
   return pop;

@@ -19,9 +19,9 @@ enum ResidentFlag : std::uint8_t {
   kLimitedMobility = 1 << 2,
   kHomeInternet = 1 << 3,     // internet access of any kind (fixed or mobile) and a device at home
   kNeedsFixedOffer = 1 << 4,  // ... but only once a high-speed fixed offer reaches the home
-  kAware = 1 << 5,       // knows of the help on offer
-  kMediated = 1 << 6,    // has had at least one mediation session
-  kDynamic = 1 << 7,     // skill has ever moved (gain set): counted weekly, not in static stocks
+  kAware = 1 << 5,            // knows of the help on offer
+  kMediated = 1 << 6,         // has had at least one mediation session
+  kDynamic = 1 << 7,  // skill has ever moved (gain set): counted weekly, not in static stocks
 };
 
 inline constexpr std::uint16_t kNoWeek = 65535;
@@ -31,22 +31,22 @@ enum class Diploma : std::uint8_t { NoneOrCep, Secondary, Higher };
 // Structure of arrays; index = agent id. ~33 bytes per adult.
 struct Population {
   std::vector<std::uint32_t> zone;
-  std::vector<std::uint8_t> age_band;      // 0..4 (kAgeBandNames)
-  std::vector<std::uint8_t> diploma;       // Diploma
-  std::vector<std::uint8_t> income;        // quintile 0 (poorest) .. 4
-  std::vector<std::uint8_t> flags;         // ResidentFlag bits
-  std::vector<std::uint8_t> offer_rank;    // has a broadband offer iff offer_rank < 256 * zone share
-  std::vector<float> base_skill;           // skill from the initial state (stable, practised)
-  std::vector<float> gain;                 // skill gained through mediation, decays unless practised
-  std::vector<std::uint16_t> gain_week;    // week `gain` was last refreshed
-  std::vector<float> trust;                // chance of asking a point for help when aware
-  std::vector<std::uint16_t> aware_week;   // week awareness was last updated (lazy hazard)
+  std::vector<std::uint8_t> age_band;     // 0..4 (kAgeBandNames)
+  std::vector<std::uint8_t> diploma;      // Diploma
+  std::vector<std::uint8_t> income;       // quintile 0 (poorest) .. 4
+  std::vector<std::uint8_t> flags;        // ResidentFlag bits
+  std::vector<std::uint8_t> offer_rank;   // has a broadband offer iff offer_rank < 256 * zone share
+  std::vector<float> base_skill;          // skill from the initial state (stable, practised)
+  std::vector<float> gain;                // skill gained through mediation, decays unless practised
+  std::vector<std::uint16_t> gain_week;   // week `gain` was last refreshed
+  std::vector<float> trust;               // chance of asking a point for help when aware
+  std::vector<std::uint16_t> aware_week;  // week awareness was last updated (lazy hazard)
   // Needs: at most one pending episode per adult; needs arising meanwhile join it (count).
-  std::vector<std::uint16_t> next_need;    // week of the next need arrival
-  std::vector<std::uint8_t> pending;       // pending needs in the episode (0 = none)
-  std::vector<std::uint8_t> need_kind;     // NeedKind of the episode
-  std::vector<std::uint16_t> deadline;     // week after which the episode is abandoned
-  std::vector<std::uint16_t> since;        // week the episode began
+  std::vector<std::uint16_t> next_need;  // week of the next need arrival
+  std::vector<std::uint8_t> pending;     // pending needs in the episode (0 = none)
+  std::vector<std::uint8_t> need_kind;   // NeedKind of the episode
+  std::vector<std::uint16_t> deadline;   // week after which the episode is abandoned
+  std::vector<std::uint16_t> since;      // week the episode began
   // Activity over the last 12 months (per-adult metrics): weeks of the last need resolved alone
   // online and of the last need given up (kNoWeek if none).
   std::vector<std::uint16_t> last_alone;
@@ -75,15 +75,17 @@ inline bool home_access(std::uint8_t flags, bool fixed_offer) {
 // meet every published margin at once. The non-age effects are fitted on the national
 // composition; the age effects are then refitted on each territory to its region's figures
 // (national where none exist).
-inline constexpr int kDiplomas = 3;      // none/CEP, secondary, higher
-inline constexpr int kIncomeClasses = 3; // quintiles 1-2 (poorest 40%), 3-4, 5 (richest 20%)
+inline constexpr int kDiplomas = 3;       // none/CEP, secondary, higher
+inline constexpr int kIncomeClasses = 3;  // quintiles 1-2 (poorest 40%), 3-4, 5 (richest 20%)
 inline constexpr int kCells = kAgeBands * kDensityClasses * kDiplomas * kIncomeClasses;
 extern const std::array<const char*, kDiplomas> kDiplomaNames;
 extern const std::array<const char*, kIncomeClasses> kIncomeClassNames;
 inline int cell_index(int age, int density, int diploma, int income_class) {
   return ((age * kDensityClasses + density) * kDiplomas + diploma) * kIncomeClasses + income_class;
 }
-inline int income_class_of(int quintile) { return quintile <= 1 ? 0 : (quintile == 4 ? 2 : 1); }
+inline int income_class_of(int quintile) {
+  return quintile <= 1 ? 0 : (quintile == 4 ? 2 : 1);
+}
 
 struct PopulationModel {
   std::array<double, kAgeBands> age{};            // logit effects (illectronisme)
@@ -91,8 +93,8 @@ struct PopulationModel {
   std::array<double, kDiplomas> diploma{};        // secondary = 0
   std::array<double, kIncomeClasses> income{};    // middle = 0
   double net0 = 0, net_75_plus = 0, net_no_diploma = 0, net_illiterate = 0;  // no home internet
-  std::array<double, kAgeBands> age_targets{};    // the age figures the age effects were fitted to
-  std::string region;                             // "France" or the region whose figures were used
+  std::array<double, kAgeBands> age_targets{};  // the age figures the age effects were fitted to
+  std::string region;                           // "France" or the region whose figures were used
   double p_illiterate(int age_band, int dens, int dip, int income_class) const;
   double p_no_internet(int age_band, int dip, bool illiterate) const;
 };
@@ -103,9 +105,11 @@ std::array<double, kCells> expected_composition(const Territory& territory);
 PopulationModel fit_population_model(const Territory& territory, const Params& p);
 // Expected shares of the fitted model over the territory's composition, by name
 // ("illectronisme_rate", "illectronisme_rate@age:75+", "no_home_internet_rate@diploma:none", ...).
-std::vector<std::pair<std::string, double>> expected_shares(const Territory& territory, const Params& p);
+std::vector<std::pair<std::string, double>> expected_shares(const Territory& territory,
+                                                            const Params& p);
 // The same shares measured on a generated population at week 0 (plus home_internet_rate).
-std::vector<std::pair<std::string, double>> measured_shares(const Population& pop, const Territory& territory,
+std::vector<std::pair<std::string, double>> measured_shares(const Population& pop,
+                                                            const Territory& territory,
                                                             const Params& p);
 
 // Agents per (zone, age band): adults × scale, stochastically rounded (keyed by seed, replicate).
@@ -120,13 +124,14 @@ Population generate_population(const Territory& territory, const Params& p, std:
 // resident, year): independent of the thread count.
 std::vector<std::uint32_t> age_population(Population& pop, const Territory& territory,
                                           const std::vector<double>& zone_offer_share,
-                                          const PopulationModel& model, const Params& p, std::uint64_t seed,
-                                          std::uint32_t replicate, int year, int week);
+                                          const PopulationModel& model, const Params& p,
+                                          std::uint64_t seed, std::uint32_t replicate, int year,
+                                          int week);
 
 // Cohort renewal: replaces resident i (deceased) by an adult entering the 15-29 band in the same
 // zone, drawn from the same fitted model (keyed by seed, replicate, resident and year).
 void renew_resident(Population& pop, std::size_t i, const Territory& territory, double offer_share,
-                    const PopulationModel& model, const Params& p, std::uint64_t seed, std::uint32_t replicate,
-                    int year, int week);
+                    const PopulationModel& model, const Params& p, std::uint64_t seed,
+                    std::uint32_t replicate, int year, int week);
 
 }  // namespace govsim::inclusion

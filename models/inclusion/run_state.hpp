@@ -28,10 +28,12 @@ enum Stream : std::uint32_t {
   kStreamPost = 6,
 };
 
-constexpr std::size_t kChunk = 16384;     // residents per parallel work unit (not a result input)
-constexpr std::uint16_t kNever = 65535;   // week value meaning "not within the run"
+constexpr std::size_t kChunk = 16384;    // residents per parallel work unit (not a result input)
+constexpr std::uint16_t kNever = 65535;  // week value meaning "not within the run"
 
-inline double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+inline double logistic(double x) {
+  return 1.0 / (1.0 + std::exp(-x));
+}
 
 // The services a point must offer to help with a need of this kind.
 inline std::uint16_t required_services(int kind) {
@@ -41,8 +43,8 @@ inline std::uint16_t required_services(int kind) {
 
 struct Post {
   double fte = 1;
-  int hire_week = -1000;   // week of the current holder's hiring (ramp-up)
-  int vacant_until = -1;   // vacant from vacant_from up to (not including) this week
+  int hire_week = -1000;  // week of the current holder's hiring (ramp-up)
+  int vacant_until = -1;  // vacant from vacant_from up to (not including) this week
   int vacant_from = -1;
   bool vacant(int week) const { return vacant_from <= week && week < vacant_until; }
 };
@@ -50,19 +52,19 @@ struct Post {
 struct PointState {
   PointSpec spec;
   bool open = true;
-  int open_week = 0;           // a planned point opens at this week
-  int interrupted_until = 0;   // no service before this week (grant lapse)
-  int grants = 1;              // active grants
-  int grant_age = 0;           // years into the current grant
-  std::vector<Post> posts;     // funded mediator posts
-  double social_fte = 0;       // trained social workers' mediation time
-  double stations = 0;         // self-service stations
-  double carry = 0;            // fractional capacity carried to next week
-  int capacity = 0;            // sessions available this week (scaled population)
-  int used = 0;                // sessions used this week
-  double success = 0.8;        // chance a session resolves the procedure
-  double served = 0;           // procedure-help sessions held over the run (simulated population)
-  double workshops = 0;        // sessions not about a procedure over the run (full population)
+  int open_week = 0;          // a planned point opens at this week
+  int interrupted_until = 0;  // no service before this week (grant lapse)
+  int grants = 1;             // active grants
+  int grant_age = 0;          // years into the current grant
+  std::vector<Post> posts;    // funded mediator posts
+  double social_fte = 0;      // trained social workers' mediation time
+  double stations = 0;        // self-service stations
+  double carry = 0;           // fractional capacity carried to next week
+  int capacity = 0;           // sessions available this week (scaled population)
+  int used = 0;               // sessions used this week
+  double success = 0.8;       // chance a session resolves the procedure
+  double served = 0;          // procedure-help sessions held over the run (simulated population)
+  double workshops = 0;       // sessions not about a procedure over the run (full population)
   double funded_fte() const;
   // Funds `fte` more as posts of one FTE each, the last taking the remainder (the one place
   // FTE becomes posts: initial network, mobile units, new points).
@@ -96,8 +98,9 @@ struct Chunk {
 struct Week {
   int t = 0;
   std::vector<Chunk> chunks;
-  Counters c;                                          // this week's events
-  std::vector<std::vector<std::uint32_t>> point_dynamic;  // by point: residents whose skill first moved
+  Counters c;  // this week's events
+  std::vector<std::vector<std::uint32_t>>
+      point_dynamic;  // by point: residents whose skill first moved
 };
 
 struct RunState {
@@ -119,19 +122,19 @@ struct RunState {
   Population pop_;
   std::vector<PointState> points_;
   std::vector<std::vector<std::pair<int, float>>> reach_;  // zone -> (point, minutes) sorted
-  std::vector<int> mobile_visit_;      // zone -> mobile point visiting this week, or -1
+  std::vector<int> mobile_visit_;  // zone -> mobile point visiting this week, or -1
   std::vector<double> zone_agents_;
-  std::vector<double> zone_aware_;     // aware agents by zone
+  std::vector<double> zone_aware_;           // aware agents by zone
   std::vector<double> zone_abandoned_year_;  // observed non-recours by zone this year
   std::vector<double> zone_need_estimate_;   // static diagnosis (adults lacking skills)
-  std::vector<double> zone_share_;     // broadband offer share by zone (current)
-  std::vector<double> zone_offer_cut_; // 256 × zone_share_ (offer iff offer_rank < cut)
-  std::vector<double> log_no_need_;    // [year][age][difficulty]: log(1 - weekly arrival chance)
-  std::vector<std::uint32_t> dynamic_; // residents with kDynamic, in the order they became so
+  std::vector<double> zone_share_;           // broadband offer share by zone (current)
+  std::vector<double> zone_offer_cut_;       // 256 × zone_share_ (offer iff offer_rank < cut)
+  std::vector<double> log_no_need_;     // [year][age][difficulty]: log(1 - weekly arrival chance)
+  std::vector<std::uint32_t> dynamic_;  // residents with kDynamic, in the order they became so
   double static_ill_ = 0, static_aut_ = 0;
-  double decay_per_week_ = 0;          // ln 2 / skill half-life
+  double decay_per_week_ = 0;  // ln 2 / skill half-life
   std::vector<double> zone_consultation_boost_;
-  std::vector<Request> requests_;      // this week's, grouped by point
+  std::vector<Request> requests_;  // this week's, grouped by point
   std::vector<std::size_t> request_offset_;
   Counters totals_;
   FunderAmounts spent_{};
@@ -140,13 +143,15 @@ struct RunState {
   double reporting_cost_ = 0, coordination_cost_ = 0;
   double autonomy_start_ = 0;
   PopulationModel pop_model_;
-  std::array<double, 3> yearly_rates_{};  // home internet, did a procedure online, gave up (last yearly update)          // the fitted initial-population model (entrants are drawn from it)
+  std::array<double, 3>
+      yearly_rates_{};  // home internet, did a procedure online, gave up (last yearly update) //
+                        // the fitted initial-population model (entrants are drawn from it)
   // Activity accounting (full population): spending on points that help with procedures and on
   // mechanisms, open fixed point-weeks and France Services site-weeks.
   double mediation_points_spent_ = 0, mechanisms_spent_ = 0;
   double point_weeks_ = 0, fs_site_weeks_ = 0;
   int closures_ = 0, departures_ = 0, interruption_point_weeks_ = 0;
-  std::vector<double> series_;         // [series][week]
+  std::vector<double> series_;  // [series][week]
 };
 
 }  // namespace govsim::inclusion

@@ -2,12 +2,12 @@
 // ordered list of processes (one file each, see docs/model.md "File map"), invariants.
 #include "models/inclusion/simulation.hpp"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
-
-#include <tbb/parallel_for.h>
 
 namespace govsim::inclusion {
 
@@ -36,7 +36,8 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
         const double rate = p_.need_rate_per_year * std::pow(1.0 + p_.need_rate_growth, y) *
                             p_.need_age_factor()[static_cast<std::size_t>(a)] *
                             (d ? p_.need_rate_difficulty_multiplier : 1.0);
-        log_no_need_[(static_cast<std::size_t>(y) * kAgeBands + static_cast<std::size_t>(a)) * 2 + static_cast<std::size_t>(d)] =
+        log_no_need_[(static_cast<std::size_t>(y) * kAgeBands + static_cast<std::size_t>(a)) * 2 +
+                     static_cast<std::size_t>(d)] =
             rate > 0 ? std::log1p(std::expm1(-rate / 52.0)) : 0.0;
       }
   for (std::size_t i = 0; i < pop_.size(); ++i) {
@@ -48,15 +49,19 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   for (const PointSpec& spec : t_.points) {
     PointState s;
     s.spec = spec;
-    if (spec.procedure_draw >= 0) {  // built-in territory: the share offering procedures is a parameter
-      const double share = spec.type == PointType::SocialCentre ? p_.social_centre_procedure_share : p_.epn_procedure_share;
-      s.spec.services = static_cast<std::uint16_t>((spec.services & ~kAdminProcedures) |
-                                                   (spec.procedure_draw < share ? kAdminProcedures : 0));
+    if (spec.procedure_draw >=
+        0) {  // built-in territory: the share offering procedures is a parameter
+      const double share = spec.type == PointType::SocialCentre ? p_.social_centre_procedure_share
+                                                                : p_.epn_procedure_share;
+      s.spec.services =
+          static_cast<std::uint16_t>((spec.services & ~kAdminProcedures) |
+                                     (spec.procedure_draw < share ? kAdminProcedures : 0));
     }
     if (p_.master_plan && is_neighbourhood_type(spec.type))
       s.spec.services |= kAdminProcedures | kDailyTools;
     double fte = spec.fte;
-    if (p_.pooling) fte += p_.pooling_saving * p_.point_fixed_cost_eur / std::max(1.0, p_.fte_cost_eur);
+    if (p_.pooling)
+      fte += p_.pooling_saving * p_.point_fixed_cost_eur / std::max(1.0, p_.fte_cost_eur);
     s.add_posts(fte, -1000);
     if (is_social_type(spec.type)) s.social_fte = p_.social_workers_trained * p_.social_worker_fte;
     s.stations = p_.stations_per_point;
@@ -66,8 +71,13 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   }
   for (int u = 0; u < p_.mobile_units; ++u) {
     PointState s;
-    s.spec = {"MOBILE-" + std::to_string(u + 1), "Mobile unit " + std::to_string(u + 1), -1,
-              PointType::Mobile, default_services(PointType::Mobile), p_.mobile_fte, 0};
+    s.spec = {"MOBILE-" + std::to_string(u + 1),
+              "Mobile unit " + std::to_string(u + 1),
+              -1,
+              PointType::Mobile,
+              default_services(PointType::Mobile),
+              p_.mobile_fte,
+              0};
     s.add_posts(p_.mobile_fte, -1000);
     s.grants = g_.grants_per_point;
     s.success = g_.session_success(p_, PointType::Mobile);
@@ -83,8 +93,7 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   // Yearly envelope: what the initial network costs (status quo money), growing yearly.
   for (const auto& pt : points_) {
     if (pt.spec.type == PointType::Mobile) continue;
-    envelope0_ += point_fixed_cost() +
-                  pt.funded_fte() * p_.fte_cost_eur;
+    envelope0_ += point_fixed_cost() + pt.funded_fte() * p_.fte_cost_eur;
   }
   yearly_cycle(0);
   for (std::size_t i = 0; i < pop_.size(); ++i)
@@ -103,18 +112,19 @@ void Simulation::step() {
   w.t = ++week_;
   const int t = w.t;
   if (t > 1 && (t - 1) % 52 == 0) yearly_cycle((t - 1) / 52);  // funding_allocation.cpp
-  weekly_points(t);         // points_reach.cpp: capacity, mobile-unit rotation
-  residents_act(w);         // help_seeking.cpp (needs.cpp): needs arise, residents seek help
-  queue_requests(w);        // mediation_queues.cpp: requests grouped by point
-  serve_queues(w);          // mediation_queues.cpp: each point serves its queue
-  pool_turned_away(w);      // mediation_queues.cpp: pooled points serve requests turned away
-  leave_static_stocks(w);   // skills.cpp: residents whose skill first moved
-  give_up_unserved(w);      // mediation_queues.cpp: past the deadline, given up
-  close_week(w);            // outcomes.cpp: totals and the time-to-target window
-  accrue_spending(t);       // funding_allocation.cpp: running costs by funder
-  record_week(w);           // outcomes.cpp: weekly series
+  weekly_points(t);        // points_reach.cpp: capacity, mobile-unit rotation
+  residents_act(w);        // help_seeking.cpp (needs.cpp): needs arise, residents seek help
+  queue_requests(w);       // mediation_queues.cpp: requests grouped by point
+  serve_queues(w);         // mediation_queues.cpp: each point serves its queue
+  pool_turned_away(w);     // mediation_queues.cpp: pooled points serve requests turned away
+  leave_static_stocks(w);  // skills.cpp: residents whose skill first moved
+  give_up_unserved(w);     // mediation_queues.cpp: past the deadline, given up
+  close_week(w);           // outcomes.cpp: totals and the time-to-target window
+  accrue_spending(t);      // funding_allocation.cpp: running costs by funder
+  record_week(w);          // outcomes.cpp: weekly series
 #ifdef GOVSIM_CHECK_INVARIANTS
-  if (auto v = check_invariants(); !v.empty()) throw std::logic_error("invariant violated: " + v.front());
+  if (auto v = check_invariants(); !v.empty())
+    throw std::logic_error("invariant violated: " + v.front());
 #endif
 }
 
@@ -130,7 +140,8 @@ std::vector<std::string> Simulation::check_invariants() const {
   const double closed = c.alone + c.relatives + c.mediation + c.abandoned + pending;
   if (c.arisen != closed) {
     std::ostringstream os;
-    os << "needs arisen (" << c.arisen << ") != alone + relatives + mediation + abandoned + pending (" << closed << ")";
+    os << "needs arisen (" << c.arisen
+       << ") != alone + relatives + mediation + abandoned + pending (" << closed << ")";
     v.push_back(os.str());
   }
   double agents = 0;
@@ -143,7 +154,8 @@ std::vector<std::string> Simulation::check_invariants() const {
   }
   if (c.sessions > c.capacity) v.push_back("sessions exceed capacity");
   for (const auto& s : points_)
-    if (s.used > s.capacity) v.push_back("point " + s.spec.id + " used more sessions than its capacity");
+    if (s.used > s.capacity)
+      v.push_back("point " + s.spec.id + " used more sessions than its capacity");
   return v;
 }
 

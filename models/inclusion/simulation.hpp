@@ -25,8 +25,8 @@ class Simulation : private RunState {
   int week() const { return week_; }
   int horizon() const { return model_->params.horizon_weeks; }
   bool done() const { return week_ >= horizon(); }
-  void step();      // advances one week
-  void run();       // steps to the horizon
+  void step();                                 // advances one week
+  void run();                                  // steps to the horizon
   RunRecord finish(int scenario_index) const;  // metrics and series (after run())
 
   // Inspection (tests, invariants).

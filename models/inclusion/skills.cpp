@@ -1,13 +1,13 @@
 // Skills and stocks: a resident's digital skill (base plus mediated gain decaying with a half-
 // life), home access (offer, subscription, device), and the counts of illiterate and autonomous
 // adults (docs/model.md §3).
-#include "models/inclusion/simulation.hpp"
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_reduce.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_reduce.h>
+#include "models/inclusion/simulation.hpp"
 
 namespace govsim::inclusion {
 
@@ -52,12 +52,16 @@ void Simulation::stocks_now(int t, double& illiterate, double& autonomous) const
         for (std::size_t k = r.begin(); k != r.end(); ++k) {
           const std::size_t i = dynamic_[k];
           const double s = skill(i, t);
-          if (s < p_.skill_basic_threshold) acc[0] += 1;
-          else if (s >= p_.skill_autonomy_threshold && has_home_access(i)) acc[1] += 1;
+          if (s < p_.skill_basic_threshold)
+            acc[0] += 1;
+          else if (s >= p_.skill_autonomy_threshold && has_home_access(i))
+            acc[1] += 1;
         }
         return acc;
       },
-      [](Pair a, const Pair& b) { return Pair{a[0] + b[0], a[1] + b[1]}; });
+      [](Pair a, const Pair& b) {
+        return Pair{a[0] + b[0], a[1] + b[1]};
+      });
   illiterate = static_ill_ + dyn[0];
   autonomous = static_aut_ + dyn[1];
 }

@@ -12,10 +12,13 @@
 
 namespace govsim::inclusion {
 
-const std::array<const char*, kAgeBands> kAgeBandNames = {"15-29", "30-44", "45-59", "60-74", "75+"};
+const std::array<const char*, kAgeBands> kAgeBandNames = {"15-29", "30-44", "45-59", "60-74",
+                                                          "75+"};
 const std::array<const char*, kDensityClasses> kDensityNames = {"urban", "periurban", "rural"};
 
-double Zone::total_adults() const { return std::accumulate(adults.begin(), adults.end(), 0.0); }
+double Zone::total_adults() const {
+  return std::accumulate(adults.begin(), adults.end(), 0.0);
+}
 
 double Territory::total_adults() const {
   double s = 0;
@@ -76,15 +79,17 @@ std::array<double, kAgeBands> adults_from_population(double population, Density 
   return out;
 }
 
-double default_broadband(Density d) { return kBroadband[static_cast<int>(d)]; }
+double default_broadband(Density d) {
+  return kBroadband[static_cast<int>(d)];
+}
 
 namespace {
 
 struct EpciSpec {
   std::string name;
-  double population;      // inhabitants (all ages)
+  double population;  // inhabitants (all ages)
   int communes;
-  double main_town;       // inhabitants of its main town
+  double main_town;  // inhabitants of its main town
   std::string town_name;
 };
 
@@ -148,7 +153,9 @@ Territory generate(const GeneratorSpec& g) {
       z.density = density_from(pop / z.area_km2);
       z.epci = e;
       const auto& mix = kAgeMix[static_cast<int>(z.density)];
-      for (int a = 0; a < kAgeBands; ++a) z.adults[static_cast<std::size_t>(a)] = pop * kAdultShare * mix[static_cast<std::size_t>(a)];
+      for (int a = 0; a < kAgeBands; ++a)
+        z.adults[static_cast<std::size_t>(a)] =
+            pop * kAdultShare * mix[static_cast<std::size_t>(a)];
       z.broadband_share = kBroadband[static_cast<int>(z.density)];
       t.zones.push_back(std::move(z));
     }
@@ -162,7 +169,8 @@ Territory generate(const GeneratorSpec& g) {
 // a social centre per 8,000 inhabitants in towns; a third place in towns of 15,000+.
 void add_initial_points(Territory& t, std::uint64_t seed, int social_centres_override = -1) {
   std::vector<std::vector<int>> by_epci(t.epci_names.size());
-  for (std::size_t i = 0; i < t.zones.size(); ++i) by_epci[static_cast<std::size_t>(t.zones[i].epci)].push_back(static_cast<int>(i));
+  for (std::size_t i = 0; i < t.zones.size(); ++i)
+    by_epci[static_cast<std::size_t>(t.zones[i].epci)].push_back(static_cast<int>(i));
   auto add = [&](int zone, PointType type, const std::string& label, std::uint16_t services) {
     PointSpec p;
     p.id = std::string(type_code(type)) + "-" + std::to_string(t.points.size() + 1);
@@ -176,13 +184,17 @@ void add_initial_points(Territory& t, std::uint64_t seed, int social_centres_ove
   for (std::size_t e = 0; e < by_epci.size(); ++e) {
     auto zones = by_epci[e];
     std::sort(zones.begin(), zones.end(), [&](int a, int b) {
-      return t.zones[static_cast<std::size_t>(a)].total_adults() > t.zones[static_cast<std::size_t>(b)].total_adults();
+      return t.zones[static_cast<std::size_t>(a)].total_adults() >
+             t.zones[static_cast<std::size_t>(b)].total_adults();
     });
     double epci_pop = 0;
-    for (int z : zones) epci_pop += t.zones[static_cast<std::size_t>(z)].total_adults() / kAdultShare;
+    for (int z : zones)
+      epci_pop += t.zones[static_cast<std::size_t>(z)].total_adults() / kAdultShare;
     const int n_fs = 1 + static_cast<int>(epci_pop / 40000.0);
     for (int k = 0; k < n_fs && k < static_cast<int>(zones.size()); ++k)
-      add(zones[static_cast<std::size_t>(k)], PointType::FranceServices, t.zones[static_cast<std::size_t>(zones[static_cast<std::size_t>(k)])].name, default_services(PointType::FranceServices));
+      add(zones[static_cast<std::size_t>(k)], PointType::FranceServices,
+          t.zones[static_cast<std::size_t>(zones[static_cast<std::size_t>(k)])].name,
+          default_services(PointType::FranceServices));
   }
   int social_left = social_centres_override;
   for (std::size_t i = 0; i < t.zones.size(); ++i) {
@@ -215,7 +227,8 @@ void add_initial_points(Territory& t, std::uint64_t seed, int social_centres_ove
           default_services(PointType::SocialCentre) | kAdminProcedures);
       --social_left;
     }
-    if (pop >= 15000) add(zi, PointType::ThirdPlace, z.name, default_services(PointType::ThirdPlace));
+    if (pop >= 15000)
+      add(zi, PointType::ThirdPlace, z.name, default_services(PointType::ThirdPlace));
   }
 }
 
@@ -273,13 +286,13 @@ Territory city() {
 
 Territory former_mining_agglomeration() {
   // Lens-Liévin-like: 36 communes, 242,587 inhabitants (2021), 239.4 km².
-  GeneratorSpec g{"former-mining-agglomeration",
-                  "Lens-Liévin-like former mining agglomeration: 36 communes",
-                  "INSEE 2021 legal populations (agglomeration, Lens, Liévin), rounded",
-                  239.4,
-                  {{"Lens side", 121000, 18, 31500, "Lens"},
-                   {"Liévin side", 121587, 18, 30500, "Liévin"}},
-                  0x4C656E73ull};
+  GeneratorSpec g{
+      "former-mining-agglomeration",
+      "Lens-Liévin-like former mining agglomeration: 36 communes",
+      "INSEE 2021 legal populations (agglomeration, Lens, Liévin), rounded",
+      239.4,
+      {{"Lens side", 121000, 18, 31500, "Lens"}, {"Liévin side", 121587, 18, 30500, "Liévin"}},
+      0x4C656E73ull};
   Territory t = generate(g);
   for (auto& z : t.zones) z.epci = 0;
   t.epci_names = {"Communauté d'agglomération de Lens-Liévin"};
@@ -290,8 +303,11 @@ Territory former_mining_agglomeration() {
 Territory france() {
   // A generated national territory for benchmarks: ~35,000 communes, ~67M inhabitants
   // (~55M adults), 1,250 EPCI of 28 communes, 550,000 km².
-  GeneratorSpec g{"france", "Generated national territory (benchmarks only)",
-                  "INSEE 2021 aggregates: 34,945 communes, 67.4M inhabitants", 550000, {},
+  GeneratorSpec g{"france",
+                  "Generated national territory (benchmarks only)",
+                  "INSEE 2021 aggregates: 34,945 communes, 67.4M inhabitants",
+                  550000,
+                  {},
                   0x4672616Eull};
   for (int e = 0; e < 1250; ++e) {
     Rng rng(g.seed, 0, 3, static_cast<std::uint32_t>(e), 0);
@@ -330,7 +346,8 @@ Territory builtin_territory(const std::string& name) {
 Territory load_territory(const std::string& name, const std::filesystem::path& communes_csv,
                          const std::filesystem::path& points_csv) {
   // Strict readers (models/inclusion/open_data.cpp): all-or-nothing.
-  Territory t = build_territory_files(name, communes_csv, points_csv, /*skip_invalid=*/false).territory;
+  Territory t =
+      build_territory_files(name, communes_csv, points_csv, /*skip_invalid=*/false).territory;
   if (points_csv.empty()) add_initial_points(t, 0x55736572ull);
   return t;
 }

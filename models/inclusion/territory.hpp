@@ -30,7 +30,7 @@ struct Zone {
   Density density = Density::Rural;
   int epci = 0;
   std::array<double, kAgeBands> adults{};  // adults by age band (full population, not scaled)
-  double broadband_share = 0.8;             // households with a high-speed fixed offer
+  double broadband_share = 0.8;            // households with a high-speed fixed offer
   double total_adults() const;
 };
 
@@ -41,7 +41,7 @@ struct Territory {
   std::string region;  // region whose published figures calibrate the population ("" = national)
   std::vector<Zone> zones;
   std::vector<std::string> epci_names;
-  std::vector<PointSpec> points;  // initial network
+  std::vector<PointSpec> points;      // initial network
   std::vector<PlaceInfo> place_info;  // parallel to `points` for real territories, else empty
   // Real territories (models/inclusion/open_data.hpp): date range of the places data (date_maj),
   // a caveat to show wherever the territory is used, rows rejected/left out when it was built.

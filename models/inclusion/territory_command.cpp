@@ -50,16 +50,27 @@ Args parse_args(int argc, char** argv) {
       if (i + 1 >= argc) throw InputError("govsim territory", s, "a value after " + s, "none");
       dst = argv[++i];
     };
-    if (s == "--communes") value(a.communes);
-    else if (s == "--places") value(a.places);
-    else if (s == "--out" || s == "-o") value(a.out);
-    else if (s == "--name") value(a.name);
-    else if (s == "--skip-invalid") a.skip_invalid = true;
-    else if (s == "--quiet" || s == "-q") a.quiet = true;
-    else if (s == "--json") a.json = true;
-    else if (s == "--help" || s == "-h") a.help = true;
-    else if (!s.empty() && s[0] == '-') throw InputError("govsim territory", s, "an option of `govsim territory --help`", "'" + s + "'");
-    else a.positional.push_back(s);
+    if (s == "--communes")
+      value(a.communes);
+    else if (s == "--places")
+      value(a.places);
+    else if (s == "--out" || s == "-o")
+      value(a.out);
+    else if (s == "--name")
+      value(a.name);
+    else if (s == "--skip-invalid")
+      a.skip_invalid = true;
+    else if (s == "--quiet" || s == "-q")
+      a.quiet = true;
+    else if (s == "--json")
+      a.json = true;
+    else if (s == "--help" || s == "-h")
+      a.help = true;
+    else if (!s.empty() && s[0] == '-')
+      throw InputError("govsim territory", s, "an option of `govsim territory --help`",
+                       "'" + s + "'");
+    else
+      a.positional.push_back(s);
   }
   return a;
 }
@@ -76,11 +87,15 @@ void write_atomic(const std::filesystem::path& path, const std::string& text) {
 }
 
 int build(const Args& a) {
-  if (a.communes.empty()) throw InputError("govsim territory build", "--communes", "a communes CSV (see --help)", "none");
-  if (a.out.empty()) throw InputError("govsim territory build", "--out", "an output path territory.json", "none");
+  if (a.communes.empty())
+    throw InputError("govsim territory build", "--communes", "a communes CSV (see --help)", "none");
+  if (a.out.empty())
+    throw InputError("govsim territory build", "--out", "an output path territory.json", "none");
   const std::filesystem::path out = a.out;
   const auto dir = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
-  if (!std::filesystem::is_directory(dir)) throw InputError(a.out, "--out", "a path in an existing directory", "no directory " + dir.string());
+  if (!std::filesystem::is_directory(dir))
+    throw InputError(a.out, "--out", "a path in an existing directory",
+                     "no directory " + dir.string());
   std::string name = a.name;
   if (name.empty()) name = out.stem().string();
   const auto t0 = std::chrono::steady_clock::now();
@@ -93,14 +108,17 @@ int build(const Args& a) {
   if (!a.quiet) {
     std::cout << build_summary(r);
     std::cout << "Wrote " << out.string();
-    if (a.skip_invalid) std::cout << " and " << rejected.string() << " (" << r.report.rejected.size() << " problems)";
+    if (a.skip_invalid)
+      std::cout << " and " << rejected.string() << " (" << r.report.rejected.size() << " problems)";
     std::cout << " in " << secs << " s\n";
   }
   return 0;
 }
 
 int show(const Args& a) {
-  if (a.positional.empty()) throw InputError("govsim territory show", "", "a territory name or a territory JSON (see --help)", "none");
+  if (a.positional.empty())
+    throw InputError("govsim territory show", "",
+                     "a territory name or a territory JSON (see --help)", "none");
   const std::string what = a.positional[0];
   if (is_real_territory(what)) {
     const BuildResult r = real_territory(what);
@@ -108,13 +126,16 @@ int show(const Args& a) {
     return 0;
   }
   Territory t;
-  if (is_builtin_territory(what)) t = builtin_territory(what);
-  else if (std::filesystem::is_regular_file(what)) t = load_territory_json(what);
+  if (is_builtin_territory(what))
+    t = builtin_territory(what);
+  else if (std::filesystem::is_regular_file(what))
+    t = load_territory_json(what);
   else {
     std::string names;
     for (const auto& n : real_territory_names()) names += n + ", ";
     for (const auto& n : builtin_territory_names()) names += n + ", ";
-    throw InputError("govsim territory show", "", "a territory name (" + names + "or a territory JSON file)", "'" + what + "'");
+    throw InputError("govsim territory show", "",
+                     "a territory name (" + names + "or a territory JSON file)", "'" + what + "'");
   }
   if (a.json) {
     std::cout << territory_info(t).dump(1) << "\n";
@@ -149,11 +170,13 @@ int territory_command(int argc, char** argv) {
   if (sub == "build") return build(a);
   if (sub == "show") return show(a);
   if (sub == "list") {
-    for (const auto& n : real_territory_names()) std::cout << n << "  (real, data/territories/" << n << ")\n";
+    for (const auto& n : real_territory_names())
+      std::cout << n << "  (real, data/territories/" << n << ")\n";
     for (const auto& n : builtin_territory_names()) std::cout << n << "  (generated)\n";
     return 0;
   }
-  throw InputError("govsim territory", sub, "build, show or list (see govsim territory --help)", "'" + sub + "'");
+  throw InputError("govsim territory", sub, "build, show or list (see govsim territory --help)",
+                   "'" + sub + "'");
 }
 
 }  // namespace govsim::inclusion

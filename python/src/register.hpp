@@ -2,8 +2,9 @@
 // they share. module.cpp calls each register_* once.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <pybind11/pybind11.h>
+
+#include <nlohmann/json.hpp>
 
 namespace govsim::python {
 

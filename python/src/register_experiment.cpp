@@ -1,11 +1,17 @@
 // Experiments: loading configs, running ensembles (GIL released, progress callback, cancel),
 // statistics over a results store, and the exception types (ConfigError, StoreError).
-#include <map>
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <exception>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -13,12 +19,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <pybind11/functional.h>
-#include <pybind11/stl.h>
-#include <pybind11/stl/filesystem.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include "engine/config.hpp"
 #include "engine/distributed.hpp"
@@ -60,7 +60,8 @@ std::vector<Override> to_overrides(const std::vector<std::pair<std::string, std:
   return out;
 }
 
-Experiment load(const fs::path& path, const std::vector<std::pair<std::string, std::string>>& overrides) {
+Experiment load(const fs::path& path,
+                const std::vector<std::pair<std::string, std::string>>& overrides) {
   py::gil_scoped_release nogil;
   return Experiment{load_experiment(path, model(), to_overrides(overrides))};
 }
@@ -77,8 +78,10 @@ Experiment from_dict(const py::dict& doc, const std::string& label, const fs::pa
 // parallel (GIL released); results do not depend on the thread count.
 py::list simulate(const Experiment& e, int scenario, int first, int count, int threads) {
   if (scenario < 0 || scenario >= static_cast<int>(e.spec.scenarios.size()))
-    throw InputError("scenario", "", "a scenario index of the experiment", std::to_string(scenario));
-  if (count < 1 || first < 0) throw InputError("count", "", "a positive number of replicates", std::to_string(count));
+    throw InputError("scenario", "", "a scenario index of the experiment",
+                     std::to_string(scenario));
+  if (count < 1 || first < 0)
+    throw InputError("count", "", "a positive number of replicates", std::to_string(count));
   struct Out {
     std::vector<std::pair<std::string, double>> initial;
     std::vector<double> metrics;
@@ -87,7 +90,8 @@ py::list simulate(const Experiment& e, int scenario, int first, int count, int t
   {
     py::gil_scoped_release nogil;
     auto territory = inclusion::make_territory(e.spec.territory, e.spec.file, e.spec.base_dir);
-    auto model = inclusion::make_model(territory, e.spec.scenarios[static_cast<std::size_t>(scenario)].values);
+    auto model = inclusion::make_model(territory,
+                                       e.spec.scenarios[static_cast<std::size_t>(scenario)].values);
     tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
     arena.execute([&] {
       tbb::parallel_for(0, count, [&](int k) {
@@ -104,7 +108,8 @@ py::list simulate(const Experiment& e, int scenario, int first, int count, int t
   for (const Out& o : out) {
     py::dict init, met;
     for (const auto& [k, v] : o.initial) init[py::str(k)] = v;
-    for (std::size_t i = 0; i < names.size() && i < o.metrics.size(); ++i) met[py::str(names[i].name)] = o.metrics[i];
+    for (std::size_t i = 0; i < names.size() && i < o.metrics.size(); ++i)
+      met[py::str(names[i].name)] = o.metrics[i];
     py::dict d;
     d["initial"] = init;
     d["metrics"] = met;
@@ -116,9 +121,11 @@ py::list simulate(const Experiment& e, int scenario, int first, int count, int t
 // The fitted initial-population model of the experiment's territory under a scenario's parameters.
 py::dict population_model(const Experiment& e, int scenario) {
   if (scenario < 0 || scenario >= static_cast<int>(e.spec.scenarios.size()))
-    throw InputError("scenario", "", "a scenario index of the experiment", std::to_string(scenario));
+    throw InputError("scenario", "", "a scenario index of the experiment",
+                     std::to_string(scenario));
   auto territory = inclusion::make_territory(e.spec.territory, e.spec.file, e.spec.base_dir);
-  const auto params = inclusion::Params::from(e.spec.scenarios[static_cast<std::size_t>(scenario)].values);
+  const auto params =
+      inclusion::Params::from(e.spec.scenarios[static_cast<std::size_t>(scenario)].values);
   const inclusion::PopulationModel m = inclusion::fit_population_model(*territory, params);
   py::dict d;
   d["region"] = m.region;
@@ -136,17 +143,27 @@ py::dict population_model(const Experiment& e, int scenario) {
   return d;
 }
 
-py::dict run(const Experiment& e, const std::string& command, const fs::path& out, const std::string& scenario,
-             std::optional<int> runs, std::optional<long long> seed, int threads, bool resume, bool force,
-             std::optional<double> target_ci, const std::string& target_metric, int max_runs, int shard_index,
-             int shard_count, const py::object& progress, std::shared_ptr<CancelFlag> cancel, double interval,
-             const std::vector<std::string>& design_parameters, const std::vector<std::vector<double>>& design_unit) {
+py::dict run(const Experiment& e, const std::string& command, const fs::path& out,
+             const std::string& scenario, std::optional<int> runs, std::optional<long long> seed,
+             int threads, bool resume, bool force, std::optional<double> target_ci,
+             const std::string& target_metric, int max_runs, int shard_index, int shard_count,
+             const py::object& progress, std::shared_ptr<CancelFlag> cancel, double interval,
+             const std::vector<std::string>& design_parameters,
+             const std::vector<std::vector<double>>& design_unit) {
   // "design": every scenario at every design point (govsim.uncertainty), otherwise as compare.
   const bool design = command == "design";
-  const RunRequest req{.command = design ? "compare" : command, .scenario = scenario, .runs = runs, .seed = seed,
-                       .threads = threads, .target_ci = target_ci, .target_metric = target_metric,
-                       .max_runs = max_runs, .shard_index = shard_index, .shard_count = shard_count,
-                       .resume = resume, .force = force};
+  const RunRequest req{.command = design ? "compare" : command,
+                       .scenario = scenario,
+                       .runs = runs,
+                       .seed = seed,
+                       .threads = threads,
+                       .target_ci = target_ci,
+                       .target_metric = target_metric,
+                       .max_runs = max_runs,
+                       .shard_index = shard_index,
+                       .shard_count = shard_count,
+                       .resume = resume,
+                       .force = force};
   ExperimentSpec spec = prepare_run(e.spec, model(), req, OptionSpelling::Python);
   if (design) expand_design(spec, DesignSpec{design_parameters, design_unit});
   prepare_output_dir(out, req, OptionSpelling::Python);  // rank 0 only under MPI (collective)
@@ -171,8 +188,10 @@ py::dict run(const Experiment& e, const std::string& command, const fs::path& ou
       reported_total = t;
       if (!progress.is_none()) progress(d, t);
     } catch (py::error_already_set& err) {
-      if (err.matches(PyExc_KeyboardInterrupt)) interrupted = true;
-      else if (!callback_error) callback_error = std::current_exception();
+      if (err.matches(PyExc_KeyboardInterrupt))
+        interrupted = true;
+      else if (!callback_error)
+        callback_error = std::current_exception();
       cancel->flag = true;
     }
   };
@@ -193,7 +212,8 @@ py::dict run(const Experiment& e, const std::string& command, const fs::path& ou
     py::gil_scoped_release nogil;
     rep = run_experiment(spec, model(), out, opts);
     std::lock_guard<std::mutex> lock(mutex);
-    if (!callback_error && !interrupted && (reported_done != last_done || reported_total != last_total))
+    if (!callback_error && !interrupted &&
+        (reported_done != last_done || reported_total != last_total))
       call_python(last_done, last_total);  // final state
   }
   if (callback_error) std::rethrow_exception(callback_error);
@@ -252,7 +272,8 @@ py::dict paired_row(const PairedRow& r) {
 }
 
 ExperimentStats stats_of(const fs::path& store_file) {
-  if (!fs::is_regular_file(store_file)) throw StoreError(store_file.string() + ": no results store");
+  if (!fs::is_regular_file(store_file))
+    throw StoreError(store_file.string() + ": no results store");
   py::gil_scoped_release nogil;
   ResultsStore store(store_file);
   return compute_stats(store, model().metrics());
@@ -266,8 +287,10 @@ py::dict stats(const fs::path& store_file) {
   for (const auto& r : st.summary) {
     py::dict row = summary_row(r);
     const auto it = rank.find({r.scenario, r.metric});
-    row["rank"] = it == rank.end() ? py::object(py::none()) : py::object(py::int_(it->second->rank));
-    row["rank_tied"] = it == rank.end() ? py::object(py::none()) : py::object(py::bool_(it->second->tied));
+    row["rank"] =
+        it == rank.end() ? py::object(py::none()) : py::object(py::int_(it->second->rank));
+    row["rank_tied"] =
+        it == rank.end() ? py::object(py::none()) : py::object(py::bool_(it->second->tied));
     summary.append(row);
   }
   for (const auto& r : st.paired) paired.append(paired_row(r));
@@ -285,7 +308,8 @@ std::string table(const fs::path& store_file, const std::string& rank_by, int he
   const ExperimentStats st = stats_of(store_file);
   // The headline metrics of metrics.def (the first `headline` of them if >= 0).
   std::vector<MetricInfo> head = headline_metrics(model().metrics());
-  if (headline >= 0 && static_cast<std::size_t>(headline) < head.size()) head.resize(static_cast<std::size_t>(headline));
+  if (headline >= 0 && static_cast<std::size_t>(headline) < head.size())
+    head.resize(static_cast<std::size_t>(headline));
   return comparison_table(st, head, rank_by);
 }
 
@@ -311,92 +335,123 @@ void register_experiment(py::module_& m) {
   });
   py::register_exception<StoreError>(m, "StoreError", PyExc_RuntimeError);
   py::register_exception<InputError>(m, "ConfigError", PyExc_ValueError);
-  m.attr("StoreError").attr("__doc__") = "A results store cannot be read or written (RuntimeError subclass).";
+  m.attr("StoreError").attr("__doc__") =
+      "A results store cannot be read or written (RuntimeError subclass).";
   m.attr("ConfigError").attr("__doc__") =
-      "Bad input: config, scenario or option (ValueError subclass). The message names the file, the "
+      "Bad input: config, scenario or option (ValueError subclass). The message names the file, "
+      "the "
       "JSON pointer, what was expected and what was found, as the govsim CLI prints it.";
 
-  py::class_<CancelFlag, std::shared_ptr<CancelFlag>>(m, "CancelFlag", "A flag stopping a running ensemble.")
+  py::class_<CancelFlag, std::shared_ptr<CancelFlag>>(m, "CancelFlag",
+                                                      "A flag stopping a running ensemble.")
       .def(py::init<>())
-      .def("set", [](CancelFlag& c) { c.flag = true; }, "Ask the ensemble to stop after the runs in flight.")
-      .def("is_set", [](const CancelFlag& c) { return c.flag.load(); }, "Whether set() was called.");
+      .def(
+          "set", [](CancelFlag& c) { c.flag = true; },
+          "Ask the ensemble to stop after the runs in flight.")
+      .def(
+          "is_set", [](const CancelFlag& c) { return c.flag.load(); }, "Whether set() was called.");
 
   py::class_<Experiment>(m, "Experiment", "A loaded, validated experiment config.")
-      .def_static("load", &load, py::arg("path"), py::arg("overrides") = std::vector<std::pair<std::string, std::string>>{},
-                  "Loads and validates a config file; overrides are (name, value text) pairs as for --set.")
-      .def_static("from_dict", &from_dict, py::arg("doc"), py::arg("label"), py::arg("base_dir"),
-                  py::arg("overrides") = std::vector<std::pair<std::string, std::string>>{},
-                  "Same from an in-memory config document; relative paths resolve against base_dir.")
+      .def_static(
+          "load", &load, py::arg("path"),
+          py::arg("overrides") = std::vector<std::pair<std::string, std::string>>{},
+          "Loads and validates a config file; overrides are (name, value text) pairs as for --set.")
+      .def_static(
+          "from_dict", &from_dict, py::arg("doc"), py::arg("label"), py::arg("base_dir"),
+          py::arg("overrides") = std::vector<std::pair<std::string, std::string>>{},
+          "Same from an in-memory config document; relative paths resolve against base_dir.")
       .def_property_readonly("file", [](const Experiment& e) { return e.spec.file; })
       .def_property_readonly("name", [](const Experiment& e) { return e.spec.name; })
       .def_property_readonly("description", [](const Experiment& e) { return e.spec.description; })
-      .def_property_readonly("warnings", [](const Experiment& e) { return e.spec.warnings; },
-                             "Warnings from loading (e.g. an override that cancels a scenario's own lever).")
-      .def_property_readonly("scenarios", [](const Experiment& e) {
-        std::vector<std::string> v;
-        for (const auto& s : e.spec.scenarios) v.push_back(s.name);
-        return v;
-      })
-      .def_property_readonly("scenario_info", [](const Experiment& e) {
-        py::list l;
-        for (const auto& s : e.spec.scenarios) l.append(to_python(s.info));
-        return l;
-      })
-      .def_property_readonly("scenario_parameters", [](const Experiment& e) {
-        py::list l;
-        for (const auto& s : e.spec.scenarios) l.append(to_python(s.values.to_json(false)));
-        return l;
-      })
+      .def_property_readonly(
+          "warnings", [](const Experiment& e) { return e.spec.warnings; },
+          "Warnings from loading (e.g. an override that cancels a scenario's own lever).")
+      .def_property_readonly("scenarios",
+                             [](const Experiment& e) {
+                               std::vector<std::string> v;
+                               for (const auto& s : e.spec.scenarios) v.push_back(s.name);
+                               return v;
+                             })
+      .def_property_readonly("scenario_info",
+                             [](const Experiment& e) {
+                               py::list l;
+                               for (const auto& s : e.spec.scenarios) l.append(to_python(s.info));
+                               return l;
+                             })
+      .def_property_readonly("scenario_parameters",
+                             [](const Experiment& e) {
+                               py::list l;
+                               for (const auto& s : e.spec.scenarios)
+                                 l.append(to_python(s.values.to_json(false)));
+                               return l;
+                             })
       .def_property_readonly("baseline", [](const Experiment& e) { return e.spec.baseline; })
       .def_property_readonly("runs", [](const Experiment& e) { return e.spec.runs; })
       .def_property_readonly("seed", [](const Experiment& e) { return e.spec.seed; })
       .def_property_readonly("threads", [](const Experiment& e) { return e.spec.threads; })
-      .def_property_readonly("has_sweep", [](const Experiment& e) { return e.spec.sweep.has_value(); })
-      .def_property_readonly("uncertainty", [](const Experiment& e) -> py::object {
-        if (!e.spec.uncertainty) return py::none();
-        py::dict d;
-        d["parameters"] = e.spec.uncertainty->parameters;
-        d["samples"] = e.spec.uncertainty->samples;
-        d["method"] = e.spec.uncertainty->method;
-        return std::move(d);
-      }, "The config's uncertainty section (parameters, samples, method), or None.")
-      .def_property_readonly("resolved", [](const Experiment& e) { return to_python(e.spec.resolved); });
+      .def_property_readonly("has_sweep",
+                             [](const Experiment& e) { return e.spec.sweep.has_value(); })
+      .def_property_readonly(
+          "uncertainty",
+          [](const Experiment& e) -> py::object {
+            if (!e.spec.uncertainty) return py::none();
+            py::dict d;
+            d["parameters"] = e.spec.uncertainty->parameters;
+            d["samples"] = e.spec.uncertainty->samples;
+            d["method"] = e.spec.uncertainty->method;
+            return std::move(d);
+          },
+          "The config's uncertainty section (parameters, samples, method), or None.")
+      .def_property_readonly("resolved",
+                             [](const Experiment& e) { return to_python(e.spec.resolved); });
 
-  m.def("run_experiment", &run, py::arg("experiment"), py::arg("command"), py::arg("out"),
-        py::arg("scenario") = "", py::arg("runs") = py::none(), py::arg("seed") = py::none(),
-        py::arg("threads") = 0, py::arg("resume") = false, py::arg("force") = false,
-        py::arg("target_ci") = py::none(),
-        py::arg("target_metric") = "non_recours_rate", py::arg("max_runs") = 200, py::arg("shard_index") = 0,
-        py::arg("shard_count") = 1, py::arg("progress") = py::none(), py::arg("cancel") = nullptr,
-        py::arg("interval") = 0.1, py::arg("design_parameters") = std::vector<std::string>{},
-        py::arg("design_unit") = std::vector<std::vector<double>>{},
-        "Runs `command` (run, compare or sweep; or design: every scenario at every point of design_unit, "
-        "rows of unit values of design_parameters) of an experiment into `out`, as the CLI does (same "
-        "checks: engine/run_request.hpp; None = the config's runs, seed, no target_ci). The GIL "
-        "is released; progress(done, total) is called at most once per `interval` seconds; the run "
-        "stops after the runs in flight once `cancel` is set, on Ctrl-C (main thread) or if progress "
-        "raises. Returns the report dict.");
-  m.def("design_values", [](const std::vector<std::string>& names, const std::vector<std::vector<double>>& unit) {
+  m.def(
+      "run_experiment", &run, py::arg("experiment"), py::arg("command"), py::arg("out"),
+      py::arg("scenario") = "", py::arg("runs") = py::none(), py::arg("seed") = py::none(),
+      py::arg("threads") = 0, py::arg("resume") = false, py::arg("force") = false,
+      py::arg("target_ci") = py::none(), py::arg("target_metric") = "non_recours_rate",
+      py::arg("max_runs") = 200, py::arg("shard_index") = 0, py::arg("shard_count") = 1,
+      py::arg("progress") = py::none(), py::arg("cancel") = nullptr, py::arg("interval") = 0.1,
+      py::arg("design_parameters") = std::vector<std::string>{},
+      py::arg("design_unit") = std::vector<std::vector<double>>{},
+      "Runs `command` (run, compare or sweep; or design: every scenario at every point of "
+      "design_unit, "
+      "rows of unit values of design_parameters) of an experiment into `out`, as the CLI does "
+      "(same "
+      "checks: engine/run_request.hpp; None = the config's runs, seed, no target_ci). The GIL "
+      "is released; progress(done, total) is called at most once per `interval` seconds; the run "
+      "stops after the runs in flight once `cancel` is set, on Ctrl-C (main thread) or if progress "
+      "raises. Returns the report dict.");
+  m.def(
+      "design_values",
+      [](const std::vector<std::string>& names, const std::vector<std::vector<double>>& unit) {
         const ParamRegistry& reg = model().registry();
         std::vector<const ParamSpec*> specs;
         for (const auto& n : names) {
           const auto i = reg.find(n);
           if (!i || !reg.at(*i).uncertainty || !reg.at(*i).uncertainty->varied())
-            throw InputError("design", n, "a parameter with a plausible range (an assumption, not fixed)", "'" + n + "'");
+            throw InputError("design", n,
+                             "a parameter with a plausible range (an assumption, not fixed)",
+                             "'" + n + "'");
           specs.push_back(&reg.at(*i));
         }
         std::vector<std::vector<double>> out;
         out.reserve(unit.size());
         for (const auto& row : unit) {
-          if (row.size() != specs.size()) throw InputError("design", "", std::to_string(specs.size()) + " values per row", std::to_string(row.size()));
+          if (row.size() != specs.size())
+            throw InputError("design", "", std::to_string(specs.size()) + " values per row",
+                             std::to_string(row.size()));
           std::vector<double> v(row.size());
           for (std::size_t d = 0; d < row.size(); ++d)
-            v[d] = specs[d]->uncertainty->quantile(row[d], specs[d]->default_value, specs[d]->type == ParamType::Integer);
+            v[d] = specs[d]->uncertainty->quantile(row[d], specs[d]->default_value,
+                                                   specs[d]->type == ParamType::Integer);
           out.push_back(std::move(v));
         }
         return out;
-      }, py::arg("names"), py::arg("unit_rows"),
-      "Maps unit-hypercube rows to parameter values through each plausible range (as the engine does).");
+      },
+      py::arg("names"), py::arg("unit_rows"),
+      "Maps unit-hypercube rows to parameter values through each plausible range (as the engine "
+      "does).");
   m.def(
       "distribution",
       [] {
@@ -406,17 +461,21 @@ void register_experiment(py::module_& m) {
         d["ranks"] = dist::size();
         return d;
       },
-      "This process's place in an MPI job: {'built_with_mpi', 'rank', 'ranks'} (rank 0 of 1 when not "
+      "This process's place in an MPI job: {'built_with_mpi', 'rank', 'ranks'} (rank 0 of 1 when "
+      "not "
       "started by mpirun/srun). Under MPI every rank runs the script; rank 0 writes the results.");
-  m.def("simulate", &simulate, py::arg("experiment"), py::arg("scenario"), py::arg("first"), py::arg("count"),
-        py::arg("threads") = 0,
-        "Runs replicates first..first+count-1 of one scenario in memory: list of {initial: week-0 population "
+  m.def("simulate", &simulate, py::arg("experiment"), py::arg("scenario"), py::arg("first"),
+        py::arg("count"), py::arg("threads") = 0,
+        "Runs replicates first..first+count-1 of one scenario in memory: list of {initial: week-0 "
+        "population "
         "shares, metrics: end metrics} (calibration and target checks).");
-  m.def("population_model", &population_model, py::arg("experiment"), py::arg("scenario") = 0,
-        "The fitted initial-population model of the experiment's territory (logit effects, targets, "
-        "expected shares, composition).");
-  m.def("stats", &stats, py::arg("store"),
-        "Per-scenario summaries and paired differences of a results store (dict of lists of rows).");
+  m.def(
+      "population_model", &population_model, py::arg("experiment"), py::arg("scenario") = 0,
+      "The fitted initial-population model of the experiment's territory (logit effects, targets, "
+      "expected shares, composition).");
+  m.def(
+      "stats", &stats, py::arg("store"),
+      "Per-scenario summaries and paired differences of a results store (dict of lists of rows).");
   m.def("comparison_table", &table, py::arg("store"), py::arg("rank_by") = "non_recours_rate",
         py::arg("headline") = -1,
         "The ranked comparison table printed by `govsim compare` (the model's headline metrics, or "

@@ -15,8 +15,9 @@ namespace {
 class ConfigTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("govsim_cfg_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("govsim_cfg_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -38,17 +39,20 @@ class ConfigTest : public ::testing::Test {
 }  // namespace
 
 TEST_F(ConfigTest, ResolutionOrderDefaultsExtendsScenarioConfigSet) {
-  write("base.json", R"({"name": "base", "parameters": {"needs.rate_per_year": 5, "mobile.units": 1}})");
-  write("child.json", R"({"name": "child", "extends": "base.json", "parameters": {"mobile.units": 2}})");
-  const auto cfg = write("exp.json", R"({"name": "e", "territory": "city", "scenarios": ["base.json", "child.json"],
+  write("base.json",
+        R"({"name": "base", "parameters": {"needs.rate_per_year": 5, "mobile.units": 1}})");
+  write("child.json",
+        R"({"name": "child", "extends": "base.json", "parameters": {"mobile.units": 2}})");
+  const auto cfg = write(
+      "exp.json", R"({"name": "e", "territory": "city", "scenarios": ["base.json", "child.json"],
     "baseline": "base", "parameters": {"sim.horizon_weeks": 52}, "experiment": {"runs": 3, "seed": 9}})");
   const ExperimentSpec e = load_experiment(cfg, model_, {{"needs.deadline_weeks", "8"}});
   ASSERT_EQ(e.scenarios.size(), 2u);
   const auto& c = e.scenarios[1].values;
-  EXPECT_EQ(c.get("needs.rate_per_year"), 5.0);   // inherited
-  EXPECT_EQ(c.get("mobile.units"), 2.0);          // own
-  EXPECT_EQ(c.get("sim.horizon_weeks"), 52.0);    // config-wide
-  EXPECT_EQ(c.get("needs.deadline_weeks"), 8.0);  // --set
+  EXPECT_EQ(c.get("needs.rate_per_year"), 5.0);       // inherited
+  EXPECT_EQ(c.get("mobile.units"), 2.0);              // own
+  EXPECT_EQ(c.get("sim.horizon_weeks"), 52.0);        // config-wide
+  EXPECT_EQ(c.get("needs.deadline_weeks"), 8.0);      // --set
   EXPECT_EQ(c.get("mediation.mediator_skill"), 0.8);  // default
   EXPECT_EQ(e.runs, 3);
   EXPECT_EQ(e.seed, 9u);
@@ -57,7 +61,9 @@ TEST_F(ConfigTest, ResolutionOrderDefaultsExtendsScenarioConfigSet) {
 }
 
 TEST_F(ConfigTest, ErrorsNameFilePointerExpectationAndValue) {
-  const auto bad = write("bad.json", R"({"name": "e", "territory": "city", "scenarios": [{"name": "a", "parameters": {"needs.rate_per_year": "many"}}]})");
+  const auto bad = write(
+      "bad.json",
+      R"({"name": "e", "territory": "city", "scenarios": [{"name": "a", "parameters": {"needs.rate_per_year": "many"}}]})");
   const std::string m = error_of(bad);
   EXPECT_NE(m.find("bad.json"), std::string::npos) << m;
   EXPECT_NE(m.find("/scenarios/0/parameters/needs.rate_per_year"), std::string::npos) << m;
@@ -68,7 +74,8 @@ TEST_F(ConfigTest, ErrorsNameFilePointerExpectationAndValue) {
 TEST_F(ConfigTest, ExtendsCycleIsRejected) {
   write("a.json", R"({"name": "a", "extends": "b.json"})");
   write("b.json", R"({"name": "b", "extends": "a.json"})");
-  const auto cfg = write("exp.json", R"({"name": "e", "territory": "city", "scenarios": ["a.json"]})");
+  const auto cfg =
+      write("exp.json", R"({"name": "e", "territory": "city", "scenarios": ["a.json"]})");
   const std::string m = error_of(cfg);
   EXPECT_NE(m.find("cycle"), std::string::npos) << m;
   EXPECT_NE(m.find("/extends"), std::string::npos) << m;
@@ -81,9 +88,11 @@ TEST_F(ConfigTest, SyntaxErrorsGiveLineAndColumn) {
 }
 
 TEST_F(ConfigTest, BadOverrideIsRejected) {
-  const auto cfg = write("exp.json", R"({"name": "e", "territory": "city", "scenarios": [{"name": "a"}]})");
+  const auto cfg =
+      write("exp.json", R"({"name": "e", "territory": "city", "scenarios": [{"name": "a"}]})");
   EXPECT_NE(error_of(cfg, {{"mobile.units", "2.5"}}).find("integer"), std::string::npos);
-  EXPECT_NE(error_of(cfg, {{"mobile.unit", "2"}}).find("did you mean \"mobile.units\""), std::string::npos);
+  EXPECT_NE(error_of(cfg, {{"mobile.unit", "2"}}).find("did you mean \"mobile.units\""),
+            std::string::npos);
 }
 
 TEST_F(ConfigTest, EverySeedScenarioFileLoads) {
@@ -92,7 +101,8 @@ TEST_F(ConfigTest, EverySeedScenarioFileLoads) {
     const ExperimentSpec e = load_experiment(entry.path(), model_);
     EXPECT_FALSE(e.scenarios.empty()) << entry.path();
   }
-  const ExperimentSpec demo = load_experiment(root / "scenarios/experiments/seed-scenarios.json", model_);
+  const ExperimentSpec demo =
+      load_experiment(root / "scenarios/experiments/seed-scenarios.json", model_);
   ASSERT_EQ(demo.scenarios.size(), 8u);
   for (const auto& s : demo.scenarios) {
     EXPECT_FALSE(s.info["seed_contribution"].get<std::string>().empty()) << s.name;
@@ -105,7 +115,8 @@ TEST_F(ConfigTest, EverySeedScenarioFileLoads) {
 
 TEST_F(ConfigTest, SavedScenarioRoundTrips) {
   const fs::path root = GOVSIM_SOURCE_DIR;
-  const ScenarioSpec s = load_scenario(root / "scenarios/governance/animated-epn-network.json", model_);
+  const ScenarioSpec s =
+      load_scenario(root / "scenarios/governance/animated-epn-network.json", model_);
   const auto j = scenario_to_json(s);
   std::ofstream(dir_ / "saved.json") << j.dump(2);
   const ScenarioSpec back = load_scenario(dir_ / "saved.json", model_);

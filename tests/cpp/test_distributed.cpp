@@ -57,7 +57,9 @@ TEST(Distributed, RecordsRoundTripBitExactly) {
     EXPECT_EQ(out[i].wall_seconds, in[i].wall_seconds);
     ASSERT_EQ(out[i].metrics.size(), in[i].metrics.size());
     ASSERT_EQ(out[i].series, in[i].series);
-    EXPECT_EQ(std::memcmp(out[i].metrics.data(), in[i].metrics.data(), in[i].metrics.size() * sizeof(double)), 0);
+    EXPECT_EQ(std::memcmp(out[i].metrics.data(), in[i].metrics.data(),
+                          in[i].metrics.size() * sizeof(double)),
+              0);
   }
   // Size per run: 24 bytes of header + 8 per value (docs/distributed.md, communication volume).
   EXPECT_EQ(buf.size(), 4 + 3 * 24 + 8 * ((3 + 3) + (6 + 6) + 0));
@@ -120,7 +122,8 @@ TEST(Distributed, FailingRunStopsTheHandOutAndIsReportedAfterTheRunsInFlight) {
       1);
   std::vector<std::pair<int, int>> delivered;
   try {
-    farm.run(grid(2, 4), [&](const RunRecord& rec) { delivered.emplace_back(rec.scenario, rec.replicate); });
+    farm.run(grid(2, 4),
+             [&](const RunRecord& rec) { delivered.emplace_back(rec.scenario, rec.replicate); });
     FAIL() << "no RunError";
   } catch (const RunError& e) {
     EXPECT_STREQ(e.what(), "run failed: scenario 'b', replicate 1: boom");

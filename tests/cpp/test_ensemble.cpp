@@ -16,21 +16,26 @@ namespace fs = std::filesystem;
 namespace {
 ExperimentSpec small_spec(int runs) {
   inclusion::InclusionAdapter model;
-  nlohmann::json doc = {{"name", "t"},
-                        {"territory", "former-mining-agglomeration"},
-                        {"scenarios", {{{"name", "a"}}, {{"name", "b"}, {"parameters", {{"master_plan.enabled", true}}}}}},
-                        {"parameters", {{"sim.population_scale", 0.02}, {"sim.horizon_weeks", 52}}},
-                        {"experiment", {{"runs", runs}, {"seed", 5}, {"outputs", {"summary"}}}}};
+  nlohmann::json doc = {
+      {"name", "t"},
+      {"territory", "former-mining-agglomeration"},
+      {"scenarios",
+       {{{"name", "a"}}, {{"name", "b"}, {"parameters", {{"master_plan.enabled", true}}}}}},
+      {"parameters", {{"sim.population_scale", 0.02}, {"sim.horizon_weeks", 52}}},
+      {"experiment", {{"runs", runs}, {"seed", 5}, {"outputs", {"summary"}}}}};
   return load_experiment_json(doc, "<test>", ".", model);
 }
 
 fs::path tmpdir(const std::string& name) {
-  const auto d = fs::temp_directory_path() / ("govsim_ens_" + std::to_string(::getpid()) + "_" + name);
+  const auto d =
+      fs::temp_directory_path() / ("govsim_ens_" + std::to_string(::getpid()) + "_" + name);
   fs::remove_all(d);
   return d;
 }
 
-std::vector<RunRecord> runs_of(const fs::path& dir) { return ResultsStore(store_path(dir)).runs(); }
+std::vector<RunRecord> runs_of(const fs::path& dir) {
+  return ResultsStore(store_path(dir)).runs();
+}
 
 void expect_same(const std::vector<RunRecord>& a, const std::vector<RunRecord>& b) {
   ASSERT_EQ(a.size(), b.size());
@@ -70,7 +75,9 @@ TEST(Ensemble, ResumeCompletesToTheSameResults) {
   EnsembleOptions o;
   o.threads = 1;
   o.cancel = &cancel;
-  o.progress = [&](long long done, long long) { if (done >= 3) cancel = true; };
+  o.progress = [&](long long done, long long) {
+    if (done >= 3) cancel = true;
+  };
   const auto rep = run_experiment(spec, model, part, o);
   EXPECT_TRUE(rep.cancelled);
   EXPECT_LT(runs_of(part).size(), 8u);
@@ -102,7 +109,8 @@ TEST(Ensemble, AdaptiveReplicationStopsAtMaximumOrTarget) {
 TEST(Ensemble, ShardsMergeToTheWhole) {
   inclusion::InclusionAdapter model;
   const auto spec = small_spec(3);
-  const auto whole = tmpdir("whole"), s0 = tmpdir("s0"), s1 = tmpdir("s1"), merged = tmpdir("merged");
+  const auto whole = tmpdir("whole"), s0 = tmpdir("s0"), s1 = tmpdir("s1"),
+             merged = tmpdir("merged");
   run_experiment(spec, model, whole, {});
   EnsembleOptions a, b;
   a.shard_count = b.shard_count = 2;

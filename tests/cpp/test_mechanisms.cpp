@@ -17,12 +17,14 @@ struct MechanismCase {
   const char* name;
   Overrides on;
   const char* metric;
-  int direction;           // +1: the mechanism should raise the metric, -1: lower it
-  const char* cost_metric; // spending that must rise ("" if the mechanism is free)
-  Overrides off = {};      // what both arms share beyond kBase (the mechanism's context)
+  int direction;            // +1: the mechanism should raise the metric, -1: lower it
+  const char* cost_metric;  // spending that must rise ("" if the mechanism is free)
+  Overrides off = {};       // what both arms share beyond kBase (the mechanism's context)
 };
 
-std::ostream& operator<<(std::ostream& os, const MechanismCase& c) { return os << c.name; }
+std::ostream& operator<<(std::ostream& os, const MechanismCase& c) {
+  return os << c.name;
+}
 
 const Overrides kBase = {{"sim.population_scale", 0.08}, {"sim.horizon_weeks", 156}};
 constexpr int kReplicates = 10;
@@ -37,8 +39,10 @@ TEST_P(Mechanism, HasItsIntendedEffectAndItsCostIsCounted) {
   for (const auto& [k, v] : c.on) on[k] = v;
   std::vector<double> x_on, x_off, cost_on, cost_off;
   for (int r = 0; r < kReplicates; ++r) {
-    const auto a = test_support::run_model("rural-department", on, 2024, static_cast<std::uint32_t>(r));
-    const auto b = test_support::run_model("rural-department", off, 2024, static_cast<std::uint32_t>(r));
+    const auto a =
+        test_support::run_model("rural-department", on, 2024, static_cast<std::uint32_t>(r));
+    const auto b =
+        test_support::run_model("rural-department", off, 2024, static_cast<std::uint32_t>(r));
     x_on.push_back(a.metric(c.metric));
     x_off.push_back(b.metric(c.metric));
     if (*c.cost_metric) {
@@ -47,10 +51,12 @@ TEST_P(Mechanism, HasItsIntendedEffectAndItsCostIsCounted) {
     }
   }
   const auto p = stats::paired_difference(x_on, x_off, c.direction > 0);
-  const double t = p.sd_diff > 0 ? p.mean_diff / (p.sd_diff / std::sqrt(static_cast<double>(p.n))) : (p.mean_diff != 0 ? 1e9 * p.mean_diff : 0.0);
-  std::cout << "[ effect   ] " << c.name << ": " << c.metric << " diff " << p.mean_diff << " [" << p.ci_low << ", "
-            << p.ci_high << "], t = " << t << "\n";
-  EXPECT_GT(c.direction * t, 2.0) << c.name << " should " << (c.direction > 0 ? "raise " : "lower ") << c.metric;
+  const double t = p.sd_diff > 0 ? p.mean_diff / (p.sd_diff / std::sqrt(static_cast<double>(p.n)))
+                                 : (p.mean_diff != 0 ? 1e9 * p.mean_diff : 0.0);
+  std::cout << "[ effect   ] " << c.name << ": " << c.metric << " diff " << p.mean_diff << " ["
+            << p.ci_low << ", " << p.ci_high << "], t = " << t << "\n";
+  EXPECT_GT(c.direction * t, 2.0) << c.name << " should " << (c.direction > 0 ? "raise " : "lower ")
+                                  << c.metric;
   if (*c.cost_metric) {
     const auto pc = stats::paired_difference(cost_on, cost_off, false);
     EXPECT_GT(pc.mean_diff, 0.0) << c.name << ": its cost must be counted in " << c.cost_metric;
@@ -60,25 +66,86 @@ TEST_P(Mechanism, HasItsIntendedEffectAndItsCostIsCounted) {
 INSTANTIATE_TEST_SUITE_P(
     Seed, Mechanism,
     ::testing::Values(
-        MechanismCase{"single_authority", {{"governance.funding_structure", "single_authority"}}, "mediator_departures", -1, "total_cost_eur@funder:department"},
-        MechanismCase{"custodian", {{"governance.funding_structure", "custodian"}}, "mediator_departures", -1, "total_cost_eur"},
-        MechanismCase{"owner_instability", {{"governance.owner_instability", 0.6}}, "interruption_weeks", +1, ""},
-        MechanismCase{"needs_diagnosis", {{"governance.allocation_rule", "needs_diagnosis"}, {"governance.owner_level", "department"}}, "coverage_20min", +1, "total_cost_eur@funder:department"},
-        MechanismCase{"objectives_imposed", {{"governance.objectives_imposed", true}}, "non_recours_rate", -1, "overhead_share"},
-        MechanismCase{"animation", {{"animation.intensity", 1.0}}, "mediation_share", +1, "total_cost_eur@funder:epci"},
-        MechanismCase{"referral_partners", {{"referral.partners_joined", 1.0}}, "referral_share", +1, "total_cost_eur@funder:caf"},
-        MechanismCase{"observation", {{"observation.enabled", true}, {"governance.owner_level", "department"}}, "coverage_20min", +1, "total_cost_eur@funder:region"},
-        MechanismCase{"socio_mediation", {{"socio_mediation.trained_share", 1.0}}, "mediation_share", +1, "total_cost_eur@funder:department"},
+        MechanismCase{"single_authority",
+                      {{"governance.funding_structure", "single_authority"}},
+                      "mediator_departures",
+                      -1,
+                      "total_cost_eur@funder:department"},
+        MechanismCase{"custodian",
+                      {{"governance.funding_structure", "custodian"}},
+                      "mediator_departures",
+                      -1,
+                      "total_cost_eur"},
+        MechanismCase{"owner_instability",
+                      {{"governance.owner_instability", 0.6}},
+                      "interruption_weeks",
+                      +1,
+                      ""},
+        MechanismCase{"needs_diagnosis",
+                      {{"governance.allocation_rule", "needs_diagnosis"},
+                       {"governance.owner_level", "department"}},
+                      "coverage_20min",
+                      +1,
+                      "total_cost_eur@funder:department"},
+        MechanismCase{"objectives_imposed",
+                      {{"governance.objectives_imposed", true}},
+                      "non_recours_rate",
+                      -1,
+                      "overhead_share"},
+        MechanismCase{"animation",
+                      {{"animation.intensity", 1.0}},
+                      "mediation_share",
+                      +1,
+                      "total_cost_eur@funder:epci"},
+        MechanismCase{"referral_partners",
+                      {{"referral.partners_joined", 1.0}},
+                      "referral_share",
+                      +1,
+                      "total_cost_eur@funder:caf"},
+        MechanismCase{"observation",
+                      {{"observation.enabled", true}, {"governance.owner_level", "department"}},
+                      "coverage_20min",
+                      +1,
+                      "total_cost_eur@funder:region"},
+        MechanismCase{"socio_mediation",
+                      {{"socio_mediation.trained_share", 1.0}},
+                      "mediation_share",
+                      +1,
+                      "total_cost_eur@funder:department"},
         // Every neighbourhood point helps with procedures: more procedure-help sessions.
-        MechanismCase{"master_plan", {{"master_plan.enabled", true}}, "sessions_per_1000_adults", +1, "total_cost_eur@funder:commune"},
+        MechanismCase{"master_plan",
+                      {{"master_plan.enabled", true}},
+                      "sessions_per_1000_adults",
+                      +1,
+                      "total_cost_eur@funder:commune"},
         // Mobile units tour rural zones without a point in reach: less rural non-recours (their
         // crews are paid from the envelope, so total sessions need not rise).
-        MechanismCase{"mobile_units", {{"mobile.units", 3}}, "non_recours_rate@density:rural", -1, "total_cost_eur@funder:department"},
-        MechanismCase{"stations", {{"stations.per_point", 2}}, "alone_share", +1, "total_cost_eur@funder:epci"},
-        MechanismCase{"pooling", {{"pooling.enabled", true}}, "sessions_per_1000_adults", +1, "total_cost_eur@funder:epci"},
+        MechanismCase{"mobile_units",
+                      {{"mobile.units", 3}},
+                      "non_recours_rate@density:rural",
+                      -1,
+                      "total_cost_eur@funder:department"},
+        MechanismCase{"stations",
+                      {{"stations.per_point", 2}},
+                      "alone_share",
+                      +1,
+                      "total_cost_eur@funder:epci"},
+        MechanismCase{"pooling",
+                      {{"pooling.enabled", true}},
+                      "sessions_per_1000_adults",
+                      +1,
+                      "total_cost_eur@funder:epci"},
         MechanismCase{"rollout_speed", {{"broadband.rollout_speed", 0.5}}, "autonomy_rate", +1, ""},
-        MechanismCase{"political_sponsorship", {{"broadband.political_sponsorship", true}}, "autonomy_rate", +1, "total_cost_eur@funder:department"},
-        MechanismCase{"demonstrator", {{"demonstrator.enabled", true}}, "aware_share", +1, "total_cost_eur@funder:commune"}),
+        MechanismCase{"political_sponsorship",
+                      {{"broadband.political_sponsorship", true}},
+                      "autonomy_rate",
+                      +1,
+                      "total_cost_eur@funder:department"},
+        MechanismCase{"demonstrator",
+                      {{"demonstrator.enabled", true}},
+                      "aware_share",
+                      +1,
+                      "total_cost_eur@funder:commune"}),
     [](const ::testing::TestParamInfo<MechanismCase>& i) { return std::string(i.param.name); });
 
 }  // namespace

@@ -23,11 +23,14 @@ Overrides with(Overrides o, const Overrides& extra) {
 }
 
 // Paired t statistic of metric(on) - metric(off) over kReplicates CRN pairs.
-double paired_t(const Overrides& on, const Overrides& off, const std::string& metric, double* mean_on = nullptr) {
+double paired_t(const Overrides& on, const Overrides& off, const std::string& metric,
+                double* mean_on = nullptr) {
   std::vector<double> a, b;
   for (int r = 0; r < kReplicates; ++r) {
-    a.push_back(test_support::run_model("rural-department", on, 77, static_cast<std::uint32_t>(r)).metric(metric));
-    b.push_back(test_support::run_model("rural-department", off, 77, static_cast<std::uint32_t>(r)).metric(metric));
+    a.push_back(test_support::run_model("rural-department", on, 77, static_cast<std::uint32_t>(r))
+                    .metric(metric));
+    b.push_back(test_support::run_model("rural-department", off, 77, static_cast<std::uint32_t>(r))
+                    .metric(metric));
   }
   if (mean_on) {
     *mean_on = 0;
@@ -40,7 +43,9 @@ double paired_t(const Overrides& on, const Overrides& off, const std::string& me
 }  // namespace
 
 TEST(Metamorphic, NoMediationCapacityGivesNoMediationAndMoreNonRecours) {
-  const Overrides none = with(kBase, {{"mediation.sessions_per_fte_week", 0}, {"stations.per_point", 0}});
+  const Overrides none = with(kBase, {{"mediation.sessions_per_fte_week", 0},
+                                      {"mediation.sessions_per_fte_week_france_services", 0},
+                                      {"stations.per_point", 0}});
   double mediation_none = -1;
   paired_t(none, kBase, "mediation_share", &mediation_none);
   EXPECT_EQ(mediation_none, 0.0);
@@ -57,16 +62,22 @@ TEST(Metamorphic, MoreMediatorsShortenWaitsAndNeverRaiseNonRecours) {
 TEST(Metamorphic, DoublingPopulationScaleLeavesSharesUnchangedWithinNoise) {
   // Different agent counts cannot share random streams: compare means of independent samples,
   // within 3 standard errors of the difference.
-  for (const char* metric : {"non_recours_rate", "mediation_share", "illectronisme_rate", "autonomy_rate"}) {
+  for (const char* metric :
+       {"non_recours_rate", "mediation_share", "illectronisme_rate", "autonomy_rate"}) {
     std::vector<double> small, large;
     for (int r = 0; r < kReplicates; ++r) {
-      small.push_back(test_support::run_model("rural-department", kBase, 91, static_cast<std::uint32_t>(r)).metric(metric));
-      large.push_back(test_support::run_model("rural-department", with(kBase, {{"sim.population_scale", 0.06}}), 91,
-                                              static_cast<std::uint32_t>(r)).metric(metric));
+      small.push_back(
+          test_support::run_model("rural-department", kBase, 91, static_cast<std::uint32_t>(r))
+              .metric(metric));
+      large.push_back(test_support::run_model("rural-department",
+                                              with(kBase, {{"sim.population_scale", 0.06}}), 91,
+                                              static_cast<std::uint32_t>(r))
+                          .metric(metric));
     }
     const auto s = stats::summarize(small), l = stats::summarize(large);
     const double se = std::sqrt(s.sd * s.sd / s.n + l.sd * l.sd / l.n);
-    std::cout << "[ scale    ] " << metric << ": " << s.mean << " (0.03) vs " << l.mean << " (0.06), se " << se << "\n";
+    std::cout << "[ scale    ] " << metric << ": " << s.mean << " (0.03) vs " << l.mean
+              << " (0.06), se " << se << "\n";
     EXPECT_LE(std::abs(s.mean - l.mean), 3.0 * se) << metric;
   }
 }

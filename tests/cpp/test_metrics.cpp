@@ -23,14 +23,16 @@ Overrides with(Overrides o, const Overrides& extra) {
 
 TEST(Metrics, NonRecoursIsOverClosedNeedsAndPendingNeedsAreReportedApart) {
   // A horizon of 6 weeks leaves many needs pending (deadlines are longer than that).
-  const auto r = test_support::run_model("rural-department", with(kSmall, {{"sim.horizon_weeks", 6}}), 3, 0);
+  const auto r =
+      test_support::run_model("rural-department", with(kSmall, {{"sim.horizon_weeks", 6}}), 3, 0);
   const double pending = r.metric("pending_share");
   const double nr = r.metric("non_recours_rate");
   EXPECT_GT(pending, 0.05);
   EXPECT_LT(pending, 1.0);
   // Every need arisen is resolved (alone, relatives, mediation), abandoned or pending: the
   // abandoned share of needs arisen is non-recours x closed share.
-  const double resolved = r.metric("alone_share") + r.metric("relatives_share") + r.metric("mediation_share");
+  const double resolved =
+      r.metric("alone_share") + r.metric("relatives_share") + r.metric("mediation_share");
   EXPECT_NEAR(resolved + nr * (1.0 - pending) + pending, 1.0, 1e-9);
   // Over closed needs, the rate is abandoned / (resolved + abandoned).
   const double abandoned = 1.0 - resolved - pending;
@@ -60,8 +62,11 @@ TEST(Metrics, WeeksToIllectronismeTargetFollowsTheSeriesAndVaries) {
   const std::size_t weeks = horizon + 1;
   std::set<double> seen;
   for (double reduction : {0.01, 0.02, 1.0}) {
-    const auto r = test_support::run_model(
-        "rural-department", with(kSmall, {{"sim.illectronisme_target_reduction", reduction}, {"mediation.sessions_per_fte_week", 40}}), 3, 0);
+    const auto r =
+        test_support::run_model("rural-department",
+                                with(kSmall, {{"sim.illectronisme_target_reduction", reduction},
+                                              {"mediation.sessions_per_fte_week", 40}}),
+                                3, 0);
     const double got = r.metric("weeks_to_illectronisme_target");
     // Independent computation from the stored weekly series.
     const std::size_t base = series_index(Series::illectronisme_rate) * weeks;
@@ -76,7 +81,8 @@ TEST(Metrics, WeeksToIllectronismeTargetFollowsTheSeriesAndVaries) {
     std::cout << "[ target   ] reduction " << reduction << ": week " << got << "\n";
     seen.insert(got);
   }
-  // A 100% reduction (illectronisme 0) is never reached; the smaller targets are, at different weeks.
+  // A 100% reduction (illectronisme 0) is never reached; the smaller targets are, at different
+  // weeks.
   EXPECT_EQ(*seen.rbegin(), horizon + 1);
   EXPECT_EQ(seen.size(), 3u);
 }

@@ -1,10 +1,9 @@
 // Processes of the inclusion model: limit cases, accounting invariants, arrival statistics,
 // skill dynamics, determinism across thread counts.
 #include <gtest/gtest.h>
+#include <tbb/global_control.h>
 
 #include <cmath>
-
-#include <tbb/global_control.h>
 
 #include "test_support.hpp"
 
@@ -23,7 +22,9 @@ Overrides with(Overrides o, const Overrides& extra) {
 
 TEST(Model, InvariantsHoldEveryWeekOnEveryTerritory) {
   for (const char* name : {"rural-department", "city", "former-mining-agglomeration"}) {
-    Simulation sim(test_support::model_with(name, with(kSmall, {{"mobile.units", 2}, {"pooling.enabled", true}})), 5, 0);
+    Simulation sim(test_support::model_with(
+                       name, with(kSmall, {{"mobile.units", 2}, {"pooling.enabled", true}})),
+                   5, 0);
     const std::size_t adults = sim.population().size();
     while (!sim.done()) {
       sim.step();
@@ -37,22 +38,28 @@ TEST(Model, InvariantsHoldEveryWeekOnEveryTerritory) {
 }
 
 TEST(Model, ZeroCapacityMeansNoMediation) {
-  const auto r = test_support::run_model("rural-department",
-                                         with(kSmall, {{"mediation.sessions_per_fte_week", 0},
-                                                       {"mediation.sessions_per_fte_week_france_services", 0},
-                                                       {"stations.per_point", 0}}), 1, 0);
+  const auto r =
+      test_support::run_model("rural-department",
+                              with(kSmall, {{"mediation.sessions_per_fte_week", 0},
+                                            {"mediation.sessions_per_fte_week_france_services", 0},
+                                            {"stations.per_point", 0}}),
+                              1, 0);
   EXPECT_EQ(r.metric("mediation_share"), 0.0);
   EXPECT_EQ(r.metric("sessions_per_1000_adults"), 0.0);
 }
 
 TEST(Model, NoDeadlineMeansNoNonRecours) {
-  const auto r = test_support::run_model("rural-department", with(kSmall, {{"needs.deadlines_enabled", false}}), 1, 0);
+  const auto r = test_support::run_model("rural-department",
+                                         with(kSmall, {{"needs.deadlines_enabled", false}}), 1, 0);
   EXPECT_EQ(r.metric("non_recours_rate"), 0.0);
   EXPECT_GT(r.metric("alone_share"), 0.0);
 }
 
 TEST(Model, ZeroNeedRateMeansNothingHappens) {
-  Simulation sim(test_support::model_with("rural-department", with(kSmall, {{"needs.rate_per_year", 0}, {"demography.enabled", false}})), 1, 0);
+  Simulation sim(test_support::model_with(
+                     "rural-department",
+                     with(kSmall, {{"needs.rate_per_year", 0}, {"demography.enabled", false}})),
+                 1, 0);
   const double ill0 = sim.illectronisme_by_age()[4];
   sim.run();
   EXPECT_EQ(sim.counters().arisen, 0.0);
@@ -65,10 +72,12 @@ TEST(Model, ZeroNeedRateMeansNothingHappens) {
 // within 4 standard deviations of its expectation.
 TEST(Model, NeedArrivalsMatchTheirRate) {
   const double rate = 6.0;
-  Simulation sim(test_support::model_with("city", with(kSmall, {{"needs.rate_per_year", rate},
-                                                                 {"needs.dematerialisation_growth", 0.0},
-                                                                 {"needs.difficulty_multiplier", 1.0},
-                                                                 {"sim.horizon_weeks", 52}})), 3, 0);
+  Simulation sim(
+      test_support::model_with("city", with(kSmall, {{"needs.rate_per_year", rate},
+                                                     {"needs.dematerialisation_growth", 0.0},
+                                                     {"needs.difficulty_multiplier", 1.0},
+                                                     {"sim.horizon_weeks", 52}})),
+      3, 0);
   const auto factor = Params::from(test_support::values_with({})).need_age_factor();
   double expected = 0;
   for (std::size_t i = 0; i < sim.population().size(); ++i)
@@ -78,27 +87,38 @@ TEST(Model, NeedArrivalsMatchTheirRate) {
 }
 
 TEST(Model, TeachingRaisesSkillAndDoingForDoesNot) {
-  const auto teach = test_support::run_model("rural-department", with(kSmall, {{"mediation.doing_with_share", 1.0}}), 8, 0);
-  const auto do_for = test_support::run_model("rural-department", with(kSmall, {{"mediation.doing_with_share", 0.0}}), 8, 0);
+  const auto teach = test_support::run_model(
+      "rural-department", with(kSmall, {{"mediation.doing_with_share", 1.0}}), 8, 0);
+  const auto do_for = test_support::run_model(
+      "rural-department", with(kSmall, {{"mediation.doing_with_share", 0.0}}), 8, 0);
   EXPECT_GT(teach.metric("autonomy_gain"), do_for.metric("autonomy_gain"));
   EXPECT_LT(teach.metric("illectronisme_rate"), do_for.metric("illectronisme_rate"));
 }
 
 TEST(Model, SkillDecaysWithoutPractice) {
-  const auto slow = test_support::run_model("rural-department", with(kSmall, {{"mediation.doing_with_share", 1.0}, {"mediation.skill_half_life_weeks", 5000}}), 8, 0);
-  const auto fast = test_support::run_model("rural-department", with(kSmall, {{"mediation.doing_with_share", 1.0}, {"mediation.skill_half_life_weeks", 4}}), 8, 0);
+  const auto slow = test_support::run_model(
+      "rural-department",
+      with(kSmall,
+           {{"mediation.doing_with_share", 1.0}, {"mediation.skill_half_life_weeks", 5000}}),
+      8, 0);
+  const auto fast = test_support::run_model(
+      "rural-department",
+      with(kSmall, {{"mediation.doing_with_share", 1.0}, {"mediation.skill_half_life_weeks", 4}}),
+      8, 0);
   EXPECT_LT(fast.metric("autonomy_gain"), slow.metric("autonomy_gain"));
 }
 
 TEST(Model, RelativesResolveWhenAvailable) {
-  const auto none = test_support::run_model("rural-department", with(kSmall, {{"resolution.relatives_weekly", 0.0}}), 2, 0);
+  const auto none = test_support::run_model(
+      "rural-department", with(kSmall, {{"resolution.relatives_weekly", 0.0}}), 2, 0);
   EXPECT_EQ(none.metric("relatives_share"), 0.0);
   const auto base = test_support::run_model("rural-department", kSmall, 2, 0);
   EXPECT_GT(none.metric("non_recours_rate"), base.metric("non_recours_rate"));
 }
 
 TEST(Model, SameSeedSameResultsWhateverTheThreadCount) {
-  const auto model = test_support::model_with("former-mining-agglomeration", with(kSmall, {{"sim.population_scale", 0.2}}));
+  const auto model = test_support::model_with("former-mining-agglomeration",
+                                              with(kSmall, {{"sim.population_scale", 0.2}}));
   RunRecord one, two;
   {
     tbb::global_control c(tbb::global_control::max_allowed_parallelism, 1);
@@ -113,7 +133,8 @@ TEST(Model, SameSeedSameResultsWhateverTheThreadCount) {
     two = s.finish(0);
   }
   ASSERT_EQ(one.metrics.size(), two.metrics.size());
-  for (std::size_t i = 0; i < one.metrics.size(); ++i) EXPECT_EQ(one.metrics[i], two.metrics[i]) << all_metrics()[i].name;
+  for (std::size_t i = 0; i < one.metrics.size(); ++i)
+    EXPECT_EQ(one.metrics[i], two.metrics[i]) << all_metrics()[i].name;
   EXPECT_EQ(one.series, two.series);
   Simulation other(model, 78, 3);
   other.run();
@@ -123,10 +144,12 @@ TEST(Model, SameSeedSameResultsWhateverTheThreadCount) {
 TEST(Model, MetricsAreFiniteAndNamed) {
   const auto r = test_support::run_model("city", kSmall, 4, 1);
   ASSERT_EQ(r.record.metrics.size(), all_metrics().size());
-  for (std::size_t i = 0; i < r.record.metrics.size(); ++i) EXPECT_TRUE(std::isfinite(r.record.metrics[i])) << all_metrics()[i].name;
+  for (std::size_t i = 0; i < r.record.metrics.size(); ++i)
+    EXPECT_TRUE(std::isfinite(r.record.metrics[i])) << all_metrics()[i].name;
   EXPECT_GE(r.metric("coverage_30min"), r.metric("coverage_20min"));
   double by_funder = 0;
-  for (const char* f : {"state", "region", "department", "epci", "commune", "caf", "banque_des_territoires"})
+  for (const char* f :
+       {"state", "region", "department", "epci", "commune", "caf", "banque_des_territoires"})
     by_funder += r.metric(std::string("total_cost_eur@funder:") + f);
   EXPECT_NEAR(by_funder, r.metric("total_cost_eur"), 1e-6 * r.metric("total_cost_eur"));
 }
@@ -136,8 +159,10 @@ TEST(Metrics, LayoutFollowsMetricsDefByName) {
   // Declared metrics first (enum order), then their breakdowns "name@dimension:level".
   EXPECT_EQ(all[metric_index(Metric::illectronisme_rate)].name, "illectronisme_rate");
   EXPECT_EQ(all[metric_index(Metric::aware_share)].name, "aware_share");
-  EXPECT_EQ(all[metric_index(Metric::non_recours_rate, Dimension::Age, 4)].name, "non_recours_rate@age:75+");
-  EXPECT_EQ(all[metric_index(Metric::total_cost_eur, Dimension::Funder, 0)].name, "total_cost_eur@funder:state");
+  EXPECT_EQ(all[metric_index(Metric::non_recours_rate, Dimension::Age, 4)].name,
+            "non_recours_rate@age:75+");
+  EXPECT_EQ(all[metric_index(Metric::total_cost_eur, Dimension::Funder, 0)].name,
+            "total_cost_eur@funder:state");
   EXPECT_EQ(weekly_series()[series_index(Series::non_recours_rate, Dimension::Difficulty, 1)].name,
             "non_recours_rate@difficulty:no");
   EXPECT_EQ(weekly_series()[series_index(Series::cumulative_cost_eur)].name, "cumulative_cost_eur");
@@ -149,7 +174,8 @@ TEST(Metrics, LayoutFollowsMetricsDefByName) {
   EXPECT_EQ(headline, 9u);  // metrics.def marks nine; the table and the report take them from there
   EXPECT_TRUE(all[metric_index(Metric::rural_urban_gap)].headline);
   EXPECT_FALSE(all[metric_index(Metric::alone_share)].headline);
-  EXPECT_EQ(all[metric_index(Metric::autonomy_rate)].subgroups, (std::vector<std::string>{"age", "density", "difficulty"}));
+  EXPECT_EQ(all[metric_index(Metric::autonomy_rate)].subgroups,
+            (std::vector<std::string>{"age", "density", "difficulty"}));
 }
 
 TEST(Metrics, EveryMetricMustBeSetBeforeTheLayout) {
@@ -166,10 +192,12 @@ TEST(Metrics, EveryMetricMustBeSetBeforeTheLayout) {
 // Population dynamics (docs/model.md, demography). Without mediation and without renewal, nothing
 // lowers illectronisme: the shares by age band at the end equal those at the start, exactly.
 TEST(Demography, NoDeclineWithoutRenewalOrMediation) {
-  const Overrides none = with(kSmall, {{"sim.horizon_weeks", 260}, {"demography.enabled", false},
+  const Overrides none = with(kSmall, {{"sim.horizon_weeks", 260},
+                                       {"demography.enabled", false},
                                        {"mediation.sessions_per_fte_week", 0},
                                        {"mediation.sessions_per_fte_week_france_services", 0},
-                                       {"stations.per_point", 0}, {"mobile.units", 0}});
+                                       {"stations.per_point", 0},
+                                       {"mobile.units", 0}});
   Simulation sim(test_support::model_with("rural-department", none), 3, 0);
   const auto start = sim.illectronisme_by_age();
   sim.run();
@@ -182,11 +210,13 @@ TEST(Demography, NoDeclineWithoutRenewalOrMediation) {
 // roughly 4 x 1.6% deaths x (0.6 - 0.04), 3 to 4 points on the rural department; 10% of adults
 // (about 27,000 agents): binomial noise below 0.3 point.
 TEST(Demography, CohortRenewalLowersIllectronisme) {
-  const Overrides base = with(kSmall, {{"sim.population_scale", 0.1}, {"sim.horizon_weeks", 260},
+  const Overrides base = with(kSmall, {{"sim.population_scale", 0.1},
+                                       {"sim.horizon_weeks", 260},
                                        {"mediation.sessions_per_fte_week", 0},
                                        {"mediation.sessions_per_fte_week_france_services", 0},
                                        {"stations.per_point", 0}});
-  const auto off = test_support::run_model("rural-department", with(base, {{"demography.enabled", false}}), 4, 0);
+  const auto off = test_support::run_model("rural-department",
+                                           with(base, {{"demography.enabled", false}}), 4, 0);
   const auto on = test_support::run_model("rural-department", base, 4, 0);
   const double drop = off.metric("illectronisme_rate") - on.metric("illectronisme_rate");
   EXPECT_GT(drop, 0.015);
@@ -198,7 +228,8 @@ TEST(Demography, CohortRenewalLowersIllectronisme) {
 // The new per-adult metrics are shares of adults and agree with their definitions.
 TEST(Activity, PerAdultMetricsAreConsistent) {
   const auto r = test_support::run_model("rural-department", kSmall, 2, 0);
-  for (const char* m : {"home_internet_rate", "adults_did_online_procedure_rate", "adults_gave_up_rate"}) {
+  for (const char* m :
+       {"home_internet_rate", "adults_did_online_procedure_rate", "adults_gave_up_rate"}) {
     EXPECT_GE(r.metric(m), 0.0) << m;
     EXPECT_LE(r.metric(m), 1.0) << m;
   }
@@ -209,8 +240,10 @@ TEST(Activity, PerAdultMetricsAreConsistent) {
   EXPECT_LT(r.metric("workshop_share_of_sessions"), 1.0);
   // Sessions per point and France Services requests per site are yearly and full-scale: they do
   // not depend on the share of adults simulated (within sampling noise).
-  const auto big = test_support::run_model("rural-department", with(kSmall, {{"sim.population_scale", 0.1}}), 2, 0);
-  EXPECT_NEAR(big.metric("france_services_requests_per_site_year"), r.metric("france_services_requests_per_site_year"),
+  const auto big = test_support::run_model("rural-department",
+                                           with(kSmall, {{"sim.population_scale", 0.1}}), 2, 0);
+  EXPECT_NEAR(big.metric("france_services_requests_per_site_year"),
+              r.metric("france_services_requests_per_site_year"),
               0.2 * big.metric("france_services_requests_per_site_year"));
 }
 
@@ -219,27 +252,36 @@ TEST(Model, FunderSharesComeFromTheRegistry) {
   // nothing else (same runs: common random numbers).
   const auto base = test_support::run_model("rural-department", kSmall, 9, 0);
   const auto moved = test_support::run_model(
-      "rural-department", with(kSmall, {{"funders.epn_state", 0.45}, {"funders.epn_commune", 0.25}}), 9, 0);
+      "rural-department",
+      with(kSmall, {{"funders.epn_state", 0.45}, {"funders.epn_commune", 0.25}}), 9, 0);
   EXPECT_EQ(moved.metric("non_recours_rate"), base.metric("non_recours_rate"));
-  EXPECT_NEAR(moved.metric("total_cost_eur"), base.metric("total_cost_eur"), 1e-9 * base.metric("total_cost_eur"));
-  const double to_state = moved.metric("total_cost_eur@funder:state") - base.metric("total_cost_eur@funder:state");
-  const double from_communes = base.metric("total_cost_eur@funder:commune") - moved.metric("total_cost_eur@funder:commune");
+  EXPECT_NEAR(moved.metric("total_cost_eur"), base.metric("total_cost_eur"),
+              1e-9 * base.metric("total_cost_eur"));
+  const double to_state =
+      moved.metric("total_cost_eur@funder:state") - base.metric("total_cost_eur@funder:state");
+  const double from_communes =
+      base.metric("total_cost_eur@funder:commune") - moved.metric("total_cost_eur@funder:commune");
   EXPECT_GT(to_state, 0);
   EXPECT_NEAR(to_state, from_communes, 1e-9 * base.metric("total_cost_eur"));
   // Shares that do not sum to 1 (a sweep moving one of them) are rescaled: all money is paid.
-  const auto over = test_support::run_model("rural-department", with(kSmall, {{"funders.epn_state", 0.7}}), 9, 0);
-  EXPECT_NEAR(over.metric("total_cost_eur"), base.metric("total_cost_eur"), 1e-9 * base.metric("total_cost_eur"));
+  const auto over =
+      test_support::run_model("rural-department", with(kSmall, {{"funders.epn_state", 0.7}}), 9, 0);
+  EXPECT_NEAR(over.metric("total_cost_eur"), base.metric("total_cost_eur"),
+              1e-9 * base.metric("total_cost_eur"));
   EXPECT_GT(over.metric("total_cost_eur@funder:state"), base.metric("total_cost_eur@funder:state"));
-  EXPECT_LT(over.metric("total_cost_eur@funder:commune"), base.metric("total_cost_eur@funder:commune"));
+  EXPECT_LT(over.metric("total_cost_eur@funder:commune"),
+            base.metric("total_cost_eur@funder:commune"));
 }
 
 TEST(Model, ShareOfEpnsHelpingWithProceduresIsAParameter) {
   // Built-in territories keep each EPN's draw; the share is applied per run: with none of them
   // helping with procedures fewer adults are within 30 minutes of help than with half of them
   // (the default), and with all of them at least as many.
-  const auto none = test_support::run_model("rural-department", with(kSmall, {{"points.epn_procedure_share", 0.0}}), 4, 0);
+  const auto none = test_support::run_model(
+      "rural-department", with(kSmall, {{"points.epn_procedure_share", 0.0}}), 4, 0);
   const auto half = test_support::run_model("rural-department", kSmall, 4, 0);
-  const auto all = test_support::run_model("rural-department", with(kSmall, {{"points.epn_procedure_share", 1.0}}), 4, 0);
+  const auto all = test_support::run_model(
+      "rural-department", with(kSmall, {{"points.epn_procedure_share", 1.0}}), 4, 0);
   EXPECT_LT(none.metric("coverage_30min"), half.metric("coverage_30min"));
   EXPECT_LE(half.metric("coverage_30min"), all.metric("coverage_30min"));
 }

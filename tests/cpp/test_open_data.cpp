@@ -20,12 +20,15 @@ const char* kCommunes =
     "41269,Vendôme,15548,47.80,1.06,200072072,Territoires Vendômois,3\n"
     "41151,Mer,6366,47.70,1.51,244100798,Beauce Val de Loire,5\n";
 
-std::string place(const std::string& id, const std::string& insee, const std::string& lat, const std::string& lon,
-                  const std::string& typ, const std::string& date = "2023-05-01") {
-  return id + ",123456789,Lieu " + id + ",Blois,41000," + insee + ",1 rue," + lat + "," + lon + "," + typ + "," + date +
-         ",Aide aux démarches administratives\n";
+std::string place(const std::string& id, const std::string& insee, const std::string& lat,
+                  const std::string& lon, const std::string& typ,
+                  const std::string& date = "2023-05-01") {
+  return id + ",123456789,Lieu " + id + ",Blois,41000," + insee + ",1 rue," + lat + "," + lon +
+         "," + typ + "," + date + ",Aide aux démarches administratives\n";
 }
-const char* kHeader = "id,pivot,nom,commune,code_postal,code_insee,adresse,latitude,longitude,typologie,date_maj,services\n";
+const char* kHeader =
+    "id,pivot,nom,commune,code_postal,code_insee,adresse,latitude,longitude,typologie,date_maj,"
+    "services\n";
 
 BuildInput input(const std::string& places, bool skip = false) {
   BuildInput in;
@@ -59,9 +62,11 @@ TEST(RealTerritories, CharenteAndLoirEtCherLoadByNameWithTheirDates) {
   // Marseille): left out and listed, the vendored file is not edited.
   std::set<std::string> rejected;
   for (const auto& r : c.report.rejected) rejected.insert(r.record);
-  EXPECT_EQ(rejected, (std::set<std::string>{
-                          "mediation-numerique-france-tiers-lieux-6018f95a69086482678b4757-mediation-numerique",
-                          "Bus-France-Services-en-Charente_4"}));
+  EXPECT_EQ(
+      rejected,
+      (std::set<std::string>{
+          "mediation-numerique-france-tiers-lieux-6018f95a69086482678b4757-mediation-numerique",
+          "Bus-France-Services-en-Charente_4"}));
   EXPECT_EQ(c.territory.points.size(), 198u);
   EXPECT_EQ(c.territory.places_date_min, "2020-02-01");
   EXPECT_EQ(c.territory.places_date_max, "2023-09-21");
@@ -81,7 +86,8 @@ TEST(RealTerritories, CharenteAndLoirEtCherLoadByNameWithTheirDates) {
 
 TEST(RealTerritories, EstimatedAreasAddUpToTheOfficialArea) {
   // Official areas: 6,343 km² (41) and 5,956 km² (16); estimated from centroid spacing.
-  for (const auto& [name, km2] : {std::pair{"loir-et-cher", 6343.0}, std::pair{"charente", 5956.0}}) {
+  for (const auto& [name, km2] :
+       {std::pair{"loir-et-cher", 6343.0}, std::pair{"charente", 5956.0}}) {
     double sum = 0;
     for (const auto& z : real_territory(name).territory.zones) sum += z.area_km2;
     EXPECT_NEAR(sum / km2, 1.0, 0.05) << name;
@@ -95,11 +101,15 @@ TEST(OpenDataReaders, BadRowsAreNamedAndNothingIsBuilt) {
                              place("bad-type", "41018", "47.59", "1.33", "XYZ");
   const std::string m = error_of(input(places));
   ASSERT_FALSE(m.empty()) << "expected an InputError";
-  EXPECT_NE(m.find("places.csv: line 3 (id 'unknown-commune'), field 'code_insee'"), std::string::npos) << m;
+  EXPECT_NE(m.find("places.csv: line 3 (id 'unknown-commune'), field 'code_insee'"),
+            std::string::npos)
+      << m;
   EXPECT_NE(m.find("line 4 (id 'far'), field 'latitude'"), std::string::npos) << m;
   EXPECT_NE(m.find("km away"), std::string::npos) << m;
-  EXPECT_NE(m.find("line 5 (id 'bad-type'), field 'typologie': 'XYZ' is not a code of the national typology"),
-            std::string::npos) << m;
+  EXPECT_NE(m.find("line 5 (id 'bad-type'), field 'typologie': 'XYZ' is not a code of the national "
+                   "typology"),
+            std::string::npos)
+      << m;
   const BuildResult r = build_territory(input(places, /*skip=*/true));
   ASSERT_EQ(r.territory.points.size(), 1u);
   EXPECT_EQ(r.territory.points[0].id, "ok");
@@ -124,12 +134,15 @@ TEST(OpenDataReaders, MalformedFilesAreFileLevelErrors) {
     if (c == ',') c = '\t';
   EXPECT_NE(error_of(input(tabbed + "a\tb\n", true)).find("wrong delimiter"), std::string::npos);
   // Wrong encoding (Latin-1 'é' on line 2).
-  const std::string latin1 = std::string(kHeader) + "p1,123456789,Biblioth\xE8que,Blois,41000,41018,1 rue,,,BIB,2023-01-01,\n";
+  const std::string latin1 =
+      std::string(kHeader) +
+      "p1,123456789,Biblioth\xE8que,Blois,41000,41018,1 rue,,,BIB,2023-01-01,\n";
   const std::string e = error_of(input(latin1, true));
   EXPECT_NE(e.find("places.csv: at line 2: expected UTF-8 text"), std::string::npos) << e;
   // Missing required columns.
   const std::string m = error_of(input("id,nom,code_insee\np1,EPN,41018\n", true));
-  EXPECT_NE(m.find("missing: pivot, commune, code_postal, adresse, date_maj"), std::string::npos) << m;
+  EXPECT_NE(m.find("missing: pivot, commune, code_postal, adresse, date_maj"), std::string::npos)
+      << m;
   // JSON syntax error: the line is named.
   const std::string j = error_of(input("[\n {\"id\": \"a\",\n  \"nom\": }\n]\n", true));
   EXPECT_NE(j.find("places.csv: at line 3"), std::string::npos) << j;
@@ -137,18 +150,22 @@ TEST(OpenDataReaders, MalformedFilesAreFileLevelErrors) {
   BuildInput in = input("");
   in.communes_text = "code_insee,name,lat,lon,epci_siren\n41018,Blois,47.58,1.30,1\n";
   EXPECT_NE(error_of(in).find("a column 'population'"), std::string::npos) << error_of(in);
-  in.communes_text = std::string(kCommunes) + "41018,Blois bis,1,47.58,1.30,200030658,Agglopolys,2\n"
-                                              "41020,Nowhere,100,1.30,47.58,200030658,Agglopolys,9\n";
+  in.communes_text = std::string(kCommunes) +
+                     "41018,Blois bis,1,47.58,1.30,200030658,Agglopolys,2\n"
+                     "41020,Nowhere,100,1.30,47.58,200030658,Agglopolys,9\n";
   const std::string c = error_of(in);
-  EXPECT_NE(c.find("communes.csv: line 5 (id '41018'), field 'code_insee': a code not already used (first on line 2)"),
-            std::string::npos) << c;
+  EXPECT_NE(c.find("communes.csv: line 5 (id '41018'), field 'code_insee': a code not already used "
+                   "(first on line 2)"),
+            std::string::npos)
+      << c;
   EXPECT_NE(c.find("line 6 (id '41020'), field 'density'"), std::string::npos) << c;
   EXPECT_NE(c.find("line 6 (id '41020'), field 'lat'"), std::string::npos) << c;
 }
 
 TEST(OpenDataReaders, DuplicateIdsAndCoordinatesOutsideFranceAreRejected) {
   const std::string places = std::string(kHeader) + place("a", "41018", "47.59", "1.33", "EPN") +
-                             place("a", "41018", "47.59", "1.33", "BIB") + place("b", "41018", "1.33", "47.59", "EPN");
+                             place("a", "41018", "47.59", "1.33", "BIB") +
+                             place("b", "41018", "1.33", "47.59", "EPN");
   const BuildResult r = build_territory(input(places, true));
   ASSERT_EQ(r.report.rejected.size(), 2u);
   EXPECT_NE(r.report.rejected[0].reason.find("already used on line 2"), std::string::npos);
@@ -186,12 +203,23 @@ TEST(OpenDataReaders, JsonPlacesAreReadWithLineNumbersAndDefaults) {
 TEST(OpenDataReaders, StandardExampleRowConforms) {
   // The example values given by the standard's schema for every field form a conforming place.
   std::map<std::string, std::string> row = {
-      {"id", "structure-1"}, {"pivot", "43493312300029"}, {"nom", "Anonymal"}, {"commune", "Reims"},
-      {"code_postal", "51100"}, {"code_insee", "51454"}, {"adresse", "12 BIS RUE DE LECLERCQ"},
-      {"latitude", "43.52609"}, {"longitude", "5.41423"}, {"typologie", "TIERS_LIEUX|ASSO"},
-      {"telephone", "+33180059880"}, {"date_maj", "2024-04-02"}, {"itinerance", "Itinérant"},
-      {"services", "Maîtrise des outils numériques du quotidien|Insertion professionnelle via le numérique"},
-      {"frais_a_charge", "Gratuit sous condition|Payant"}, {"modalites_accompagnement", "Dans un atelier collectif|À distance"}};
+      {"id", "structure-1"},
+      {"pivot", "43493312300029"},
+      {"nom", "Anonymal"},
+      {"commune", "Reims"},
+      {"code_postal", "51100"},
+      {"code_insee", "51454"},
+      {"adresse", "12 BIS RUE DE LECLERCQ"},
+      {"latitude", "43.52609"},
+      {"longitude", "5.41423"},
+      {"typologie", "TIERS_LIEUX|ASSO"},
+      {"telephone", "+33180059880"},
+      {"date_maj", "2024-04-02"},
+      {"itinerance", "Itinérant"},
+      {"services",
+       "Maîtrise des outils numériques du quotidien|Insertion professionnelle via le numérique"},
+      {"frais_a_charge", "Gratuit sous condition|Payant"},
+      {"modalites_accompagnement", "Dans un atelier collectif|À distance"}};
   EXPECT_TRUE(check_place(row).empty());
   row["telephone"] = "0180059880";
   row["frais_a_charge"] = "Gratuit;Payant";
@@ -214,11 +242,13 @@ TEST(Geography, TravelTimesPerModeFollowTheStatedSpeeds) {
     EXPECT_LT(mode_minutes(5, Mode::PublicTransport, dens), mode_minutes(5, Mode::Foot, dens));
   }
   // From a place's own coordinates: Blois to the Vendôme place is ~30 km straight.
-  const BuildResult r = build_territory(input(std::string(kHeader) + place("v", "41269", "47.80", "1.06", "BIB")));
+  const BuildResult r =
+      build_territory(input(std::string(kHeader) + place("v", "41269", "47.80", "1.06", "BIB")));
   const double km = std::hypot(r.territory.zones[0].x_km - r.territory.place_info[0].x_km,
                                r.territory.zones[0].y_km - r.territory.place_info[0].y_km);
   EXPECT_NEAR(km, 30.2, 0.5);
-  EXPECT_NEAR(minutes_to_point(r.territory, 0, 0, Mode::Car), mode_minutes(km, Mode::Car, Density::Periurban), 1e-9);
+  EXPECT_NEAR(minutes_to_point(r.territory, 0, 0, Mode::Car),
+              mode_minutes(km, Mode::Car, Density::Periurban), 1e-9);
 }
 
 TEST(TerritoryJson, RoundTripKeepsWhatTheModelUses) {
@@ -246,6 +276,7 @@ TEST(TerritoryJson, RoundTripKeepsWhatTheModelUses) {
     (void)territory_from_json(bad, "t.json");
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("t.json: at /places/3/type"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("t.json: at /places/3/type"), std::string::npos)
+        << e.what();
   }
 }

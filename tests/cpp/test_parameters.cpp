@@ -18,10 +18,13 @@ TEST(Registry, EveryParameterIsDocumentedAndSourced) {
 TEST(Registry, RejectsBadDeclarations) {
   ParamRegistry r;
   r.add({"a.x", ParamType::Real, 1, "", 0, 2, {}, "assumption", "doc"});
-  EXPECT_THROW(r.add({"a.x", ParamType::Real, 1, "", 0, 2, {}, "assumption", "doc"}), std::logic_error);
-  EXPECT_THROW(r.add({"a.y", ParamType::Real, 3, "", 0, 2, {}, "assumption", "doc"}), std::logic_error);
+  EXPECT_THROW(r.add({"a.x", ParamType::Real, 1, "", 0, 2, {}, "assumption", "doc"}),
+               std::logic_error);
+  EXPECT_THROW(r.add({"a.y", ParamType::Real, 3, "", 0, 2, {}, "assumption", "doc"}),
+               std::logic_error);
   EXPECT_THROW(r.add({"a.z", ParamType::Real, 1, "", 0, 2, {}, "", "doc"}), std::logic_error);
-  EXPECT_THROW(r.add({"nodot", ParamType::Real, 1, "", 0, 2, {}, "assumption", "doc"}), std::logic_error);
+  EXPECT_THROW(r.add({"nodot", ParamType::Real, 1, "", 0, 2, {}, "assumption", "doc"}),
+               std::logic_error);
 }
 
 TEST(Registry, ParsesAndRejectsValues) {
@@ -88,24 +91,30 @@ TEST(Uncertainty, EveryAssumptionHasExactlyOneEntryAndEveryEntryNamesAnAssumptio
   ASSERT_FALSE(unc.empty());
   std::map<std::string, bool> is_assumption;  // identifier -> source starts with "assumption"
   const std::regex decl(R"(\nGOVSIM_(REAL|INT|BOOL|CHOICE)\((\w+), "[^"]*", (.*)\))");
-  for (auto it = std::sregex_iterator(params.begin(), params.end(), decl); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(params.begin(), params.end(), decl);
+       it != std::sregex_iterator(); ++it) {
     const std::string rest = (*it)[3];
     // The source is the second-to-last quoted string of the line.
     std::vector<std::string> quoted;
     const std::regex q(R"re("((?:[^"\\]|\\.)*)")re");
-    for (auto j = std::sregex_iterator(rest.begin(), rest.end(), q); j != std::sregex_iterator(); ++j) quoted.push_back((*j)[1]);
+    for (auto j = std::sregex_iterator(rest.begin(), rest.end(), q); j != std::sregex_iterator();
+         ++j)
+      quoted.push_back((*j)[1]);
     ASSERT_GE(quoted.size(), 2u) << (*it)[2];
     is_assumption[(*it)[2]] = quoted[quoted.size() - 2].rfind("assumption", 0) == 0;
   }
   ASSERT_GT(is_assumption.size(), 100u);
   std::map<std::string, int> entries;
   const std::regex entry(R"(\nGOVSIM_UNCERTAIN\((\w+),)");
-  for (auto it = std::sregex_iterator(unc.begin(), unc.end(), entry); it != std::sregex_iterator(); ++it) ++entries[(*it)[1]];
+  for (auto it = std::sregex_iterator(unc.begin(), unc.end(), entry); it != std::sregex_iterator();
+       ++it)
+    ++entries[(*it)[1]];
   int assumptions = 0;
   for (const auto& [id, assumption] : is_assumption) {
     if (!assumption) continue;
     ++assumptions;
-    EXPECT_EQ(entries.count(id) ? entries[id] : 0, 1) << id << ": an assumption needs exactly one GOVSIM_UNCERTAIN entry";
+    EXPECT_EQ(entries.count(id) ? entries[id] : 0, 1)
+        << id << ": an assumption needs exactly one GOVSIM_UNCERTAIN entry";
   }
   for (const auto& [id, n] : entries) {
     ASSERT_TRUE(is_assumption.count(id)) << id << ": names no parameter";
@@ -137,21 +146,27 @@ TEST(Uncertainty, RegistryRejectsBadEntries) {
   EXPECT_THROW(r.check_uncertainty_complete(), std::logic_error);  // a.x and a.n lack ranges
   EXPECT_THROW(r.set_uncertainty("a.cited", {0.5, 1.5, "uniform", "why"}), std::logic_error);
   EXPECT_THROW(r.set_uncertainty("a.none", {0.5, 1.5, "uniform", "why"}), std::logic_error);
-  EXPECT_THROW(r.set_uncertainty("a.x", {1.2, 1.5, "uniform", "why"}), std::logic_error);   // default outside
-  EXPECT_THROW(r.set_uncertainty("a.x", {0.5, 3, "uniform", "why"}), std::logic_error);     // beyond declared max
-  EXPECT_THROW(r.set_uncertainty("a.x", {0.5, 1.5, "normal", "why"}), std::logic_error);    // unknown distribution
-  EXPECT_THROW(r.set_uncertainty("a.x", {0.5, 1.5, "uniform", ""}), std::logic_error);      // no reason
-  EXPECT_THROW(r.set_uncertainty("a.x", {0, 1.5, "loguniform", "why"}), std::logic_error);  // log of 0
-  EXPECT_THROW(r.set_uncertainty("a.n", {2, 5, "triangular", "why"}), std::logic_error);    // integers: uniform
+  EXPECT_THROW(r.set_uncertainty("a.x", {1.2, 1.5, "uniform", "why"}),
+               std::logic_error);  // default outside
+  EXPECT_THROW(r.set_uncertainty("a.x", {0.5, 3, "uniform", "why"}),
+               std::logic_error);  // beyond declared max
+  EXPECT_THROW(r.set_uncertainty("a.x", {0.5, 1.5, "normal", "why"}),
+               std::logic_error);  // unknown distribution
+  EXPECT_THROW(r.set_uncertainty("a.x", {0.5, 1.5, "uniform", ""}), std::logic_error);  // no reason
+  EXPECT_THROW(r.set_uncertainty("a.x", {0, 1.5, "loguniform", "why"}),
+               std::logic_error);  // log of 0
+  EXPECT_THROW(r.set_uncertainty("a.n", {2, 5, "triangular", "why"}),
+               std::logic_error);  // integers: uniform
   r.set_uncertainty("a.x", {0.5, 1.5, "triangular", "why"});
-  EXPECT_THROW(r.set_uncertainty("a.x", {0.5, 1.5, "uniform", "why"}), std::logic_error);   // twice
+  EXPECT_THROW(r.set_uncertainty("a.x", {0.5, 1.5, "uniform", "why"}), std::logic_error);  // twice
   r.set_uncertainty("a.n", {2, 5, "uniform", "why"});
   EXPECT_NO_THROW(r.check_uncertainty_complete());
   EXPECT_EQ(r.uncertain().size(), 2u);
 }
 
 TEST(Uncertainty, QuantilesFollowTheDistribution) {
-  const Uncertainty uni{2, 6, "uniform", "r"}, logu{1, 100, "loguniform", "r"}, tri{0, 4, "triangular", "r"};
+  const Uncertainty uni{2, 6, "uniform", "r"}, logu{1, 100, "loguniform", "r"},
+      tri{0, 4, "triangular", "r"};
   EXPECT_DOUBLE_EQ(uni.quantile(0.25, 3, false), 3.0);
   EXPECT_NEAR(logu.quantile(0.5, 10, false), 10.0, 1e-9);  // geometric midpoint
   EXPECT_NEAR(tri.quantile(0.25, 1, false), 1.0, 1e-12);   // mode 1 at the CDF value (1-0)/(4-0)

@@ -1,5 +1,3 @@
-#include "engine/results_store.hpp"
-
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -23,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/results_store.hpp"
+
 namespace govsim {
 namespace {
 
@@ -37,9 +37,9 @@ class ResultsStoreTest : public ::testing::Test {
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     std::random_device random;
-    dir_ = fs::temp_directory_path() /
-           ("govsim_results_store_" + std::string(info->name()) + "_" +
-            std::to_string(::getpid()) + "_" + std::to_string(random()));
+    dir_ =
+        fs::temp_directory_path() / ("govsim_results_store_" + std::string(info->name()) + "_" +
+                                     std::to_string(::getpid()) + "_" + std::to_string(random()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -91,7 +91,9 @@ RunRecord make_run(const RunLayout& layout, int scenario, int replicate, double 
   return run;
 }
 
-std::uint64_t bits(double x) { return std::bit_cast<std::uint64_t>(x); }
+std::uint64_t bits(double x) {
+  return std::bit_cast<std::uint64_t>(x);
+}
 
 void expect_bits_equal(const std::vector<double>& a, const std::vector<double>& b,
                        const std::string& what) {
@@ -130,17 +132,17 @@ void raw_sql(const fs::path& path, const std::string& sql) {
 }
 
 // Expects `statement` to throw StoreError whose message contains each of the other arguments.
-#define EXPECT_STORE_ERROR(statement, ...)                                              \
-  do {                                                                                  \
-    try {                                                                               \
-      statement;                                                                        \
-      ADD_FAILURE() << "expected StoreError from " #statement;                          \
-    } catch (const StoreError& e) {                                                     \
-      for (const std::string part : {__VA_ARGS__}) {                                    \
-        EXPECT_NE(std::string(e.what()).find(part), std::string::npos)                  \
-            << "message '" << e.what() << "' lacks '" << part << "'";                   \
-      }                                                                                 \
-    }                                                                                   \
+#define EXPECT_STORE_ERROR(statement, ...)                             \
+  do {                                                                 \
+    try {                                                              \
+      statement;                                                       \
+      ADD_FAILURE() << "expected StoreError from " #statement;         \
+    } catch (const StoreError& e) {                                    \
+      for (const std::string part : {__VA_ARGS__}) {                   \
+        EXPECT_NE(std::string(e.what()).find(part), std::string::npos) \
+            << "message '" << e.what() << "' lacks '" << part << "'";  \
+      }                                                                \
+    }                                                                  \
   } while (false)
 
 // ---- tests -----------------------------------------------------------------------------------
@@ -462,11 +464,11 @@ TEST_F(ResultsStoreTest, SigkillLosesOnlyTheRunInFlight) {
       // Run #6, in flight: a raw write transaction holding several MB, forced to spill.
       sqlite3* db = nullptr;
       if (sqlite3_open(path.c_str(), &db) == SQLITE_OK &&
-          sqlite3_exec(db, "PRAGMA cache_size=10; BEGIN IMMEDIATE;", nullptr, nullptr,
-                       nullptr) == SQLITE_OK) {
+          sqlite3_exec(db, "PRAGMA cache_size=10; BEGIN IMMEDIATE;", nullptr, nullptr, nullptr) ==
+              SQLITE_OK) {
         sqlite3_stmt* stmt = nullptr;
-        sqlite3_prepare_v2(db, "INSERT INTO runs VALUES(1, 5, 1.0, zeroblob(24), ?1)", -1,
-                           &stmt, nullptr);
+        sqlite3_prepare_v2(db, "INSERT INTO runs VALUES(1, 5, 1.0, zeroblob(24), ?1)", -1, &stmt,
+                           nullptr);
         std::vector<double> big(1 << 20, 1.5);  // 8 MB
         sqlite3_bind_blob(stmt, 1, big.data(), static_cast<int>(big.size() * 8), SQLITE_STATIC);
         if (sqlite3_step(stmt) == SQLITE_DONE) {

@@ -20,10 +20,12 @@ namespace {
 const inclusion::InclusionAdapter kModel;
 
 ExperimentSpec two_scenarios() {
-  const nlohmann::json doc = {{"name", "t"},
-                              {"territory", "former-mining-agglomeration"},
-                              {"scenarios", {{{"name", "a"}}, {{"name", "b"}, {"parameters", {{"master_plan.enabled", true}}}}}},
-                              {"experiment", {{"runs", 3}, {"seed", 5}}}};
+  const nlohmann::json doc = {
+      {"name", "t"},
+      {"territory", "former-mining-agglomeration"},
+      {"scenarios",
+       {{{"name", "a"}}, {{"name", "b"}, {"parameters", {{"master_plan.enabled", true}}}}}},
+      {"experiment", {{"runs", 3}, {"seed", 5}}}};
   return load_experiment_json(doc, "<test>", ".", kModel);
 }
 
@@ -38,13 +40,16 @@ std::string error_of(const RunRequest& req, OptionSpelling spelling) {
 }
 
 fs::path tmpdir(const std::string& name) {
-  const auto d = fs::temp_directory_path() / ("govsim_runreq_" + std::to_string(::getpid()) + "_" + name);
+  const auto d =
+      fs::temp_directory_path() / ("govsim_runreq_" + std::to_string(::getpid()) + "_" + name);
   fs::remove_all(d);
   fs::create_directories(d);
   return d;
 }
 
-void touch(const fs::path& p) { std::ofstream(p) << "x"; }
+void touch(const fs::path& p) {
+  std::ofstream(p) << "x";
+}
 }  // namespace
 
 TEST(RunRequest, AppliesOptionsAndNarrowsForTheCommand) {
@@ -81,39 +86,47 @@ TEST(RunRequest, RejectsBadOptionsNamingThemAsEachFrontEndSpellsThem) {
     set(r);
     return r;
   };
-  cases.push_back({with([](RunRequest& r) { r.runs = 0; }), "--runs: expected a positive integer, got 0",
+  cases.push_back({with([](RunRequest& r) { r.runs = 0; }),
+                   "--runs: expected a positive integer, got 0",
                    "runs: expected a positive integer, got 0"});
-  cases.push_back({with([](RunRequest& r) { r.seed = -3; }), "--seed: expected a non-negative integer, got -3",
+  cases.push_back({with([](RunRequest& r) { r.seed = -3; }),
+                   "--seed: expected a non-negative integer, got -3",
                    "seed: expected a non-negative integer, got -3"});
-  cases.push_back({with([](RunRequest& r) { r.threads = -1; }), "--threads: expected 0 or a positive integer",
+  cases.push_back({with([](RunRequest& r) { r.threads = -1; }),
+                   "--threads: expected 0 or a positive integer",
                    "threads: expected 0 or a positive integer"});
-  cases.push_back({with([](RunRequest& r) { r.target_ci = 0.0; }), "--target-ci: expected a positive half-width",
+  cases.push_back({with([](RunRequest& r) { r.target_ci = 0.0; }),
+                   "--target-ci: expected a positive half-width",
                    "target_ci: expected a positive half-width"});
   cases.push_back({with([](RunRequest& r) {
                      r.target_ci = 0.01;
                      r.target_metric = "happiness";
                    }),
-                   "--target-metric: expected a metric name", "target_metric: expected a metric name"});
+                   "--target-metric: expected a metric name",
+                   "target_metric: expected a metric name"});
   cases.push_back({with([](RunRequest& r) {
                      r.target_ci = 0.01;
                      r.max_runs = 0;
                    }),
-                   "--max-runs: expected a positive integer, got 0", "max_runs: expected a positive integer, got 0"});
-  cases.push_back({with([](RunRequest& r) { r.rank_by = "happiness"; }), "--rank-by: expected a metric name",
-                   "rank_by: expected a metric name"});
+                   "--max-runs: expected a positive integer, got 0",
+                   "max_runs: expected a positive integer, got 0"});
+  cases.push_back({with([](RunRequest& r) { r.rank_by = "happiness"; }),
+                   "--rank-by: expected a metric name", "rank_by: expected a metric name"});
   cases.push_back({with([](RunRequest& r) {
                      r.shard_index = 2;
                      r.shard_count = 2;
                    }),
-                   "--shard: expected K/N with 0 <= K < N, got '2/2'", "shard: expected K/N with 0 <= K < N, got '2/2'"});
+                   "--shard: expected K/N with 0 <= K < N, got '2/2'",
+                   "shard: expected K/N with 0 <= K < N, got '2/2'"});
   cases.push_back({with([](RunRequest& r) {
                      r.command = "run";
                      r.scenario = "zzz";
                    }),
                    "a scenario named \"zzz\"", "a scenario named \"zzz\""});
-  cases.push_back({with([](RunRequest& r) { r.command = "sweep"; }), "a \"sweep\" section", "a \"sweep\" section"});
-  cases.push_back({with([](RunRequest& r) { r.command = "jump"; }), "expected run, compare or sweep",
-                   "expected run, compare or sweep"});
+  cases.push_back({with([](RunRequest& r) { r.command = "sweep"; }), "a \"sweep\" section",
+                   "a \"sweep\" section"});
+  cases.push_back({with([](RunRequest& r) { r.command = "jump"; }),
+                   "expected run, compare or sweep", "expected run, compare or sweep"});
   for (const auto& c : cases) {
     EXPECT_NE(error_of(c.req, OptionSpelling::Cli).find(c.cli), std::string::npos)
         << c.cli << " / got: " << error_of(c.req, OptionSpelling::Cli);
@@ -137,14 +150,17 @@ TEST(RunRequest, OutputDirectoryWithResultsNeedsResumeOrForce) {
     prepare_output_dir(dir, req, OptionSpelling::Python);
     ADD_FAILURE() << "a directory holding results was accepted without resume or force";
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("resume=True / force=True"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("resume=True / force=True"), std::string::npos)
+        << e.what();
   }
-  for (const auto& f : result_files()) EXPECT_TRUE(fs::exists(dir / f)) << f << " deleted by a refused run";
+  for (const auto& f : result_files())
+    EXPECT_TRUE(fs::exists(dir / f)) << f << " deleted by a refused run";
 
   req.resume = true;
   req.force = true;  // resume wins: the store is completed, not replaced
   prepare_output_dir(dir, req, OptionSpelling::Cli);
-  for (const auto& f : result_files()) EXPECT_TRUE(fs::exists(dir / f)) << f << " deleted by --resume";
+  for (const auto& f : result_files())
+    EXPECT_TRUE(fs::exists(dir / f)) << f << " deleted by --resume";
 
   req.resume = false;
   prepare_output_dir(dir, req, OptionSpelling::Cli);

@@ -3,9 +3,8 @@
 
 #include <map>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "models/inclusion/model.hpp"
 

@@ -1,15 +1,13 @@
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/errors.hpp"
 #include "models/inclusion/model.hpp"
@@ -36,7 +34,8 @@ TEST(Territory, EmbeddedTerritoriesMatchPublishedAggregates) {
 }
 
 TEST(Territory, GenerationIsReproducible) {
-  const Territory a = builtin_territory("rural-department"), b = builtin_territory("rural-department");
+  const Territory a = builtin_territory("rural-department"),
+                  b = builtin_territory("rural-department");
   ASSERT_EQ(a.zones.size(), b.zones.size());
   for (std::size_t i = 0; i < a.zones.size(); ++i) {
     EXPECT_EQ(a.zones[i].x_km, b.zones[i].x_km);
@@ -57,11 +56,13 @@ TEST(Territory, TravelTimesGrowWithDistance) {
     for (int to = 0; to < n; ++to) {
       if (to == from) continue;
       const Zone& b = t.zones[static_cast<std::size_t>(to)];
-      km_minutes.emplace_back(std::hypot(a.x_km - b.x_km, a.y_km - b.y_km), t.travel_minutes(from, to));
+      km_minutes.emplace_back(std::hypot(a.x_km - b.x_km, a.y_km - b.y_km),
+                              t.travel_minutes(from, to));
     }
     std::sort(km_minutes.begin(), km_minutes.end());
     for (std::size_t k = 1; k < km_minutes.size(); ++k)
-      EXPECT_LE(km_minutes[k - 1].second, km_minutes[k].second) << a.code << " at " << km_minutes[k].first << " km";
+      EXPECT_LE(km_minutes[k - 1].second, km_minutes[k].second)
+          << a.code << " at " << km_minutes[k].first << " km";
     EXPECT_LT(km_minutes.front().second, km_minutes.back().second) << a.code;
   }
 }
@@ -75,7 +76,8 @@ TEST(Territory, TravelTimesGrowWithDistance) {
 // agents, the 75+ band about 13k, standard error 0.4 point). Tolerances are 2 to 5 points, at
 // least 5 standard errors.
 TEST(Calibration, FittedInitialPopulationMeetsWeekZeroTargets) {
-  const nlohmann::json doc = nlohmann::json::parse(std::ifstream(std::filesystem::path(GOVSIM_SOURCE_DIR) / "data/targets/insee-2019.json"));
+  const nlohmann::json doc = nlohmann::json::parse(
+      std::ifstream(std::filesystem::path(GOVSIM_SOURCE_DIR) / "data/targets/insee-2019.json"));
   std::map<std::string, std::map<std::string, double>> measured;
   int checked = 0;
   for (const auto& t : doc["targets"]) {
@@ -88,7 +90,8 @@ TEST(Calibration, FittedInitialPopulationMeetsWeekZeroTargets) {
       if (territory == "france") o["sim.population_scale"] = 0.002;
       auto model = test_support::model_with(territory, o);
       const Population pop = generate_population(*model->territory, model->params, 20190101, 0);
-      for (const auto& [k, v] : measured_shares(pop, *model->territory, model->params)) shares[k] = v;
+      for (const auto& [k, v] : measured_shares(pop, *model->territory, model->params))
+        shares[k] = v;
     }
     const std::string name = q.substr(8);
     ASSERT_TRUE(shares.count(name)) << name;
@@ -125,16 +128,20 @@ TEST(Calibration, RegionalFiguresAndCompositionMoveTerritoryRates) {
 // age margins stay fixed).
 TEST(Calibration, MarginTargetsDriveTheFit) {
   auto base = test_support::model_with("former-mining-agglomeration", {});
-  auto more = test_support::model_with("former-mining-agglomeration", {{"population.illectronisme_no_diploma", 0.55}});
+  auto more = test_support::model_with("former-mining-agglomeration",
+                                       {{"population.illectronisme_no_diploma", 0.55}});
   auto share = [](const std::shared_ptr<const ModelSpec>& m, const std::string& key) {
     const auto pop = generate_population(*m->territory, m->params, 11, 0);
     for (const auto& [k, v] : measured_shares(pop, *m->territory, m->params))
       if (k == key) return v;
     return -1.0;
   };
-  EXPECT_GT(share(more, "illectronisme_rate@diploma:none"), share(base, "illectronisme_rate@diploma:none") + 0.03);
-  EXPECT_LT(share(more, "illectronisme_rate@diploma:secondary"), share(base, "illectronisme_rate@diploma:secondary") - 0.005);
-  EXPECT_NEAR(share(more, "illectronisme_rate@diploma:higher"), share(base, "illectronisme_rate@diploma:higher"), 0.01);
+  EXPECT_GT(share(more, "illectronisme_rate@diploma:none"),
+            share(base, "illectronisme_rate@diploma:none") + 0.03);
+  EXPECT_LT(share(more, "illectronisme_rate@diploma:secondary"),
+            share(base, "illectronisme_rate@diploma:secondary") - 0.005);
+  EXPECT_NEAR(share(more, "illectronisme_rate@diploma:higher"),
+              share(base, "illectronisme_rate@diploma:higher"), 0.01);
   EXPECT_NEAR(share(more, "illectronisme_rate@age:75+"), 0.67, 0.02);
 }
 
@@ -145,24 +152,31 @@ TEST(Calibration, MarginTargetsDriveTheFit) {
 // check` computes it; replicate-to-replicate spread is about 2% of each value, well inside the
 // tolerances (25% and 50%).
 TEST(Calibration, FittedStatusQuoMeetsActivityTargets) {
-  const nlohmann::json doc = nlohmann::json::parse(std::ifstream(std::filesystem::path(GOVSIM_SOURCE_DIR) / "data/targets/activity-2023.json"));
+  const nlohmann::json doc = nlohmann::json::parse(
+      std::ifstream(std::filesystem::path(GOVSIM_SOURCE_DIR) / "data/targets/activity-2023.json"));
   std::map<std::string, double> mean;
   constexpr int kReplicates = 4;
   for (int r = 0; r < kReplicates; ++r) {
-    const auto out = test_support::run_model("rural-department", {{"sim.population_scale", 0.1}}, 20190101, static_cast<std::uint32_t>(r));
-    for (const auto& t : doc["targets"]) mean[t["quantity"].get<std::string>()] += out.metric(t["quantity"].get<std::string>()) / kReplicates;
+    const auto out = test_support::run_model("rural-department", {{"sim.population_scale", 0.1}},
+                                             20190101, static_cast<std::uint32_t>(r));
+    for (const auto& t : doc["targets"])
+      mean[t["quantity"].get<std::string>()] +=
+          out.metric(t["quantity"].get<std::string>()) / kReplicates;
   }
   for (const auto& t : doc["targets"])
-    EXPECT_NEAR(mean[t["quantity"].get<std::string>()], t["value"].get<double>(), t["tolerance"].get<double>())
+    EXPECT_NEAR(mean[t["quantity"].get<std::string>()], t["value"].get<double>(),
+                t["tolerance"].get<double>())
         << t["name"].get<std::string>();
 }
 
 TEST(Territory, LoadsCommunesCsvAndRejectsBadRows) {
-  const auto dir = std::filesystem::temp_directory_path() / ("govsim_terr_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("govsim_terr_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   {
     std::ofstream f(dir / "communes.csv");
-    f << "code,name,epci,latitude,longitude,area_km2,pop_15_29,pop_30_44,pop_45_59,pop_60_74,pop_75_plus\n"
+    f << "code,name,epci,latitude,longitude,area_km2,pop_15_29,pop_30_44,pop_45_59,pop_60_74,pop_"
+         "75_plus\n"
       << "41018,Blois,CA Agglopolys,47.59,1.33,37.5,9000,8000,8000,7000,4000\n"
       << "41269,Vendome,CA Vendome,47.79,1.07,23.9,2500,2600,3000,2900,1800\n"
       << "41001,Villeneuve,CC Sologne,47.4,1.8,40,50,60,80,90,60\n";
@@ -174,7 +188,8 @@ TEST(Territory, LoadsCommunesCsvAndRejectsBadRows) {
   EXPECT_EQ(t.zones[2].density, Density::Rural);
   {
     std::ofstream f(dir / "bad.csv");
-    f << "code,name,epci,latitude,longitude,area_km2,pop_15_29,pop_30_44,pop_45_59,pop_60_74,pop_75_plus\n"
+    f << "code,name,epci,latitude,longitude,area_km2,pop_15_29,pop_30_44,pop_45_59,pop_60_74,pop_"
+         "75_plus\n"
       << "41018,Blois,CA,47.59,1.33,37.5,9000,8000,8000,7000,4000\n"
       << "41269,Vendome,CA,47.79,abc,23.9,2500,2600,3000,2900,1800\n";
   }
@@ -189,9 +204,12 @@ TEST(Territory, LoadsCommunesCsvAndRejectsBadRows) {
   }
   {
     std::ofstream f(dir / "points.csv");
-    f << "id,pivot,nom,commune,code_postal,code_insee,adresse,date_maj,typologie,services,horaires\n"
-      << "p1,000000000,EPN Blois,Blois,41000,41018,1 rue,2024-01-01,EPN,Aide aux démarches administratives|Accès internet et matériel informatique,Mo-Fr 09:00-12:00\n"
-      << "p2,000000000,Médiathèque,Vendome,41100,41269,2 rue,2024-01-01,BIB,Loisirs et créations numériques,\n";
+    f << "id,pivot,nom,commune,code_postal,code_insee,adresse,date_maj,typologie,services,"
+         "horaires\n"
+      << "p1,000000000,EPN Blois,Blois,41000,41018,1 rue,2024-01-01,EPN,Aide aux démarches "
+         "administratives|Accès internet et matériel informatique,Mo-Fr 09:00-12:00\n"
+      << "p2,000000000,Médiathèque,Vendome,41100,41269,2 rue,2024-01-01,BIB,Loisirs et créations "
+         "numériques,\n";
     std::ofstream g(dir / "badpoints.csv");
     g << "id,nom,code_insee,services\n"
       << "p1,EPN,41018,Aide aux démarches\n";

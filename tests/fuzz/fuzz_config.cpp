@@ -14,9 +14,8 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "engine/config.hpp"
 #include "engine/errors.hpp"
@@ -48,10 +47,12 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   }
   g_base_dir = tmpl;
   std::atexit(remove_base_dir);
-  write_file(g_base_dir / "base.json",
-             R"({"name": "base", "parameters": {"governance.funding_structure": "custodian", "sim.horizon_weeks": 52}})");
-  write_file(g_base_dir / "child.json",
-             R"({"name": "child", "extends": "base.json", "parameters": {"observation.enabled": true}})");
+  write_file(
+      g_base_dir / "base.json",
+      R"({"name": "base", "parameters": {"governance.funding_structure": "custodian", "sim.horizon_weeks": 52}})");
+  write_file(
+      g_base_dir / "child.json",
+      R"({"name": "child", "extends": "base.json", "parameters": {"observation.enabled": true}})");
   write_file(g_base_dir / "cycle-a.json", R"({"name": "cycle-a", "extends": "cycle-b.json"})");
   write_file(g_base_dir / "cycle-b.json", R"({"name": "cycle-b", "extends": "cycle-a.json"})");
   write_file(g_base_dir / "self.json", R"({"name": "self", "extends": "self.json"})");
@@ -68,7 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       nlohmann::json::parse(data, data + size, /*cb=*/nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return 0;
   try {
-    const govsim::ExperimentSpec spec = govsim::load_experiment_json(doc, "fuzz.json", g_base_dir, *g_model);
+    const govsim::ExperimentSpec spec =
+        govsim::load_experiment_json(doc, "fuzz.json", g_base_dir, *g_model);
     // A loaded spec must be usable: a baseline among its scenarios, a resolved config.
     if (spec.scenarios.empty() || spec.baseline < 0 ||
         static_cast<std::size_t>(spec.baseline) >= spec.scenarios.size()) {

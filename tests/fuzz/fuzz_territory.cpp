@@ -16,9 +16,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "engine/errors.hpp"
 #include "models/inclusion/open_data.hpp"
@@ -34,8 +33,10 @@ const char* kCommunes =
     "16001,Abzac,510,46.10,0.72,200072049,CC de Charente Limousine,7\n";
 
 const char* kPlaces =
-    "id,pivot,nom,commune,code_postal,code_insee,adresse,latitude,longitude,typologie,date_maj,services,horaires\n"
-    "a,123456789,EPN,Angoulême,16000,16015,1 rue,45.65,0.16,EPN,2023-01-01,Accès internet et matériel informatique,Mo-Fr 09:00-12:00\n"
+    "id,pivot,nom,commune,code_postal,code_insee,adresse,latitude,longitude,typologie,date_maj,"
+    "services,horaires\n"
+    "a,123456789,EPN,Angoulême,16000,16015,1 rue,45.65,0.16,EPN,2023-01-01,Accès internet et "
+    "matériel informatique,Mo-Fr 09:00-12:00\n"
     "b,123456789,Mairie,Cognac,16100,16102,2 rue,,,MUNI|RFS,2022-05-05,,\n";
 
 void check(const BuildResult& r) {
@@ -43,7 +44,8 @@ void check(const BuildResult& r) {
   if (t.zones.empty()) std::abort();
   if (t.place_info.size() != t.points.size()) std::abort();
   for (const auto& p : t.points)
-    if (p.zone < 0 || static_cast<std::size_t>(p.zone) >= t.zones.size() || !std::isfinite(p.fte)) std::abort();
+    if (p.zone < 0 || static_cast<std::size_t>(p.zone) >= t.zones.size() || !std::isfinite(p.fte))
+      std::abort();
   for (const auto& z : t.zones)
     if (!std::isfinite(z.x_km) || !std::isfinite(z.y_km) || !(z.area_km2 > 0)) std::abort();
   (void)build_summary(r);
@@ -81,7 +83,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case 3:
         for (bool skip : {false, true}) {
           try {
-            check(build_territory(mode == 2 ? input(kCommunes, text, skip) : input(text, kPlaces, skip)));
+            check(build_territory(mode == 2 ? input(kCommunes, text, skip)
+                                            : input(text, kPlaces, skip)));
           } catch (const govsim::InputError&) {
           }
         }

@@ -2,4 +2,6 @@
 // because the engine's include root does not hold models/.
 #include "models/inclusion/model.hpp"
 
-int govsim_layer_probe_model() { return 0; }
+int govsim_layer_probe_model() {
+  return 0;
+}
