@@ -237,44 +237,23 @@ def _progress_callback(progress: ProgressArg, desc: str) -> tuple[Callable[[int,
     return update, bar
 
 
-def _execute(command: str, config: Config | PathArg | Mapping[str, Any], *, scenario: str | None, runs: int | None,
-             seed: int | None, threads: int, out: PathArg | None, progress: ProgressArg, overrides: Overrides,
-             resume: bool, force: bool, target_ci: float | None, target_metric: str, max_runs: int,
-             shard: tuple[int, int] | None) -> Results:
-    cfg = _as_config(config, overrides)
-    # The options are checked once, by the engine (engine/run_request.hpp), as for the CLI.
-    if isinstance(runs, bool):
-        raise ConfigError(f"runs: expected a positive integer, got {runs}")
-    if out is None:
-        out_dir = Path(tempfile.mkdtemp(prefix=f"govsim-{command}-"))
-    else:
-        out_dir = Path(out)
-    shard_index, shard_count = shard if shard is not None else (0, 1)
-    if distribution()["rank"] != 0:
-        progress = False  # under mpirun only rank 0, which hands out the runs, shows progress
-    callback, bar = _progress_callback(progress, f"govsim {command}")
-    cancel = _core.CancelFlag()
+def _run_cancellable(run: Any, cancel: Any, bar: Any, name: str) -> dict[str, Any]:
+    """Runs ``run()`` (an ensemble call that releases the GIL) in a helper thread so that Ctrl-C
+    reaches this thread: it sets ``cancel``, waits for the runs in flight, and the run returns
+    its report; an exception in the helper thread is re-raised here. Closes ``bar``. Returns the
+    report, with ``interrupted`` set to True if Ctrl-C was pressed."""
     outcome: dict[str, Any] = {}
     finished = threading.Event()
 
     def work() -> None:
         try:
-            outcome["report"] = _core.run_experiment(
-                cfg.experiment, command, str(out_dir), scenario=scenario or "",
-                runs=None if runs is None else int(runs), seed=None if seed is None else int(seed),
-                threads=int(threads), resume=resume, force=force,
-                target_ci=None if target_ci is None else float(target_ci), target_metric=target_metric,
-                max_runs=int(max_runs),
-                shard_index=int(shard_index), shard_count=int(shard_count), progress=callback, cancel=cancel,
-                interval=0.1)
+            outcome["report"] = run()
         except BaseException as e:  # re-raised in the calling thread
             outcome["error"] = e
         finally:
             finished.set()
 
-    # The ensemble runs in a helper thread (GIL released inside) so that Ctrl-C reaches this
-    # thread: it sets the cancel flag, waits for the runs in flight, then re-raises.
-    worker = threading.Thread(target=work, name=f"govsim-{command}", daemon=True)
+    worker = threading.Thread(target=work, name=name, daemon=True)
     interrupted = False
     try:
         worker.start()
@@ -292,12 +271,42 @@ def _execute(command: str, config: Config | PathArg | Mapping[str, Any], *, scen
             bar.close()
     if "error" in outcome:
         raise outcome["error"]
-    report = outcome["report"]
+    report = dict(outcome["report"])
+    if interrupted:
+        report["interrupted"] = True
+    return report
+
+
+def _execute(command: str, config: Config | PathArg | Mapping[str, Any], *, scenario: str | None, runs: int | None,
+             seed: int | None, threads: int, out: PathArg | None, progress: ProgressArg, overrides: Overrides,
+             resume: bool, force: bool, target_ci: float | None, target_metric: str, max_runs: int,
+             shard: tuple[int, int] | None) -> Results:
+    cfg = _as_config(config, overrides)
+    # The options are checked once, by the engine (engine/run_request.hpp), as for the CLI.
+    if isinstance(runs, bool):
+        raise ConfigError(f"runs: expected a positive integer, got {runs}")
+    if out is None:
+        out_dir = Path(tempfile.mkdtemp(prefix=f"govsim-{command}-"))
+    else:
+        out_dir = Path(out)
+    shard_index, shard_count = shard if shard is not None else (0, 1)
+    if distribution()["rank"] != 0:
+        progress = False  # under mpirun only rank 0, which hands out the runs, shows progress
+    callback, bar = _progress_callback(progress, f"govsim {command}")
+    cancel = _core.CancelFlag()
+    report = _run_cancellable(lambda: _core.run_experiment(
+            cfg.experiment, command, str(out_dir), scenario=scenario or "",
+            runs=None if runs is None else int(runs), seed=None if seed is None else int(seed),
+            threads=int(threads), resume=resume, force=force,
+            target_ci=None if target_ci is None else float(target_ci), target_metric=target_metric,
+            max_runs=int(max_runs),
+            shard_index=int(shard_index), shard_count=int(shard_count), progress=callback, cancel=cancel,
+            interval=0.1), cancel, bar, f"govsim-{command}")
     if not report.get("writer", True):
         # An MPI rank other than 0: it ran runs that rank 0 wrote; the results are readable here
         # once rank 0 is done (it is when this returns) if `out` is on a shared file system.
         return Results(out_dir, run_report=report) if (out_dir / "results.sqlite").is_file() else None  # type: ignore[return-value]
-    if interrupted or report.get("interrupted"):
+    if report.get("interrupted"):
         raise KeyboardInterrupt(f"interrupted: {report['runs_done']} runs saved in {report['store']}; "
                                 f"complete them with resume=True")
     return Results(out_dir, run_report=report)

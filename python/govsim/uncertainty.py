@@ -38,7 +38,7 @@ import pandas as pd
 
 from . import _core
 from ._core import ConfigError, StoreError
-from .api import Config, PathArg, ProgressArg, _as_config, _progress_callback
+from .api import Config, PathArg, ProgressArg, _as_config, _progress_callback, _run_cancellable
 from .results import Results, metrics
 
 __all__ = ["space", "design_values", "sample", "analyse", "robustness", "open_robustness", "Robustness",
@@ -188,46 +188,16 @@ def sensitivity_of_function(func: Callable[[np.ndarray], np.ndarray], bounds: Ma
 def _run_design(cfg: Config, names: Sequence[str], unit: np.ndarray, *, runs: int | None, seed: int,
                 threads: int, out: Path, progress: ProgressArg, resume: bool, force: bool,
                 shard: tuple[int, int] | None, desc: str) -> dict[str, Any]:
-    import threading
-
     callback, bar = _progress_callback(progress, desc)
     cancel = _core.CancelFlag()
-    outcome: dict[str, Any] = {}
-    finished = threading.Event()
     shard_index, shard_count = shard if shard is not None else (0, 1)
     rows = np.asarray(unit, dtype=float).tolist()
-
-    def work() -> None:
-        try:
-            outcome["report"] = _core.run_experiment(
-                cfg.experiment, "design", str(out), runs=None if runs is None else int(runs), seed=int(seed),
-                threads=int(threads),
-                resume=resume, force=force, shard_index=int(shard_index), shard_count=int(shard_count),
-                progress=callback, cancel=cancel, interval=0.2, design_parameters=list(names), design_unit=rows)
-        except BaseException as e:  # re-raised in the calling thread
-            outcome["error"] = e
-        finally:
-            finished.set()
-
-    worker = threading.Thread(target=work, name="govsim-design", daemon=True)
-    interrupted = False
-    try:
-        worker.start()
-        while True:
-            try:
-                if finished.wait(0.1):
-                    break
-            except KeyboardInterrupt:
-                interrupted = True
-                cancel.set()
-        worker.join()
-    finally:
-        if bar is not None:
-            bar.close()
-    if "error" in outcome:
-        raise outcome["error"]
-    report = outcome["report"]
-    if interrupted or report.get("interrupted"):
+    report = _run_cancellable(lambda: _core.run_experiment(
+            cfg.experiment, "design", str(out), runs=None if runs is None else int(runs), seed=int(seed),
+            threads=int(threads),
+            resume=resume, force=force, shard_index=int(shard_index), shard_count=int(shard_count),
+            progress=callback, cancel=cancel, interval=0.2, design_parameters=list(names), design_unit=rows), cancel, bar, "govsim-design")
+    if report.get("interrupted"):
         raise KeyboardInterrupt(f"interrupted: {report['runs_done']} runs saved in {report['store']}; "
                                 f"complete them with resume=True (CLI: --resume)")
     return report

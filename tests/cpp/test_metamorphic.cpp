@@ -12,15 +12,11 @@
 
 using namespace govsim;
 using test_support::Overrides;
+using test_support::with;
 
 namespace {
 const Overrides kBase = {{"sim.population_scale", 0.03}, {"sim.horizon_weeks", 104}};
 constexpr int kReplicates = 8;
-
-Overrides with(Overrides o, const Overrides& extra) {
-  for (const auto& [k, v] : extra) o[k] = v;
-  return o;
-}
 
 // Paired t statistic of metric(on) - metric(off) over kReplicates CRN pairs.
 double paired_t(const Overrides& on, const Overrides& off, const std::string& metric,

@@ -11,14 +11,11 @@
 using namespace govsim;
 using namespace govsim::inclusion;
 using test_support::Overrides;
+using test_support::with;
 
 namespace {
 const Overrides kSmall = {{"sim.population_scale", 0.03}, {"sim.horizon_weeks", 104}};
 
-Overrides with(Overrides o, const Overrides& extra) {
-  for (const auto& [k, v] : extra) o[k] = v;
-  return o;
-}
 }  // namespace
 
 TEST(Metrics, NonRecoursIsOverClosedNeedsAndPendingNeedsAreReportedApart) {

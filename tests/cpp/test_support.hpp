@@ -46,4 +46,10 @@ inline RunOut run_model(const std::string& territory, const Overrides& o, std::u
   return {sim.finish(0)};
 }
 
+// `o` with the entries of `extra` added or replaced.
+inline Overrides with(Overrides o, const Overrides& extra) {
+  for (const auto& [k, v] : extra) o[k] = v;
+  return o;
+}
+
 }  // namespace govsim::test_support
