@@ -52,20 +52,23 @@ def main() -> int:
     for sc in scenarios:
         cells = []
         for m, _, kind in head:
-            r = s[(sc, m)]
+            r = s.get((sc, m))
+            if r is None:  # absent in every run (e.g. the rural-urban gap without urban zones)
+                cells.append("n/a")
+                continue
             cells.append(f"{fmt(float(r['mean']), kind)} [{fmt(float(r['ci_low']), kind)}, {fmt(float(r['ci_high']), kind)}]")
         print(f"| {sc} | " + " | ".join(cells) + " |")
     paired = list(csv.DictReader(open(d / "paired.csv", encoding="utf-8")))
     print("\nPaired difference vs the baseline on non-recours (points, 95% CI) and share of runs better:\n")
-    print("| scenario | Δ non-recours (pts) | runs better | Δ mediation share (pts) |")
-    print("|---|---|---|---|")
+    print("| scenario | Δ non-recours (pts) | runs better | verdict | Δ mediation share (pts) |")
+    print("|---|---|---|---|---|")
     p = {(r["scenario"], r["metric"]): r for r in paired}
     for sc in scenarios:
         if (sc, "non_recours_rate") not in p:
             continue
         a, b = p[(sc, "non_recours_rate")], p[(sc, "mediation_share")]
         print(f"| {sc} | {fmt(float(a['mean_diff']), 'pts')} [{fmt(float(a['ci_low']), 'pts')}, {fmt(float(a['ci_high']), 'pts')}]"
-              f" | {100 * float(a['share_better']):.0f}% | {fmt(float(b['mean_diff']), 'pts')} [{fmt(float(b['ci_low']), 'pts')}, {fmt(float(b['ci_high']), 'pts')}] |")
+              f" | {100 * float(a['share_better']):.0f}% | {a.get('verdict', '').replace('_', ' ')} | {fmt(float(b['mean_diff']), 'pts')} [{fmt(float(b['ci_low']), 'pts')}, {fmt(float(b['ci_high']), 'pts')}] |")
     return 0
 
 
