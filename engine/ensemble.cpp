@@ -8,6 +8,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "engine/errors.hpp"
 #include "engine/exports.hpp"
 #include "engine/manifest.hpp"
 #include "engine/results_store.hpp"
@@ -35,10 +36,17 @@ EnsembleReport run_experiment(const ExperimentSpec& spec, const ModelAdapter& mo
                               const fs::path& out_dir, const EnsembleOptions& opts) {
   const auto t0 = std::chrono::steady_clock::now();
   EnsembleReport rep;
-  fs::create_directories(out_dir);
+  // Everything that reads user input (territory files, ...) happens before anything is written:
+  // a command failing on bad input leaves no results store behind.
+  const auto run_one = model.prepare(spec);
+  const RunLayout layout = model.layout(spec);
+  std::error_code ec;
+  if (!fs::is_directory(out_dir, ec)) {
+    fs::create_directories(out_dir, ec);
+    if (ec) throw InputError(out_dir.string(), "", "an output directory that can be created", ec.message());
+  }
   rep.store = store_path(out_dir);
   ResultsStore store(rep.store);
-  const RunLayout layout = model.layout(spec);
   std::vector<std::pair<std::string, nlohmann::json>> scen;
   for (const auto& s : spec.scenarios) {
     nlohmann::json info = s.info;
@@ -68,7 +76,6 @@ EnsembleReport run_experiment(const ExperimentSpec& spec, const ModelAdapter& mo
   }
   store.set_manifest(manifest);
 
-  const auto run_one = model.prepare(spec);
   std::set<std::pair<int, int>> done;
   for (const auto& d : store.completed()) done.insert(d);
   rep.runs_resumed = static_cast<long long>(done.size());
