@@ -5,6 +5,7 @@
 
 #include "engine/csv.hpp"
 #include "engine/errors.hpp"
+#include "models/inclusion/params.hpp"
 
 namespace govsim::inclusion {
 
@@ -52,16 +53,10 @@ std::uint16_t default_services(PointType t) {
 }
 
 double default_fte(PointType t) {
-  switch (t) {
-    case PointType::FranceServices: return 1.2;  // of 2.2 agents (IGA 2020), time on digital help
-    case PointType::Epn: return 1.0;
-    case PointType::Library: return 0.3;
-    case PointType::SocialCentre: return 0.5;
-    case PointType::Ccas: return 0.3;
-    case PointType::ThirdPlace: return 0.5;
-    case PointType::Mobile: return 1.5;
-  }
-  return 0;
+  // The network.<type>.fte defaults of parameters.def (mobile units: mobile.fte).
+  static const Params defaults;
+  if (t == PointType::Mobile) return defaults.mobile_fte;
+  return defaults.network_fte()[static_cast<std::size_t>(t)];
 }
 
 namespace {
