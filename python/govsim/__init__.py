@@ -50,6 +50,7 @@ __all__ = [
     "report",
     "run",
     "save_scenario",
+    "source_dir",
     "sweep",
     "write_report",
 ]
@@ -69,3 +70,14 @@ def report(results_dir: str | os.PathLike[str], output_path: str | os.PathLike[s
 
 write_report = report
 """Alias of :func:`report`."""
+
+
+def source_dir() -> Path:
+    """The govsim checkout holding ``scenarios/`` and ``notebooks/``: ``$GOVSIM_SOURCE_DIR`` if
+    set, else the directory the package was built from. Notebooks and scripts find the example
+    configs through it, whatever their working directory."""
+    env = os.environ.get("GOVSIM_SOURCE_DIR")
+    root = Path(env) if env else Path(_core.source_dir)
+    if not (root / "scenarios").is_dir():
+        raise FileNotFoundError(f"{root} holds no scenarios/ directory: set GOVSIM_SOURCE_DIR to a govsim checkout")
+    return root
