@@ -614,12 +614,18 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
                                     const std::vector<Override>& overrides) {
   require_object(doc, file, "");
   ErrorCollector errors;
-  check_keys(doc, file, "", {"$schema", "name", "description", "territory", "scenarios", "baseline", "parameters", "experiment", "sweep"}, errors);
+  check_keys(doc, file, "", {"$schema", "name", "description", "language", "territory", "scenarios", "baseline", "parameters", "experiment", "sweep"}, errors);
   ExperimentSpec e;
   e.file = file;
   e.base_dir = base_dir;
   errors.attempt([&] { e.name = get_string(doc, "name", file, "", true); });
   errors.attempt([&] { e.description = get_string(doc, "description", file, "", false); });
+  std::string language;  // of the report (govsim report --lang overrides it)
+  errors.attempt([&] {
+    language = get_string(doc, "language", file, "", false);
+    if (doc.contains("language") && language != "fr" && language != "en")
+      throw InputError(file, "/language", "\"fr\" or \"en\" (the report's language)", show(doc["language"]));
+  });
   errors.attempt([&] {
     if (!doc.contains("territory")) throw InputError(file, "/", "a \"territory\" key", "none");
     try {
@@ -800,6 +806,7 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
   errors.throw_if_any();
   const json* sweep_doc = doc.contains("sweep") ? &doc["sweep"] : nullptr;
   finish_resolved(e, model, sweep_doc);
+  if (!language.empty()) e.resolved["language"] = language;
   return e;
 }
 
@@ -851,6 +858,7 @@ json config_schema(const ModelAdapter& model) {
            {{"$schema", {{"type", "string"}}},
             {"name", {{"type", "string"}}},
             {"description", {{"type", "string"}}},
+            {"language", {{"enum", {"fr", "en"}}, {"description", "Language of the report (default fr; govsim report --lang overrides it)."}}},
             {"territory", model.territory_schema()},
             {"scenarios", {{"type", "array"}, {"minItems", 1}, {"items", {{"oneOf", {{{"type", "string"}}, {{"$ref", "#/$defs/scenario"}}}}}}}},
             {"baseline", {{"type", "string"}, {"description", "Name of the scenario others are compared with (default: the first)."}}},

@@ -56,16 +56,19 @@ __all__ = [
 ]
 
 
-def report(results_dir: str | os.PathLike[str], output_path: str | os.PathLike[str]) -> Path:
+def report(results_dir: str | os.PathLike[str], output_path: str | os.PathLike[str], lang: str | None = None,
+           pdf: str | os.PathLike[str] | bool | None = None) -> Path:
     """Writes the self-contained HTML report of the results in ``results_dir`` to ``output_path``
     and returns its path, like ``govsim report``; raises ``govsim.reporting.ReportInputError``
     (a ``ValueError``) naming the file when the results store is missing, damaged or incomplete.
+    ``lang``: "fr" or "en" (default: the config's "language", else French); ``pdf``: also print
+    it to PDF with headless Chromium (``True``: same name, ``.pdf``).
 
     The report's code (matplotlib, Jinja2) is imported on the first call.
     """
     from .reporting import write_report as _write
 
-    return _write(results_dir, output_path)
+    return _write(results_dir, output_path, lang=lang, pdf=pdf)
 
 
 write_report = report

@@ -71,7 +71,7 @@ def results_dir(govsim_bin, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def report_path(results_dir, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report") / "report.html"
-    path = reporting.write_report(results_dir, out)
+    path = reporting.write_report(results_dir, out, lang="en")  # (French: test_report_i18n.py)
     assert Path(path) == out
     return out
 
@@ -130,7 +130,7 @@ def test_plain_sentences_from_paired(results_dir, tmp_path):
     set_row("non_recours_rate", mean_diff=-0.012, ci_low=-0.016, ci_high=-0.008, share_better=1.0)
     set_row("autonomy_rate", mean_diff=0.001, ci_low=-0.002, ci_high=0.004, share_better=0.5)
     data.refresh()
-    html = reporting.render_html(data)
+    html = reporting.render_html(data, "en")
     assert "resolves 12% (9\u201315%) more needs through mediation than the status quo" in html
     assert "lowers non-recours by 1.2 points (0.8\u20131.6)" in html
     bullet = re.search(r"<li><b>One contracting authority.*?</li>", html, re.S).group(0)
@@ -144,8 +144,8 @@ def test_text_is_escaped(results_dir, tmp_path):
     """Every value goes through the template's autoescaping: markup in a title stays text."""
     data = report_load.load(results_dir)
     scen = data.scenarios[1]
-    data.scenario_info[scen] = dict(data.scenario_info[scen], title='<script>alert("x")</script> & co')
-    html = reporting.render_html(data)
+    data.scenario_info[scen] = dict(data.scenario_info[scen], title='<script>alert("x")</script> & co', titles={})
+    html = reporting.render_html(data, "en")
     assert "<script" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; co" in html
 

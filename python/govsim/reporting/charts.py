@@ -32,7 +32,22 @@ class Chart:
     alt: str
 
 
+def _localize_ticks(fig: plt.Figure) -> None:
+    """Numeric tick labels in the report's language (decimal comma, narrow-space thousands)."""
+    from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not isinstance(axis.get_major_formatter(), ScalarFormatter):
+                continue  # category labels, already words
+            locs = [v for v in axis.get_majorticklocs() if np.isfinite(v)]
+            step = min((abs(b - a) for a, b in zip(locs, locs[1:]) if b != a), default=1.0)
+            digits = 0 if step >= 1 else min(4, int(math.ceil(-math.log10(step))))
+            axis.set_major_formatter(FuncFormatter(lambda v, _pos, d=digits: text.num(v, d)))
+
+
 def _to_chart(fig: plt.Figure, alt: str) -> Chart:
+    _localize_ticks(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
     plt.close(fig)
@@ -69,9 +84,9 @@ def timeseries(data: ReportData) -> Chart | None:
                     label=data.title(s) if ax is axes.flat[0] else None)
             ax.fill_between(weeks, np.nanquantile(arr, 0.025, axis=0) * scale,
                             np.nanquantile(arr, 0.975, axis=0) * scale, color=col[s], alpha=0.18, lw=0)
-        ax.set_title(text.series_label(key) + (text.CHART["percent"] if unit == "share" else "")
-                     + (text.CHART["four_week_mean"] if key in ROLLING else ""), fontsize=10)
-        ax.set_xlabel(text.CHART["week"], fontsize=8)
+        ax.set_title(text.series_label(key) + (text.chart_text("percent") if unit == "share" else "")
+                     + (text.chart_text("four_week_mean") if key in ROLLING else ""), fontsize=10)
+        ax.set_xlabel(text.chart_text("week"), fontsize=8)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(present):]:
@@ -80,7 +95,7 @@ def timeseries(data: ReportData) -> Chart | None:
     fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, frameon=False,
                bbox_to_anchor=(0.5, -0.02 - 0.018 * math.ceil(len(labels) / 2)))
     fig.tight_layout()
-    return _to_chart(fig, text.CHART["timeseries_alt"])
+    return _to_chart(fig, text.chart_text("timeseries_alt"))
 
 
 def equity(data: ReportData, base: str) -> Chart | None:
@@ -106,13 +121,13 @@ def equity(data: ReportData, base: str) -> Chart | None:
         ax.set_title(text.dimension_label(d), fontsize=10)
         ax.tick_params(labelsize=8)
         ax.grid(axis="y", alpha=0.3)
-    axes.flat[0].set_ylabel(text.label(base) + text.CHART["percent"], fontsize=9)
+    axes.flat[0].set_ylabel(text.label(base) + text.chart_text("percent"), fontsize=9)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, frameon=False,
                bbox_to_anchor=(0.5, -0.05 - 0.03 * math.ceil(len(labels) / 2)))
     fig.tight_layout()
     names = text.and_list([text.dimension_label(d).lower() for d, _ in dims])
-    return _to_chart(fig, text.CHART["equity_alt"].format(metric=text.label(base), dimensions=names))
+    return _to_chart(fig, text.chart_text("equity_alt").format(metric=text.label(base), dimensions=names))
 
 
 def costs(data: ReportData, funders: list[str], order: list[str]) -> Chart | None:
@@ -131,8 +146,8 @@ def costs(data: ReportData, funders: list[str], order: list[str]) -> Chart | Non
         left += v
     ax.set_yticks(y, [data.title(s) for s in order], fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel(text.CHART["spending_axis"], fontsize=9)
-    ax.set_title(text.CHART["spending_title"], fontsize=10)
+    ax.set_xlabel(text.chart_text("spending_axis"), fontsize=9)
+    ax.set_title(text.chart_text("spending_title"), fontsize=10)
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.3 / max(len(order), 1)),
               ncol=4, frameon=False)
     ax.grid(axis="x", alpha=0.3)
@@ -144,8 +159,8 @@ def costs(data: ReportData, funders: list[str], order: list[str]) -> Chart | Non
     ax2.barh(y, np.nan_to_num(mu), xerr=err, color=[col[s] for s in order], capsize=2)
     ax2.set_yticks(y, [""] * len(order))
     ax2.invert_yaxis()
-    ax2.set_xlabel(text.CHART["per_need_axis"], fontsize=9)
-    ax2.set_title(text.CHART["per_need_title"], fontsize=10)
+    ax2.set_xlabel(text.chart_text("per_need_axis"), fontsize=9)
+    ax2.set_title(text.chart_text("per_need_title"), fontsize=10)
     ax2.grid(axis="x", alpha=0.3)
     fig.tight_layout()
-    return _to_chart(fig, text.CHART["costs_alt"])
+    return _to_chart(fig, text.chart_text("costs_alt"))

@@ -11,7 +11,8 @@ from typing import Any
 
 import jinja2
 
-from . import charts, text
+from . import charts, i18n, text
+from .i18n import _
 from .load import ReportData, ReportInputError, load
 
 __all__ = ["render_html", "write_report", "main"]
@@ -23,7 +24,9 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
+    extensions=["jinja2.ext.i18n"],
 )
+_ENV.install_gettext_callables(lambda m: i18n._(m), lambda s, p, n: i18n.ngettext(s, p, n), newstyle=True)
 
 # Scenarios are ranked by this metric.
 RANK_BY = "non_recours_rate"
@@ -62,7 +65,7 @@ def _ranking(data: ReportData) -> dict[str, Any]:
     c = data.catalog
     return {
         "rank_label": text.label(RANK_BY).lower(),
-        "rank_direction": "higher" if c.higher_is_better(RANK_BY) else "lower",
+        "rank_direction": _("higher") if c.higher_is_better(RANK_BY) else _("lower"),
         "metrics": [{"name": m, "label": text.label(m), "direction": text.direction(c, m),
                      "definition": text.definition(c, m)} for m in metrics],
         "rows": [{"title": data.title(s), "name": s, "cells": [_cell(data, s, m) for m in metrics]} for s in order],
@@ -117,7 +120,7 @@ def _assumptions(data: ReportData) -> dict[str, Any]:
         return {"name": name, "value": text.fmt_param(value),
                 "default": text.fmt_param(spec["default"]) if spec and "default" in spec else "",
                 "unit": spec.get("unit", "") if spec else "", "doc": spec.get("doc", "") if spec else "",
-                "source": spec.get("source", "not in the registry") if spec else "not in the registry",
+                "source": spec.get("source", _("not in the registry")) if spec else _("not in the registry"),
                 "assumption": _is_assumption(spec)}
 
     per_scenario = []
@@ -140,16 +143,71 @@ def _assumptions(data: ReportData) -> dict[str, Any]:
 
 def _manifest(data: ReportData) -> dict[str, Any]:
     m = data.manifest
-    rows = [(lab, text.fmt_param(m[k])) for k, lab in text.MANIFEST_FIELDS if k in m]
+    rows = [(_(lab), text.fmt_param(m[k])) for k, lab in text.MANIFEST_FIELDS if k in m]
     known = {k for k, _ in text.MANIFEST_FIELDS} | {"config", "scenarios", "baseline", "metrics", "series"}
     rows += [(k, text.fmt_param(v)) for k, v in m.items() if k not in known]
-    rows += [("Baseline", data.baseline), ("Scenarios", ", ".join(data.scenarios)),
-             ("Results directory", str(data.dir))]
+    rows += [(_("Baseline"), data.baseline), (_("Scenarios"), ", ".join(data.scenarios)),
+             (_("Results directory"), str(data.dir))]
     return {"rows": rows, "command": text.reproduce_command(data)}
 
 
-def render_html(data: ReportData) -> str:
-    """The report of ``data`` as one self-contained HTML document."""
+# The one-table summary: effects on these metrics vs the baseline (paired), then the costs.
+SUMMARY_EFFECTS = ["non_recours_rate", "autonomy_rate"]
+SUMMARY_COSTS = ["total_cost_eur", "cost_per_resolved_need_eur"]
+
+
+def _summary(data: ReportData) -> dict[str, Any]:
+    """Scenario, effect on non-recours and autonomy (paired difference with its 95% CI), total cost
+    difference and cost per resolved need; the baseline row gives the levels. Robustness when the
+    results carry it (manifest "robustness": {scenario: text})."""
+    c = data.catalog
+    effects = [m for m in SUMMARY_EFFECTS if data.has(m)]
+    costs = [m for m in SUMMARY_COSTS if data.has(m)]
+    robustness = data.manifest.get("robustness") if isinstance(data.manifest.get("robustness"), dict) else None
+    columns = [{"label": text.label(m), "note": text.direction(c, m) + " · " + _("vs baseline")} for m in effects]
+    columns += [{"label": text.label(costs[0]), "note": _("vs baseline")}] if "total_cost_eur" in costs else []
+    columns += [{"label": text.label(m), "note": _("mean")} for m in costs if m != "total_cost_eur"]
+    if robustness:
+        columns.append({"label": _("Robustness"), "note": ""})
+    rows = []
+    order = [data.baseline] + [s for s in data.ranked(RANK_BY) if s != data.baseline]  # baseline first: the levels
+    for s in order:
+        is_base = s == data.baseline
+        cells: list[dict[str, str] | None] = []
+        for m in effects + (["total_cost_eur"] if "total_cost_eur" in costs else []):
+            if is_base:
+                cell = _cell(data, s, m)
+                cells.append({"cls": "", "value": cell["value"], "low": cell["low"], "high": cell["high"]})
+            else:
+                pc = _paired_cell(data, s, m)
+                cells.append(None if pc is None else {"cls": pc["cls"], "value": pc["diff"], "low": pc["low"],
+                                                      "high": pc["high"]})
+        for m in costs:
+            if m != "total_cost_eur":
+                cell = _cell(data, s, m)
+                cells.append({"cls": "", "value": cell["value"], "low": cell["low"], "high": cell["high"]})
+        if robustness:
+            cells.append({"cls": "", "value": str(robustness.get(s, _("n/a"))), "low": "", "high": ""})
+        rows.append({"title": data.title(s), "name": s, "is_baseline": is_base, "cells": cells})
+    return {"columns": columns, "rows": rows, "robustness": bool(robustness)}
+
+
+def report_language(data: ReportData, lang: str | None = None) -> str:
+    """``lang`` if given, else the config's "language", else French."""
+    if lang:
+        return lang
+    cfg_lang = data.config.get("language")
+    return cfg_lang if cfg_lang in i18n.LANGUAGES else i18n.DEFAULT
+
+
+def render_html(data: ReportData, lang: str | None = None) -> str:
+    """The report of ``data`` as one self-contained HTML document, in ``lang`` ("fr" or "en";
+    default: the config's "language", else French)."""
+    with i18n.use(report_language(data, lang)):
+        return _render_html(data)
+
+
+def _render_html(data: ReportData) -> str:
     cfg = data.config
     tname, tdesc = text.territory(cfg)
     context = {
@@ -158,7 +216,9 @@ def render_html(data: ReportData) -> str:
         "territory_name": text.territory_name(cfg),
         "n_runs": data.n_runs,
         "version": data.manifest.get("govsim_version", "?"),
-        "question": text.QUESTION,
+        "question": text.question(),
+        "lang": i18n.lang(),
+        "summary": _summary(data),
         "territory": {"name": tname, "description": tdesc},
         "experiment": {"name": cfg.get("name", ""), "description": cfg.get("description", "")},
         "setup": text.setup_facts(data),
@@ -181,18 +241,28 @@ def render_html(data: ReportData) -> str:
     return _ENV.get_template("report.html.j2").render(context)
 
 
-def write_report(results_dir: str | Path, output_path: str | Path) -> Path:
+def write_report(results_dir: str | Path, output_path: str | Path, lang: str | None = None,
+                 pdf: str | Path | bool | None = None) -> Path:
     """Write the HTML report of the results in ``results_dir`` to ``output_path``; return its path.
+
+    ``lang``: "fr" or "en" (default: the config's "language", else French). ``pdf``: also print
+    it to PDF with headless Chromium (``True``: beside the HTML file, same name, ``.pdf``).
 
     Raises ReportInputError if ``results_dir`` is missing or its results store is missing,
     damaged, empty or incomplete (the message names the file); nothing is written then.
     """
     output_path = Path(output_path)
-    html = render_html(load(results_dir))
+    if lang is not None and lang not in i18n.LANGUAGES:
+        raise ReportInputError(f"--lang: expected one of {', '.join(i18n.LANGUAGES)}, got {lang!r}")
+    html = render_html(load(results_dir), lang)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = output_path.with_name(output_path.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(output_path)
+    if pdf:
+        from .pdf import print_pdf
+
+        print_pdf(output_path, output_path.with_suffix(".pdf") if pdf is True else Path(pdf))
     return output_path
 
 
@@ -205,15 +275,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("results_dir", metavar="RESULTS_DIR", help="the --out directory of `govsim compare`")
     parser.add_argument("-o", "--output", metavar="FILE", default=None,
                         help="HTML file to write (default: RESULTS_DIR/report.html)")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=None,
+                        help="language of the report (default: the config's \"language\", else fr)")
+    parser.add_argument("--pdf", nargs="?", const=True, default=None, metavar="PDF",
+                        help="also print it to PDF with headless Chromium (default name: the HTML file's, .pdf)")
     args = parser.parse_args(argv)
     out = Path(args.output) if args.output else Path(args.results_dir) / "report.html"
     try:
-        path = write_report(args.results_dir, out)
+        path = write_report(args.results_dir, out, lang=args.lang, pdf=args.pdf)
     except ReportInputError as e:
         print(f"govsim report: error: {e}", file=sys.stderr)
         return 2
     except OSError as e:
         print(f"govsim report: error: cannot write {out}: {e.strerror or e}", file=sys.stderr)
         return 2
-    print(f"report written to {path}")
+    print(f"report written to {path}" + (f" and {path.with_suffix('.pdf') if args.pdf is True else args.pdf}" if args.pdf else ""))
     return 0
