@@ -395,7 +395,17 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
     const json& x = doc["experiment"];
     require_object(x, file, "/experiment");
     check_keys(x, file, "/experiment",
-               {"runs", "seed", "threads", "outputs", "target_ci", "minimal_important_difference"});
+               {"runs", "seed", "threads", "outputs", "target_ci", "minimal_important_difference",
+                "budget"});
+    if (x.contains("budget")) {
+      if (!x["budget"].is_string() || (x["budget"] != "as_configured" &&
+                                       x["budget"] != "equal_to_baseline"))
+        throw InputError(file, "/experiment/budget",
+                         "\"as_configured\" (each scenario spends what its parameters cost) or "
+                         "\"equal_to_baseline\" (every scenario spends the baseline's total)",
+                         show(x["budget"]));
+      e.budget = x["budget"].get<std::string>();
+    }
     if (x.contains("minimal_important_difference")) {
       const std::string where = "/experiment/minimal_important_difference";
       const json& mid = x["minimal_important_difference"];
@@ -449,6 +459,32 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
       t.max_runs =
           static_cast<int>(get_int(tc, "max_runs", file, "/experiment/target_ci", 2, 100000, 200));
       e.target_ci = t;
+    }
+  }
+  if (e.budget == "equal_to_baseline") {
+    if (doc.contains("sweep"))
+      throw InputError(file, "/experiment/budget",
+                       "\"as_configured\" in a sweep (its design points have no baseline whose "
+                       "budget they could equal)",
+                       "\"equal_to_baseline\"");
+    if (e.scenarios.size() < 2)
+      throw InputError(file, "/experiment/budget",
+                       "\"as_configured\" with a single scenario (nothing to compare at equal "
+                       "budget)",
+                       "\"equal_to_baseline\"");
+    // Every other scenario spends the baseline's total; each is also run as configured
+    // ("NAME@as_configured") for its cost-effectiveness (outcome gained per million euros).
+    const std::size_t n = e.scenarios.size();
+    for (std::size_t k = 0; k < n; ++k) {
+      e.scenarios[k].info["budget"] = "equal_to_baseline";
+      if (static_cast<int>(k) == e.baseline) continue;
+      ScenarioSpec arm = e.scenarios[k];
+      e.scenarios[k].budget_of = e.baseline;
+      arm.name += "@as_configured";
+      arm.info["name"] = arm.name;
+      arm.info["budget"] = "as_configured";
+      arm.info["arm_of"] = e.scenarios[k].name;
+      e.scenarios.push_back(std::move(arm));
     }
   }
   if (doc.contains("sweep")) {
@@ -577,6 +613,7 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
                 {"runs", e.runs},
                 {"seed", e.seed},
                 {"outputs", e.outputs},
+                {"budget", e.budget},
                 {"model", model.name()}};
   if (e.target_ci)
     e.resolved["target_ci"] = {{"metric", e.target_ci->metric},
@@ -669,6 +706,15 @@ json config_schema(const ModelAdapter& model) {
           {"properties",
            {{"runs", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100000}, {"default", 10}}},
             {"seed", {{"type", "integer"}, {"minimum", 0}, {"default", 1}}},
+            {"budget",
+             {{"enum", {"as_configured", "equal_to_baseline"}},
+              {"default", "as_configured"},
+              {"description",
+               "as_configured: each scenario spends what its parameters cost. "
+               "equal_to_baseline: every scenario spends the baseline's total over the horizon, "
+               "replicate by replicate (mechanism costs come out of the same envelope: mediator "
+               "posts are added through the allocation rule or scaled); each scenario is also run "
+               "as configured (NAME@as_configured) for its cost-effectiveness."}}},
             {"threads",
              {{"type", "integer"},
               {"minimum", 0},

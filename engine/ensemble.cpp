@@ -121,6 +121,7 @@ void run_on_writer(const ExperimentSpec& spec, const ModelAdapter& model, const 
       {"start_time", utc_now_iso8601()},
       {"scenarios", scenario_list(spec)},
       {"baseline", spec.scenarios[static_cast<std::size_t>(spec.baseline)].name},
+      {"budget", spec.budget},
       {"shard", {{"index", opts.shard_index}, {"count", opts.shard_count}}},
       {"metrics", metric_catalog(model.metrics())},
       {"series", metric_catalog(model.series())},

@@ -29,6 +29,10 @@ struct ScenarioSpec {
   std::string name;
   nlohmann::json info;  // title, description, seed_contribution, file, extends chain, mechanisms
   ParamValues values;
+  // Equal-budget comparison (experiment.budget): index of the scenario whose spending this one
+  // matches, replicate by replicate, mechanisms included (that scenario runs as configured);
+  // -1: this scenario spends what its parameters cost.
+  int budget_of = -1;
 };
 
 struct TargetCi {
@@ -75,6 +79,9 @@ struct ExperimentSpec {
   int runs = 10;
   std::uint64_t seed = 1;
   int threads = 0;  // 0 = all cores
+  // "as_configured": each scenario spends what its parameters cost; "equal_to_baseline": every
+  // scenario spends the baseline's total over the horizon (docs/config.md).
+  std::string budget = "as_configured";
   std::vector<std::string> outputs = {"summary", "paired", "runs", "timeseries"};
   std::optional<TargetCi> target_ci;
   std::optional<SweepSpec> sweep;

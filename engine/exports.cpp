@@ -65,9 +65,11 @@ stats::Paired pair(const Values& values, std::size_t a, std::size_t b, std::size
 
 // Competition ranking with ties (see RankRow).
 void rank_metric(const Values& values, const std::vector<std::string>& scenarios, std::size_t m,
-                 const std::string& metric, bool hib, std::vector<RankRow>& out) {
+                 const std::string& metric, bool hib, const std::vector<char>& ranked,
+                 std::vector<RankRow>& out) {
   std::vector<std::pair<double, std::size_t>> order;
   for (std::size_t s = 0; s < scenarios.size(); ++s) {
+    if (!ranked[s]) continue;
     double sum = 0, n = 0;
     for (const auto& [rep, v] : values[s][m])
       if (!std::isnan(v)) sum += v, n += 1;
@@ -118,8 +120,14 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
   const auto layout = store.layout();
   if (!layout) return st;
   st.metrics = layout->metric_names;
-  for (const auto& [name, j] : store.scenarios()) st.scenarios.push_back(name);
   const nlohmann::json cfg = store.config().value_or(nlohmann::json::object());
+  st.budget = cfg.value("budget", std::string("as_configured"));
+  std::vector<std::string> arm_of;
+  for (const auto& [name, j] : store.scenarios()) {
+    st.scenarios.push_back(name);
+    st.scenario_budget.push_back(j.value("budget", st.budget));
+    arm_of.push_back(j.value("arm_of", name));
+  }
   st.baseline = 0;
   // A sweep names no baseline (its design points are not compared with point 0).
   st.has_baseline = !(cfg.contains("baseline") && cfg["baseline"].is_null());
@@ -142,8 +150,13 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
       if (x.empty()) continue;
       st.summary.push_back({st.scenarios[s], st.metrics[m], stats::summarize(x)});
     }
+  // Ranked: the scenarios compared in the experiment's budget mode (at equal budget, the
+  // "@as_configured" runs are for cost-effectiveness only).
+  std::vector<char> ranked(ns);
+  for (std::size_t s = 0; s < ns; ++s) ranked[s] = st.scenario_budget[s] == st.budget;
   for (std::size_t m = 0; m < nm; ++m)
-    rank_metric(values, st.scenarios, m, st.metrics[m], metric_hib(info, st.metrics[m]), st.ranks);
+    rank_metric(values, st.scenarios, m, st.metrics[m], metric_hib(info, st.metrics[m]), ranked,
+                st.ranks);
   if (!st.has_baseline) return st;
   const auto b = static_cast<std::size_t>(st.baseline);
   for (std::size_t s = 0; s < ns; ++s) {
@@ -161,6 +174,39 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
           {st.scenarios[s], st.scenarios[b], st.metrics[m], p, mid, stats::classify(p, mid, hib)});
     }
   }
+  // Cost-effectiveness of the scenarios that spend what they cost (as configured).
+  std::size_t cost_m = nm;
+  for (std::size_t m = 0; m < nm; ++m)
+    if (st.metrics[m] == "total_cost_eur") cost_m = m;
+  if (cost_m == nm) return st;
+  for (std::size_t s = 0; s < ns; ++s) {
+    if (s == b || st.scenario_budget[s] != "as_configured") continue;
+    for (std::size_t m = 0; m < nm; ++m) {
+      const MetricInfo* mi = find_metric(info, st.metrics[m]);
+      if (!mi || !mi->headline || mi->unit == "EUR") continue;
+      std::vector<double> gain, cost, xs, xb, cs, cb;
+      for (const auto& [rep, v] : values[s][m]) {
+        const auto vb = values[b][m].find(rep);
+        const auto c = values[s][cost_m].find(rep);
+        const auto cbit = values[b][cost_m].find(rep);
+        if (vb == values[b][m].end() || c == values[s][cost_m].end() ||
+            cbit == values[b][cost_m].end() || std::isnan(v) || std::isnan(vb->second))
+          continue;
+        xs.push_back(v), xb.push_back(vb->second), cs.push_back(c->second),
+            cb.push_back(cbit->second);
+        gain.push_back((mi->higher_is_better ? 1.0 : -1.0) * (v - vb->second));
+        cost.push_back((c->second - cbit->second) / 1e6);
+      }
+      if (gain.empty()) continue;
+      CostEffectRow row{arm_of[s],
+                        st.scenarios[s],
+                        st.metrics[m],
+                        stats::paired_difference(cs, cb, false),
+                        stats::paired_difference(xs, xb, mi->higher_is_better),
+                        stats::ratio_of_paired_means(gain, cost)};
+      st.cost_effect.push_back(std::move(row));
+    }
+  }
   return st;
 }
 
@@ -172,7 +218,10 @@ void write_exports(const ResultsStore& store, const std::vector<MetricInfo>& inf
   const ExperimentStats st = compute_stats(store, info);
   if (want("summary")) {
     std::ostringstream os;
-    os << "scenario,metric,mean,sd,ci_low,ci_high,n,q05,q50,q95,rank,rank_tied\n";
+    os << "scenario,metric,mean,sd,ci_low,ci_high,n,q05,q50,q95,rank,rank_tied,budget\n";
+    std::map<std::string, std::string> budget;
+    for (std::size_t k = 0; k < st.scenarios.size(); ++k)
+      budget[st.scenarios[k]] = st.scenario_budget[k];
     std::map<std::pair<std::string, std::string>, const RankRow*> rank;
     for (const auto& r : st.ranks) rank[{r.scenario, r.metric}] = &r;
     for (const auto& r : st.summary) {
@@ -181,9 +230,26 @@ void write_exports(const ResultsStore& store, const std::vector<MetricInfo>& inf
       os << csv_field(r.scenario) << ',' << r.metric << ',' << num(r.s.mean) << ',' << num(r.s.sd)
          << ',' << num(r.s.ci_low) << ',' << num(r.s.ci_high) << ',' << r.s.n << ',' << num(r.s.q05)
          << ',' << num(r.s.q50) << ',' << num(r.s.q95) << ',' << (k ? std::to_string(k->rank) : "")
-         << ',' << (k ? (k->tied ? "true" : "false") : "") << '\n';
+         << ',' << (k ? (k->tied ? "true" : "false") : "") << ',' << budget[r.scenario] << '\n';
     }
     write_atomic(out_dir / "summary.csv", os.str());
+  }
+  if (want("paired") && st.has_baseline) {
+    // Outcome gained per million euros of extra spending (scenarios run as configured).
+    std::ostringstream os;
+    os << "scenario,run_as,metric,extra_cost_eur,extra_cost_ci_low,extra_cost_ci_high,gain,"
+          "gain_ci_low,gain_ci_high,gain_per_million_eur,ci_low,ci_high,n\n";
+    for (const auto& r : st.cost_effect) {
+      const double sign = metric_hib(info, r.metric) ? 1.0 : -1.0;  // gain: positive = better
+      const double lo = sign > 0 ? r.gain.ci_low : -r.gain.ci_high;
+      const double hi = sign > 0 ? r.gain.ci_high : -r.gain.ci_low;
+      os << csv_field(r.scenario) << ',' << csv_field(r.run_as) << ',' << r.metric << ','
+         << num(r.cost.mean_diff) << ',' << num(r.cost.ci_low) << ',' << num(r.cost.ci_high) << ','
+         << num(sign * r.gain.mean_diff) << ',' << num(lo) << ',' << num(hi) << ','
+         << num(r.per_million.ratio) << ',' << num(r.per_million.ci_low) << ','
+         << num(r.per_million.ci_high) << ',' << r.per_million.n << '\n';
+    }
+    write_atomic(out_dir / "cost_effectiveness.csv", os.str());
   }
   if (want("paired")) {
     std::ostringstream os;
@@ -277,8 +343,18 @@ std::string comparison_table(const ExperimentStats& st, const std::vector<Metric
   std::vector<std::string> order;
   for (const auto& r : st.ranks)
     if (r.metric == rank_by) order.push_back(r.scenario);
-  if (order.empty()) order = st.scenarios;
+  if (order.empty())
+    for (std::size_t k = 0; k < st.scenarios.size(); ++k)
+      if (st.scenario_budget.empty() || st.scenario_budget[k] == st.budget)
+        order.push_back(st.scenarios[k]);
   std::ostringstream os;
+  os << "Budget: " << st.budget
+     << (st.budget == "equal_to_baseline"
+             ? " (every scenario spends the baseline's total over the horizon, replicate by "
+               "replicate;\nmechanism costs come out of the same envelope: mediator posts are "
+               "added or scaled)"
+             : " (each scenario spends what its parameters cost)")
+     << ".\n";
   const bool compared = st.has_baseline && st.scenarios.size() > 1;
   const std::string base =
       st.scenarios.empty() ? "" : st.scenarios[static_cast<std::size_t>(st.baseline)];
@@ -313,6 +389,38 @@ std::string comparison_table(const ExperimentStats& st, const std::vector<Metric
            << " (MID " << in_unit(m, p.mid, true).substr(p.mid > 0 ? 1 : 0) << ")";
       }
       os << "\n";
+    }
+  }
+  // Cost-effectiveness of each scenario as configured: outcome gained per million euros.
+  std::map<std::string, const CostEffectRow*> ce;
+  for (const auto& r : st.cost_effect)
+    if (r.metric == rank_by) ce[r.scenario] = &r;
+  const MetricInfo* rank_info = nullptr;
+  for (const auto& m : headline)
+    if (m.name == rank_by) rank_info = &m;
+  if (!ce.empty() && rank_info) {
+    const bool share = rank_info->unit == "share";
+    os << "\nCost-effectiveness, each scenario as configured"
+       << (st.budget == "equal_to_baseline" ? " (runs NAME@as_configured)" : "") << ": " << rank_by
+       << " gained (" << (share ? "points" : rank_info->unit)
+       << ", positive = better) per million euros of extra spending vs " << base
+       << ", mean [95% CI]; n/a when the extra cost is not detectable.\n";
+    const double scale = share ? 100.0 : 1.0;
+    MetricInfo euros;
+    euros.unit = "EUR";
+    for (const std::string& sc : st.scenarios) {
+      if (!ce.count(sc)) continue;
+      const CostEffectRow& r = *ce[sc];
+      auto fmt = [](double v) {
+        if (!std::isfinite(v)) return std::string("n/a");
+        std::ostringstream o;
+        o << std::fixed << std::setprecision(3) << v;
+        return o.str();
+      };
+      os << "      " << std::left << std::setw(34) << sc << std::right << " extra "
+         << in_unit(euros, r.cost.mean_diff, true) << "  gain/M€ "
+         << fmt(scale * r.per_million.ratio) << " [" << fmt(scale * r.per_million.ci_low) << ", "
+         << fmt(scale * r.per_million.ci_high) << "]\n";
     }
   }
   return os.str();

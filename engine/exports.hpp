@@ -37,7 +37,24 @@ struct RankRow {
 double minimal_important_difference(const MetricInfo& m, double baseline_mean,
                                     const nlohmann::json& config);
 
+// Cost-effectiveness of a scenario run as configured against the baseline: outcome gained (in
+// the metric's unit, positive = better) per million euros of extra spending, paired replicates.
+struct CostEffectRow {
+  std::string scenario;  // the scenario (for an "@as_configured" arm, the scenario it is run of)
+  std::string run_as;    // the scenario as stored
+  std::string metric;
+  stats::Paired cost;  // extra spending (EUR) over the baseline
+  stats::Paired gain;  // outcome difference (metric unit; oriented: positive = better)
+  stats::Ratio per_million;
+};
+
 struct ExperimentStats {
+  // experiment.budget: "as_configured" or "equal_to_baseline"; and each scenario's own budget
+  // ("equal_to_baseline" for the baseline and the scenarios spending its total, else
+  // "as_configured"), by scenario index.
+  std::string budget = "as_configured";
+  std::vector<std::string> scenario_budget;
+  std::vector<CostEffectRow> cost_effect;  // headline outcomes of scenarios run as configured
   std::vector<std::string> scenarios;
   std::vector<std::string> metrics;
   int baseline = 0;

@@ -176,6 +176,34 @@ Summary summarize(std::span<const double> x, double level) {
   return s;
 }
 
+Ratio ratio_of_paired_means(std::span<const double> gain, std::span<const double> cost,
+                            double level) {
+  constexpr const char* kWhere = "ratio_of_paired_means";
+  if (gain.size() != cost.size())
+    fail(kWhere, "size mismatch: gain has " + std::to_string(gain.size()) + " values, cost has " +
+                     std::to_string(cost.size()));
+  check_level(kWhere, level);
+  check_finite(kWhere, "gain", gain);
+  check_finite(kWhere, "cost", cost);
+  Ratio r;
+  r.n = gain.size();
+  r.ratio = r.ci_low = r.ci_high = kNaN;
+  if (r.n < 2) return r;
+  const MeanSd g = mean_sd(gain), c = mean_sd(cost);
+  const double c_hw = t_half_width(c.sd, r.n, level);
+  if (c.mean == 0.0 || std::abs(c.mean) <= c_hw) return r;
+  double cov = 0;
+  for (std::size_t i = 0; i < r.n; ++i) cov += (gain[i] - g.mean) * (cost[i] - c.mean);
+  cov /= static_cast<double>(r.n - 1);
+  r.ratio = g.mean / c.mean;
+  const double var = std::max(0.0, g.sd * g.sd - 2 * r.ratio * cov + r.ratio * r.ratio * c.sd * c.sd) /
+                     (static_cast<double>(r.n) * c.mean * c.mean);
+  const double hw = t_half_width(std::sqrt(var * static_cast<double>(r.n)), r.n, level);
+  r.ci_low = r.ratio - hw;
+  r.ci_high = r.ratio + hw;
+  return r;
+}
+
 Paired paired_difference(std::span<const double> scenario, std::span<const double> baseline,
                          bool higher_is_better, double level) {
   constexpr const char* kWhere = "paired_difference";

@@ -72,6 +72,18 @@ const char* verdict_name(Verdict v);
 // Plain-English label ("clearly better", "better, below the minimal important difference", ...).
 const char* verdict_label(Verdict v);
 
+// Cost-effectiveness from paired replicates: gain_i (outcome improvement of a scenario over its
+// baseline, in the outcome's unit) and cost_i (its extra spending). ratio = mean(gain) /
+// mean(cost) with a delta-method t-interval: var = (s_g^2 - 2 r s_gc + r^2 s_c^2) / (n mean(c)^2).
+// The ratio is NaN (undefined) when fewer than 2 replicates or when the 95% CI of the mean extra
+// cost covers 0 (the scenario does not detectably cost more or less: "per euro" means nothing).
+struct Ratio {
+  std::size_t n = 0;
+  double ratio = 0, ci_low = 0, ci_high = 0;
+};
+Ratio ratio_of_paired_means(std::span<const double> gain, std::span<const double> cost,
+                            double level = 0.95);
+
 // Welford running mean/variance, for streaming over replicates. Results depend on the order of
 // add()/merge() calls only through floating-point rounding, so a fixed order gives reproducible
 // output.

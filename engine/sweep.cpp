@@ -133,6 +133,12 @@ void expand_design(ExperimentSpec& spec, const DesignSpec& design) {
           {"design", point},
           {"mechanisms", spec.scenarios[s].info.value("mechanisms", nlohmann::json::array())}};
       if (!own.empty()) sc.info["scaled"] = own;
+      if (spec.scenarios[s].budget_of >= 0) {  // equal budget within the same world
+        sc.budget_of = static_cast<int>(k * n_base) + spec.scenarios[s].budget_of;
+        sc.info["budget"] = spec.scenarios[s].info.value("budget", "equal_to_baseline");
+      } else if (spec.scenarios[s].info.contains("budget")) {
+        sc.info["budget"] = spec.scenarios[s].info["budget"];
+      }
       out.push_back(std::move(sc));
     }
   }

@@ -70,7 +70,13 @@ COMPARING = """
 - **Ranks with ties.** Scenarios are sorted by mean (best first). A scenario whose paired
   difference from the best scenario of the current group is not detectable joins that group and
   shares its rank, printed `1=` (standard competition ranking: 1=, 1=, 3). `summary.csv` has
-  `rank` and `rank_tied` for every metric.
+  `rank` and `rank_tied` for every metric, and `budget` (the scenario's budget mode).
+- **Equal budget** (`experiment.budget: "equal_to_baseline"`, docs/config.md): every scenario
+  spends the baseline's total; the `NAME@as_configured` runs are not ranked.
+- **Cost-effectiveness** (`cost_effectiveness.csv`, with `paired`): for each scenario run as
+  configured and each headline outcome, the gain over the baseline (positive = better, in the
+  metric's unit) per million euros of extra spending: mean gain / mean extra cost over paired
+  replicates, 95% CI by the delta method; n/a when the extra cost's 95% CI covers 0.
 - **Sweeps** have no baseline: design points are not compared with point 0; `paired.csv` is
   empty and `Results.baseline` is None; `Results.design()` gives the swept values.
 """

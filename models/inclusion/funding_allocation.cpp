@@ -83,7 +83,71 @@ void Simulation::yearly_cycle(int year) {
   for (double m : g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed,
                                      static_cast<int>(t_.epci_names.size()), year))
     mech += m;
+  if (!budget_path_.empty()) {
+    // Equal budget: the year's money is what the target leaves, mechanisms and fee included.
+    granted_ += balance_budget(year, !reorganising && year >= g_.first_allocation_year);
+    return;
+  }
   granted_ += std::max(envelope, network_cost()) * (1.0 + fee) + mech;
+}
+
+std::array<double, 2> Simulation::project_spending(int from, int to) const {
+  const double weeks_per_year = 52.0;
+  const double fee = p_.funding() == FundingStructure::Custodian ? p_.custodian_fee_share : 0.0;
+  double staff = 0, other = 0;
+  const int epcis = static_cast<int>(t_.epci_names.size());
+  for (int t = from; t <= to; ++t) {
+    int social = 0, open_fixed = 0;
+    for (const auto& s : points_) {
+      if (!s.open || t < s.open_week) continue;
+      double paid = 0;  // share of the cost some funder pays (1 unless every share is 0)
+      for (double v : funding_shares(p_, s.spec.type)) paid += v;
+      double filled = 0;
+      for (const Post& post : s.posts)
+        if (!post.vacant(t)) filled += post.fte;
+      staff += filled * p_.fte_cost_eur / weeks_per_year * paid * (1.0 + fee);
+      if (s.spec.type != PointType::Mobile) {
+        other += point_fixed_cost() / weeks_per_year * paid * (1.0 + fee);
+        ++open_fixed;
+        if (is_social_type(s.spec.type)) ++social;
+      }
+    }
+    for (double m :
+         g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed, epcis, (t - 1) / 52))
+      other += m / weeks_per_year;
+  }
+  return {staff, other};
+}
+
+double Simulation::balance_budget(int year, bool allocation_open) {
+  const int from = year * 52 + 1, to = std::min(year * 52 + 52, p_.horizon_weeks);
+  if (from > to) return 0;
+  const std::size_t y = std::min(static_cast<std::size_t>(year), budget_path_.size() - 1);
+  const double target = budget_path_[y] - spent_eur();
+  std::array<double, 2> proj = project_spending(from, to);
+  double staff = proj[0], other = proj[1];
+  // Money beyond what the network will cost this year: new posts through the allocation rule
+  // (they are paid from the end of the hiring delay; one unit at least, else the posts scale).
+  const double fee = p_.funding() == FundingStructure::Custodian ? p_.custodian_fee_share : 0.0;
+  const int paid_weeks = to - from + 1 - p_.hiring_delay_weeks;
+  const double unit_cost =
+      p_.allocation_unit_fte * p_.fte_cost_eur * (1.0 + fee) * paid_weeks / 52.0;
+  if (allocation_open && paid_weeks > 0 && target - staff - other > unit_cost) {
+    allocate(year, (target - staff - other) / (1.0 + fee) * 52.0 / paid_weeks);
+    proj = project_spending(from, to);
+    staff = proj[0], other = proj[1];
+  }
+  // The rest by scaling every mediator post (cuts when the mechanisms take money from staff).
+  if (staff > 0) {
+    const double k = std::max(0.0, (target - other) / staff);
+    if (std::abs(k - 1.0) > 1e-12) {
+      for (auto& s : points_)
+        for (Post& post : s.posts) post.fte *= k;
+      staff_scale_ *= k;
+      staff *= k;
+    }
+  }
+  return std::max(target, staff + other) * (1.0 + 1e-12);
 }
 
 double Simulation::point_fixed_cost() const {

@@ -152,6 +152,13 @@ struct RunState {
   double point_weeks_ = 0, fs_site_weeks_ = 0;
   int closures_ = 0, departures_ = 0, interruption_point_weeks_ = 0;
   std::vector<double> series_;  // [series][week]
+  // Equal-budget comparison (experiment.budget, docs/mechanisms.md): the cumulative spending to
+  // reach by the end of each year (empty: the budget as configured), the cumulative spending at
+  // the end of each year (and at the horizon), and the product of the yearly scalings of
+  // mediator posts the budget imposed.
+  std::vector<double> budget_path_;
+  std::vector<double> spent_year_end_;
+  double staff_scale_ = 1;
 };
 
 }  // namespace govsim::inclusion

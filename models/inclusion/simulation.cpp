@@ -12,8 +12,9 @@
 namespace govsim::inclusion {
 
 Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t seed,
-                       std::uint32_t replicate)
+                       std::uint32_t replicate, std::vector<double> budget_path)
     : RunState(std::move(model), seed, replicate) {
+  budget_path_ = std::move(budget_path);
   const std::size_t nz = t_.zones.size();
   pop_model_ = fit_population_model(t_, p_);
   pop_ = generate_population(t_, p_, seed, replicate);
@@ -121,6 +122,7 @@ void Simulation::step() {
   give_up_unserved(w);     // mediation_queues.cpp: past the deadline, given up
   close_week(w);           // outcomes.cpp: totals and the time-to-target window
   accrue_spending(t);      // funding_allocation.cpp: running costs by funder
+  if (t % 52 == 0 || t == horizon()) spent_year_end_.push_back(spent_eur());
   record_week(w);          // outcomes.cpp: weekly series
 #ifdef GOVSIM_CHECK_INVARIANTS
   if (auto v = check_invariants(); !v.empty())

@@ -17,7 +17,10 @@ namespace govsim::inclusion {
 
 class Simulation : private RunState {
  public:
-  Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t seed, std::uint32_t replicate);
+  // budget_path: empty for the budget as configured; else the cumulative spending the run must
+  // reach by the end of each year (equal-budget comparison: the baseline's, same replicate).
+  Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t seed, std::uint32_t replicate,
+             std::vector<double> budget_path = {});
   ~Simulation();
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
@@ -35,6 +38,10 @@ class Simulation : private RunState {
   const Counters& counters() const { return totals_; }
   double spent_eur() const;
   double granted_eur() const { return granted_; }
+  // Cumulative spending at the end of each year of the run (the last entry at the horizon).
+  const std::vector<double>& spent_by_year() const { return spent_year_end_; }
+  // Product of the scalings of mediator posts imposed by an equal budget (1: none).
+  double staff_scale() const { return staff_scale_; }
   // Returns a description of every violated accounting invariant (empty if none).
   std::vector<std::string> check_invariants() const;
   // Share of adults lacking basic skills by age band now (calibration check).
@@ -92,6 +99,13 @@ class Simulation : private RunState {
   void allocate(int year, double money);
   double zone_uncovered_need(int zone) const;
   double network_cost() const;
+  // Equal budget: at the start of a year, places the money the year's target leaves beyond what
+  // the network will cost (allocation rule), then scales mediator posts so the year's projected
+  // spending meets the target. Returns the year's target.
+  double balance_budget(int year, bool allocation_open);
+  // Spending of weeks [from, to] as accrue_spending() would count it if the network does not
+  // change: {part proportional to mediator posts, the rest (fixed costs, staff time, mechanisms)}.
+  std::array<double, 2> project_spending(int from, int to) const;
   double point_fixed_cost() const;  // a fixed point's yearly fixed cost (after pooling savings)
   // outcomes.cpp
   void record_series(int t);

@@ -22,7 +22,7 @@ from .store import MetricCatalog, StoreReader
 __all__ = ["Results", "open_results", "metrics", "SUMMARY_COLUMNS", "PAIRED_COLUMNS"]
 
 SUMMARY_COLUMNS = ["scenario", "metric", "mean", "sd", "ci_low", "ci_high", "n", "q05", "q50", "q95", "rank",
-                   "rank_tied"]
+                   "rank_tied", "budget"]
 """Columns of :meth:`Results.summary` (and of ``summary.csv``)."""
 PAIRED_COLUMNS = ["scenario", "baseline", "metric", "mean_diff", "sd_diff", "ci_low", "ci_high", "rel_diff",
                   "rel_ci_low", "rel_ci_high", "share_better", "n", "mid", "verdict"]

@@ -284,6 +284,9 @@ py::dict stats(const fs::path& store_file) {
   py::list summary, paired;
   std::map<std::pair<std::string, std::string>, const RankRow*> rank;
   for (const auto& r : st.ranks) rank[{r.scenario, r.metric}] = &r;
+  std::map<std::string, std::string> budget;
+  for (std::size_t k = 0; k < st.scenarios.size(); ++k)
+    budget[st.scenarios[k]] = st.scenario_budget[k];
   for (const auto& r : st.summary) {
     py::dict row = summary_row(r);
     const auto it = rank.find({r.scenario, r.metric});
@@ -291,6 +294,7 @@ py::dict stats(const fs::path& store_file) {
         it == rank.end() ? py::object(py::none()) : py::object(py::int_(it->second->rank));
     row["rank_tied"] =
         it == rank.end() ? py::object(py::none()) : py::object(py::bool_(it->second->tied));
+    row["budget"] = budget[r.scenario];
     summary.append(row);
   }
   for (const auto& r : st.paired) paired.append(paired_row(r));

@@ -93,7 +93,7 @@ def test_compare_frames(small_compare):
     assert res.scenarios == cfg.scenarios and res.baseline == "status-quo"
     summary = res.summary()
     assert list(summary.columns) == ["scenario", "metric", "mean", "sd", "ci_low", "ci_high", "n", "q05", "q50", "q95",
-                                     "rank", "rank_tied"]
+                                     "rank", "rank_tied", "budget"]
     assert len(summary) == len(res.scenarios) * len(res.metric_names)
     assert not summary.duplicated(["scenario", "metric"]).any()
     assert (summary["n"] == 2).all()
