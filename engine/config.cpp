@@ -398,8 +398,8 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
                {"runs", "seed", "threads", "outputs", "target_ci", "minimal_important_difference",
                 "budget"});
     if (x.contains("budget")) {
-      if (!x["budget"].is_string() || (x["budget"] != "as_configured" &&
-                                       x["budget"] != "equal_to_baseline"))
+      if (!x["budget"].is_string() ||
+          (x["budget"] != "as_configured" && x["budget"] != "equal_to_baseline"))
         throw InputError(file, "/experiment/budget",
                          "\"as_configured\" (each scenario spends what its parameters cost) or "
                          "\"equal_to_baseline\" (every scenario spends the baseline's total)",

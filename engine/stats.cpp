@@ -196,8 +196,9 @@ Ratio ratio_of_paired_means(std::span<const double> gain, std::span<const double
   for (std::size_t i = 0; i < r.n; ++i) cov += (gain[i] - g.mean) * (cost[i] - c.mean);
   cov /= static_cast<double>(r.n - 1);
   r.ratio = g.mean / c.mean;
-  const double var = std::max(0.0, g.sd * g.sd - 2 * r.ratio * cov + r.ratio * r.ratio * c.sd * c.sd) /
-                     (static_cast<double>(r.n) * c.mean * c.mean);
+  const double var =
+      std::max(0.0, g.sd * g.sd - 2 * r.ratio * cov + r.ratio * r.ratio * c.sd * c.sd) /
+      (static_cast<double>(r.n) * c.mean * c.mean);
   const double hw = t_half_width(std::sqrt(var * static_cast<double>(r.n)), r.n, level);
   r.ci_low = r.ratio - hw;
   r.ci_high = r.ratio + hw;

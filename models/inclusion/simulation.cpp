@@ -123,7 +123,7 @@ void Simulation::step() {
   close_week(w);           // outcomes.cpp: totals and the time-to-target window
   accrue_spending(t);      // funding_allocation.cpp: running costs by funder
   if (t % 52 == 0 || t == horizon()) spent_year_end_.push_back(spent_eur());
-  record_week(w);          // outcomes.cpp: weekly series
+  record_week(w);  // outcomes.cpp: weekly series
 #ifdef GOVSIM_CHECK_INVARIANTS
   if (auto v = check_invariants(); !v.empty())
     throw std::logic_error("invariant violated: " + v.front());
