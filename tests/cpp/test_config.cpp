@@ -103,7 +103,16 @@ TEST_F(ConfigTest, EverySeedScenarioFileLoads) {
   }
   const ExperimentSpec demo =
       load_experiment(root / "scenarios/experiments/seed-scenarios.json", model_);
-  ASSERT_EQ(demo.scenarios.size(), 8u);
+  // The demo compares at equal budget: the eight seed scenarios, then the seven others run as
+  // configured (for their cost-effectiveness), each matching the status quo's spending.
+  ASSERT_EQ(demo.budget, "equal_to_baseline");
+  ASSERT_EQ(demo.scenarios.size(), 15u);
+  for (std::size_t k = 0; k < demo.scenarios.size(); ++k) {
+    const auto& s = demo.scenarios[k];
+    const bool arm = s.name.ends_with("@as_configured");
+    EXPECT_EQ(arm, k >= 8) << s.name;
+    EXPECT_EQ(s.budget_of, arm || s.name == "status-quo" ? -1 : demo.baseline) << s.name;
+  }
   for (const auto& s : demo.scenarios) {
     EXPECT_FALSE(s.info["seed_contribution"].get<std::string>().empty()) << s.name;
     EXPECT_FALSE(s.info["description"].get<std::string>().empty()) << s.name;
