@@ -124,7 +124,7 @@ int Simulation::choose_point(std::size_t i, int t, Rng& rng, bool& misdirected) 
   const double max_min =
       (pop_.flags[i] & kLimitedMobility) ? p_.max_travel_limited_minutes : p_.max_travel_minutes;
   const std::uint16_t need = required_services(pop_.need_kind[i]);
-  const auto& list = reach_[static_cast<std::size_t>(z)];
+  const auto& list = reach_of(i);
   if (!p_.master_plan && rng.bernoulli(p_.misdirection)) {
     // Goes to the nearest point it knows of, whatever it offers.
     for (const auto& [pt, minutes] : list) {

@@ -102,7 +102,7 @@ void Simulation::pool_turned_away(Week& w) {
     const int z = static_cast<int>(pop_.zone[i]);
     const double max_min =
         (pop_.flags[i] & kLimitedMobility) ? p_.max_travel_limited_minutes : p_.max_travel_minutes;
-    for (const auto& [pt, minutes] : reach_[static_cast<std::size_t>(z)]) {
+    for (const auto& [pt, minutes] : reach_of(i)) {
       if (minutes > max_min) break;
       PointState& s = points_[static_cast<std::size_t>(pt)];
       if (s.spec.zone < 0 || t_.zones[static_cast<std::size_t>(s.spec.zone)].epci !=

@@ -105,14 +105,17 @@ RunRecord Simulation::finish(int scenario_index) const {
     if (is_aut) aut += 1, aut_age[a] += 1, aut_den[d] += 1, aut_dif[k] += 1;
   }
   auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
-  // Coverage (full population, by zone).
+  // Coverage (full population, by zone): adults with a point helping with procedures within 20
+  // or 30 minutes by their mode (car for the zone's car share, else public transport or foot).
   double cov20 = 0, cov30 = 0, adults = 0;
   for (std::size_t z = 0; z < t_.zones.size(); ++z) {
-    const double m = nearest_admin_minutes(static_cast<int>(z));
+    const double car = nearest_admin_minutes(static_cast<int>(z), true);
+    const double slow = nearest_admin_minutes(static_cast<int>(z), false);
     const double a = t_.zones[z].total_adults();
+    const double cs = p_.car_share()[static_cast<std::size_t>(t_.zones[z].density)];
     adults += a;
-    if (m <= 20) cov20 += a;
-    if (m <= 30) cov30 += a;
+    cov20 += a * (cs * (car <= 20) + (1 - cs) * (slow <= 20));
+    cov30 += a * (cs * (car <= 30) + (1 - cs) * (slow <= 30));
   }
   const double total_cost = spent_eur();
   const double full = 1.0 / p_.population_scale;

@@ -49,6 +49,10 @@ struct Params {
     return {limited_mobility_15_29, limited_mobility_30_44, limited_mobility_45_59,
             limited_mobility_60_74, limited_mobility_75_plus};
   }
+  // By density class (Density order: urban, peri-urban, rural).
+  std::array<double, 3> car_share() const {
+    return {car_share_urban, car_share_periurban, car_share_rural};
+  }
   std::array<double, 5> mortality() const {
     return {mortality_15_29, mortality_30_44, mortality_45_59, mortality_60_74, mortality_75_plus};
   }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/inclusion/open_data.hpp"
 #include "models/inclusion/simulation.hpp"
 
 namespace govsim::inclusion {
@@ -90,12 +91,32 @@ void Simulation::weekly_points(int t) {
   }
 }
 
-double Simulation::nearest_admin_minutes(int zone) const {
-  for (const auto& [pt, minutes] : reach_[static_cast<std::size_t>(zone)]) {
+double Simulation::nearest_admin_minutes(int zone, bool car) const {
+  for (const auto& [pt, minutes] : (car ? reach_ : reach_nocar_)[static_cast<std::size_t>(zone)]) {
     const PointState& s = points_[static_cast<std::size_t>(pt)];
     if (s.open && week_ >= s.open_week && (s.spec.services & kAdminProcedures)) return minutes;
   }
   return 1e9;
+}
+
+// Travel modes (docs/territories.md): a resident can go by car with the share of its zone's
+// density class (population.car_share_*), one draw per resident index (kept by the adult who
+// replaces a deceased resident: a household attribute of the dwelling); the others take public
+// transport or walk, whichever is faster.
+bool Simulation::has_car(std::size_t i) const {
+  const auto d = static_cast<std::size_t>(t_.zones[pop_.zone[i]].density);
+  Rng rng(seed_, replicate_, kStreamMode, static_cast<std::uint32_t>(i), 0);
+  return rng.uniform() < p_.car_share()[d];
+}
+
+const std::vector<std::pair<int, float>>& Simulation::reach_of(std::size_t i) const {
+  return (has_car(i) ? reach_ : reach_nocar_)[pop_.zone[i]];
+}
+
+double Simulation::no_car_minutes(int from, int to) const {
+  const double km = t_.distance_km(from, to);
+  const Density d = t_.zones[static_cast<std::size_t>(from)].density;
+  return std::min(mode_minutes(km, Mode::PublicTransport, d), mode_minutes(km, Mode::Foot, d));
 }
 
 // Reach lists keep every point a resident may travel to (resolution.max_travel_*) and those the
@@ -117,16 +138,22 @@ void Simulation::rebuild_reach() {
       if (!by_zone[z].empty()) holders.emplace_back(static_cast<int>(z), std::move(by_zone[z]));
   }
   reach_.assign(t_.zones.size(), {});
-  // Each origin zone builds its own list (parallel, no shared writes); lists are ordered by
+  reach_nocar_.assign(t_.zones.size(), {});
+  // Each origin zone builds its own lists (parallel, no shared writes); lists are ordered by
   // (minutes, point index), so the result does not depend on evaluation order.
   tbb::parallel_for(std::size_t{0}, t_.zones.size(), [&](std::size_t from) {
     auto& list = reach_[from];
+    auto& slow = reach_nocar_[from];
     for (const auto& [zone, pts] : holders) {
       const double m = t_.travel_minutes(static_cast<int>(from), zone);
-      if (static_cast<float>(m) > cap) continue;
-      for (int k : pts) list.emplace_back(k, static_cast<float>(m));
+      if (static_cast<float>(m) <= cap)
+        for (int k : pts) list.emplace_back(k, static_cast<float>(m));
+      const double s = no_car_minutes(static_cast<int>(from), zone);
+      if (static_cast<float>(s) <= cap)
+        for (int k : pts) slow.emplace_back(k, static_cast<float>(s));
     }
     std::sort(list.begin(), list.end(), reach_before);
+    std::sort(slow.begin(), slow.end(), reach_before);
   });
 }
 
@@ -134,12 +161,14 @@ void Simulation::add_reach(int k) {
   const double cap = reach_cap_minutes();
   const int zone = points_[static_cast<std::size_t>(k)].spec.zone;
   if (zone < 0) return;
-  for (std::size_t from = 0; from < t_.zones.size(); ++from) {
-    const double m = t_.travel_minutes(static_cast<int>(from), zone);
-    if (static_cast<float>(m) > cap) continue;
-    auto& list = reach_[from];
+  auto insert = [&](std::vector<std::pair<int, float>>& list, double m) {
+    if (static_cast<float>(m) > cap) return;
     const std::pair<int, float> item(k, static_cast<float>(m));
     list.insert(std::upper_bound(list.begin(), list.end(), item, reach_before), item);
+  };
+  for (std::size_t from = 0; from < t_.zones.size(); ++from) {
+    insert(reach_[from], t_.travel_minutes(static_cast<int>(from), zone));
+    insert(reach_nocar_[from], no_car_minutes(static_cast<int>(from), zone));
   }
 }
 

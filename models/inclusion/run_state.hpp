@@ -26,6 +26,7 @@ enum Stream : std::uint32_t {
   kStreamQueue = 4,
   kStreamYear = 5,
   kStreamPost = 6,
+  kStreamMode = 7,  // car availability (one draw per resident index, fixed over the run)
 };
 
 constexpr std::size_t kChunk = 16384;    // residents per parallel work unit (not a result input)
@@ -121,7 +122,10 @@ struct RunState {
   int week_ = 0;
   Population pop_;
   std::vector<PointState> points_;
-  std::vector<std::vector<std::pair<int, float>>> reach_;  // zone -> (point, minutes) sorted
+  // zone -> (point, minutes) sorted: by car (reach_), and for adults without a car by public
+  // transport or on foot, whichever is faster (reach_nocar_); docs/territories.md.
+  std::vector<std::vector<std::pair<int, float>>> reach_;
+  std::vector<std::vector<std::pair<int, float>>> reach_nocar_;
   std::vector<int> mobile_visit_;  // zone -> mobile point visiting this week, or -1
   std::vector<double> zone_agents_;
   std::vector<double> zone_aware_;           // aware agents by zone

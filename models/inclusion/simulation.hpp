@@ -86,8 +86,14 @@ class Simulation : private RunState {
   void stocks_now(int t, double& illiterate, double& autonomous) const;
   // points_reach.cpp
   double point_capacity_fte(const PointState& p, int t) const;
-  double nearest_admin_minutes(int zone) const;
+  // Minutes to the nearest open point helping with procedures, by car or (car = false) by public
+  // transport or on foot; 1e9 if none within the reach cap.
+  double nearest_admin_minutes(int zone, bool car = true) const;
   double reach_cap_minutes() const;
+  bool has_car(std::size_t i) const;  // resident i can go to a point by car
+  // The reach list resident i uses (by car or not).
+  const std::vector<std::pair<int, float>>& reach_of(std::size_t i) const;
+  double no_car_minutes(int from, int to) const;
   void rebuild_reach();
   void add_reach(int point);  // a point just added to points_
   void open_point(int zone, PointType type, double fte, int week);

@@ -38,12 +38,15 @@ double minutes_for(double km, Density origin) {
 }
 }  // namespace
 
-double Territory::travel_minutes(int from, int to) const {
+double Territory::distance_km(int from, int to) const {
   const Zone& a = zones[static_cast<std::size_t>(from)];
   const Zone& b = zones[static_cast<std::size_t>(to)];
-  const double km = from == to ? 0.5 * std::sqrt(a.area_km2 / M_PI)
-                               : std::hypot(a.x_km - b.x_km, a.y_km - b.y_km);
-  return minutes_for(km, a.density);
+  return from == to ? 0.5 * std::sqrt(a.area_km2 / M_PI)
+                    : std::hypot(a.x_km - b.x_km, a.y_km - b.y_km);
+}
+
+double Territory::travel_minutes(int from, int to) const {
+  return minutes_for(distance_km(from, to), zones[static_cast<std::size_t>(from)].density);
 }
 
 Density density_from(double per_km2) {

@@ -55,6 +55,9 @@ struct Territory {
   // Minutes by car from zone `from` to the centroid of zone `to` (distance × detour / speed by
   // density, plus access time; within a zone, half its radius).
   double travel_minutes(int from, int to) const;
+  // Straight-line km between the centroids of two zones (within a zone, half its equivalent
+  // radius: people do not live at the centroid).
+  double distance_km(int from, int to) const;
 };
 
 // Embedded territories: "rural-department", "city", "former-mining-agglomeration"; also

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "models/inclusion/open_data.hpp"
 #include "test_support.hpp"
 
 using namespace govsim;
@@ -281,4 +282,39 @@ TEST(Model, ShareOfEpnsHelpingWithProceduresIsAParameter) {
       "rural-department", with(kSmall, {{"points.epn_procedure_share", 1.0}}), 4, 0);
   EXPECT_LT(none.metric("coverage_30min"), half.metric("coverage_30min"));
   EXPECT_LE(half.metric("coverage_30min"), all.metric("coverage_30min"));
+}
+
+TEST(Model, ReachAndCoverageDependOnTravelMode) {
+  // Everyone with a car: coverage is the car coverage of the zones. Nobody with a car: adults go
+  // by public transport or on foot (slower, docs/territories.md), so fewer are within 30 minutes
+  // of help and more needs are given up; the default shares lie in between.
+  const Overrides all_cars = {{"population.car_share_urban", 1.0},
+                              {"population.car_share_periurban", 1.0},
+                              {"population.car_share_rural", 1.0}};
+  const Overrides no_cars = {{"population.car_share_urban", 0.0},
+                             {"population.car_share_periurban", 0.0},
+                             {"population.car_share_rural", 0.0}};
+  for (const char* territory : {"charente", "rural-department"}) {
+    const auto car = test_support::run_model(territory, with(kSmall, all_cars), 6, 0);
+    const auto def = test_support::run_model(territory, kSmall, 6, 0);
+    const auto none = test_support::run_model(territory, with(kSmall, no_cars), 6, 0);
+    EXPECT_LT(none.metric("coverage_30min"), def.metric("coverage_30min")) << territory;
+    EXPECT_LT(def.metric("coverage_30min"), car.metric("coverage_30min")) << territory;
+    EXPECT_GT(none.metric("non_recours_rate"), car.metric("non_recours_rate")) << territory;
+    EXPECT_LT(none.metric("mediation_share"), car.metric("mediation_share")) << territory;
+  }
+}
+
+TEST(Model, NoCarTimesArePublicTransportOrFootWhicheverIsFaster) {
+  const auto t = inclusion::make_territory("charente", "", ".");
+  for (int from : {0, 10, 100}) {
+    for (int to : {from, 5, 200}) {
+      const double km = t->distance_km(from, to);
+      const Density d = t->zones[static_cast<std::size_t>(from)].density;
+      const double slow = std::min(mode_minutes(km, Mode::PublicTransport, d),
+                                   mode_minutes(km, Mode::Foot, d));
+      EXPECT_GT(slow, t->travel_minutes(from, to));
+      EXPECT_NEAR(t->travel_minutes(from, to), mode_minutes(km, Mode::Car, d), 1e-9);
+    }
+  }
 }
