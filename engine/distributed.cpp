@@ -152,8 +152,10 @@ std::vector<std::uint8_t> encode_records(const std::vector<RunRecord>& records) 
     put(buf, r.wall_seconds);
     put(buf, static_cast<std::uint32_t>(r.metrics.size()));
     put(buf, static_cast<std::uint32_t>(r.series.size()));
+    put(buf, static_cast<std::uint32_t>(r.zones.size()));
     put_bytes(buf, r.metrics.data(), r.metrics.size() * sizeof(double));
     put_bytes(buf, r.series.data(), r.series.size() * sizeof(double));
+    put_bytes(buf, r.zones.data(), r.zones.size() * sizeof(double));
   }
   return buf;
 }
@@ -170,8 +172,10 @@ std::vector<RunRecord> decode_records(const std::uint8_t* data, std::size_t size
     r.wall_seconds = get<double>(data, size, pos);
     const auto nm = get<std::uint32_t>(data, size, pos);
     const auto ns = get<std::uint32_t>(data, size, pos);
+    const auto nz = get<std::uint32_t>(data, size, pos);
     get_doubles(data, size, pos, r.metrics, nm);
     get_doubles(data, size, pos, r.series, ns);
+    get_doubles(data, size, pos, r.zones, nz);
     out.push_back(std::move(r));
   }
   if (pos != size) throw std::runtime_error("run records message has trailing bytes");

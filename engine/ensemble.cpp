@@ -43,7 +43,10 @@ TaskFarm::RunFn named_runs(const ExperimentSpec& spec, std::function<RunRecord(i
           (fail->second == "*" || fail->second == std::to_string(r)))
         throw std::runtime_error("injected failure (GOVSIM_FAIL_RUN)");
       RunRecord rec = run_one(s, r);
-      if (!spec.store_series) rec.series.clear();  // not stored: not sent to rank 0 either
+      if (!spec.store_series) {  // not stored: not sent to rank 0 either
+        rec.series.clear();
+        rec.zones.clear();
+      }
       return rec;
     } catch (const std::exception& e) {
       throw RunError(
@@ -100,7 +103,12 @@ void run_on_writer(const ExperimentSpec& spec, const ModelAdapter& model, const 
   rep.store = store_path(out_dir);
   ResultsStore store(rep.store);
   RunLayout layout = model.layout(spec);
-  if (!spec.store_series) layout.series_names.clear();
+  if (!spec.store_series) {  // design experiments: metrics only
+    layout.series_names.clear();
+    layout.zone_attributes.clear();
+    layout.zones.clear();
+    layout.zone_fields.clear();
+  }
   std::vector<std::pair<std::string, nlohmann::json>> scen;
   for (const auto& s : spec.scenarios) {
     nlohmann::json info = s.info;

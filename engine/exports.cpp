@@ -210,6 +210,54 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
   return st;
 }
 
+namespace {
+// communes.csv: one row per (scenario, zone): the zone's attributes, the mean of each per-zone
+// value over the scenario's replicates, and each ratio of the layout over the replicates pooled
+// (mean numerator / mean denominator; empty when the denominator is 0). Runs are streamed: memory
+// is scenarios x zones x fields, whatever the number of runs.
+void write_communes_csv(const ResultsStore& store, const RunLayout& layout,
+                        const ExperimentStats& st, const fs::path& out_dir) {
+  const std::size_t nz = layout.zones.size(), nf = layout.zone_fields.size();
+  std::vector<std::vector<double>> sums(st.scenarios.size(), std::vector<double>(nz * nf, 0.0));
+  std::vector<int> runs(st.scenarios.size(), 0);
+  store.for_each_run([&](const RunRecord& r) {
+    if (r.zones.size() != nz * nf) return;
+    auto& s = sums[static_cast<std::size_t>(r.scenario)];
+    for (std::size_t k = 0; k < s.size(); ++k) s[k] += r.zones[k];
+    ++runs[static_cast<std::size_t>(r.scenario)];
+  });
+  auto field = [&](const std::string& name) {
+    const auto it = std::find(layout.zone_fields.begin(), layout.zone_fields.end(), name);
+    return it == layout.zone_fields.end() ? nf : static_cast<std::size_t>(it - layout.zone_fields.begin());
+  };
+  std::ostringstream os;
+  os << "scenario";
+  for (const auto& a : layout.zone_attributes) os << ',' << csv_field(a);
+  os << ",replicates";
+  for (const auto& f : layout.zone_fields) os << ',' << csv_field(f);
+  for (const auto& r : layout.zone_ratios) os << ',' << csv_field(r[0]);
+  os << '\n';
+  for (std::size_t s = 0; s < st.scenarios.size(); ++s) {
+    if (runs[s] == 0) continue;
+    const double n = runs[s];
+    for (std::size_t z = 0; z < nz; ++z) {
+      os << csv_field(st.scenarios[s]);
+      for (const auto& a : layout.zones[z]) os << ',' << csv_field(a);
+      os << ',' << runs[s];
+      for (std::size_t f = 0; f < nf; ++f) os << ',' << num(sums[s][z * nf + f] / n);
+      for (const auto& r : layout.zone_ratios) {
+        const std::size_t a = field(r[1]), b = field(r[2]);
+        const double den = b < nf ? sums[s][z * nf + b] : 0.0;
+        os << ',';
+        if (a < nf && den > 0) os << num(sums[s][z * nf + a] / den);
+      }
+      os << '\n';
+    }
+  }
+  write_atomic(out_dir / "communes.csv", os.str());
+}
+}  // namespace
+
 void write_exports(const ResultsStore& store, const std::vector<MetricInfo>& info,
                    const std::vector<std::string>& outputs, const fs::path& out_dir) {
   auto want = [&](const char* k) {
@@ -296,6 +344,7 @@ void write_exports(const ResultsStore& store, const std::vector<MetricInfo>& inf
     }
     fs::rename(tmp, out_dir / "timeseries.csv");
   }
+  if (layout && layout->zone_values() > 0) write_communes_csv(store, *layout, st, out_dir);
   nlohmann::json m = store.manifest().value_or(nlohmann::json::object());
   m["config"] = store.config().value_or(nlohmann::json::object());
   write_atomic(out_dir / "manifest.json", m.dump(2) + "\n");

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <bit>
 #include <chrono>
 #include <climits>
@@ -217,9 +218,16 @@ void check_format_version(sqlite3* db, const fs::path& path) {
 }
 
 json layout_to_json(const RunLayout& layout) {
-  return json{{"metric_names", layout.metric_names},
-              {"series_names", layout.series_names},
-              {"weeks", layout.weeks}};
+  json j{{"metric_names", layout.metric_names},
+         {"series_names", layout.series_names},
+         {"weeks", layout.weeks}};
+  if (!layout.zone_fields.empty()) {  // absent when the runs record no per-zone values
+    j["zone_attributes"] = layout.zone_attributes;
+    j["zones"] = layout.zones;
+    j["zone_fields"] = layout.zone_fields;
+    j["zone_ratios"] = layout.zone_ratios;
+  }
+  return j;
 }
 
 std::vector<std::string> string_array(const fs::path& path, const json& j, const char* key) {
@@ -249,6 +257,33 @@ RunLayout layout_from_json(const fs::path& path, const json& j) {
     fail(path, "meta.layout is malformed: 'weeks' is not a non-negative int");
   }
   layout.weeks = weeks->get<int>();
+  if (j.contains("zone_fields")) {
+    layout.zone_fields = string_array(path, j, "zone_fields");
+    layout.zone_attributes = string_array(path, j, "zone_attributes");
+    const auto zones = j.find("zones");
+    if (zones == j.end() || !zones->is_array())
+      fail(path, "meta.layout is malformed: 'zones' is not an array");
+    for (const auto& row : *zones) {
+      if (!row.is_array() || row.size() != layout.zone_attributes.size())
+        fail(path, "meta.layout is malformed: a row of 'zones' does not match 'zone_attributes'");
+      std::vector<std::string> r;
+      for (const auto& v : row) {
+        if (!v.is_string()) fail(path, "meta.layout is malformed: 'zones' holds a non-string");
+        r.push_back(v.get<std::string>());
+      }
+      layout.zones.push_back(std::move(r));
+    }
+    if (const auto ratios = j.find("zone_ratios"); ratios != j.end()) {
+      if (!ratios->is_array()) fail(path, "meta.layout is malformed: 'zone_ratios' is not an array");
+      for (const auto& r : *ratios) {
+        if (!r.is_array() || r.size() != 3 || !r[0].is_string() || !r[1].is_string() ||
+            !r[2].is_string())
+          fail(path, "meta.layout is malformed: a 'zone_ratios' entry is not [name, num, den]");
+        layout.zone_ratios.push_back(
+            {r[0].get<std::string>(), r[1].get<std::string>(), r[2].get<std::string>()});
+      }
+    }
+  }
   return layout;
 }
 
@@ -329,6 +364,7 @@ struct RunShape {
   std::int64_t scenario_count = 0;
   std::size_t metric_count = 0;
   std::size_t series_values = 0;  // series count * weeks
+  std::size_t zone_values = 0;    // zones * zone fields (0: the runs record none)
 };
 
 std::int64_t count_rows(sqlite3* db, const fs::path& path, const char* sql) {
@@ -356,6 +392,7 @@ std::optional<RunShape> load_shape(sqlite3* db, const fs::path& path) {
     fail(path, "meta.layout is malformed: series count * weeks overflows");
   }
   shape.series_values = series * weeks;
+  shape.zone_values = shape.layout.zone_values();
   return shape;
 }
 
@@ -376,13 +413,29 @@ void check_record(const fs::path& path, const RunShape& shape, const RunRecord& 
                    std::to_string(shape.layout.series_names.size()) + " series x " +
                    std::to_string(shape.layout.weeks) + " weeks)");
   }
+  if (run.zones.size() != shape.zone_values) {
+    fail(path, name + ": " + std::to_string(run.zones.size()) + " per-zone values, layout has " +
+                   std::to_string(shape.zone_values) + " (" +
+                   std::to_string(shape.layout.zones.size()) + " zones x " +
+                   std::to_string(shape.layout.zone_fields.size()) + " fields)");
+  }
   if (std::isnan(run.wall_seconds)) fail(path, name + ": wall_seconds is NaN");
 }
 
 constexpr const char* kInsertRun =
-    "INSERT OR REPLACE INTO runs(scenario, replicate, wall_seconds, metrics, series) "
-    "VALUES(?1, ?2, ?3, ?4, ?5)";
-constexpr const char* kRunColumns = "scenario, replicate, wall_seconds, metrics, series";
+    "INSERT OR REPLACE INTO runs(scenario, replicate, wall_seconds, metrics, series, zones) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+// Stores written before per-zone values existed have no `zones` column: it reads as NULL (the
+// store's constructor adds the column to stores it opens; merge_from reads others as they are).
+constexpr const char* kRunColumns = "scenario, replicate, wall_seconds, metrics, series, zones";
+constexpr const char* kRunColumnsNoZones =
+    "scenario, replicate, wall_seconds, metrics, series, NULL";
+
+bool has_zones_column(sqlite3* db, const fs::path& path) {
+  Statement stmt(db, path, "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'zones'");
+  stmt.step();
+  return stmt.column_int64(0) > 0;
+}
 
 void insert_run(Statement& stmt, const RunRecord& run) {
   stmt.bind_int(1, run.scenario);
@@ -390,6 +443,7 @@ void insert_run(Statement& stmt, const RunRecord& run) {
   stmt.bind_double(3, run.wall_seconds);
   stmt.bind_doubles(4, run.metrics);
   stmt.bind_doubles(5, run.series);
+  stmt.bind_doubles(6, run.zones);
   stmt.step();
   stmt.reset();
 }
@@ -433,6 +487,10 @@ void decode_run(const Statement& stmt, const fs::path& path, const RunShape& sha
   out.wall_seconds = stmt.column_double(2);
   read_blob(stmt, 3, path, name, "metrics", shape.metric_count, out.metrics);
   read_blob(stmt, 4, path, name, "series", shape.series_values, out.series);
+  if (shape.zone_values == 0 && stmt.column_type(5) == SQLITE_NULL)
+    out.zones.clear();
+  else
+    read_blob(stmt, 5, path, name, "zones", shape.zone_values, out.zones);
 }
 
 void read_runs(sqlite3* db, const fs::path& path, std::optional<int> scenario,
@@ -440,8 +498,10 @@ void read_runs(sqlite3* db, const fs::path& path, std::optional<int> scenario,
   const auto shape = load_shape(db, path);
   if (!shape) return;
   Statement stmt(db, path,
-                 std::string("SELECT ") + kRunColumns + " FROM runs" +
-                     (scenario ? " WHERE scenario = ?1" : "") + " ORDER BY scenario, replicate");
+                 std::string("SELECT ") +
+                     (has_zones_column(db, path) ? kRunColumns : kRunColumnsNoZones) +
+                     " FROM runs" + (scenario ? " WHERE scenario = ?1" : "") +
+                     " ORDER BY scenario, replicate");
   if (scenario) stmt.bind_int(1, *scenario);
   RunRecord run;
   while (stmt.step()) {
@@ -483,6 +543,15 @@ std::string first_difference(const RunShape& shape, const RunRecord& mine,
     }
   }
   const auto weeks = static_cast<std::size_t>(shape.layout.weeks);
+  const std::size_t fields = std::max<std::size_t>(1, shape.layout.zone_fields.size());
+  for (std::size_t i = 0; i < mine.zones.size() && i < theirs.zones.size(); ++i) {
+    if (std::bit_cast<std::uint64_t>(mine.zones[i]) !=
+        std::bit_cast<std::uint64_t>(theirs.zones[i])) {
+      return "zone value '" + shape.layout.zone_fields[i % fields] + "' of zone " +
+             shape.layout.zones[i / fields].at(0) + " is " + format_double(mine.zones[i]) +
+             " here vs " + format_double(theirs.zones[i]) + " in the other store";
+    }
+  }
   for (std::size_t i = 0; i < mine.series.size(); ++i) {
     if (std::bit_cast<std::uint64_t>(mine.series[i]) !=
         std::bit_cast<std::uint64_t>(theirs.series[i])) {
@@ -550,8 +619,10 @@ ResultsStore::ResultsStore(const fs::path& file) : path_(file) {
        "CREATE TABLE IF NOT EXISTS scenarios(idx INTEGER PRIMARY KEY, name TEXT NOT NULL, "
        "info TEXT NOT NULL);"
        "CREATE TABLE IF NOT EXISTS runs(scenario INTEGER NOT NULL, replicate INTEGER NOT NULL, "
-       "wall_seconds REAL NOT NULL, metrics BLOB NOT NULL, series BLOB NOT NULL, "
+       "wall_seconds REAL NOT NULL, metrics BLOB NOT NULL, series BLOB NOT NULL, zones BLOB, "
        "PRIMARY KEY(scenario, replicate));");
+  // Stores written before per-zone values: add the (nullable) column; old runs read as none.
+  if (!has_zones_column(db, path_)) exec(db, path_, "ALTER TABLE runs ADD COLUMN zones BLOB");
   if (!read_meta(db, path_, "format_version")) {
     write_meta(db, path_, "format_version", std::to_string(kFormatVersion));
   }
@@ -706,8 +777,10 @@ void ResultsStore::merge_from(const fs::path& other) {
   const auto shape = load_shape(db, path_);
   if (!shape) fail(path_, context + ": layout missing after copying it");
 
-  Statement theirs_stmt(
-      odb, other, std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY scenario, replicate");
+  Statement theirs_stmt(odb, other,
+                        std::string("SELECT ") +
+                            (has_zones_column(odb, other) ? kRunColumns : kRunColumnsNoZones) +
+                            " FROM runs ORDER BY scenario, replicate");
   Statement mine_stmt(
       db, path_,
       std::string("SELECT ") + kRunColumns + " FROM runs WHERE scenario = ?1 AND replicate = ?2");
@@ -723,7 +796,8 @@ void ResultsStore::merge_from(const fs::path& other) {
     mine_stmt.reset();
     if (!present) {
       insert_run(insert, theirs);
-    } else if (!same_bits(mine.metrics, theirs.metrics) || !same_bits(mine.series, theirs.series)) {
+    } else if (!same_bits(mine.metrics, theirs.metrics) || !same_bits(mine.series, theirs.series) ||
+               !same_bits(mine.zones, theirs.zones)) {
       fail(path_, context + ": " + run_name(theirs.scenario, theirs.replicate) +
                       " is in both stores with different results: " +
                       first_difference(*shape, mine, theirs));

@@ -1,6 +1,7 @@
 // One completed simulation run: what the ensemble hands to statistics and the results store.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,6 +14,16 @@ struct RunLayout {
   std::vector<std::string> metric_names;  // e.g. "non_recours_rate", "autonomy_rate@age:75+"
   std::vector<std::string> series_names;  // weekly series, e.g. "autonomy_rate"
   int weeks = 0;                          // length of every series (horizon + 1, week 0 = start)
+  // Per-zone (commune) end values of each run, when the model records them (empty otherwise):
+  // static description of the zones (`zone_attributes` names the columns of each row of
+  // `zones`, the first being the zone's code) and the names of the values a run records per zone.
+  std::vector<std::string> zone_attributes;     // e.g. "code", "name", "lat", "lon"
+  std::vector<std::vector<std::string>> zones;  // one row per zone, as text
+  std::vector<std::string> zone_fields;         // e.g. "adults", "needs_closed"
+  // Ratios reported per zone over the replicates pooled: {name, numerator, denominator field}
+  // (e.g. {"non_recours_rate", "needs_abandoned", "needs_closed"}).
+  std::vector<std::array<std::string, 3>> zone_ratios;
+  std::size_t zone_values() const { return zone_fields.empty() ? 0 : zones.size() * zone_fields.size(); }
 };
 
 struct RunRecord {
@@ -20,6 +31,7 @@ struct RunRecord {
   int replicate = 0;  // replicate index r; replicate r of every scenario shares random streams
   std::vector<double> metrics;  // metrics[i] is RunLayout::metric_names[i]
   std::vector<double> series;   // row-major: series[s * weeks + w] is series s at week w
+  std::vector<double> zones;    // zone-major: zones[z * zone_fields + f] (RunLayout::zone_values)
   double wall_seconds = 0.0;
 };
 

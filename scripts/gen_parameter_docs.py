@@ -40,9 +40,27 @@ def metrics_doc(exe: str) -> int:
             "Stored for every run, week 0 (start) to the horizon (`timeseries.csv`, `Results.series()`).", "",
             "| series | better | unit | headline | by | meaning |", "|---|---|---|---|---|---|"]
     out += [row(m) for m in series]
+    out += ["", *PER_COMMUNE.strip("\n").split("\n")]
     out += ["", *COMPARING.strip("\n").split("\n")]
     print("\n".join(out))
     return 0
+
+
+PER_COMMUNE = """
+## Per-commune outputs
+
+Each run of `run` and `compare` also records, for every commune (zone) of the territory, its end
+values (results store column `runs.zones`, docs/results-store.md): `adults` (full population),
+`needs_closed`, `needs_abandoned` and `needs_mediated` over the run (full population) and
+`coverage_30min` (share of the commune's adults within 30 minutes of a point helping with
+procedures by their travel mode, at the end). `communes.csv` (and `Results.communes()`) has one
+row per scenario and commune: the commune's code, name, EPCI, density class, centroid (`lat`,
+`lon`; `x_km`, `y_km`), the number of replicates, the mean of each value over the replicates and
+`non_recours_rate` = needs given up / needs closed with the replicates pooled (empty when no need
+was closed: small communes at a small population scale). Size is communes × values per run and
+communes × scenarios for the export, whatever the horizon; sweeps and design experiments record
+none. `Results.commune_values(scenario)` gives the per-run values (replicates × communes × values).
+"""
 
 
 COMPARING = """

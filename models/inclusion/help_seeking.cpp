@@ -158,6 +158,10 @@ void Simulation::count_closed(std::size_t i, double n, Counters& c) const {
 void Simulation::resolve(std::size_t i, int channel, int t, Counters& c) {
   const double n = pop_.pending[i];
   count_closed(i, n, c);
+  c.zone_closures.push_back(
+      {pop_.zone[i],
+       channel == kMediation ? Counters::kClosedMediation : Counters::kClosedOther,
+       pop_.pending[i]});
   if (channel == kAlone) {
     c.alone += n;
     pop_.last_alone[i] = static_cast<std::uint16_t>(t);
@@ -173,6 +177,7 @@ void Simulation::resolve(std::size_t i, int channel, int t, Counters& c) {
 void Simulation::abandon(std::size_t i, Counters& c) {
   const double n = pop_.pending[i];
   count_closed(i, n, c);
+  c.zone_closures.push_back({pop_.zone[i], Counters::kClosedAbandoned, pop_.pending[i]});
   c.abandoned += n;
   c.abandoned_age[pop_.age_band[i]] += n;
   c.abandoned_density[static_cast<std::size_t>(t_.zones[pop_.zone[i]].density)] += n;

@@ -7,6 +7,7 @@
 namespace govsim::inclusion {
 
 void Counters::add(const Counters& o) {
+  zone_closures.insert(zone_closures.end(), o.zone_closures.begin(), o.zone_closures.end());
   arisen += o.arisen;
   alone += o.alone;
   relatives += o.relatives;

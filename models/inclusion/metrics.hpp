@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -28,6 +29,14 @@ struct Counters {
   std::array<double, kDensityClasses> closed_density{};
   std::array<double, 2> closed_difficulty{};
   std::array<double, 5> closed_income{};
+  // Needs closed, by zone, in event order (drained each week into the run's per-commune totals).
+  struct ZoneClosure {
+    std::uint32_t zone;
+    std::uint8_t kind;  // kClosedOther, kClosedMediation, kClosedAbandoned
+    std::uint8_t n;     // needs in the episode
+  };
+  static constexpr std::uint8_t kClosedOther = 0, kClosedMediation = 1, kClosedAbandoned = 2;
+  std::vector<ZoneClosure> zone_closures;
   double closed() const { return alone + relatives + mediation + abandoned; }
   void add(const Counters& o);
   double pending_count = 0;  // filled when checking invariants

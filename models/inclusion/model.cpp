@@ -2,6 +2,7 @@
 
 #include <tbb/task_arena.h>
 
+#include <cstdio>
 #include <future>
 #include <map>
 #include <mutex>
@@ -164,6 +165,23 @@ RunLayout InclusionAdapter::layout(const ExperimentSpec& spec) const {
   for (const auto& sc : spec.scenarios)
     horizon = std::max(horizon, Params::from(sc.values).horizon_weeks);
   l.weeks = horizon + 1;
+  // Per-commune outputs (communes.csv, Results.communes()).
+  const auto territory = make_territory(spec.territory, spec.file, spec.base_dir);
+  l.zone_attributes = {"code", "name", "epci", "density", "lat", "lon", "x_km", "y_km"};
+  auto text = [](double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.6f", v);
+    return std::string(b);
+  };
+  for (const auto& z : territory->zones)
+    l.zones.push_back({z.code, z.name,
+                       static_cast<std::size_t>(z.epci) < territory->epci_names.size()
+                           ? territory->epci_names[static_cast<std::size_t>(z.epci)]
+                           : std::to_string(z.epci),
+                       kDensityNames[static_cast<std::size_t>(z.density)], text(z.lat),
+                       text(z.lon), text(z.x_km), text(z.y_km)});
+  l.zone_fields = zone_fields();
+  l.zone_ratios = {{"non_recours_rate", "needs_abandoned", "needs_closed"}};
   return l;
 }
 

@@ -7,9 +7,21 @@
 
 namespace govsim::inclusion {
 
+const std::vector<std::string>& zone_fields() {
+  static const std::vector<std::string> f = {"adults", "needs_closed", "needs_abandoned",
+                                             "needs_mediated", "coverage_30min"};
+  return f;
+}
+
 void Simulation::close_week(const Week& w) {
   const Counters& week_c = w.c;
   totals_.add(week_c);
+  for (const auto& e : totals_.zone_closures) {
+    zone_closed_[e.zone] += e.n;
+    if (e.kind == Counters::kClosedMediation) zone_mediated_[e.zone] += e.n;
+    if (e.kind == Counters::kClosedAbandoned) zone_abandoned_run_[e.zone] += e.n;
+  }
+  totals_.zone_closures.clear();
 }
 
 double& Simulation::series_value(std::size_t series, int t) {
@@ -107,6 +119,10 @@ RunRecord Simulation::finish(int scenario_index) const {
   auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
   // Coverage (full population, by zone): adults with a point helping with procedures within 20
   // or 30 minutes by their mode (car for the zone's car share, else public transport or foot).
+  // Per-commune end values (zone_fields(), full population): agents, needs closed, given up and
+  // resolved through mediation over the run, and the commune's coverage within 30 minutes.
+  const std::size_t nf = zone_fields().size();
+  r.zones.assign(t_.zones.size() * nf, 0.0);
   double cov20 = 0, cov30 = 0, adults = 0;
   for (std::size_t z = 0; z < t_.zones.size(); ++z) {
     const double car = nearest_admin_minutes(static_cast<int>(z), true);
@@ -114,8 +130,15 @@ RunRecord Simulation::finish(int scenario_index) const {
     const double a = t_.zones[z].total_adults();
     const double cs = p_.car_share()[static_cast<std::size_t>(t_.zones[z].density)];
     adults += a;
+    const double c30 = cs * (car <= 30) + (1 - cs) * (slow <= 30);
     cov20 += a * (cs * (car <= 20) + (1 - cs) * (slow <= 20));
-    cov30 += a * (cs * (car <= 30) + (1 - cs) * (slow <= 30));
+    cov30 += a * c30;
+    double* zv = &r.zones[z * nf];
+    zv[0] = zone_agents_[z] / p_.population_scale;
+    zv[1] = zone_closed_[z] / p_.population_scale;
+    zv[2] = zone_abandoned_run_[z] / p_.population_scale;
+    zv[3] = zone_mediated_[z] / p_.population_scale;
+    zv[4] = c30;
   }
   const double total_cost = spent_eur();
   const double full = 1.0 / p_.population_scale;

@@ -130,6 +130,9 @@ struct RunState {
   std::vector<double> zone_agents_;
   std::vector<double> zone_aware_;           // aware agents by zone
   std::vector<double> zone_abandoned_year_;  // observed non-recours by zone this year
+  // Needs closed, resolved through mediation and given up over the run, by zone (simulated
+  // population; the per-commune outputs).
+  std::vector<double> zone_closed_, zone_mediated_, zone_abandoned_run_;
   std::vector<double> zone_need_estimate_;   // static diagnosis (adults lacking skills)
   std::vector<double> zone_share_;           // broadband offer share by zone (current)
   std::vector<double> zone_offer_cut_;       // 256 × zone_share_ (offer iff offer_rank < cut)

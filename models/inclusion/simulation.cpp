@@ -21,6 +21,9 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   zone_agents_.assign(nz, 0);
   zone_aware_.assign(nz, 0);
   zone_abandoned_year_.assign(nz, 0);
+  zone_closed_.assign(nz, 0);
+  zone_mediated_.assign(nz, 0);
+  zone_abandoned_run_.assign(nz, 0);
   zone_need_estimate_.assign(nz, 0);
   zone_consultation_boost_.assign(nz, 0);
   zone_share_.resize(nz);

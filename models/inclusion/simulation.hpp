@@ -15,6 +15,11 @@
 
 namespace govsim::inclusion {
 
+// The per-commune values each run records (RunLayout::zone_fields, docs/metrics.md): agents
+// (full-population adults), needs closed, given up and resolved through mediation over the run
+// (full population), share of the commune's adults within 30 minutes of help by their mode.
+const std::vector<std::string>& zone_fields();
+
 class Simulation : private RunState {
  public:
   // budget_path: empty for the budget as configured; else the cumulative spending the run must

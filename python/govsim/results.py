@@ -175,6 +175,48 @@ class Results:
             df["wall_seconds"] = wall
         return pd.concat([df, pd.DataFrame(values, columns=self.metric_names)], axis=1)
 
+    # ---- per-commune outputs ------------------------------------------------------------------
+    def communes(self) -> pd.DataFrame:
+        """Per-commune end values, one row per (scenario, commune), as ``communes.csv``: the
+        commune's attributes (code, name, epci, density, lat, lon, x_km, y_km), ``replicates``, the
+        mean over the scenario's replicates of each per-commune value (adults, needs_closed,
+        needs_abandoned, needs_mediated: full-population counts over the run; coverage_30min:
+        share of the commune's adults within 30 minutes of help by their travel mode) and the
+        ratios over the replicates pooled (non_recours_rate = needs_abandoned / needs_closed, NaN
+        when no need was closed). Empty when the runs recorded none (sweeps, design experiments).
+        """
+        r = self._reader
+        attrs, fields = r.zone_attributes, r.zone_fields
+        ratios = r.zone_ratios
+        columns = ["scenario", *attrs, "replicates", *fields, *[n for n, _, _ in ratios]]
+        if not fields:
+            return pd.DataFrame(columns=columns)
+        runs, sums = r.zone_sums()
+        zones = pd.DataFrame(r.zones, columns=attrs)
+        for col in ("lat", "lon", "x_km", "y_km"):
+            if col in zones:
+                zones[col] = zones[col].astype(float)
+        frames = []
+        for s, name in enumerate(self.scenarios):
+            if runs[s] == 0:
+                continue
+            df = zones.copy()
+            df.insert(0, "scenario", name)
+            df["replicates"] = int(runs[s])
+            for f, field in enumerate(fields):
+                df[field] = sums[s, :, f] / runs[s]
+            for n, num, den in ratios:
+                d = sums[s, :, fields.index(den)]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    df[n] = np.where(d > 0, sums[s, :, fields.index(num)] / np.where(d > 0, d, 1), np.nan)
+            frames.append(df)
+        return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+    def commune_values(self, scenario: str | int) -> np.ndarray:
+        """Per-commune values of every replicate of ``scenario``: float64 array (replicates,
+        communes, fields); fields in the order of ``communes()``'s value columns."""
+        return self._reader.zone_values(self._scenario_index(scenario))
+
     def timeseries(self) -> pd.DataFrame:
         """Long table of every weekly series: scenario, replicate, week, series, value."""
         sc, rep, values = self._reader.series_cube()

@@ -292,6 +292,56 @@ class StoreReader:
             n += 1
         return np.frombuffer(buf, dtype=_F8).reshape(n, weeks).astype(np.float64, copy=False)
 
+    # ---- per-commune values -------------------------------------------------------------------
+    @property
+    def zone_fields(self) -> list[str]:
+        """Per-zone values each run records (``layout.zone_fields``); [] when runs record none."""
+        return [str(f) for f in self.layout.get("zone_fields", [])]
+
+    @property
+    def zone_attributes(self) -> list[str]:
+        return [str(a) for a in self.layout.get("zone_attributes", [])]
+
+    @property
+    def zones(self) -> list[list[str]]:
+        return [[str(v) for v in row] for row in self.layout.get("zones", [])]
+
+    @property
+    def zone_ratios(self) -> list[tuple[str, str, str]]:
+        return [(str(a), str(b), str(c)) for a, b, c in self.layout.get("zone_ratios", [])]
+
+    def zone_sums(self) -> tuple[np.ndarray, np.ndarray]:
+        """(runs per scenario, sums[scenario, zone, field] over its replicates), streamed run by
+        run: memory is scenarios x zones x fields whatever the number of runs."""
+        nz, nf = len(self.zones), len(self.zone_fields)
+        sums = np.zeros((len(self._scenarios), nz, nf))
+        runs = np.zeros(len(self._scenarios), dtype=np.int64)
+        if nf == 0:
+            return runs, sums
+        try:
+            with self.connect() as con:
+                if not any(r[1] == "zones" for r in con.execute("PRAGMA table_info(runs)")):
+                    return runs, sums
+                for sc, rep, blob in con.execute("SELECT scenario, replicate, zones FROM runs "
+                                                 "ORDER BY scenario, replicate"):
+                    self._check(blob, 8 * nz * nf, sc, rep, "zones")
+                    sums[sc] += np.frombuffer(blob, dtype=_F8).reshape(nz, nf)
+                    runs[sc] += 1
+        except sqlite3.Error as e:
+            raise StoreError(f"{self.file}: {e}") from None
+        return runs, sums
+
+    def zone_values(self, scenario: int) -> np.ndarray:
+        """Per-zone values of every replicate of scenario number ``scenario``: (replicates, zones,
+        fields)."""
+        nz, nf = len(self.zones), len(self.zone_fields)
+        rows = self._query("SELECT replicate, zones FROM runs WHERE scenario = ? ORDER BY replicate",
+                           (scenario,)) if nf else []
+        buf = bytearray()
+        for rep, blob in rows:
+            buf += self._check(blob, 8 * nz * nf, scenario, rep, "zones")
+        return np.frombuffer(buf, dtype=_F8).reshape(len(rows), nz, nf).astype(np.float64, copy=False)
+
     def replicates(self, scenario: int) -> list[int]:
         return [r for (r,) in self._query("SELECT replicate FROM runs WHERE scenario = ? ORDER BY replicate",
                                           (scenario,))]

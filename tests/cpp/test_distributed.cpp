@@ -46,6 +46,7 @@ TEST(Distributed, RecordsRoundTripBitExactly) {
   in[1].metrics.push_back(std::numeric_limits<double>::quiet_NaN());
   in[1].metrics.push_back(std::numeric_limits<double>::denorm_min());
   in[1].wall_seconds = 1.25;
+  in[1].zones = {4.0, -1.5};
   in[2].scenario = 2;
   in[2].replicate = 1 << 30;
   const auto buf = dist::encode_records(in);
@@ -57,12 +58,13 @@ TEST(Distributed, RecordsRoundTripBitExactly) {
     EXPECT_EQ(out[i].wall_seconds, in[i].wall_seconds);
     ASSERT_EQ(out[i].metrics.size(), in[i].metrics.size());
     ASSERT_EQ(out[i].series, in[i].series);
+    ASSERT_EQ(out[i].zones, in[i].zones);
     EXPECT_EQ(std::memcmp(out[i].metrics.data(), in[i].metrics.data(),
                           in[i].metrics.size() * sizeof(double)),
               0);
   }
-  // Size per run: 24 bytes of header + 8 per value (docs/distributed.md, communication volume).
-  EXPECT_EQ(buf.size(), 4 + 3 * 24 + 8 * ((3 + 3) + (6 + 6) + 0));
+  // Size per run: 28 bytes of header + 8 per value (docs/distributed.md, communication volume).
+  EXPECT_EQ(buf.size(), 4 + 3 * 28 + 8 * ((3 + 3) + (6 + 6 + 2) + 0));
 }
 
 TEST(Distributed, TruncatedOrPaddedMessagesAreRejected) {

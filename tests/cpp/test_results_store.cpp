@@ -467,7 +467,8 @@ TEST_F(ResultsStoreTest, SigkillLosesOnlyTheRunInFlight) {
           sqlite3_exec(db, "PRAGMA cache_size=10; BEGIN IMMEDIATE;", nullptr, nullptr, nullptr) ==
               SQLITE_OK) {
         sqlite3_stmt* stmt = nullptr;
-        sqlite3_prepare_v2(db, "INSERT INTO runs VALUES(1, 5, 1.0, zeroblob(24), ?1)", -1, &stmt,
+        sqlite3_prepare_v2(db, "INSERT INTO runs(scenario, replicate, wall_seconds, metrics, series) "
+                           "VALUES(1, 5, 1.0, zeroblob(24), ?1)", -1, &stmt,
                            nullptr);
         std::vector<double> big(1 << 20, 1.5);  // 8 MB
         sqlite3_bind_blob(stmt, 1, big.data(), static_cast<int>(big.size() * 8), SQLITE_STATIC);
@@ -573,6 +574,77 @@ TEST_F(ResultsStoreTest, ConcurrentWritersFromSeveralProcesses) {
   for (const auto& run : store.runs()) {
     expect_same_run(run, make_run(layout, run.scenario, run.replicate));
   }
+}
+
+
+// Per-zone values: stored with the layout's zones, read back bit-exactly, checked for size,
+// and a store written before the column existed (no `zones` column) still opens and reads.
+TEST_F(ResultsStoreTest, PerZoneValuesRoundTripAndAreChecked) {
+  RunLayout layout = make_layout();
+  layout.zone_attributes = {"code", "name"};
+  layout.zones = {{"16015", "Angoul\u00eame"}, {"16102", "Cognac"}, {"16001", "Abzac"}};
+  layout.zone_fields = {"needs_closed", "needs_abandoned"};
+  layout.zone_ratios = {{"non_recours_rate", "needs_abandoned", "needs_closed"}};
+  const fs::path path = file("z.sqlite");
+  {
+    ResultsStore store(path);
+    store.begin(make_config(), layout, make_scenarios());
+    RunRecord run = make_run(layout, 1, 2);
+    run.zones = {10, 1, 20, 0.5, -0.0, std::numeric_limits<double>::quiet_NaN()};
+    store.put_run(run);
+    RunRecord bad = make_run(layout, 0, 0);
+    bad.zones = {1, 2};
+    EXPECT_STORE_ERROR(store.put_run(bad), "2 per-zone values, layout has 6 (3 zones x 2 fields)");
+  }
+  ResultsStore store(path);
+  const auto back = store.layout();
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->zones, layout.zones);
+  EXPECT_EQ(back->zone_fields, layout.zone_fields);
+  EXPECT_EQ(back->zone_ratios, layout.zone_ratios);
+  const auto runs = store.runs();
+  ASSERT_EQ(runs.size(), 1u);
+  ASSERT_EQ(runs[0].zones.size(), 6u);
+  EXPECT_EQ(runs[0].zones[0], 10.0);
+  EXPECT_EQ(bits(runs[0].zones[4]), bits(-0.0));
+  EXPECT_TRUE(std::isnan(runs[0].zones[5]));
+  // A layout without zones keeps the JSON it always had (old stores resume unchanged).
+  const fs::path old = file("old.sqlite");
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(old.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                           "CREATE TABLE scenarios(idx INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                           "info TEXT NOT NULL);"
+                           "CREATE TABLE runs(scenario INTEGER NOT NULL, replicate INTEGER NOT "
+                           "NULL, wall_seconds REAL NOT NULL, metrics BLOB NOT NULL, series BLOB "
+                           "NOT NULL, PRIMARY KEY(scenario, replicate));"
+                           "INSERT INTO meta VALUES('format_version', '1');",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  {
+    ResultsStore legacy(old);  // adds the (nullable) zones column
+    legacy.begin(make_config(), make_layout(), make_scenarios());
+  }
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(old.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "INSERT INTO runs(scenario, replicate, wall_seconds, metrics, series) "
+                           "VALUES(0, 1, 1.0, zeroblob(24), zeroblob(96))",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  ResultsStore legacy(old);
+  legacy.put_run(make_run(make_layout(), 1, 1));
+  const auto legacy_runs = legacy.runs();
+  ASSERT_EQ(legacy_runs.size(), 2u);
+  EXPECT_TRUE(legacy_runs[0].zones.empty());
+  EXPECT_TRUE(legacy_runs[1].zones.empty());
 }
 
 }  // namespace

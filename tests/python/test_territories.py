@@ -256,3 +256,48 @@ def test_manifest_and_report_say_when_old_places_data_are_used(tmp_path):
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "updated 2020-06-08 to 2022-12-01" in html and "mostly from 2020" in html
     assert 'alt="Map of loir-et-cher: 267 communes' in html
+
+
+def test_per_commune_outputs_add_up_to_the_run(tmp_path):
+    """Per-commune outputs (communes.csv, Results.communes()): one row per (scenario, commune) of
+    Charente; each run's per-commune needs given up over needs closed add up to its non-recours
+    rate; the CSV is the mean over replicates of the stored per-run values."""
+    import numpy as np
+
+    import govsim as gs
+    cfg = tmp_path / "exp.json"
+    cfg.write_text(json.dumps({
+        "name": "tiny-16", "territory": "charente",
+        "scenarios": [str(ROOT / "scenarios/governance/status-quo.json"),
+                      str(ROOT / "scenarios/governance/regional-hubs.json")],
+        "parameters": {"sim.population_scale": 0.02, "sim.horizon_weeks": 26},
+        "experiment": {"runs": 3, "seed": 11}}), encoding="utf-8")
+    out = tmp_path / "res"
+    r = govsim("compare", str(cfg), "--out", str(out), "--quiet", "--threads", "2")
+    assert r.returncode == 0, r.stderr
+    with open(out / "communes.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 2 * 362
+    assert {x["scenario"] for x in rows} == {"status-quo", "regional-hubs"}
+    angouleme = next(x for x in rows if x["code"] == "16015" and x["scenario"] == "status-quo")
+    assert angouleme["name"] == "Angoulême" and angouleme["density"] == "periurban" and angouleme["replicates"] == "3"
+    res = gs.open_results(out)
+    df = res.communes()
+    assert len(df) == len(rows) and list(df.columns) == list(rows[0].keys())
+    runs = res.runs()
+    fields = ["adults", "needs_closed", "needs_abandoned", "needs_mediated", "coverage_30min"]
+    for name in res.scenarios:
+        v = res.commune_values(name)  # replicates x communes x fields
+        assert v.shape == (3, 362, 5)
+        nr = runs[runs.scenario == name].non_recours_rate.to_numpy()
+        assert np.allclose(v[:, :, 2].sum(axis=1) / v[:, :, 1].sum(axis=1), nr, rtol=1e-9)
+        mine = df[df.scenario == name]
+        assert np.allclose(mine[fields].to_numpy(dtype=float), v.mean(axis=0), rtol=1e-12)
+        csv_vals = np.array([[float(x[f]) for f in fields] for x in rows if x["scenario"] == name])
+        assert np.allclose(csv_vals, v.mean(axis=0), rtol=1e-12)
+        pooled = v[:, :, 2].sum(axis=0) / v[:, :, 1].sum(axis=0)
+        assert np.allclose(mine.non_recours_rate.to_numpy(dtype=float), pooled, rtol=1e-12, equal_nan=True)
+        # Coverage by mode lies between the car-less and the all-car extremes: a share in [0, 1].
+        assert ((v[:, :, 4] >= 0) & (v[:, :, 4] <= 1)).all()
+    # Adults: every commune's agents / scale, about the territory's 287,711 adults.
+    assert abs(df[df.scenario == "status-quo"].adults.sum() - 287711) < 0.01 * 287711
