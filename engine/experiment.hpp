@@ -13,6 +13,7 @@
 
 #include "engine/parameters.hpp"
 #include "engine/run_record.hpp"
+#include "engine/stats.hpp"
 
 namespace govsim {
 
@@ -23,6 +24,8 @@ struct MetricInfo {
   std::string doc;
   bool headline = false;               // in the comparison table and the report's ranking
   std::vector<std::string> subgroups;  // dimensions of its breakdowns ("name@dimension:level")
+  // Values it can take, which its confidence intervals respect (stats::Domain, docs/metrics.md).
+  stats::Domain domain = stats::Domain::Real;
 };
 
 struct ScenarioSpec {

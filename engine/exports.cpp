@@ -51,7 +51,8 @@ bool metric_hib(const std::vector<MetricInfo>& info, const std::string& name) {
 // values[s][m]: replicate -> value
 using Values = std::vector<std::vector<std::map<int, double>>>;
 
-stats::Paired pair(const Values& values, std::size_t a, std::size_t b, std::size_t m, bool hib) {
+stats::Paired pair(const Values& values, std::size_t a, std::size_t b, std::size_t m, bool hib,
+                   stats::Domain domain = stats::Domain::Real) {
   std::vector<double> x, y;
   for (const auto& [rep, v] : values[a][m]) {
     auto it = values[b][m].find(rep);
@@ -60,7 +61,7 @@ stats::Paired pair(const Values& values, std::size_t a, std::size_t b, std::size
     y.push_back(it->second);
   }
   if (x.empty()) return {};
-  return stats::paired_difference(x, y, hib);
+  return stats::paired_difference(x, y, hib, 0.95, domain);
 }
 
 // Competition ranking with ties (see RankRow).
@@ -148,7 +149,9 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
       for (const auto& [rep, v] : values[s][m])
         if (!std::isnan(v)) x.push_back(v);
       if (x.empty()) continue;
-      st.summary.push_back({st.scenarios[s], st.metrics[m], stats::summarize(x)});
+      const MetricInfo* mi = find_metric(info, st.metrics[m]);
+      st.summary.push_back({st.scenarios[s], st.metrics[m],
+                            stats::summarize(x, 0.95, mi ? mi->domain : stats::Domain::Real)});
     }
   // Ranked: the scenarios compared in the experiment's budget mode (at equal budget, the
   // "@as_configured" runs are for cost-effectiveness only).
@@ -163,9 +166,10 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
     if (s == b) continue;
     for (std::size_t m = 0; m < nm; ++m) {
       const bool hib = metric_hib(info, st.metrics[m]);
-      const stats::Paired p = pair(values, s, b, m, hib);
-      if (p.n == 0) continue;
       const MetricInfo* mi = find_metric(info, st.metrics[m]);
+      const stats::Paired p =
+          pair(values, s, b, m, hib, mi ? mi->domain : stats::Domain::Real);
+      if (p.n == 0) continue;
       MetricInfo fallback;
       fallback.name = st.metrics[m];
       fallback.higher_is_better = hib;

@@ -31,6 +31,7 @@ nlohmann::json metric_catalog(const std::vector<MetricInfo>& all) {
                    {"direction", m.higher_is_better ? "higher" : "lower"},
                    {"headline", m.headline},
                    {"subgroups", m.subgroups},
+                   {"domain", stats::domain_name(m.domain)},
                    {"doc", m.doc}});
   }
   return out;

@@ -146,7 +146,7 @@ double quantile(std::vector<double> x, double q) {
   return lerp(*lo_it, *std::min_element(lo_it + 1, x.end()), pos.g);
 }
 
-Summary summarize(std::span<const double> x, double level) {
+Summary summarize(std::span<const double> x, double level, Domain domain) {
   check_level("summarize", level);
   check_finite("summarize", "x", x);
   Summary s;
@@ -164,9 +164,17 @@ Summary summarize(std::span<const double> x, double level) {
     s.ci_low = s.ci_high = kNaN;
     s.half_width = kInf;
   } else {
-    s.half_width = t_half_width(s.sd, s.n, level);
-    s.ci_low = s.mean - s.half_width;
-    s.ci_high = s.mean + s.half_width;
+    const double hw = t_half_width(s.sd, s.n, level);
+    if (domain == Domain::Ratio && s.mean > 0.0) {
+      // Delta method on log(mean): se(log mean) = sd / (sqrt(n) mean).
+      const double f = std::exp(hw / s.mean);
+      s.ci_low = s.mean / f;
+      s.ci_high = s.mean * f;
+    } else {
+      s.ci_low = s.mean - hw;
+      s.ci_high = s.mean + hw;
+    }
+    s.half_width = 0.5 * (s.ci_high - s.ci_low);
   }
   std::vector<double> sorted(x.begin(), x.end());
   std::sort(sorted.begin(), sorted.end());
@@ -206,7 +214,7 @@ Ratio ratio_of_paired_means(std::span<const double> gain, std::span<const double
 }
 
 Paired paired_difference(std::span<const double> scenario, std::span<const double> baseline,
-                         bool higher_is_better, double level) {
+                         bool higher_is_better, double level, Domain domain) {
   constexpr const char* kWhere = "paired_difference";
   if (scenario.size() != baseline.size()) {
     fail(kWhere, "size mismatch: scenario has " + std::to_string(scenario.size()) +
@@ -242,12 +250,37 @@ Paired paired_difference(std::span<const double> scenario, std::span<const doubl
     p.ci_high = p.mean_diff + hw;
   }
 
-  p.baseline_mean = mean_sd(baseline).mean;
+  const MeanSd b = mean_sd(baseline);
+  p.baseline_mean = b.mean;
   if (p.baseline_mean == 0.0) {
     p.rel_diff = p.rel_ci_low = p.rel_ci_high = kNaN;
+    return p;
+  }
+  const double scale = std::abs(p.baseline_mean);
+  p.rel_diff = p.mean_diff / scale;
+  const MeanSd s = mean_sd(scenario);
+  if (domain != Domain::Real && s.mean > 0.0 && b.mean > 0.0) {
+    if (p.n < 2) {
+      p.rel_ci_low = p.rel_ci_high = kNaN;
+      return p;
+    }
+    // Delta method on log R, R = m_s / m_b, with the paired covariance of the replicates.
+    double cov = 0.0;
+    for (std::size_t i = 0; i < p.n; ++i) cov += (scenario[i] - s.mean) * (baseline[i] - b.mean);
+    cov /= static_cast<double>(p.n - 1);
+    const double var_log = std::max(0.0, s.sd * s.sd / (s.mean * s.mean) +
+                                             b.sd * b.sd / (b.mean * b.mean) -
+                                             2.0 * cov / (s.mean * b.mean)) /
+                           static_cast<double>(p.n);
+    const double ratio = s.mean / b.mean;
+    const double hw =
+        var_log == 0.0
+            ? 0.0
+            : student_t_quantile(0.5 * (1.0 + level), static_cast<double>(p.n - 1)) *
+                  std::sqrt(var_log);
+    p.rel_ci_low = ratio * std::exp(-hw) - 1.0;
+    p.rel_ci_high = ratio * std::exp(hw) - 1.0;
   } else {
-    const double scale = std::abs(p.baseline_mean);
-    p.rel_diff = p.mean_diff / scale;
     p.rel_ci_low = p.ci_low / scale;
     p.rel_ci_high = p.ci_high / scale;
   }
@@ -296,6 +329,18 @@ double RunningStats::half_width(double level) const {
   check_level("RunningStats::half_width", level);
   if (n_ < 2) return kInf;
   return t_half_width(std::sqrt(variance()), n_, level);
+}
+
+const char* domain_name(Domain d) {
+  switch (d) {
+    case Domain::Ratio:
+      return "ratio";
+    case Domain::NonNegative:
+      return "nonnegative";
+    case Domain::Real:
+      return "real";
+  }
+  return "real";
 }
 
 Verdict classify(const Paired& p, double mid, bool higher_is_better) {

@@ -27,17 +27,30 @@ double student_t_quantile(double p, double dof);
 // method, Hyndman-Fan type 7. q must be in [0, 1] and x non-empty and free of NaN.
 double quantile(std::vector<double> x, double q);
 
+// The values a metric can take, which its intervals must respect (docs/metrics.md, "Intervals
+// within the domain"):
+//   Real         any sign (a gap, a gain, an index): t-intervals as they are;
+//   NonNegative  counts, shares, costs, weeks: relative changes are ratios of two means, > -100%,
+//                so their interval is computed on the log scale (delta method on log of the
+//                ratio of paired means);
+//   Ratio        a ratio of positive quantities (cost per need, cost per session, a rate ratio):
+//                as NonNegative, and the interval of its mean is also on the log scale (delta
+//                method: mean × exp(±t · sd / (√n · mean))), so it stays positive.
+enum class Domain { Real, NonNegative, Ratio };
+const char* domain_name(Domain d);  // "real", "nonnegative", "ratio"
+
 struct Summary {
   std::size_t n = 0;
   double mean = 0, sd = 0;           // sd with n-1 denominator (0 when n < 2); mean NaN when n == 0
-  double ci_low = 0, ci_high = 0;    // mean ± t_{(1+level)/2, n-1} * sd / sqrt(n); NaN when n < 2
+  double ci_low = 0, ci_high = 0;    // mean ± t_{(1+level)/2, n-1} * sd / sqrt(n) (Ratio domain:
+                                     // on the log scale, see Domain); NaN when n < 2
   double half_width = 0;             // (ci_high - ci_low)/2, +inf when n < 2
   double q05 = 0, q50 = 0, q95 = 0;  // quantile() at 0.05, 0.5, 0.95; NaN when n == 0
 };
 
 // Summary of x. Throws std::invalid_argument on a non-finite value (naming its index) or on a
 // level outside (0, 1). An empty x is not an error: n = 0 with NaN statistics.
-Summary summarize(std::span<const double> x, double level = 0.95);
+Summary summarize(std::span<const double> x, double level = 0.95, Domain domain = Domain::Real);
 
 // Paired comparison of a scenario against a baseline over the same replicates (common random
 // numbers): d_i = scenario_i - baseline_i.
@@ -47,14 +60,19 @@ struct Paired {
   double share_better = 0;  // share of i with d_i > 0 if higher_is_better, d_i < 0 otherwise
                             // (ties d_i == 0 count 1/2)
   double baseline_mean = 0;
-  double rel_diff = 0, rel_ci_low = 0, rel_ci_high = 0;  // mean_diff, ci_low, ci_high divided by
-                                                         // |baseline_mean|; NaN if it is 0
+  // Relative change mean_diff / |baseline_mean| and its interval: ci_low, ci_high divided by
+  // |baseline_mean| in the Real domain; for NonNegative and Ratio metrics with both means > 0,
+  // R · exp(±t · se(log R)) - 1 with R = scenario mean / baseline mean and se(log R)² =
+  // (s_s²/m_s² + s_b²/m_b² - 2 cov/(m_s m_b)) / n (paired replicates), which stays above -100%.
+  // NaN if the baseline mean is 0.
+  double rel_diff = 0, rel_ci_low = 0, rel_ci_high = 0;
 };
 
 // Throws std::invalid_argument on size mismatch, n == 0, a non-finite value (naming the side and
 // index) or a level outside (0, 1).
 Paired paired_difference(std::span<const double> scenario, std::span<const double> baseline,
-                         bool higher_is_better, double level = 0.95);
+                         bool higher_is_better, double level = 0.95,
+                         Domain domain = Domain::Real);
 
 // Practical significance of a paired difference. A difference is *detectable* when its 95% CI
 // excludes 0; it is *important* when, in addition, the mean improvement (or deterioration) is at

@@ -42,8 +42,37 @@ def metrics_doc(exe: str) -> int:
     out += [row(m) for m in series]
     out += ["", *PER_COMMUNE.strip("\n").split("\n")]
     out += ["", *COMPARING.strip("\n").split("\n")]
+    names = lambda d: ", ".join(f"`{m['name']}`" for m in declared if m.get("domain") == d)  # noqa: E731
+    out += ["", *DOMAIN.strip("\n").format(ratio=names("ratio"), real=names("real")).split("\n")]
     print("\n".join(out))
     return 0
+
+
+DOMAIN = """
+## Intervals within the domain
+
+Every interval is a 95% interval over replicates; a metric's *domain* (`domain` in
+`govsim describe --metrics --json` and in the manifest's catalog) decides how it is computed so
+that it cannot leave the values the metric can take:
+
+- **Ratio metrics** (a ratio of positive quantities: {ratio}): the interval of a
+  scenario's mean is computed on the log scale by the delta method, mean × exp(±t · sd / (√n ·
+  mean)) (t: Student quantile with n - 1 degrees of freedom). It is asymmetric, always positive
+  and contains the mean; for a tight sample it equals the usual mean ± t · sd / √n to first order.
+  The normal interval of a cost per need could go negative ("€229 [−€15, €474]") when one
+  replicate mediated almost nothing.
+- **Relative changes** (`rel_diff`, `rel_ci_low`, `rel_ci_high` of `paired.csv`, "% more needs
+  resolved") of every non-negative metric (ratio metrics, shares, counts, costs, weeks) are
+  R - 1 with R the ratio of the scenario's mean to the baseline's over the same replicates; the
+  interval is R · exp(±t · se) - 1 with se² = (s_s²/m_s² + s_b²/m_b² - 2 cov_sb/(m_s m_b)) / n
+  (delta method on log R, paired covariance of common random numbers). It never falls below
+  -100%.
+- **Differences** (`mean_diff`, `ci_low`, `ci_high`) and the metrics that take any sign
+  ({real}) keep the t-interval mean ± t · sd / √n, and their relative changes the difference's
+  interval divided by the baseline mean's magnitude.
+
+Verdicts and ranks use the interval of the difference, which these choices do not change.
+"""
 
 
 PER_COMMUNE = """

@@ -304,6 +304,7 @@ int cmd_describe(int argc, char** argv, const ModelAdapter& model) {
                        {"unit", m.unit},
                        {"headline", m.headline},
                        {"subgroups", m.subgroups},
+                       {"domain", stats::domain_name(m.domain)},
                        {"doc", m.doc}});
         continue;
       }

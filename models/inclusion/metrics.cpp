@@ -126,6 +126,17 @@ MetricInfo info(std::string name, bool higher_is_better, std::string unit, std::
   m.higher_is_better = higher_is_better;
   m.unit = std::move(unit);
   m.doc = std::move(doc);
+  // Domain of the values (docs/metrics.md, "Intervals within the domain"): costs per unit and rate
+  // ratios are ratios of positive quantities; gaps, gains and the concentration index take any
+  // sign; everything else (shares, counts, costs, weeks) is non-negative.
+  const std::string base = m.name.substr(0, m.name.find('@'));
+  if (base.rfind("cost_per_", 0) == 0 || m.unit == "ratio")
+    m.domain = stats::Domain::Ratio;
+  else if (base == "rural_urban_gap" || base == "autonomy_gain" ||
+           base == "non_recours_concentration_index")
+    m.domain = stats::Domain::Real;
+  else
+    m.domain = stats::Domain::NonNegative;
   return m;
 }
 

@@ -506,5 +506,75 @@ TEST(Verdict, FromRealPairedData) {
   EXPECT_EQ(classify(p, 0.2, true), Verdict::BetterBelowMid);
 }
 
+
+// Intervals within the domain (docs/metrics.md). A cost per need over replicates where one run
+// mediated almost nothing: the normal interval of the mean goes negative; the Ratio domain's
+// (delta method on the log of the mean) stays positive, contains the mean and, for a tight
+// sample, agrees with the normal interval to first order.
+TEST(Domain, RatioMetricIntervalStaysPositive) {
+  const std::vector<double> cost = {210, 190, 1500, 205, 180};  // EUR per need mediated
+  const Summary normal = summarize(cost);
+  ASSERT_LT(normal.ci_low, 0.0);  // the old interval: a negative cost per need
+  const Summary ratio = summarize(cost, 0.95, Domain::Ratio);
+  EXPECT_DOUBLE_EQ(ratio.mean, normal.mean);
+  EXPECT_GT(ratio.ci_low, 0.0);
+  EXPECT_LT(ratio.ci_low, ratio.mean);
+  EXPECT_GT(ratio.ci_high, ratio.mean);
+  // Exactly mean x exp(+-t sd / (sqrt(n) mean)).
+  const double t = student_t_quantile(0.975, 4);
+  const double f = std::exp(t * normal.sd / (std::sqrt(5.0) * normal.mean));
+  EXPECT_NEAR(ratio.ci_low, normal.mean / f, 1e-9 * normal.mean);
+  EXPECT_NEAR(ratio.ci_high, normal.mean * f, 1e-9 * normal.mean);
+  EXPECT_DOUBLE_EQ(ratio.half_width, 0.5 * (ratio.ci_high - ratio.ci_low));
+  // A tight sample: both intervals agree closely (relative half width 0.3%).
+  const std::vector<double> tight = {100.1, 99.9, 100.2, 99.8, 100.0};
+  const Summary a = summarize(tight), b = summarize(tight, 0.95, Domain::Ratio);
+  EXPECT_NEAR(b.ci_low, a.ci_low, 2e-3);
+  EXPECT_NEAR(b.ci_high, a.ci_high, 2e-3);
+  // Other domains keep the t-interval.
+  EXPECT_DOUBLE_EQ(summarize(cost, 0.95, Domain::NonNegative).ci_low, normal.ci_low);
+}
+
+// A relative change of a non-negative metric is a ratio of means minus 1: it cannot fall below
+// -100%. Linear scaling of the difference's interval by the baseline mean can (here: mediation
+// resolved through a scenario that nearly stops it in one replicate); the log-ratio interval
+// cannot, and it contains the point estimate.
+TEST(Domain, RelativeChangeIntervalStaysAboveMinus100Percent) {
+  const std::vector<double> base = {0.040, 0.020, 0.060, 0.030, 0.050};
+  const std::vector<double> scen = {0.004, 0.002, 0.050, 0.003, 0.006};
+  const Paired linear = paired_difference(scen, base, true);
+  ASSERT_LT(linear.rel_ci_low, -1.0);  // the old interval: "-118% (...)" of a share
+  for (Domain d : {Domain::NonNegative, Domain::Ratio}) {
+    const Paired p = paired_difference(scen, base, true, 0.95, d);
+    EXPECT_DOUBLE_EQ(p.mean_diff, linear.mean_diff);  // differences are unchanged
+    EXPECT_DOUBLE_EQ(p.ci_low, linear.ci_low);
+    EXPECT_DOUBLE_EQ(p.rel_diff, linear.rel_diff);
+    EXPECT_GT(p.rel_ci_low, -1.0);
+    EXPECT_LT(p.rel_ci_low, p.rel_diff);
+    EXPECT_GT(p.rel_ci_high, p.rel_diff);
+  }
+  // The delta method by hand: se(log R)^2 = (vs/ms^2 + vb/mb^2 - 2 cov/(ms mb)) / n.
+  double ms = 0, mb = 0;
+  for (std::size_t i = 0; i < 5; ++i) ms += scen[i] / 5, mb += base[i] / 5;
+  double vs = 0, vb = 0, cv = 0;
+  for (std::size_t i = 0; i < 5; ++i) {
+    vs += (scen[i] - ms) * (scen[i] - ms) / 4;
+    vb += (base[i] - mb) * (base[i] - mb) / 4;
+    cv += (scen[i] - ms) * (base[i] - mb) / 4;
+  }
+  const double se = std::sqrt((vs / (ms * ms) + vb / (mb * mb) - 2 * cv / (ms * mb)) / 5);
+  const double t = student_t_quantile(0.975, 4);
+  const Paired p = paired_difference(scen, base, true, 0.95, Domain::NonNegative);
+  EXPECT_NEAR(p.rel_ci_low, ms / mb * std::exp(-t * se) - 1, 1e-12);
+  EXPECT_NEAR(p.rel_ci_high, ms / mb * std::exp(t * se) - 1, 1e-12);
+  // Real-domain metrics (a gap that may change sign) keep the linear scaling.
+  const Paired real = paired_difference(scen, base, true, 0.95, Domain::Real);
+  EXPECT_DOUBLE_EQ(real.rel_ci_low, linear.rel_ci_low);
+  // Identical runs: a zero-width interval at 0.
+  const Paired same = paired_difference(base, base, true, 0.95, Domain::NonNegative);
+  EXPECT_NEAR(same.rel_ci_low, 0.0, 1e-9);
+  EXPECT_NEAR(same.rel_ci_high, 0.0, 1e-9);
+}
+
 }  // namespace
 }  // namespace govsim::stats
