@@ -167,8 +167,7 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
     for (std::size_t m = 0; m < nm; ++m) {
       const bool hib = metric_hib(info, st.metrics[m]);
       const MetricInfo* mi = find_metric(info, st.metrics[m]);
-      const stats::Paired p =
-          pair(values, s, b, m, hib, mi ? mi->domain : stats::Domain::Real);
+      const stats::Paired p = pair(values, s, b, m, hib, mi ? mi->domain : stats::Domain::Real);
       if (p.n == 0) continue;
       MetricInfo fallback;
       fallback.name = st.metrics[m];
@@ -232,7 +231,9 @@ void write_communes_csv(const ResultsStore& store, const RunLayout& layout,
   });
   auto field = [&](const std::string& name) {
     const auto it = std::find(layout.zone_fields.begin(), layout.zone_fields.end(), name);
-    return it == layout.zone_fields.end() ? nf : static_cast<std::size_t>(it - layout.zone_fields.begin());
+    return it == layout.zone_fields.end()
+               ? nf
+               : static_cast<std::size_t>(it - layout.zone_fields.begin());
   };
   std::ostringstream os;
   os << "scenario";

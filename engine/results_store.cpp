@@ -274,7 +274,8 @@ RunLayout layout_from_json(const fs::path& path, const json& j) {
       layout.zones.push_back(std::move(r));
     }
     if (const auto ratios = j.find("zone_ratios"); ratios != j.end()) {
-      if (!ratios->is_array()) fail(path, "meta.layout is malformed: 'zone_ratios' is not an array");
+      if (!ratios->is_array())
+        fail(path, "meta.layout is malformed: 'zone_ratios' is not an array");
       for (const auto& r : *ratios) {
         if (!r.is_array() || r.size() != 3 || !r[0].is_string() || !r[1].is_string() ||
             !r[2].is_string())

@@ -23,7 +23,9 @@ struct RunLayout {
   // Ratios reported per zone over the replicates pooled: {name, numerator, denominator field}
   // (e.g. {"non_recours_rate", "needs_abandoned", "needs_closed"}).
   std::vector<std::array<std::string, 3>> zone_ratios;
-  std::size_t zone_values() const { return zone_fields.empty() ? 0 : zones.size() * zone_fields.size(); }
+  std::size_t zone_values() const {
+    return zone_fields.empty() ? 0 : zones.size() * zone_fields.size();
+  }
 };
 
 struct RunRecord {

@@ -268,16 +268,15 @@ Paired paired_difference(std::span<const double> scenario, std::span<const doubl
     double cov = 0.0;
     for (std::size_t i = 0; i < p.n; ++i) cov += (scenario[i] - s.mean) * (baseline[i] - b.mean);
     cov /= static_cast<double>(p.n - 1);
-    const double var_log = std::max(0.0, s.sd * s.sd / (s.mean * s.mean) +
-                                             b.sd * b.sd / (b.mean * b.mean) -
-                                             2.0 * cov / (s.mean * b.mean)) /
-                           static_cast<double>(p.n);
+    const double var_log =
+        std::max(0.0, s.sd * s.sd / (s.mean * s.mean) + b.sd * b.sd / (b.mean * b.mean) -
+                          2.0 * cov / (s.mean * b.mean)) /
+        static_cast<double>(p.n);
     const double ratio = s.mean / b.mean;
-    const double hw =
-        var_log == 0.0
-            ? 0.0
-            : student_t_quantile(0.5 * (1.0 + level), static_cast<double>(p.n - 1)) *
-                  std::sqrt(var_log);
+    const double hw = var_log == 0.0
+                          ? 0.0
+                          : student_t_quantile(0.5 * (1.0 + level), static_cast<double>(p.n - 1)) *
+                                std::sqrt(var_log);
     p.rel_ci_low = ratio * std::exp(-hw) - 1.0;
     p.rel_ci_high = ratio * std::exp(hw) - 1.0;
   } else {

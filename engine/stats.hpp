@@ -71,8 +71,7 @@ struct Paired {
 // Throws std::invalid_argument on size mismatch, n == 0, a non-finite value (naming the side and
 // index) or a level outside (0, 1).
 Paired paired_difference(std::span<const double> scenario, std::span<const double> baseline,
-                         bool higher_is_better, double level = 0.95,
-                         Domain domain = Domain::Real);
+                         bool higher_is_better, double level = 0.95, Domain domain = Domain::Real);
 
 // Practical significance of a paired difference. A difference is *detectable* when its 95% CI
 // excludes 0; it is *important* when, in addition, the mean improvement (or deterioration) is at

@@ -159,8 +159,7 @@ void Simulation::resolve(std::size_t i, int channel, int t, Counters& c) {
   const double n = pop_.pending[i];
   count_closed(i, n, c);
   c.zone_closures.push_back(
-      {pop_.zone[i],
-       channel == kMediation ? Counters::kClosedMediation : Counters::kClosedOther,
+      {pop_.zone[i], channel == kMediation ? Counters::kClosedMediation : Counters::kClosedOther,
        pop_.pending[i]});
   if (channel == kAlone) {
     c.alone += n;

@@ -178,8 +178,8 @@ RunLayout InclusionAdapter::layout(const ExperimentSpec& spec) const {
                        static_cast<std::size_t>(z.epci) < territory->epci_names.size()
                            ? territory->epci_names[static_cast<std::size_t>(z.epci)]
                            : std::to_string(z.epci),
-                       kDensityNames[static_cast<std::size_t>(z.density)], text(z.lat),
-                       text(z.lon), text(z.x_km), text(z.y_km)});
+                       kDensityNames[static_cast<std::size_t>(z.density)], text(z.lat), text(z.lon),
+                       text(z.x_km), text(z.y_km)});
   l.zone_fields = zone_fields();
   l.zone_ratios = {{"non_recours_rate", "needs_abandoned", "needs_closed"}};
   return l;

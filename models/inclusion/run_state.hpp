@@ -133,9 +133,9 @@ struct RunState {
   // Needs closed, resolved through mediation and given up over the run, by zone (simulated
   // population; the per-commune outputs).
   std::vector<double> zone_closed_, zone_mediated_, zone_abandoned_run_;
-  std::vector<double> zone_need_estimate_;   // static diagnosis (adults lacking skills)
-  std::vector<double> zone_share_;           // broadband offer share by zone (current)
-  std::vector<double> zone_offer_cut_;       // 256 × zone_share_ (offer iff offer_rank < cut)
+  std::vector<double> zone_need_estimate_;  // static diagnosis (adults lacking skills)
+  std::vector<double> zone_share_;          // broadband offer share by zone (current)
+  std::vector<double> zone_offer_cut_;      // 256 × zone_share_ (offer iff offer_rank < cut)
   std::vector<double> log_no_need_;     // [year][age][difficulty]: log(1 - weekly arrival chance)
   std::vector<std::uint32_t> dynamic_;  // residents with kDynamic, in the order they became so
   double static_ill_ = 0, static_aut_ = 0;

@@ -311,8 +311,8 @@ TEST(Model, NoCarTimesArePublicTransportOrFootWhicheverIsFaster) {
     for (int to : {from, 5, 200}) {
       const double km = t->distance_km(from, to);
       const Density d = t->zones[static_cast<std::size_t>(from)].density;
-      const double slow = std::min(mode_minutes(km, Mode::PublicTransport, d),
-                                   mode_minutes(km, Mode::Foot, d));
+      const double slow =
+          std::min(mode_minutes(km, Mode::PublicTransport, d), mode_minutes(km, Mode::Foot, d));
       EXPECT_GT(slow, t->travel_minutes(from, to));
       EXPECT_NEAR(t->travel_minutes(from, to), mode_minutes(km, Mode::Car, d), 1e-9);
     }

@@ -467,9 +467,10 @@ TEST_F(ResultsStoreTest, SigkillLosesOnlyTheRunInFlight) {
           sqlite3_exec(db, "PRAGMA cache_size=10; BEGIN IMMEDIATE;", nullptr, nullptr, nullptr) ==
               SQLITE_OK) {
         sqlite3_stmt* stmt = nullptr;
-        sqlite3_prepare_v2(db, "INSERT INTO runs(scenario, replicate, wall_seconds, metrics, series) "
-                           "VALUES(1, 5, 1.0, zeroblob(24), ?1)", -1, &stmt,
-                           nullptr);
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO runs(scenario, replicate, wall_seconds, metrics, series) "
+                           "VALUES(1, 5, 1.0, zeroblob(24), ?1)",
+                           -1, &stmt, nullptr);
         std::vector<double> big(1 << 20, 1.5);  // 8 MB
         sqlite3_bind_blob(stmt, 1, big.data(), static_cast<int>(big.size() * 8), SQLITE_STATIC);
         if (sqlite3_step(stmt) == SQLITE_DONE) {
@@ -575,7 +576,6 @@ TEST_F(ResultsStoreTest, ConcurrentWritersFromSeveralProcesses) {
     expect_same_run(run, make_run(layout, run.scenario, run.replicate));
   }
 }
-
 
 // Per-zone values: stored with the layout's zones, read back bit-exactly, checked for size,
 // and a store written before the column existed (no `zones` column) still opens and reads.

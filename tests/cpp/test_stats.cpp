@@ -506,7 +506,6 @@ TEST(Verdict, FromRealPairedData) {
   EXPECT_EQ(classify(p, 0.2, true), Verdict::BetterBelowMid);
 }
 
-
 // Intervals within the domain (docs/metrics.md). A cost per need over replicates where one run
 // mediated almost nothing: the normal interval of the mean goes negative; the Ratio domain's
 // (delta method on the log of the mean) stays positive, contains the mean and, for a tight
