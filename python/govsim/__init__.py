@@ -65,18 +65,19 @@ __all__ = [
 
 
 def report(results_dir: str | os.PathLike[str], output_path: str | os.PathLike[str],
-           robustness_dir: str | os.PathLike[str] | None = None) -> Path:
+           robustness_dir: str | os.PathLike[str] | None = None, map_scenario: str | None = None) -> Path:
     """Writes the self-contained HTML report of the results in ``results_dir`` to ``output_path``
     and returns its path, like ``govsim report``; raises ``govsim.reporting.ReportInputError``
     (a ``ValueError``) naming the file when the results store is missing, damaged or incomplete.
 
     ``robustness_dir`` holds ``govsim robustness`` results for the section "How robust is this
-    ranking?" (default: ``results_dir/robustness`` if present). The report's code (matplotlib,
-    Jinja2) is imported on the first call.
+    ranking?" (default: ``results_dir/robustness`` if present); ``map_scenario`` the scenario whose
+    change in non-recours by commune the outcome map shows (default: the lowest non-recours). The
+    report's code (matplotlib, Jinja2) is imported on the first call.
     """
     from .reporting import write_report as _write
 
-    return _write(results_dir, output_path, robustness_dir)
+    return _write(results_dir, output_path, robustness_dir, map_scenario)
 
 
 write_report = report

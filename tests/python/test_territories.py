@@ -301,3 +301,26 @@ def test_per_commune_outputs_add_up_to_the_run(tmp_path):
         assert ((v[:, :, 4] >= 0) & (v[:, :, 4] <= 1)).all()
     # Adults: every commune's agents / scale, about the territory's 287,711 adults.
     assert abs(df[df.scenario == "status-quo"].adults.sum() - 287711) < 0.01 * 287711
+
+    # The report's outcome map (issue 15): present for this real territory, coloured with the
+    # run's per-commune values: non-recours under the baseline and its change under the scenario.
+    from govsim.reporting import charts
+    from govsim.reporting.load import load
+    html_path = tmp_path / "report.html"
+    r = govsim("report", str(out), "-o", str(html_path), "--map-scenario", "regional-hubs")
+    assert r.returncode == 0, r.stderr
+    html = html_path.read_text(encoding="utf-8")
+    assert 'alt="Map of charente: 362 communes coloured by non-recours under status-quo and by its change' in html
+    chart = charts.outcome_map(load(out), "regional-hubs")
+    v = chart.values.set_index("code")
+    by = {(x["scenario"], x["code"]): x["non_recours_rate"] for x in rows}
+    for code in v.index:
+        b, s2 = by[("status-quo", code)], by[("regional-hubs", code)]
+        if b == "" or s2 == "":
+            assert np.isnan(v.loc[code, "change_pt"])
+            continue
+        assert v.loc[code, "baseline_non_recours_pct"] == pytest.approx(100 * float(b), rel=1e-12)
+        assert v.loc[code, "change_pt"] == pytest.approx(100 * (float(s2) - float(b)), rel=1e-9, abs=1e-12)
+    assert np.isfinite(v["change_pt"]).sum() > 300
+    r = govsim("report", str(out), "-o", str(html_path), "--map-scenario", "nope")
+    assert r.returncode == 2 and "--map-scenario: no scenario 'nope'" in r.stderr

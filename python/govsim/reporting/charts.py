@@ -18,7 +18,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from . import text  # noqa: E402
 from .load import ReportData  # noqa: E402
 
-__all__ = ["Chart", "timeseries", "equity", "costs", "colors", "territory_map", "response_surface"]
+__all__ = ["Chart", "timeseries", "equity", "costs", "colors", "territory_map", "outcome_map", "map_scenario",
+           "response_surface"]
 
 # Weekly flows, shown as 4-week moving averages.
 ROLLING = {"sessions", "unserved_requests"}
@@ -30,6 +31,7 @@ EXTRA_SERIES = ["non_recours_rate@density:rural", "non_recours_rate@density:urba
 class Chart:
     src: str  # data:image/png;base64,...
     alt: str
+    values: pd.DataFrame | None = None  # what a map coloured, one row per commune (tests, notebooks)
 
 
 def _to_chart(fig: plt.Figure, alt: str) -> Chart:
@@ -195,6 +197,89 @@ def territory_map(data: ReportData) -> Chart | None:
     ax.set_title(f"{t.get('name', '')}: communes (size: adults) and mediation places")
     return _to_chart(fig, f"Map of {t.get('name', 'the territory')}: {len(communes)} communes coloured by car minutes "
                           f"to the nearest place helping with procedures, and {len(places)} places by type")
+
+
+def map_scenario(data: ReportData) -> str | None:
+    """The scenario the outcome map shows by default: the one with the lowest mean non-recours
+    (the report's ranking metric) other than the baseline; None without a baseline."""
+    if data.is_sweep or not data.baseline or "non_recours_rate" not in data.mean.columns:
+        return None
+    others = [s for s in data.scenarios if s != data.baseline and "@" not in s and s in data.mean.index]
+    if not others:
+        return None
+    return min(others, key=lambda s: (data.get(data.mean, s, "non_recours_rate"), others.index(s)))
+
+
+def _places(data: ReportData) -> tuple[list, dict[str, int]]:
+    t = data.manifest.get("territory")
+    m = t.get("map") if isinstance(t, dict) else None
+    if not isinstance(m, dict):
+        return [], {}
+    return m.get("places") or [], {c: i for i, c in enumerate(m.get("places_columns", []))}
+
+
+def outcome_map(data: ReportData, scenario: str | None = None) -> Chart | None:
+    """Per-commune outcomes of the run (communes.csv): communes (centroids, sized by adults)
+    coloured by non-recours under the baseline (left) and by its change in points under
+    ``scenario`` (right; default :func:`map_scenario`), with the places by type. ``values`` of the
+    chart holds the plotted numbers by commune code."""
+    c = data.communes
+    if c is None or c.empty or "non_recours_rate" not in c.columns:
+        return None
+    scenario = scenario or map_scenario(data)
+    if scenario is None or data.baseline not in set(c["scenario"]):
+        return None
+    if scenario not in set(c["scenario"]):
+        raise ValueError(f"no per-commune outputs for scenario {scenario!r}; scenarios: "
+                         f"{', '.join(dict.fromkeys(c['scenario']))}")
+    base = c[c["scenario"] == data.baseline].set_index("code")
+    scen = c[c["scenario"] == scenario].set_index("code").reindex(base.index)
+    geo = bool((base["lat"].abs() > 0).any())
+    x = base["lon"] if geo else base["x_km"]
+    y = base["lat"] if geo else base["y_km"]
+    nr0 = base["non_recours_rate"].astype(float) * 100
+    delta = (scen["non_recours_rate"].astype(float) - base["non_recours_rate"].astype(float)) * 100
+    values = pd.DataFrame({"code": base.index, "name": base["name"].to_numpy(), "adults": base["adults"].to_numpy(),
+                           "baseline_non_recours_pct": nr0.to_numpy(),
+                           "scenario_non_recours_pct": (scen["non_recours_rate"].astype(float) * 100).to_numpy(),
+                           "change_pt": delta.to_numpy()})
+    sizes = 8 + 140 * np.sqrt(base["adults"].to_numpy(dtype=float) / max(float(base["adults"].max()), 1.0))
+    places, pc = _places(data)
+    fig, axes = plt.subplots(1, 2, figsize=(15, 7.5))
+    panels = [(nr0, "YlOrRd", 0.0, float(np.nanpercentile(nr0, 98)) if np.isfinite(nr0).any() else 1.0,
+               text.CHART["map_baseline"].format(baseline=data.baseline)),
+              (delta, "RdBu_r", None, None, text.CHART["map_change"].format(baseline=data.baseline))]
+    lim = float(np.nanpercentile(np.abs(delta), 98)) if np.isfinite(delta).any() else 1.0
+    for ax, (v, cmap, lo, hi, label) in zip(axes, panels):
+        if lo is None:
+            lo, hi = -max(lim, 1e-6), max(lim, 1e-6)
+        nan = ~np.isfinite(v.to_numpy(dtype=float))
+        if nan.any():
+            ax.scatter(x[nan], y[nan], s=sizes[nan], c="lightgrey", edgecolors="grey", linewidths=0.3)
+        sc = ax.scatter(x[~nan], y[~nan], s=sizes[~nan], c=v[~nan], cmap=cmap, vmin=lo, vmax=hi, alpha=0.85,
+                        edgecolors="grey", linewidths=0.3)
+        fig.colorbar(sc, ax=ax, shrink=0.7, label=label)
+        for code, (marker, color, plabel) in POINT_STYLE.items():
+            pts = [p for p in places if p[pc["type"]] == code] if pc else []
+            if pts and geo:
+                ax.scatter([p[pc["lon"]] for p in pts], [p[pc["lat"]] for p in pts], marker=marker, c=color, s=22,
+                           edgecolors="black", linewidths=0.4, label=f"{plabel} ({len(pts)})", zorder=3)
+        if geo:
+            ax.set_aspect(1 / math.cos(math.radians(float(np.mean(y)))))
+        else:
+            ax.set_aspect(1)
+        ax.set_xlabel("longitude" if geo else "x (km)")
+        ax.set_ylabel("latitude" if geo else "y (km)")
+    if places and geo:
+        axes[0].legend(loc="lower left", fontsize=7, framealpha=0.9)
+    axes[0].set_title(text.CHART["map_baseline_title"].format(baseline=data.title(data.baseline)), fontsize=10)
+    axes[1].set_title(text.CHART["map_change_title"].format(scenario=data.title(scenario)), fontsize=10)
+    fig.tight_layout()
+    name = (data.manifest.get("territory") or {}).get("name", "the territory")
+    chart = _to_chart(fig, text.CHART["map_alt"].format(territory=name, n=len(base), scenario=scenario,
+                                                         baseline=data.baseline))
+    chart.values = values
+    return chart
 
 
 def response_surface(data: ReportData, design: dict[str, dict], axes: list[str], metrics: list[str]) -> Chart | None:

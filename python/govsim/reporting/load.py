@@ -45,6 +45,7 @@ class ReportData:
     registry: dict[str, dict[str, Any]] = field(default_factory=dict)
     is_sweep: bool = False  # design points of `govsim sweep`: no baseline, no paired differences
     scenarios_all: list[str] = field(default_factory=list)  # every scenario of the store, by index
+    communes: pd.DataFrame = field(default_factory=pd.DataFrame)  # per-commune outputs (communes.csv)
 
     def __post_init__(self) -> None:
         self.refresh()
@@ -159,6 +160,11 @@ def load(results_dir: str | os.PathLike[str]) -> ReportData:
                       weeks=reader.weeks, series_scenario=sc, series_values=values,
                       scenarios_all=reader.scenarios, is_sweep=is_sweep)
     data.registry = describe()
+    try:
+        from ..results import Results
+        data.communes = Results(results_dir).communes()
+    except StoreError as e:
+        raise ReportInputError(str(e)) from None
     return data
 
 

@@ -180,9 +180,11 @@ def _manifest(data: ReportData) -> dict[str, Any]:
     return {"rows": rows, "command": text.reproduce_command(data)}
 
 
-def render_html(data: ReportData, robustness_dir: Path | None = None) -> str:
+def render_html(data: ReportData, robustness_dir: Path | None = None, map_scenario: str | None = None) -> str:
     """The report of ``data`` as one self-contained HTML document; ``robustness_dir`` holds the
-    results of ``govsim robustness`` for the section "How robust is this ranking?"."""
+    results of ``govsim robustness`` for the section "How robust is this ranking?"; ``map_scenario``
+    the scenario whose change in non-recours by commune the outcome map shows (default: the one
+    with the lowest non-recours)."""
     cfg = data.config
     tname, tdesc = text.territory(cfg)
     any_seed = any(data.scenario_info.get(s, {}).get("seed_contribution") for s in data.scenarios)
@@ -198,7 +200,9 @@ def render_html(data: ReportData, robustness_dir: Path | None = None) -> str:
         "sweep": _sweep(data) if data.is_sweep else None,
         "assumptions_sentence": text.assumptions_sentence(data),
         "territory": {"name": tname, "description": tdesc, "places_data": text.places_data(data.manifest),
-                      "map": charts.territory_map(data)},
+                      "map": charts.territory_map(data),
+                      "outcome_map": charts.outcome_map(data, map_scenario),
+                      "outcome_map_note": text.CHART["map_note"]},
         "experiment": {"name": cfg.get("name", ""), "description": cfg.get("description", "")},
         "setup": text.setup_facts(data),
         "baseline": {"name": data.baseline, "title": data.title(data.baseline)},
@@ -222,7 +226,8 @@ def render_html(data: ReportData, robustness_dir: Path | None = None) -> str:
     return _ENV.get_template("report.html.j2").render(context)
 
 
-def write_report(results_dir: str | Path, output_path: str | Path, robustness_dir: str | Path | None = None) -> Path:
+def write_report(results_dir: str | Path, output_path: str | Path, robustness_dir: str | Path | None = None,
+                 map_scenario: str | None = None) -> Path:
     """Write the HTML report of the results in ``results_dir`` to ``output_path``; return its path.
 
     ``robustness_dir``: the output of ``govsim robustness`` for the section "How robust is this
@@ -232,7 +237,11 @@ def write_report(results_dir: str | Path, output_path: str | Path, robustness_di
     """
     output_path = Path(output_path)
     rob = robustness.find_dir(Path(results_dir), robustness_dir)
-    html = render_html(load(results_dir), rob)
+    data = load(results_dir)
+    if map_scenario is not None and map_scenario not in data.scenarios:
+        raise ReportInputError(f"--map-scenario: no scenario {map_scenario!r} in {results_dir} "
+                               f"(scenarios: {', '.join(data.scenarios)})")
+    html = render_html(data, rob, map_scenario)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = output_path.with_name(output_path.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")
@@ -252,10 +261,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--robustness", metavar="DIR", default=None,
                         help="results of `govsim robustness` for the section \"How robust is this ranking?\" "
                              "(default: RESULTS_DIR/robustness if it exists)")
+    parser.add_argument("--map-scenario", metavar="NAME", default=None,
+                        help="scenario whose change in non-recours by commune the outcome map shows "
+                             "(default: the one with the lowest non-recours)")
     args = parser.parse_args(argv)
     out = Path(args.output) if args.output else Path(args.results_dir) / "report.html"
     try:
-        path = write_report(args.results_dir, out, args.robustness)
+        path = write_report(args.results_dir, out, args.robustness, args.map_scenario)
     except ReportInputError as e:
         print(f"govsim report: error: {e}", file=sys.stderr)
         return 2

@@ -129,6 +129,15 @@ CHART = {
     "per_need_axis": "EUR per need resolved through mediation",
     "per_need_title": "Cost per resolved need (95% CI)",
     "costs_alt": "Spending by funder and cost per resolved need, per scenario",
+    "map_baseline": "non-recours, {baseline} (%)",
+    "map_change": "change in non-recours vs {baseline} (points)",
+    "map_baseline_title": "Non-recours by commune: {baseline}",
+    "map_change_title": "Change in non-recours by commune: {scenario}",
+    "map_alt": ("Map of {territory}: {n} communes coloured by non-recours under {baseline} and by its change "
+                "in points under {scenario}, from the run's per-commune outputs"),
+    "map_note": ("Each commune's non-recours is its needs given up over its needs closed, all replicates pooled "
+                 "(communes.csv); in small communes it rests on few needs, especially with a sampled population, "
+                 "so read patterns, not single communes. Grey: no need closed."),
 }
 
 
