@@ -9,7 +9,11 @@ def _check_catalog(block: list[dict], stored: list[str], engine: list[dict]) -> 
     declared = [e for e in engine if "@" not in e["name"]]
     assert [m["name"] for m in block] == [e["name"] for e in declared]
     for m, e in zip(block, declared):
-        assert set(m) == {"name", "unit", "direction", "headline", "subgroups", "doc"}
+        assert set(m) == {"name", "unit", "direction", "headline", "subgroups", "doc", "domain"}
+        # Intervals within the domain (docs/metrics.md): ratios of positive quantities are "ratio".
+        assert m["domain"] == ("ratio" if m["name"].startswith("cost_per_") or m["unit"] == "ratio" else
+                               "real" if m["name"] in ("rural_urban_gap", "autonomy_gain",
+                                                       "non_recours_concentration_index") else "nonnegative")
         assert m["direction"] == ("higher" if e["higher_is_better"] else "lower")
         assert (m["unit"], m["headline"], m["subgroups"], m["doc"]) == (e["unit"], e["headline"], e["subgroups"], e["doc"])
         assert m["doc"] and m["unit"]
