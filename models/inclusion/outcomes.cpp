@@ -65,6 +65,18 @@ void Simulation::record_series(int t) {
   series_value(series_index(Series::home_internet_rate), t) = yearly_rates_[0];
   series_value(series_index(Series::adults_did_online_procedure_rate), t) = yearly_rates_[1];
   series_value(series_index(Series::adults_gave_up_rate), t) = yearly_rates_[2];
+  // Yearly activity: over the weeks since the previous update (0 until the first year is done).
+  if (t > 1 && ((t - 1) % 52 == 0 || t == p_.horizon_weeks)) {
+    const ActivityTotals now = activity_totals();
+    yearly_activity_ = now.rates_since(activity_at_update_);
+    activity_at_update_ = now;
+  }
+  series_value(series_index(Series::sessions_per_point_year), t) = yearly_activity_[0];
+  series_value(series_index(Series::france_services_requests_per_site_year), t) =
+      yearly_activity_[1];
+  series_value(series_index(Series::cost_per_mediation_session_eur), t) = yearly_activity_[2];
+  series_value(series_index(Series::cost_per_need_resolved_by_mediation_eur), t) =
+      yearly_activity_[3];
   // Subgroup non-recours, cumulative.
   auto share = [](double a, double b) { return b > 0 ? a / b : 0.0; };
   const Series nr = Series::non_recours_rate;
@@ -77,6 +89,34 @@ void Simulation::record_series(int t) {
   for (std::size_t g = 0; g < 2; ++g)
     series_value(series_index(nr, Dimension::Difficulty, g), t) =
         share(totals_.abandoned_difficulty[g], totals_.closed_difficulty[g]);
+}
+
+ActivityTotals Simulation::activity_totals() const {
+  ActivityTotals a;
+  const double full = 1.0 / p_.population_scale;
+  for (const auto& s : points_) {
+    const double sessions = s.served * full + s.workshops;
+    a.workshops += s.workshops;
+    if (s.spec.type != PointType::Mobile) a.fixed_sessions += sessions;
+    if (s.spec.type == PointType::FranceServices) a.fs_requests += s.served * full;
+    if (s.spec.services & kAdminProcedures) a.med_sessions += sessions;
+  }
+  a.point_weeks = point_weeks_;
+  a.fs_site_weeks = fs_site_weeks_;
+  a.mediation_points_spent = mediation_points_spent_;
+  a.mechanisms_spent = mechanisms_spent_;
+  a.mediation_needs = totals_.mediation * full;
+  return a;
+}
+
+std::array<double, 4> ActivityTotals::rates_since(const ActivityTotals& s) const {
+  auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  const double spent = mediation_points_spent - s.mediation_points_spent;
+  const double spent_all = spent + mechanisms_spent - s.mechanisms_spent;
+  const double needs = mediation_needs - s.mediation_needs;
+  return {ratio(fixed_sessions - s.fixed_sessions, (point_weeks - s.point_weeks) / 52.0),
+          ratio(fs_requests - s.fs_requests, (fs_site_weeks - s.fs_site_weeks) / 52.0),
+          ratio(spent, med_sessions - s.med_sessions), needs > 0 ? spent_all / needs : spent_all};
 }
 
 std::array<double, 3> Simulation::per_adult_rates(int t) const {
@@ -181,16 +221,11 @@ RunRecord Simulation::finish(int scenario_index) const {
   int open_end = 0;
   for (const auto& s : points_)
     if (s.open && s.spec.type != PointType::Mobile && week_ >= s.open_week) ++open_end;
-  // Activity (full population): procedure-help sessions and workshops at fixed points, France
-  // Services requests, and what the points helping with procedures cost per session.
-  double fixed_sessions = 0, fs_requests = 0, med_sessions = 0, workshops = 0;
-  for (const auto& s : points_) {
-    const double sessions = s.served * full + s.workshops;
-    workshops += s.workshops;
-    if (s.spec.type != PointType::Mobile) fixed_sessions += sessions;
-    if (s.spec.type == PointType::FranceServices) fs_requests += s.served * full;
-    if (s.spec.services & kAdminProcedures) med_sessions += sessions;
-  }
+  // Activity (full population) over the whole run: procedure-help sessions and workshops at
+  // fixed points, France Services requests, and what the points helping with procedures cost
+  // per session and per need resolved through mediation.
+  const ActivityTotals act = activity_totals();
+  const std::array<double, 4> activity = act.rates_since(ActivityTotals{});
   const double gained_adults = (aut / n - autonomy_start_) * n * full;
   using M = Metric;
   MetricValues v;
@@ -201,9 +236,7 @@ RunRecord Simulation::finish(int scenario_index) const {
   v.set(M::mean_wait_weeks, ratio(c.wait_weeks, c.mediation));
   v.set(M::coverage_30min, ratio(cov30, adults));
   v.set(M::total_cost_eur, total_cost);
-  v.set(M::cost_per_need_resolved_by_mediation_eur,
-        c.mediation > 0 ? (mediation_points_spent_ + mechanisms_spent_) / (c.mediation * full)
-                        : mediation_points_spent_ + mechanisms_spent_);
+  v.set(M::cost_per_need_resolved_by_mediation_eur, activity[3]);
   v.set(M::rural_urban_gap, nr_rural - nr_urban);
   v.set(M::rural_urban_ratio, both && nr_urban > 0 ? nr_rural / nr_urban : kAbsent);
   v.set(M::pending_share, (c.arisen - c.closed()) / arisen);
@@ -225,12 +258,13 @@ RunRecord Simulation::finish(int scenario_index) const {
   v.set(M::home_internet_rate, per_adult[0]);
   v.set(M::adults_did_online_procedure_rate, per_adult[1]);
   v.set(M::adults_gave_up_rate, per_adult[2]);
-  v.set(M::sessions_per_point_year, ratio(fixed_sessions, point_weeks_ / 52.0));
-  v.set(M::france_services_requests_per_site_year, ratio(fs_requests, fs_site_weeks_ / 52.0));
-  v.set(M::cost_per_mediation_session_eur, ratio(mediation_points_spent_, med_sessions));
+  v.set(M::sessions_per_point_year, activity[0]);
+  v.set(M::france_services_requests_per_site_year, activity[1]);
+  v.set(M::cost_per_mediation_session_eur, activity[2]);
   v.set(M::cost_per_additional_autonomous_adult_eur,
         gained_adults >= 1.0 ? total_cost / gained_adults : total_cost);
-  v.set(M::workshop_share_of_sessions, ratio(workshops, workshops + c.sessions * full));
+  v.set(M::workshop_share_of_sessions,
+        ratio(act.workshops, act.workshops + c.sessions * full));
   // Breakdowns: each level's numerator over its denominator.
   auto set_groups = [&](Metric m, const auto& num_age, const auto& den_age, const auto& num_den,
                         const auto& den_den, const auto& num_dif, const auto& den_dif) {

@@ -104,6 +104,20 @@ struct Week {
       point_dynamic;  // by point: residents whose skill first moved
 };
 
+// Cumulative activity accounting (full population): sessions at fixed points (procedure help and
+// workshops), France Services requests, sessions at points helping with procedures, open fixed
+// point-weeks and France Services site-weeks, spending on points helping with procedures and on
+// mechanisms, needs resolved through mediation.
+struct ActivityTotals {
+  double fixed_sessions = 0, fs_requests = 0, med_sessions = 0, workshops = 0;
+  double point_weeks = 0, fs_site_weeks = 0;
+  double mediation_points_spent = 0, mechanisms_spent = 0, mediation_needs = 0;
+  // Rates over the activity between `since` and this: sessions per open fixed point per year,
+  // France Services requests per site per year, cost per mediation session, cost per need
+  // resolved through mediation (the end metrics' definitions, docs/metrics.md).
+  std::array<double, 4> rates_since(const ActivityTotals& since) const;
+};
+
 struct RunState {
   RunState(std::shared_ptr<const ModelSpec> model, std::uint64_t seed, std::uint32_t replicate)
       : model_(std::move(model)),
@@ -157,6 +171,11 @@ struct RunState {
   // mechanisms, open fixed point-weeks and France Services site-weeks.
   double mediation_points_spent_ = 0, mechanisms_spent_ = 0;
   double point_weeks_ = 0, fs_site_weeks_ = 0;
+  // Cumulative activity at the last yearly update (the yearly activity series are the
+  // differences since then) and the activity rates of that update.
+  ActivityTotals activity_at_update_{};
+  std::array<double, 4> yearly_activity_{};  // sessions/point-year, FS requests/site-year,
+                                             // cost per session, cost per need via mediation
   int closures_ = 0, departures_ = 0, interruption_point_weeks_ = 0;
   std::vector<double> series_;  // [series][week]
   // Equal-budget comparison (experiment.budget, docs/mechanisms.md): the cumulative spending to

@@ -245,6 +245,42 @@ TEST(Activity, PerAdultMetricsAreConsistent) {
               0.2 * big.metric("france_services_requests_per_site_year"));
 }
 
+// The yearly activity series (metrics.def) hold the end metric's definition over each year: over
+// a run of exactly one yearly cycle (53 weeks) the last value is the end metric itself; before the
+// first cycle is done they are 0; a later year is measured on its own weeks, not cumulated.
+TEST(Activity, YearlyActivitySeriesCoverEachYear) {
+  const char* names[] = {"sessions_per_point_year", "france_services_requests_per_site_year",
+                         "cost_per_mediation_session_eur",
+                         "cost_per_need_resolved_by_mediation_eur"};
+  const Series series[] = {Series::sessions_per_point_year,
+                           Series::france_services_requests_per_site_year,
+                           Series::cost_per_mediation_session_eur,
+                           Series::cost_per_need_resolved_by_mediation_eur};
+  auto value = [](const test_support::RunOut& r, Series s, int horizon, int t) {
+    return r.record.series.at(series_index(s) * static_cast<std::size_t>(horizon + 1) +
+                              static_cast<std::size_t>(t));
+  };
+  const auto one = test_support::run_model("rural-department",
+                                           with(kSmall, {{"sim.horizon_weeks", 53}}), 2, 0);
+  for (std::size_t k = 0; k < 4; ++k) {
+    EXPECT_EQ(value(one, series[k], 53, 52), 0.0) << names[k];
+    EXPECT_GT(value(one, series[k], 53, 53), 0.0) << names[k];
+    EXPECT_DOUBLE_EQ(value(one, series[k], 53, 53), one.metric(names[k])) << names[k];
+  }
+  // Two cycles: the end metric lies between the two yearly values (a ratio of sums over the two
+  // years is between the years' ratios), and the first year's value is the one-year run's.
+  const auto two = test_support::run_model("rural-department",
+                                           with(kSmall, {{"sim.horizon_weeks", 105}}), 2, 0);
+  for (std::size_t k = 0; k < 4; ++k) {
+    const double y1 = value(two, series[k], 105, 53), y2 = value(two, series[k], 105, 105);
+    EXPECT_DOUBLE_EQ(y1, value(one, series[k], 53, 53)) << names[k];
+    EXPECT_NE(y1, y2) << names[k];
+    EXPECT_NE(two.metric(names[k]), y2) << names[k];  // the second year alone, not cumulated
+    EXPECT_GE(two.metric(names[k]), std::min(y1, y2) * (1 - 1e-12)) << names[k];
+    EXPECT_LE(two.metric(names[k]), std::max(y1, y2) * (1 + 1e-12)) << names[k];
+  }
+}
+
 TEST(Model, FunderSharesComeFromTheRegistry) {
   // Moving a share of EPNs' running cost from communes to the state moves that money and
   // nothing else (same runs: common random numbers).
