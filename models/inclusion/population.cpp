@@ -14,6 +14,7 @@ namespace govsim::inclusion {
 
 void Population::resize(std::size_t n) {
   zone.resize(n);
+  age.resize(n);
   age_band.resize(n);
   diploma.resize(n);
   income.resize(n);
@@ -34,7 +35,7 @@ void Population::resize(std::size_t n) {
 }
 
 std::size_t Population::bytes_per_agent() const {
-  return sizeof(zone[0]) + sizeof(age_band[0]) + sizeof(diploma[0]) + sizeof(income[0]) +
+  return sizeof(zone[0]) + sizeof(age[0]) + sizeof(age_band[0]) + sizeof(diploma[0]) + sizeof(income[0]) +
          sizeof(flags[0]) + sizeof(offer_rank[0]) + sizeof(base_skill[0]) + sizeof(gain[0]) +
          sizeof(gain_week[0]) + sizeof(trust[0]) + sizeof(aware_week[0]) + sizeof(next_need[0]) +
          sizeof(pending[0]) + sizeof(need_kind[0]) + sizeof(deadline[0]) + sizeof(since[0]) +
@@ -165,9 +166,86 @@ double solve_shift(const std::vector<std::pair<double, double>>& cells, double g
   return 0.5 * (lo + hi);
 }
 
+// Single-year demography of the model: death rates by year of age and the ages within each band.
+// Within a band, mortality follows Gompertz's law (x 1+gradient a year of age) scaled so that the
+// band's adults die at the band's rate: ages are uniform within the 15-year bands (their mean
+// rate is the band's), and the 75+ band is the stationary population of its own life table
+// (survivors l(x) of q(x) = q75 exp(gradient (x - 75)), everyone dying at kMaxAge), q75 solved
+// so that its deaths / adults equal demography.mortality_75_plus.
+void fill_demography(PopulationModel& m, const Params& p) {
+  const double c = p.mortality_age_gradient;
+  const auto rate = p.mortality();
+  m.death_rate.assign(static_cast<std::size_t>(kMaxAge) + 1, 0.0);
+  for (int b = 0; b < kAgeBands - 1; ++b) {
+    const int lo = kMinAge + 15 * b;
+    double sum = 0;
+    for (int j = 0; j < 15; ++j) sum += std::exp(c * j);
+    auto& ages = m.ages[static_cast<std::size_t>(b)];
+    ages.clear();
+    for (int j = 0; j < 15; ++j) {
+      m.death_rate[static_cast<std::size_t>(lo + j)] =
+          std::min(1.0, rate[static_cast<std::size_t>(b)] * 15.0 / sum * std::exp(c * j));
+      ages.emplace_back(lo + j, 1.0 / 15.0);
+    }
+  }
+  constexpr int kOld = 75, n = kMaxAge - kOld + 1;
+  std::array<double, n> q{}, l{};
+  auto band_rate = [&](double q75) {
+    double alive = 1, deaths = 0, total = 0;
+    for (int j = 0; j < n; ++j) {
+      q[static_cast<std::size_t>(j)] = j == n - 1 ? 1.0 : std::min(1.0, q75 * std::exp(c * j));
+      l[static_cast<std::size_t>(j)] = alive;
+      total += alive;
+      deaths += alive * q[static_cast<std::size_t>(j)];
+      alive *= 1 - q[static_cast<std::size_t>(j)];
+    }
+    return deaths / total;
+  };
+  double lo = 0, hi = 1;
+  for (int it = 0; it < 100; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (band_rate(mid) < rate[kAgeBands - 1] ? lo : hi) = mid;
+  }
+  band_rate(0.5 * (lo + hi));
+  double total = 0;
+  for (double v : l) total += v;
+  auto& old = m.ages[kAgeBands - 1];
+  old.clear();
+  for (int j = 0; j < n; ++j) {
+    m.death_rate[static_cast<std::size_t>(kOld + j)] = q[static_cast<std::size_t>(j)];
+    old.emplace_back(kOld + j, l[static_cast<std::size_t>(j)] / total);
+  }
+  for (std::size_t b = 0; b < kAgeBands; ++b) {
+    m.age_mean[b] = 0;
+    for (const auto& [x, w] : m.ages[b]) m.age_mean[b] += w * x;
+  }
+}
+
+// Within-band gradient of illectronisme by year of age: the published band rates on the logit
+// scale, interpolated between the bands' mean ages (the slope of a band is the mean of the slopes
+// to its neighbours; the end bands take their one neighbour's). National figures, for every
+// territory (no regional figure by single year).
+void fill_age_gradient(PopulationModel& m, const Params& p) {
+  const std::array<double, kAgeBands> t = {p.illectronisme_15_29, p.illectronisme_30_44,
+                                           p.illectronisme_45_59, p.illectronisme_60_74,
+                                           p.illectronisme_75_plus};
+  std::array<double, kAgeBands - 1> seg{};
+  for (std::size_t b = 0; b + 1 < kAgeBands; ++b)
+    seg[b] = (logit(std::clamp(t[b + 1], 1e-4, 1 - 1e-4)) -
+              logit(std::clamp(t[b], 1e-4, 1 - 1e-4))) /
+             (m.age_mean[b + 1] - m.age_mean[b]);
+  m.age_slope[0] = seg[0];
+  for (std::size_t b = 1; b + 1 < kAgeBands; ++b) m.age_slope[b] = 0.5 * (seg[b - 1] + seg[b]);
+  m.age_slope[kAgeBands - 1] = seg[kAgeBands - 2];
+}
+
 // National fit: age (15-44 shared by the two youngest bands), density, diploma and income effects
-// together, on the national composition; then the no-home-internet model.
+// together, on the national composition (each cell split by year of age, the within-band gradient
+// as an offset); then the no-home-internet model.
 PopulationModel fit_national(const Params& p) {
+  PopulationModel m;
+  fill_demography(m, p);
+  fill_age_gradient(m, p);
   std::array<std::array<double, kAgeBands>, kDensityClasses> adults{};
   for (std::size_t d = 0; d < kDensityClasses; ++d)
     for (std::size_t a = 0; a < kAgeBands; ++a)
@@ -176,22 +254,30 @@ PopulationModel fit_national(const Params& p) {
   // Features: 0 age 15-44, 1 age 45-59, 2 age 60-74, 3 age 75+, 4 urban, 5 rural, 6 no diploma,
   // 7 higher education, 8 low income, 9 top income. Age indicators sum to 1 (the intercept).
   constexpr int F = 10;
-  Eigen::MatrixXd X = Eigen::MatrixXd::Zero(kCells, F);
-  Eigen::VectorXd W(kCells);
+  Eigen::Index rows = 0;
+  for (const auto& ages : m.ages) rows += static_cast<Eigen::Index>(ages.size());
+  rows *= kDensityClasses * kDiplomas * kIncomeClasses;
+  Eigen::MatrixXd X = Eigen::MatrixXd::Zero(rows, F);
+  Eigen::VectorXd W(rows), offset(rows);
+  Eigen::Index row = 0;
   for (int a = 0; a < kAgeBands; ++a)
     for (int d = 0; d < kDensityClasses; ++d)
       for (int e = 0; e < kDiplomas; ++e)
-        for (int k = 0; k < kIncomeClasses; ++k) {
-          const int c = cell_index(a, d, e, k);
-          W(c) = w[static_cast<std::size_t>(c)];
-          X(c, a <= 1 ? 0 : a - 1) = 1;
-          if (d == 0) X(c, 4) = 1;
-          if (d == 2) X(c, 5) = 1;
-          if (e == 0) X(c, 6) = 1;
-          if (e == 2) X(c, 7) = 1;
-          if (k == 0) X(c, 8) = 1;
-          if (k == 2) X(c, 9) = 1;
-        }
+        for (int k = 0; k < kIncomeClasses; ++k)
+          for (const auto& [x, wx] : m.ages[static_cast<std::size_t>(a)]) {
+            const int c = cell_index(a, d, e, k);
+            W(row) = w[static_cast<std::size_t>(c)] * wx;
+            offset(row) = m.age_slope[static_cast<std::size_t>(a)] *
+                        (x - m.age_mean[static_cast<std::size_t>(a)]);
+            X(row, a <= 1 ? 0 : a - 1) = 1;
+            if (d == 0) X(row, 4) = 1;
+            if (d == 2) X(row, 5) = 1;
+            if (e == 0) X(row, 6) = 1;
+            if (e == 2) X(row, 7) = 1;
+            if (k == 0) X(row, 8) = 1;
+            if (k == 2) X(row, 9) = 1;
+            ++row;
+          }
   const std::array<double, F> target = {
       p.illectronisme_15_29,      p.illectronisme_45_59,
       p.illectronisme_60_74,      p.illectronisme_75_plus,
@@ -203,9 +289,7 @@ PopulationModel fit_national(const Params& p) {
     goal(f) = (X.col(f).array() * W.array()).sum() * target[static_cast<std::size_t>(f)];
     if (f < 4) theta(f) = logit(std::clamp(target[static_cast<std::size_t>(f)], 1e-4, 1 - 1e-4));
   }
-  theta = fit_margins(X, W, Eigen::VectorXd::Zero(kCells), goal, theta,
-                      "illectronisme (age, density, diploma, income)");
-  PopulationModel m;
+  theta = fit_margins(X, W, offset, goal, theta, "illectronisme (age, density, diploma, income)");
   m.age = {theta(0), theta(0), theta(1), theta(2), theta(3)};
   m.density = {theta(4), 0.0, theta(5)};
   m.diploma = {theta(6), 0.0, theta(7)};
@@ -222,7 +306,7 @@ PopulationModel fit_national(const Params& p) {
           const double pi = m.p_illiterate(a, d, e, k);
           for (int s = 0; s < 2; ++s) {
             const int r = 2 * c + s;
-            Wn(r) = W(c) * (s ? pi : 1 - pi);
+            Wn(r) = w[static_cast<std::size_t>(c)] * (s ? pi : 1 - pi);
             Xn(r, 0) = 1;
             Xn(r, 1) = a == 4;
             Xn(r, 2) = e == 0;
@@ -256,9 +340,17 @@ std::array<std::array<double, kAgeBands>, kDensityClasses> adults_by_density_age
 const std::array<const char*, kDiplomas> kDiplomaNames = {"none", "secondary", "higher"};
 const std::array<const char*, kIncomeClasses> kIncomeClassNames = {"low40", "middle", "top20"};
 
+double PopulationModel::p_illiterate_at(int years, int d, int e, int k) const {
+  const auto b = static_cast<std::size_t>(band_of(years));
+  return logistic(age[b] + age_slope[b] * (years - age_mean[b]) +
+                  density[static_cast<std::size_t>(d)] + diploma[static_cast<std::size_t>(e)] +
+                  income[static_cast<std::size_t>(k)]);
+}
+
 double PopulationModel::p_illiterate(int a, int d, int e, int k) const {
-  return logistic(age[static_cast<std::size_t>(a)] + density[static_cast<std::size_t>(d)] +
-                  diploma[static_cast<std::size_t>(e)] + income[static_cast<std::size_t>(k)]);
+  double s = 0;
+  for (const auto& [x, w] : ages[static_cast<std::size_t>(a)]) s += w * p_illiterate_at(x, d, e, k);
+  return s;
 }
 
 double PopulationModel::p_no_internet(int a, int e, bool ill) const {
@@ -280,17 +372,20 @@ PopulationModel fit_population_model(const Territory& t, const Params& p) {
   const RegionalFigures* reg = nullptr;
   for (const auto& r : kRegions)
     if (t.region == r.region) reg = &r;
-  // Cells of one age band as (weight, non-age linear predictor).
+  // Cells of one age band by year of age as (weight, linear predictor but the band's effect).
   auto band = [&](int a) {
+    const auto ua = static_cast<std::size_t>(a);
     std::vector<std::pair<double, double>> cells;
     for (int d = 0; d < kDensityClasses; ++d)
       for (int e = 0; e < kDiplomas; ++e)
         for (int k = 0; k < kIncomeClasses; ++k) {
           const double wc = w[static_cast<std::size_t>(cell_index(a, d, e, k))];
           if (wc > 0)
-            cells.emplace_back(wc, m.density[static_cast<std::size_t>(d)] +
-                                       m.diploma[static_cast<std::size_t>(e)] +
-                                       m.income[static_cast<std::size_t>(k)]);
+            for (const auto& [x, wx] : m.ages[ua])
+              cells.emplace_back(wc * wx, m.age_slope[ua] * (x - m.age_mean[ua]) +
+                                              m.density[static_cast<std::size_t>(d)] +
+                                              m.diploma[static_cast<std::size_t>(e)] +
+                                              m.income[static_cast<std::size_t>(k)]);
         }
     return cells;
   };
@@ -401,12 +496,24 @@ std::vector<std::pair<std::string, double>> measured_shares(const Population& po
 }
 
 namespace {
-// Draws every attribute of resident i (zone z of density d, age band a) from the fitted joint
-// model; `offer_share` is the zone's current share of homes with a high-speed fixed offer.
-void draw_resident(Population& pop, std::size_t i, std::uint32_t z, int d, int a,
+// Draws every attribute of resident i (zone z of density d, age band a; `years` its age, or -1 to
+// draw it from the band's ages) from the fitted joint model; `offer_share` is the zone's current
+// share of homes with a high-speed fixed offer.
+void draw_resident(Population& pop, std::size_t i, std::uint32_t z, int d, int a, int years,
                    double offer_share, const PopulationModel& model, const Params& p, Rng& rng) {
   const auto ua = static_cast<std::size_t>(a);
+  if (years < 0) {
+    const double u = rng.uniform();
+    double cum = 0;
+    years = model.ages[ua].back().first;
+    for (const auto& [x, w] : model.ages[ua])
+      if ((cum += w) > u) {
+        years = x;
+        break;
+      }
+  }
   pop.zone[i] = z;
+  pop.age[i] = static_cast<std::uint8_t>(years);
   pop.age_band[i] = static_cast<std::uint8_t>(a);
   const double u = rng.uniform();
   const double none = diploma_share(a, d, 0), higher = diploma_share(a, d, 2);
@@ -426,7 +533,8 @@ void draw_resident(Population& pop, std::size_t i, std::uint32_t z, int d, int a
   pop.trust[i] = static_cast<float>(p.trust_initial);
   // Skill and home internet.
   const double thb = p.skill_basic_threshold;
-  const bool ill = rng.uniform() < model.p_illiterate(a, d, dip, income_class_of(pop.income[i]));
+  const bool ill =
+      rng.uniform() < model.p_illiterate_at(years, d, dip, income_class_of(pop.income[i]));
   const double v = rng.uniform();
   pop.base_skill[i] =
       static_cast<float>(ill ? thb * v : thb + (1.0 - thb) * std::pow(v, p.skill_shape()[ua]));
@@ -458,22 +566,23 @@ std::vector<std::uint32_t> age_population(Population& pop, const Territory& t,
                                           const PopulationModel& model, const Params& p,
                                           std::uint64_t seed, std::uint32_t replicate, int year,
                                           int week) {
-  const auto mortality = p.mortality();
   constexpr std::size_t kBlock = 16384;
   const std::size_t n = pop.size(), blocks = (n + kBlock - 1) / kBlock;
   std::vector<std::vector<std::uint32_t>> renewed(blocks);
   tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
     for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
-      if (pop.pending[i] > 0) continue;
       Rng rng(seed, replicate, kDemography, static_cast<std::uint32_t>(i),
               static_cast<std::uint32_t>(year));
-      const int a = pop.age_band[i];
-      if (rng.uniform() < mortality[static_cast<std::size_t>(a)]) {
+      const int years = pop.age[i];
+      if (rng.uniform() < model.death_rate[static_cast<std::size_t>(years)] &&
+          pop.pending[i] == 0) {
         renew_resident(pop, i, t, zone_offer_share[pop.zone[i]], model, p, seed, replicate, year,
                        week);
         renewed[b].push_back(static_cast<std::uint32_t>(i));
-      } else if (a < kAgeBands - 1 && rng.uniform() < p.ageing_band_exit) {
-        pop.age_band[i] = static_cast<std::uint8_t>(a + 1);
+      } else {
+        const int older = std::min(kMaxAge, years + 1);
+        pop.age[i] = static_cast<std::uint8_t>(older);
+        pop.age_band[i] = static_cast<std::uint8_t>(band_of(older));
       }
     }
   });
@@ -489,7 +598,8 @@ void renew_resident(Population& pop, std::size_t i, const Territory& t, double o
           static_cast<std::uint32_t>(year));
   const std::uint32_t z = pop.zone[i];
   const std::uint8_t keep = pop.flags[i] & kDynamic;  // stays in the weekly-counted list
-  draw_resident(pop, i, z, static_cast<int>(t.zones[z].density), 0, offer_share, model, p, rng);
+  draw_resident(pop, i, z, static_cast<int>(t.zones[z].density), 0, kMinAge, offer_share, model,
+                p, rng);
   pop.flags[i] |= keep;
   pop.gain_week[i] = static_cast<std::uint16_t>(week);
   pop.aware_week[i] = static_cast<std::uint16_t>(week);
@@ -524,8 +634,8 @@ Population generate_population(const Territory& t, const Params& p, std::uint64_
     for (int a = 0; a < kAgeBands; ++a)
       for (std::uint32_t k = 0; k < count[z][static_cast<std::size_t>(a)]; ++k, ++i) {
         Rng rng(seed, replicate, kAttributes, static_cast<std::uint32_t>(i), 0);
-        draw_resident(pop, i, static_cast<std::uint32_t>(z), density, a, t.zones[z].broadband_share,
-                      model, p, rng);
+        draw_resident(pop, i, static_cast<std::uint32_t>(z), density, a, -1,
+                      t.zones[z].broadband_share, model, p, rng);
       }
   });
   return pop;

@@ -31,7 +31,8 @@ enum class Diploma : std::uint8_t { NoneOrCep, Secondary, Higher };
 // Structure of arrays; index = agent id. ~33 bytes per adult.
 struct Population {
   std::vector<std::uint32_t> zone;
-  std::vector<std::uint8_t> age_band;     // 0..4 (kAgeBandNames)
+  std::vector<std::uint8_t> age;          // years (15 .. kMaxAge)
+  std::vector<std::uint8_t> age_band;     // 0..4 (kAgeBandNames), band_of(age)
   std::vector<std::uint8_t> diploma;      // Diploma
   std::vector<std::uint8_t> income;       // quintile 0 (poorest) .. 4
   std::vector<std::uint8_t> flags;        // ResidentFlag bits
@@ -56,6 +57,14 @@ struct Population {
   void resize(std::size_t n);
   std::size_t bytes_per_agent() const;
 };
+
+// Single years of age: adults are 15 .. kMaxAge; band b < 4 covers 15b+15 .. 15b+29, the last
+// band 75 .. kMaxAge (everyone reaching kMaxAge dies within the year).
+inline constexpr int kMinAge = 15;
+inline constexpr int kMaxAge = 105;
+inline int band_of(int years) {
+  return years < 75 ? (years - kMinAge) / 15 : kAgeBands - 1;
+}
 
 // Need kinds and the service each requires.
 enum class NeedKind : std::uint8_t { Tax, Benefits, Health, Employment, Identity };
@@ -88,14 +97,28 @@ inline int income_class_of(int quintile) {
 }
 
 struct PopulationModel {
-  std::array<double, kAgeBands> age{};            // logit effects (illectronisme)
+  // Illectronisme's age effect at a single year of age x in band b:
+  //   age[b] + age_slope[b] * (x - age_mean[b])
+  // (the within-band gradient interpolates the published band rates, docs/calibration.md).
+  std::array<double, kAgeBands> age{};            // logit effects at the band's mean age
+  std::array<double, kAgeBands> age_slope{};      // per year of age within the band
+  std::array<double, kAgeBands> age_mean{};       // mean age of the band's adults
+  // Ages within each band and their weights (sum 1): uniform in the 15-year bands, the
+  // stationary population of the life table in the 75+ band.
+  std::array<std::vector<std::pair<int, double>>, kAgeBands> ages;
+  // Yearly death rate by single year of age (index = years, 0 below kMinAge): Gompertz within
+  // each band (demography.mortality_age_gradient), each band's mean meeting its
+  // demography.mortality_* rate.
+  std::vector<double> death_rate;
   std::array<double, kDensityClasses> density{};  // peri-urban = 0
   std::array<double, kDiplomas> diploma{};        // secondary = 0
   std::array<double, kIncomeClasses> income{};    // middle = 0
   double net0 = 0, net_75_plus = 0, net_no_diploma = 0, net_illiterate = 0;  // no home internet
   std::array<double, kAgeBands> age_targets{};  // the age figures the age effects were fitted to
   std::string region;                           // "France" or the region whose figures were used
+  // Band average (over the band's ages) and at a single year of age.
   double p_illiterate(int age_band, int dens, int dip, int income_class) const;
+  double p_illiterate_at(int years, int dens, int dip, int income_class) const;
   double p_no_internet(int age_band, int dip, bool illiterate) const;
 };
 
@@ -117,19 +140,18 @@ std::vector<std::pair<std::string, double>> measured_shares(const Population& po
 Population generate_population(const Territory& territory, const Params& p, std::uint64_t seed,
                                std::uint32_t replicate);
 
-// Yearly demography (docs/model.md): deaths by age band, the deceased replaced one for one by
-// adults entering the 15-29 band in the same zone (cohort renewal), and ageing from one band to
-// the next. Residents with a pending need episode are left for the next year (their need is
-// accounted for). Returns the renewed residents (in index order). Keyed by (seed, replicate,
-// resident, year): independent of the thread count.
+// Yearly demography (docs/model.md): deaths by single year of age, the deceased replaced one for
+// one by adults turning 15 in the same zone (cohort renewal), and every survivor one year older
+// (moving up a band at 30, 45, 60, 75). Residents with a pending need episode do not die this
+// year (their need is accounted for) but age. Returns the renewed residents (in index order).
+// Keyed by (seed, replicate, resident, year): independent of the thread count.
 std::vector<std::uint32_t> age_population(Population& pop, const Territory& territory,
                                           const std::vector<double>& zone_offer_share,
                                           const PopulationModel& model, const Params& p,
                                           std::uint64_t seed, std::uint32_t replicate, int year,
                                           int week);
 
-// Cohort renewal: replaces resident i (deceased) by an adult entering the 15-29 band in the same
-// zone, drawn from the same fitted model (keyed by seed, replicate, resident and year).
+// Cohort renewal: replaces resident i (deceased) by an adult turning 15 in the same zone, drawn from the same fitted model (keyed by seed, replicate, resident and year).
 void renew_resident(Population& pop, std::size_t i, const Territory& territory, double offer_share,
                     const PopulationModel& model, const Params& p, std::uint64_t seed,
                     std::uint32_t replicate, int year, int week);

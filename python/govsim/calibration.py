@@ -275,6 +275,11 @@ def population_table(config: str | os.PathLike[str], territory: Any | None = Non
     n = m["no_internet"]
     out += ["", f"No home internet: logit = {n[0]:+.3f} {n[1]:+.3f}·[75+] {n[2]:+.3f}·[no diploma] "
                 f"{n[3]:+.3f}·[lacks basic skills]."]
+    grad = ", ".join(f"{a} {s:+.3f}/year around {mu:.1f}" for a, s, mu in zip(AGE_BANDS, m["age_slope"], m["age_mean"]))
+    q = m["death_rate"]
+    out += ["", f"Age effects are at each band's mean age; within a band they change by (logit, per year of age): "
+                f"{grad}.", "", "Yearly death rate by age: " +
+            ", ".join(f"{x}: {q[x]:.4f}" for x in (20, 40, 60, 70, 75, 80, 85, 90, 95, 100)) + "."]
     return "\n".join(out)
 
 

@@ -131,6 +131,9 @@ py::dict population_model(const Experiment& e, int scenario) {
   d["region"] = m.region;
   d["age_targets"] = std::vector<double>(m.age_targets.begin(), m.age_targets.end());
   d["age"] = std::vector<double>(m.age.begin(), m.age.end());
+  d["age_slope"] = std::vector<double>(m.age_slope.begin(), m.age_slope.end());
+  d["age_mean"] = std::vector<double>(m.age_mean.begin(), m.age_mean.end());
+  d["death_rate"] = m.death_rate;
   d["density"] = std::vector<double>(m.density.begin(), m.density.end());
   d["diploma"] = std::vector<double>(m.diploma.begin(), m.diploma.end());
   d["income"] = std::vector<double>(m.income.begin(), m.income.end());
