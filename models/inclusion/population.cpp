@@ -35,11 +35,11 @@ void Population::resize(std::size_t n) {
 }
 
 std::size_t Population::bytes_per_agent() const {
-  return sizeof(zone[0]) + sizeof(age[0]) + sizeof(age_band[0]) + sizeof(diploma[0]) + sizeof(income[0]) +
-         sizeof(flags[0]) + sizeof(offer_rank[0]) + sizeof(base_skill[0]) + sizeof(gain[0]) +
-         sizeof(gain_week[0]) + sizeof(trust[0]) + sizeof(aware_week[0]) + sizeof(next_need[0]) +
-         sizeof(pending[0]) + sizeof(need_kind[0]) + sizeof(deadline[0]) + sizeof(since[0]) +
-         sizeof(last_alone[0]) + sizeof(last_gave_up[0]);
+  return sizeof(zone[0]) + sizeof(age[0]) + sizeof(age_band[0]) + sizeof(diploma[0]) +
+         sizeof(income[0]) + sizeof(flags[0]) + sizeof(offer_rank[0]) + sizeof(base_skill[0]) +
+         sizeof(gain[0]) + sizeof(gain_week[0]) + sizeof(trust[0]) + sizeof(aware_week[0]) +
+         sizeof(next_need[0]) + sizeof(pending[0]) + sizeof(need_kind[0]) + sizeof(deadline[0]) +
+         sizeof(since[0]) + sizeof(last_alone[0]) + sizeof(last_gave_up[0]);
 }
 
 namespace {
@@ -231,9 +231,9 @@ void fill_age_gradient(PopulationModel& m, const Params& p) {
                                            p.illectronisme_75_plus};
   std::array<double, kAgeBands - 1> seg{};
   for (std::size_t b = 0; b + 1 < kAgeBands; ++b)
-    seg[b] = (logit(std::clamp(t[b + 1], 1e-4, 1 - 1e-4)) -
-              logit(std::clamp(t[b], 1e-4, 1 - 1e-4))) /
-             (m.age_mean[b + 1] - m.age_mean[b]);
+    seg[b] =
+        (logit(std::clamp(t[b + 1], 1e-4, 1 - 1e-4)) - logit(std::clamp(t[b], 1e-4, 1 - 1e-4))) /
+        (m.age_mean[b + 1] - m.age_mean[b]);
   m.age_slope[0] = seg[0];
   for (std::size_t b = 1; b + 1 < kAgeBands; ++b) m.age_slope[b] = 0.5 * (seg[b - 1] + seg[b]);
   m.age_slope[kAgeBands - 1] = seg[kAgeBands - 2];
@@ -268,7 +268,7 @@ PopulationModel fit_national(const Params& p) {
             const int c = cell_index(a, d, e, k);
             W(row) = w[static_cast<std::size_t>(c)] * wx;
             offset(row) = m.age_slope[static_cast<std::size_t>(a)] *
-                        (x - m.age_mean[static_cast<std::size_t>(a)]);
+                          (x - m.age_mean[static_cast<std::size_t>(a)]);
             X(row, a <= 1 ? 0 : a - 1) = 1;
             if (d == 0) X(row, 4) = 1;
             if (d == 2) X(row, 5) = 1;
@@ -598,8 +598,8 @@ void renew_resident(Population& pop, std::size_t i, const Territory& t, double o
           static_cast<std::uint32_t>(year));
   const std::uint32_t z = pop.zone[i];
   const std::uint8_t keep = pop.flags[i] & kDynamic;  // stays in the weekly-counted list
-  draw_resident(pop, i, z, static_cast<int>(t.zones[z].density), 0, kMinAge, offer_share, model,
-                p, rng);
+  draw_resident(pop, i, z, static_cast<int>(t.zones[z].density), 0, kMinAge, offer_share, model, p,
+                rng);
   pop.flags[i] |= keep;
   pop.gain_week[i] = static_cast<std::uint16_t>(week);
   pop.aware_week[i] = static_cast<std::uint16_t>(week);

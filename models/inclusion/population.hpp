@@ -100,9 +100,9 @@ struct PopulationModel {
   // Illectronisme's age effect at a single year of age x in band b:
   //   age[b] + age_slope[b] * (x - age_mean[b])
   // (the within-band gradient interpolates the published band rates, docs/calibration.md).
-  std::array<double, kAgeBands> age{};            // logit effects at the band's mean age
-  std::array<double, kAgeBands> age_slope{};      // per year of age within the band
-  std::array<double, kAgeBands> age_mean{};       // mean age of the band's adults
+  std::array<double, kAgeBands> age{};        // logit effects at the band's mean age
+  std::array<double, kAgeBands> age_slope{};  // per year of age within the band
+  std::array<double, kAgeBands> age_mean{};   // mean age of the band's adults
   // Ages within each band and their weights (sum 1): uniform in the 15-year bands, the
   // stationary population of the life table in the 75+ band.
   std::array<std::vector<std::pair<int, double>>, kAgeBands> ages;
@@ -110,9 +110,9 @@ struct PopulationModel {
   // each band (demography.mortality_age_gradient), each band's mean meeting its
   // demography.mortality_* rate.
   std::vector<double> death_rate;
-  std::array<double, kDensityClasses> density{};  // peri-urban = 0
-  std::array<double, kDiplomas> diploma{};        // secondary = 0
-  std::array<double, kIncomeClasses> income{};    // middle = 0
+  std::array<double, kDensityClasses> density{};                             // peri-urban = 0
+  std::array<double, kDiplomas> diploma{};                                   // secondary = 0
+  std::array<double, kIncomeClasses> income{};                               // middle = 0
   double net0 = 0, net_75_plus = 0, net_no_diploma = 0, net_illiterate = 0;  // no home internet
   std::array<double, kAgeBands> age_targets{};  // the age figures the age effects were fitted to
   std::string region;                           // "France" or the region whose figures were used
@@ -151,7 +151,8 @@ std::vector<std::uint32_t> age_population(Population& pop, const Territory& terr
                                           std::uint64_t seed, std::uint32_t replicate, int year,
                                           int week);
 
-// Cohort renewal: replaces resident i (deceased) by an adult turning 15 in the same zone, drawn from the same fitted model (keyed by seed, replicate, resident and year).
+// Cohort renewal: replaces resident i (deceased) by an adult turning 15 in the same zone, drawn
+// from the same fitted model (keyed by seed, replicate, resident and year).
 void renew_resident(Population& pop, std::size_t i, const Territory& territory, double offer_share,
                     const PopulationModel& model, const Params& p, std::uint64_t seed,
                     std::uint32_t replicate, int year, int week);

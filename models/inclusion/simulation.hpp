@@ -123,7 +123,7 @@ class Simulation : private RunState {
   // Shares of adults with home access, who resolved a need alone online and who gave up a need
   // in the 52 weeks up to week t (the yearly series and the end metrics).
   std::array<double, 3> per_adult_rates(int t) const;
-  ActivityTotals activity_totals() const;  // cumulative activity and spending to date
+  ActivityTotals activity_totals() const;           // cumulative activity and spending to date
   double& series_value(std::size_t series, int t);  // series_ at (series_index(...), week t)
 };
 

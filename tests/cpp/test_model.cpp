@@ -263,7 +263,8 @@ TEST(Demography, AdultsAgeBySingleYear) {
 // generated 75+ are as old as that stationary population (mean about 83; 10% of the rural
 // department: about 4,500 adults aged 75+, standard error of the mean age about 0.1 year).
 TEST(Demography, DeathRatesBySingleYearMeetTheBandRates) {
-  const auto m = test_support::model_with("rural-department", with(kSmall, {{"sim.population_scale", 0.1}}));
+  const auto m =
+      test_support::model_with("rural-department", with(kSmall, {{"sim.population_scale", 0.1}}));
   const PopulationModel pm = fit_population_model(*m->territory, m->params);
   const auto rates = m->params.mortality();
   ASSERT_EQ(pm.death_rate.size(), static_cast<std::size_t>(kMaxAge) + 1);
@@ -282,7 +283,8 @@ TEST(Demography, DeathRatesBySingleYearMeetTheBandRates) {
       prev = x;
     }
     EXPECT_NEAR(total, 1.0, 1e-12);
-    EXPECT_NEAR(mean, rates[static_cast<std::size_t>(b)], 1e-9 * rates[static_cast<std::size_t>(b)]) << b;
+    EXPECT_NEAR(mean, rates[static_cast<std::size_t>(b)], 1e-9 * rates[static_cast<std::size_t>(b)])
+        << b;
   }
   EXPECT_EQ(pm.death_rate[kMaxAge], 1.0);
   EXPECT_GT(pm.age_mean[4], 82.0);
@@ -301,7 +303,8 @@ TEST(Demography, DeathRatesBySingleYearMeetTheBandRates) {
 // still meet their targets (Calibration.FittedInitialPopulationMeetsWeekZeroTargets). 10% of the
 // rural department: ~1,500 adults in each group compared, binomial sd about 1.3 points.
 TEST(Demography, IllectronismeRisesWithAgeWithinBands) {
-  const auto m = test_support::model_with("rural-department", with(kSmall, {{"sim.population_scale", 0.1}}));
+  const auto m =
+      test_support::model_with("rural-department", with(kSmall, {{"sim.population_scale", 0.1}}));
   const auto pop = generate_population(*m->territory, m->params, 3, 0);
   std::array<double, 4> ill{}, n{};  // 75-79, 85+, 70-74, 60-74
   for (std::size_t i = 0; i < pop.size(); ++i) {
@@ -346,16 +349,15 @@ TEST(Activity, YearlyActivitySeriesCoverEachYear) {
   const char* names[] = {"sessions_per_point_year", "france_services_requests_per_site_year",
                          "cost_per_mediation_session_eur",
                          "cost_per_need_resolved_by_mediation_eur"};
-  const Series series[] = {Series::sessions_per_point_year,
-                           Series::france_services_requests_per_site_year,
-                           Series::cost_per_mediation_session_eur,
-                           Series::cost_per_need_resolved_by_mediation_eur};
+  const Series series[] = {
+      Series::sessions_per_point_year, Series::france_services_requests_per_site_year,
+      Series::cost_per_mediation_session_eur, Series::cost_per_need_resolved_by_mediation_eur};
   auto value = [](const test_support::RunOut& r, Series s, int horizon, int t) {
     return r.record.series.at(series_index(s) * static_cast<std::size_t>(horizon + 1) +
                               static_cast<std::size_t>(t));
   };
-  const auto one = test_support::run_model("rural-department",
-                                           with(kSmall, {{"sim.horizon_weeks", 53}}), 2, 0);
+  const auto one =
+      test_support::run_model("rural-department", with(kSmall, {{"sim.horizon_weeks", 53}}), 2, 0);
   for (std::size_t k = 0; k < 4; ++k) {
     EXPECT_EQ(value(one, series[k], 53, 52), 0.0) << names[k];
     EXPECT_GT(value(one, series[k], 53, 53), 0.0) << names[k];
@@ -363,8 +365,8 @@ TEST(Activity, YearlyActivitySeriesCoverEachYear) {
   }
   // Two cycles: the end metric lies between the two yearly values (a ratio of sums over the two
   // years is between the years' ratios), and the first year's value is the one-year run's.
-  const auto two = test_support::run_model("rural-department",
-                                           with(kSmall, {{"sim.horizon_weeks", 105}}), 2, 0);
+  const auto two =
+      test_support::run_model("rural-department", with(kSmall, {{"sim.horizon_weeks", 105}}), 2, 0);
   for (std::size_t k = 0; k < 4; ++k) {
     const double y1 = value(two, series[k], 105, 53), y2 = value(two, series[k], 105, 105);
     EXPECT_DOUBLE_EQ(y1, value(one, series[k], 53, 53)) << names[k];
