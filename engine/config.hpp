@@ -4,10 +4,13 @@
 // JSON Schemas derived from the same code (config_schema(), scenario_schema()).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "engine/experiment.hpp"
 
@@ -19,10 +22,22 @@ struct Override {
   std::string value_text;
 };
 
-// Reads a JSON file; syntax errors become InputError with line and column.
-nlohmann::json read_json_file(const std::filesystem::path& path);
+// Config and scenario files larger than this are refused (they are a few kB; a bigger file is
+// the wrong file).
+inline constexpr std::uintmax_t kMaxJsonFileBytes = std::uintmax_t{32} << 20;
 
-// Loads and fully resolves an experiment config: scenarios (with `extends`), parameter
+// Reads a JSON file. Every failure is an InputError naming the file: not a UTF-8 text file
+// (UTF-16, binary, Latin-1), empty, too large, syntax error (line, column and the JSON pointer
+// reached), number overflow, NaN/Infinity, nesting deeper than 64 levels.
+nlohmann::json read_json_file(const std::filesystem::path& path);
+// Same for text already in memory (file names the source in messages).
+nlohmann::json parse_json_text(const std::string& text, const std::string& file);
+
+// "scenario" or "config": what a JSON document is, by its `$schema` or else by its keys.
+std::string file_kind(const nlohmann::json& doc);
+
+// Loads and fully resolves an experiment config; every error found is reported at once (one
+// InputError, or InputErrors for several): scenarios (with `extends`), parameter
 // overrides (config-level, then `overrides`), experiment settings and sweep.
 ExperimentSpec load_experiment(const std::filesystem::path& path, const ModelAdapter& model,
                                const std::vector<Override>& overrides = {});
@@ -31,8 +46,25 @@ ExperimentSpec load_experiment_json(const nlohmann::json& doc, const std::string
                                     const std::filesystem::path& base_dir,
                                     const ModelAdapter& model,
                                     const std::vector<Override>& overrides = {});
-// Loads one scenario file on its own (its `extends` chain resolved).
+// Loads one scenario file on its own (its `extends` chain resolved). Reports every error of the
+// file and of its chain at once (InputErrors when there are several).
 ScenarioSpec load_scenario(const std::filesystem::path& path, const ModelAdapter& model);
+ScenarioSpec load_scenario_json(const nlohmann::json& doc, const std::string& file_label,
+                                const std::filesystem::path& base_dir, const ModelAdapter& model);
+
+// A territory given on the command line: an embedded name, a JSON file holding the territory
+// object (or a config whose "territory" it takes), or a communes CSV.
+struct TerritoryChoice {
+  nlohmann::json value;
+  std::filesystem::path base_dir;  // relative CSV paths resolve against it
+};
+TerritoryChoice territory_from_argument(const std::string& arg, const ModelAdapter& model);
+
+// An experiment of one scenario file: its `territory` (inherited along `extends`) or `territory`
+// when given, defaults for everything else (runs, seed, outputs), then overrides.
+ExperimentSpec experiment_from_scenario(const std::filesystem::path& scenario_file, const ModelAdapter& model,
+                                        const std::optional<TerritoryChoice>& territory = std::nullopt,
+                                        const std::vector<Override>& overrides = {});
 
 nlohmann::json config_schema(const ModelAdapter& model);
 nlohmann::json scenario_schema(const ModelAdapter& model);

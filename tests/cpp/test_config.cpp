@@ -131,3 +131,97 @@ TEST_F(ConfigTest, SavedScenarioRoundTrips) {
   const ScenarioSpec back = load_scenario(dir_ / "saved.json", model_);
   EXPECT_EQ(back.values.values(), s.values.values());
 }
+
+TEST_F(ConfigTest, EveryErrorOfAConfigIsReportedAtOnce) {
+  const auto cfg = write("many.json", R"({"name": "e", "territory": "city", "colour": 1,
+    "scenarios": [{"name": "a", "parameters": {"needs.rate_per_yer": 5, "mobile.units": -1}}, {"name": "b", "x": 2}],
+    "experiment": {"runs": 0, "seed": "one"}})");
+  try {
+    load_experiment(cfg, model_);
+    FAIL() << "no error";
+  } catch (const InputErrors& e) {
+    std::vector<std::string> where;
+    for (const auto& one : e.all()) where.push_back(one.where());
+    // (keys in JSON key order: nlohmann::json sorts them)
+    EXPECT_EQ(where, (std::vector<std::string>{"/colour", "/scenarios/0/parameters/mobile.units",
+                                               "/scenarios/0/parameters/needs.rate_per_yer", "/scenarios/1/x",
+                                               "/experiment/runs", "/experiment/seed"}));
+    for (const auto& one : e.all()) EXPECT_EQ(one.file(), cfg.string());
+    EXPECT_NE(std::string(e.what()).find("did you mean \"needs.rate_per_year\""), std::string::npos);
+  }
+}
+
+TEST_F(ConfigTest, ErrorsOfAnExtendedFileAreReportedOnceWithItsName) {
+  write("base.json", R"({"name": "base", "parameters": {"governance.owner_level": "planet"}})");
+  write("c1.json", R"({"name": "c1", "extends": "base.json", "parameters": {"animation.intensity": 2}})");
+  write("c2.json", R"({"name": "c2", "extends": "base.json"})");
+  const auto cfg = write("exp.json", R"({"name": "e", "territory": "city", "scenarios": ["c1.json", "c2.json"]})");
+  try {
+    load_experiment(cfg, model_);
+    FAIL() << "no error";
+  } catch (const InputErrors& e) {
+    ASSERT_EQ(e.all().size(), 2u);  // base.json's error once, although two scenarios extend it
+    EXPECT_EQ(e.all()[0].file(), (dir_ / "base.json").string());
+    EXPECT_EQ(e.all()[0].where(), "/parameters/governance.owner_level");
+    EXPECT_EQ(e.all()[1].file(), (dir_ / "c1.json").string());
+  }
+}
+
+TEST_F(ConfigTest, ReaderRefusesWhatIsNotUtf8JsonNamingWhy) {
+  auto err = [&](const std::string& bytes) {
+    try {
+      parse_json_text(bytes, "f.json");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_NE(err("").find("got an empty file"), std::string::npos);
+  EXPECT_NE(err(std::string("\xff\xfe{\0}\0", 6)).find("UTF-16"), std::string::npos);
+  EXPECT_NE(err(std::string("{\0\"\0", 4)).find("UTF-16"), std::string::npos);
+  EXPECT_NE(err(std::string("{\"a\": 1, \0}", 11)).find("NUL byte at offset 9"), std::string::npos);
+  EXPECT_NE(err("{\"a\": \"caf\xe9\"}").find("0xe9"), std::string::npos);
+  const std::string overflow = err("{\"x\": {\"runs\": 1e400}}");
+  EXPECT_NE(overflow.find("(/x/runs)"), std::string::npos) << overflow;
+  EXPECT_NE(overflow.find("within the range of a double"), std::string::npos) << overflow;
+  const std::string nan = err("{\"a\": [1, NaN]}");
+  EXPECT_NE(nan.find("(/a/1)"), std::string::npos) << nan;
+  EXPECT_NE(nan.find("NaN and Infinity"), std::string::npos) << nan;
+  EXPECT_NE(err(std::string(100000, '[') + std::string(100000, ']')).find("nested at most 64 levels"), std::string::npos);
+  EXPECT_EQ(err(std::string(63, '[') + std::string(63, ']')), "(no error)");
+  EXPECT_EQ(err("\xef\xbb\xbf{\"a\": \"\xc3\xa9\"}"), "(no error)");  // UTF-8 with a BOM
+}
+
+TEST_F(ConfigTest, FileKindBySchemaThenKeys) {
+  using nlohmann::json;
+  EXPECT_EQ(file_kind(json::parse(R"({"$schema": "../schema/scenario.schema.json", "name": "a"})")), "scenario");
+  EXPECT_EQ(file_kind(json::parse(R"({"$schema": "x/config.schema.json", "name": "a", "parameters": {}})")), "config");
+  EXPECT_EQ(file_kind(json::parse(R"({"name": "a", "extends": "b.json"})")), "scenario");
+  EXPECT_EQ(file_kind(json::parse(R"({"name": "a", "parameters": {}})")), "scenario");
+  EXPECT_EQ(file_kind(json::parse(R"({"name": "a", "territory": "city", "scenarios": []})")), "config");
+  EXPECT_EQ(file_kind(json::parse("[1]")), "config");
+}
+
+TEST_F(ConfigTest, ScenarioFileRunsOnItsTerritoryOrTheOneGiven) {
+  write("base.json", R"({"name": "base", "territory": "city", "title_fr": "Base", "parameters": {"mobile.units": 2}})");
+  const auto child = write("child.json", R"({"name": "child", "extends": "base.json", "titles": {"en": "Child"}})");
+  const ExperimentSpec e = experiment_from_scenario(child, model_, std::nullopt, {{"sim.horizon_weeks", "52"}});
+  ASSERT_EQ(e.scenarios.size(), 1u);
+  EXPECT_EQ(e.territory, "city");  // inherited along extends
+  EXPECT_EQ(e.scenarios[0].values.get("mobile.units"), 2.0);
+  EXPECT_EQ(e.scenarios[0].values.get("sim.horizon_weeks"), 52.0);
+  EXPECT_EQ(e.scenarios[0].info["titles"], (nlohmann::json{{"fr", "Base"}, {"en", "Child"}}));
+  EXPECT_EQ(e.runs, 10);
+  EXPECT_FALSE(e.resolved["scenarios"][0].contains("territory"));
+  const ExperimentSpec r = experiment_from_scenario(child, model_, territory_from_argument("rural-department", model_));
+  EXPECT_EQ(r.territory, "rural-department");
+  const auto lonely = write("lonely.json", R"({"name": "lonely", "parameters": {}})");
+  try {
+    experiment_from_scenario(lonely, model_);
+    FAIL() << "no error";
+  } catch (const InputError& err) {
+    EXPECT_EQ(err.where(), "/territory");
+    EXPECT_NE(std::string(err.what()).find("--territory"), std::string::npos);
+  }
+  EXPECT_THROW(territory_from_argument("atlantis", model_), InputError);
+}
