@@ -99,7 +99,15 @@ EnsembleReport run_experiment(const ExperimentSpec& spec, const ModelAdapter& mo
 namespace {
 void run_on_writer(const ExperimentSpec& spec, const ModelAdapter& model, const fs::path& out_dir,
                    const EnsembleOptions& opts, TaskFarm& farm, EnsembleReport& rep) {
-  fs::create_directories(out_dir);
+  // Everything that reads user input (territory files, ...) happened in model.prepare before
+  // anything is written: a command failing on bad input leaves no results store behind.
+  std::error_code ec;
+  if (!fs::is_directory(out_dir, ec)) {
+    fs::create_directories(out_dir, ec);
+    if (ec)
+      throw InputError(out_dir.string(), "", "an output directory that can be created",
+                       ec.message());
+  }
   rep.store = store_path(out_dir);
   ResultsStore store(rep.store);
   RunLayout layout = model.layout(spec);

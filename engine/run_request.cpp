@@ -1,9 +1,13 @@
 #include "engine/run_request.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <fstream>
 
 #include "engine/distributed.hpp"
 #include "engine/errors.hpp"
+#include "engine/results_store.hpp"
 #include "engine/sweep.hpp"
 
 namespace govsim {
@@ -102,18 +106,76 @@ const std::vector<std::string>& result_files() {
   return files;
 }
 
+long long store_run_count(const fs::path& db) {
+  try {
+    ResultsStore store(db);
+    return static_cast<long long>(store.completed().size());
+  } catch (const StoreError&) {
+    return -1;
+  }
+}
+
+void check_output_dir(const fs::path& out) {
+  std::error_code ec;
+  const fs::path p = out.empty() ? fs::path(".") : out;
+  if (fs::exists(p, ec) && !fs::is_directory(p, ec))
+    throw InputError(out.string(), "", "an output directory", "an existing file; choose another output directory");
+  // The nearest existing ancestor must be a writable directory.
+  fs::path probe = fs::absolute(p, ec);
+  while (!probe.empty() && !fs::exists(probe, ec) && probe != probe.parent_path()) probe = probe.parent_path();
+  if (!fs::is_directory(probe, ec))
+    throw InputError(out.string(), "", "an output directory that can be created",
+                     probe.string() + " is a file; choose another output directory");
+  if (::access(probe.c_str(), W_OK | X_OK) != 0)
+    throw InputError(out.string(), "", "a writable output directory",
+                     "no write permission in " + probe.string() + "; choose another output directory");
+}
+
+void check_store_agrees_with_exports(const fs::path& dir) {
+  const fs::path db = store_path(dir);
+  long long in_store = 0;
+  try {
+    ResultsStore store(db);
+    in_store = static_cast<long long>(store.completed().size());
+  } catch (const StoreError& e) {
+    throw InputError(db.string(), "", "a govsim results store (SQLite)",
+                     std::string(e.what()) + "; if it is damaged, rerun the experiment with --force (or another output directory)");
+  }
+  const fs::path runs_csv = dir / "runs.csv";
+  std::error_code ec;
+  if (!fs::is_regular_file(runs_csv, ec)) return;
+  std::ifstream in(runs_csv);
+  std::string line;
+  long long rows = -1;  // the header
+  while (std::getline(in, line))
+    if (!line.empty()) ++rows;
+  if (rows >= 0 && rows != in_store)
+    throw InputError(runs_csv.string(), "", "the runs of " + db.filename().string() + " (" + std::to_string(in_store) + ")",
+                     std::to_string(rows) + " rows: the exports and the store disagree; rerun with --force (or another "
+                     "output directory) instead of mixing two experiments");
+}
+
 void prepare_output_dir(const fs::path& out_dir, const RunRequest& req, OptionSpelling spelling) {
   // Under MPI every rank gets here with the same request; only rank 0, the writer, looks at the
   // directory, and the others learn whether it succeeded (JobAborted with exit status 2 if not).
   dist::on_writer(
       [&] {
-        if (!fs::exists(store_path(out_dir)) || req.resume) return;
-        if (!req.force) {
-          const std::string how =
-              spelling == OptionSpelling::Cli ? "--resume / --force" : "resume=True / force=True";
-          throw InputError(out_dir.string(), "",
-                           "an output directory without results (or " + how + ")",
-                           "it already holds results.sqlite");
+        check_output_dir(out_dir);
+        if (!fs::exists(store_path(out_dir))) return;
+        if (req.resume) {
+          check_store_agrees_with_exports(out_dir);
+          return;
+        }
+        if (!req.force && store_run_count(store_path(out_dir)) != 0) {
+          const bool cli = spelling == OptionSpelling::Cli;
+          const std::string how = cli ? "--resume / --force" : "resume=True / force=True";
+          throw InputError(
+              out_dir.string(), "", "an output directory without results (or " + how + ")",
+              "it already holds results.sqlite; " +
+                  std::string(cli ? "add --resume to complete it, --force to replace it, or "
+                                    "choose another --out"
+                                  : "pass resume=True to complete it, force=True to replace "
+                                    "it, or another out"));
         }
         for (const auto& f : result_files()) fs::remove(out_dir / f);
       },

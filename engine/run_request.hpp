@@ -50,12 +50,26 @@ void prepare_for_command(ExperimentSpec& spec, const std::string& command,
 // the exports, the manifest, the report): what `force` deletes.
 const std::vector<std::string>& result_files();
 
-// Makes `out_dir` ready for `req`: a directory already holding results is kept for `resume`
-// (the store then checks that it holds the same experiment), cleared of result_files() for
-// `force`, and refused otherwise (InputError, nothing touched). Collective under MPI: only rank 0
-// looks at the directory; the other ranks throw JobAborted if it failed (engine/distributed.hpp).
+// Makes `out_dir` ready for `req`: it must be a directory that can be written (or created); a
+// directory already holding results is kept for `resume` (checked by
+// check_store_agrees_with_exports; the store then checks that it holds the same experiment),
+// cleared of result_files() for `force`, and refused otherwise (InputError, nothing touched). A
+// store without a single run (left by a command that failed before its first run) is no result:
+// it is cleared without `force`. Collective under MPI: only rank 0 looks at the directory; the
+// other ranks throw JobAborted if it failed (engine/distributed.hpp).
 void prepare_output_dir(const std::filesystem::path& out_dir, const RunRequest& req,
                         OptionSpelling spelling);
+
+// InputError unless `out_dir` is, or can be created as, a directory this process can write.
+void check_output_dir(const std::filesystem::path& out_dir);
+
+// Runs in the store at `db`; -1 if it cannot be read.
+long long store_run_count(const std::filesystem::path& db);
+
+// InputError naming the file when the results directory's store cannot be read, or when its
+// runs.csv export does not hold the store's runs (a copied or overwritten file): resuming or
+// merging would mix two experiments.
+void check_store_agrees_with_exports(const std::filesystem::path& results_dir);
 
 // The ensemble options of `req` (threads, resume, shard); the caller adds progress and cancel.
 EnsembleOptions ensemble_options(const RunRequest& req);

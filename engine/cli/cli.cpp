@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "engine/config.hpp"
@@ -31,15 +33,19 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+std::string g_input;  // the file the command was given, for the next-step hint
+
 const char* kTopUsage = R"(govsim — scenario simulation of local digital-inclusion governance
 
 Usage: govsim <command> [options]
 
 Commands:
+  init DIR         write a starter experiment (config, two scenario files, README) into DIR
   compare CONFIG   run every scenario of CONFIG (Monte Carlo) and print a ranked comparison
-  run CONFIG       run one scenario of CONFIG (the first, or --scenario NAME)
+  run CONFIG|SCENARIO  run one scenario of CONFIG (the first, or --scenario NAME), or a
+                   scenario file on its territory (or --territory NAME|FILE)
   sweep CONFIG     run the parameter sweep of CONFIG (grid or Latin hypercube)
-  validate CONFIG  check CONFIG and its scenario files without running anything
+  validate FILE... check configs and scenario files (every error at once), run nothing
   describe [PREFIX]  list parameters (default, unit, range, source), optionally by prefix
   schema [config|scenario]  print the JSON Schema of config or scenario files
   report RESULTS_DIR -o FILE  write a self-contained HTML report from a results directory
@@ -63,31 +69,27 @@ struct Common {
   std::vector<std::string> sets;
   std::string out;
   bool quiet = false;
+  std::string territory;  // run SCENARIO: --territory NAME|FILE
 };
 
 po::options_description run_options(Common& c, const std::string& default_out) {
   po::options_description d("Options");
-  d.add_options()("help,h", "this help")("set", po::value(&c.sets)->composing(),
-                                         "override a parameter: --set name=value (repeatable)")(
-      "runs", po::value<int>(), "replicates per scenario (overrides the config)")(
-      "seed", po::value<long long>(), "master seed (overrides the config)")(
-      "threads", po::value(&c.req.threads),
-      "worker threads (0 = all cores); results do not depend on it")(
-      "out", po::value(&c.out)->default_value(default_out),
-      "output directory (results.sqlite, CSV exports, manifest.json)")(
-      "resume", po::bool_switch(&c.req.resume), "complete an interrupted experiment in --out")(
-      "force", po::bool_switch(&c.req.force), "replace results already in --out")(
-      "quiet,q", po::bool_switch(&c.quiet), "no progress bar, no table")(
-      "target-ci", po::value<double>(),
-      "add replicates until the 95% CI half-width of --target-metric is at most this")(
-      "target-metric", po::value(&c.req.target_metric)->default_value("non_recours_rate"),
-      "metric for --target-ci")("max-runs", po::value(&c.req.max_runs)->default_value(200),
-                                "upper bound on replicates with --target-ci")(
-      "rank-by", po::value(&c.req.rank_by)->default_value("non_recours_rate"),
-      "metric ranking the comparison table")("scenario", po::value(&c.req.scenario),
-                                             "(run) the scenario to run, by name")(
-      "shard", po::value<std::string>(),
-      "run only tasks i with i % N == K: --shard K/N (merge stores with `govsim merge`)");
+  d.add_options()("help,h", "this help")
+      ("set", po::value(&c.sets)->composing(), "override a parameter: --set name=value (repeatable)")
+      ("runs", po::value<int>(), "replicates per scenario (overrides the config)")
+      ("seed", po::value<long long>(), "master seed (overrides the config)")
+      ("threads", po::value(&c.req.threads), "worker threads (0 = all cores); results do not depend on it")
+      ("out", po::value(&c.out)->default_value(default_out), "output directory (results.sqlite, CSV exports, manifest.json)")
+      ("resume", po::bool_switch(&c.req.resume), "complete an interrupted experiment in --out")
+      ("force", po::bool_switch(&c.req.force), "replace results already in --out")
+      ("quiet,q", po::bool_switch(&c.quiet), "no progress bar, no table")
+      ("target-ci", po::value<double>(), "add replicates until the 95% CI half-width of --target-metric is at most this")
+      ("target-metric", po::value(&c.req.target_metric)->default_value("non_recours_rate"), "metric for --target-ci")
+      ("max-runs", po::value(&c.req.max_runs)->default_value(200), "upper bound on replicates with --target-ci")
+      ("rank-by", po::value(&c.req.rank_by)->default_value("non_recours_rate"), "metric ranking the comparison table")
+      ("scenario", po::value(&c.req.scenario), "(run) the scenario to run, by name")
+      ("territory", po::value(&c.territory), "(run) territory for a scenario file: an embedded name or a territory file (.json, communes .csv)")
+      ("shard", po::value<std::string>(), "run only tasks i with i % N == K: --shard K/N (merge stores with `govsim merge`)");
   return d;
 }
 
@@ -139,8 +141,10 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
              "Example:\n  govsim compare scenarios/experiments/seed-scenarios.json --runs 20 --out "
              "results/demo\n\n";
     else if (cmd == "run")
-      std::cout << "Runs one scenario of CONFIG.\n\nExample:\n  govsim run "
-                   "scenarios/experiments/seed-scenarios.json --scenario status-quo --runs 5\n\n";
+      std::cout << "Runs one scenario of CONFIG, or a scenario file on its own: on its \"territory\" (or\n"
+                   "--territory NAME|FILE), with default settings (10 runs, seed 1) unless overridden.\n\n"
+                   "Examples:\n  govsim run scenarios/experiments/seed-scenarios.json --scenario status-quo --runs 5\n"
+                   "  govsim run scenarios/governance/regional-hubs.json --territory rural-department --runs 5\n\n";
     else
       std::cout << "Runs the sweep section of CONFIG on its first (or baseline) scenario.\n\n"
                    "Example:\n  govsim sweep scenarios/experiments/sweep-need-rate.json --runs 5 "
@@ -148,8 +152,8 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
     std::cout << desc << "\n";
     return 0;
   }
-  if (c.config.empty())
-    throw UsageError("govsim " + cmd + ": missing CONFIG (see govsim " + cmd + " --help)");
+  if (c.config.empty()) throw UsageError("govsim " + cmd + ": missing CONFIG (see govsim " + cmd + " --help)");
+  g_input = c.config;
   c.req.command = cmd;
   if (vm.count("runs")) c.req.runs = vm["runs"].as<int>();
   if (vm.count("seed")) c.req.seed = vm["seed"].as<long long>();
@@ -170,8 +174,27 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
     }
     if (!ok) throw InputError("--shard", "", "K/N with 0 <= K < N", "'" + s + "'");
   }
-  const ExperimentSpec spec = prepare_run(load_experiment(c.config, model, parse_sets(c.sets)),
-                                          model, c.req, OptionSpelling::Cli);
+  // A scenario file runs on its own (govsim run SCENARIO), a config as usual.
+  std::error_code kind_ec;
+  const bool is_scenario = fs::is_regular_file(c.config, kind_ec) && file_kind(read_json_file(c.config)) == "scenario";
+  ExperimentSpec loaded;
+  if (is_scenario) {
+    if (cmd != "run")
+      throw InputError(c.config, "", "an experiment config for govsim " + cmd,
+                       "a scenario file (run it alone with `govsim run " + c.config +
+                           "`, or list it under \"scenarios\" in a config; `govsim init DIR` writes one)");
+    if (vm.count("scenario"))
+      throw InputError("--scenario", "", "a config file to pick a scenario from", "a scenario file (" + c.config + ")");
+    std::optional<TerritoryChoice> territory;
+    if (vm.count("territory")) territory = territory_from_argument(c.territory, model);
+    loaded = experiment_from_scenario(c.config, model, territory, parse_sets(c.sets));
+  } else {
+    if (vm.count("territory"))
+      throw InputError("--territory", "", "a scenario file to run (a config names its own territory)",
+                       "the config " + c.config);
+    loaded = load_experiment(c.config, model, parse_sets(c.sets));
+  }
+  const ExperimentSpec spec = prepare_run(loaded, model, c.req, OptionSpelling::Cli);
   for (const auto& w : spec.warnings) std::cerr << "warning: " << w << "\n";
   const fs::path out = c.out;
   prepare_output_dir(out, c.req, OptionSpelling::Cli);  // rank 0 only under MPI (collective)
@@ -230,43 +253,211 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
 }
 
 int cmd_validate(int argc, char** argv, const ModelAdapter& model) {
-  std::string config;
+  std::vector<std::string> files;
   std::vector<std::string> sets;
+  std::string territory;
   po::options_description desc("Options");
-  desc.add_options()("help,h", "this help")("config", po::value(&config), "experiment config")(
-      "set", po::value(&sets)->composing(), "override a parameter: --set name=value");
+  desc.add_options()("help,h", "this help")("files", po::value(&files)->composing(), "configs or scenario files")
+      ("set", po::value(&sets)->composing(), "override a parameter: --set name=value")
+      ("territory", po::value(&territory), "also check this territory (an embedded name or a territory file)");
   po::positional_options_description pos;
-  pos.add("config", 1);
+  pos.add("files", -1);
   const auto vm = parse(argc, argv, desc, pos);
   if (vm.count("help")) {
-    std::cout << "Usage: govsim validate CONFIG [--set name=value]...\n\nChecks CONFIG, its "
-                 "scenario files and "
-                 "overrides; runs nothing.\n\nExample:\n  govsim validate "
-                 "scenarios/experiments/seed-scenarios.json\n\n"
+    std::cout << "Usage: govsim validate FILE... [--set name=value]...\n\nChecks experiment configs and scenario "
+                 "files (recognised by their $schema, else their keys): every key, every parameter (name, type, "
+                 "range), the `extends` chain and the territory. Reports every error of every file at once; runs "
+                 "nothing.\n\nExamples:\n  govsim validate scenarios/experiments/seed-scenarios.json\n"
+                 "  govsim validate scenarios/governance/*.json\n\n"
               << desc << "\n";
     return 0;
   }
-  if (config.empty()) throw UsageError("govsim validate: missing CONFIG");
-  const ExperimentSpec spec = load_experiment(config, model, parse_sets(sets));
-  std::cout << config << ": valid (" << spec.scenarios.size() << " scenarios, baseline "
-            << spec.scenarios[static_cast<std::size_t>(spec.baseline)].name << ", " << spec.runs
-            << " runs, seed " << spec.seed << ")\n";
-  if (const auto info = model.territory_info(spec); info.is_object()) {
-    std::cout << "  territory " << info.value("name", std::string("?")) << ": "
-              << info.value("communes", 0) << " communes, " << info.value("places", 0) << " places";
-    if (info.contains("places_dates"))
-      std::cout << " (updated " << info["places_dates"].value("min", "") << " to "
-                << info["places_dates"].value("max", "") << ")";
-    if (info.value("rejected_rows", 0) > 0)
-      std::cout << ", " << info["rejected_rows"].get<int>() << " rows rejected";
-    std::cout << "\n";
-    if (info.contains("note")) std::cout << "  note: " << info["note"].get<std::string>() << "\n";
+  if (files.empty()) throw UsageError("govsim validate: missing FILE (a config or a scenario file)");
+  if (files.size() == 1) g_input = files[0];
+  const auto overrides = parse_sets(sets);
+  ErrorCollector errors;
+  if (vm.count("territory")) errors.attempt([&] { (void)territory_from_argument(territory, model); });
+  std::ostringstream report;
+  for (const auto& file : files) {
+    errors.attempt([&] {
+      std::error_code ec;
+      if (!fs::is_regular_file(file, ec))
+        throw InputError(file, "", "an existing config or scenario file",
+                         ec && ec != std::errc::no_such_file_or_directory ? ec.message() : "not found");
+      const nlohmann::json doc = read_json_file(file);
+      if (file_kind(doc) == "scenario") {
+        const ScenarioSpec s = load_scenario(file, model);
+        ErrorCollector set_errors;  // --set names and values are checked against the registry
+        for (const auto& o : overrides) {
+          const auto idx = model.registry().find(o.name);
+          set_errors.attempt([&] {
+            if (!idx) throw InputError("--set", o.name, "a declared parameter name (see `govsim describe`)", "unknown parameter \"" + o.name + "\"");
+            try {
+              (void)model.registry().parse_text(*idx, o.value_text);
+            } catch (const ParamValueError& err) {
+              throw InputError("--set", o.name, err.expected, "'" + o.value_text + "'");
+            }
+          });
+        }
+        set_errors.throw_if_any();
+        report << file << ": valid scenario \"" << s.name << "\"";
+        const auto& chain = s.info["extends_chain"];
+        if (!chain.empty()) {
+          report << " (extends";
+          for (const auto& c : chain) report << " " << c.get<std::string>();
+          report << ")";
+        }
+        report << "\n  mechanisms";
+        for (const auto& m : s.info["mechanisms"]) report << " " << m.get<std::string>();
+        report << "; " << s.info["parameters"].size() << " parameters differ from the defaults";
+        if (s.info.contains("territory")) report << "; territory " << s.info["territory"].dump();
+        else report << "; no territory (give one with `govsim run " << file << " --territory NAME`)";
+        report << "\n";
+      } else {
+        const ExperimentSpec spec = load_experiment(file, model, overrides);
+        report << file << ": valid (" << spec.scenarios.size() << " scenarios, baseline "
+               << spec.scenarios[static_cast<std::size_t>(spec.baseline)].name << ", " << spec.runs << " runs, seed "
+               << spec.seed << ")\n";
+        if (const auto info = model.territory_info(spec); info.is_object()) {
+          report << "  territory " << info.value("name", std::string("?")) << ": "
+                 << info.value("communes", 0) << " communes, " << info.value("places", 0)
+                 << " places";
+          if (info.contains("places_dates"))
+            report << " (updated " << info["places_dates"].value("min", "") << " to "
+                   << info["places_dates"].value("max", "") << ")";
+          if (info.value("rejected_rows", 0) > 0)
+            report << ", " << info["rejected_rows"].get<int>() << " rows rejected";
+          report << "\n";
+          if (info.contains("note"))
+            report << "  note: " << info["note"].get<std::string>() << "\n";
+        }
+        for (const auto& s : spec.scenarios) {
+          report << "  " << s.name << ": mechanisms";
+          for (const auto& m : s.info["mechanisms"]) report << " " << m.get<std::string>();
+          report << "\n";
+        }
+      }
+    });
   }
-  for (const auto& s : spec.scenarios) {
-    std::cout << "  " << s.name << ": mechanisms";
-    for (const auto& m : s.info["mechanisms"]) std::cout << " " << m.get<std::string>();
-    std::cout << "\n";
+  errors.throw_if_any();
+  std::cout << report.str();
+  return 0;
+}
+
+// ---- govsim init: a starter experiment a planner copies and edits ----------------------------
+
+fs::path presets_dir() {
+  if (const char* env = std::getenv("GOVSIM_SOURCE_DIR")) {
+    const fs::path p = fs::path(env) / "scenarios" / "governance";
+    if (fs::is_directory(p)) return p;
   }
+  return fs::path(GOVSIM_SOURCE_DIR) / "scenarios" / "governance";
+}
+
+void write_text(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+  if (!out) throw InputError(p.string(), "", "a writable file", "cannot write it");
+}
+
+int cmd_init(int argc, char** argv, const ModelAdapter& model) {
+  std::string dir;
+  std::string territory = "rural-department";
+  po::options_description desc("Options");
+  desc.add_options()("help,h", "this help")("dir", po::value(&dir), "directory to create")
+      ("territory", po::value(&territory)->default_value("rural-department"), "embedded territory the starter runs on");
+  po::positional_options_description pos;
+  pos.add("dir", 1);
+  const auto vm = parse(argc, argv, desc, pos);
+  if (vm.count("help")) {
+    std::cout << "Usage: govsim init DIR [--territory NAME]\n\nWrites a starter experiment into DIR (which must not "
+                 "exist or be empty): experiment.json (the config), scenarios/baseline.json and scenarios/variant.json "
+                 "(each extending a preset copied into presets/), and README.md saying what to edit. It validates and "
+                 "runs as is.\n\nExample:\n  govsim init my-study && govsim validate my-study/experiment.json && "
+                 "govsim compare my-study/experiment.json --out my-study/results\n\n"
+              << desc << "\n";
+    return 0;
+  }
+  if (dir.empty()) throw UsageError("govsim init: missing DIR (see govsim init --help)");
+  model.check_territory(nlohmann::json(territory), "--territory", ".");
+  const fs::path root = dir;
+  std::error_code ec;
+  if (fs::exists(root, ec) && (!fs::is_directory(root, ec) || !fs::is_empty(root, ec)))
+    throw InputError(root.string(), "", "a new or empty directory", "it exists and is not empty; choose another DIR");
+  const fs::path presets = presets_dir();
+  for (const char* f : {"status-quo.json", "regional-hubs.json"})
+    if (!fs::is_regular_file(presets / f))
+      throw InputError((presets / f).string(), "", "the preset scenarios of the govsim sources",
+                       "not found; set GOVSIM_SOURCE_DIR to a govsim checkout");
+  try {
+    fs::create_directories(root / "presets");
+    fs::create_directories(root / "scenarios");
+  } catch (const fs::filesystem_error& e) {
+    throw InputError(root.string(), "", "a directory that can be created", e.code().message() + "; choose another DIR");
+  }
+  for (const char* f : {"status-quo.json", "regional-hubs.json"}) {
+    nlohmann::json doc = read_json_file(presets / f);
+    doc["$schema"] = "https://govsim.example/schema/scenario.schema.json";
+    write_text(root / "presets" / f, doc.dump(2) + "\n");
+  }
+  const nlohmann::json baseline = {
+      {"$schema", "https://govsim.example/schema/scenario.schema.json"},
+      {"name", "my-baseline"},
+      {"title", "Today's network (edit me)"},
+      {"title_fr", "Le réseau actuel (à modifier)"},
+      {"title_en", "Today's network (edit me)"},
+      {"description", "Your territory as it is: the status-quo preset; set below what differs locally."},
+      {"extends", "../presets/status-quo.json"},
+      {"territory", territory},
+      {"parameters", nlohmann::json::object()}};
+  const nlohmann::json variant = {
+      {"$schema", "https://govsim.example/schema/scenario.schema.json"},
+      {"name", "my-variant"},
+      {"title", "Regional hub with stronger animation (edit me)"},
+      {"title_fr", "Hub régional et animation renforcée (à modifier)"},
+      {"title_en", "Regional hub with stronger animation (edit me)"},
+      {"description", "The regional-hubs preset with more network animation: the option you want to test."},
+      {"extends", "../presets/regional-hubs.json"},
+      {"territory", territory},
+      {"parameters", {{"animation.intensity", 0.7}}}};
+  const nlohmann::json config = {
+      {"$schema", "https://govsim.example/schema/config.schema.json"},
+      {"name", root.filename().empty() ? "my-study" : root.filename().string()},
+      {"description", "Starter experiment written by `govsim init`: your baseline against one variant."},
+      {"territory", territory},
+      {"scenarios", {"scenarios/baseline.json", "scenarios/variant.json"}},
+      {"baseline", "my-baseline"},
+      {"parameters", {{"sim.population_scale", 0.05}, {"sim.horizon_weeks", 104}}},
+      {"experiment", {{"runs", 4}, {"seed", 1}}}};
+  write_text(root / "scenarios" / "baseline.json", baseline.dump(2) + "\n");
+  write_text(root / "scenarios" / "variant.json", variant.dump(2) + "\n");
+  write_text(root / "experiment.json", config.dump(2) + "\n");
+  const std::string d = root.string();
+  write_text(root / "README.md", R"(# Starter experiment (written by `govsim init`)
+
+What is here:
+
+| file | what it is | what to edit |
+|---|---|---|
+| `experiment.json` | the experiment: territory, the scenarios compared, settings | `territory`; `experiment.runs` (4 here for a quick look; 20+ for conclusions); remove `sim.population_scale` (a 5% sample) and `sim.horizon_weeks` (2 years) under `parameters` for full runs |
+| `scenarios/baseline.json` | your baseline, extending `presets/status-quo.json` | its `parameters`: what differs in your territory today |
+| `scenarios/variant.json` | the option you test, extending `presets/regional-hubs.json` | its `parameters`: the levers you pull (see `govsim describe`, docs/planners.md) |
+| `presets/` | copies of two of the eight seed scenarios | nothing: extend them |
+
+A scenario file sets only what differs from the scenario it `extends`; every parameter has a
+default, unit, range and source (`govsim describe PREFIX`, e.g. `govsim describe mediation.`).
+Titles in French and English (`title_fr`, `title_en`) are used by the report.
+
+Commands (from the directory holding this one):
+
+    govsim validate )" + d + R"(/experiment.json )" + d + R"(/scenarios/*.json   # every error at once
+    govsim run )" + d + R"(/scenarios/variant.json --runs 2                       # one scenario alone
+    govsim compare )" + d + R"(/experiment.json --out )" + d + R"(/results          # baseline vs variant
+    govsim report )" + d + R"(/results -o )" + d + R"(/results/report.html
+)");
+  std::cout << "wrote a starter experiment in " << d << ": experiment.json, scenarios/baseline.json, "
+               "scenarios/variant.json, presets/, README.md\nnext: govsim validate " << d << "/experiment.json && govsim compare "
+            << d << "/experiment.json --out " << d << "/results\n";
   return 0;
 }
 
@@ -396,20 +587,71 @@ int cmd_merge(int argc, char** argv, const ModelAdapter& model) {
     return vm.count("help") ? 0 : 2;
   }
   const fs::path out = args[0];
-  fs::create_directories(out);
-  ResultsStore store(store_path(out));
+  // Check every source before writing anything: each a readable store agreeing with its exports.
+  ErrorCollector errors;
+  std::vector<fs::path> sources;
   for (std::size_t i = 1; i < args.size(); ++i) {
-    fs::path src = args[i];
-    if (fs::is_directory(src)) src = store_path(src);
-    if (!fs::is_regular_file(src))
-      throw InputError(args[i], "", "a results store or results directory", "not found");
-    store.merge_from(src);
+    errors.attempt([&] {
+      fs::path src = args[i];
+      std::error_code ec;
+      if (fs::is_directory(src, ec)) {
+        if (!fs::is_regular_file(store_path(src), ec))
+          throw InputError(args[i], "", "a results store or results directory", "a directory without results.sqlite");
+        check_store_agrees_with_exports(src);
+        src = store_path(src);
+      } else if (!fs::is_regular_file(src, ec)) {
+        throw InputError(args[i], "", "a results store or results directory", "not found");
+      } else {
+        try {
+          ResultsStore probe(src);
+          (void)probe.completed();
+        } catch (const StoreError& e) {
+          throw InputError(args[i], "", "a govsim results store (SQLite)", e.what());
+        }
+      }
+      sources.push_back(src);
+    });
   }
+  check_output_dir(out);
+  if (fs::exists(store_path(out)) && store_run_count(store_path(out)) != 0)
+    errors.add(InputError(out.string(), "", "an output directory without results for the merge",
+                          "it already holds results.sqlite; choose a new OUT_DIR"));
+  errors.throw_if_any();
+  std::error_code ec;
+  const bool created = !fs::exists(out, ec);
+  fs::create_directories(out);
+  const fs::path tmp = out / "results.sqlite.merging";
+  auto remove_tmp = [&] {
+    std::error_code rm;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(tmp.string() + suffix, rm);
+  };
+  std::size_t n_runs = 0;
+  try {
+    remove_tmp();
+    {
+      ResultsStore store(tmp);
+      for (const auto& src : sources) store.merge_from(src);
+      n_runs = store.completed().size();
+    }
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(store_path(out).string() + suffix, ec);
+    {
+      // Checkpoint the WAL into the file before renaming it.
+      ResultsStore store(tmp);
+    }
+    fs::rename(tmp, store_path(out));
+    for (const char* suffix : {"-wal", "-shm"}) fs::remove(tmp.string() + suffix, ec);
+  } catch (...) {
+    remove_tmp();
+    std::error_code rm;
+    if (created) fs::remove(out, rm);  // (only if empty)
+    throw;
+  }
+  ResultsStore store(store_path(out));
   const auto cfg = store.config();
   std::vector<std::string> outputs = {"summary", "paired", "runs", "timeseries"};
   if (cfg && cfg->contains("outputs")) outputs = (*cfg)["outputs"].get<std::vector<std::string>>();
   write_exports(store, model.metrics(), outputs, out);
-  std::cout << "merged " << store.completed().size() << " runs into " << out.string() << "\n";
+  std::cout << "merged " << n_runs << " runs into " << out.string() << "\n";
   return 0;
 }
 
@@ -459,6 +701,22 @@ int cmd_calibration(int argc, char** argv) {
   std::vector<std::string> args;
   for (int i = 0; i < argc; ++i) args.emplace_back(argv[i]);
   return exec_python("govsim.calibration", args);
+
+// The next step after a bad-input error, by what it is about. `g_input` is the file the
+// command was given (errors may name a scenario file it extends).
+std::string next_step(const std::string& cmd, const InputError& e) {
+  const std::string& f = e.file();
+  if (f == "--set") return "next: list the parameters with `govsim describe PREFIX` (name, range, unit)";
+  if (!f.empty() && f.rfind("--", 0) == 0) return "next: see `govsim " + cmd + " --help`";
+  if (e.expected().find("output directory") != std::string::npos || e.expected().find("results store") != std::string::npos ||
+      e.expected().find("the runs of") != std::string::npos)
+    return "next: see `govsim " + cmd + " --help` (--out, --resume, --force)";
+  if (f.size() > 5 && (f.compare(f.size() - 5, 5, ".json") == 0)) {
+    const std::string check = g_input.empty() ? f : g_input;
+    return "next: fix the file" + std::string(check == f ? "" : "s") + " and check with `govsim validate " + check +
+           "` (parameters: `govsim describe`, format: docs/config.md)";
+  }
+  return "next: see `govsim " + cmd + " --help`";
 }
 
 }  // namespace
@@ -486,6 +744,7 @@ int main(int argc, char** argv, const ModelAdapter& model) {
     if (cmd == "compare" || cmd == "run" || cmd == "sweep")
       return cmd_experiment(cmd, argc - 1, argv + 1, model);
     if (cmd == "validate") return cmd_validate(argc - 1, argv + 1, model);
+    if (cmd == "init") return cmd_init(argc - 1, argv + 1, model);
     if (cmd == "describe") return cmd_describe(argc - 1, argv + 1, model);
     if (cmd == "schema") return cmd_schema(argc - 1, argv + 1, model);
     if (cmd == "merge") return cmd_merge(argc - 1, argv + 1, model);
@@ -497,15 +756,25 @@ int main(int argc, char** argv, const ModelAdapter& model) {
     std::cerr << "govsim: unknown command '" << cmd << "'\n\n"
               << kTopUsage << model.commands_usage();
     return 2;
+  } catch (const InputErrors& e) {
+    for (const auto& one : e.all()) err << "error: " << one.what() << "\n";
+    err << e.all().size() << " errors; " << next_step(cmd, e) << "\n";
+    return 2;
   } catch (const InputError& e) {
-    err << "error: " << e.what() << "\n";
+    err << "error: " << e.what() << "\n" << next_step(cmd, e) << "\n";
     return 2;
   } catch (const po::error& e) {
     err << "error: " << e.what() << " (see govsim " << cmd << " --help)\n";
     return 2;
   } catch (const StoreError& e) {
     // A results directory that holds another experiment, or a damaged store: the user's input.
-    err << "error: " << e.what() << "\n";
+    err << "error: " << e.what() << "\nnext: check the results directory; rerun the experiment with --force "
+                 "(or another --out) if its store is damaged\n";
+    return 2;
+  } catch (const fs::filesystem_error& e) {
+    // Paths the user gave that the system refuses (permissions, a file where a directory goes).
+    err << "error: " << e.path1().string() << ": expected an accessible path, got " << e.code().message()
+              << "\nnext: check the path and its permissions\n";
     return 2;
   } catch (const UsageError& e) {
     err << "error: " << e.what() << "\n";

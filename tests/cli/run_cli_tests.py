@@ -154,6 +154,8 @@ def test_corpus(tmp: Path) -> None:
         p = govsim("validate", rel)
         expect_input_error(f"corpus validate {name}", p, subs)
         check(f"corpus validate {name}: nothing on stdout", p.stdout == "", repr(p.stdout[:200]))
+        check(f"corpus {name}: the message suggests a next step", "\nnext: " in p.stderr or "errors; " in p.stderr,
+              repr(p.stderr[-200:]))
 
 
 def test_bad_options(tmp: Path) -> None:
@@ -202,7 +204,7 @@ def test_good_paths() -> None:
     check("--help", p.returncode == 0 and "Usage: govsim <command>" in p.stdout and "compare" in p.stdout, brief(p))
     p = govsim("--version")
     check("--version", p.returncode == 0 and p.stdout.startswith("govsim ") and len(p.stdout.split()) >= 2, brief(p))
-    for cmd in ["compare", "run", "sweep", "validate", "describe", "schema", "merge", "report"]:
+    for cmd in ["compare", "run", "sweep", "validate", "init", "describe", "schema", "merge", "report"]:
         p = govsim(cmd, "--help")
         check(f"{cmd} --help shows an Example", p.returncode == 0 and "Example" in p.stdout
               and f"govsim {cmd}" in p.stdout, brief(p) + f" stdout {p.stdout[:200]!r}")
@@ -341,6 +343,170 @@ def test_resume(tmp: Path) -> None:
     same_exports("resume vs uninterrupted", ref, out, ["runs.csv", "summary.csv", "paired.csv"])
 
 
+def write_json(path: Path, doc) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=2) + "\n")
+    return path
+
+
+def test_inputs_generated(tmp: Path) -> None:
+    """Inputs too large or too environment-specific to commit: enormous, unreadable, bad --out."""
+    big = tmp / "enormous.json"
+    with big.open("w") as f:  # 33 MiB of valid JSON
+        f.write('{"name": "big", "territory": "rural-department", "scenarios": [{"name": "a"}], "description": "')
+        f.write("x" * (33 << 20))
+        f.write('"}\n')
+    out = tmp / "out-enormous"
+    p = govsim("compare", str(big), "--out", str(out), "--quiet")
+    expect_input_error("enormous config file", p, ["enormous.json", "expected a JSON file of at most 32 MiB", "33 MiB"], out)
+    big.unlink()
+    if os.geteuid() != 0:  # root reads everything
+        locked = write_json(tmp / "locked.json", {"name": "x"})
+        locked.chmod(0)
+        p = govsim("validate", str(locked))
+        expect_input_error("unreadable config file", p, ["locked.json", "cannot open it"])
+    p = govsim("validate", str(tmp))
+    expect_input_error("a directory as config", p, [str(tmp), "expected an existing config or scenario file"])
+    # --out that is a file, or under a file.
+    afile = tmp / "a-file"
+    afile.write_text("x")
+    p = govsim(*DET_ARGS, "--out", str(afile))
+    expect_input_error("--out is a file", p, ["a-file", "expected an output directory", "choose another --out"])
+    p = govsim(*DET_ARGS, "--out", str(afile / "sub"))
+    check("--out under a file exits 2", p.returncode == 2 and "internal error" not in p.stderr, brief(p))
+    if os.geteuid() != 0:
+        ro = tmp / "read-only"
+        ro.mkdir()
+        ro.chmod(0o555)
+        p = govsim(*DET_ARGS, "--out", str(ro / "results"))
+        expect_input_error("unwritable --out parent", p, ["expected a writable output directory", "no write permission"],
+                           ro / "results")
+        ro.chmod(0o755)
+    # A territory CSV with a bad row: the command fails before its first run and writes nothing.
+    (tmp / "terr").mkdir()
+    (tmp / "terr" / "communes.csv").write_text("code,name\n41018,Blois\n")
+    cfg = write_json(tmp / "terr" / "config.json", {"name": "t", "territory": {"communes_csv": "communes.csv"},
+                                                   "scenarios": [{"name": "a"}]})
+    out = tmp / "out-bad-territory"
+    p = govsim("compare", str(cfg), "--out", str(out), "--quiet")
+    check("bad territory CSV: exit 2", p.returncode == 2 and "communes.csv" in p.stderr, brief(p))
+    check("bad territory CSV: no results store left behind", not (out / "results.sqlite").exists())
+
+
+def test_scenario_files(tmp: Path) -> None:
+    for f in sorted((REPO / "scenarios" / "governance").glob("*.json")):
+        rel = f.relative_to(REPO).as_posix()
+        p = govsim("validate", rel)
+        check(f"validate scenario {rel}", p.returncode == 0 and "valid scenario" in p.stdout and p.stderr == "", brief(p))
+    p = govsim("validate", *[f.relative_to(REPO).as_posix() for f in sorted((REPO / "scenarios" / "governance").glob("*.json"))],
+               SMALL)
+    check("validate several files at once", p.returncode == 0 and p.stdout.count("valid") == 9, brief(p))
+    # Every error of a scenario file (and of its extends chain) in one run.
+    d = tmp / "scen"
+    write_json(d / "base.json", {"$schema": "../schema/scenario.schema.json", "name": "base",
+                                 "parameters": {"governance.owner_level": "planet"}})
+    child = write_json(d / "child.json", {"name": "child", "extends": "base.json", "colour": "blue",
+                                          "parameters": {"animation.intensity": 3, "mediation.fte_per_pont": 2,
+                                                         "observation.enabled": "yes"}})
+    p = govsim("validate", str(child))
+    expect_input_error("validate scenario: every error at once", p, [
+        "base.json: at /parameters/governance.owner_level", "child.json: at /colour",
+        "child.json: at /parameters/animation.intensity", "child.json: at /parameters/mediation.fte_per_pont",
+        "child.json: at /parameters/observation.enabled", "5 errors;"])
+    check("validate scenario: one line per error", p.stderr.count("error: ") == 5, p.stderr)
+    cyc = write_json(d / "cyc.json", {"name": "cyc", "extends": "cyc.json"})
+    p = govsim("validate", str(cyc))
+    expect_input_error("validate scenario: extends itself", p, ["cyc.json", "at /extends", "without cycles"])
+    miss = write_json(d / "miss.json", {"name": "miss", "extends": "nowhere.json"})
+    p = govsim("run", str(miss), "--territory", "city", "--out", str(tmp / "out-miss"))
+    expect_input_error("run scenario: missing extends", p, ["miss.json", "at /extends", "nowhere.json", "not found"],
+                       tmp / "out-miss")
+    # govsim run on a scenario file: on --territory, or on its own "territory".
+    scen = "scenarios/governance/regional-hubs.json"
+    out = tmp / "run-scenario"
+    p = govsim("run", scen, "--territory", "rural-department", "--runs", "2", "--set", "sim.population_scale=0.02",
+               "--set", "sim.horizon_weeks=26", "--out", str(out), "--quiet")
+    check("run a scenario file with --territory", p.returncode == 0 and count_runs(out / "results.sqlite") == 2, brief(p))
+    if (out / "manifest.json").is_file():
+        man = json.loads((out / "manifest.json").read_text())
+        check("run a scenario file: manifest names the scenario", man.get("scenarios") == ["regional-hubs"], str(man)[:300])
+    p = govsim("run", scen, "--runs", "1", "--out", str(tmp / "run-no-territory"))
+    expect_input_error("run a scenario file without territory", p, ["regional-hubs.json", "at /territory",
+                       "--territory NAME|FILE"], tmp / "run-no-territory")
+    p = govsim("run", scen, "--territory", "atlantis", "--out", str(tmp / "run-atlantis"))
+    expect_input_error("run a scenario file on an unknown territory", p, ["--territory", "atlantis", "rural-department"],
+                       tmp / "run-atlantis")
+    p = govsim("compare", scen, "--out", str(tmp / "compare-scenario"))
+    expect_input_error("compare a scenario file", p, ["regional-hubs.json", "a scenario file", "govsim run"],
+                       tmp / "compare-scenario")
+    with_terr = write_json(d / "with-territory.json", {"name": "with-territory", "extends":
+                           str(REPO / "scenarios" / "governance" / "status-quo.json"), "territory": "city",
+                           "parameters": {"sim.population_scale": 0.02, "sim.horizon_weeks": 26}})
+    out = tmp / "run-own-territory"
+    p = govsim("run", str(with_terr), "--runs", "1", "--out", str(out), "--quiet")
+    check("run a scenario file on its own territory", p.returncode == 0 and count_runs(out / "results.sqlite") == 1, brief(p))
+
+
+def test_init(tmp: Path) -> None:
+    d = tmp / "my-study"
+    p = govsim("init", str(d))
+    check("init writes a starter experiment", p.returncode == 0 and all((d / f).is_file() for f in [
+        "experiment.json", "scenarios/baseline.json", "scenarios/variant.json", "README.md",
+        "presets/status-quo.json", "presets/regional-hubs.json"]), brief(p))
+    p = govsim("validate", str(d / "experiment.json"), str(d / "scenarios" / "baseline.json"),
+               str(d / "scenarios" / "variant.json"))
+    check("init: the starter validates", p.returncode == 0 and p.stdout.count("valid") == 3, brief(p))
+    out = d / "results"
+    p = govsim("compare", str(d / "experiment.json"), "--runs", "2", "--set", "sim.population_scale=0.02",
+               "--out", str(out), "--quiet")
+    check("init: the starter runs", p.returncode == 0 and (out / "summary.csv").is_file(), brief(p))
+    p = govsim("run", str(d / "scenarios" / "variant.json"), "--runs", "1", "--set", "sim.population_scale=0.02",
+               "--set", "sim.horizon_weeks=26", "--out", str(d / "variant-run"), "--quiet")
+    check("init: a starter scenario runs on its own", p.returncode == 0, brief(p))
+    p = govsim("init", str(d))
+    expect_input_error("init into a non-empty directory", p, [str(d), "expected a new or empty directory"])
+
+
+def test_results_dirs(tmp: Path) -> None:
+    """Damaged or inconsistent results directories: exit 2, nothing written, a next step."""
+    good = tmp / "rd-good"
+    p = govsim(*DET_ARGS, "--threads", "2", "--out", str(good))
+    if not check("results dirs: reference run", p.returncode == 0, brief(p)):
+        return
+    # Store overwritten with random bytes.
+    bad = tmp / "rd-corrupt"
+    shutil.copytree(good, bad)
+    (bad / "results.sqlite").write_bytes(os.urandom(8192))
+    p = govsim(*DET_ARGS, "--out", str(bad), "--resume")
+    expect_input_error("resume on a corrupt store", p, ["results.sqlite", "--force"])
+    p = govsim("merge", str(tmp / "rd-merged-1"), str(bad))
+    expect_input_error("merge of a corrupt store", p, ["rd-corrupt", "expected a govsim results store"], tmp / "rd-merged-1")
+    # Store and CSV exports disagree (runs.csv from another experiment).
+    dis = tmp / "rd-disagree"
+    shutil.copytree(good, dis)
+    with (dis / "runs.csv").open("a") as f:
+        f.write((dis / "runs.csv").read_text().splitlines()[1] + "\n")
+    p = govsim(*DET_ARGS, "--out", str(dis), "--resume")
+    expect_input_error("resume when exports disagree with the store", p, ["runs.csv", "disagree", "--force"])
+    p = govsim("merge", str(tmp / "rd-merged-2"), str(good), str(dis))
+    expect_input_error("merge when exports disagree with the store", p, ["runs.csv", "disagree"], tmp / "rd-merged-2")
+    # Merge into a directory that already holds results: refused, untouched.
+    before = tree_snapshot(good)
+    p = govsim("merge", str(good), str(good))
+    expect_input_error("merge into a results directory", p, ["already holds results.sqlite", "new OUT_DIR"])
+    check("merge into a results directory: untouched", tree_snapshot(good) == before)
+    # A store with zero runs (left by an older failing command) is accepted by the rerun.
+    empty = tmp / "rd-empty"
+    empty.mkdir()
+    shutil.copy(good / "results.sqlite", empty / "results.sqlite")
+    con = sqlite3.connect(empty / "results.sqlite")
+    con.execute("DELETE FROM runs")
+    con.commit()
+    con.close()
+    p = govsim(*DET_ARGS, "--out", str(empty))
+    check("a store without runs does not block the rerun", p.returncode == 0, brief(p))
+
+
 def main() -> int:
     global BIN
     BIN = os.environ.get("GOVSIM_BIN", "")
@@ -359,6 +525,10 @@ def main() -> int:
         for name, fn, args in [("corpus", test_corpus, (tmp,)),
                                ("bad options", test_bad_options, (tmp,)),
                                ("good paths", test_good_paths, ()),
+                               ("generated inputs", test_inputs_generated, (tmp,)),
+                               ("scenario files", test_scenario_files, (tmp,)),
+                               ("init", test_init, (tmp,)),
+                               ("results directories", test_results_dirs, (tmp,)),
                                ("determinism, sharding, progress", test_determinism_sharding_progress, (tmp,)),
                                ("resume after SIGKILL", test_resume, (tmp,))]:
             if not section(name):
