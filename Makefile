@@ -49,11 +49,11 @@ asan: deps
 	cmake --preset asan-ubsan && cmake --build --preset asan-ubsan -j $(JOBS) && \
 	  ctest --preset asan-ubsan -j $(JOBS)
 
-# A longer fuzz run of the config loader than the one in `make test`.
+# A longer fuzz run of the file readers (configs, scenarios) than the one in `make test`: the same
+# script (scripts/fuzz-smoke.sh, run by ctest as fuzz_smoke), FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 300
 fuzz: deps
-	cmake --preset fuzz && cmake --build --preset fuzz -j $(JOBS) && \
-	  mkdir -p build/fuzz/corpus && build/fuzz/tests/fuzz/fuzz_config -max_total_time=300 -max_len=8192 \
-	    -artifact_prefix=build/fuzz/ build/fuzz/corpus tests/fuzz/corpus
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=-1 FUZZ_JOBS=$(JOBS) scripts/fuzz-smoke.sh
 
 # Benchmarks (not tests): release build of govsim and govsim_bench, Mesa reference in .venv-bench.
 bench: deps

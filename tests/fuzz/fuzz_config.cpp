@@ -1,4 +1,5 @@
-// libFuzzer target: arbitrary bytes as an experiment config document for the config loader.
+// libFuzzer target: arbitrary bytes as an experiment config file: the JSON reader
+// (govsim::parse_json_text) then the config loader.
 //
 // The contract under test (engine/errors.hpp): bad input raises govsim::InputError, nothing else.
 // Any other exception, a crash or a sanitizer report is a bug; the input that caused it goes into
@@ -65,12 +66,11 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const nlohmann::json doc =
-      nlohmann::json::parse(data, data + size, /*cb=*/nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return 0;
   try {
-    const govsim::ExperimentSpec spec =
-        govsim::load_experiment_json(doc, "fuzz.json", g_base_dir, *g_model);
+    // The reader every config goes through (encoding, size, depth, number overflow checks).
+    const nlohmann::json doc =
+        govsim::parse_json_text(std::string(reinterpret_cast<const char*>(data), size), "fuzz.json");
+    const govsim::ExperimentSpec spec = govsim::load_experiment_json(doc, "fuzz.json", g_base_dir, *g_model);
     // A loaded spec must be usable: a baseline among its scenarios, a resolved config.
     if (spec.scenarios.empty() || spec.baseline < 0 ||
         static_cast<std::size_t>(spec.baseline) >= spec.scenarios.size()) {
@@ -79,6 +79,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::abort();
     }
     (void)spec.resolved.dump();
+  } catch (const govsim::InputErrors& e) {
+    for (const auto& one : e.all())
+      if (std::string(one.what()).find("expected ") == std::string::npos) {
+        std::fprintf(stderr, "fuzz_config: InputError without \"expected\": %s\n", one.what());
+        std::abort();
+      }
   } catch (const govsim::InputError& e) {
     // Expected for bad input; the message must name what was expected.
     if (std::string(e.what()).find("expected ") == std::string::npos) {
