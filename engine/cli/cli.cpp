@@ -309,7 +309,7 @@ int cmd_validate(int argc, char** argv, const ModelAdapter& model) {
         }
         report << "\n  mechanisms";
         for (const auto& m : s.info["mechanisms"]) report << " " << m.get<std::string>();
-        report << "; " << s.info["parameters"].size() << " parameters differ from the defaults";
+        report << "; parameters differing from the defaults: " << s.info["parameters"].size();
         if (s.info.contains("territory")) report << "; territory " << s.info["territory"].dump();
         else report << "; no territory (give one with `govsim run " << file << " --territory NAME`)";
         report << "\n";

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <sstream>
 
+#include "models/inclusion/params.hpp"
+
 namespace govsim::inclusion {
 
 const std::array<std::string_view, kServiceCount> kServiceLabels = {
@@ -65,23 +67,10 @@ std::uint16_t default_services(PointType t) {
 }
 
 double default_fte(PointType t) {
-  switch (t) {
-    case PointType::FranceServices:
-      return 2.2;  // agents of a rural site (IGA 2020 via Senate report r21-778)
-    case PointType::Epn:
-      return 1.0;
-    case PointType::Library:
-      return 0.3;
-    case PointType::SocialCentre:
-      return 0.5;
-    case PointType::Ccas:
-      return 0.3;
-    case PointType::ThirdPlace:
-      return 0.5;
-    case PointType::Mobile:
-      return 1.5;
-  }
-  return 0;
+  // The network.<type>.fte defaults of parameters.def (mobile units: mobile.fte).
+  static const Params defaults;
+  if (t == PointType::Mobile) return defaults.mobile_fte;
+  return defaults.network_fte()[static_cast<std::size_t>(t)];
 }
 
 namespace {

@@ -394,7 +394,7 @@ def test_inputs_generated(tmp: Path) -> None:
 
 
 def test_scenario_files(tmp: Path) -> None:
-    for f in sorted((REPO / "scenarios" / "governance").glob("*.json")):
+    for f in sorted((REPO / "scenarios" / "governance").glob("*.json")) + sorted((REPO / "scenarios" / "levers").glob("*.json")):
         rel = f.relative_to(REPO).as_posix()
         p = govsim("validate", rel)
         check(f"validate scenario {rel}", p.returncode == 0 and "valid scenario" in p.stdout and p.stderr == "", brief(p))
