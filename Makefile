@@ -12,7 +12,7 @@ DEMO_OUT := results/demo
 PKG_SOURCES := $(shell git ls-files -co --exclude-standard -- CMakeLists.txt cmake engine models app data \
                  python tests/cpp tests/layers tests/fuzz benchmarks/CMakeLists.txt benchmarks/*.cpp pyproject.toml 2>/dev/null)
 
-.PHONY: demo test build deps test-cpp test-python asan fuzz bench clean format format-check
+.PHONY: demo test build deps test-cpp test-python asan fuzz bench clean format format-check notebook notebooks
 
 demo: build
 	$(VENV)/bin/govsim compare $(DEMO_CONFIG) --out $(DEMO_OUT) --force
@@ -43,6 +43,14 @@ $(VENV)/.build-stamp: $(VENV)/.deps-stamp $(PKG_SOURCES)
 	  --no-build-isolation --no-deps -C build-dir=$(BUILD) \
 	  -C cmake.define.GOVSIM_BUILD_TESTS=ON -C cmake.define.GOVSIM_WERROR=ON .
 	touch $@
+
+# Notebooks: `make notebook` opens JupyterLab on notebooks/; `make notebooks` re-executes them and
+# saves their outputs (commit them: tests/python/test_notebooks.py fails when they are stale).
+notebook: build
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+notebooks: build
+	$(PY) scripts/run_notebooks.py
 
 # Sanitizer build of the C++ suite (not run by CI every time; see CONTRIBUTING.md).
 asan: deps

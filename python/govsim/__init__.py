@@ -59,6 +59,7 @@ __all__ = [
     "run",
     "save_scenario",
     "sensitivity",
+    "source_dir",
     "sweep",
     "write_report",
 ]
@@ -99,3 +100,14 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_UNCERTAINTY))
+
+
+def source_dir() -> Path:
+    """The govsim checkout holding ``scenarios/`` and ``notebooks/``: ``$GOVSIM_SOURCE_DIR`` if
+    set, else the directory the package was built from. Notebooks and scripts find the example
+    configs through it, whatever their working directory."""
+    env = os.environ.get("GOVSIM_SOURCE_DIR")
+    root = Path(env) if env else Path(_core.source_dir)
+    if not (root / "scenarios").is_dir():
+        raise FileNotFoundError(f"{root} holds no scenarios/ directory: set GOVSIM_SOURCE_DIR to a govsim checkout")
+    return root

@@ -5,6 +5,7 @@ from typing import Any
 
 __version__: str
 git_commit: str
+source_dir: str
 
 class ConfigError(ValueError):
     """Bad input (config, scenario, option): message names file, JSON pointer, expected, got."""

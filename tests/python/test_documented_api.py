@@ -1,0 +1,92 @@
+"""Every function docs/python.md documents works when called twice, and again after importing
+each submodule of the package (a submodule must never replace a public function: issue 19).
+
+The table CALLS gives each documented function a cheap call; the first test fails when
+docs/python.md documents a `govsim.<name>(...)` call that the table does not cover."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+
+import govsim
+
+ROOT = Path(__file__).resolve().parents[2]
+SMALL = ROOT / "scenarios" / "experiments" / "seed-scenarios-small.json"
+SCENARIO = ROOT / "scenarios" / "governance" / "regional-hubs.json"
+# Tiny runs: 0.5% of the adults over 8 weeks, 1 replicate.
+TINY = {"sim.population_scale": 0.005, "sim.horizon_weeks": 8}
+TINY_DOC = {"name": "tiny", "territory": "city", "scenarios": [{"name": "a"}, {"name": "b", "parameters": {"mobile.units": 1}}],
+            "parameters": TINY, "experiment": {"runs": 1}}
+
+
+def documented_calls() -> set[str]:
+    """`govsim.NAME(` and `govsim.Class.method(` in docs/python.md."""
+    text = (ROOT / "docs" / "python.md").read_text(encoding="utf-8")
+    return set(re.findall(r"\bgovsim\.([A-Za-z_][\w.]*)\(", text))
+
+
+def submodules() -> list[str]:
+    return sorted(m.name for m in pkgutil.walk_packages(govsim.__path__, prefix="govsim.")
+                  if not m.name.endswith("__main__"))
+
+
+@pytest.fixture(scope="module")
+def calls(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("documented")
+    results_dir = tmp / "results"
+    govsim.compare(govsim.Config.from_dict(TINY_DOC, base_dir=ROOT), out=results_dir, progress=False)
+    counter = iter(range(10**6))
+
+    def fresh(name: str) -> Path:
+        return tmp / f"{name}-{next(counter)}"
+
+    return {
+        "parameters": lambda: govsim.parameters(),
+        "source_dir": lambda: govsim.source_dir(),
+        "metrics": lambda: govsim.metrics(),
+        "load_config": lambda: govsim.load_config(SMALL, overrides=TINY),
+        "Config.from_dict": lambda: govsim.Config.from_dict(TINY_DOC, base_dir=ROOT),
+        "Config.from_scenarios": lambda: govsim.Config.from_scenarios(
+            [govsim.load_scenario(SCENARIO)], territory="city", runs=1, parameters=TINY),
+        "load_scenario": lambda: govsim.load_scenario(SCENARIO),
+        "save_scenario": lambda: govsim.save_scenario(govsim.load_scenario(SCENARIO), fresh("saved") / "s.json"),
+        "compare": lambda: govsim.compare(govsim.Config.from_dict(TINY_DOC, base_dir=ROOT), out=fresh("compare"),
+                                          progress=False),
+        "run": lambda: govsim.run(govsim.Config.from_dict(TINY_DOC, base_dir=ROOT), scenario="b", out=fresh("run"),
+                                  progress=False),
+        "sweep": lambda: govsim.sweep(govsim.Config.from_dict(
+            TINY_DOC | {"sweep": {"method": "grid", "parameters": {"mobile.units": {"values": [0, 1]}}}}, base_dir=ROOT),
+            out=fresh("sweep"), progress=False),
+        "open_results": lambda: govsim.open_results(results_dir),
+        "report": lambda: govsim.report(results_dir, fresh("report").with_suffix(".html")),
+        "write_report": lambda: govsim.write_report(results_dir, fresh("report").with_suffix(".html")),
+    }
+
+
+def test_the_table_covers_every_documented_call(calls):
+    documented = documented_calls()
+    assert {"compare", "load_config", "report", "open_results"} <= documented, documented
+    missing = documented - set(calls)
+    assert not missing, f"docs/python.md documents govsim.{sorted(missing)} but CALLS has no call for them"
+
+
+def _call_all(calls, when: str) -> None:
+    for name, call in calls.items():
+        try:
+            result = call()
+        except Exception as e:  # noqa: BLE001 -- reported with the function's name
+            pytest.fail(f"govsim.{name}(...) {when}: {type(e).__name__}: {e}")
+        assert result is not None, f"govsim.{name}(...) {when} returned None"
+
+
+def test_every_documented_function_twice_then_after_each_submodule(calls):
+    _call_all(calls, "first call")
+    _call_all(calls, "second call")
+    for mod in submodules():
+        importlib.import_module(mod)
+        _call_all(calls, f"after `import {mod}`")
