@@ -672,7 +672,7 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
   require_object(doc, file, "");
   ErrorCollector errors;
   check_keys(doc, file, "",
-             {"$schema", "name", "description", "territory", "scenarios", "baseline",
+             {"$schema", "name", "description", "language", "territory", "scenarios", "baseline",
               "parameter_files", "parameters", "experiment", "sweep", "uncertainty"},
              errors);
   ExperimentSpec e;
@@ -680,6 +680,12 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
   e.base_dir = base_dir;
   errors.attempt([&] { e.name = get_string(doc, "name", file, "", true); });
   errors.attempt([&] { e.description = get_string(doc, "description", file, "", false); });
+  std::string language;  // of the report (govsim report --lang overrides it)
+  errors.attempt([&] {
+    language = get_string(doc, "language", file, "", false);
+    if (doc.contains("language") && language != "fr" && language != "en")
+      throw InputError(file, "/language", "\"fr\" or \"en\" (the report's language)", show(doc["language"]));
+  });
   errors.attempt([&] {
     if (!doc.contains("territory")) throw InputError(file, "/", "a \"territory\" key", "none");
     try {
@@ -1053,6 +1059,7 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
   errors.throw_if_any();
   const json* sweep_doc = doc.contains("sweep") ? &doc["sweep"] : nullptr;
   finish_resolved(e, model, sweep_doc, applied);
+  if (!language.empty()) e.resolved["language"] = language;
   return e;
 }
 
@@ -1112,6 +1119,10 @@ json config_schema(const ModelAdapter& model) {
        {{"$schema", {{"type", "string"}}},
         {"name", {{"type", "string"}}},
         {"description", {{"type", "string"}}},
+        {"language",
+         {{"enum", {"fr", "en"}},
+          {"description",
+           "Language of the report (default fr; govsim report --lang overrides it)."}}},
         {"territory", model.territory_schema()},
         {"scenarios",
          {{"type", "array"},

@@ -679,10 +679,11 @@ int cmd_report(int argc, char** argv) {
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    std::cout << "Usage: govsim report RESULTS_DIR -o report.html\n\nWrites one self-contained "
-                 "HTML report "
-                 "(charts inline) from a results directory.\n\nExample:\n  govsim report "
-                 "results/demo -o results/demo/report.html\n";
+    std::cout << "Usage: govsim report RESULTS_DIR -o report.html [--lang fr|en] [--pdf [FILE]] "
+                 "[--robustness DIR]\n\nWrites one self-contained HTML report (charts inline) from a "
+                 "results directory, in French (default, or the config's \"language\") or English; "
+                 "--pdf also prints it to PDF with headless Chromium.\n\nExample:\n"
+                 "  govsim report results/demo -o results/demo/report.html --lang fr --pdf\n";
     return args.empty() ? 2 : 0;
   }
   return exec_python("govsim.reporting", args);

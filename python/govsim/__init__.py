@@ -66,10 +66,13 @@ __all__ = [
 
 
 def report(results_dir: str | os.PathLike[str], output_path: str | os.PathLike[str],
-           robustness_dir: str | os.PathLike[str] | None = None, map_scenario: str | None = None) -> Path:
+           robustness_dir: str | os.PathLike[str] | None = None, map_scenario: str | None = None,
+           lang: str | None = None, pdf: str | os.PathLike[str] | bool | None = None) -> Path:
     """Writes the self-contained HTML report of the results in ``results_dir`` to ``output_path``
     and returns its path, like ``govsim report``; raises ``govsim.reporting.ReportInputError``
     (a ``ValueError``) naming the file when the results store is missing, damaged or incomplete.
+    ``lang``: "fr" or "en" (default: the config's "language", else French); ``pdf``: also print
+    it to PDF with headless Chromium (``True``: same name, ``.pdf``).
 
     ``robustness_dir`` holds ``govsim robustness`` results for the section "How robust is this
     ranking?" (default: ``results_dir/robustness`` if present); ``map_scenario`` the scenario whose
@@ -78,7 +81,7 @@ def report(results_dir: str | os.PathLike[str], output_path: str | os.PathLike[s
     """
     from .reporting import write_report as _write
 
-    return _write(results_dir, output_path, robustness_dir, map_scenario)
+    return _write(results_dir, output_path, robustness_dir, map_scenario, lang=lang, pdf=pdf)
 
 
 write_report = report

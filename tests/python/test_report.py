@@ -72,7 +72,7 @@ def results_dir(govsim_bin, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def report_path(results_dir, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report") / "report.html"
-    path = reporting.write_report(results_dir, out)
+    path = reporting.write_report(results_dir, out, lang="en")  # (French: test_report_i18n.py)
     assert Path(path) == out
     return out
 
@@ -135,7 +135,7 @@ def test_plain_sentences_from_paired(results_dir, tmp_path):
     set_row("autonomy_rate", mean_diff=0.001, ci_low=-0.002, ci_high=0.004, share_better=0.5, mid=0.001,
             verdict="no_detectable_difference")
     data.refresh()
-    html = reporting.render_html(data)
+    html = reporting.render_html(data, lang="en")
     # Differences of shares in points, never mixed with relative changes in one sentence.
     assert "raises the share of needs resolved through mediation by 0.20 points (0.15\u20130.25)" in html
     assert "lowers non-recours by 1.2 points (0.8\u20131.6)" in html
@@ -150,8 +150,8 @@ def test_text_is_escaped(results_dir, tmp_path):
     """Every value goes through the template's autoescaping: markup in a title stays text."""
     data = report_load.load(results_dir)
     scen = data.scenarios[1]
-    data.scenario_info[scen] = dict(data.scenario_info[scen], title='<script>alert("x")</script> & co')
-    html = reporting.render_html(data)
+    data.scenario_info[scen] = dict(data.scenario_info[scen], title='<script>alert("x")</script> & co', titles={})
+    html = reporting.render_html(data, lang="en")
     assert "<script" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; co" in html
 

@@ -16,6 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from . import text  # noqa: E402
+from .i18n import N_, _  # noqa: E402
 from .load import ReportData  # noqa: E402
 
 __all__ = ["Chart", "timeseries", "equity", "costs", "colors", "territory_map", "outcome_map", "map_scenario",
@@ -34,7 +35,22 @@ class Chart:
     values: pd.DataFrame | None = None  # what a map coloured, one row per commune (tests, notebooks)
 
 
+def _localize_ticks(fig: plt.Figure) -> None:
+    """Numeric tick labels in the report's language (decimal comma, narrow-space thousands)."""
+    from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not isinstance(axis.get_major_formatter(), ScalarFormatter):
+                continue  # category labels, already words
+            locs = [v for v in axis.get_majorticklocs() if np.isfinite(v)]
+            step = min((abs(b - a) for a, b in zip(locs, locs[1:]) if b != a), default=1.0)
+            digits = 0 if step >= 1 else min(4, int(math.ceil(-math.log10(step))))
+            axis.set_major_formatter(FuncFormatter(lambda v, _pos, d=digits: text.num(v, d)))
+
+
 def _to_chart(fig: plt.Figure, alt: str) -> Chart:
+    _localize_ticks(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
     plt.close(fig)
@@ -71,9 +87,9 @@ def timeseries(data: ReportData) -> Chart | None:
                     label=data.title(s) if ax is axes.flat[0] else None)
             ax.fill_between(weeks, np.nanquantile(arr, 0.025, axis=0) * scale,
                             np.nanquantile(arr, 0.975, axis=0) * scale, color=col[s], alpha=0.18, lw=0)
-        ax.set_title(text.series_label(key) + (text.CHART["percent"] if unit == "share" else "")
-                     + (text.CHART["four_week_mean"] if key in ROLLING else ""), fontsize=10)
-        ax.set_xlabel(text.CHART["week"], fontsize=8)
+        ax.set_title(text.series_label(key) + (text.chart_text("percent") if unit == "share" else "")
+                     + (text.chart_text("four_week_mean") if key in ROLLING else ""), fontsize=10)
+        ax.set_xlabel(text.chart_text("week"), fontsize=8)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(present):]:
@@ -82,7 +98,7 @@ def timeseries(data: ReportData) -> Chart | None:
     fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, frameon=False,
                bbox_to_anchor=(0.5, -0.02 - 0.018 * math.ceil(len(labels) / 2)))
     fig.tight_layout()
-    return _to_chart(fig, text.CHART["timeseries_alt"])
+    return _to_chart(fig, text.chart_text("timeseries_alt"))
 
 
 def equity(data: ReportData, base: str) -> Chart | None:
@@ -108,13 +124,13 @@ def equity(data: ReportData, base: str) -> Chart | None:
         ax.set_title(text.dimension_label(d), fontsize=10)
         ax.tick_params(labelsize=8)
         ax.grid(axis="y", alpha=0.3)
-    axes.flat[0].set_ylabel(text.label(base) + text.CHART["percent"], fontsize=9)
+    axes.flat[0].set_ylabel(text.label(base) + text.chart_text("percent"), fontsize=9)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, frameon=False,
                bbox_to_anchor=(0.5, -0.05 - 0.03 * math.ceil(len(labels) / 2)))
     fig.tight_layout()
     names = text.and_list([text.dimension_label(d).lower() for d, _ in dims])
-    return _to_chart(fig, text.CHART["equity_alt"].format(metric=text.label(base), dimensions=names))
+    return _to_chart(fig, text.chart_text("equity_alt").format(metric=text.label(base), dimensions=names))
 
 
 def costs(data: ReportData, funders: list[str], order: list[str]) -> Chart | None:
@@ -133,8 +149,8 @@ def costs(data: ReportData, funders: list[str], order: list[str]) -> Chart | Non
         left += v
     ax.set_yticks(y, [data.title(s) for s in order], fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel(text.CHART["spending_axis"], fontsize=9)
-    ax.set_title(text.CHART["spending_title"], fontsize=10)
+    ax.set_xlabel(text.chart_text("spending_axis"), fontsize=9)
+    ax.set_title(text.chart_text("spending_title"), fontsize=10)
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.3 / max(len(order), 1)),
               ncol=4, frameon=False)
     ax.grid(axis="x", alpha=0.3)
@@ -146,22 +162,22 @@ def costs(data: ReportData, funders: list[str], order: list[str]) -> Chart | Non
     ax2.barh(y, np.nan_to_num(mu), xerr=err, color=[col[s] for s in order], capsize=2)
     ax2.set_yticks(y, [""] * len(order))
     ax2.invert_yaxis()
-    ax2.set_xlabel(text.CHART["per_need_axis"], fontsize=9)
-    ax2.set_title(text.CHART["per_need_title"], fontsize=10)
+    ax2.set_xlabel(text.chart_text("per_need_axis"), fontsize=9)
+    ax2.set_title(text.chart_text("per_need_title"), fontsize=10)
     ax2.grid(axis="x", alpha=0.3)
     fig.tight_layout()
-    return _to_chart(fig, text.CHART["costs_alt"])
+    return _to_chart(fig, text.chart_text("costs_alt"))
 
 
 # Marker and colour of each model point type on the map.
 POINT_STYLE = {
-    "RFS": ("s", "#d62728", "France Services"),
-    "EPN": ("o", "#1f77b4", "EPN"),
-    "BIB": ("^", "#2ca02c", "library"),
-    "CS": ("D", "#9467bd", "social centre"),
-    "CCAS": ("P", "#8c564b", "CCAS / public desk"),
-    "TIERS_LIEUX": ("v", "#ff7f0e", "third place"),
-    "ITINERANT": ("*", "#e377c2", "mobile unit stop"),
+    "RFS": ("s", "#d62728", N_("France Services")),
+    "EPN": ("o", "#1f77b4", N_("EPN")),
+    "BIB": ("^", "#2ca02c", N_("library")),
+    "CS": ("D", "#9467bd", N_("social centre")),
+    "CCAS": ("P", "#8c564b", N_("CCAS / public desk")),
+    "TIERS_LIEUX": ("v", "#ff7f0e", N_("third place")),
+    "ITINERANT": ("*", "#e377c2", N_("mobile unit stop")),
 }
 
 
@@ -184,19 +200,20 @@ def territory_map(data: ReportData) -> Chart | None:
     sizes = 8 + 140 * np.sqrt(adults / max(adults.max(), 1.0))
     sc = ax.scatter(lon, lat, s=sizes, c=minutes, cmap="YlOrRd", vmin=0, vmax=max(30.0, np.nanmax(minutes) if np.isfinite(minutes).any() else 30.0),
                     alpha=0.75, edgecolors="grey", linewidths=0.3)
-    fig.colorbar(sc, ax=ax, shrink=0.7, label="car minutes to the nearest place helping with procedures (start)")
+    fig.colorbar(sc, ax=ax, shrink=0.7, label=_("car minutes to the nearest place helping with procedures (start)"))
     for code, (marker, color, label) in POINT_STYLE.items():
         pts = [p for p in places if p[pc["type"]] == code]
         if pts:
             ax.scatter([p[pc["lon"]] for p in pts], [p[pc["lat"]] for p in pts], marker=marker, c=color, s=36,
-                       edgecolors="black", linewidths=0.5, label=f"{label} ({len(pts)})", zorder=3)
+                       edgecolors="black", linewidths=0.5, label=f"{_(label)} ({len(pts)})", zorder=3)
     ax.set_aspect(1 / math.cos(math.radians(float(np.mean(lat)))))
-    ax.set_xlabel("longitude")
-    ax.set_ylabel("latitude")
+    ax.set_xlabel(_("longitude"))
+    ax.set_ylabel(_("latitude"))
     ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
-    ax.set_title(f"{t.get('name', '')}: communes (size: adults) and mediation places")
-    return _to_chart(fig, f"Map of {t.get('name', 'the territory')}: {len(communes)} communes coloured by car minutes "
-                          f"to the nearest place helping with procedures, and {len(places)} places by type")
+    ax.set_title(_("{name}: communes (size: adults) and mediation places").format(name=t.get("name", "")))
+    return _to_chart(fig, _("Map of {name}: {communes} communes coloured by car minutes to the nearest place "
+                            "helping with procedures, and {places} places by type").format(
+        name=t.get("name", _("the territory")), communes=len(communes), places=len(places)))
 
 
 def map_scenario(data: ReportData) -> str | None:
@@ -247,8 +264,8 @@ def outcome_map(data: ReportData, scenario: str | None = None) -> Chart | None:
     places, pc = _places(data)
     fig, axes = plt.subplots(1, 2, figsize=(15, 7.5))
     panels = [(nr0, "YlOrRd", 0.0, float(np.nanpercentile(nr0, 98)) if np.isfinite(nr0).any() else 1.0,
-               text.CHART["map_baseline"].format(baseline=data.baseline)),
-              (delta, "RdBu_r", None, None, text.CHART["map_change"].format(baseline=data.baseline))]
+               text.chart_text("map_baseline").format(baseline=data.baseline)),
+              (delta, "RdBu_r", None, None, text.chart_text("map_change").format(baseline=data.baseline))]
     lim = float(np.nanpercentile(np.abs(delta), 98)) if np.isfinite(delta).any() else 1.0
     for ax, (v, cmap, lo, hi, label) in zip(axes, panels):
         if lo is None:
@@ -272,11 +289,11 @@ def outcome_map(data: ReportData, scenario: str | None = None) -> Chart | None:
         ax.set_ylabel("latitude" if geo else "y (km)")
     if places and geo:
         axes[0].legend(loc="lower left", fontsize=7, framealpha=0.9)
-    axes[0].set_title(text.CHART["map_baseline_title"].format(baseline=data.title(data.baseline)), fontsize=10)
-    axes[1].set_title(text.CHART["map_change_title"].format(scenario=data.title(scenario)), fontsize=10)
+    axes[0].set_title(text.chart_text("map_baseline_title").format(baseline=data.title(data.baseline)), fontsize=10)
+    axes[1].set_title(text.chart_text("map_change_title").format(scenario=data.title(scenario)), fontsize=10)
     fig.tight_layout()
     name = (data.manifest.get("territory") or {}).get("name", "the territory")
-    chart = _to_chart(fig, text.CHART["map_alt"].format(territory=name, n=len(base), scenario=scenario,
+    chart = _to_chart(fig, text.chart_text("map_alt").format(territory=name, n=len(base), scenario=scenario,
                                                          baseline=data.baseline))
     chart.values = values
     return chart
@@ -303,8 +320,9 @@ def response_surface(data: ReportData, design: dict[str, dict], axes: list[str],
             err = np.vstack([np.nan_to_num(mean - lo), np.nan_to_num(hi - mean)])
             ax.errorbar(xs, mean, yerr=err, fmt="o", ms=4, capsize=2, color="#1f3a5f")
             ax.set_xlabel(a, fontsize=8)
-            ax.set_ylabel(text.label(m) + (text.CHART["percent"] if share else ""), fontsize=8)
+            ax.set_ylabel(text.label(m) + (text.chart_text("percent") if share else ""), fontsize=8)
             ax.tick_params(labelsize=7)
             ax.grid(alpha=0.3)
     fig.tight_layout()
-    return _to_chart(fig, "Sweep: each headline outcome against each swept parameter (mean and 95% CI per design point)")
+    return _to_chart(fig, _("Sweep: each headline outcome against each swept parameter (mean and 95% CI per "
+                            "design point)"))

@@ -61,7 +61,13 @@ class ReportData:
         self.pair = {(r.scenario, r.metric): r for r in self.paired.itertuples(index=False)}
 
     def title(self, name: str) -> str:
-        return self.scenario_info.get(name, {}).get("title") or name
+        """The scenario's title in the report's language ("titles" from the scenario file's
+        ``title_fr``/``title_en``/``titles``), else its ``title``, else its name."""
+        from .i18n import lang
+
+        info = self.scenario_info.get(name, {})
+        titles = info.get("titles") if isinstance(info.get("titles"), dict) else {}
+        return titles.get(lang()) or info.get("title") or name
 
     def values(self, name: str) -> dict[str, Any]:
         return self.scenario_info.get(name, {}).get("values") or {}

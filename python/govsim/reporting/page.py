@@ -11,7 +11,8 @@ from typing import Any
 
 import jinja2
 
-from . import charts, robustness, text
+from . import charts, i18n, robustness, text
+from .i18n import _
 from .load import ReportData, ReportInputError, load
 
 __all__ = ["render_html", "write_report", "main"]
@@ -23,7 +24,9 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
+    extensions=["jinja2.ext.i18n"],
 )
+_ENV.install_gettext_callables(lambda m: i18n._(m), lambda s, p, n: i18n.ngettext(s, p, n), newstyle=True)
 
 # Scenarios are ranked by this metric.
 RANK_BY = "non_recours_rate"
@@ -50,7 +53,7 @@ def _paired_cell(data: ReportData, s: str, m: str) -> dict[str, str] | None:
     if r is None or not text.finite(r.mean_diff):
         return None
     v = text.verdict(r)
-    return {"cls": text.VERDICT_CLASS[v], "verdict": text.VERDICT_LABEL[v], "diff": text.fmt_diff(c, m, r.mean_diff),
+    return {"cls": text.VERDICT_CLASS[v], "verdict": text.verdict_label(v), "diff": text.fmt_diff(c, m, r.mean_diff),
             "low": text.fmt_diff(c, m, r.ci_low), "high": text.fmt_diff(c, m, r.ci_high),
             "share_better": text.fmt_share_better(r.share_better)}
 
@@ -74,7 +77,7 @@ def _ranking(data: ReportData) -> dict[str, Any]:
     c = data.catalog
     return {
         "rank_label": text.label(RANK_BY).lower(),
-        "rank_direction": "higher" if c.higher_is_better(RANK_BY) else "lower",
+        "rank_direction": _("higher") if c.higher_is_better(RANK_BY) else _("lower"),
         "metrics": [{"name": m, "label": text.label(m), "direction": text.direction(c, m),
                      "definition": text.definition(c, m)} for m in metrics],
         "rows": [{"rank": ranks.get(s, str(k + 1)), "title": data.title(s), "name": s,
@@ -104,7 +107,7 @@ def _equity(data: ReportData) -> dict[str, Any]:
         if chart:
             blocks.append({"label": text.label(base), "chart": chart})
     base = EQUITY_METRICS[0]
-    cols = [(f"{base}@{d}:{cat}", f"{text.dimension_label(d)}: {cat}")
+    cols = [(f"{base}@{d}:{cat}", f"{text.dimension_label(d)}: {text.category_label(d, cat)}")
             for d, cats in data.catalog.dimensions(base) for cat in cats if data.has(f"{base}@{d}:{cat}")]
     gap = data.has("rural_urban_gap")
     rows = []
@@ -143,7 +146,7 @@ def _assumptions(data: ReportData) -> dict[str, Any]:
         return {"name": name, "value": text.fmt_param(value),
                 "default": text.fmt_param(spec["default"]) if spec and "default" in spec else "",
                 "unit": spec.get("unit", "") if spec else "", "doc": spec.get("doc", "") if spec else "",
-                "source": spec.get("source", "not in the registry") if spec else "not in the registry",
+                "source": spec.get("source", _("not in the registry")) if spec else _("not in the registry"),
                 "assumption": _is_assumption(spec)}
 
     per_scenario = []
@@ -166,27 +169,96 @@ def _assumptions(data: ReportData) -> dict[str, Any]:
 
 def _manifest(data: ReportData) -> dict[str, Any]:
     m = data.manifest
-    rows = [(lab, text.fmt_param(m[k])) for k, lab in text.MANIFEST_FIELDS if k in m]
-    known = {k for k, _ in text.MANIFEST_FIELDS} | {"config", "scenarios", "baseline", "metrics", "series", "territory"}
+    rows = [(_(lab), text.fmt_param(m[k])) for k, lab in text.MANIFEST_FIELDS if k in m]
+    known = {k for k, _lab in text.MANIFEST_FIELDS} | {"config", "scenarios", "baseline", "metrics", "series", "territory"}
     rows += [(k, text.fmt_param(v)) for k, v in m.items() if k not in known]
     if isinstance(m.get("territory"), dict):
         t = m["territory"]
-        rows.append(("Territory", f"{t.get('name', '?')}: {t.get('communes', '?')} communes, {t.get('places', '?')} places"
-                     + (f", places updated {t['places_dates'].get('min')} to {t['places_dates'].get('max')}"
-                        if isinstance(t.get("places_dates"), dict) else "")
-                     + (f", {t['rejected_rows']} rows rejected" if t.get("rejected_rows") else "")))
-    rows += [("Baseline", data.baseline), ("Scenarios", ", ".join(data.scenarios)),
-             ("Results directory", str(data.dir))]
+        desc = _("{name}: {communes} communes, {places} places").format(
+            name=t.get("name", "?"), communes=t.get("communes", "?"), places=t.get("places", "?"))
+        if isinstance(t.get("places_dates"), dict):
+            desc += ", " + _("places updated {first} to {last}").format(
+                first=t["places_dates"].get("min"), last=t["places_dates"].get("max"))
+        if t.get("rejected_rows"):
+            desc += ", " + _("{rows} rows rejected").format(rows=t["rejected_rows"])
+        rows.append((_("Territory"), desc))
+    rows += [(_("Baseline"), data.baseline), (_("Scenarios"), ", ".join(data.scenarios)),
+             (_("Results directory"), str(data.dir))]
     return {"rows": rows, "command": text.reproduce_command(data)}
 
 
-def render_html(data: ReportData, robustness_dir: Path | None = None, map_scenario: str | None = None) -> str:
-    """The report of ``data`` as one self-contained HTML document; ``robustness_dir`` holds the
-    results of ``govsim robustness`` for the section "How robust is this ranking?"; ``map_scenario``
-    the scenario whose change in non-recours by commune the outcome map shows (default: the one
-    with the lowest non-recours)."""
+# The one-table summary: effects on these metrics vs the baseline (paired), then the costs.
+SUMMARY_EFFECTS = ["non_recours_rate", "autonomy_rate"]
+SUMMARY_COSTS = ["total_cost_eur", "cost_per_need_resolved_by_mediation_eur"]
+
+
+def _summary(data: ReportData, rob: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Scenario, effect on non-recours and autonomy (paired difference with its 95% CI and its
+    verdict against the minimal important difference), total cost difference and cost per resolved
+    need; the baseline row gives the levels. Robustness when `govsim robustness` results are there
+    (the robustness section's share of plausible worlds where the scenario beats the baseline)."""
+    c = data.catalog
+    effects = [m for m in SUMMARY_EFFECTS if data.has(m)]
+    costs = [m for m in SUMMARY_COSTS if data.has(m)]
+    robust = (rob or {}).get("summary") if (rob or {}).get("available") else None
+    columns = [{"label": text.label(m), "note": text.direction(c, m) + " · " + _("vs baseline")} for m in effects]
+    columns += [{"label": text.label(costs[0]), "note": _("vs baseline")}] if "total_cost_eur" in costs else []
+    columns += [{"label": text.label(m), "note": _("mean")} for m in costs if m != "total_cost_eur"]
+    if robust:
+        columns.append({"label": _("Robustness"),
+                        "note": _("beats the baseline in … of {n} plausible worlds").format(n=rob["n_worlds"])})
+    ranks = _rank_labels(data, RANK_BY)
+    rows = []
+    order = [data.baseline] + [s for s in data.ranked(RANK_BY) if s != data.baseline]  # baseline first: the levels
+    for s in order:
+        is_base = s == data.baseline
+        cells: list[dict[str, str] | None] = []
+        for m in effects + (["total_cost_eur"] if "total_cost_eur" in costs else []):
+            if is_base:
+                cell = _cell(data, s, m)
+                cells.append({"cls": "", "value": cell["value"], "low": cell["low"], "high": cell["high"],
+                              "verdict": ""})
+            else:
+                pc = _paired_cell(data, s, m)
+                cells.append(None if pc is None else {"cls": pc["cls"], "value": pc["diff"], "low": pc["low"],
+                                                      "high": pc["high"], "verdict": pc["verdict"]})
+        for m in costs:
+            if m != "total_cost_eur":
+                cell = _cell(data, s, m)
+                cells.append({"cls": "", "value": cell["value"], "low": cell["low"], "high": cell["high"],
+                              "verdict": ""})
+        if robust:
+            cells.append({"cls": "", "value": robust.get(s, "" if is_base else _("n/a")), "low": "", "high": "",
+                          "verdict": ""})
+        rows.append({"title": data.title(s), "name": s, "is_baseline": is_base, "rank": ranks.get(s, ""),
+                     "cells": cells})
+    return {"columns": columns, "rows": rows, "robustness": bool(robust),
+            "rank_label": text.label(RANK_BY).lower()}
+
+
+def report_language(data: ReportData, lang: str | None = None) -> str:
+    """``lang`` if given, else the config's "language", else French."""
+    if lang:
+        return lang
+    cfg_lang = data.config.get("language")
+    return cfg_lang if cfg_lang in i18n.LANGUAGES else i18n.DEFAULT
+
+
+def render_html(data: ReportData, robustness_dir: Path | None = None, lang: str | None = None,
+                map_scenario: str | None = None) -> str:
+    """The report of ``data`` as one self-contained HTML document, in ``lang`` ("fr" or "en";
+    default: the config's "language", else French); ``robustness_dir`` holds the results of
+    ``govsim robustness`` for the section "How robust is this ranking?"; ``map_scenario`` the
+    scenario whose change in non-recours by commune the outcome map shows (default: the one with the
+    lowest non-recours)."""
+    with i18n.use(report_language(data, lang)):
+        return _render_html(data, robustness_dir, map_scenario)
+
+
+def _render_html(data: ReportData, robustness_dir: Path | None, map_scenario: str | None = None) -> str:
     cfg = data.config
     tname, tdesc = text.territory(cfg)
+    rob = robustness.section(data, robustness_dir)
     any_seed = any(data.scenario_info.get(s, {}).get("seed_contribution") for s in data.scenarios)
     context = {
         "name": cfg.get("name") or data.manifest.get("experiment") or data.dir.name,
@@ -194,15 +266,17 @@ def render_html(data: ReportData, robustness_dir: Path | None = None, map_scenar
         "territory_name": text.territory_name(cfg),
         "n_runs": data.n_runs,
         "version": data.manifest.get("govsim_version", "?"),
-        "question": text.QUESTION + (" " + text.QUESTION_SEED if any_seed else ""),
+        "question": text.question() + (" " + _(text.QUESTION_SEED) if any_seed else ""),
         "any_seed": any_seed,
+        "lang": i18n.lang(),
+        "summary": _summary(data, rob),
         "is_sweep": data.is_sweep,
         "sweep": _sweep(data) if data.is_sweep else None,
         "assumptions_sentence": text.assumptions_sentence(data),
         "territory": {"name": tname, "description": tdesc, "places_data": text.places_data(data.manifest),
                       "map": charts.territory_map(data),
                       "outcome_map": charts.outcome_map(data, map_scenario),
-                      "outcome_map_note": text.CHART["map_note"]},
+                      "outcome_map_note": text.chart_text("map_note")},
         "experiment": {"name": cfg.get("name", ""), "description": cfg.get("description", "")},
         "setup": text.setup_facts(data),
         "baseline": {"name": data.baseline, "title": data.title(data.baseline)},
@@ -214,7 +288,7 @@ def render_html(data: ReportData, robustness_dir: Path | None = None, map_scenar
                        "quote": data.scenario_info.get(s, {}).get("seed_contribution") or ""}
                       for s in data.scenarios],
         "ranking": _ranking(data),
-        "robustness": robustness.section(data, robustness_dir),
+        "robustness": rob,
         "timeseries": {"chart": charts.timeseries(data), "replicates": data.replicates_per_scenario()},
         "equity": _equity(data),
         "costs": _costs(data),
@@ -227,25 +301,34 @@ def render_html(data: ReportData, robustness_dir: Path | None = None, map_scenar
 
 
 def write_report(results_dir: str | Path, output_path: str | Path, robustness_dir: str | Path | None = None,
-                 map_scenario: str | None = None) -> Path:
+                 map_scenario: str | None = None, lang: str | None = None,
+                 pdf: str | Path | bool | None = None) -> Path:
     """Write the HTML report of the results in ``results_dir`` to ``output_path``; return its path.
 
     ``robustness_dir``: the output of ``govsim robustness`` for the section "How robust is this
     ranking?" (default: ``results_dir/robustness`` if it exists; otherwise the section says how
-    to compute it). Raises ReportInputError if ``results_dir`` is missing or its results store is
+    to compute it). ``lang``: "fr" or "en" (default: the config's "language", else French).
+    ``pdf``: also print it to PDF with headless Chromium (``True``: beside the HTML file, same
+    name, ``.pdf``). Raises ReportInputError if ``results_dir`` is missing or its results store is
     missing, damaged, empty or incomplete (the message names the file); nothing is written then.
     """
     output_path = Path(output_path)
+    if lang is not None and lang not in i18n.LANGUAGES:
+        raise ReportInputError(f"--lang: expected one of {', '.join(i18n.LANGUAGES)}, got {lang!r}")
     rob = robustness.find_dir(Path(results_dir), robustness_dir)
     data = load(results_dir)
     if map_scenario is not None and map_scenario not in data.scenarios:
         raise ReportInputError(f"--map-scenario: no scenario {map_scenario!r} in {results_dir} "
                                f"(scenarios: {', '.join(data.scenarios)})")
-    html = render_html(data, rob, map_scenario)
+    html = render_html(data, rob, lang, map_scenario)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = output_path.with_name(output_path.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(output_path)
+    if pdf:
+        from .pdf import print_pdf
+
+        print_pdf(output_path, output_path.with_suffix(".pdf") if pdf is True else Path(pdf))
     return output_path
 
 
@@ -264,15 +347,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--map-scenario", metavar="NAME", default=None,
                         help="scenario whose change in non-recours by commune the outcome map shows "
                              "(default: the one with the lowest non-recours)")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=None,
+                        help="language of the report (default: the config's \"language\", else fr)")
+    parser.add_argument("--pdf", nargs="?", const=True, default=None, metavar="PDF",
+                        help="also print it to PDF with headless Chromium (default name: the HTML file's, .pdf)")
     args = parser.parse_args(argv)
     out = Path(args.output) if args.output else Path(args.results_dir) / "report.html"
     try:
-        path = write_report(args.results_dir, out, args.robustness, args.map_scenario)
+        path = write_report(args.results_dir, out, args.robustness, args.map_scenario, lang=args.lang, pdf=args.pdf)
     except ReportInputError as e:
         print(f"govsim report: error: {e}", file=sys.stderr)
         return 2
     except OSError as e:
         print(f"govsim report: error: cannot write {out}: {e.strerror or e}", file=sys.stderr)
         return 2
-    print(f"report written to {path}")
+    print(f"report written to {path}" + (f" and {path.with_suffix('.pdf') if args.pdf is True else args.pdf}" if args.pdf else ""))
     return 0

@@ -1,8 +1,10 @@
 """Every word of the report that depends on the data: labels, number formats and sentences.
 
-Plain text only (the template escapes it). Fixed prose lives in ``templates/report.html.j2``;
-the wording here is kept in literal strings, one place each, so that it can be wrapped in
-gettext calls for a translation.
+Plain text only (the template escapes it). Fixed prose lives in ``templates/report.html.j2``.
+Every message is English source text marked for gettext (``_`` where it is used, ``N_`` in the
+tables below, translated where they are read); the French catalogue is
+``locale/fr/LC_MESSAGES/govsim.po`` (:mod:`.i18n`). Numbers follow the language's conventions
+through Babel (decimal comma and narrow spaces as thousands separators in French, "M€").
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import math
 from typing import Any
 
 import numpy as np
+from babel.numbers import format_decimal
 
 from ..store import MetricCatalog as Catalog
+from .i18n import N_, _, lang, locale
 from .load import ReportData
 
-QUESTION = (
+QUESTION = N_(
     "A territory wants most of its adults able to do their online procedures, alone or with "
     "help, without anyone giving up on a right because the procedure went online "
     "(\u201cnon-recours\u201d). Money, mediators and places are scarce and owned by many actors. "
@@ -25,29 +29,29 @@ QUESTION = (
     "fairly, per euro, and most robustly?"
 )
 # Added to the question only when some scenario carries a `seed_contribution`.
-QUESTION_SEED = "The scenarios marked with a quotation below come from a French public consultation that proposed them."
+QUESTION_SEED = N_("The scenarios marked with a quotation below come from a French public consultation that proposed them.")
 
 TERRITORIES = {
-    "rural-department": (
+    "rural-department": N_(
         "Rural department (Loir-et-Cher-like): 328,504 inhabitants (2021), 267 communes, "
         "6,343 km\u00b2, 11 EPCI (largest around Blois, ~106k, and Vend\u00f4me, ~52k); regional "
         "illectronisme 19% (Insee Flash Centre-Val de Loire n\u00b056, 2022)."
     ),
-    "city": (
+    "city": N_(
         "City (Rennes-like): commune of 225,081 inhabitants (2021) divided into quarters, in a "
         "metropole of 43 communes and 467,858 inhabitants; six \u201cespaces sociaux communs\u201d."
     ),
-    "former-mining-agglomeration": (
+    "former-mining-agglomeration": N_(
         "Former mining agglomeration (Lens-Li\u00e9vin-like): 36 communes, 242,587 inhabitants "
         "(2021), 239.4 km\u00b2."
     ),
-    "france": "A generated national territory (~35,000 communes, ~55M adults), for benchmarks.",
-    "charente": (
+    "france": N_("A generated national territory (~35,000 communes, ~55M adults), for benchmarks."),
+    "charente": N_(
         "Charente (16), a real d\u00e9partement: 362 communes (COG 2024), 350,867 inhabitants "
         "(INSEE legal population 2021), 9 EPCI, and its digital-mediation places from the national "
         "cartography (July 2023) and the France Services bus (Sept. 2023) (data/territories/)."
     ),
-    "loir-et-cher": (
+    "loir-et-cher": N_(
         "Loir-et-Cher (41), a real d\u00e9partement: 267 communes (COG 2024), 328,504 inhabitants "
         "(INSEE legal population 2021), 12 EPCI, and 85 digital-mediation places from the Hub-lo "
         "export (data/territories/)."
@@ -58,86 +62,86 @@ TERRITORIES = {
 # and definitions come from the results' manifest; a metric without a label here is named from
 # its identifier).
 LABELS = {
-    "illectronisme_rate": "Illectronisme",
-    "autonomy_rate": "Autonomy",
-    "non_recours_rate": "Non-recours",
-    "mediation_share": "Needs resolved by mediation",
-    "mean_wait_weeks": "Mean wait (weeks)",
-    "coverage_30min": "Within 30 min of a point",
-    "total_cost_eur": "Total cost",
-    "cost_per_need_resolved_by_mediation_eur": "Cost per need resolved by mediation",
-    "rural_urban_gap": "Rural-urban non-recours gap",
+    "illectronisme_rate": N_("Illectronisme"),
+    "autonomy_rate": N_("Autonomy"),
+    "non_recours_rate": N_("Non-recours"),
+    "mediation_share": N_("Needs resolved by mediation"),
+    "mean_wait_weeks": N_("Mean wait (weeks)"),
+    "coverage_30min": N_("Within 30 min of a point"),
+    "total_cost_eur": N_("Total cost"),
+    "cost_per_need_resolved_by_mediation_eur": N_("Cost per need resolved by mediation"),
+    "rural_urban_gap": N_("Rural-urban non-recours gap"),
 }
 
 SERIES_LABELS = {
-    "non_recours_rate": "Non-recours (cumulative)",
-    "mediation_share": "Needs resolved by mediation (cumulative)",
-    "autonomy_rate": "Autonomy rate",
-    "illectronisme_rate": "Illectronisme rate",
-    "sessions": "Mediation sessions per week (simulated sample)",
-    "unserved_requests": "Requests turned away per week",
-    "open_points": "Open access points",
-    "cumulative_cost_eur": "Cumulative spending (M EUR)",
-    "non_recours_rate@density:rural": "Non-recours in rural zones (cumulative)",
-    "non_recours_rate@density:urban": "Non-recours in urban zones (cumulative)",
+    "non_recours_rate": N_("Non-recours (cumulative)"),
+    "mediation_share": N_("Needs resolved by mediation (cumulative)"),
+    "autonomy_rate": N_("Autonomy rate"),
+    "illectronisme_rate": N_("Illectronisme rate"),
+    "sessions": N_("Mediation sessions per week (simulated sample)"),
+    "unserved_requests": N_("Requests turned away per week"),
+    "open_points": N_("Open access points"),
+    "cumulative_cost_eur": N_("Cumulative spending (M EUR)"),
+    "non_recours_rate@density:rural": N_("Non-recours in rural zones (cumulative)"),
+    "non_recours_rate@density:urban": N_("Non-recours in urban zones (cumulative)"),
 }
 
-DIMENSION_LABELS = {"age": "Age band", "density": "Density", "difficulty": "Social difficulty", "funder": "Funder"}
-CATEGORY_LABELS = {("difficulty", "yes"): "in difficulty", ("difficulty", "no"): "not in difficulty"}
+DIMENSION_LABELS = {"age": N_("Age band"), "density": N_("Density"), "difficulty": N_("Social difficulty"), "funder": N_("Funder")}
+CATEGORY_LABELS = {("difficulty", "yes"): N_("in difficulty"), ("difficulty", "no"): N_("not in difficulty")}
 
 FUNDER_LABELS = {
-    "state": "State",
-    "region": "Region",
-    "department": "Department",
-    "epci": "EPCI",
-    "commune": "Communes",
-    "caf": "CAF",
-    "banque_des_territoires": "Banque des Territoires",
+    "state": N_("State"),
+    "region": N_("Region"),
+    "department": N_("Department"),
+    "epci": N_("EPCI"),
+    "commune": N_("Communes"),
+    "caf": N_("CAF"),
+    "banque_des_territoires": N_("Banque des Territoires"),
 }
 
 # Nouns used in "On X, the difference ... is within the noise".
 NOISE_NOUNS = {
-    "non_recours_rate": "non-recours",
-    "mediation_share": "needs resolved through mediation",
-    "autonomy_rate": "autonomy",
-    "total_cost_eur": "total cost",
-    "cost_per_need_resolved_by_mediation_eur": "cost per need resolved",
-    "rural_urban_gap": "the rural-urban gap",
+    "non_recours_rate": N_("non-recours"),
+    "mediation_share": N_("needs resolved through mediation"),
+    "autonomy_rate": N_("autonomy"),
+    "total_cost_eur": N_("total cost"),
+    "cost_per_need_resolved_by_mediation_eur": N_("cost per need resolved"),
+    "rural_urban_gap": N_("the rural-urban gap"),
 }
 
 # What a share metric measures, in "raises X by N points".
 SHARE_SUBJECTS = {
-    "non_recours_rate": "non-recours",
-    "autonomy_rate": "the share of adults autonomous online",
-    "illectronisme_rate": "illectronisme",
-    "coverage_30min": "the share of adults within 30 minutes of a point",
-    "rural_urban_gap": "the rural-urban gap in non-recours",
-    "mediation_share": "the share of needs resolved through mediation",
+    "non_recours_rate": N_("non-recours"),
+    "autonomy_rate": N_("the share of adults autonomous online"),
+    "illectronisme_rate": N_("illectronisme"),
+    "coverage_30min": N_("the share of adults within 30 minutes of a point"),
+    "rural_urban_gap": N_("the rural-urban gap in non-recours"),
+    "mediation_share": N_("the share of needs resolved through mediation"),
 }
 
 UP, DOWN = "\u2191", "\u2193"
 
 # Chart titles, axis labels and image descriptions.
 CHART = {
-    "week": "week",
-    "four_week_mean": ", 4-week mean",
-    "percent": " (%)",
-    "timeseries_alt": "Weekly series per scenario: mean and 95% band across replicates",
-    "equity_alt": "{metric} by {dimensions}, per scenario",
-    "spending_axis": "spending over the horizon (M EUR, full population)",
-    "spending_title": "Spending by funder",
-    "per_need_axis": "EUR per need resolved through mediation",
-    "per_need_title": "Cost per resolved need (95% CI)",
-    "costs_alt": "Spending by funder and cost per resolved need, per scenario",
-    "map_baseline": "non-recours, {baseline} (%)",
-    "map_change": "change in non-recours vs {baseline} (points)",
-    "map_baseline_title": "Non-recours by commune: {baseline}",
-    "map_change_title": "Change in non-recours by commune: {scenario}",
-    "map_alt": ("Map of {territory}: {n} communes coloured by non-recours under {baseline} and by its change "
-                "in points under {scenario}, from the run's per-commune outputs"),
-    "map_note": ("Each commune's non-recours is its needs given up over its needs closed, all replicates pooled "
-                 "(communes.csv); in small communes it rests on few needs, especially with a sampled population, "
-                 "so read patterns, not single communes. Grey: no need closed."),
+    "week": N_("week"),
+    "four_week_mean": N_(", 4-week mean"),
+    "percent": N_(" (%)"),
+    "timeseries_alt": N_("Weekly series per scenario: mean and 95% band across replicates"),
+    "equity_alt": N_("{metric} by {dimensions}, per scenario"),
+    "spending_axis": N_("spending over the horizon (M EUR, full population)"),
+    "spending_title": N_("Spending by funder"),
+    "per_need_axis": N_("EUR per need resolved through mediation"),
+    "per_need_title": N_("Cost per resolved need (95% CI)"),
+    "costs_alt": N_("Spending by funder and cost per resolved need, per scenario"),
+    "map_baseline": N_("non-recours, {baseline} (%)"),
+    "map_change": N_("change in non-recours vs {baseline} (points)"),
+    "map_baseline_title": N_("Non-recours by commune: {baseline}"),
+    "map_change_title": N_("Change in non-recours by commune: {scenario}"),
+    "map_alt": N_("Map of {territory}: {n} communes coloured by non-recours under {baseline} and by its change "
+                  "in points under {scenario}, from the run's per-commune outputs"),
+    "map_note": N_("Each commune's non-recours is its needs given up over its needs closed, all replicates pooled "
+                   "(communes.csv); in small communes it rests on few needs, especially with a sampled population, "
+                   "so read patterns, not single communes. Grey: no need closed."),
 }
 
 
@@ -150,85 +154,122 @@ def finite(*xs: Any) -> bool:
 
 
 def label(metric: str) -> str:
-    base, _, sub = metric.partition("@")
-    lab = LABELS.get(base, base.replace("_", " ").capitalize())
+    base, _sep, sub = metric.partition("@")
+    lab = _(LABELS[base]) if base in LABELS else base.replace("_", " ").capitalize()
     return f"{lab} ({sub})" if sub else lab
 
 
 def series_label(name: str) -> str:
-    return SERIES_LABELS.get(name, label(name))
+    return _(SERIES_LABELS[name]) if name in SERIES_LABELS else label(name)
+
+
+def chart_text(key: str) -> str:
+    return _(CHART[key])
 
 
 def dimension_label(dim: str) -> str:
-    return DIMENSION_LABELS.get(dim, dim.replace("_", " ").capitalize())
+    return _(DIMENSION_LABELS[dim]) if dim in DIMENSION_LABELS else dim.replace("_", " ").capitalize()
 
 
 def category_label(dim: str, cat: str) -> str:
-    return CATEGORY_LABELS.get((dim, cat), cat)
+    return _(CATEGORY_LABELS[(dim, cat)]) if (dim, cat) in CATEGORY_LABELS else cat
 
 
 def funder_label(funder: str) -> str:
-    return FUNDER_LABELS.get(funder, funder)
+    return _(FUNDER_LABELS[funder]) if funder in FUNDER_LABELS else funder
+
+
+def question() -> str:
+    return _(QUESTION)
 
 
 def direction(catalog: Catalog, metric: str) -> str:
-    return f"{UP if catalog.higher_is_better(metric) else DOWN} better"
+    return (UP if catalog.higher_is_better(metric) else DOWN) + " " + _("better")
 
 
 def definition(catalog: Catalog, metric: str) -> str:
-    """The metric's documentation from the manifest, as a clause ending with a full stop."""
+    """The metric's documentation from the manifest, as a clause ending with a full stop (the
+    manifest's English text: its translation is the message of the same text, if any)."""
     doc = catalog.doc(metric).strip()
     if not doc:
         return ""
+    doc = _(doc)
     doc = doc[0].lower() + doc[1:]
     return doc if doc.endswith(".") else doc + "."
 
 
 # --------------------------------------------------------------------------------------------
-# Numbers
+# Numbers (Babel: "1 234,5" in French, "1,234.5" in English; a minus sign, not a hyphen)
+
+MINUS = "\u2212"
+NARROW_NBSP = "\u202f"
+
+
+def num(x: float, digits: int = 0, grouping: bool = True) -> str:
+    """``x`` rounded to ``digits`` decimals in the current language's format."""
+    pattern = ("#,##0" if grouping else "0") + ("." + "0" * digits if digits > 0 else "")
+    out = format_decimal(abs(x), format=pattern, locale=locale())
+    return (MINUS if x < 0 and float(f"{abs(x):.{digits}f}") != 0 else "") + out
+
+
+def pct(x: float, digits: int = 1) -> str:
+    """A share as a percentage: "12.3%" / "12,3 %"."""
+    return num(100 * x, digits) + (NARROW_NBSP + "%" if lang() == "fr" else "%")
 
 
 def fmt_eur(x: float, signed: bool = False) -> str:
     if not finite(x):
-        return "n/a"
-    sign = ("+" if x > 0 else "\u2212" if x < 0 else "") if signed else ("\u2212" if x < 0 else "")
+        return _("n/a")
+    sign = ("+" if x > 0 else MINUS if x < 0 else "") if signed else (MINUS if x < 0 else "")
     a = abs(x)
     if round(a) == 0:
         sign = "\u00b1" if signed else ""
     if a >= 1e6:
-        return f"{sign}\u20ac{a / 1e6:,.2f}M"
-    if a >= 1e4:
-        return f"{sign}\u20ac{a / 1e3:,.0f}k"
-    return f"{sign}\u20ac{a:,.0f}"
+        body, scale = num(a / 1e6, 2), "M"
+    elif a >= 1e4:
+        body, scale = num(a / 1e3, 0), "k"
+    else:
+        body, scale = num(a, 0), ""
+    if lang() == "fr":
+        return f"{sign}{body}{NARROW_NBSP}{scale}\u20ac"
+    return f"{sign}\u20ac{body}{scale}"
 
 
 def fmt_value(catalog: Catalog, metric: str, x: float) -> str:
     if not finite(x):
-        return "n/a"
+        return _("n/a")
     u = catalog.unit(metric)
     if u == "share":
-        return f"{100 * x:.1f}%"
+        return pct(x, 1)
     if u == "EUR":
         return fmt_eur(x)
     if u == "weeks":
-        return f"{x:.2f}"
-    return f"{x:.3g}"
+        return num(x, 2)
+    return _sig(x)
+
+
+def _sig(x: float) -> str:
+    """Three significant digits, in the current language's format."""
+    if x == 0:
+        return num(0, 0)
+    digits = max(0, 2 - int(math.floor(math.log10(abs(x)))))
+    return num(x, digits)
 
 
 def fmt_diff(catalog: Catalog, metric: str, x: float) -> str:
     if not finite(x):
-        return "n/a"
+        return _("n/a")
     u = catalog.unit(metric)
     if u == "EUR":
         return fmt_eur(x, signed=True)
     if u == "share":
-        v, fmt, suffix = 100 * x, "{:.2f}", " pt"
+        v, digits, suffix = 100 * x, 2, " " + _("pt")
     elif u == "weeks":
-        v, fmt, suffix = x, "{:.2f}", " wk"
+        v, digits, suffix = x, 2, " " + _("wk")
     else:
-        v, fmt, suffix = x, "{:.3g}", ""
-    text = fmt.format(abs(v))
-    sign = "\u00b1" if float(text) == 0.0 else "+" if x > 0 else "\u2212"
+        return ("+" if x > 0 else "") + _sig(x)
+    text = num(abs(v), digits)
+    sign = "\u00b1" if float(f"{abs(v):.{digits}f}") == 0.0 else "+" if x > 0 else MINUS
     return f"{sign}{text}{suffix}"
 
 
@@ -243,15 +284,11 @@ def fmt_param(v: Any) -> str:
 
 
 def fmt_share_better(x: float) -> str:
-    return f"better in {100 * x:.0f}% of runs" if finite(x) else "better in n/a of runs"
-
-
-def _num(x: float, digits: int) -> str:
-    return f"{x:.{digits}f}"
+    return _("better in {share} of runs").format(share=pct(x, 0) if finite(x) else _("n/a"))
 
 
 def _range(lo: float, hi: float, digits: int, suffix: str = "") -> str:
-    return f"{_num(lo, digits)}\u2013{_num(hi, digits)}{suffix}"
+    return f"{num(lo, digits)}\u2013{num(hi, digits)}{suffix}"
 
 
 def _digits(lo: float, hi: float) -> int:
@@ -260,7 +297,7 @@ def _digits(lo: float, hi: float) -> int:
 
 
 def and_list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " " + _("and") + " " + items[-1]
 
 
 # --------------------------------------------------------------------------------------------
@@ -271,16 +308,17 @@ def territory(config: dict[str, Any]) -> tuple[str, str]:
     """(name, description) of the experiment's territory."""
     terr = config.get("territory")
     if isinstance(terr, dict):
-        files = [f"communes from {terr['communes_csv']}"] if terr.get("communes_csv") else []
+        files = [_("communes from {file}").format(file=terr["communes_csv"])] if terr.get("communes_csv") else []
         for key in ("points_csv", "places_csv", "places", "points"):
             if isinstance(terr.get(key), str):
-                files.append(f"access points from {terr[key]}")
+                files.append(_("access points from {file}").format(file=terr[key]))
                 break
         else:
-            files.append("access points generated from the communes (no places file)")
-        return (terr.get("name") or terr.get("communes_csv", "user territory"),
-                "A territory loaded from the planner's own files: " + "; ".join(files) + ".")
-    return (terr or "unknown"), TERRITORIES.get(str(terr), "")
+            files.append(_("access points generated from the communes (no places file)"))
+        return (terr.get("name") or terr.get("communes_csv", _("user territory")),
+                _("A territory loaded from the planner's own files: {files}.").format(files="; ".join(files)))
+    desc = TERRITORIES.get(str(terr))
+    return (terr or _("unknown")), (_(desc) if desc else "")
 
 
 def places_data(manifest: dict[str, Any]) -> str:
@@ -289,18 +327,25 @@ def places_data(manifest: dict[str, Any]) -> str:
     if not isinstance(t, dict) or not isinstance(t.get("places_dates"), dict):
         return ""
     d = t["places_dates"]
-    parts = [f"Places data: {t.get('places', '?')} places, updated {d.get('min', '?')} to {d.get('max', '?')}"]
+    parts = [_("Places data: {places} places, updated {first} to {last}").format(
+        places=t.get("places", "?"), first=d.get("min", "?"), last=d.get("max", "?"))]
     if t.get("rejected_rows"):
-        parts.append(f"{t['rejected_rows']} rows of the source files failed the checks and were left out")
+        parts.append(_("{rows} rows of the source files failed the checks and were left out").format(
+            rows=t["rejected_rows"]))
     s = "; ".join(parts) + "."
     if t.get("note"):
-        s += " " + str(t["note"])
+        s += " " + _(str(t["note"]))
     return s
+
+
+def verdict_label(v: str) -> str:
+    """The verdict in words, in the current language."""
+    return _(VERDICT_LABEL[v]) if v in VERDICT_LABEL else v
 
 
 def territory_name(config: dict[str, Any]) -> str:
     terr = config.get("territory")
-    return terr.get("name", "user territory") if isinstance(terr, dict) else str(terr)
+    return terr.get("name", _("user territory")) if isinstance(terr, dict) else str(terr)
 
 
 def setup_facts(data: ReportData) -> str:
@@ -309,24 +354,27 @@ def setup_facts(data: ReportData) -> str:
     hw = data.horizon_weeks()
     facts = []
     if hw:
-        facts.append(f"horizon {hw} weeks ({hw / 52:.1f} years)")
+        facts.append(_("horizon {weeks} weeks ({years} years)").format(weeks=hw, years=num(hw / 52, 1)))
     if scale is not None:
-        facts.append(f"{100 * float(scale):g}% of the adults simulated as agents (costs reported at full scale)")
-    facts.append(f"{data.n_runs} Monte Carlo runs per scenario, replicate r of every scenario on the same random streams")
+        facts.append(_("{share} of the adults simulated as agents (costs reported at full scale)").format(
+            share=num(100 * float(scale), 2 if 100 * float(scale) < 1 else 0 if float(100 * float(scale)).is_integer() else 1)
+            + (NARROW_NBSP + "%" if lang() == "fr" else "%")))
+    facts.append(_("{runs} Monte Carlo runs per scenario, replicate r of every scenario on the same random streams").format(
+        runs=data.n_runs))
     return "; ".join(facts)
 
 
 def baseline_name(data: ReportData) -> str:
-    return "the status quo" if data.baseline == "status-quo" else data.title(data.baseline)
+    return _("the status quo") if data.baseline == "status-quo" else data.title(data.baseline)
 
 
 VERDICT_CLASS = {"clearly_better": "better", "better_below_mid": "small", "no_detectable_difference": "noise",
                  "worse_below_mid": "small", "clearly_worse": "worse"}
-VERDICT_LABEL = {"clearly_better": "clearly better",
-                 "better_below_mid": "better, but below the minimal important difference",
-                 "no_detectable_difference": "no detectable difference",
-                 "worse_below_mid": "worse, but below the minimal important difference",
-                 "clearly_worse": "clearly worse"}
+VERDICT_LABEL = {"clearly_better": N_("clearly better"),
+                 "better_below_mid": N_("better, but below the minimal important difference"),
+                 "no_detectable_difference": N_("no detectable difference"),
+                 "worse_below_mid": N_("worse, but below the minimal important difference"),
+                 "clearly_worse": N_("clearly worse")}
 
 
 def verdict(r: Any) -> str:
@@ -347,36 +395,41 @@ def pair_sentence(data: ReportData, scen: str, metric: str) -> tuple[str, str] |
     base = baseline_name(data)
     v = verdict(r)
     if v == "no_detectable_difference":
-        return NOISE_NOUNS.get(metric, label(metric).lower()), v
+        return (_(NOISE_NOUNS[metric]) if metric in NOISE_NOUNS else label(metric).lower()), v
     d, lo, hi = r.mean_diff, r.ci_low, r.ci_high
     up = d > 0
     mlo, mhi = (lo, hi) if up else (-hi, -lo)  # magnitude interval, ordered
-    share = f" (better in {round(r.share_better * n)} of {n} paired runs)" if finite(r.share_better) else ""
+    share = (" " + _("(better in {k} of {n} paired runs)").format(k=round(r.share_better * n), n=n)
+             if finite(r.share_better) else "")
     if cat.unit(metric) == "share":
         dg = _digits(100 * mlo, 100 * mhi)
-        what = SHARE_SUBJECTS.get(metric, label(metric).lower())
-        s = (f"{'raises' if up else 'lowers'} {what} by {_num(abs(100 * d), dg)} points "
-             f"({_range(100 * mlo, 100 * mhi, dg)})")
+        what = _(SHARE_SUBJECTS[metric]) if metric in SHARE_SUBJECTS else label(metric).lower()
+        msg = _("raises {what} by {value} points ({range})") if up else _("lowers {what} by {value} points ({range})")
+        s = msg.format(what=what, value=num(abs(100 * d), dg), range=_range(100 * mlo, 100 * mhi, dg))
     elif metric == "total_cost_eur":
-        s = (f"costs {fmt_eur(abs(d))} {'more' if up else 'less'} in total "
-             f"({fmt_eur(mlo)} to {fmt_eur(mhi)})")
+        msg = _("costs {value} more in total ({low} to {high})") if up else _("costs {value} less in total ({low} to {high})")
+        s = msg.format(value=fmt_eur(abs(d)), low=fmt_eur(mlo), high=fmt_eur(mhi))
     elif metric == "cost_per_need_resolved_by_mediation_eur":
-        s = (f"makes each need resolved through mediation {fmt_eur(abs(d))} "
-             f"{'dearer' if up else 'cheaper'} ({fmt_eur(mlo)} to {fmt_eur(mhi)})")
+        msg = (_("makes each need resolved through mediation {value} dearer ({low} to {high})") if up else
+               _("makes each need resolved through mediation {value} cheaper ({low} to {high})"))
+        s = msg.format(value=fmt_eur(abs(d)), low=fmt_eur(mlo), high=fmt_eur(mhi))
     elif cat.unit(metric) == "EUR":
-        s = (f"changes {label(metric).lower()} by {fmt_eur(d, signed=True)} "
-             f"({fmt_eur(lo, signed=True)} to {fmt_eur(hi, signed=True)})")
+        s = _("changes {what} by {value} ({low} to {high})").format(
+            what=label(metric).lower(), value=fmt_eur(d, signed=True), low=fmt_eur(lo, signed=True),
+            high=fmt_eur(hi, signed=True))
     elif metric == "mean_wait_weeks":
-        s = (f"{'lengthens' if up else 'shortens'} the wait for mediation by {abs(d):.2f} weeks "
-             f"({mlo:.2f}\u2013{mhi:.2f})")
+        msg = (_("lengthens the wait for mediation by {value} weeks ({range})") if up else
+               _("shortens the wait for mediation by {value} weeks ({range})"))
+        s = msg.format(value=num(abs(d), 2), range=_range(mlo, mhi, 2))
     else:
-        s = (f"changes {label(metric).lower()} by {fmt_diff(cat, metric, d)} "
-             f"({fmt_diff(cat, metric, lo)} to {fmt_diff(cat, metric, hi)})")
+        s = _("changes {what} by {value} ({low} to {high})").format(
+            what=label(metric).lower(), value=fmt_diff(cat, metric, d), low=fmt_diff(cat, metric, lo),
+            high=fmt_diff(cat, metric, hi))
     s += share
     if v in ("better_below_mid", "worse_below_mid"):
         mid = getattr(r, "mid", float("nan"))
-        s += (f", below the minimal important difference of {fmt_diff(cat, metric, mid).lstrip('+')}, "
-              "too small to matter in practice")
+        s += ", " + _("below the minimal important difference of {mid}, too small to matter in practice").format(
+            mid=fmt_diff(cat, metric, mid).lstrip("+"))
     return s, v
 
 
@@ -399,8 +452,8 @@ def finding(data: ReportData, scen: str) -> dict[str, str] | None:
         return None
     caveat = ""
     if noise:
-        caveat = (f"On {and_list(noise)}, no difference with {baseline_name(data)} is detectable in "
-                  f"{data.n_runs} paired runs; we cannot say which is better.")
+        caveat = _("On {metrics}, no difference with {base} is detectable in {runs} paired runs; we cannot say "
+                   "which is better.").format(metrics=and_list(noise), base=baseline_name(data), runs=data.n_runs)
     return {"title": data.title(scen), "text": "; ".join(clear) + "." if clear else "",
             "small": "; ".join(small) + "." if small else "", "caveat": caveat}
 
@@ -414,13 +467,12 @@ def assumptions_sentence(data: ReportData) -> str:
     if not names:
         return ""
     robust = data.manifest.get("robustness") or data.config.get("uncertainty")
-    return (f"These results rest on a model of {len(names)} parameters, {len(assumed)} of which "
-            f"({100 * len(assumed) / len(names):.0f}%) are assumptions rather than observed figures; the intervals "
-            "below reflect Monte Carlo noise only, "
-            + ("and the robustness section shows how the ranking holds across plausible values of them."
-               if robust else "not what we do not know about these assumptions (no robustness analysis was run "
-               "for this report).")
-            + " See the Assumptions section.")
+    head = _("These results rest on a model of {n} parameters, {k} of which ({share}) are assumptions rather than "
+             "observed figures; the intervals below reflect Monte Carlo noise only, ").format(
+        n=len(names), k=len(assumed), share=pct(len(assumed) / len(names), 0))
+    tail = (_("and the robustness section shows how the ranking holds across plausible values of them.") if robust
+            else _("not what we do not know about these assumptions (no robustness analysis was run for this report)."))
+    return head + tail + " " + _("See the Assumptions section.")
 
 
 def reproduce_command(data: ReportData) -> str:
@@ -451,12 +503,13 @@ def reproduce_command(data: ReportData) -> str:
             cur = []
         cur.append(shlex.quote(c))
     parts.append(" ".join(cur))
-    line2 = " ".join(shlex.quote(c) for c in ["govsim", "report", str(data.dir), "-o", "report.html"])
+    line2 = " ".join(shlex.quote(c) for c in ["govsim", "report", str(data.dir), "-o", "report.html",
+                                              "--lang", lang()])
     return " \\\n    ".join(parts) + "\n" + line2
 
 
-MANIFEST_FIELDS = [("govsim_version", "govsim version"), ("git_commit", "Git commit"), ("model", "Model"),
-                   ("experiment", "Experiment"), ("config_file", "Config file"), ("seed", "Master seed"),
-                   ("runs_per_scenario", "Runs per scenario"), ("threads", "Threads"), ("host", "Host"),
-                   ("start_time", "Start (UTC)"), ("end_time", "End (UTC)"), ("complete", "Complete"),
-                   ("shard", "Shard")]
+MANIFEST_FIELDS = [("govsim_version", N_("govsim version")), ("git_commit", N_("Git commit")), ("model", N_("Model")),
+                   ("experiment", N_("Experiment")), ("config_file", N_("Config file")), ("seed", N_("Master seed")),
+                   ("runs_per_scenario", N_("Runs per scenario")), ("threads", N_("Threads")), ("host", N_("Host")),
+                   ("start_time", N_("Start (UTC)")), ("end_time", N_("End (UTC)")), ("complete", N_("Complete")),
+                   ("shard", N_("Shard"))]
