@@ -42,7 +42,7 @@ def template_catalog() -> Catalog:
         metrics = json.loads(subprocess.run([govsim, "describe", "--metrics", "--json"], capture_output=True,
                                             text=True, check=True).stdout)
         for m in metrics:
-            if m.get("doc"):
+            if m.get("doc") and "@" not in m["name"]:  # the report defines the base metrics only
                 cat.add(m["doc"], locations=[("metrics (govsim describe --metrics)", 0)])
     return cat
 

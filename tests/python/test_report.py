@@ -237,7 +237,7 @@ def test_report_and_results_read_the_manifest_catalog(results_dir, tmp_path):
     assert df.loc["autonomy_rate", "headline"] and not df.loc["illectronisme_rate", "headline"]
     assert df.loc["non_recours_rate@age:75+", "doc"] == "DOC of non_recours_rate."
     assert res.table().count("\n") > 0
-    html = reporting.write_report(d, tmp_path / "r.html").read_text(encoding="utf-8")
+    html = reporting.write_report(d, tmp_path / "r.html", lang="en").read_text(encoding="utf-8")
     ranking = re.search(r'<section id="ranking">(.*?)</section>', html, re.S).group(1)
     heads = re.findall(r"<th>([^<]+)<br>", ranking)
     assert heads == ["Non-recours", "Autonomy"]  # the ranking metric first, then declaration order
