@@ -371,7 +371,7 @@ def test_inputs_generated(tmp: Path) -> None:
     afile = tmp / "a-file"
     afile.write_text("x")
     p = govsim(*DET_ARGS, "--out", str(afile))
-    expect_input_error("--out is a file", p, ["a-file", "expected an output directory", "choose another --out"])
+    expect_input_error("--out is a file", p, ["a-file", "expected an output directory", "choose another output directory"])
     p = govsim(*DET_ARGS, "--out", str(afile / "sub"))
     check("--out under a file exits 2", p.returncode == 2 and "internal error" not in p.stderr, brief(p))
     if os.geteuid() != 0:
