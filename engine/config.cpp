@@ -19,9 +19,12 @@ namespace {
 std::string pointer_escape(const std::string& key) {
   std::string out;
   for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -86,13 +89,17 @@ long long get_int(const json& obj, const std::string& key, const std::string& fi
   if (v.is_number_float()) {
     // Range-check before converting: casting a double outside long long's range is undefined.
     const double d = v.get<double>();
-    if (!std::isfinite(d) || std::floor(d) != d) throw InputError(file, ptr + "/" + key, want, type_name(v));
-    if (d < static_cast<double>(lo) || d > static_cast<double>(hi)) throw InputError(file, ptr + "/" + key, want, v.dump());
+    if (!std::isfinite(d) || std::floor(d) != d)
+      throw InputError(file, ptr + "/" + key, want, type_name(v));
+    if (d < static_cast<double>(lo) || d > static_cast<double>(hi))
+      throw InputError(file, ptr + "/" + key, want, v.dump());
     return static_cast<long long>(d);
   }
   if (!v.is_number_integer()) throw InputError(file, ptr + "/" + key, want, type_name(v));
-  const long long x = v.is_number_unsigned() ? static_cast<long long>(std::min<std::uint64_t>(v.get<std::uint64_t>(), static_cast<std::uint64_t>(hi) + 1))
-                                             : v.get<long long>();
+  const long long x = v.is_number_unsigned()
+                          ? static_cast<long long>(std::min<std::uint64_t>(
+                                v.get<std::uint64_t>(), static_cast<std::uint64_t>(hi) + 1))
+                          : v.get<long long>();
   if (x < lo || x > hi) throw InputError(file, ptr + "/" + key, want, v.dump());
   return x;
 }
@@ -109,7 +116,8 @@ void apply_parameters(const json& params, const std::string& file, const std::st
       const auto sug = reg.suggestions(name);
       if (!sug.empty()) {
         expected += "; did you mean ";
-        for (std::size_t i = 0; i < sug.size(); ++i) expected += (i ? ", " : "") + ("\"" + sug[i] + "\"");
+        for (std::size_t i = 0; i < sug.size(); ++i)
+          expected += (i ? ", " : "") + ("\"" + sug[i] + "\"");
         expected += "?";
       }
       errors.add(InputError(file, where, expected, "unknown parameter \"" + name + "\""));
@@ -137,23 +145,27 @@ ScenarioSpec load_scenario_file(const fs::path& path, const std::string& from_fi
     std::string cycle;
     for (const auto& s : stack) cycle += fs::path(s).filename().string() + " -> ";
     cycle += fs::path(key).filename().string();
-    throw InputError(from_file, from_ptr, "an `extends` chain without cycles", "the cycle " + cycle);
+    throw InputError(from_file, from_ptr, "an `extends` chain without cycles",
+                     "the cycle " + cycle);
   }
   std::error_code fec;  // the throwing overload raises filesystem_error for e.g. ENAMETOOLONG
   if (!fs::is_regular_file(path, fec))
-    throw InputError(from_file, from_ptr, "an existing scenario file",
-                     "'" + path.string() + "' " + (fec && fec != std::errc::no_such_file_or_directory ? fec.message() : "not found"));
+    throw InputError(
+        from_file, from_ptr, "an existing scenario file",
+        "'" + path.string() + "' " +
+            (fec && fec != std::errc::no_such_file_or_directory ? fec.message() : "not found"));
   stack.push_back(key);
   const json doc = read_json_file(path);
-  ScenarioSpec s = load_scenario_doc(doc, path.string(), path.parent_path(), "", model, stack, errors);
+  ScenarioSpec s =
+      load_scenario_doc(doc, path.string(), path.parent_path(), "", model, stack, errors);
   stack.pop_back();
   s.info["file"] = path.string();
   return s;
 }
 
-const std::vector<std::string> kScenarioKeys = {"$schema", "name", "title", "title_fr", "title_en", "titles",
-                                                "description", "seed_contribution", "extends", "territory",
-                                                "parameters"};
+const std::vector<std::string> kScenarioKeys = {
+    "$schema",           "name",    "title",     "title_fr",  "title_en", "titles", "description",
+    "seed_contribution", "extends", "territory", "parameters"};
 
 ScenarioSpec load_scenario_doc(const json& doc, const std::string& file, const fs::path& base_dir,
                                const std::string& ptr, const ModelAdapter& model,
@@ -164,7 +176,8 @@ ScenarioSpec load_scenario_doc(const json& doc, const std::string& file, const f
   errors.attempt([&] {
     s.name = get_string(doc, "name", file, ptr, true);
     if (s.name.empty() || s.name.find_first_of(" /\\\"") != std::string::npos)
-      throw InputError(file, ptr + "/name", "a non-empty name without spaces, slashes or quotes", show(doc["name"]));
+      throw InputError(file, ptr + "/name", "a non-empty name without spaces, slashes or quotes",
+                       show(doc["name"]));
   });
   const ParamRegistry& reg = model.registry();
   json chain = json::array();
@@ -174,7 +187,8 @@ ScenarioSpec load_scenario_doc(const json& doc, const std::string& file, const f
   if (doc.contains("extends")) {
     errors.attempt([&] {
       const std::string ext = get_string(doc, "extends", file, ptr, true);
-      ScenarioSpec base = load_scenario_file(base_dir / ext, file, ptr + "/extends", model, stack, errors);
+      ScenarioSpec base =
+          load_scenario_file(base_dir / ext, file, ptr + "/extends", model, stack, errors);
       s.values = base.values;
       chain = base.info.value("extends_chain", json::array());
       chain.push_back(base.name);
@@ -184,14 +198,17 @@ ScenarioSpec load_scenario_doc(const json& doc, const std::string& file, const f
     });
   }
   if (doc.contains("parameters"))
-    errors.attempt([&] { apply_parameters(doc["parameters"], file, ptr + "/parameters", reg, s.values, errors); });
+    errors.attempt([&] {
+      apply_parameters(doc["parameters"], file, ptr + "/parameters", reg, s.values, errors);
+    });
   if (doc.contains("territory")) {
     errors.attempt([&] {
       // Checked against the model here; a config's own territory takes precedence over it.
       try {
         model.check_territory(doc["territory"], file, base_dir);
       } catch (const fs::filesystem_error& err) {
-        throw InputError(file, ptr + "/territory", "paths to existing files", "'" + err.path1().string() + "': " + err.code().message());
+        throw InputError(file, ptr + "/territory", "paths to existing files",
+                         "'" + err.path1().string() + "': " + err.code().message());
       }
       territory = doc["territory"];
       territory_base = base_dir.string();
@@ -203,8 +220,10 @@ ScenarioSpec load_scenario_doc(const json& doc, const std::string& file, const f
       const json& t = doc["titles"];
       require_object(t, file, ptr + "/titles");
       for (const auto& [lang, v] : t.items()) {
-        if (lang.size() != 2 || !std::islower(static_cast<unsigned char>(lang[0])) || !std::islower(static_cast<unsigned char>(lang[1])))
-          errors.add(InputError(file, ptr + "/titles/" + pointer_escape(lang), "a two-letter language code (fr, en)", "\"" + lang + "\""));
+        if (lang.size() != 2 || !std::islower(static_cast<unsigned char>(lang[0])) ||
+            !std::islower(static_cast<unsigned char>(lang[1])))
+          errors.add(InputError(file, ptr + "/titles/" + pointer_escape(lang),
+                                "a two-letter language code (fr, en)", "\"" + lang + "\""));
         else if (!v.is_string())
           errors.add(InputError(file, ptr + "/titles/" + lang, "a string", type_name(v)));
         else
@@ -214,12 +233,19 @@ ScenarioSpec load_scenario_doc(const json& doc, const std::string& file, const f
   }
   for (const char* lang : {"fr", "en"}) {
     const std::string key = std::string("title_") + lang;
-    if (doc.contains(key)) errors.attempt([&] { titles[lang] = get_string(doc, key, file, ptr, false); });
+    if (doc.contains(key))
+      errors.attempt([&] { titles[lang] = get_string(doc, key, file, ptr, false); });
   }
-  s.info = {{"name", s.name}, {"title", s.name}, {"description", ""}, {"seed_contribution", ""}, {"extends_chain", chain}};
+  s.info = {{"name", s.name},
+            {"title", s.name},
+            {"description", ""},
+            {"seed_contribution", ""},
+            {"extends_chain", chain}};
   errors.attempt([&] { s.info["title"] = get_string(doc, "title", file, ptr, false, s.name); });
   errors.attempt([&] { s.info["description"] = get_string(doc, "description", file, ptr, false); });
-  errors.attempt([&] { s.info["seed_contribution"] = get_string(doc, "seed_contribution", file, ptr, false); });
+  errors.attempt([&] {
+    s.info["seed_contribution"] = get_string(doc, "seed_contribution", file, ptr, false);
+  });
   if (!titles.empty()) s.info["titles"] = titles;
   if (!territory.is_null()) {
     s.info["territory"] = territory;
@@ -240,7 +266,9 @@ class TrackingSax {
   bool boolean(bool v) { return done(dom_.boolean(v)); }
   bool number_integer(json::number_integer_t v) { return done(dom_.number_integer(v)); }
   bool number_unsigned(json::number_unsigned_t v) { return done(dom_.number_unsigned(v)); }
-  bool number_float(json::number_float_t v, const json::string_t& s) { return done(dom_.number_float(v, s)); }
+  bool number_float(json::number_float_t v, const json::string_t& s) {
+    return done(dom_.number_float(v, s));
+  }
   bool string(json::string_t& v) { return done(dom_.string(v)); }
   bool binary(json::binary_t& v) { return done(dom_.binary(v)); }
   bool start_object(std::size_t n) {
@@ -264,7 +292,8 @@ class TrackingSax {
     frames_.pop_back();
     return done(dom_.end_array());
   }
-  bool parse_error(std::size_t position, const std::string& last_token, const nlohmann::detail::exception& ex) {
+  bool parse_error(std::size_t position, const std::string& last_token,
+                   const nlohmann::detail::exception& ex) {
     error_position = position;
     error_token = last_token;
     error_id = ex.id;
@@ -275,8 +304,10 @@ class TrackingSax {
   std::string pointer() const {
     std::string p;
     for (const auto& f : frames_) {
-      if (f.is_array) p += "/" + std::to_string(f.index);
-      else if (f.has_key) p += "/" + pointer_escape(f.key);
+      if (f.is_array)
+        p += "/" + std::to_string(f.index);
+      else if (f.has_key)
+        p += "/" + pointer_escape(f.key);
     }
     return p;
   }
@@ -314,8 +345,10 @@ class TrackingSax {
 std::string line_column(const std::string& text, std::size_t byte) {
   std::size_t line = 1, col = 1;
   for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') ++line, col = 1;
-    else ++col;
+    if (text[i] == '\n')
+      ++line, col = 1;
+    else
+      ++col;
   }
   return "line " + std::to_string(line) + ", column " + std::to_string(col);
 }
@@ -327,11 +360,16 @@ std::size_t invalid_utf8_at(const std::string& t) {
   while (i < n) {
     const auto c = static_cast<unsigned char>(t[i]);
     std::size_t len = 0;
-    if (c < 0x80) len = 1;
-    else if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4;
-    else return i;
+    if (c < 0x80)
+      len = 1;
+    else if (c >= 0xC2 && c <= 0xDF)
+      len = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+      len = 3;
+    else if (c >= 0xF0 && c <= 0xF4)
+      len = 4;
+    else
+      return i;
     if (i + len > n) return i;
     for (std::size_t k = 1; k < len; ++k)
       if ((static_cast<unsigned char>(t[i + k]) & 0xC0) != 0x80) return i;
@@ -352,34 +390,40 @@ std::size_t invalid_utf8_at(const std::string& t) {
 json parse_json_text(const std::string& text, const std::string& file) {
   // What the bytes are before what the JSON says: editors save UTF-16, people pass binaries.
   const auto has_prefix = [&](std::initializer_list<unsigned char> p) {
-    return text.size() >= p.size() && std::equal(p.begin(), p.end(), text.begin(),
-                                                [](unsigned char a, char b) { return a == static_cast<unsigned char>(b); });
+    return text.size() >= p.size() &&
+           std::equal(p.begin(), p.end(), text.begin(),
+                      [](unsigned char a, char b) { return a == static_cast<unsigned char>(b); });
   };
   if (has_prefix({0xFF, 0xFE}) || has_prefix({0xFE, 0xFF}) ||
       (text.size() >= 2 && (text[0] == '\0') != (text[1] == '\0')))
-    throw InputError(file, "", "a UTF-8 text file (JSON)",
-                     "a UTF-16 or UTF-32 file; save it as UTF-8 (in most editors: Save with encoding > UTF-8)");
+    throw InputError(
+        file, "", "a UTF-8 text file (JSON)",
+        "a UTF-16 or UTF-32 file; save it as UTF-8 (in most editors: Save with encoding > UTF-8)");
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     throw InputError(file, "", "a JSON document", "an empty file");
   if (const auto nul = text.find('\0'); nul != std::string::npos)
-    throw InputError(file, line_column(text, nul), "a UTF-8 text file (JSON)",
-                     "binary data (a NUL byte at offset " + std::to_string(nul) + "); is this the right file?");
+    throw InputError(
+        file, line_column(text, nul), "a UTF-8 text file (JSON)",
+        "binary data (a NUL byte at offset " + std::to_string(nul) + "); is this the right file?");
   if (const auto bad = invalid_utf8_at(text); bad != std::string::npos) {
     std::ostringstream hex;
     hex << std::hex << static_cast<int>(static_cast<unsigned char>(text[bad]));
     throw InputError(file, line_column(text, bad), "a UTF-8 text file (JSON)",
-                     "the byte 0x" + hex.str() + " that is not UTF-8 (a Latin-1 or binary file? save it as UTF-8)");
+                     "the byte 0x" + hex.str() +
+                         " that is not UTF-8 (a Latin-1 or binary file? save it as UTF-8)");
   }
   json result;
   TrackingSax sax(result);
   const bool ok = json::sax_parse(text, &sax, json::input_format_t::json, /*strict=*/true);
   if (ok) return result;
   const std::string ptr = sax.pointer();
-  const std::string at_ptr = ptr.empty() ? "" : " (" + (ptr.size() > 80 ? ptr.substr(0, 77) + "..." : ptr) + ")";
+  const std::string at_ptr =
+      ptr.empty() ? "" : " (" + (ptr.size() > 80 ? ptr.substr(0, 77) + "..." : ptr) + ")";
   if (sax.too_deep)
-    throw InputError(file, ptr.size() > 80 ? ptr.substr(0, 77) + "..." : ptr,
-                     "JSON nested at most " + std::to_string(TrackingSax::kMaxDepth) + " levels deep",
-                     "deeper nesting");
+    throw InputError(
+        file, ptr.size() > 80 ? ptr.substr(0, 77) + "..." : ptr,
+        "JSON nested at most " + std::to_string(TrackingSax::kMaxDepth) + " levels deep",
+        "deeper nesting");
   const std::size_t byte = sax.error_position > 0 ? sax.error_position - 1 : 0;
   const std::string where = line_column(text, byte) + at_ptr;
   std::string token = sax.error_token;
@@ -389,14 +433,17 @@ json parse_json_text(const std::string& text, const std::string& file) {
                      "'" + token + "'");
   // The word at the error (the lexer stops at its first letter): NaN, Infinity, -Infinity.
   std::size_t w0 = std::min(byte, text.size()), w1 = w0;
-  const auto wordy = [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)) || ch == '-'; };
+  const auto wordy = [](char ch) {
+    return std::isalpha(static_cast<unsigned char>(ch)) || ch == '-';
+  };
   while (w0 > 0 && wordy(text[w0 - 1])) --w0;
   while (w1 < text.size() && wordy(text[w1])) ++w1;
   std::string word = text.substr(w0, std::min<std::size_t>(w1 - w0, 20));
   if (!word.empty() && word[0] == '-') word.erase(0, 1);
   for (auto& ch : word) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (word == "nan" || word == "infinity" || word == "inf")
-    throw InputError(file, where, "valid JSON (NaN and Infinity are not JSON numbers: write a number)",
+    throw InputError(file, where,
+                     "valid JSON (NaN and Infinity are not JSON numbers: write a number)",
                      "'" + text.substr(w0, std::min<std::size_t>(w1 - w0, 20)) + "'");
   std::string what = sax.error_message;
   const auto pos = what.find("syntax error");
@@ -425,14 +472,16 @@ void finish_mechanisms(ScenarioSpec& s) {
 
 json read_json_file(const fs::path& path) {
   std::error_code ec;
-  if (fs::is_directory(path, ec))
-    throw InputError(path.string(), "", "a JSON file", "a directory");
+  if (fs::is_directory(path, ec)) throw InputError(path.string(), "", "a JSON file", "a directory");
   const auto size = fs::file_size(path, ec);
   if (!ec && size > kMaxJsonFileBytes)
-    throw InputError(path.string(), "", "a JSON file of at most " + std::to_string(kMaxJsonFileBytes >> 20) + " MiB",
+    throw InputError(path.string(), "",
+                     "a JSON file of at most " + std::to_string(kMaxJsonFileBytes >> 20) + " MiB",
                      std::to_string(size >> 20) + " MiB; is this the right file?");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string(), "", "a readable JSON file", "cannot open it (check its permissions)");
+  if (!in)
+    throw InputError(path.string(), "", "a readable JSON file",
+                     "cannot open it (check its permissions)");
   std::ostringstream ss;
   ss << in.rdbuf();
   if (!in.good() && !in.eof() && ss.str().empty())
@@ -450,12 +499,13 @@ ScenarioSpec load_scenario(const fs::path& path, const ModelAdapter& model) {
   return s;
 }
 
-ScenarioSpec load_scenario_json(const json& doc, const std::string& file_label, const fs::path& base_dir,
-                                const ModelAdapter& model) {
+ScenarioSpec load_scenario_json(const json& doc, const std::string& file_label,
+                                const fs::path& base_dir, const ModelAdapter& model) {
   std::vector<std::string> stack;
   ErrorCollector errors;
   ScenarioSpec s;
-  errors.attempt([&] { s = load_scenario_doc(doc, file_label, base_dir, "", model, stack, errors); });
+  errors.attempt(
+      [&] { s = load_scenario_doc(doc, file_label, base_dir, "", model, stack, errors); });
   errors.throw_if_any();
   finish_mechanisms(s);
   return s;
@@ -579,12 +629,15 @@ ExperimentSpec experiment_from_scenario(const fs::path& scenario_file, const Mod
                                         const std::vector<Override>& overrides) {
   std::error_code fec;
   if (!fs::is_regular_file(scenario_file, fec))
-    throw InputError(scenario_file.string(), "", "an existing scenario file",
-                     fec && fec != std::errc::no_such_file_or_directory ? fec.message() : "not found");
+    throw InputError(
+        scenario_file.string(), "", "an existing scenario file",
+        fec && fec != std::errc::no_such_file_or_directory ? fec.message() : "not found");
   ErrorCollector errors;
   ScenarioSpec s;
   std::vector<std::string> stack;
-  errors.attempt([&] { s = load_scenario_file(scenario_file, scenario_file.string(), "", model, stack, errors); });
+  errors.attempt([&] {
+    s = load_scenario_file(scenario_file, scenario_file.string(), "", model, stack, errors);
+  });
   ExperimentSpec e;
   e.file = scenario_file.string();
   e.name = s.name;
@@ -596,10 +649,11 @@ ExperimentSpec experiment_from_scenario(const fs::path& scenario_file, const Mod
     e.territory = s.info["territory"];
     e.base_dir = s.info.value("territory_base", std::string("."));
   } else if (errors.empty()) {
-    errors.add(InputError(scenario_file.string(), "/territory",
-                          "a territory to run it on: add \"territory\": \"rural-department\" (or another embedded "
-                          "territory, see docs/territories.md) to the file, or pass --territory NAME|FILE",
-                          "none"));
+    errors.add(InputError(
+        scenario_file.string(), "/territory",
+        "a territory to run it on: add \"territory\": \"rural-department\" (or another embedded "
+        "territory, see docs/territories.md) to the file, or pass --territory NAME|FILE",
+        "none"));
   }
   std::vector<ScenarioSpec> one;
   if (errors.empty()) one.push_back(std::move(s));
@@ -630,7 +684,8 @@ TerritoryChoice territory_from_argument(const std::string& arg, const ModelAdapt
   const fs::path p = arg;
   std::error_code ec;
   if (!fs::is_regular_file(p, ec)) {
-    std::string expected = "an embedded territory name or a territory file (.json, or a communes .csv)";
+    std::string expected =
+        "an embedded territory name or a territory file (.json, or a communes .csv)";
     try {
       model.check_territory(json(""), "--territory", ".");
     } catch (const InputError& e) {
@@ -648,7 +703,8 @@ TerritoryChoice territory_from_argument(const std::string& arg, const ModelAdapt
     try {
       model.check_territory(doc, p.string(), dir);
     } catch (const fs::filesystem_error& err) {
-      throw InputError(p.string(), "/territory", "paths to existing files", "'" + err.path1().string() + "': " + err.code().message());
+      throw InputError(p.string(), "/territory", "paths to existing files",
+                       "'" + err.path1().string() + "': " + err.code().message());
     }
     t.value = doc;
   }
@@ -660,8 +716,9 @@ ExperimentSpec load_experiment(const fs::path& path, const ModelAdapter& model,
                                const std::vector<Override>& overrides) {
   std::error_code fec;
   if (!fs::is_regular_file(path, fec))
-    throw InputError(path.string(), "", "an existing config file",
-                     fec && fec != std::errc::no_such_file_or_directory ? fec.message() : "not found");
+    throw InputError(
+        path.string(), "", "an existing config file",
+        fec && fec != std::errc::no_such_file_or_directory ? fec.message() : "not found");
   const json doc = read_json_file(path);
   return load_experiment_json(doc, path.string(), path.parent_path(), model, overrides);
 }
@@ -684,7 +741,8 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
   errors.attempt([&] {
     language = get_string(doc, "language", file, "", false);
     if (doc.contains("language") && language != "fr" && language != "en")
-      throw InputError(file, "/language", "\"fr\" or \"en\" (the report's language)", show(doc["language"]));
+      throw InputError(file, "/language", "\"fr\" or \"en\" (the report's language)",
+                       show(doc["language"]));
   });
   errors.attempt([&] {
     if (!doc.contains("territory")) throw InputError(file, "/", "a \"territory\" key", "none");
@@ -751,8 +809,8 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
           const json pdoc = read_json_file(path);
           require_object(pdoc, path.string(), "");
           ErrorCollector file_errors;
-          check_keys(pdoc, path.string(), "", {"$schema", "description", "parameters", "provenance"},
-                     file_errors);
+          check_keys(pdoc, path.string(), "",
+                     {"$schema", "description", "parameters", "provenance"}, file_errors);
           if (!pdoc.contains("parameters"))
             file_errors.add(InputError(path.string(), "/", "a \"parameters\" key", "none"));
           ParamValues vals(reg);
@@ -805,7 +863,8 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
       const json& x = doc["experiment"];
       require_object(x, file, "/experiment");
       check_keys(x, file, "/experiment",
-                 {"runs", "seed", "threads", "outputs", "target_ci", "minimal_important_difference", "budget"},
+                 {"runs", "seed", "threads", "outputs", "target_ci", "minimal_important_difference",
+                  "budget"},
                  errors);
       if (x.contains("budget")) {
         errors.attempt([&] {
@@ -937,15 +996,20 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
       SweepSpec s;
       errors.attempt([&] {
         s.method = get_string(sw, "method", file, "/sweep", true);
-        if (s.method != "grid" && s.method != "lhs") throw InputError(file, "/sweep/method", "\"grid\" or \"lhs\"", show(sw["method"]));
+        if (s.method != "grid" && s.method != "lhs")
+          throw InputError(file, "/sweep/method", "\"grid\" or \"lhs\"", show(sw["method"]));
       });
-      errors.attempt([&] { s.samples = static_cast<int>(get_int(sw, "samples", file, "/sweep", 1, 100000, 10)); });
-      if (!sw.contains("parameters")) throw InputError(file, "/sweep", "a \"parameters\" key", "none");
+      errors.attempt([&] {
+        s.samples = static_cast<int>(get_int(sw, "samples", file, "/sweep", 1, 100000, 10));
+      });
+      if (!sw.contains("parameters"))
+        throw InputError(file, "/sweep", "a \"parameters\" key", "none");
       const json& ax = sw["parameters"];
       require_object(ax, file, "/sweep/parameters");
       if (ax.empty()) throw InputError(file, "/sweep/parameters", "at least one parameter", "{}");
       for (const auto& item : ax.items()) {
-        const std::string name = item.key();  // (not a structured binding: clang 14 cannot capture those)
+        const std::string name =
+            item.key();  // (not a structured binding: clang 14 cannot capture those)
         const json& spec = item.value();
         errors.attempt([&] {
           const std::string ptr = "/sweep/parameters/" + pointer_escape(name);
@@ -970,21 +1034,28 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
           };
           if (spec.contains("values")) {
             if (!spec["values"].is_array() || spec["values"].empty())
-              throw InputError(file, ptr + "/values", "a non-empty array", type_name(spec["values"]));
+              throw InputError(file, ptr + "/values", "a non-empty array",
+                               type_name(spec["values"]));
             ErrorCollector value_errors;
             for (std::size_t i = 0; i < spec["values"].size(); ++i)
-              value_errors.attempt([&] { a.values.push_back(parse_value(spec["values"][i], ptr + "/values/" + std::to_string(i))); });
+              value_errors.attempt([&] {
+                a.values.push_back(
+                    parse_value(spec["values"][i], ptr + "/values/" + std::to_string(i)));
+              });
             value_errors.throw_if_any();
             a.min = *std::min_element(a.values.begin(), a.values.end());
             a.max = *std::max_element(a.values.begin(), a.values.end());
           } else {
             if (ps.type == ParamType::Choice || ps.type == ParamType::Boolean)
-              throw InputError(file, ptr, "\"values\" for a " + std::string(to_string(ps.type)) + " parameter", "min/max");
+              throw InputError(file, ptr,
+                               "\"values\" for a " + std::string(to_string(ps.type)) + " parameter",
+                               "min/max");
             if (!spec.contains("min") || !spec.contains("max"))
               throw InputError(file, ptr, "\"values\", or \"min\" and \"max\"", show(spec));
             a.min = parse_value(spec["min"], ptr + "/min");
             a.max = parse_value(spec["max"], ptr + "/max");
-            if (a.max < a.min) throw InputError(file, ptr + "/max", "a value >= min", show(spec["max"]));
+            if (a.max < a.min)
+              throw InputError(file, ptr + "/max", "a value >= min", show(spec["max"]));
             const int steps = static_cast<int>(get_int(spec, "steps", file, ptr, 1, 1000, 5));
             for (int k = 0; k < steps; ++k) {
               double v = steps == 1 ? a.min : a.min + (a.max - a.min) * k / (steps - 1);
@@ -1064,28 +1135,39 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
 }
 
 json scenario_schema(const ModelAdapter& model) {
-  return {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
-          {"$id", "https://govsim.example/schema/scenario.schema.json"},
-          {"title", "govsim scenario"},
-          {"description",
-           "A governance scenario: a composition of mechanisms set through parameters. Generated "
-           "by `govsim schema scenario`."},
-          {"type", "object"},
-          {"additionalProperties", false},
-          {"required", {"name"}},
-          {"properties",
-           {{"$schema", {{"type", "string"}}},
-            {"name", {{"type", "string"}, {"pattern", "^[^ /\\\\\"]+$"}}},
-            {"title", {{"type", "string"}}},
-            {"title_fr", {{"type", "string"}, {"description", "Title in French (the report in French uses it)."}}},
-            {"title_en", {{"type", "string"}, {"description", "Title in English (the report in English uses it)."}}},
-            {"titles", {{"type", "object"}, {"propertyNames", {{"pattern", "^[a-z]{2}$"}}}, {"additionalProperties", {{"type", "string"}}},
-                        {"description", "Titles by two-letter language code, e.g. {\"fr\": ..., \"en\": ...}."}}},
-            {"description", {{"type", "string"}}},
-            {"seed_contribution", {{"type", "string"}, {"description", "The seed contribution this scenario encodes, quoted."}}},
-            {"extends", {{"type", "string"}, {"description", "Scenario file this one starts from (relative path)."}}},
-            {"territory", model.territory_schema()},
-            {"parameters", model.registry().parameters_schema()}}}};
+  return {
+      {"$schema", "https://json-schema.org/draft/2020-12/schema"},
+      {"$id", "https://govsim.example/schema/scenario.schema.json"},
+      {"title", "govsim scenario"},
+      {"description",
+       "A governance scenario: a composition of mechanisms set through parameters. Generated "
+       "by `govsim schema scenario`."},
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"required", {"name"}},
+      {"properties",
+       {{"$schema", {{"type", "string"}}},
+        {"name", {{"type", "string"}, {"pattern", "^[^ /\\\\\"]+$"}}},
+        {"title", {{"type", "string"}}},
+        {"title_fr",
+         {{"type", "string"}, {"description", "Title in French (the report in French uses it)."}}},
+        {"title_en",
+         {{"type", "string"},
+          {"description", "Title in English (the report in English uses it)."}}},
+        {"titles",
+         {{"type", "object"},
+          {"propertyNames", {{"pattern", "^[a-z]{2}$"}}},
+          {"additionalProperties", {{"type", "string"}}},
+          {"description", "Titles by two-letter language code, e.g. {\"fr\": ..., \"en\": ...}."}}},
+        {"description", {{"type", "string"}}},
+        {"seed_contribution",
+         {{"type", "string"},
+          {"description", "The seed contribution this scenario encodes, quoted."}}},
+        {"extends",
+         {{"type", "string"},
+          {"description", "Scenario file this one starts from (relative path)."}}},
+        {"territory", model.territory_schema()},
+        {"parameters", model.registry().parameters_schema()}}}};
 }
 
 json config_schema(const ModelAdapter& model) {
@@ -1225,7 +1307,8 @@ json scenario_to_json(const ScenarioSpec& s, const std::string& extends) {
   if (s.info.contains("titles") && !s.info["titles"].empty()) j["titles"] = s.info["titles"];
   if (!extends.empty()) j["extends"] = extends;
   // An embedded territory travels with the file; CSV paths would not resolve from elsewhere.
-  if (s.info.contains("territory") && s.info["territory"].is_string()) j["territory"] = s.info["territory"];
+  if (s.info.contains("territory") && s.info["territory"].is_string())
+    j["territory"] = s.info["territory"];
   j["parameters"] = s.values.to_json(/*only_non_default=*/true);
   return j;
 }

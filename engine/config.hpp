@@ -6,11 +6,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/experiment.hpp"
 
@@ -62,9 +61,10 @@ TerritoryChoice territory_from_argument(const std::string& arg, const ModelAdapt
 
 // An experiment of one scenario file: its `territory` (inherited along `extends`) or `territory`
 // when given, defaults for everything else (runs, seed, outputs), then overrides.
-ExperimentSpec experiment_from_scenario(const std::filesystem::path& scenario_file, const ModelAdapter& model,
-                                        const std::optional<TerritoryChoice>& territory = std::nullopt,
-                                        const std::vector<Override>& overrides = {});
+ExperimentSpec experiment_from_scenario(
+    const std::filesystem::path& scenario_file, const ModelAdapter& model,
+    const std::optional<TerritoryChoice>& territory = std::nullopt,
+    const std::vector<Override>& overrides = {});
 
 nlohmann::json config_schema(const ModelAdapter& model);
 nlohmann::json scenario_schema(const ModelAdapter& model);

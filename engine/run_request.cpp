@@ -119,28 +119,25 @@ void check_output_dir(const fs::path& out) {
   std::error_code ec;
   const fs::path p = out.empty() ? fs::path(".") : out;
   if (fs::exists(p, ec) && !fs::is_directory(p, ec))
-    throw InputError(out.string(), "", "an output directory", "an existing file; choose another output directory");
+    throw InputError(out.string(), "", "an output directory",
+                     "an existing file; choose another output directory");
   // The nearest existing ancestor must be a writable directory.
   fs::path probe = fs::absolute(p, ec);
-  while (!probe.empty() && !fs::exists(probe, ec) && probe != probe.parent_path()) probe = probe.parent_path();
+  while (!probe.empty() && !fs::exists(probe, ec) && probe != probe.parent_path())
+    probe = probe.parent_path();
   if (!fs::is_directory(probe, ec))
     throw InputError(out.string(), "", "an output directory that can be created",
                      probe.string() + " is a file; choose another output directory");
   if (::access(probe.c_str(), W_OK | X_OK) != 0)
-    throw InputError(out.string(), "", "a writable output directory",
-                     "no write permission in " + probe.string() + "; choose another output directory");
+    throw InputError(
+        out.string(), "", "a writable output directory",
+        "no write permission in " + probe.string() + "; choose another output directory");
 }
 
 void check_store_agrees_with_exports(const fs::path& dir) {
   const fs::path db = store_path(dir);
-  long long in_store = 0;
-  try {
-    ResultsStore store(db);
-    in_store = static_cast<long long>(store.completed().size());
-  } catch (const StoreError& e) {
-    throw InputError(db.string(), "", "a govsim results store (SQLite)",
-                     std::string(e.what()) + "; if it is damaged, rerun the experiment with --force (or another output directory)");
-  }
+  // The runs.csv export first: without it (or with an empty file) there is nothing to compare,
+  // and the store is left untouched (opening it would fold its write-ahead log).
   const fs::path runs_csv = dir / "runs.csv";
   std::error_code ec;
   if (!fs::is_regular_file(runs_csv, ec)) return;
@@ -149,10 +146,24 @@ void check_store_agrees_with_exports(const fs::path& dir) {
   long long rows = -1;  // the header
   while (std::getline(in, line))
     if (!line.empty()) ++rows;
-  if (rows >= 0 && rows != in_store)
-    throw InputError(runs_csv.string(), "", "the runs of " + db.filename().string() + " (" + std::to_string(in_store) + ")",
-                     std::to_string(rows) + " rows: the exports and the store disagree; rerun with --force (or another "
-                     "output directory) instead of mixing two experiments");
+  if (rows < 0) return;
+  long long in_store = 0;
+  try {
+    ResultsStore store(db);
+    in_store = static_cast<long long>(store.completed().size());
+  } catch (const StoreError& e) {
+    throw InputError(
+        db.string(), "", "a govsim results store (SQLite)",
+        std::string(e.what()) +
+            "; if it is damaged, rerun the experiment with --force (or another output directory)");
+  }
+  if (rows != in_store)
+    throw InputError(
+        runs_csv.string(), "",
+        "the runs of " + db.filename().string() + " (" + std::to_string(in_store) + ")",
+        std::to_string(rows) +
+            " rows: the exports and the store disagree; rerun with --force (or another "
+            "output directory) instead of mixing two experiments");
 }
 
 void prepare_output_dir(const fs::path& out_dir, const RunRequest& req, OptionSpelling spelling) {
@@ -166,7 +177,16 @@ void prepare_output_dir(const fs::path& out_dir, const RunRequest& req, OptionSp
           check_store_agrees_with_exports(out_dir);
           return;
         }
-        if (!req.force && store_run_count(store_path(out_dir)) != 0) {
+        // A store without runs and without exports beside it is what a command that failed
+        // before its first run left: no results, cleared without --force.
+        // (The exports are looked at first: the store is opened only when there are none.)
+        const bool left_by_failure =
+            std::none_of(result_files().begin(), result_files().end(),
+                         [&](const std::string& f) {
+                           return f.rfind("results.sqlite", 0) != 0 && fs::exists(out_dir / f);
+                         }) &&
+            store_run_count(store_path(out_dir)) == 0;
+        if (!req.force && !left_by_failure) {
           const bool cli = spelling == OptionSpelling::Cli;
           const std::string how = cli ? "--resume / --force" : "resume=True / force=True";
           throw InputError(

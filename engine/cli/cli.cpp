@@ -6,9 +6,9 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
-#include <fstream>
 #include <optional>
 #include <sstream>
 
@@ -74,22 +74,29 @@ struct Common {
 
 po::options_description run_options(Common& c, const std::string& default_out) {
   po::options_description d("Options");
-  d.add_options()("help,h", "this help")
-      ("set", po::value(&c.sets)->composing(), "override a parameter: --set name=value (repeatable)")
-      ("runs", po::value<int>(), "replicates per scenario (overrides the config)")
-      ("seed", po::value<long long>(), "master seed (overrides the config)")
-      ("threads", po::value(&c.req.threads), "worker threads (0 = all cores); results do not depend on it")
-      ("out", po::value(&c.out)->default_value(default_out), "output directory (results.sqlite, CSV exports, manifest.json)")
-      ("resume", po::bool_switch(&c.req.resume), "complete an interrupted experiment in --out")
-      ("force", po::bool_switch(&c.req.force), "replace results already in --out")
-      ("quiet,q", po::bool_switch(&c.quiet), "no progress bar, no table")
-      ("target-ci", po::value<double>(), "add replicates until the 95% CI half-width of --target-metric is at most this")
-      ("target-metric", po::value(&c.req.target_metric)->default_value("non_recours_rate"), "metric for --target-ci")
-      ("max-runs", po::value(&c.req.max_runs)->default_value(200), "upper bound on replicates with --target-ci")
-      ("rank-by", po::value(&c.req.rank_by)->default_value("non_recours_rate"), "metric ranking the comparison table")
-      ("scenario", po::value(&c.req.scenario), "(run) the scenario to run, by name")
-      ("territory", po::value(&c.territory), "(run) territory for a scenario file: an embedded name or a territory file (.json, communes .csv)")
-      ("shard", po::value<std::string>(), "run only tasks i with i % N == K: --shard K/N (merge stores with `govsim merge`)");
+  d.add_options()("help,h", "this help")("set", po::value(&c.sets)->composing(),
+                                         "override a parameter: --set name=value (repeatable)")(
+      "runs", po::value<int>(), "replicates per scenario (overrides the config)")(
+      "seed", po::value<long long>(), "master seed (overrides the config)")(
+      "threads", po::value(&c.req.threads),
+      "worker threads (0 = all cores); results do not depend on it")(
+      "out", po::value(&c.out)->default_value(default_out),
+      "output directory (results.sqlite, CSV exports, manifest.json)")(
+      "resume", po::bool_switch(&c.req.resume), "complete an interrupted experiment in --out")(
+      "force", po::bool_switch(&c.req.force), "replace results already in --out")(
+      "quiet,q", po::bool_switch(&c.quiet), "no progress bar, no table")(
+      "target-ci", po::value<double>(),
+      "add replicates until the 95% CI half-width of --target-metric is at most this")(
+      "target-metric", po::value(&c.req.target_metric)->default_value("non_recours_rate"),
+      "metric for --target-ci")("max-runs", po::value(&c.req.max_runs)->default_value(200),
+                                "upper bound on replicates with --target-ci")(
+      "rank-by", po::value(&c.req.rank_by)->default_value("non_recours_rate"),
+      "metric ranking the comparison table")("scenario", po::value(&c.req.scenario),
+                                             "(run) the scenario to run, by name")(
+      "territory", po::value(&c.territory),
+      "(run) territory for a scenario file: an embedded name or a territory file (.json, communes "
+      ".csv)")("shard", po::value<std::string>(),
+               "run only tasks i with i % N == K: --shard K/N (merge stores with `govsim merge`)");
   return d;
 }
 
@@ -141,10 +148,14 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
              "Example:\n  govsim compare scenarios/experiments/seed-scenarios.json --runs 20 --out "
              "results/demo\n\n";
     else if (cmd == "run")
-      std::cout << "Runs one scenario of CONFIG, or a scenario file on its own: on its \"territory\" (or\n"
-                   "--territory NAME|FILE), with default settings (10 runs, seed 1) unless overridden.\n\n"
-                   "Examples:\n  govsim run scenarios/experiments/seed-scenarios.json --scenario status-quo --runs 5\n"
-                   "  govsim run scenarios/governance/regional-hubs.json --territory rural-department --runs 5\n\n";
+      std::cout << "Runs one scenario of CONFIG, or a scenario file on its own: on its "
+                   "\"territory\" (or\n"
+                   "--territory NAME|FILE), with default settings (10 runs, seed 1) unless "
+                   "overridden.\n\n"
+                   "Examples:\n  govsim run scenarios/experiments/seed-scenarios.json --scenario "
+                   "status-quo --runs 5\n"
+                   "  govsim run scenarios/governance/regional-hubs.json --territory "
+                   "rural-department --runs 5\n\n";
     else
       std::cout << "Runs the sweep section of CONFIG on its first (or baseline) scenario.\n\n"
                    "Example:\n  govsim sweep scenarios/experiments/sweep-need-rate.json --runs 5 "
@@ -152,7 +163,8 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
     std::cout << desc << "\n";
     return 0;
   }
-  if (c.config.empty()) throw UsageError("govsim " + cmd + ": missing CONFIG (see govsim " + cmd + " --help)");
+  if (c.config.empty())
+    throw UsageError("govsim " + cmd + ": missing CONFIG (see govsim " + cmd + " --help)");
   g_input = c.config;
   c.req.command = cmd;
   if (vm.count("runs")) c.req.runs = vm["runs"].as<int>();
@@ -176,21 +188,25 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
   }
   // A scenario file runs on its own (govsim run SCENARIO), a config as usual.
   std::error_code kind_ec;
-  const bool is_scenario = fs::is_regular_file(c.config, kind_ec) && file_kind(read_json_file(c.config)) == "scenario";
+  const bool is_scenario =
+      fs::is_regular_file(c.config, kind_ec) && file_kind(read_json_file(c.config)) == "scenario";
   ExperimentSpec loaded;
   if (is_scenario) {
     if (cmd != "run")
-      throw InputError(c.config, "", "an experiment config for govsim " + cmd,
-                       "a scenario file (run it alone with `govsim run " + c.config +
-                           "`, or list it under \"scenarios\" in a config; `govsim init DIR` writes one)");
+      throw InputError(
+          c.config, "", "an experiment config for govsim " + cmd,
+          "a scenario file (run it alone with `govsim run " + c.config +
+              "`, or list it under \"scenarios\" in a config; `govsim init DIR` writes one)");
     if (vm.count("scenario"))
-      throw InputError("--scenario", "", "a config file to pick a scenario from", "a scenario file (" + c.config + ")");
+      throw InputError("--scenario", "", "a config file to pick a scenario from",
+                       "a scenario file (" + c.config + ")");
     std::optional<TerritoryChoice> territory;
     if (vm.count("territory")) territory = territory_from_argument(c.territory, model);
     loaded = experiment_from_scenario(c.config, model, territory, parse_sets(c.sets));
   } else {
     if (vm.count("territory"))
-      throw InputError("--territory", "", "a scenario file to run (a config names its own territory)",
+      throw InputError("--territory", "",
+                       "a scenario file to run (a config names its own territory)",
                        "the config " + c.config);
     loaded = load_experiment(c.config, model, parse_sets(c.sets));
   }
@@ -257,33 +273,42 @@ int cmd_validate(int argc, char** argv, const ModelAdapter& model) {
   std::vector<std::string> sets;
   std::string territory;
   po::options_description desc("Options");
-  desc.add_options()("help,h", "this help")("files", po::value(&files)->composing(), "configs or scenario files")
-      ("set", po::value(&sets)->composing(), "override a parameter: --set name=value")
-      ("territory", po::value(&territory), "also check this territory (an embedded name or a territory file)");
+  desc.add_options()("help,h", "this help")("files", po::value(&files)->composing(),
+                                            "configs or scenario files")(
+      "set", po::value(&sets)->composing(), "override a parameter: --set name=value")(
+      "territory", po::value(&territory),
+      "also check this territory (an embedded name or a territory file)");
   po::positional_options_description pos;
   pos.add("files", -1);
   const auto vm = parse(argc, argv, desc, pos);
   if (vm.count("help")) {
-    std::cout << "Usage: govsim validate FILE... [--set name=value]...\n\nChecks experiment configs and scenario "
-                 "files (recognised by their $schema, else their keys): every key, every parameter (name, type, "
-                 "range), the `extends` chain and the territory. Reports every error of every file at once; runs "
-                 "nothing.\n\nExamples:\n  govsim validate scenarios/experiments/seed-scenarios.json\n"
-                 "  govsim validate scenarios/governance/*.json\n\n"
-              << desc << "\n";
+    std::cout
+        << "Usage: govsim validate FILE... [--set name=value]...\n\nChecks experiment configs and "
+           "scenario "
+           "files (recognised by their $schema, else their keys): every key, every parameter "
+           "(name, type, "
+           "range), the `extends` chain and the territory. Reports every error of every file at "
+           "once; runs "
+           "nothing.\n\nExamples:\n  govsim validate scenarios/experiments/seed-scenarios.json\n"
+           "  govsim validate scenarios/governance/*.json\n\n"
+        << desc << "\n";
     return 0;
   }
-  if (files.empty()) throw UsageError("govsim validate: missing FILE (a config or a scenario file)");
+  if (files.empty())
+    throw UsageError("govsim validate: missing FILE (a config or a scenario file)");
   if (files.size() == 1) g_input = files[0];
   const auto overrides = parse_sets(sets);
   ErrorCollector errors;
-  if (vm.count("territory")) errors.attempt([&] { (void)territory_from_argument(territory, model); });
+  if (vm.count("territory"))
+    errors.attempt([&] { (void)territory_from_argument(territory, model); });
   std::ostringstream report;
   for (const auto& file : files) {
     errors.attempt([&] {
       std::error_code ec;
       if (!fs::is_regular_file(file, ec))
-        throw InputError(file, "", "an existing config or scenario file",
-                         ec && ec != std::errc::no_such_file_or_directory ? ec.message() : "not found");
+        throw InputError(
+            file, "", "an existing config or scenario file",
+            ec && ec != std::errc::no_such_file_or_directory ? ec.message() : "not found");
       const nlohmann::json doc = read_json_file(file);
       if (file_kind(doc) == "scenario") {
         const ScenarioSpec s = load_scenario(file, model);
@@ -291,7 +316,9 @@ int cmd_validate(int argc, char** argv, const ModelAdapter& model) {
         for (const auto& o : overrides) {
           const auto idx = model.registry().find(o.name);
           set_errors.attempt([&] {
-            if (!idx) throw InputError("--set", o.name, "a declared parameter name (see `govsim describe`)", "unknown parameter \"" + o.name + "\"");
+            if (!idx)
+              throw InputError("--set", o.name, "a declared parameter name (see `govsim describe`)",
+                               "unknown parameter \"" + o.name + "\"");
             try {
               (void)model.registry().parse_text(*idx, o.value_text);
             } catch (const ParamValueError& err) {
@@ -310,14 +337,16 @@ int cmd_validate(int argc, char** argv, const ModelAdapter& model) {
         report << "\n  mechanisms";
         for (const auto& m : s.info["mechanisms"]) report << " " << m.get<std::string>();
         report << "; parameters differing from the defaults: " << s.info["parameters"].size();
-        if (s.info.contains("territory")) report << "; territory " << s.info["territory"].dump();
-        else report << "; no territory (give one with `govsim run " << file << " --territory NAME`)";
+        if (s.info.contains("territory"))
+          report << "; territory " << s.info["territory"].dump();
+        else
+          report << "; no territory (give one with `govsim run " << file << " --territory NAME`)";
         report << "\n";
       } else {
         const ExperimentSpec spec = load_experiment(file, model, overrides);
         report << file << ": valid (" << spec.scenarios.size() << " scenarios, baseline "
-               << spec.scenarios[static_cast<std::size_t>(spec.baseline)].name << ", " << spec.runs << " runs, seed "
-               << spec.seed << ")\n";
+               << spec.scenarios[static_cast<std::size_t>(spec.baseline)].name << ", " << spec.runs
+               << " runs, seed " << spec.seed << ")\n";
         if (const auto info = model.territory_info(spec); info.is_object()) {
           report << "  territory " << info.value("name", std::string("?")) << ": "
                  << info.value("communes", 0) << " communes, " << info.value("places", 0)
@@ -364,16 +393,21 @@ int cmd_init(int argc, char** argv, const ModelAdapter& model) {
   std::string dir;
   std::string territory = "rural-department";
   po::options_description desc("Options");
-  desc.add_options()("help,h", "this help")("dir", po::value(&dir), "directory to create")
-      ("territory", po::value(&territory)->default_value("rural-department"), "embedded territory the starter runs on");
+  desc.add_options()("help,h", "this help")("dir", po::value(&dir), "directory to create")(
+      "territory", po::value(&territory)->default_value("rural-department"),
+      "embedded territory the starter runs on");
   po::positional_options_description pos;
   pos.add("dir", 1);
   const auto vm = parse(argc, argv, desc, pos);
   if (vm.count("help")) {
-    std::cout << "Usage: govsim init DIR [--territory NAME]\n\nWrites a starter experiment into DIR (which must not "
-                 "exist or be empty): experiment.json (the config), scenarios/baseline.json and scenarios/variant.json "
-                 "(each extending a preset copied into presets/), and README.md saying what to edit. It validates and "
-                 "runs as is.\n\nExample:\n  govsim init my-study && govsim validate my-study/experiment.json && "
+    std::cout << "Usage: govsim init DIR [--territory NAME]\n\nWrites a starter experiment into "
+                 "DIR (which must not "
+                 "exist or be empty): experiment.json (the config), scenarios/baseline.json and "
+                 "scenarios/variant.json "
+                 "(each extending a preset copied into presets/), and README.md saying what to "
+                 "edit. It validates and "
+                 "runs as is.\n\nExample:\n  govsim init my-study && govsim validate "
+                 "my-study/experiment.json && "
                  "govsim compare my-study/experiment.json --out my-study/results\n\n"
               << desc << "\n";
     return 0;
@@ -383,7 +417,8 @@ int cmd_init(int argc, char** argv, const ModelAdapter& model) {
   const fs::path root = dir;
   std::error_code ec;
   if (fs::exists(root, ec) && (!fs::is_directory(root, ec) || !fs::is_empty(root, ec)))
-    throw InputError(root.string(), "", "a new or empty directory", "it exists and is not empty; choose another DIR");
+    throw InputError(root.string(), "", "a new or empty directory",
+                     "it exists and is not empty; choose another DIR");
   const fs::path presets = presets_dir();
   for (const char* f : {"status-quo.json", "regional-hubs.json"})
     if (!fs::is_regular_file(presets / f))
@@ -393,7 +428,8 @@ int cmd_init(int argc, char** argv, const ModelAdapter& model) {
     fs::create_directories(root / "presets");
     fs::create_directories(root / "scenarios");
   } catch (const fs::filesystem_error& e) {
-    throw InputError(root.string(), "", "a directory that can be created", e.code().message() + "; choose another DIR");
+    throw InputError(root.string(), "", "a directory that can be created",
+                     e.code().message() + "; choose another DIR");
   }
   for (const char* f : {"status-quo.json", "regional-hubs.json"}) {
     nlohmann::json doc = read_json_file(presets / f);
@@ -406,7 +442,8 @@ int cmd_init(int argc, char** argv, const ModelAdapter& model) {
       {"title", "Today's network (edit me)"},
       {"title_fr", "Le réseau actuel (à modifier)"},
       {"title_en", "Today's network (edit me)"},
-      {"description", "Your territory as it is: the status-quo preset; set below what differs locally."},
+      {"description",
+       "Your territory as it is: the status-quo preset; set below what differs locally."},
       {"extends", "../presets/status-quo.json"},
       {"territory", territory},
       {"parameters", nlohmann::json::object()}};
@@ -416,14 +453,16 @@ int cmd_init(int argc, char** argv, const ModelAdapter& model) {
       {"title", "Regional hub with stronger animation (edit me)"},
       {"title_fr", "Hub régional et animation renforcée (à modifier)"},
       {"title_en", "Regional hub with stronger animation (edit me)"},
-      {"description", "The regional-hubs preset with more network animation: the option you want to test."},
+      {"description",
+       "The regional-hubs preset with more network animation: the option you want to test."},
       {"extends", "../presets/regional-hubs.json"},
       {"territory", territory},
       {"parameters", {{"animation.intensity", 0.7}}}};
   const nlohmann::json config = {
       {"$schema", "https://govsim.example/schema/config.schema.json"},
       {"name", root.filename().empty() ? "my-study" : root.filename().string()},
-      {"description", "Starter experiment written by `govsim init`: your baseline against one variant."},
+      {"description",
+       "Starter experiment written by `govsim init`: your baseline against one variant."},
       {"territory", territory},
       {"scenarios", {"scenarios/baseline.json", "scenarios/variant.json"}},
       {"baseline", "my-baseline"},
@@ -433,7 +472,8 @@ int cmd_init(int argc, char** argv, const ModelAdapter& model) {
   write_text(root / "scenarios" / "variant.json", variant.dump(2) + "\n");
   write_text(root / "experiment.json", config.dump(2) + "\n");
   const std::string d = root.string();
-  write_text(root / "README.md", R"(# Starter experiment (written by `govsim init`)
+  write_text(root / "README.md",
+             R"(# Starter experiment (written by `govsim init`)
 
 What is here:
 
@@ -450,14 +490,20 @@ Titles in French and English (`title_fr`, `title_en`) are used by the report.
 
 Commands (from the directory holding this one):
 
-    govsim validate )" + d + R"(/experiment.json )" + d + R"(/scenarios/*.json   # every error at once
-    govsim run )" + d + R"(/scenarios/variant.json --runs 2                       # one scenario alone
-    govsim compare )" + d + R"(/experiment.json --out )" + d + R"(/results          # baseline vs variant
-    govsim report )" + d + R"(/results -o )" + d + R"(/results/report.html
+    govsim validate )" +
+                 d + R"(/experiment.json )" + d + R"(/scenarios/*.json   # every error at once
+    govsim run )" +
+                 d + R"(/scenarios/variant.json --runs 2                       # one scenario alone
+    govsim compare )" +
+                 d + R"(/experiment.json --out )" + d + R"(/results          # baseline vs variant
+    govsim report )" +
+                 d + R"(/results -o )" + d + R"(/results/report.html
 )");
-  std::cout << "wrote a starter experiment in " << d << ": experiment.json, scenarios/baseline.json, "
-               "scenarios/variant.json, presets/, README.md\nnext: govsim validate " << d << "/experiment.json && govsim compare "
-            << d << "/experiment.json --out " << d << "/results\n";
+  std::cout << "wrote a starter experiment in " << d
+            << ": experiment.json, scenarios/baseline.json, "
+               "scenarios/variant.json, presets/, README.md\nnext: govsim validate "
+            << d << "/experiment.json && govsim compare " << d << "/experiment.json --out " << d
+            << "/results\n";
   return 0;
 }
 
@@ -596,7 +642,8 @@ int cmd_merge(int argc, char** argv, const ModelAdapter& model) {
       std::error_code ec;
       if (fs::is_directory(src, ec)) {
         if (!fs::is_regular_file(store_path(src), ec))
-          throw InputError(args[i], "", "a results store or results directory", "a directory without results.sqlite");
+          throw InputError(args[i], "", "a results store or results directory",
+                           "a directory without results.sqlite");
         check_store_agrees_with_exports(src);
         src = store_path(src);
       } else if (!fs::is_regular_file(src, ec)) {
@@ -623,7 +670,8 @@ int cmd_merge(int argc, char** argv, const ModelAdapter& model) {
   const fs::path tmp = out / "results.sqlite.merging";
   auto remove_tmp = [&] {
     std::error_code rm;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(tmp.string() + suffix, rm);
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+      fs::remove(tmp.string() + suffix, rm);
   };
   std::size_t n_runs = 0;
   try {
@@ -633,7 +681,8 @@ int cmd_merge(int argc, char** argv, const ModelAdapter& model) {
       for (const auto& src : sources) store.merge_from(src);
       n_runs = store.completed().size();
     }
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(store_path(out).string() + suffix, ec);
+    for (const char* suffix : {"", "-wal", "-shm"})
+      fs::remove(store_path(out).string() + suffix, ec);
     {
       // Checkpoint the WAL into the file before renaming it.
       ResultsStore store(tmp);
@@ -679,11 +728,12 @@ int cmd_report(int argc, char** argv) {
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    std::cout << "Usage: govsim report RESULTS_DIR -o report.html [--lang fr|en] [--pdf [FILE]] "
-                 "[--robustness DIR]\n\nWrites one self-contained HTML report (charts inline) from a "
-                 "results directory, in French (default, or the config's \"language\") or English; "
-                 "--pdf also prints it to PDF with headless Chromium.\n\nExample:\n"
-                 "  govsim report results/demo -o results/demo/report.html --lang fr --pdf\n";
+    std::cout
+        << "Usage: govsim report RESULTS_DIR -o report.html [--lang fr|en] [--pdf [FILE]] "
+           "[--robustness DIR]\n\nWrites one self-contained HTML report (charts inline) from a "
+           "results directory, in French (default, or the config's \"language\") or English; "
+           "--pdf also prints it to PDF with headless Chromium.\n\nExample:\n"
+           "  govsim report results/demo -o results/demo/report.html --lang fr --pdf\n";
     return args.empty() ? 2 : 0;
   }
   return exec_python("govsim.reporting", args);
@@ -702,19 +752,23 @@ int cmd_calibration(int argc, char** argv) {
   std::vector<std::string> args;
   for (int i = 0; i < argc; ++i) args.emplace_back(argv[i]);
   return exec_python("govsim.calibration", args);
+}
 
 // The next step after a bad-input error, by what it is about. `g_input` is the file the
 // command was given (errors may name a scenario file it extends).
 std::string next_step(const std::string& cmd, const InputError& e) {
   const std::string& f = e.file();
-  if (f == "--set") return "next: list the parameters with `govsim describe PREFIX` (name, range, unit)";
+  if (f == "--set")
+    return "next: list the parameters with `govsim describe PREFIX` (name, range, unit)";
   if (!f.empty() && f.rfind("--", 0) == 0) return "next: see `govsim " + cmd + " --help`";
-  if (e.expected().find("output directory") != std::string::npos || e.expected().find("results store") != std::string::npos ||
+  if (e.expected().find("output directory") != std::string::npos ||
+      e.expected().find("results store") != std::string::npos ||
       e.expected().find("the runs of") != std::string::npos)
     return "next: see `govsim " + cmd + " --help` (--out, --resume, --force)";
   if (f.size() > 5 && (f.compare(f.size() - 5, 5, ".json") == 0)) {
     const std::string check = g_input.empty() ? f : g_input;
-    return "next: fix the file" + std::string(check == f ? "" : "s") + " and check with `govsim validate " + check +
+    return "next: fix the file" + std::string(check == f ? "" : "s") +
+           " and check with `govsim validate " + check +
            "` (parameters: `govsim describe`, format: docs/config.md)";
   }
   return "next: see `govsim " + cmd + " --help`";
@@ -769,13 +823,14 @@ int main(int argc, char** argv, const ModelAdapter& model) {
     return 2;
   } catch (const StoreError& e) {
     // A results directory that holds another experiment, or a damaged store: the user's input.
-    err << "error: " << e.what() << "\nnext: check the results directory; rerun the experiment with --force "
-                 "(or another --out) if its store is damaged\n";
+    err << "error: " << e.what()
+        << "\nnext: check the results directory; rerun the experiment with --force "
+           "(or another --out) if its store is damaged\n";
     return 2;
   } catch (const fs::filesystem_error& e) {
     // Paths the user gave that the system refuses (permissions, a file where a directory goes).
-    err << "error: " << e.path1().string() << ": expected an accessible path, got " << e.code().message()
-              << "\nnext: check the path and its permissions\n";
+    err << "error: " << e.path1().string() << ": expected an accessible path, got "
+        << e.code().message() << "\nnext: check the path and its permissions\n";
     return 2;
   } catch (const UsageError& e) {
     err << "error: " << e.what() << "\n";

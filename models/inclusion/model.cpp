@@ -149,26 +149,31 @@ std::shared_ptr<const Territory> make_territory(const nlohmann::json& t, const s
   return std::make_shared<const Territory>(load_territory(name, communes, points));
 }
 
-std::shared_ptr<const Territory> apply_network_levers(std::shared_ptr<const Territory> territory, const Params& p) {
+std::shared_ptr<const Territory> apply_network_levers(std::shared_ptr<const Territory> territory,
+                                                      const Params& p) {
   const auto fte = p.network_fte(), hours = p.network_hours();
   const auto sites = p.network_sites();
   bool any = false;
   for (std::size_t k = 0; k < fte.size(); ++k)
     any = any || fte[k] != default_fte(static_cast<PointType>(k)) || hours[k] > 0 || sites[k] >= 0;
-  if (!any) return territory;  // the territory as generated or loaded, shared (bit-identical results)
+  if (!any)
+    return territory;  // the territory as generated or loaded, shared (bit-identical results)
   auto t = std::make_shared<Territory>(*territory);
   for (std::size_t k = 0; k < fte.size(); ++k) {
     const auto type = static_cast<PointType>(k);
     // Sites: the most populous communes keep theirs or get new ones (deterministic order).
     if (sites[k] >= 0) {
-      const auto adults = [&](int z) { return t->zones[static_cast<std::size_t>(z)].total_adults(); };
+      const auto adults = [&](int z) {
+        return t->zones[static_cast<std::size_t>(z)].total_adults();
+      };
       std::vector<std::size_t> of_type;
       for (std::size_t i = 0; i < t->points.size(); ++i)
         if (t->points[i].type == type) of_type.push_back(i);
       const auto want = static_cast<std::size_t>(sites[k]);
       if (want < of_type.size()) {
-        std::stable_sort(of_type.begin(), of_type.end(),
-                         [&](std::size_t a, std::size_t b) { return adults(t->points[a].zone) > adults(t->points[b].zone); });
+        std::stable_sort(of_type.begin(), of_type.end(), [&](std::size_t a, std::size_t b) {
+          return adults(t->points[a].zone) > adults(t->points[b].zone);
+        });
         std::vector<bool> drop(t->points.size(), false);
         for (std::size_t j = want; j < of_type.size(); ++j) drop[of_type[j]] = true;
         std::vector<PointSpec> kept;
@@ -183,7 +188,8 @@ std::shared_ptr<const Territory> apply_network_levers(std::shared_ptr<const Terr
       } else if (want > of_type.size()) {
         std::vector<int> zones(t->zones.size());
         for (std::size_t z = 0; z < zones.size(); ++z) zones[z] = static_cast<int>(z);
-        std::stable_sort(zones.begin(), zones.end(), [&](int a, int b) { return adults(a) > adults(b); });
+        std::stable_sort(zones.begin(), zones.end(),
+                         [&](int a, int b) { return adults(a) > adults(b); });
         std::vector<int> count(t->zones.size(), 0);
         for (std::size_t i : of_type) ++count[static_cast<std::size_t>(t->points[i].zone)];
         std::size_t have = of_type.size();
@@ -194,7 +200,8 @@ std::shared_ptr<const Territory> apply_network_levers(std::shared_ptr<const Terr
             if (count[static_cast<std::size_t>(z)] != round) continue;
             PointSpec s;
             s.id = std::string(type_code(type)) + "-planned-" + std::to_string(have + 1);
-            s.name = std::string(type_code(type)) + " " + t->zones[static_cast<std::size_t>(z)].name + " (planned)";
+            s.name = std::string(type_code(type)) + " " +
+                     t->zones[static_cast<std::size_t>(z)].name + " (planned)";
             s.zone = z;
             s.type = type;
             s.services = default_services(type);

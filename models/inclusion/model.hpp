@@ -33,7 +33,8 @@ std::shared_ptr<const Territory> make_territory(const nlohmann::json& territory,
                                                 const std::filesystem::path& base_dir);
 // The planner levers network.<type>.{fte,hours_per_week,sites} applied to a territory's initial
 // network (a modified copy; the same territory when every lever is at its default).
-std::shared_ptr<const Territory> apply_network_levers(std::shared_ptr<const Territory> territory, const Params& p);
+std::shared_ptr<const Territory> apply_network_levers(std::shared_ptr<const Territory> territory,
+                                                      const Params& p);
 // A frozen model for one scenario (its territory after the network levers).
 std::shared_ptr<const ModelSpec> make_model(std::shared_ptr<const Territory> territory,
                                             const ParamValues& values);

@@ -94,10 +94,10 @@ _UNCERTAINTY = ("robustness", "sensitivity", "discover", "open_robustness")
 def __getattr__(name: str) -> Any:
     """Lazy attributes: the uncertainty analyses (govsim.uncertainty imports SALib and the EMA
     workbench only when used; ``python -m govsim.uncertainty`` must not find it imported)."""
-    if name in _UNCERTAINTY:
+    if name in _UNCERTAINTY or name == "uncertainty":
         from . import uncertainty
 
-        return getattr(uncertainty, name)
+        return uncertainty if name == "uncertainty" else getattr(uncertainty, name)
     raise AttributeError(f"module 'govsim' has no attribute {name!r}")
 
 

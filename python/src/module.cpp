@@ -9,6 +9,6 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = govsim::version();
   m.attr("git_commit") = govsim::git_commit();
   m.attr("source_dir") = GOVSIM_SOURCE_DIR;  // the checkout the package was built from
-  govsim::python::register_experiment(m);  // first: defines the exception types
+  govsim::python::register_experiment(m);    // first: defines the exception types
   govsim::python::register_parameters(m);
 }

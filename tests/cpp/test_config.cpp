@@ -143,19 +143,23 @@ TEST_F(ConfigTest, EveryErrorOfAConfigIsReportedAtOnce) {
     std::vector<std::string> where;
     for (const auto& one : e.all()) where.push_back(one.where());
     // (keys in JSON key order: nlohmann::json sorts them)
-    EXPECT_EQ(where, (std::vector<std::string>{"/colour", "/scenarios/0/parameters/mobile.units",
-                                               "/scenarios/0/parameters/needs.rate_per_yer", "/scenarios/1/x",
-                                               "/experiment/runs", "/experiment/seed"}));
+    EXPECT_EQ(where,
+              (std::vector<std::string>{"/colour", "/scenarios/0/parameters/mobile.units",
+                                        "/scenarios/0/parameters/needs.rate_per_yer",
+                                        "/scenarios/1/x", "/experiment/runs", "/experiment/seed"}));
     for (const auto& one : e.all()) EXPECT_EQ(one.file(), cfg.string());
-    EXPECT_NE(std::string(e.what()).find("did you mean \"needs.rate_per_year\""), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("did you mean \"needs.rate_per_year\""),
+              std::string::npos);
   }
 }
 
 TEST_F(ConfigTest, ErrorsOfAnExtendedFileAreReportedOnceWithItsName) {
   write("base.json", R"({"name": "base", "parameters": {"governance.owner_level": "planet"}})");
-  write("c1.json", R"({"name": "c1", "extends": "base.json", "parameters": {"animation.intensity": 2}})");
+  write("c1.json",
+        R"({"name": "c1", "extends": "base.json", "parameters": {"animation.intensity": 2}})");
   write("c2.json", R"({"name": "c2", "extends": "base.json"})");
-  const auto cfg = write("exp.json", R"({"name": "e", "territory": "city", "scenarios": ["c1.json", "c2.json"]})");
+  const auto cfg = write(
+      "exp.json", R"({"name": "e", "territory": "city", "scenarios": ["c1.json", "c2.json"]})");
   try {
     load_experiment(cfg, model_);
     FAIL() << "no error";
@@ -187,25 +191,35 @@ TEST_F(ConfigTest, ReaderRefusesWhatIsNotUtf8JsonNamingWhy) {
   const std::string nan = err("{\"a\": [1, NaN]}");
   EXPECT_NE(nan.find("(/a/1)"), std::string::npos) << nan;
   EXPECT_NE(nan.find("NaN and Infinity"), std::string::npos) << nan;
-  EXPECT_NE(err(std::string(100000, '[') + std::string(100000, ']')).find("nested at most 64 levels"), std::string::npos);
+  EXPECT_NE(
+      err(std::string(100000, '[') + std::string(100000, ']')).find("nested at most 64 levels"),
+      std::string::npos);
   EXPECT_EQ(err(std::string(63, '[') + std::string(63, ']')), "(no error)");
   EXPECT_EQ(err("\xef\xbb\xbf{\"a\": \"\xc3\xa9\"}"), "(no error)");  // UTF-8 with a BOM
 }
 
 TEST_F(ConfigTest, FileKindBySchemaThenKeys) {
   using nlohmann::json;
-  EXPECT_EQ(file_kind(json::parse(R"({"$schema": "../schema/scenario.schema.json", "name": "a"})")), "scenario");
-  EXPECT_EQ(file_kind(json::parse(R"({"$schema": "x/config.schema.json", "name": "a", "parameters": {}})")), "config");
+  EXPECT_EQ(file_kind(json::parse(R"({"$schema": "../schema/scenario.schema.json", "name": "a"})")),
+            "scenario");
+  EXPECT_EQ(file_kind(json::parse(
+                R"({"$schema": "x/config.schema.json", "name": "a", "parameters": {}})")),
+            "config");
   EXPECT_EQ(file_kind(json::parse(R"({"name": "a", "extends": "b.json"})")), "scenario");
   EXPECT_EQ(file_kind(json::parse(R"({"name": "a", "parameters": {}})")), "scenario");
-  EXPECT_EQ(file_kind(json::parse(R"({"name": "a", "territory": "city", "scenarios": []})")), "config");
+  EXPECT_EQ(file_kind(json::parse(R"({"name": "a", "territory": "city", "scenarios": []})")),
+            "config");
   EXPECT_EQ(file_kind(json::parse("[1]")), "config");
 }
 
 TEST_F(ConfigTest, ScenarioFileRunsOnItsTerritoryOrTheOneGiven) {
-  write("base.json", R"({"name": "base", "territory": "city", "title_fr": "Base", "parameters": {"mobile.units": 2}})");
-  const auto child = write("child.json", R"({"name": "child", "extends": "base.json", "titles": {"en": "Child"}})");
-  const ExperimentSpec e = experiment_from_scenario(child, model_, std::nullopt, {{"sim.horizon_weeks", "52"}});
+  write(
+      "base.json",
+      R"({"name": "base", "territory": "city", "title_fr": "Base", "parameters": {"mobile.units": 2}})");
+  const auto child = write(
+      "child.json", R"({"name": "child", "extends": "base.json", "titles": {"en": "Child"}})");
+  const ExperimentSpec e =
+      experiment_from_scenario(child, model_, std::nullopt, {{"sim.horizon_weeks", "52"}});
   ASSERT_EQ(e.scenarios.size(), 1u);
   EXPECT_EQ(e.territory, "city");  // inherited along extends
   EXPECT_EQ(e.scenarios[0].values.get("mobile.units"), 2.0);
@@ -213,7 +227,8 @@ TEST_F(ConfigTest, ScenarioFileRunsOnItsTerritoryOrTheOneGiven) {
   EXPECT_EQ(e.scenarios[0].info["titles"], (nlohmann::json{{"fr", "Base"}, {"en", "Child"}}));
   EXPECT_EQ(e.runs, 10);
   EXPECT_FALSE(e.resolved["scenarios"][0].contains("territory"));
-  const ExperimentSpec r = experiment_from_scenario(child, model_, territory_from_argument("rural-department", model_));
+  const ExperimentSpec r =
+      experiment_from_scenario(child, model_, territory_from_argument("rural-department", model_));
   EXPECT_EQ(r.territory, "rural-department");
   const auto lonely = write("lonely.json", R"({"name": "lonely", "parameters": {}})");
   try {

@@ -478,25 +478,31 @@ TEST(NetworkLevers, DefaultsLeaveTheTerritoryUntouched) {
 
 TEST(NetworkLevers, FteAndHoursScaleMediationTimeOfOneTypeOnly) {
   const auto t = make_territory("rural-department", "", ".");
-  const auto base_fs = count_type(*t, PointType::FranceServices), base_epn = count_type(*t, PointType::Epn);
+  const auto base_fs = count_type(*t, PointType::FranceServices),
+             base_epn = count_type(*t, PointType::Epn);
   ASSERT_GT(base_fs.sites, 0u);
   ASSERT_GT(base_epn.sites, 0u);
-  const auto m = test_support::model_with("rural-department",
-                                          {{"network.france_services.fte", 2.4}, {"network.epn.hours_per_week", 17.5}});
-  const auto fs = count_type(*m->territory, PointType::FranceServices), epn = count_type(*m->territory, PointType::Epn);
+  const auto m = test_support::model_with(
+      "rural-department",
+      {{"network.france_services.fte", 2.4}, {"network.epn.hours_per_week", 17.5}});
+  const auto fs = count_type(*m->territory, PointType::FranceServices),
+             epn = count_type(*m->territory, PointType::Epn);
   EXPECT_EQ(fs.sites, base_fs.sites);
   EXPECT_NEAR(fs.fte, 2.4 * static_cast<double>(base_fs.sites), 1e-9);
   EXPECT_NEAR(epn.fte, 0.5 * base_epn.fte, 1e-9);  // 17.5 h of 35 h
-  EXPECT_EQ(count_type(*m->territory, PointType::Library).fte, count_type(*t, PointType::Library).fte);
+  EXPECT_EQ(count_type(*m->territory, PointType::Library).fte,
+            count_type(*t, PointType::Library).fte);
   // Above 35 h the staff bound mediation time: no change for generated (35 h) sites.
-  const auto longer = test_support::model_with("rural-department", {{"network.epn.hours_per_week", 50}});
+  const auto longer =
+      test_support::model_with("rural-department", {{"network.epn.hours_per_week", 50}});
   EXPECT_NEAR(count_type(*longer->territory, PointType::Epn).fte, base_epn.fte, 1e-9);
 }
 
 TEST(NetworkLevers, SitesKeepTheMostPopulousOrAddWhereNoneIs) {
   const auto t = make_territory("rural-department", "", ".");
   const auto base = count_type(*t, PointType::FranceServices);
-  const auto fewer = test_support::model_with("rural-department", {{"network.france_services.sites", 3}});
+  const auto fewer =
+      test_support::model_with("rural-department", {{"network.france_services.sites", 3}});
   EXPECT_EQ(count_type(*fewer->territory, PointType::FranceServices).sites, 3u);
   EXPECT_EQ(fewer->territory->points.size(), t->points.size() - (base.sites - 3));
   // The three kept are in the three most populous zones holding one.
@@ -506,12 +512,15 @@ TEST(NetworkLevers, SitesKeepTheMostPopulousOrAddWhereNoneIs) {
     const double a = t->zones[static_cast<std::size_t>(p.zone)].total_adults();
     bool kept = false;
     for (const auto& q : fewer->territory->points) kept = kept || q.id == p.id;
-    if (kept) min_kept = std::min(min_kept, a);
-    else max_dropped = std::max(max_dropped, a);
+    if (kept)
+      min_kept = std::min(min_kept, a);
+    else
+      max_dropped = std::max(max_dropped, a);
   }
   EXPECT_GE(min_kept, max_dropped);
   const std::size_t want = base.sites + 10;
-  const auto more = test_support::model_with("rural-department", {{"network.france_services.sites", static_cast<int>(want)}});
+  const auto more = test_support::model_with(
+      "rural-department", {{"network.france_services.sites", static_cast<int>(want)}});
   const auto added = count_type(*more->territory, PointType::FranceServices);
   EXPECT_EQ(added.sites, want);
   EXPECT_NEAR(added.fte, 2.2 * static_cast<double>(want), 1e-9);
@@ -525,7 +534,8 @@ TEST(NetworkLevers, MoreMediatorTimeLowersNonRecoursAndCostsMore) {
   double base_nr = 0, more_nr = 0, base_cost = 0, more_cost = 0;
   for (std::uint32_t r = 0; r < 3; ++r) {
     const auto a = test_support::run_model("rural-department", small, 11, r);
-    const auto b = test_support::run_model("rural-department", with(small, {{"network.france_services.fte", 4.4}}), 11, r);
+    const auto b = test_support::run_model(
+        "rural-department", with(small, {{"network.france_services.fte", 4.4}}), 11, r);
     base_nr += a.metric("non_recours_rate");
     more_nr += b.metric("non_recours_rate");
     base_cost += a.metric("total_cost_eur");

@@ -68,9 +68,10 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {
     // The reader every config goes through (encoding, size, depth, number overflow checks).
-    const nlohmann::json doc =
-        govsim::parse_json_text(std::string(reinterpret_cast<const char*>(data), size), "fuzz.json");
-    const govsim::ExperimentSpec spec = govsim::load_experiment_json(doc, "fuzz.json", g_base_dir, *g_model);
+    const nlohmann::json doc = govsim::parse_json_text(
+        std::string(reinterpret_cast<const char*>(data), size), "fuzz.json");
+    const govsim::ExperimentSpec spec =
+        govsim::load_experiment_json(doc, "fuzz.json", g_base_dir, *g_model);
     // A loaded spec must be usable: a baseline among its scenarios, a resolved config.
     if (spec.scenarios.empty() || spec.baseline < 0 ||
         static_cast<std::size_t>(spec.baseline) >= spec.scenarios.size()) {

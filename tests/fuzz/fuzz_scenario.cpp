@@ -11,9 +11,8 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "engine/config.hpp"
 #include "engine/errors.hpp"
@@ -26,7 +25,9 @@ namespace fs = std::filesystem;
 fs::path g_base_dir;
 const govsim::inclusion::InclusionAdapter* g_model = nullptr;
 
-void write_file(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+void write_file(const fs::path& p, const std::string& text) {
+  std::ofstream(p, std::ios::binary) << text;
+}
 
 void remove_base_dir() {
   std::error_code ec;
@@ -50,9 +51,11 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   }
   g_base_dir = tmpl;
   std::atexit(remove_base_dir);
-  write_file(g_base_dir / "base.json",
-             R"({"name": "base", "territory": "city", "parameters": {"governance.funding_structure": "custodian"}})");
-  write_file(g_base_dir / "child.json", R"({"name": "child", "extends": "base.json", "title_fr": "Enfant"})");
+  write_file(
+      g_base_dir / "base.json",
+      R"({"name": "base", "territory": "city", "parameters": {"governance.funding_structure": "custodian"}})");
+  write_file(g_base_dir / "child.json",
+             R"({"name": "child", "extends": "base.json", "title_fr": "Enfant"})");
   write_file(g_base_dir / "cycle-a.json", R"({"name": "cycle-a", "extends": "cycle-b.json"})");
   write_file(g_base_dir / "cycle-b.json", R"({"name": "cycle-b", "extends": "cycle-a.json"})");
   write_file(g_base_dir / "self.json", R"({"name": "self", "extends": "self.json"})");
@@ -69,7 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const nlohmann::json doc = govsim::parse_json_text(text, "fuzz.json");
     (void)govsim::file_kind(doc);
-    const govsim::ScenarioSpec s = govsim::load_scenario_json(doc, "fuzz.json", g_base_dir, *g_model);
+    const govsim::ScenarioSpec s =
+        govsim::load_scenario_json(doc, "fuzz.json", g_base_dir, *g_model);
     if (s.name.empty() || !s.info.contains("mechanisms")) {
       std::fprintf(stderr, "fuzz_scenario: loaded scenario without name or mechanisms\n");
       std::abort();

@@ -20,6 +20,8 @@ SMALL = ROOT / "scenarios" / "experiments" / "seed-scenarios-small.json"
 SCENARIO = ROOT / "scenarios" / "governance" / "regional-hubs.json"
 # Tiny runs: 0.5% of the adults over 8 weeks, 1 replicate.
 TINY = {"sim.population_scale": 0.005, "sim.horizon_weeks": 8}
+# Two assumptions for the uncertainty calls (cheap: a few worlds of tiny runs).
+UNCERTAIN = ["resolution.relatives_weekly", "needs.rate_per_year"]
 TINY_DOC = {"name": "tiny", "territory": "city", "scenarios": [{"name": "a"}, {"name": "b", "parameters": {"mobile.units": 1}}],
             "parameters": TINY, "experiment": {"runs": 1}}
 
@@ -45,6 +47,8 @@ def calls(tmp_path_factory):
     def fresh(name: str) -> Path:
         return tmp / f"{name}-{next(counter)}"
 
+    rob = govsim.robustness(govsim.Config.from_dict(TINY_DOC, base_dir=ROOT), samples=4, parameters=UNCERTAIN,
+                            out=fresh("robustness"), progress=False)
     return {
         "parameters": lambda: govsim.parameters(),
         "source_dir": lambda: govsim.source_dir(),
@@ -65,6 +69,14 @@ def calls(tmp_path_factory):
         "open_results": lambda: govsim.open_results(results_dir),
         "report": lambda: govsim.report(results_dir, fresh("report").with_suffix(".html")),
         "write_report": lambda: govsim.write_report(results_dir, fresh("report").with_suffix(".html")),
+        "distribution": lambda: govsim.distribution(),
+        "robustness": lambda: govsim.robustness(govsim.Config.from_dict(TINY_DOC, base_dir=ROOT), samples=2,
+                                                parameters=UNCERTAIN, out=fresh("robustness"), progress=False),
+        "discover": lambda: govsim.discover(rob, "b", "non_recours_rate"),
+        "sensitivity": lambda: govsim.sensitivity(govsim.Config.from_dict(TINY_DOC, base_dir=ROOT), method="morris",
+                                                  samples=2, parameters=UNCERTAIN, outcomes=["non_recours_rate"],
+                                                  out=fresh("sensitivity"), progress=False),
+        "uncertainty.space": lambda: govsim.uncertainty.space(),
     }
 
 

@@ -132,7 +132,7 @@ def test_override_that_cancels_a_lever_warns_and_targeted_override_does_not(tmp_
 
 
 def test_report_of_a_planners_own_scenarios(planner: Path, tmp_path: Path):
-    html_path = govsim.report(planner, tmp_path / "r.html")
+    html_path = govsim.report(planner, tmp_path / "r.html", lang="en")
     html = Path(html_path).read_text(encoding="utf-8")
     assert "public consultation" not in html, "no consultation sentence for scenarios without seed_contribution"
     assert "are assumptions rather than observed figures" in html
@@ -145,10 +145,15 @@ def test_report_below_mid_is_not_announced_as_an_effect(tmp_path: Path):
     out = tmp_path / "out"
     p = run("compare", str(planner_config(tmp_path, mid={"non_recours_rate": 0.9})), "--out", str(out), "--quiet")
     assert p.returncode == 0, p.stderr
-    html = Path(govsim.report(out, tmp_path / "r.html")).read_text(encoding="utf-8")
+    html = Path(govsim.report(out, tmp_path / "r.html", lang="en")).read_text(encoding="utf-8")
     assert "Below the minimal important difference" in html
     assert "too small to matter in practice" in html
     assert 'class="small" title="worse, but below the minimal important difference"' in html
+    # The same verdicts in French (the default language).
+    fr = Path(govsim.report(out, tmp_path / "fr.html")).read_text(encoding="utf-8")
+    assert "En deçà de la différence minimale importante" in fr
+    assert "trop faible pour compter en pratique" in fr
+    assert 'class="small" title="moins bon, mais en deçà de la différence minimale importante"' in fr
 
 
 def test_sweep_is_a_response_surface_without_baseline(tmp_path: Path):
@@ -161,7 +166,7 @@ def test_sweep_is_a_response_surface_without_baseline(tmp_path: Path):
     assert len(res.paired()) == 0
     design = res.design()
     assert sorted(design["mediation.sessions_per_fte_week"].tolist()) == [0, 20]
-    html = Path(govsim.report(out, tmp_path / "s.html")).read_text(encoding="utf-8")
+    html = Path(govsim.report(out, tmp_path / "s.html", lang="en")).read_text(encoding="utf-8")
     assert "Response surface of the sweep" in html
     assert "Paired differences vs the baseline" not in html
     assert "raises non-recours" not in html and "lowers non-recours" not in html

@@ -378,7 +378,7 @@ def test_report_in_headless_chromium(report_path):
 
 def test_robustness_section_without_and_with_results(results_dir, govsim_bin, tmp_path):
     # Without robustness results the section says what the intervals mean and how to compute it.
-    text = reporting.render_html(report_load.load(results_dir))
+    text = reporting.render_html(report_load.load(results_dir), lang="en")
     sec = re.search(r'<section id="robustness">(.*?)</section>', text, re.S).group(1)
     assert "Monte Carlo noise only" in sec and "govsim robustness CONFIG" in sec
     # With them (a tiny robustness run in RESULTS_DIR/robustness, found by default).
@@ -393,13 +393,22 @@ def test_robustness_section_without_and_with_results(results_dir, govsim_bin, tm
     r = subprocess.run([str(govsim_bin), "robustness", str(cfg), "--out", str(res / "robustness"), "-q"],
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
-    out = reporting.write_report(res, tmp_path / "report.html")
+    out = reporting.write_report(res, tmp_path / "report.html", lang="en")
     sec = re.search(r'<section id="robustness">(.*?)</section>', out.read_text(encoding="utf-8"), re.S).group(1)
     assert "12 plausible worlds" in sec
     assert re.search(r"beats Status quo[^<]* in \d+% of 12 plausible worlds \(95% CI \d+%–\d+%\)", sec)
     assert "Rank distribution and regret" in sec and "#3</th>" in sec
     assert "Where each scenario fails" in sec and "fails to beat the baseline" in sec
     assert "No sensitivity analysis beside these results" in sec
+    # The summary table carries robustness: P(beat the baseline) with its interval.
+    summary = re.search(r'<section id="summary">(.*?)</section>', out.read_text(encoding="utf-8"), re.S).group(1)
+    assert "Robustness" in summary and re.search(r"\d+% \(\d+%–\d+%\)", summary)
+    assert "was not assessed" not in summary
+    # And the whole section in French (the default language).
+    fr = reporting.write_report(res, tmp_path / "fr.html").read_text(encoding="utf-8")
+    sec_fr = re.search(r'<section id="robustness">(.*?)</section>', fr, re.S).group(1)
+    assert "Ce classement est-il robuste ?" in sec_fr and "des 12 mondes plausibles" in sec_fr
+    assert "Distribution des rangs et regret" in sec_fr and "beats" not in sec_fr
     # A missing --robustness directory is bad input.
     with pytest.raises(reporting.ReportInputError, match="no robustness results"):
         reporting.write_report(res, tmp_path / "x.html", tmp_path / "nowhere")

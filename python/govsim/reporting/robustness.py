@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import text
 from .charts import Chart, _to_chart
+from .i18n import _
 from .load import ReportData, ReportInputError
 
 __all__ = ["find_dir", "section"]
@@ -32,11 +33,42 @@ def find_dir(results_dir: Path, robustness: str | Path | None) -> Path | None:
 
 def _amount(c: Any, metric: str, x: float) -> str:
     """A non-negative amount (regret) in the metric's unit, without sign."""
-    return text.fmt_diff(c, metric, x).lstrip("+±−-") if text.finite(x) else "n/a"
+    return text.fmt_diff(c, metric, x).lstrip("+±−-") if text.finite(x) else _("n/a")
 
 
 def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%" if text.finite(x) else "n/a"
+    return text.pct(x, 0) if text.finite(x) else _("n/a")
+
+
+def _g(x: float) -> str:
+    """Three significant digits in the report's language."""
+    return text._sig(float(x)) if text.finite(float(x)) else _("n/a")
+
+
+def _box_sentence(box: pd.DataFrame, title: str, metric: str) -> str:
+    """Plain words for a PRIM box (what govsim.uncertainty.describe_box says, in the report's
+    language): how often the scenario fails to beat the baseline and where the failures gather."""
+    a = box.attrs
+    n, f = a.get("n_worlds", 0), a.get("n_failures", 0)
+    head = _("{scenario} fails to beat the baseline on {metric} in {k} of {n} plausible worlds").format(
+        scenario=title, metric=metric, k=f, n=n)
+    if f == 0 or (box.empty and f >= n):
+        return head + "."
+    if box.empty:
+        return head + " " + _("(no box of the uncertainty space concentrates the failures).")
+    parts = []
+    for _i, r in box.iterrows():
+        if r["restricted"] == "both":
+            parts.append(_("{parameter} is between {low} and {high}").format(
+                parameter=r["parameter"], low=_g(r["low"]), high=_g(r["high"])))
+        elif r["restricted"] == "low":
+            parts.append(_("{parameter} is above {low}").format(parameter=r["parameter"], low=_g(r["low"])))
+        else:
+            parts.append(_("{parameter} is below {high}").format(parameter=r["parameter"], high=_g(r["high"])))
+    return head + "; " + _("{coverage} of these failures lie where {conditions} (there, it fails in {density} of "
+                           "worlds; {mass} of all worlds).").format(
+        coverage=_pct(a["coverage"]), conditions=(" " + _("and") + " ").join(parts), density=_pct(a["density"]),
+        mass=_pct(a["mass"]))
 
 
 def _sensitivity(rob_dir: Path, data: ReportData) -> dict[str, Any] | None:
@@ -47,16 +79,16 @@ def _sensitivity(rob_dir: Path, data: ReportData) -> dict[str, Any] | None:
     for f, method in found:
         if not f.is_file():
             continue
-        key, conf, what = (("ST", "ST_conf", "total Sobol' index") if method == "sobol"
-                           else ("mu_star", "mu_star_conf", "Morris mu* (screening)"))
+        key, conf, what = (("ST", "ST_conf", _("total Sobol' index")) if method == "sobol"
+                           else ("mu_star", "mu_star_conf", _("Morris mu* (screening)")))
         df = pd.read_csv(f)
         df = df[(df["metric"] == RANK_BY) & (df["kind"] == "difference")]
         if df.empty:
             continue
         top = (df.groupby("parameter")[[key, conf]].max().sort_values(key, ascending=False).head(TOP_PARAMETERS))
         reg = data.registry
-        rows = [{"name": p, "doc": (reg.get(p) or {}).get("doc", ""), "value": f"{v[key]:.3g}",
-                 "conf": f"{v[conf]:.2g}"} for p, v in top.iterrows()]
+        rows = [{"name": p, "doc": (reg.get(p) or {}).get("doc", ""), "value": _g(v[key]),
+                 "conf": _g(v[conf])} for p, v in top.iterrows()]
         return {"what": what, "file": str(f), "rows": rows}
     return None
 
@@ -65,7 +97,7 @@ def section(data: ReportData, rob_dir: Path | None) -> dict[str, Any]:
     """The context of the section (``available`` False: how to compute it)."""
     if rob_dir is None:
         return {"available": False, "dir": "", "rank_label": text.label(RANK_BY).lower()}
-    from ..uncertainty import describe_box, discover, open_robustness, plot_box
+    from ..uncertainty import discover, open_robustness, plot_box
 
     try:
         rob = open_robustness(rob_dir)
@@ -81,9 +113,10 @@ def section(data: ReportData, rob_dir: Path | None) -> dict[str, Any]:
     if RANK_BY in metrics:
         for s in sorted(others, key=lambda s: -prob.loc[(s, RANK_BY), "p_better"]):
             p = prob.loc[(s, RANK_BY)]
-            sentences.append(f"{title[s]} beats {title[rob.baseline]} on {text.label(RANK_BY).lower()} in "
-                             f"{_pct(p['p_better'])} of {rob.n_worlds} plausible worlds "
-                             f"(95% CI {_pct(p['ci_low'])}–{_pct(p['ci_high'])}).")
+            sentences.append(_("{scenario} beats {base} on {metric} in {share} of {n} plausible worlds "
+                               "(95% CI {low}–{high}).").format(
+                scenario=title[s], base=title[rob.baseline], metric=text.label(RANK_BY).lower(),
+                share=_pct(p["p_better"]), n=rob.n_worlds, low=_pct(p["ci_low"]), high=_pct(p["ci_high"])))
     table = [{"title": title[s], "name": s,
               "cells": [{"p": _pct(prob.loc[(s, m), "p_better"]),
                          "ci": f"{_pct(prob.loc[(s, m), 'ci_low'])}–{_pct(prob.loc[(s, m), 'ci_high'])}"}
@@ -92,7 +125,7 @@ def section(data: ReportData, rob_dir: Path | None) -> dict[str, Any]:
     regret = rob.regret[rob.regret["metric"] == RANK_BY].set_index("scenario")
     n = len(rob.scenarios)
     rank_rows = [{"title": title[s], "name": s, "shares": [_pct(ranks.loc[s, f"rank_{r}"]) for r in range(1, n + 1)],
-                  "mean_rank": f"{ranks.loc[s, 'mean_rank']:.2f} ± {ranks.loc[s, 'se']:.2f}",
+                  "mean_rank": f"{text.num(ranks.loc[s, 'mean_rank'], 2)} ± {text.num(ranks.loc[s, 'se'], 2)}",
                   "regret": _amount(c, RANK_BY, regret.loc[s, "mean_regret"]),
                   "regret_se": _amount(c, RANK_BY, regret.loc[s, "se"]),
                   "p95": _amount(c, RANK_BY, regret.loc[s, "p95_regret"])}
@@ -103,12 +136,22 @@ def section(data: ReportData, rob_dir: Path | None) -> dict[str, Any]:
         chart = None
         if not box.empty:
             ax = plot_box(box)
-            chart = _to_chart(ax.figure, f"PRIM box where {s} fails to beat the baseline")
-        boxes.append({"title": title[s], "sentence": describe_box(box), "chart": chart})
+            ax.set_xlabel(_("share of the plausible range"))
+            ax.set_title(_("{scenario} fails on {metric}: coverage {coverage}, density {density}").format(
+                scenario=title[s], metric=text.label(RANK_BY).lower(), coverage=_pct(box.attrs.get("coverage")),
+                density=_pct(box.attrs.get("density"))), fontsize=9)
+            chart = _to_chart(ax.figure, _("PRIM box where {scenario} fails to beat the baseline").format(
+                scenario=title[s]))
+        boxes.append({"title": title[s], "sentence": _box_sentence(box, title[s], text.label(RANK_BY).lower()),
+                      "chart": chart})
     decided = rob.probability[(rob.probability["metric"] == RANK_BY) & rob.probability["share_decided"].notna()]
     return {"available": True, "dir": str(rob_dir), "n_worlds": rob.n_worlds, "runs": rob.runs,
             "n_parameters": len(rob.parameters), "baseline": title[rob.baseline],
             "rank_label": text.label(RANK_BY).lower(), "metrics": [text.label(m) for m in metrics],
             "sentences": sentences, "table": table, "n_ranks": list(range(1, n + 1)), "ranks": rank_rows,
-            "decided": _pct(float(decided["share_decided"].mean())) if len(decided) else "n/a",
+            "decided": _pct(float(decided["share_decided"].mean())) if len(decided) else _("n/a"),
+            # The summary table's robustness column: P(beat the baseline on the ranking metric).
+            "summary": ({s: _("{share} ({low}–{high})").format(
+                share=_pct(prob.loc[(s, RANK_BY), "p_better"]), low=_pct(prob.loc[(s, RANK_BY), "ci_low"]),
+                high=_pct(prob.loc[(s, RANK_BY), "ci_high"])) for s in others} if RANK_BY in metrics else {}),
             "sensitivity": _sensitivity(Path(rob_dir), data), "boxes": boxes}
