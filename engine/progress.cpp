@@ -3,12 +3,14 @@
 #include <unistd.h>
 
 #include <string>
+#include <utility>
 
 namespace govsim {
 
-ProgressBar::ProgressBar(std::FILE* out, bool quiet)
+ProgressBar::ProgressBar(std::FILE* out, bool quiet, std::string unit)
     : out_(out),
       active_(!quiet && isatty(fileno(out)) != 0),
+      unit_(std::move(unit)),
       start_(std::chrono::steady_clock::now()) {}
 
 ProgressBar::~ProgressBar() {
@@ -39,8 +41,8 @@ void ProgressBar::update(long long done, long long total) {
   const std::string eta =
       done > 0 ? clock_text(elapsed / static_cast<double>(done) * static_cast<double>(total - done))
                : "?";
-  std::fprintf(out_, "\r[%s] %lld/%lld runs  elapsed %s  ETA %s ", bar.c_str(), done, total,
-               clock_text(elapsed).c_str(), eta.c_str());
+  std::fprintf(out_, "\r[%s] %lld/%lld %s  elapsed %s  ETA %s ", bar.c_str(), done, total,
+               unit_.c_str(), clock_text(elapsed).c_str(), eta.c_str());
   std::fflush(out_);
   drawn_ = true;
 }

@@ -136,7 +136,7 @@ void check_output_dir(const fs::path& out) {
 
 void check_store_agrees_with_exports(const fs::path& dir) {
   const fs::path db = store_path(dir);
-  // The runs.csv export first: without it (or with an empty file) there is nothing to compare,
+  // The runs.csv export first: without it (or without a row) there is nothing to compare,
   // and the store is left untouched (opening it would fold its write-ahead log).
   const fs::path runs_csv = dir / "runs.csv";
   std::error_code ec;
@@ -146,7 +146,7 @@ void check_store_agrees_with_exports(const fs::path& dir) {
   long long rows = -1;  // the header
   while (std::getline(in, line))
     if (!line.empty()) ++rows;
-  if (rows < 0) return;
+  if (rows <= 0) return;  // (a header alone: no run to compare)
   long long in_store = 0;
   try {
     ResultsStore store(db);

@@ -852,7 +852,14 @@ BuildResult build_territory(const BuildInput& in) {
     est = estimate_areas(xs, ys);
   std::unordered_map<std::string, int> epci_index, zone_index;
   std::set<std::string> departments;
+  const auto all_rows = static_cast<long long>(communes.size() + places.size());
+  long long rows_done = 0;
+  const auto step = [&] {
+    if (in.progress && (++rows_done % 256 == 0 || rows_done == all_rows))
+      in.progress(rows_done, all_rows);
+  };
   for (std::size_t i = 0; i < communes.size(); ++i) {
+    step();
     const CommuneRecord& c = communes[i];
     Zone z;
     z.code = c.code;
@@ -898,6 +905,7 @@ BuildResult build_territory(const BuildInput& in) {
     t.zones.push_back(std::move(z));
   }
   for (const auto& p : places) {
+    step();
     Rejection bad{in.places_file, p.line, p.id, "", "", ""};
     int zone = -1;
     if (!p.code_insee.empty()) {
@@ -1034,7 +1042,8 @@ std::string read_file_text(const std::filesystem::path& p, const char* what) {
 }  // namespace
 
 BuildResult build_territory_files(const std::string& name, const std::filesystem::path& communes,
-                                  const std::filesystem::path& places, bool skip_invalid) {
+                                  const std::filesystem::path& places, bool skip_invalid,
+                                  const std::function<void(long long, long long)>& progress) {
   BuildInput in;
   in.name = name;
   in.communes_file = communes.string();
@@ -1047,6 +1056,7 @@ BuildResult build_territory_files(const std::string& name, const std::filesystem
                        "an empty file");
   }
   in.skip_invalid = skip_invalid;
+  in.progress = progress;
   return build_territory(in);
 }
 

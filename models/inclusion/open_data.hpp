@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -100,6 +101,8 @@ struct BuildInput {
   std::string places_text, places_file;  // empty text = no places (generated status-quo network)
   std::string name, description, source, note;
   bool skip_invalid = false;
+  // Called with (rows done, rows in all) while building: communes, then places (optional).
+  std::function<void(long long, long long)> progress;
 };
 
 struct BuildResult {
@@ -112,8 +115,10 @@ struct BuildResult {
 // and, unless skip_invalid, thrown as one InputError listing them (nothing is half-built).
 BuildResult build_territory(const BuildInput& in);
 // Same, from files on disk (places: CSV or JSON, detected from the content).
-BuildResult build_territory_files(const std::string& name, const std::filesystem::path& communes,
-                                  const std::filesystem::path& places, bool skip_invalid);
+BuildResult build_territory_files(
+    const std::string& name, const std::filesystem::path& communes,
+    const std::filesystem::path& places, bool skip_invalid,
+    const std::function<void(long long, long long)>& progress = nullptr);
 
 // The readers alone (used by the builder, tests and the fuzz target).
 std::vector<CommuneRecord> read_communes(const std::string& text, const std::string& file,

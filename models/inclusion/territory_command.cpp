@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "engine/errors.hpp"
+#include "engine/progress.hpp"
 #include "models/inclusion/model.hpp"
 #include "models/inclusion/open_data.hpp"
 
@@ -99,7 +100,12 @@ int build(const Args& a) {
   std::string name = a.name;
   if (name.empty()) name = out.stem().string();
   const auto t0 = std::chrono::steady_clock::now();
-  const BuildResult r = build_territory_files(name, a.communes, a.places, a.skip_invalid);
+  // Rows read and checked, with the time left, on a terminal only and never under --quiet.
+  ProgressBar bar(stderr, a.quiet, "rows");
+  const BuildResult r =
+      build_territory_files(name, a.communes, a.places, a.skip_invalid,
+                            [&](long long done, long long total) { bar.update(done, total); });
+  bar.finish();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   write_atomic(out, territory_to_json(r).dump(1) + "\n");
   std::filesystem::path rejected = out;

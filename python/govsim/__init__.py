@@ -95,8 +95,10 @@ def __getattr__(name: str) -> Any:
     """Lazy attributes: the uncertainty analyses (govsim.uncertainty imports SALib and the EMA
     workbench only when used; ``python -m govsim.uncertainty`` must not find it imported)."""
     if name in _UNCERTAINTY or name == "uncertainty":
-        from . import uncertainty
+        import importlib
 
+        # (import_module, not `from . import`: that would ask this __getattr__ again)
+        uncertainty = importlib.import_module(f"{__name__}.uncertainty")
         return uncertainty if name == "uncertainty" else getattr(uncertainty, name)
     raise AttributeError(f"module 'govsim' has no attribute {name!r}")
 

@@ -487,7 +487,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         free = _parse_free(a.free)
         if a.trials < 1 or a.jobs < 1:
             raise ConfigError(f"--trials/--jobs: at {a.trials}/{a.jobs}: expected positive integers, got {a.trials}/{a.jobs}")
-        study = calibrate(a.config, ts, free, a.trials, a.storage, a.study, a.seed, a.jobs, a.runs, not a.quiet)
+        # Progress bar (trials done, time left) on a terminal only, never under --quiet.
+        study = calibrate(a.config, ts, free, a.trials, a.storage, a.study, a.seed, a.jobs, a.runs,
+                          not a.quiet and sys.stderr.isatty())
         best = {k: v for k, v in study.best_trial.params.items()}
         rows = check(a.config, ts, best, a.runs, 0, "all")
         write_parameters(a.out, study, ts, free, a.config, a.seed, rows)

@@ -602,7 +602,7 @@ def _cli_robustness(a: argparse.Namespace) -> int:
     params = a.parameters.split(",") if a.parameters else None
     try:
         rob = robustness(cfg, samples=a.samples, method=a.method, parameters=params, runs=a.runs, seed=a.seed,
-                         threads=a.threads, out=a.out, progress=not a.quiet, resume=a.resume, force=a.force,
+                         threads=a.threads, out=a.out, progress=not a.quiet and sys.stderr.isatty(), resume=a.resume, force=a.force,
                          shard=_shard(a.shard))
     except IncompleteError as e:
         print(f"{e}", file=sys.stderr)
@@ -640,7 +640,7 @@ def _cli_sensitivity(a: argparse.Namespace) -> int:
     outcomes = a.outcomes.split(",") if a.outcomes else None
     try:
         df = sensitivity(cfg, method=a.method, samples=a.samples, parameters=params, outcomes=outcomes, runs=a.runs,
-                         seed=a.seed, threads=a.threads, out=a.out, progress=not a.quiet, resume=a.resume,
+                         seed=a.seed, threads=a.threads, out=a.out, progress=not a.quiet and sys.stderr.isatty(), resume=a.resume,
                          force=a.force, shard=_shard(a.shard))
     except IncompleteError as e:
         print(f"{e}", file=sys.stderr)

@@ -251,10 +251,15 @@ def test_manifest_and_report_say_when_old_places_data_are_used(tmp_path):
     assert terr["name"] == "loir-et-cher" and terr["places_dates"] == {"min": "2020-06-08", "max": "2022-12-01"}
     assert "mostly from 2020" in terr["note"]
     assert len(terr["map"]["communes"]) == 267 and len(terr["map"]["places"]) == 85
-    r = govsim("report", str(out), "-o", str(tmp_path / "report.html"))
+    r = govsim("report", str(out), "-o", str(tmp_path / "report.html"), "--lang", "en")
     assert r.returncode == 0, r.stderr
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "updated 2020-06-08 to 2022-12-01" in html and "mostly from 2020" in html
+    # In French (the default), the same block and caveat.
+    r = govsim("report", str(out), "-o", str(tmp_path / "rapport.html"))
+    assert r.returncode == 0, r.stderr
+    fr = (tmp_path / "rapport.html").read_text(encoding="utf-8")
+    assert "mis à jour du 2020-06-08 au 2022-12-01" in fr and "datent surtout de 2020" in fr
     assert 'alt="Map of loir-et-cher: 267 communes' in html
 
 

@@ -58,6 +58,13 @@ TERRITORIES = {
     ),
 }
 
+# Caveats the engine writes into a real territory's manifest block ("note"), for the catalogue
+# (the report translates the note it finds; models/inclusion/open_data.cpp holds the source text).
+TERRITORY_NOTES = [
+    N_("Loir-et-Cher's places data date mostly from 2020 (Hub-lo export, date_maj 2020-06 to 2022-12), before "
+       "the Conseillers numériques and France Services roll-out: it under-represents today's offer."),
+]
+
 # Short labels of metrics and series for tables and charts (the metric list, units, directions
 # and definitions come from the results' manifest; a metric without a label here is named from
 # its identifier).
