@@ -65,7 +65,8 @@ def distribution() -> dict[str, Any]:
     """This process's place in an MPI job: {'built_with_mpi', 'rank', 'ranks'}."""
 
 def stats(store: str) -> dict[str, Any]:
-    """Summaries and paired differences of a results store."""
+    """Summaries and paired differences of a results store; its budget mode ("budget") and the
+    cost-effectiveness of scenarios run as configured ("cost_effectiveness")."""
 
 def comparison_table(store: str, rank_by: str = "non_recours_rate", headline: int = -1) -> str:
     """The ranked comparison table of `govsim compare` (headline metrics; the first `headline` if >= 0)."""

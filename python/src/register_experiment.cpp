@@ -307,6 +307,23 @@ py::dict stats(const fs::path& store_file) {
   d["baseline"] = st.has_baseline ? py::object(py::int_(st.baseline)) : py::object(py::none());
   d["summary"] = summary;
   d["paired"] = paired;
+  d["budget"] = st.budget;
+  py::list cost_effect;  // cost_effectiveness.csv's rows (scenarios run as configured)
+  for (const auto& r : st.cost_effect) {
+    py::dict row;
+    row["scenario"] = r.scenario;
+    row["run_as"] = r.run_as;
+    row["metric"] = r.metric;
+    row["extra_cost_eur"] = r.cost.mean_diff;
+    row["extra_cost_ci_low"] = r.cost.ci_low;
+    row["extra_cost_ci_high"] = r.cost.ci_high;
+    row["gain_per_million_eur"] = r.per_million.ratio;
+    row["ci_low"] = r.per_million.ci_low;
+    row["ci_high"] = r.per_million.ci_high;
+    row["n"] = r.per_million.n;
+    cost_effect.append(row);
+  }
+  d["cost_effectiveness"] = cost_effect;
   return d;
 }
 

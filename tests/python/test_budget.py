@@ -135,3 +135,26 @@ def test_equal_budget_needs_something_to_compare():
     cfg["sweep"] = {"method": "grid", "parameters": {"animation.intensity": {"values": [0, 1]}}}
     with pytest.raises(govsim.ConfigError, match="sweep"):
         govsim.Config.from_dict(cfg)
+
+
+def test_report_first_screen_at_equal_budget(equal, tmp_path):
+    """The summary table compares at equal budget and adds each scenario's cost-effectiveness
+    (as configured) from cost_effectiveness.csv; the "@as_configured" runs are not rows."""
+    import re
+
+    en = govsim.report(equal.path, tmp_path / "en.html", lang="en").read_text(encoding="utf-8")
+    summary = re.search(r'<section id="summary">(.*?)</section>', en, re.S).group(1)
+    assert "Cost-effectiveness (as configured)" in summary and "At equal budget" in summary
+    assert "@as_configured" not in summary
+    rows = re.findall(r"<tr( class=\"baseline\")?><td>", summary)
+    assert len(rows) == len(SCENARIOS) + 1  # the baseline, three scenarios and the twin
+    # The values are those of cost_effectiveness.csv (non-recours gained per M EUR, in points).
+    with open(equal.path / "cost_effectiveness.csv", newline="") as f:
+        ce = {r["scenario"]: r for r in csv.DictReader(f) if r["metric"] == "non_recours_rate"}
+    sca = float(ce["single-contracting-authority"]["gain_per_million_eur"])
+    assert np.isfinite(sca)
+    shown = f"{abs(100 * sca):.2f} pt"
+    assert shown in summary, (shown, summary[:2000])
+    fr = govsim.report(equal.path, tmp_path / "fr.html").read_text(encoding="utf-8")
+    summary_fr = re.search(r'<section id="summary">(.*?)</section>', fr, re.S).group(1)
+    assert "Coût-efficacité (tel que configuré)" in summary_fr and "À budget égal" in summary_fr

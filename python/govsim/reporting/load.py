@@ -46,6 +46,10 @@ class ReportData:
     is_sweep: bool = False  # design points of `govsim sweep`: no baseline, no paired differences
     scenarios_all: list[str] = field(default_factory=list)  # every scenario of the store, by index
     communes: pd.DataFrame = field(default_factory=pd.DataFrame)  # per-commune outputs (communes.csv)
+    # experiment.budget ("as_configured" or "equal_to_baseline") and, at equal budget, the
+    # cost-effectiveness of each scenario run as configured (cost_effectiveness.csv's rows).
+    budget: str = "as_configured"
+    cost_effect: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         self.refresh()
@@ -108,6 +112,10 @@ class ReportData:
             return 0
         return int(np.bincount(self.series_scenario).max())
 
+    def is_arm(self, scenario: str) -> bool:
+        """An "@as_configured" run of a scenario compared at equal budget (unranked)."""
+        return bool(self.scenario_info.get(scenario, {}).get("arm_of")) or scenario.endswith("@as_configured")
+
     def ranked(self, metric: str = "non_recours_rate") -> list[str]:
         """Scenarios best first on ``metric`` (mean), those without a value last."""
         if not self.has(metric):
@@ -164,7 +172,9 @@ def load(results_dir: str | os.PathLike[str]) -> ReportData:
                       scenarios=scen_order, scenario_info=reader.scenario_info, baseline=baseline,
                       summary=summary, paired=paired, catalog=catalog, series_names=reader.series_names,
                       weeks=reader.weeks, series_scenario=sc, series_values=values,
-                      scenarios_all=reader.scenarios, is_sweep=is_sweep)
+                      scenarios_all=reader.scenarios, is_sweep=is_sweep,
+                      budget=str(stats.get("budget") or "as_configured"),
+                      cost_effect=pd.DataFrame(stats.get("cost_effectiveness") or []))
     data.registry = describe()
     try:
         from ..results import Results

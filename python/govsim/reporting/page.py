@@ -204,12 +204,21 @@ def _summary(data: ReportData, rob: dict[str, Any] | None = None) -> dict[str, A
     columns = [{"label": text.label(m), "note": text.direction(c, m) + " · " + _("vs baseline")} for m in effects]
     columns += [{"label": text.label(costs[0]), "note": _("vs baseline")}] if "total_cost_eur" in costs else []
     columns += [{"label": text.label(m), "note": _("mean")} for m in costs if m != "total_cost_eur"]
+    equal = data.budget == "equal_to_baseline"
+    ce = data.cost_effect
+    ce = ce[ce["metric"] == RANK_BY].set_index("scenario") if equal and len(ce) else None
+    if ce is not None:
+        columns.append({"label": _("Cost-effectiveness (as configured)"),
+                        "note": _("gain on {metric} per M€ of extra spending (positive: better)").format(
+                            metric=text.label(RANK_BY).lower())})
     if robust:
         columns.append({"label": _("Robustness"),
                         "note": _("beats the baseline in … of {n} plausible worlds").format(n=rob["n_worlds"])})
     ranks = _rank_labels(data, RANK_BY)
     rows = []
-    order = [data.baseline] + [s for s in data.ranked(RANK_BY) if s != data.baseline]  # baseline first: the levels
+    # Baseline first (its levels), then the others in ranking order; at equal budget the runs of
+    # each scenario as configured ("NAME@as_configured") give the cost-effectiveness column.
+    order = [data.baseline] + [s for s in data.ranked(RANK_BY) if s != data.baseline and not data.is_arm(s)]
     for s in order:
         is_base = s == data.baseline
         cells: list[dict[str, str] | None] = []
@@ -227,12 +236,23 @@ def _summary(data: ReportData, rob: dict[str, Any] | None = None) -> dict[str, A
                 cell = _cell(data, s, m)
                 cells.append({"cls": "", "value": cell["value"], "low": cell["low"], "high": cell["high"],
                               "verdict": ""})
+        if ce is not None:
+            r = ce.loc[s] if s in ce.index else None
+            if r is None or not text.finite(r["gain_per_million_eur"]):
+                cells.append({"cls": "", "value": "" if is_base else _("n/a"), "low": "", "high": "", "verdict": ""})
+            else:
+                u = data.catalog.unit(RANK_BY)
+                cells.append({"cls": "", "value": text.fmt_diff(data.catalog, RANK_BY, r["gain_per_million_eur"]),
+                              "low": text.fmt_diff(data.catalog, RANK_BY, r["ci_low"]),
+                              "high": text.fmt_diff(data.catalog, RANK_BY, r["ci_high"]), "verdict": ""} if u else
+                             {"cls": "", "value": text.num(r["gain_per_million_eur"], 2), "low": "", "high": "",
+                              "verdict": ""})
         if robust:
             cells.append({"cls": "", "value": robust.get(s, "" if is_base else _("n/a")), "low": "", "high": "",
                           "verdict": ""})
         rows.append({"title": data.title(s), "name": s, "is_baseline": is_base, "rank": ranks.get(s, ""),
                      "cells": cells})
-    return {"columns": columns, "rows": rows, "robustness": bool(robust),
+    return {"columns": columns, "rows": rows, "robustness": bool(robust), "equal_budget": equal,
             "rank_label": text.label(RANK_BY).lower()}
 
 
