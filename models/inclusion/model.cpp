@@ -2,8 +2,8 @@
 
 #include <tbb/task_arena.h>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <future>
 #include <map>
 #include <mutex>
