@@ -258,7 +258,10 @@ std::function<RunRecord(int, int)> InclusionAdapter::prepare(const ExperimentSpe
   std::vector<char> is_source(spec.scenarios.size(), 0);
   int horizon = 0;
   for (const auto& sc : spec.scenarios) {
-    models.push_back(make_model(territory, sc.values));
+    // A scenario compared on its own territory (territory_comparisons) runs there.
+    models.push_back(make_model(
+        sc.territory.is_null() ? territory : make_territory(sc.territory, spec.file, spec.base_dir),
+        sc.values));
     horizon = std::max(horizon, models.back()->params.horizon_weeks);
     budget_of.push_back(sc.budget_of);
     if (sc.budget_of >= 0) {
