@@ -148,10 +148,11 @@ INSTANTIATE_TEST_SUITE_P(
                       "mediation_share",
                       +1,
                       "staff_time_cost_eur"},
-        // Every neighbourhood point helps with procedures: more procedure-help sessions.
+        // Every neighbourhood point helps with procedures (with its plan time): more adults have
+        // procedure help within 30 minutes.
         MechanismCase{"master_plan",
                       {{"master_plan.enabled", true}},
-                      "sessions_per_1000_adults",
+                      "coverage_30min",
                       +1,
                       "staff_time_cost_eur"},
         // Mobile units tour rural zones without a point in reach: less rural non-recours (their
