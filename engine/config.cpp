@@ -730,7 +730,8 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
   ErrorCollector errors;
   check_keys(doc, file, "",
              {"$schema", "name", "description", "language", "territory", "scenarios", "baseline",
-              "parameter_files", "parameters", "experiment", "sweep", "uncertainty"},
+              "territory_comparisons", "parameter_files", "parameters", "experiment", "sweep",
+              "uncertainty"},
              errors);
   ExperimentSpec e;
   e.file = file;
@@ -786,6 +787,87 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
     }
     scenarios_ok = errors.size() == before;
   });
+  // Scenarios also compared on their own territory, each against the baseline run there:
+  // "NAME@TERRITORY" and "BASELINE@TERRITORY".
+  if (scenarios_ok && doc.contains("territory_comparisons")) {
+    errors.attempt([&] {
+      const json& tc = doc["territory_comparisons"];
+      const std::string where = "/territory_comparisons";
+      if (!tc.is_array())
+        throw InputError(file, where,
+                         "an array of {\"territory\": ..., \"scenarios\": [...]} objects",
+                         type_name(tc));
+      std::set<std::string> names;
+      for (const auto& s : e.scenarios) names.insert(s.name);
+      std::string base_name = e.scenarios.front().name;
+      if (doc.contains("baseline") && doc["baseline"].is_string())
+        base_name = doc["baseline"].get<std::string>();
+      // By index: the vector grows below.
+      const auto base_idx = static_cast<std::size_t>(
+          std::find_if(e.scenarios.begin(), e.scenarios.end(),
+                       [&](const auto& s) { return s.name == base_name; }) -
+          e.scenarios.begin());
+      const std::size_t n_main = e.scenarios.size();
+      for (std::size_t g = 0; g < tc.size(); ++g) {
+        const std::string gp = where + "/" + std::to_string(g);
+        require_object(tc[g], file, gp);
+        check_keys(tc[g], file, gp, {"territory", "scenarios"});
+        if (!tc[g].contains("territory")) throw InputError(file, gp, "a \"territory\" key", "none");
+        try {
+          model.check_territory(tc[g]["territory"], file, base_dir);
+        } catch (const InputError& err) {
+          throw InputError(file, gp + "/territory",
+                           "a territory as for the experiment's \"territory\"",
+                           tc[g]["territory"].dump());
+        }
+        const json& terr = tc[g]["territory"];
+        const std::string label = terr.is_string()
+                                      ? terr.get<std::string>()
+                                      : terr.value("name", "territory" + std::to_string(g));
+        const json& gs = tc[g].contains("scenarios") ? tc[g]["scenarios"] : json();
+        if (!gs.is_array() || gs.empty())
+          throw InputError(file, gp + "/scenarios",
+                           "a non-empty array of scenario files or objects", type_name(gs));
+        if (base_idx >= n_main)
+          throw InputError(file, "/baseline", "the name of one of the scenarios",
+                           "\"" + base_name + "\"");
+        ScenarioSpec base = e.scenarios[base_idx];
+        base.name += "@" + label;
+        base.info["name"] = base.name;
+        base.info["territory"] = terr;
+        base.info["territory_baseline"] = true;
+        base.territory = terr;
+        const int base_index = static_cast<int>(e.scenarios.size());
+        if (!names.insert(base.name).second)
+          throw InputError(file, gp, "scenario names that are unique",
+                           "a second scenario named \"" + base.name + "\"");
+        e.scenarios.push_back(std::move(base));
+        for (std::size_t i = 0; i < gs.size(); ++i) {
+          const std::string ptr = gp + "/scenarios/" + std::to_string(i);
+          std::vector<std::string> stack;
+          ScenarioSpec s;
+          if (gs[i].is_string())
+            s = load_scenario_file(base_dir / gs[i].get<std::string>(), file, ptr, model, stack,
+                                   errors);
+          else if (gs[i].is_object())
+            s = load_scenario_doc(gs[i], file, base_dir, ptr, model, stack, errors);
+          else
+            throw InputError(file, ptr, "a scenario file path or a scenario object",
+                             type_name(gs[i]));
+          s.name += "@" + label;
+          s.info["name"] = s.name;
+          s.info["territory"] = terr;
+          s.info["compared_with"] = e.scenarios[static_cast<std::size_t>(base_index)].name;
+          s.territory = terr;
+          s.compare_with = base_index;
+          if (!names.insert(s.name).second)
+            throw InputError(file, ptr, "scenario names that are unique",
+                             "a second scenario named \"" + s.name + "\"");
+          e.scenarios.push_back(std::move(s));
+        }
+      }
+    });
+  }
   // What each scenario sets itself (its file and extends chain), before config-wide values.
   std::vector<ParamValues> own;
   for (const auto& s : e.scenarios) own.push_back(s.values);
@@ -977,9 +1059,11 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
       const std::size_t n = e.scenarios.size();
       for (std::size_t k = 0; k < n; ++k) {
         e.scenarios[k].info["budget"] = "equal_to_baseline";
-        if (static_cast<int>(k) == e.baseline) continue;
+        if (static_cast<int>(k) == e.baseline || e.scenarios[k].info.contains("territory_baseline"))
+          continue;
         ScenarioSpec arm = e.scenarios[k];
-        e.scenarios[k].budget_of = e.baseline;
+        e.scenarios[k].budget_of =
+            e.scenarios[k].compare_with >= 0 ? e.scenarios[k].compare_with : e.baseline;
         arm.name += "@as_configured";
         arm.info["name"] = arm.name;
         arm.info["budget"] = "as_configured";
@@ -988,6 +1072,11 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
       }
     }
   }
+  if (doc.contains("sweep") && doc.contains("territory_comparisons"))
+    errors.add(
+        InputError(file, "/territory_comparisons",
+                   "no territory comparisons in a sweep (its design points have no baseline)",
+                   "both \"sweep\" and \"territory_comparisons\""));
   if (doc.contains("sweep")) {
     errors.attempt([&] {
       const json& sw = doc["sweep"];
@@ -1213,6 +1302,22 @@ json config_schema(const ModelAdapter& model) {
         {"baseline",
          {{"type", "string"},
           {"description", "Name of the scenario others are compared with (default: the first)."}}},
+        {"territory_comparisons",
+         {{"type", "array"},
+          {"description",
+           "Scenarios also compared on their own territory, each group against the baseline run "
+           "on that territory (named NAME@TERRITORY), in the same run (docs/config.md)."},
+          {"items",
+           {{"type", "object"},
+            {"additionalProperties", false},
+            {"required", {"territory", "scenarios"}},
+            {"properties",
+             {{"territory", model.territory_schema()},
+              {"scenarios",
+               {{"type", "array"},
+                {"minItems", 1},
+                {"items",
+                 {{"oneOf", {{{"type", "string"}}, {{"$ref", "#/$defs/scenario"}}}}}}}}}}}}}},
         {"parameter_files",
          {{"type", "array"},
           {"items", {{"type", "string"}}},

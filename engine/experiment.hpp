@@ -36,6 +36,11 @@ struct ScenarioSpec {
   // matches, replicate by replicate, mechanisms included (that scenario runs as configured);
   // -1: this scenario spends what its parameters cost.
   int budget_of = -1;
+  // Each scenario on its own territory (config "territory_comparisons"): this scenario's
+  // territory (null: the experiment's) and the index of the scenario it is compared with (-1: the
+  // experiment's baseline).
+  nlohmann::json territory;
+  int compare_with = -1;
 };
 
 struct TargetCi {

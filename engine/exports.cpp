@@ -123,11 +123,14 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
   st.metrics = layout->metric_names;
   const nlohmann::json cfg = store.config().value_or(nlohmann::json::object());
   st.budget = cfg.value("budget", std::string("as_configured"));
-  std::vector<std::string> arm_of;
+  std::vector<std::string> arm_of, compared_with;
+  std::vector<char> own_baseline;
   for (const auto& [name, j] : store.scenarios()) {
     st.scenarios.push_back(name);
     st.scenario_budget.push_back(j.value("budget", st.budget));
     arm_of.push_back(j.value("arm_of", name));
+    compared_with.push_back(j.value("compared_with", std::string()));
+    own_baseline.push_back(j.contains("territory_baseline"));
   }
   st.baseline = 0;
   // A sweep names no baseline (its design points are not compared with point 0).
@@ -156,13 +159,22 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
   // Ranked: the scenarios compared in the experiment's budget mode (at equal budget, the
   // "@as_configured" runs are for cost-effectiveness only).
   std::vector<char> ranked(ns);
-  for (std::size_t s = 0; s < ns; ++s) ranked[s] = st.scenario_budget[s] == st.budget;
+  for (std::size_t s = 0; s < ns; ++s)
+    ranked[s] = st.scenario_budget[s] == st.budget && compared_with[s].empty() && !own_baseline[s];
   for (std::size_t m = 0; m < nm; ++m)
     rank_metric(values, st.scenarios, m, st.metrics[m], metric_hib(info, st.metrics[m]), ranked,
                 st.ranks);
   if (!st.has_baseline) return st;
-  const auto b = static_cast<std::size_t>(st.baseline);
+  // Each scenario against its baseline: the experiment's, or the one run on its own territory.
+  std::vector<std::size_t> base_of(ns, static_cast<std::size_t>(st.baseline));
   for (std::size_t s = 0; s < ns; ++s) {
+    if (!compared_with[s].empty())
+      for (std::size_t k = 0; k < ns; ++k)
+        if (st.scenarios[k] == compared_with[s]) base_of[s] = k;
+    if (own_baseline[s]) base_of[s] = s;  // a territory's baseline is compared with no one
+  }
+  for (std::size_t s = 0; s < ns; ++s) {
+    const std::size_t b = base_of[s];
     if (s == b) continue;
     for (std::size_t m = 0; m < nm; ++m) {
       const bool hib = metric_hib(info, st.metrics[m]);
@@ -183,6 +195,7 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
     if (st.metrics[m] == "total_cost_eur") cost_m = m;
   if (cost_m == nm) return st;
   for (std::size_t s = 0; s < ns; ++s) {
+    const std::size_t b = base_of[s];
     if (s == b || st.scenario_budget[s] != "as_configured") continue;
     for (std::size_t m = 0; m < nm; ++m) {
       const MetricInfo* mi = find_metric(info, st.metrics[m]);
@@ -427,16 +440,13 @@ std::string comparison_table(const ExperimentStats& st, const std::vector<Metric
           "whose paired\n"
           "difference is not detectable.";
   os << "\n\n";
-  for (const std::string& sc : order) {
-    const std::string rank = st.rank_label(sc, rank_by);
-    os << std::setw(3) << (rank.empty() ? "-" : rank) << ". " << sc
-       << (compared && sc == base ? "  (baseline)" : "") << "\n";
+  auto rows = [&](const std::string& sc, bool with_diff) {
     for (const auto& m : headline) {
       const auto& s = sum[{sc, m.name}];
       os << "      " << std::left << std::setw(28) << m.name << std::right << std::setw(16)
          << in_unit(m, s.mean, false) << " [" << in_unit(m, s.ci_low, false) << ", "
          << in_unit(m, s.ci_high, false) << "]";
-      if (compared && sc != base && par.count({sc, m.name})) {
+      if (with_diff && par.count({sc, m.name})) {
         const PairedRow& p = *par[{sc, m.name}];
         os << "   Δ " << in_unit(m, p.p.mean_diff, true) << " [" << in_unit(m, p.p.ci_low, true)
            << ", " << in_unit(m, p.p.ci_high, true) << "] " << stats::verdict_label(p.verdict)
@@ -444,6 +454,29 @@ std::string comparison_table(const ExperimentStats& st, const std::vector<Metric
       }
       os << "\n";
     }
+  };
+  for (const std::string& sc : order) {
+    const std::string rank = st.rank_label(sc, rank_by);
+    os << std::setw(3) << (rank.empty() ? "-" : rank) << ". " << sc
+       << (compared && sc == base ? "  (baseline)" : "") << "\n";
+    rows(sc, compared && sc != base);
+  }
+  // Scenarios compared on their own territory, each against the baseline run there.
+  bool own_header = false;
+  for (std::size_t k = 0; k < st.scenarios.size(); ++k) {
+    const std::string& sc = st.scenarios[k];
+    if (!st.scenario_budget.empty() && st.scenario_budget[k] != st.budget) continue;
+    const auto it = par.find({sc, rank_by});
+    if (it == par.end() || it->second->baseline == base) continue;
+    if (!own_header) {
+      os << "\nOn their own territory, each against the baseline run there (not ranked with the "
+            "above):\n";
+      own_header = true;
+    }
+    os << "  - " << sc << "  vs " << it->second->baseline << "\n";
+    rows(it->second->baseline, false);
+    os << "    " << sc << ":\n";
+    rows(sc, true);
   }
   // Cost-effectiveness of each scenario as configured: outcome gained per million euros.
   std::map<std::string, const CostEffectRow*> ce;
@@ -458,6 +491,7 @@ std::string comparison_table(const ExperimentStats& st, const std::vector<Metric
        << (st.budget == "equal_to_baseline" ? " (runs NAME@as_configured)" : "") << ": " << rank_by
        << " gained (" << (share ? "points" : rank_info->unit)
        << ", positive = better) per million euros of extra spending vs " << base
+       << " (on their own territory: vs the baseline run there)"
        << ", mean [95% CI]; n/a when the extra cost is not detectable.\n";
     const double scale = share ? 100.0 : 1.0;
     MetricInfo euros;

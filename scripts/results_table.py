@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Prints a Markdown table of headline metrics (mean [95% CI]) per scenario from a results
-directory (summary.csv, paired.csv), for docs/scenarios.md.
+"""Prints Markdown tables of headline metrics (mean [95% CI]) per scenario from a results
+directory (summary.csv, paired.csv, cost_effectiveness.csv), for docs/scenarios.md: the main
+comparison in the experiment's budget mode, paired differences (each against its own baseline),
+the scenarios compared on their own territory, and cost-effectiveness as configured.
 
 Usage: scripts/results_table.py RESULTS_DIR
 """
@@ -41,12 +43,7 @@ def fmt(v: float, kind: str) -> str:
     return f"{v:.2f}"
 
 
-def main() -> int:
-    d = Path(sys.argv[1])
-    rows = list(csv.DictReader(open(d / "summary.csv", encoding="utf-8")))
-    scenarios = list(dict.fromkeys(r["scenario"] for r in rows))
-    s = {(r["scenario"], r["metric"]): r for r in rows}
-    head = headline(d)
+def table(scenarios, s, head) -> None:
     print("| scenario | " + " | ".join(h[1] for h in head) + " |")
     print("|---|" + "---|" * len(head))
     for sc in scenarios:
@@ -58,17 +55,60 @@ def main() -> int:
                 continue
             cells.append(f"{fmt(float(r['mean']), kind)} [{fmt(float(r['ci_low']), kind)}, {fmt(float(r['ci_high']), kind)}]")
         print(f"| {sc} | " + " | ".join(cells) + " |")
+
+
+def ci(r, kind, lo="ci_low", hi="ci_high", mean="mean_diff") -> str:
+    vals = [r[mean], r[lo], r[hi]]
+    if any(v in ("", "nan") for v in vals):
+        return "n/a"
+    return f"{fmt(float(vals[0]), kind)} [{fmt(float(vals[1]), kind)}, {fmt(float(vals[2]), kind)}]"
+
+
+def main() -> int:
+    d = Path(sys.argv[1])
+    manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+    budget = manifest.get("budget", "as_configured")
+    rows = list(csv.DictReader(open(d / "summary.csv", encoding="utf-8")))
+    scenarios = list(dict.fromkeys(r["scenario"] for r in rows))
+    s = {(r["scenario"], r["metric"]): r for r in rows}
+    head = headline(d)
     paired = list(csv.DictReader(open(d / "paired.csv", encoding="utf-8")))
-    print("\nPaired difference vs the baseline on non-recours (points, 95% CI) and share of runs better:\n")
-    print("| scenario | Δ non-recours (pts) | runs better | verdict | Δ mediation share (pts) |")
-    print("|---|---|---|---|---|")
     p = {(r["scenario"], r["metric"]): r for r in paired}
+    base = manifest.get("baseline")
+    mode = {r["scenario"]: r.get("budget", budget) for r in rows}
+    own = {sc for (sc, m), r in p.items() if r["baseline"] != base}
+    own_bases = {p[(sc, "non_recours_rate")]["baseline"] for sc in own if (sc, "non_recours_rate") in p}
+    main_set = [sc for sc in scenarios if mode[sc] == budget and sc not in own and sc not in own_bases]
+    print(f"Budget: {budget}.\n")
+    table(main_set, s, head)
+    print("\nPaired difference vs the baseline on non-recours (points, 95% CI) and share of runs better:\n")
+    print("| scenario | vs | Δ non-recours (pts) | runs better | verdict | Δ mediation share (pts) |")
+    print("|---|---|---|---|---|---|")
     for sc in scenarios:
-        if (sc, "non_recours_rate") not in p:
+        if (sc, "non_recours_rate") not in p or mode[sc] != budget:
             continue
         a, b = p[(sc, "non_recours_rate")], p[(sc, "mediation_share")]
-        print(f"| {sc} | {fmt(float(a['mean_diff']), 'pts')} [{fmt(float(a['ci_low']), 'pts')}, {fmt(float(a['ci_high']), 'pts')}]"
-              f" | {100 * float(a['share_better']):.0f}% | {a.get('verdict', '').replace('_', ' ')} | {fmt(float(b['mean_diff']), 'pts')} [{fmt(float(b['ci_low']), 'pts')}, {fmt(float(b['ci_high']), 'pts')}] |")
+        print(f"| {sc} | {a['baseline']} | {ci(a, 'pts')} | {100 * float(a['share_better']):.0f}% | "
+              f"{a.get('verdict', '').replace('_', ' ')} | {ci(b, 'pts')} |")
+    if own:
+        print("\nOn their own territory (each against the baseline run there):\n")
+        table([x for x in scenarios if (x in own or x in own_bases) and mode[x] == budget], s, head)
+    ce_file = d / "cost_effectiveness.csv"
+    if ce_file.exists():
+        ce = [r for r in csv.DictReader(open(ce_file, encoding="utf-8"))
+              if r["metric"] in ("non_recours_rate", "mediation_share")]
+        if ce:
+            print("\nCost-effectiveness, each scenario as configured: extra spending over its baseline (M€, five "
+                  "years) and points of non-recours avoided / of mediation share gained per million euros "
+                  "(95% CI; n/a when the extra cost is not detectable):\n")
+            print("| scenario | extra cost (M€) | non-recours avoided (pts / M€) | mediation share gained (pts / M€) |")
+            print("|---|---|---|---|")
+            by = {(r["scenario"], r["metric"]): r for r in ce}
+            for sc in dict.fromkeys(r["scenario"] for r in ce):
+                a, b = by.get((sc, "non_recours_rate")), by.get((sc, "mediation_share"))
+                cost = ci(a, "meur", "extra_cost_ci_low", "extra_cost_ci_high", "extra_cost_eur")
+                print(f"| {sc} | {cost} | {ci(a, 'pts', mean='gain_per_million_eur')} | "
+                      f"{ci(b, 'pts', mean='gain_per_million_eur') if b else 'n/a'} |")
     return 0
 
 

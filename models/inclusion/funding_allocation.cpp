@@ -106,6 +106,7 @@ std::array<double, 2> Simulation::project_spending(int from, int to) const {
       for (const Post& post : s.posts)
         if (!post.vacant(t)) filled += post.fte;
       staff += filled * p_.fte_cost_eur / weeks_per_year * paid * (1.0 + fee);
+      other += (s.social_fte + std::max(0.0, s.plan_fte)) * p_.fte_cost_eur / weeks_per_year * paid;
       if (s.spec.type != PointType::Mobile) {
         other += point_fixed_cost() / weeks_per_year * paid * (1.0 + fee);
         ++open_fixed;
@@ -270,6 +271,16 @@ void Simulation::accrue_spending(int t) {
     for (std::size_t f = 0; f < kFunders; ++f) spent_[f] += cost * sh[f] * (1.0 + fee);
     coordination_cost_ += cost * fee;
     if (s.spec.services & kAdminProcedures) mediation_points_spent_ += cost * (1.0 + fee);
+    // Staff time of the structure given to mediation (trained social workers, a master plan's
+    // procedure help), paid by the structure's funders (not pooled: no custodian fee).
+    const double staff_fte = s.social_fte + std::max(0.0, s.plan_fte);
+    if (staff_fte > 0) {
+      const double staff = staff_fte * p_.fte_cost_eur / weeks_per_year;
+      double paid = 0;
+      for (std::size_t f = 0; f < kFunders; ++f) spent_[f] += staff * sh[f], paid += staff * sh[f];
+      staff_time_spent_ += paid;
+      if (s.spec.services & kAdminProcedures) mediation_points_spent_ += paid;
+    }
     if (s.spec.type != PointType::Mobile) point_weeks_ += 1;
     if (s.spec.type == PointType::FranceServices) fs_site_weeks_ += 1;
   }

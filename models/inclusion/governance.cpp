@@ -124,14 +124,18 @@ Governance Governance::from(const Params& p) {
   g.needs_targeting = p.allocation() != AllocationRule::CompetitiveCalls || p.observation;
   g.first_allocation_year =
       1 + (p.allocation() == AllocationRule::ConsultationThenCall ? p.consultation_delay_years : 0);
-  const double joined = p.partners_joined;
-  const double outside =
-      std::min(1.0, p.partner_knowledge_base + p.animation_partner_knowledge * g.animation_reach);
-  g.partner_knowledge = joined * p.partner_joined_knowledge + (1 - joined) * outside;
+  g.partner_knowledge = g.partner_knowledge_at(p, g.animation_reach);
   g.rollout_start_year = p.political_sponsorship ? 0 : p.rollout_delay_years;
   g.rollout_speed = std::min(
       1.0, p.rollout_speed * (p.political_sponsorship ? p.sponsorship_rollout_factor : 1.0));
   return g;
+}
+
+double Governance::partner_knowledge_at(const Params& p, double reach) const {
+  const double joined = p.partners_joined;
+  const double outside =
+      std::min(1.0, p.partner_knowledge_base + p.animation_partner_knowledge * reach);
+  return joined * p.partner_joined_knowledge + (1 - joined) * outside;
 }
 
 double Governance::session_success(const Params& p, PointType type) const {

@@ -54,6 +54,8 @@ struct Governance {
   Funder animation_payer = Funder::Epci;
 
   static Governance from(const Params& p);
+  // Chance that a partner knows where to refer, for a given animation reach.
+  double partner_knowledge_at(const Params& p, double reach) const;
   double session_success(const Params& p, PointType type) const;
   // Yearly cost of the mechanisms that are not part of a point's running cost, by funder.
   // adults: full-scale adult population; social_points: number of social centres and CCAS;

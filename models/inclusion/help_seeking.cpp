@@ -30,6 +30,49 @@ void Simulation::residents_act(Week& w) {
   }
 }
 
+// Word of mouth over time: every awareness.neighbour_update_weeks, adults who do not know of the
+// help yet, with or without a need, may learn of it from the media, the network and the aware
+// share of their commune's adults (the same hazards as when they look; closed form since their
+// last look), so awareness spreads through each commune between needs.
+void Simulation::spread_awareness(int t) {
+  const std::size_t n_chunks = (pop_.size() + kChunk - 1) / kChunk;
+  std::vector<std::vector<std::uint32_t>> became(n_chunks);
+  tbb::parallel_for(std::size_t{0}, n_chunks, [&](std::size_t ci) {
+    const std::size_t end = std::min(pop_.size(), (ci + 1) * kChunk);
+    for (std::size_t i = ci * kChunk; i < end; ++i) {
+      if (pop_.flags[i] & kAware) continue;
+      Rng rng(seed_, replicate_, kStreamAware, static_cast<std::uint32_t>(i),
+              static_cast<std::uint32_t>(t));
+      if (update_awareness(i, t, rng)) became[ci].push_back(pop_.zone[i]);
+    }
+  });
+  for (const auto& zs : became)
+    for (std::uint32_t z : zs) zone_aware_[z] += 1;
+}
+
+bool Simulation::update_awareness(std::size_t i, int t, Rng& rng) {
+  const std::uint32_t z = pop_.zone[i];
+  const double share = zone_agents_[z] > 0 ? zone_aware_[z] / zone_agents_[z] : 0.0;
+  double hazard = p_.awareness_base_weekly + p_.awareness_word_of_mouth * share +
+                  p_.animation_awareness * zone_animation_[z] + zone_consultation_boost_[z];
+  if (p_.objectives_imposed &&
+      ((pop_.flags[i] & kSocialDifficulty) || pop_.age_band[i] >= p_.priority_from_age_band))
+    hazard += p_.objectives_outreach;
+  const int from = pop_.aware_week[i];
+  const int dt = std::max(1, t - from);
+  // Exposure over the weeks since the last look; the demonstrator acts during its first weeks
+  // (demonstrator.weeks) only.
+  double exposure = hazard * dt;
+  if (p_.demonstrator)
+    exposure += p_.demonstrator_awareness * std::max(0, std::min(t, p_.demonstrator_weeks) - from);
+  pop_.aware_week[i] = static_cast<std::uint16_t>(t);
+  if (rng.uniform() < -std::expm1(-exposure)) {
+    pop_.flags[i] |= kAware;
+    return true;
+  }
+  return false;
+}
+
 void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
   Counters& c = ch.c;
   Rng rng(seed_, replicate_, kStreamAttempt, static_cast<std::uint32_t>(i),
@@ -55,33 +98,22 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
   }
   const std::uint32_t z = pop_.zone[i];
   // 3. Awareness, updated lazily over the weeks since the last look (closed form).
-  if (!(pop_.flags[i] & kAware)) {
-    const double share = zone_agents_[z] > 0 ? zone_aware_[z] / zone_agents_[z] : 0.0;
-    double hazard = p_.awareness_base_weekly + p_.awareness_word_of_mouth * share +
-                    p_.animation_awareness * g_.animation_reach + zone_consultation_boost_[z];
-    if (p_.objectives_imposed &&
-        ((pop_.flags[i] & kSocialDifficulty) || pop_.age_band[i] >= p_.priority_from_age_band))
-      hazard += p_.objectives_outreach;
-    const int from = pop_.aware_week[i];
-    const int dt = std::max(1, t - from);
-    // Exposure over the weeks since the last look; the demonstrator acts during its first weeks
-    // (demonstrator.weeks) only.
-    double exposure = hazard * dt;
-    if (p_.demonstrator)
-      exposure +=
-          p_.demonstrator_awareness * std::max(0, std::min(t, p_.demonstrator_weeks) - from);
-    pop_.aware_week[i] = static_cast<std::uint16_t>(t);
-    if (rng.uniform() < -std::expm1(-exposure)) {
-      pop_.flags[i] |= kAware;
-      ch.became_aware.push_back(z);
-    }
-  }
-  // 4. Referral by a partner who detects the difficulty and knows the offer.
+  if (!(pop_.flags[i] & kAware) && update_awareness(i, t, rng)) ch.became_aware.push_back(z);
+  // 4. Referral by a partner who detects the difficulty and knows the offer. A partner office
+  // inside the network books a slot at the point it designates (referral.booked_share): the
+  // resident goes, to the right point, and is served first there.
+  bool booked = false;
+  const double knows = zone_partner_knowledge_[z];
   if (!(pop_.flags[i] & kAware) && rng.uniform() < p_.partner_contact_weekly &&
-      rng.uniform() < p_.partner_detect && rng.uniform() < g_.partner_knowledge) {
+      rng.uniform() < p_.partner_detect && rng.uniform() < knows) {
     pop_.flags[i] |= kAware;
     ch.became_aware.push_back(z);
     c.referrals += 1;
+    // Chance that the partner who knew is one inside the network, times its booking practice.
+    const double joined = p_.partners_joined * p_.partner_joined_knowledge;
+    if (joined > 0 && p_.referral_booked_share > 0 &&
+        rng.uniform() < joined / knows * p_.referral_booked_share)
+      booked = true;
   }
   // 5. Formal mediation.
   bool requested = false;
@@ -89,9 +121,9 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
     double go = pop_.trust[i];
     if ((pop_.flags[i] & kSocialDifficulty) && p_.social_workers_trained > 0)
       go += p_.social_trust_boost * p_.social_workers_trained;
-    if (rng.uniform() < go) {
+    if (booked || rng.uniform() < go) {
       bool misdirected = false;
-      const int pt = choose_point(i, t, rng, misdirected);
+      const int pt = choose_point(i, t, rng, misdirected, booked);
       if (misdirected) c.misdirected += 1;
       if (pt >= 0) {
         const PointState& ps = points_[static_cast<std::size_t>(pt)];
@@ -102,8 +134,10 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
         }
         std::uint64_t key = mix64(seed_ ^ mix64((static_cast<std::uint64_t>(replicate_) << 40) ^
                                                 (static_cast<std::uint64_t>(t) << 32) ^ i));
-        if (g_.priority_queue &&
-            ((pop_.flags[i] & kSocialDifficulty) || pop_.age_band[i] >= p_.priority_from_age_band))
+        if (booked)
+          key >>= 2;  // a booked slot sorts before everyone else
+        else if (g_.priority_queue && ((pop_.flags[i] & kSocialDifficulty) ||
+                                       pop_.age_band[i] >= p_.priority_from_age_band))
           key >>= 1;  // priority publics sort first
         else
           key |= 1ull << 63;
@@ -119,13 +153,14 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
   }
 }
 
-int Simulation::choose_point(std::size_t i, int t, Rng& rng, bool& misdirected) const {
+int Simulation::choose_point(std::size_t i, int t, Rng& rng, bool& misdirected,
+                             bool designated) const {
   const int z = static_cast<int>(pop_.zone[i]);
   const double max_min =
       (pop_.flags[i] & kLimitedMobility) ? p_.max_travel_limited_minutes : p_.max_travel_minutes;
   const std::uint16_t need = required_services(pop_.need_kind[i]);
   const auto& list = reach_of(i);
-  if (!p_.master_plan && rng.bernoulli(p_.misdirection)) {
+  if (!p_.master_plan && !designated && rng.bernoulli(p_.misdirection)) {
     // Goes to the nearest point it knows of, whatever it offers.
     for (const auto& [pt, minutes] : list) {
       if (minutes > max_min) break;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <future>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -337,7 +338,10 @@ std::function<RunRecord(int, int)> InclusionAdapter::prepare(const ExperimentSpe
   std::vector<char> is_source(spec.scenarios.size(), 0);
   int horizon = 0;
   for (const auto& sc : spec.scenarios) {
-    models.push_back(make_model(territory, sc.values));
+    // A scenario compared on its own territory (territory_comparisons) runs there.
+    models.push_back(make_model(
+        sc.territory.is_null() ? territory : make_territory(sc.territory, spec.file, spec.base_dir),
+        sc.values));
     horizon = std::max(horizon, models.back()->params.horizon_weeks);
     budget_of.push_back(sc.budget_of);
     if (sc.budget_of >= 0) {
@@ -350,17 +354,30 @@ std::function<RunRecord(int, int)> InclusionAdapter::prepare(const ExperimentSpe
   }
   const std::uint64_t seed = spec.seed;
   auto sources = std::make_shared<BudgetSources>();
-  return [models, seed, horizon, budget_of, is_source, sources](int scenario, int replicate) {
+  // Per-commune values are the experiment territory's: a scenario compared on its own territory
+  // (territory_comparisons) records them as absent (NaN) in that layout.
+  const std::size_t zone_values = territory->zones.size() * zone_fields().size();
+  std::vector<char> elsewhere;
+  for (const auto& m : models) elsewhere.push_back(m->territory != territory);
+  return [models, seed, horizon, budget_of, is_source, sources, zone_values, elsewhere](
+             int scenario, int replicate) {
     const auto k = static_cast<std::size_t>(scenario);
     auto source = [&](int s) {
       return sources->get(s, replicate, [&] {
         return run_one(models.at(static_cast<std::size_t>(s)), seed, s, replicate, horizon, {});
       });
     };
-    if (is_source.at(k)) return source(scenario)->record;
-    std::vector<double> path;
-    if (budget_of.at(k) >= 0) path = source(budget_of[k])->spent_by_year;
-    return run_one(models.at(k), seed, scenario, replicate, horizon, std::move(path)).record;
+    RunRecord rec;
+    if (is_source.at(k)) {
+      rec = source(scenario)->record;
+    } else {
+      std::vector<double> path;
+      if (budget_of.at(k) >= 0) path = source(budget_of[k])->spent_by_year;
+      rec = run_one(models.at(k), seed, scenario, replicate, horizon, std::move(path)).record;
+    }
+    if (elsewhere.at(k) && !rec.zones.empty())
+      rec.zones.assign(zone_values, std::numeric_limits<double>::quiet_NaN());
+    return rec;
   };
 }
 

@@ -31,6 +31,8 @@ void PointState::add_posts(double fte, int hire_week) {
 
 double Simulation::point_capacity_fte(const PointState& s, int t) const {
   double fte = s.social_fte;
+  // A point that took on procedure help under a master plan gives it the plan's staff time.
+  if (s.plan_fte >= 0) return fte + s.plan_fte;
   for (const Post& post : s.posts) {
     if (post.vacant(t)) continue;
     // Before a departure the current holder is still in post (hire_week is the successor's).

@@ -27,6 +27,7 @@ enum Stream : std::uint32_t {
   kStreamYear = 5,
   kStreamPost = 6,
   kStreamMode = 7,  // car availability (one draw per resident index, fixed over the run)
+  kStreamAware = 8,
 };
 
 constexpr std::size_t kChunk = 16384;    // residents per parallel work unit (not a result input)
@@ -58,7 +59,9 @@ struct PointState {
   int grants = 1;             // active grants
   int grant_age = 0;          // years into the current grant
   std::vector<Post> posts;    // funded mediator posts
-  double social_fte = 0;      // trained social workers' mediation time
+  double social_fte = 0;      // trained social workers' mediation time (staff-time cost)
+  double plan_fte = -1;       // master plan: staff time for procedure help at a point that took
+                              // it on (its procedure-help capacity; staff-time cost); -1: none
   double stations = 0;        // self-service stations
   double carry = 0;           // fractional capacity carried to next week
   int capacity = 0;           // sessions available this week (scaled population)
@@ -155,6 +158,10 @@ struct RunState {
   double static_ill_ = 0, static_aut_ = 0;
   double decay_per_week_ = 0;  // ln 2 / skill half-life
   std::vector<double> zone_consultation_boost_;
+  // Animation reach by zone (France Services only: none where the nearest procedure-help point is
+  // not a France Services) and partners' chance to know where to refer there.
+  std::vector<double> zone_animation_;
+  std::vector<double> zone_partner_knowledge_;
   std::vector<Request> requests_;  // this week's, grouped by point
   std::vector<std::size_t> request_offset_;
   Counters totals_;
@@ -170,6 +177,7 @@ struct RunState {
   // Activity accounting (full population): spending on points that help with procedures and on
   // mechanisms, open fixed point-weeks and France Services site-weeks.
   double mediation_points_spent_ = 0, mechanisms_spent_ = 0;
+  double staff_time_spent_ = 0;  // time of social workers and master-plan staff given to mediation
   double point_weeks_ = 0, fs_site_weeks_ = 0;
   // Cumulative activity at the last yearly update (the yearly activity series are the
   // differences since then) and the activity rates of that update.

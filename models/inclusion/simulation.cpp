@@ -61,8 +61,11 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
           static_cast<std::uint16_t>((spec.services & ~kAdminProcedures) |
                                      (spec.procedure_draw < share ? kAdminProcedures : 0));
     }
-    if (p_.master_plan && is_neighbourhood_type(spec.type))
+    if (p_.master_plan && is_neighbourhood_type(spec.type)) {
+      // A point taking on procedure help gives it the plan's staff time (its capacity for it).
+      if (!(s.spec.services & kAdminProcedures)) s.plan_fte = p_.master_plan_procedure_fte;
       s.spec.services |= kAdminProcedures | kDailyTools;
+    }
     double fte = spec.fte;
     if (p_.pooling)
       fte += p_.pooling_saving * p_.point_fixed_cost_eur / std::max(1.0, p_.fte_cost_eur);
@@ -89,6 +92,27 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   }
   rebuild_reach();
   mobile_visit_.assign(nz, -1);
+  // Animation by zone: with France Services only, its awareness and partner-knowledge effects
+  // reach the communes whose nearest procedure-help point (within the longest trip) is one.
+  zone_animation_.assign(nz, g_.animation_reach);
+  zone_partner_knowledge_.assign(nz, g_.partner_knowledge);
+  if (p_.msap_only) {
+    for (std::size_t z = 0; z < nz; ++z) {
+      bool fs = false;
+      for (const auto& [pt, minutes] : reach_[z]) {
+        if (minutes > p_.max_travel_minutes) break;
+        const PointState& s = points_[static_cast<std::size_t>(pt)];
+        if (s.spec.services & kAdminProcedures) {
+          fs = s.spec.type == PointType::FranceServices;
+          break;
+        }
+      }
+      if (!fs) {
+        zone_animation_[z] = 0;
+        zone_partner_knowledge_[z] = g_.partner_knowledge_at(p_, 0.0);
+      }
+    }
+  }
   // First need arrivals.
   tbb::parallel_for(std::size_t{0}, (pop_.size() + kChunk - 1) / kChunk, [&](std::size_t c) {
     const std::size_t end = std::min(pop_.size(), (c + 1) * kChunk);
@@ -116,7 +140,8 @@ void Simulation::step() {
   w.t = ++week_;
   const int t = w.t;
   if (t > 1 && (t - 1) % 52 == 0) yearly_cycle((t - 1) / 52);  // funding_allocation.cpp
-  weekly_points(t);        // points_reach.cpp: capacity, mobile-unit rotation
+  weekly_points(t);  // points_reach.cpp: capacity, mobile-unit rotation
+  if (t % p_.awareness_update_weeks == 0) spread_awareness(t);  // help_seeking.cpp
   residents_act(w);        // help_seeking.cpp (needs.cpp): needs arise, residents seek help
   queue_requests(w);       // mediation_queues.cpp: requests grouped by point
   serve_queues(w);         // mediation_queues.cpp: each point serves its queue

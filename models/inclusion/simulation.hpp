@@ -72,7 +72,11 @@ class Simulation : private RunState {
   void arrive(std::size_t i, int t, Chunk& c);
   // help_seeking.cpp
   void attempt(std::size_t i, int t, Chunk& c);
-  int choose_point(std::size_t i, int t, Rng& rng, bool& misdirected) const;
+  // designated: a partner booked the slot (no misdirected first visit).
+  int choose_point(std::size_t i, int t, Rng& rng, bool& misdirected, bool designated) const;
+  // Awareness since the resident's last look (true if it became aware now).
+  bool update_awareness(std::size_t i, int t, Rng& rng);
+  void spread_awareness(int t);  // word of mouth among neighbours, every few weeks
   void resolve(std::size_t i, int channel, int t, Counters& c);
   void abandon(std::size_t i, Counters& c);
   void count_closed(std::size_t i, double n, Counters& c) const;  // help_seeking.cpp: by subgroup

@@ -103,20 +103,28 @@ TEST_F(ConfigTest, EverySeedScenarioFileLoads) {
   }
   const ExperimentSpec demo =
       load_experiment(root / "scenarios/experiments/seed-scenarios.json", model_);
-  // The demo compares at equal budget: the eight seed scenarios, then the seven others run as
-  // configured (for their cost-effectiveness), each matching the status quo's spending.
+  // The demo compares at equal budget: the eight seed scenarios, the status quo and one seed
+  // scenario on each of two other territories, then the nine others run as configured (for their
+  // cost-effectiveness); each scenario matches its own baseline's spending.
   ASSERT_EQ(demo.budget, "equal_to_baseline");
-  ASSERT_EQ(demo.scenarios.size(), 15u);
+  ASSERT_EQ(demo.scenarios.size(), 21u);
   for (std::size_t k = 0; k < demo.scenarios.size(); ++k) {
     const auto& s = demo.scenarios[k];
     const bool arm = s.name.ends_with("@as_configured");
-    EXPECT_EQ(arm, k >= 8) << s.name;
-    EXPECT_EQ(s.budget_of, arm || s.name == "status-quo" ? -1 : demo.baseline) << s.name;
+    const bool baseline = s.name.starts_with("status-quo");
+    EXPECT_EQ(arm, k >= 12) << s.name;
+    EXPECT_EQ(s.territory.is_null(), k < 8 || (arm && s.name.find("@city") == std::string::npos &&
+                                               s.name.find("@former") == std::string::npos))
+        << s.name;
+    const int own = s.compare_with >= 0 ? s.compare_with : demo.baseline;
+    EXPECT_EQ(s.budget_of, arm || baseline ? -1 : own) << s.name;
   }
+  EXPECT_EQ(demo.scenarios[9].name, "city-master-plan@city");
+  EXPECT_EQ(demo.scenarios[9].compare_with, 8);
   for (const auto& s : demo.scenarios) {
     EXPECT_FALSE(s.info["seed_contribution"].get<std::string>().empty()) << s.name;
     EXPECT_FALSE(s.info["description"].get<std::string>().empty()) << s.name;
-    if (s.name != "status-quo") {
+    if (!s.name.starts_with("status-quo")) {
       EXPECT_FALSE(s.info["mechanisms"].empty()) << s.name;
     }
   }

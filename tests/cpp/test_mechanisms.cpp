@@ -97,11 +97,47 @@ INSTANTIATE_TEST_SUITE_P(
                       "mediation_share",
                       +1,
                       "total_cost_eur@funder:epci"},
+        // Partners in the network refer residents they see in difficulty and book them a slot.
         MechanismCase{"referral_partners",
                       {{"referral.partners_joined", 1.0}},
-                      "referral_share",
+                      "mediation_share",
                       +1,
                       "total_cost_eur@funder:caf"},
+        // The booking itself (same partners, same referrals): referred residents are served at
+        // the right point, first, instead of only learning that help exists.
+        // (Context: residents who rarely ask by themselves, and room at the points.)
+        MechanismCase{"referral_booking",
+                      {{"referral.booked_share", 1.0}},
+                      "mediation_share",
+                      +1,
+                      "",
+                      {{"referral.partners_joined", 1.0},
+                       {"referral.booked_share", 0.0},
+                       {"population.trust_initial", 0.1},
+                       {"mediation.sessions_per_fte_week", 40.0}}},
+        // Animation for France Services only: every effect stops where it does not reach (session
+        // success at other points; awareness and partners' knowledge where the nearest
+        // procedure-help point is not a France Services).
+        MechanismCase{"france_services_only",
+                      {{"animation.france_services_only", true}},
+                      "mediation_share",
+                      -1,
+                      "",
+                      {{"animation.intensity", 1.0}}},
+        // The awareness path alone (session success held fixed): fewer adults learn of the help.
+        MechanismCase{"france_services_only_awareness",
+                      {{"animation.france_services_only", true}},
+                      "aware_share",
+                      -1,
+                      "",
+                      {{"animation.intensity", 1.0}, {"animation.skill_gain", 0.0}}},
+        // Word of mouth among neighbours, also for adults who have no need yet.
+        MechanismCase{"word_of_mouth",
+                      {{"awareness.word_of_mouth", 0.02}},
+                      "mediation_share",
+                      +1,
+                      "",
+                      {{"awareness.word_of_mouth", 0.0}}},
         MechanismCase{"observation",
                       {{"observation.enabled", true}, {"governance.owner_level", "department"}},
                       "coverage_20min",
@@ -111,13 +147,14 @@ INSTANTIATE_TEST_SUITE_P(
                       {{"socio_mediation.trained_share", 1.0}},
                       "mediation_share",
                       +1,
-                      "total_cost_eur@funder:department"},
-        // Every neighbourhood point helps with procedures: more procedure-help sessions.
+                      "staff_time_cost_eur"},
+        // Every neighbourhood point helps with procedures (with its plan time): more adults have
+        // procedure help within 30 minutes.
         MechanismCase{"master_plan",
                       {{"master_plan.enabled", true}},
-                      "sessions_per_1000_adults",
+                      "coverage_30min",
                       +1,
-                      "total_cost_eur@funder:commune"},
+                      "staff_time_cost_eur"},
         // Mobile units tour rural zones without a point in reach: less rural non-recours (their
         // crews are paid from the envelope, so total sessions need not rise).
         MechanismCase{"mobile_units",
@@ -147,5 +184,43 @@ INSTANTIATE_TEST_SUITE_P(
                       +1,
                       "total_cost_eur@funder:commune"}),
     [](const ::testing::TestParamInfo<MechanismCase>& i) { return std::string(i.param.name); });
+
+// The staff time trained social workers and a master plan's procedure help use is costed: with no
+// grant lost (no point closes), staff_time_cost_eur equals an independent count from the
+// territory's points: FTE x yearly cost x years, summed over the points concerned.
+TEST(MechanismCosts, StaffTimeOfSocialWorkersAndMasterPlanIsCosted) {
+  Overrides base = kBase;
+  base["governance.renewal_fragmented"] = 1.0;
+  const auto model = test_support::model_with("rural-department", base);
+  const inclusion::Params& p = model->params;
+  int social = 0, plan = 0;
+  for (const auto& pt : model->territory->points) {
+    if (inclusion::is_social_type(pt.type)) ++social;
+    if (!inclusion::is_neighbourhood_type(pt.type)) continue;
+    const double share = pt.type == inclusion::PointType::SocialCentre
+                             ? p.social_centre_procedure_share
+                             : p.epn_procedure_share;
+    const bool helps = pt.procedure_draw >= 0 ? pt.procedure_draw < share
+                                              : (pt.services & inclusion::kAdminProcedures) != 0;
+    if (!helps) ++plan;
+  }
+  ASSERT_GT(social, 0);
+  ASSERT_GT(plan, 0);
+  const double years = p.horizon_weeks / 52.0;
+  const auto off = test_support::run_model("rural-department", base, 2024, 0);
+  EXPECT_EQ(off.metric("staff_time_cost_eur"), 0.0);
+  const auto socio = test_support::run_model(
+      "rural-department", test_support::with(base, {{"socio_mediation.trained_share", 0.5}}), 2024,
+      0);
+  EXPECT_NEAR(socio.metric("staff_time_cost_eur"),
+              0.5 * p.social_worker_fte * p.fte_cost_eur * years * social, 1e-6);
+  const auto mp = test_support::run_model(
+      "rural-department", test_support::with(base, {{"master_plan.enabled", true}}), 2024, 0);
+  EXPECT_NEAR(mp.metric("staff_time_cost_eur"),
+              p.master_plan_procedure_fte * p.fte_cost_eur * years * plan, 1e-6);
+  // Included in the total.
+  EXPECT_GT(mp.metric("total_cost_eur") - off.metric("total_cost_eur"),
+            mp.metric("staff_time_cost_eur"));
+}
 
 }  // namespace

@@ -1,0 +1,88 @@
+"""Each scenario on its own territory (config "territory_comparisons", issue 13): in the same run,
+a scenario is also compared on another territory against the baseline run there."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import govsim
+from conftest import ROOT
+
+GOV = ROOT / "scenarios" / "governance"
+PARAMS = {"sim.population_scale": 0.03, "sim.horizon_weeks": 104}
+
+
+def _config(budget: str, territory_comparisons=None) -> dict:
+    cfg = {
+        "name": "own-territories",
+        "territory": "rural-department",
+        "scenarios": [str(GOV / "status-quo.json"), str(GOV / "animated-epn-network.json")],
+        "baseline": "status-quo",
+        "experiment": {"runs": 3, "seed": 11, "budget": budget},
+        "parameters": PARAMS,
+    }
+    if territory_comparisons is not None:
+        cfg["territory_comparisons"] = territory_comparisons
+    return cfg
+
+
+GROUPS = [{"territory": "city", "scenarios": [str(GOV / "city-master-plan.json")]}]
+
+
+@pytest.fixture(scope="module")
+def combined(tmp_path_factory):
+    return govsim.compare(_config("as_configured", GROUPS), out=tmp_path_factory.mktemp("own"), progress=False)
+
+
+def _by(res, scenario):
+    runs = res.runs()
+    return runs[runs["scenario"] == scenario].sort_values("replicate").reset_index(drop=True)
+
+
+def test_groups_are_named_and_compared_with_their_own_baseline(combined):
+    assert combined.scenarios == ["status-quo", "animated-epn-network", "status-quo@city", "city-master-plan@city"]
+    paired = combined.paired()
+    base = paired.drop_duplicates("scenario").set_index("scenario")["baseline"]
+    assert base["animated-epn-network"] == "status-quo"
+    assert base["city-master-plan@city"] == "status-quo@city"
+    assert "status-quo@city" not in set(paired["scenario"])  # a territory's baseline is no scenario
+    ranks = combined.summary().set_index(["scenario", "metric"])["rank"]
+    assert np.isnan(ranks[("city-master-plan@city", "non_recours_rate")])  # not ranked with the others
+    assert "On their own territory" in combined.table()
+
+
+def test_a_group_runs_exactly_as_an_experiment_on_that_territory(combined, tmp_path):
+    # The same scenarios in an experiment of their own on the city: bit-identical runs.
+    alone = _config("as_configured")
+    alone["territory"] = "city"
+    alone["scenarios"] = [str(GOV / "status-quo.json"), str(GOV / "city-master-plan.json")]
+    ref = govsim.compare(alone, out=tmp_path / "city", progress=False)
+    cols = combined.metric_names
+    for own, plain in (("status-quo@city", "status-quo"), ("city-master-plan@city", "city-master-plan")):
+        np.testing.assert_array_equal(_by(combined, own)[cols].to_numpy(), _by(ref, plain)[cols].to_numpy(),
+                                      err_msg=own)
+    # ... and differently from the same scenario on the rural department.
+    assert not np.array_equal(_by(combined, "status-quo@city")["coverage_30min"],
+                              _by(combined, "status-quo")["coverage_30min"])
+
+
+def test_at_equal_budget_a_group_spends_its_own_baselines_total(tmp_path):
+    res = govsim.compare(_config("equal_to_baseline", GROUPS), out=tmp_path, progress=False)
+    own, base = _by(res, "city-master-plan@city"), _by(res, "status-quo@city")
+    np.testing.assert_allclose(own["total_cost_eur"], base["total_cost_eur"], rtol=1e-9, atol=0)
+    assert not np.allclose(base["total_cost_eur"], _by(res, "status-quo")["total_cost_eur"])
+    assert "city-master-plan@city@as_configured" in res.scenarios
+
+
+@pytest.mark.parametrize("groups, where", [
+    ({"territory": "city"}, "/territory_comparisons"),
+    ([{"territory": "atlantis", "scenarios": [str(GOV / "city-master-plan.json")]}],
+     "/territory_comparisons/0/territory"),
+    ([{"territory": "city", "scenarios": []}], "/territory_comparisons/0/scenarios"),
+    ([{"territory": "city", "scenarios": [str(GOV / "city-master-plan.json")], "baseline": "x"}],
+     "/territory_comparisons/0"),
+])
+def test_bad_groups_are_clear_errors(groups, where):
+    with pytest.raises(govsim.ConfigError, match=where):
+        govsim.Config.from_dict(_config("as_configured", groups))
