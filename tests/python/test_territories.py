@@ -312,7 +312,7 @@ def test_per_commune_outputs_add_up_to_the_run(tmp_path):
     from govsim.reporting import charts
     from govsim.reporting.load import load
     html_path = tmp_path / "report.html"
-    r = govsim("report", str(out), "-o", str(html_path), "--map-scenario", "regional-hubs")
+    r = govsim("report", str(out), "-o", str(html_path), "--map-scenario", "regional-hubs", "--lang", "en")
     assert r.returncode == 0, r.stderr
     html = html_path.read_text(encoding="utf-8")
     assert 'alt="Map of charente: 362 communes coloured by non-recours under status-quo and by its change' in html
