@@ -756,6 +756,15 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
     e.territory = doc["territory"];
   });
   const ParamRegistry& reg = model.registry();
+  // One item of a "scenarios" list: a scenario file path or an inline scenario object.
+  auto load_scenario_item = [&](const json& item, const std::string& ptr) {
+    std::vector<std::string> stack;
+    if (item.is_string())
+      return load_scenario_file(base_dir / item.get<std::string>(), file, ptr, model, stack,
+                                errors);
+    if (item.is_object()) return load_scenario_doc(item, file, base_dir, ptr, model, stack, errors);
+    throw InputError(file, ptr, "a scenario file path or a scenario object", type_name(item));
+  };
   bool scenarios_ok = false;
   errors.attempt([&] {
     if (!doc.contains("scenarios")) throw InputError(file, "/", "a \"scenarios\" key", "none");
@@ -768,17 +777,7 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
     for (std::size_t i = 0; i < sc.size(); ++i) {
       const std::string ptr = "/scenarios/" + std::to_string(i);
       errors.attempt([&] {
-        std::vector<std::string> stack;
-        ScenarioSpec s;
-        if (sc[i].is_string()) {
-          s = load_scenario_file(base_dir / sc[i].get<std::string>(), file, ptr, model, stack,
-                                 errors);
-        } else if (sc[i].is_object()) {
-          s = load_scenario_doc(sc[i], file, base_dir, ptr, model, stack, errors);
-        } else {
-          throw InputError(file, ptr, "a scenario file path or a scenario object",
-                           type_name(sc[i]));
-        }
+        ScenarioSpec s = load_scenario_item(sc[i], ptr);
         if (!s.name.empty() && !names.insert(s.name).second)
           throw InputError(file, ptr, "scenario names that are unique",
                            "a second scenario named \"" + s.name + "\"");
@@ -844,16 +843,7 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
         e.scenarios.push_back(std::move(base));
         for (std::size_t i = 0; i < gs.size(); ++i) {
           const std::string ptr = gp + "/scenarios/" + std::to_string(i);
-          std::vector<std::string> stack;
-          ScenarioSpec s;
-          if (gs[i].is_string())
-            s = load_scenario_file(base_dir / gs[i].get<std::string>(), file, ptr, model, stack,
-                                   errors);
-          else if (gs[i].is_object())
-            s = load_scenario_doc(gs[i], file, base_dir, ptr, model, stack, errors);
-          else
-            throw InputError(file, ptr, "a scenario file path or a scenario object",
-                             type_name(gs[i]));
+          ScenarioSpec s = load_scenario_item(gs[i], ptr);
           s.name += "@" + label;
           s.info["name"] = s.name;
           s.info["territory"] = terr;
