@@ -86,3 +86,27 @@ def test_at_equal_budget_a_group_spends_its_own_baselines_total(tmp_path):
 def test_bad_groups_are_clear_errors(groups, where):
     with pytest.raises(govsim.ConfigError, match=where):
         govsim.Config.from_dict(_config("as_configured", groups))
+
+
+def test_report_keeps_territory_comparisons_out_of_the_ranking(combined):
+    # The report ranks the main scenarios only; each territory comparison has a table of its own,
+    # against the baseline run on that territory, and its findings name that baseline.
+    from govsim.reporting import load as report_load
+    from govsim.reporting import page
+
+    data = report_load.load(combined.path)
+    assert data.main_scenarios == ["status-quo", "animated-epn-network"]
+    assert set(data.ranked()) == {"status-quo", "animated-epn-network"}
+    assert data.territory_groups() == [("city", "status-quo@city", ["city-master-plan@city"])]
+    assert data.compared_with("city-master-plan@city") == "status-quo@city"
+    html = page.render_html(data, lang="en")
+    ranking = html[html.index('id="ranking"'):html.index('id="paired"')]
+    assert "City master plan" not in ranking
+    own = html[html.index('id="own-territory"'):html.index("</section>", html.index('id="own-territory"'))]
+    assert "Territory: city" in own and "City master plan" in own
+    # Its paired difference in that table is the one against its own baseline (paired.csv).
+    r = combined.paired().set_index(["scenario", "metric"]).loc[("city-master-plan@city", "non_recours_rate")]
+    assert r["baseline"] == "status-quo@city"
+    findings = html[html.index('id="findings"'):html.index("</section>", html.index('id="findings"'))]
+    assert "on its own territory (city)" in findings
+    assert "status quo on city" in findings or "City master plan" in findings

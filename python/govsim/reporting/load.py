@@ -116,19 +116,58 @@ class ReportData:
         """An "@as_configured" run of a scenario compared at equal budget (unranked)."""
         return bool(self.scenario_info.get(scenario, {}).get("arm_of")) or scenario.endswith("@as_configured")
 
+    def own_territory(self, scenario: str) -> str | None:
+        """The territory of a run from the experiment's ``territory_comparisons`` (a scenario on its
+        own territory, "NAME@TERRITORY", or the baseline run there), else None: such runs are
+        compared with their own baseline and never ranked with the main scenarios."""
+        info = self.scenario_info.get(scenario, {})
+        if not (info.get("territory_baseline") or info.get("compared_with")):
+            return None
+        terr = info.get("territory")
+        if isinstance(terr, dict):
+            return str(terr.get("name") or scenario.rpartition("@")[2])
+        return str(terr) if terr else scenario.rpartition("@")[2]
+
+    def compared_with(self, scenario: str) -> str:
+        """The run a scenario's paired differences are against: its own territory's baseline run
+        for a territory comparison, else the experiment's baseline."""
+        return str(self.scenario_info.get(scenario, {}).get("compared_with") or self.baseline)
+
+    @property
+    def main_scenarios(self) -> list[str]:
+        """The scenarios of the main comparison (same territory, ranked together): not the runs as
+        configured of an equal-budget comparison, not the territory comparisons."""
+        return [s for s in self.scenarios if not self.is_arm(s) and self.own_territory(s) is None]
+
+    def territory_groups(self) -> list[tuple[str, str, list[str]]]:
+        """The territory comparisons: (territory, its baseline run, the scenarios run there), in
+        the experiment's order."""
+        groups: dict[str, tuple[str, list[str]]] = {}
+        for s in self.scenarios:
+            terr = self.own_territory(s)
+            if terr is None or self.is_arm(s):
+                continue
+            if self.scenario_info.get(s, {}).get("territory_baseline"):
+                groups.setdefault(terr, (s, []))
+            else:
+                base = self.compared_with(s)
+                groups.setdefault(terr, (base, []))[1].append(s)
+        return [(t, b, ss) for t, (b, ss) in groups.items()]
+
     def ranked(self, metric: str = "non_recours_rate") -> list[str]:
-        """Scenarios best first on ``metric`` (mean), those without a value last."""
+        """The main scenarios best first on ``metric`` (mean), those without a value last."""
+        main = self.main_scenarios
         if not self.has(metric):
-            return list(self.scenarios)
+            return main
         hib = self.catalog.higher_is_better(metric)
-        vals = {s: self.get(self.mean, s, metric) for s in self.scenarios}
+        vals = {s: self.get(self.mean, s, metric) for s in main}
 
         def key(s: str) -> tuple[bool, float]:
             v = vals[s]
             ok = v == v and abs(v) != float("inf")
             return (not ok, -v if hib else v)
 
-        return sorted(self.scenarios, key=key)
+        return sorted(main, key=key)
 
 
 def load(results_dir: str | os.PathLike[str]) -> ReportData:

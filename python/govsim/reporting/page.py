@@ -215,12 +215,9 @@ def _summary(data: ReportData, rob: dict[str, Any] | None = None) -> dict[str, A
         columns.append({"label": _("Robustness"),
                         "note": _("beats the baseline in … of {n} plausible worlds").format(n=rob["n_worlds"])})
     ranks = _rank_labels(data, RANK_BY)
-    rows = []
-    # Baseline first (its levels), then the others in ranking order; at equal budget the runs of
-    # each scenario as configured ("NAME@as_configured") give the cost-effectiveness column.
-    order = [data.baseline] + [s for s in data.ranked(RANK_BY) if s != data.baseline and not data.is_arm(s)]
-    for s in order:
-        is_base = s == data.baseline
+
+    def row(s: str, base: str) -> dict[str, Any]:
+        is_base = s == base
         cells: list[dict[str, str] | None] = []
         for m in effects + (["total_cost_eur"] if "total_cost_eur" in costs else []):
             if is_base:
@@ -250,10 +247,37 @@ def _summary(data: ReportData, rob: dict[str, Any] | None = None) -> dict[str, A
         if robust:
             cells.append({"cls": "", "value": robust.get(s, "" if is_base else _("n/a")), "low": "", "high": "",
                           "verdict": ""})
-        rows.append({"title": data.title(s), "name": s, "is_baseline": is_base, "rank": ranks.get(s, ""),
-                     "cells": cells})
-    return {"columns": columns, "rows": rows, "robustness": bool(robust), "equal_budget": equal,
+        return {"title": data.title(s), "name": s, "is_baseline": is_base, "rank": ranks.get(s, ""), "cells": cells}
+
+    # Baseline first (its levels), then the others in ranking order; at equal budget the runs of
+    # each scenario as configured ("NAME@as_configured") give the cost-effectiveness column.
+    # Scenarios run on their own territory (territory_comparisons) come in a table of their own,
+    # each group against the baseline run on that territory, unranked.
+    order = [data.baseline] + [s for s in data.ranked(RANK_BY) if s != data.baseline]
+    rows = [row(s, data.baseline) for s in order]
+    territories = []
+    for terr, base, scens in data.territory_groups():
+        trows = [row(base, base)] + [row(s, base) for s in scens]
+        for r in trows:
+            r["rank"] = ""
+        territories.append({"territory": terr, "baseline": data.title(base), "rows": trows})
+    return {"columns": columns, "rows": rows, "territories": territories, "robustness": bool(robust),
+            "equal_budget": equal,
             "rank_label": text.label(RANK_BY).lower()}
+
+
+def _finding_order(data: ReportData) -> list[str]:
+    """The main scenarios in the experiment's order, then each territory comparison's scenarios."""
+    main = [s for s in data.main_scenarios if s != data.baseline]
+    return main + [s for _t, _b, scens in data.territory_groups() for s in scens]
+
+
+def _card_order(data: ReportData) -> list[str]:
+    """One card per scenario: the main ones, and a territory comparison's scenario only when it is
+    not also in the main comparison (same name before "@TERRITORY")."""
+    main = data.main_scenarios
+    extra = [s for _t, _b, scens in data.territory_groups() for s in scens if s.rpartition("@")[0] not in main]
+    return main + extra
 
 
 def report_language(data: ReportData, lang: str | None = None) -> str:
@@ -282,7 +306,7 @@ def _render_html(data: ReportData, robustness_dir: Path | None, map_scenario: st
     any_seed = any(data.scenario_info.get(s, {}).get("seed_contribution") for s in data.scenarios)
     context = {
         "name": cfg.get("name") or data.manifest.get("experiment") or data.dir.name,
-        "n_scenarios": len(data.scenarios),
+        "n_scenarios": len(data.main_scenarios),
         "territory_name": text.territory_name(cfg),
         "n_runs": data.n_runs,
         "version": data.manifest.get("govsim_version", "?"),
@@ -301,12 +325,12 @@ def _render_html(data: ReportData, robustness_dir: Path | None, map_scenario: st
         "setup": text.setup_facts(data),
         "baseline": {"name": data.baseline, "title": data.title(data.baseline)},
         "findings": [] if data.is_sweep else
-                    [f for f in (text.finding(data, s) for s in data.scenarios if s != data.baseline) if f],
+                    [f for f in (text.finding(data, s) for s in _finding_order(data)) if f],
         "scenarios": [{"name": s, "title": data.title(s), "is_baseline": s == data.baseline,
                        "mechanisms": data.scenario_info.get(s, {}).get("mechanisms") or [],
                        "description": data.scenario_info.get(s, {}).get("description", ""),
                        "quote": data.scenario_info.get(s, {}).get("seed_contribution") or ""}
-                      for s in data.scenarios],
+                      for s in _card_order(data)],
         "ranking": _ranking(data),
         "robustness": rob,
         "timeseries": {"chart": charts.timeseries(data), "replicates": data.replicates_per_scenario()},

@@ -371,8 +371,13 @@ def setup_facts(data: ReportData) -> str:
     return "; ".join(facts)
 
 
-def baseline_name(data: ReportData) -> str:
-    return _("the status quo") if data.baseline == "status-quo" else data.title(data.baseline)
+def baseline_name(data: ReportData, scen: str | None = None) -> str:
+    """What ``scen`` is compared with (default: the experiment's baseline); a territory
+    comparison's baseline is named with its territory."""
+    base = data.compared_with(scen) if scen else data.baseline
+    name = _("the status quo") if base.partition("@")[0] == "status-quo" else data.title(base)
+    terr = data.own_territory(base)
+    return name if terr is None else _("{name} on {territory}").format(name=name, territory=terr)
 
 
 VERDICT_CLASS = {"clearly_better": "better", "better_below_mid": "small", "no_detectable_difference": "noise",
@@ -399,7 +404,6 @@ def pair_sentence(data: ReportData, scen: str, metric: str) -> tuple[str, str] |
     if r is None or not finite(r.mean_diff, r.ci_low, r.ci_high):
         return None
     n = int(r.n)
-    base = baseline_name(data)
     v = verdict(r)
     if v == "no_detectable_difference":
         return (_(NOISE_NOUNS[metric]) if metric in NOISE_NOUNS else label(metric).lower()), v
@@ -460,8 +464,11 @@ def finding(data: ReportData, scen: str) -> dict[str, str] | None:
     caveat = ""
     if noise:
         caveat = _("On {metrics}, no difference with {base} is detectable in {runs} paired runs; we cannot say "
-                   "which is better.").format(metrics=and_list(noise), base=baseline_name(data), runs=data.n_runs)
-    return {"title": data.title(scen), "text": "; ".join(clear) + "." if clear else "",
+                   "which is better.").format(metrics=and_list(noise), base=baseline_name(data, scen), runs=data.n_runs)
+    terr = data.own_territory(scen)
+    title = data.title(scen) if terr is None else _("{title}, on its own territory ({territory})").format(
+        title=data.title(scen), territory=terr)
+    return {"title": title, "text": "; ".join(clear) + "." if clear else "",
             "small": "; ".join(small) + "." if small else "", "caveat": caveat}
 
 
