@@ -14,52 +14,36 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "engine/config.hpp"
 #include "engine/errors.hpp"
+#include "fuzz_support.hpp"
 #include "models/inclusion/model.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
-
-fs::path g_base_dir;
+std::filesystem::path g_base_dir;
 const govsim::inclusion::InclusionAdapter* g_model = nullptr;
-
-void write_file(const fs::path& p, const std::string& text) {
-  std::ofstream(p, std::ios::binary) << text;
-}
-
-void remove_base_dir() {
-  std::error_code ec;
-  if (!g_base_dir.empty()) fs::remove_all(g_base_dir, ec);
-}
 
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  std::string tmpl = (fs::temp_directory_path() / "govsim-fuzz-XXXXXX").string();
-  if (!mkdtemp(tmpl.data())) {
-    std::perror("mkdtemp");
-    std::abort();
-  }
-  g_base_dir = tmpl;
-  std::atexit(remove_base_dir);
-  write_file(
-      g_base_dir / "base.json",
-      R"({"name": "base", "parameters": {"governance.funding_structure": "custodian", "sim.horizon_weeks": 52}})");
-  write_file(
-      g_base_dir / "child.json",
-      R"({"name": "child", "extends": "base.json", "parameters": {"observation.enabled": true}})");
-  write_file(g_base_dir / "cycle-a.json", R"({"name": "cycle-a", "extends": "cycle-b.json"})");
-  write_file(g_base_dir / "cycle-b.json", R"({"name": "cycle-b", "extends": "cycle-a.json"})");
-  write_file(g_base_dir / "self.json", R"({"name": "self", "extends": "self.json"})");
-  write_file(g_base_dir / "broken.json", "{\"name\": \"broken\",\n  \"parameters\": {\n");
-  write_file(g_base_dir / "communes.csv", "code,name,population\n");
-  write_file(g_base_dir / "points.csv", "id,name\n");
+  g_base_dir = govsim::fuzz::make_helper_dir(
+      "govsim-fuzz",
+      {
+          {"base.json",
+           R"({"name": "base", "parameters": {"governance.funding_structure": "custodian", "sim.horizon_weeks": 52}})"},
+          {"child.json",
+           R"({"name": "child", "extends": "base.json", "parameters": {"observation.enabled": true}})"},
+          {"cycle-a.json", R"({"name": "cycle-a", "extends": "cycle-b.json"})"},
+          {"cycle-b.json", R"({"name": "cycle-b", "extends": "cycle-a.json"})"},
+          {"self.json", R"({"name": "self", "extends": "self.json"})"},
+          {"broken.json", "{\"name\": \"broken\",\n  \"parameters\": {\n"},
+          {"communes.csv", "code,name,population\n"},
+          {"points.csv", "id,name\n"},
+      });
   static const govsim::inclusion::InclusionAdapter model;
   g_model = &model;
   return 0;
@@ -81,17 +65,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     (void)spec.resolved.dump();
   } catch (const govsim::InputErrors& e) {
-    for (const auto& one : e.all())
-      if (std::string(one.what()).find("expected ") == std::string::npos) {
-        std::fprintf(stderr, "fuzz_config: InputError without \"expected\": %s\n", one.what());
-        std::abort();
-      }
+    for (const auto& one : e.all()) govsim::fuzz::require_expected("fuzz_config", one);
   } catch (const govsim::InputError& e) {
     // Expected for bad input; the message must name what was expected.
-    if (std::string(e.what()).find("expected ") == std::string::npos) {
-      std::fprintf(stderr, "fuzz_config: InputError without \"expected\": %s\n", e.what());
-      std::abort();
-    }
+    govsim::fuzz::require_expected("fuzz_config", e);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "fuzz_config: exception other than InputError: %s\n", e.what());
     std::abort();

@@ -10,58 +10,35 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "engine/config.hpp"
 #include "engine/errors.hpp"
+#include "fuzz_support.hpp"
 #include "models/inclusion/model.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
-
-fs::path g_base_dir;
+std::filesystem::path g_base_dir;
 const govsim::inclusion::InclusionAdapter* g_model = nullptr;
-
-void write_file(const fs::path& p, const std::string& text) {
-  std::ofstream(p, std::ios::binary) << text;
-}
-
-void remove_base_dir() {
-  std::error_code ec;
-  if (!g_base_dir.empty()) fs::remove_all(g_base_dir, ec);
-}
-
-void check_message(const govsim::InputError& e) {
-  if (std::string(e.what()).find("expected ") == std::string::npos) {
-    std::fprintf(stderr, "fuzz_scenario: InputError without \"expected\": %s\n", e.what());
-    std::abort();
-  }
-}
 
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  std::string tmpl = (fs::temp_directory_path() / "govsim-fuzz-scenario-XXXXXX").string();
-  if (!mkdtemp(tmpl.data())) {
-    std::perror("mkdtemp");
-    std::abort();
-  }
-  g_base_dir = tmpl;
-  std::atexit(remove_base_dir);
-  write_file(
-      g_base_dir / "base.json",
-      R"({"name": "base", "territory": "city", "parameters": {"governance.funding_structure": "custodian"}})");
-  write_file(g_base_dir / "child.json",
-             R"({"name": "child", "extends": "base.json", "title_fr": "Enfant"})");
-  write_file(g_base_dir / "cycle-a.json", R"({"name": "cycle-a", "extends": "cycle-b.json"})");
-  write_file(g_base_dir / "cycle-b.json", R"({"name": "cycle-b", "extends": "cycle-a.json"})");
-  write_file(g_base_dir / "self.json", R"({"name": "self", "extends": "self.json"})");
-  write_file(g_base_dir / "broken.json", "{\"name\": \"broken\",\n  \"parameters\": {\n");
-  write_file(g_base_dir / "utf16.json", std::string("\xff\xfe{\0}\0", 6));
-  write_file(g_base_dir / "communes.csv", "code,name,population\n");
+  g_base_dir = govsim::fuzz::make_helper_dir(
+      "govsim-fuzz-scenario",
+      {
+          {"base.json",
+           R"({"name": "base", "territory": "city", "parameters": {"governance.funding_structure": "custodian"}})"},
+          {"child.json", R"({"name": "child", "extends": "base.json", "title_fr": "Enfant"})"},
+          {"cycle-a.json", R"({"name": "cycle-a", "extends": "cycle-b.json"})"},
+          {"cycle-b.json", R"({"name": "cycle-b", "extends": "cycle-a.json"})"},
+          {"self.json", R"({"name": "self", "extends": "self.json"})"},
+          {"broken.json", "{\"name\": \"broken\",\n  \"parameters\": {\n"},
+          {"utf16.json", std::string("\xff\xfe{\0}\0", 6)},
+          {"communes.csv", "code,name,population\n"},
+      });
   static const govsim::inclusion::InclusionAdapter model;
   g_model = &model;
   return 0;
@@ -85,9 +62,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::fprintf(stderr, "fuzz_scenario: InputErrors with %zu errors\n", e.all().size());
       std::abort();
     }
-    for (const auto& one : e.all()) check_message(one);
+    for (const auto& one : e.all()) govsim::fuzz::require_expected("fuzz_scenario", one);
   } catch (const govsim::InputError& e) {
-    check_message(e);
+    govsim::fuzz::require_expected("fuzz_scenario", e);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "fuzz_scenario: exception other than InputError: %s\n", e.what());
     std::abort();
