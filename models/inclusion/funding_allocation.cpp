@@ -356,7 +356,10 @@ void Simulation::allocate(int year, double money) {
         left -= 1;
         placements_.push_back({year, static_cast<int>(pot), zone, target, 1, false});
       } else {
-        break;  // the perimeter's remaining money stays unspent this year
+        // No point in reach and too little left to open one: the site gets nothing more this
+        // year, the next neediest site of the perimeter may (if none can, the rest stays unspent).
+        score[best] = 0;
+        continue;
       }
       if (p_.allocation() == AllocationRule::ConsultationThenCall)
         zone_consultation_boost_[static_cast<std::size_t>(zone)] =
