@@ -270,17 +270,22 @@ void Simulation::allocate(int year, double money) {
                   ? p_.call_urban_weight
                   : 1.0);
     }
+    // Each perimeter's applicants, in index order (one pass: a commune owner has many pots).
+    std::vector<std::vector<std::size_t>> applicants(pots.size());
+    for (std::size_t k = 0; k < points_.size(); ++k)
+      if (w[k] > 0)
+        applicants[pooled ? 0 : static_cast<std::size_t>(owner_pot(points_[k].spec.zone))]
+            .push_back(k);
     for (std::size_t pot = 0; pot < pots.size(); ++pot) {
-      if (pots[pot] <= 0) continue;
+      const auto& cand = applicants[pot];
+      if (pots[pot] <= 0 || cand.empty()) continue;  // no applicant: the money stays unspent
       double total = 0;
-      for (std::size_t k = 0; k < points_.size(); ++k)
-        if (in_pot(points_[k].spec.zone, pot)) total += w[k];
-      if (total <= 0) continue;  // no applicant: the perimeter's money stays unspent
+      for (std::size_t k : cand) total += w[k];
       for (int u = 0; u < pots[pot]; ++u) {
         double x = rng.uniform() * total;
-        std::size_t k = 0;
-        auto wk = [&](std::size_t j) { return in_pot(points_[j].spec.zone, pot) ? w[j] : 0.0; };
-        while (k + 1 < w.size() && x >= wk(k)) x -= wk(k++);
+        std::size_t j = 0;
+        while (j + 1 < cand.size() && x >= w[cand[j]]) x -= w[cand[j++]];
+        const std::size_t k = cand[j];
         points_[k].posts.push_back(
             {unit, week + p_.hiring_delay_weeks, week + p_.hiring_delay_weeks, week});
         placements_.push_back({year, static_cast<int>(pot), -1, static_cast<int>(k), 1, false});
@@ -325,14 +330,16 @@ void Simulation::allocate(int year, double money) {
                1e-9 * static_cast<double>(ns - s);
   }
   const int new_units = static_cast<int>(p_.new_point_fte / unit);
+  std::vector<std::vector<std::size_t>> pot_sites(pots.size());
+  for (std::size_t s = 0; s < ns; ++s)
+    if (site_zone[s] >= 0)
+      pot_sites[pooled ? 0 : static_cast<std::size_t>(owner_pot(site_zone[s]))].push_back(s);
   for (std::size_t pot = 0; pot < pots.size(); ++pot) {
     int left = pots[pot];
     while (left > 0) {
       std::size_t best = ns;
-      for (std::size_t s = 0; s < ns; ++s) {
-        if (!in_pot(site_zone[s], pot)) continue;
+      for (std::size_t s : pot_sites[pot])
         if (best == ns || score[s] > score[best]) best = s;
-      }
       if (best == ns || score[best] <= 0) break;
       const int zone = site_zone[best];
       int target = -1;
