@@ -165,9 +165,83 @@ double Simulation::network_cost() const {
   return committed;
 }
 
-double Simulation::zone_uncovered_need(int zone) const {
-  const auto z = static_cast<std::size_t>(zone);
-  return p_.observation ? zone_abandoned_year_[z] : zone_need_estimate_[z];
+std::vector<double> Simulation::estimated_need(int year) const {
+  // A diagnosis (or a consultation) gives the prior: adults lacking basic skills by zone, known
+  // from the first allocation. Observation gives last year's non-recours by zone. With both, the
+  // zones' shares of each are mixed, the observed ones weighing n / (n + k) in year n of
+  // observation (k = observation.diagnosis_weight_years).
+  const bool prior = p_.allocation() != AllocationRule::CompetitiveCalls;
+  if (!p_.observation) return zone_need_estimate_;
+  if (!prior) return zone_abandoned_year_;
+  double sp = 0, so = 0;
+  for (double v : zone_need_estimate_) sp += v;
+  for (double v : zone_abandoned_year_) so += v;
+  const double n = year, k = p_.diagnosis_weight_years;
+  const double w = n + k > 0 ? n / (n + k) : 1.0;
+  std::vector<double> need(zone_need_estimate_.size(), 0.0);
+  for (std::size_t z = 0; z < need.size(); ++z)
+    need[z] = (sp > 0 ? (1 - w) * zone_need_estimate_[z] / sp : 0.0) +
+              (so > 0 ? w * zone_abandoned_year_[z] / so : 0.0);
+  return need;
+}
+
+int Simulation::owner_pot(int zone) const {
+  switch (p_.owner()) {
+    case OwnerLevel::Commune:
+      return zone;
+    case OwnerLevel::Epci:
+      return t_.zones[static_cast<std::size_t>(zone)].epci;
+    case OwnerLevel::Department:
+    case OwnerLevel::Region:
+      break;
+  }
+  return 0;
+}
+
+std::size_t Simulation::owner_pots() const {
+  switch (p_.owner()) {
+    case OwnerLevel::Commune:
+      return t_.zones.size();
+    case OwnerLevel::Epci:
+      return std::max<std::size_t>(1, t_.epci_names.size());
+    case OwnerLevel::Department:
+    case OwnerLevel::Region:
+      break;
+  }
+  return 1;
+}
+
+std::vector<int> Simulation::pot_units(int units) const {
+  const std::size_t np = owner_pots();
+  std::vector<int> out(np, 0);
+  if (np == 1) {
+    out[0] = units;
+    return out;
+  }
+  // Each commune's share of the new money is the share of the network's running cost it already
+  // funds (the envelope is that cost, growing): a commune funding no point has no line to grow.
+  // A perimeter pools the shares of its communes. Whole units by largest remainders.
+  std::vector<double> share(np, 0.0);
+  double total = 0;
+  for (const auto& s : points_) {
+    if (!s.open || s.spec.zone < 0 || s.spec.type == PointType::Mobile) continue;
+    const double c = point_fixed_cost() + s.funded_fte() * p_.fte_cost_eur;
+    share[static_cast<std::size_t>(owner_pot(s.spec.zone))] += c;
+    total += c;
+  }
+  if (total <= 0) return out;
+  std::vector<std::pair<double, std::size_t>> rest;
+  int given = 0;
+  for (std::size_t k = 0; k < np; ++k) {
+    const double exact = units * share[k] / total;
+    out[k] = static_cast<int>(std::floor(exact));
+    given += out[k];
+    rest.emplace_back(exact - out[k], k);
+  }
+  std::stable_sort(rest.begin(), rest.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t i = 0; given < units && i < rest.size(); ++i, ++given) ++out[rest[i].second];
+  return out;
 }
 
 void Simulation::allocate(int year, double money) {
@@ -175,12 +249,19 @@ void Simulation::allocate(int year, double money) {
   const double unit = p_.allocation_unit_fte;
   int units = static_cast<int>(std::floor(money / (unit * p_.fte_cost_eur)));
   if (units <= 0) return;
+  allocation_units_.push_back({year, units});
   Rng rng(seed_, replicate_, kStreamYear, 1000u + static_cast<std::uint32_t>(year), 0);
+  // The owner's level sets the perimeters within which the money is pooled (docs/mechanisms.md,
+  // "Owner level"): each commune, each EPCI, or the whole territory (department, region).
+  const std::vector<int> pots = pot_units(units);
+  const bool pooled = pots.size() == 1;
+  auto in_pot = [&](int zone, std::size_t pot) {
+    return zone >= 0 && (pooled || static_cast<std::size_t>(owner_pot(zone)) == pot);
+  };
   if (!g_.needs_targeting) {
-    // Competitive calls: the best-equipped applicants win, in proportion to their size, with
-    // urban structures answering more calls (governance.call_urban_weight).
+    // Competitive calls: within each perimeter the best-equipped applicants win, in proportion
+    // to their size, with urban structures answering more calls (governance.call_urban_weight).
     std::vector<double> w(points_.size(), 0.0);
-    double total = 0;
     for (std::size_t k = 0; k < points_.size(); ++k) {
       const auto& s = points_[k];
       if (!s.open || s.spec.zone < 0) continue;
@@ -188,69 +269,111 @@ void Simulation::allocate(int year, double money) {
              (t_.zones[static_cast<std::size_t>(s.spec.zone)].density == Density::Urban
                   ? p_.call_urban_weight
                   : 1.0);
-      total += w[k];
     }
-    if (total <= 0) return;
-    for (int u = 0; u < units; ++u) {
-      double x = rng.uniform() * total;
-      std::size_t k = 0;
-      while (k + 1 < w.size() && x >= w[k]) x -= w[k++];
-      points_[k].posts.push_back(
-          {unit, week + p_.hiring_delay_weeks, week + p_.hiring_delay_weeks, week});
+    // Each perimeter's applicants, in index order (one pass: a commune owner has many pots).
+    std::vector<std::vector<std::size_t>> applicants(pots.size());
+    for (std::size_t k = 0; k < points_.size(); ++k)
+      if (w[k] > 0)
+        applicants[pooled ? 0 : static_cast<std::size_t>(owner_pot(points_[k].spec.zone))]
+            .push_back(k);
+    for (std::size_t pot = 0; pot < pots.size(); ++pot) {
+      const auto& cand = applicants[pot];
+      if (pots[pot] <= 0 || cand.empty()) continue;  // no applicant: the money stays unspent
+      double total = 0;
+      for (std::size_t k : cand) total += w[k];
+      for (int u = 0; u < pots[pot]; ++u) {
+        double x = rng.uniform() * total;
+        std::size_t j = 0;
+        while (j + 1 < cand.size() && x >= w[cand[j]]) x -= w[cand[j++]];
+        const std::size_t k = cand[j];
+        points_[k].posts.push_back(
+            {unit, week + p_.hiring_delay_weeks, week + p_.hiring_delay_weeks, week});
+        placements_.push_back({year, static_cast<int>(pot), -1, static_cast<int>(k), 1, false});
+      }
     }
     return;
   }
-  // Needs targeting (diagnosis, consultation, or observed non-recours): repeatedly fund the zone
-  // with the most unmet need per unit already placed; open a point where none offers help
-  // within reach, else strengthen the nearest point offering help.
+  // Needs targeting (diagnosis, consultation, observed non-recours, or a diagnosis refined by
+  // observation): within each perimeter, repeatedly fund the site with the most unmet need per
+  // unit already placed; open a point where none offers help within reach, else strengthen the
+  // nearest point offering help (in the perimeter).
   const std::size_t nz = t_.zones.size();
-  std::vector<double> score(nz);
-  // Zones without a point offering help within the limited-mobility trip weigh more
-  // (governance.uncovered_zone_weight).
-  for (std::size_t z = 0; z < nz; ++z) {
-    const bool uncovered =
-        nearest_admin_minutes(static_cast<int>(z)) > p_.max_travel_limited_minutes;
-    score[z] =
-        zone_uncovered_need(static_cast<int>(z)) * (uncovered ? p_.uncovered_zone_weight : 1.0) +
-        1e-9 * static_cast<double>(nz - z);
-  }
-  // Owner level limits reach: a commune-level owner funds only communes that host a point of
-  // their own (communes fund their structures); wider owners can open points anywhere.
-  const bool commune_owner = p_.owner() == OwnerLevel::Commune;
-  std::vector<char> hosts_point(nz, 0);
-  for (const auto& pt : points_)
-    if (pt.open && pt.spec.zone >= 0) hosts_point[static_cast<std::size_t>(pt.spec.zone)] = 1;
-  for (int u = 0; u < units; ++u) {
-    std::size_t best = nz;
+  const std::vector<double> need = estimated_need(year);
+  // Sites the owner sees: communes, or for a region EPCIs (needs summed over their communes),
+  // each located at its main (most populous) commune: a region cannot target a hamlet.
+  std::vector<int> site_zone;
+  std::vector<double> site_need;
+  if (p_.owner() == OwnerLevel::Region) {
+    const std::size_t ne = std::max<std::size_t>(1, t_.epci_names.size());
+    site_zone.assign(ne, -1);
+    site_need.assign(ne, 0.0);
     for (std::size_t z = 0; z < nz; ++z) {
-      if (commune_owner && !hosts_point[z]) continue;
-      if (best == nz || score[z] > score[best]) best = z;
+      const auto e = static_cast<std::size_t>(t_.zones[z].epci);
+      site_need[e] += need[z];
+      if (site_zone[e] < 0 || t_.zones[z].total_adults() >
+                                  t_.zones[static_cast<std::size_t>(site_zone[e])].total_adults())
+        site_zone[e] = static_cast<int>(z);
     }
-    if (best == nz || score[best] <= 0) break;
-    int target = -1;
-    for (const auto& [pt, minutes] : reach_[best]) {
-      const auto& s = points_[static_cast<std::size_t>(pt)];
-      if (minutes <= p_.max_travel_limited_minutes && s.open &&
-          (s.spec.services & kAdminProcedures)) {
-        target = pt;
-        break;
+  } else {
+    site_need = need;
+    site_zone.resize(nz);
+    for (std::size_t z = 0; z < nz; ++z) site_zone[z] = static_cast<int>(z);
+  }
+  const std::size_t ns = site_zone.size();
+  std::vector<double> score(ns, 0.0);
+  // Sites without a point offering help within the limited-mobility trip weigh more
+  // (governance.uncovered_zone_weight).
+  for (std::size_t s = 0; s < ns; ++s) {
+    if (site_zone[s] < 0) continue;
+    const bool uncovered = nearest_admin_minutes(site_zone[s]) > p_.max_travel_limited_minutes;
+    score[s] = site_need[s] * (uncovered ? p_.uncovered_zone_weight : 1.0) +
+               1e-9 * static_cast<double>(ns - s);
+  }
+  const int new_units = static_cast<int>(p_.new_point_fte / unit);
+  std::vector<std::vector<std::size_t>> pot_sites(pots.size());
+  for (std::size_t s = 0; s < ns; ++s)
+    if (site_zone[s] >= 0)
+      pot_sites[pooled ? 0 : static_cast<std::size_t>(owner_pot(site_zone[s]))].push_back(s);
+  for (std::size_t pot = 0; pot < pots.size(); ++pot) {
+    int left = pots[pot];
+    while (left > 0) {
+      std::size_t best = ns;
+      for (std::size_t s : pot_sites[pot])
+        if (best == ns || score[s] > score[best]) best = s;
+      if (best == ns || score[best] <= 0) break;
+      const int zone = site_zone[best];
+      int target = -1;
+      for (const auto& [pt, minutes] : reach_[static_cast<std::size_t>(zone)]) {
+        const auto& s = points_[static_cast<std::size_t>(pt)];
+        if (minutes <= p_.max_travel_limited_minutes && s.open &&
+            (s.spec.services & kAdminProcedures) && in_pot(s.spec.zone, pot)) {
+          target = pt;
+          break;
+        }
       }
+      if (target < 0 && left >= new_units) {
+        open_point(zone, PointType::Epn, p_.new_point_fte, week + p_.new_point_delay_weeks);
+        left -= new_units;
+        add_reach(static_cast<int>(points_.size()) - 1);
+        placements_.push_back({year, static_cast<int>(pot), zone,
+                               static_cast<int>(points_.size()) - 1, new_units, true});
+      } else if (target >= 0) {
+        points_[static_cast<std::size_t>(target)].posts.push_back(
+            {unit, week + p_.hiring_delay_weeks, week + p_.hiring_delay_weeks, week});
+        left -= 1;
+        placements_.push_back({year, static_cast<int>(pot), zone, target, 1, false});
+      } else {
+        // No point in reach and too little left to open one: the site gets nothing more this
+        // year, the next neediest site of the perimeter may (if none can, the rest stays unspent).
+        score[best] = 0;
+        continue;
+      }
+      if (p_.allocation() == AllocationRule::ConsultationThenCall)
+        zone_consultation_boost_[static_cast<std::size_t>(zone)] =
+            p_.consultation_awareness_boost *
+            (p_.awareness_base_weekly + p_.awareness_word_of_mouth);
+      score[best] *= p_.allocation_priority_decay;
     }
-    if (target < 0 && units - u >= static_cast<int>(p_.new_point_fte / unit)) {
-      open_point(static_cast<int>(best), PointType::Epn, p_.new_point_fte,
-                 week + p_.new_point_delay_weeks);
-      u += static_cast<int>(p_.new_point_fte / unit) - 1;
-      add_reach(static_cast<int>(points_.size()) - 1);
-    } else if (target >= 0) {
-      points_[static_cast<std::size_t>(target)].posts.push_back(
-          {unit, week + p_.hiring_delay_weeks, week + p_.hiring_delay_weeks, week});
-    } else {
-      break;
-    }
-    if (p_.allocation() == AllocationRule::ConsultationThenCall)
-      zone_consultation_boost_[best] =
-          p_.consultation_awareness_boost * (p_.awareness_base_weekly + p_.awareness_word_of_mouth);
-    score[best] *= p_.allocation_priority_decay;
   }
 }
 

@@ -102,6 +102,11 @@ Params Params::from(const ParamValues& values) {
 #undef GOVSIM_INT
 #undef GOVSIM_BOOL
 #undef GOVSIM_CHOICE
+  for (const char* name : {"population.illectronisme_15_29", "population.illectronisme_30_44",
+                           "population.illectronisme_45_59", "population.illectronisme_60_74",
+                           "population.illectronisme_75_plus"})
+    if (const auto idx = values.registry().find(name); idx && values.is_set(*idx))
+      p.age_targets_configured = true;
   return p;
 }
 

@@ -23,6 +23,10 @@ struct Params {
 #undef GOVSIM_BOOL
 #undef GOVSIM_CHOICE
 
+  // Set by from(): a scenario set one of population.illectronisme_<age band> explicitly (then the
+  // configured age targets are used even on a territory declaring published regional figures).
+  bool age_targets_configured = false;
+
   FundingStructure funding() const {
     return static_cast<FundingStructure>(funding_structure);
   }

@@ -70,16 +70,6 @@ constexpr std::array<std::array<double, kAgeBands>, kDensityClasses> kNationalAg
     {0.16, 0.20, 0.26, 0.24, 0.14},
 }};
 
-// Regional illectronisme figures (2019) for territories that name their region. Insee Flash
-// Centre-Val de Loire n°56 (2022): 19% overall; 15-44 4%, 45-59 9% (60-69 23%, 70+ 62%, whose
-// bands do not match ours: the 60-74 and 75+ effects keep the national gap between them and
-// meet the regional overall rate).
-struct RegionalFigures {
-  const char* region;
-  double age_15_44, age_45_59, overall;
-};
-constexpr std::array<RegionalFigures, 1> kRegions = {{{"Centre-Val de Loire", 0.04, 0.09, 0.19}}};
-
 double logistic(double x) {
   return 1.0 / (1.0 + std::exp(-x));
 }
@@ -369,9 +359,11 @@ PopulationModel fit_population_model(const Territory& t, const Params& p) {
                                         p.illectronisme_45_59, p.illectronisme_60_74,
                                         p.illectronisme_75_plus};
   m.region = "France";
-  const RegionalFigures* reg = nullptr;
-  for (const auto& r : kRegions)
-    if (t.region == r.region) reg = &r;
+  // The territory's published regional figures (declared with it, territory.hpp) replace the
+  // national age targets, unless the scenario configured the age targets itself.
+  const Territory::PublishedIllectronisme* reg =
+      t.published_illectronisme.declared() && !p.age_targets_configured ? &t.published_illectronisme
+                                                                        : nullptr;
   // Cells of one age band by year of age as (weight, linear predictor but the band's effect).
   auto band = [&](int a) {
     const auto ua = static_cast<std::size_t>(a);
@@ -395,7 +387,7 @@ PopulationModel fit_population_model(const Territory& t, const Params& p) {
     return s;
   };
   if (reg) {
-    m.region = reg->region;
+    m.region = t.region.empty() ? t.name : t.region;
     goal[0] = goal[1] = reg->age_15_44;
     goal[2] = reg->age_45_59;
   }

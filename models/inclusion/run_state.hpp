@@ -121,6 +121,17 @@ struct ActivityTotals {
   std::array<double, 4> rates_since(const ActivityTotals& since) const;
 };
 
+// New money placed by the allocation rule at the start of a year (inspection: tests; the rule is
+// in funding_allocation.cpp, docs/mechanisms.md "Owner level").
+struct Placement {
+  int year = 0;
+  int pot = 0;         // the owner's perimeter the money came from (commune, EPCI or 0)
+  int need_zone = -1;  // zone whose need drew it (-1: a competitive call)
+  int point = -1;      // point funded (or opened)
+  int units = 1;       // allocation units used (governance.allocation_unit_fte each)
+  bool opened = false;
+};
+
 struct RunState {
   RunState(std::shared_ptr<const ModelSpec> model, std::uint64_t seed, std::uint32_t replicate)
       : model_(std::move(model)),
@@ -150,9 +161,11 @@ struct RunState {
   // Needs closed, resolved through mediation and given up over the run, by zone (simulated
   // population; the per-commune outputs).
   std::vector<double> zone_closed_, zone_mediated_, zone_abandoned_run_;
-  std::vector<double> zone_need_estimate_;  // static diagnosis (adults lacking skills)
-  std::vector<double> zone_share_;          // broadband offer share by zone (current)
-  std::vector<double> zone_offer_cut_;      // 256 × zone_share_ (offer iff offer_rank < cut)
+  std::vector<double> zone_need_estimate_;            // static diagnosis (adults lacking skills)
+  std::vector<Placement> placements_;                 // every placement of new money, in order
+  std::vector<std::array<int, 2>> allocation_units_;  // {year, units the year's money buys}
+  std::vector<double> zone_share_;                    // broadband offer share by zone (current)
+  std::vector<double> zone_offer_cut_;  // 256 × zone_share_ (offer iff offer_rank < cut)
   std::vector<double> log_no_need_;     // [year][age][difficulty]: log(1 - weekly arrival chance)
   std::vector<std::uint32_t> dynamic_;  // residents with kDynamic, in the order they became so
   double static_ill_ = 0, static_aut_ = 0;

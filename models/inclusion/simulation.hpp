@@ -41,6 +41,9 @@ class Simulation : private RunState {
   const Population& population() const { return pop_; }
   const std::vector<PointState>& points() const { return points_; }
   const Counters& counters() const { return totals_; }
+  // Placements of new money and, by year, the units the year's money bought.
+  const std::vector<Placement>& placements() const { return placements_; }
+  const std::vector<std::array<int, 2>>& allocation_units() const { return allocation_units_; }
   double spent_eur() const;
   double granted_eur() const { return granted_; }
   // Cumulative spending at the end of each year of the run (the last entry at the horizon).
@@ -112,7 +115,15 @@ class Simulation : private RunState {
   void demography(int year, int week);
   // funding_allocation.cpp
   void allocate(int year, double money);
-  double zone_uncovered_need(int zone) const;
+  // Need by zone as the allocator estimates it: the diagnosis, observed non-recours, or both
+  // combined (observation.diagnosis_weight_years).
+  std::vector<double> estimated_need(int year) const;
+  // The owner's perimeter a zone belongs to (commune: the zone; EPCI: its EPCI; else 0), the
+  // number of perimeters, and how `units` of new money split among them (in proportion to the
+  // running cost of the network each already funds, largest remainders).
+  int owner_pot(int zone) const;
+  std::size_t owner_pots() const;
+  std::vector<int> pot_units(int units) const;
   double network_cost() const;
   // Equal budget: at the start of a year, places the money the year's target leaves beyond what
   // the network will cost (allocation rule), then scales mediator posts so the year's projected

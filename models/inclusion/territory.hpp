@@ -38,7 +38,17 @@ struct Territory {
   std::string name;
   std::string description;
   std::string source;  // where the aggregates come from
-  std::string region;  // region whose published figures calibrate the population ("" = national)
+  std::string region;  // region the territory belongs to ("" = none named)
+  // Published illectronisme figures of the territory's region, declared with the territory (each
+  // < 0 if none): they replace the national age targets (population.illectronisme_<age>) in the
+  // fit of the initial population unless a scenario sets any of those parameters
+  // (docs/calibration.md). 60-74 and 75+ keep the national gap between their effects and meet
+  // the overall rate.
+  struct PublishedIllectronisme {
+    double age_15_44 = -1, age_45_59 = -1, overall = -1;
+    std::string source;
+    bool declared() const { return age_15_44 >= 0 && age_45_59 >= 0 && overall >= 0; }
+  } published_illectronisme;
   std::vector<Zone> zones;
   std::vector<std::string> epci_names;
   std::vector<PointSpec> points;      // initial network

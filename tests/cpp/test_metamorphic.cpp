@@ -79,10 +79,10 @@ TEST(Metamorphic, DoublingPopulationScaleLeavesSharesUnchangedWithinNoise) {
 }
 
 TEST(Metamorphic, EveryAdultAutonomousGivesNoMediationDemand) {
-  const char* kTerritory = "former-mining-agglomeration";
   // Everyone starts (and enters) with basic skills well above the autonomy threshold and a home
-  // connection, and doing it alone is then a near-certainty: no one needs a point. (Not on the
-  // rural department: its region's published illectronisme rates replace the age targets.)
+  // connection, and doing it alone is then a near-certainty: no one needs a point. On the rural
+  // department too: its region's published rates (declared with the territory) are used only
+  // when the scenario does not set the age targets, as here.
   Overrides all = with(kBase, {{"population.no_home_internet", 0.0},
                                {"population.no_home_internet_75_plus", 0.0},
                                {"population.no_home_internet_no_diploma", 0.0},
@@ -92,14 +92,16 @@ TEST(Metamorphic, EveryAdultAutonomousGivesNoMediationDemand) {
     all[std::string("population.illectronisme_") + k] = 0.0;
   for (const char* k : {"15_29", "30_44", "45_59", "60_74", "75_plus"})
     all[std::string("population.skill_shape_") + k] = 0.05;
-  for (int r = 0; r < 3; ++r) {
-    const auto run = test_support::run_model(kTerritory, all, 77, static_cast<std::uint32_t>(r));
-    ASSERT_EQ(run.metric("autonomy_rate"), 1.0) << "precondition: every adult autonomous";
-    EXPECT_EQ(run.metric("mediation_share"), 0.0);
-    EXPECT_EQ(run.metric("sessions_per_1000_adults"), 0.0);
-    EXPECT_EQ(run.metric("referral_share"), 0.0);
-    EXPECT_EQ(run.metric("non_recours_rate"), 0.0);
-    const auto base = test_support::run_model(kTerritory, kBase, 77, static_cast<std::uint32_t>(r));
-    EXPECT_GT(base.metric("mediation_share"), 0.0);  // the same territory otherwise has demand
-  }
+  for (const char* kTerritory : {"rural-department", "former-mining-agglomeration"})
+    for (int r = 0; r < 3; ++r) {
+      const auto run = test_support::run_model(kTerritory, all, 77, static_cast<std::uint32_t>(r));
+      ASSERT_EQ(run.metric("autonomy_rate"), 1.0) << "precondition: every adult autonomous";
+      EXPECT_EQ(run.metric("mediation_share"), 0.0);
+      EXPECT_EQ(run.metric("sessions_per_1000_adults"), 0.0);
+      EXPECT_EQ(run.metric("referral_share"), 0.0);
+      EXPECT_EQ(run.metric("non_recours_rate"), 0.0);
+      const auto base =
+          test_support::run_model(kTerritory, kBase, 77, static_cast<std::uint32_t>(r));
+      EXPECT_GT(base.metric("mediation_share"), 0.0);  // the same territory otherwise has demand
+    }
 }

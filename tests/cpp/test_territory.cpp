@@ -122,6 +122,22 @@ TEST(Calibration, RegionalFiguresAndCompositionMoveTerritoryRates) {
   EXPECT_GT(r["home_internet_rate"], 0.8);
 }
 
+// The regional figures are declared with the territory, not keyed on its name in the population
+// code, and a scenario that sets the age targets gets them: on the rural department the fit then
+// meets the configured 75+ rate, not the regional one, and names no region.
+TEST(Calibration, ConfiguredAgeTargetsReplaceTheTerritorysPublishedFigures) {
+  auto declared = test_support::model_with("rural-department", {});
+  ASSERT_TRUE(declared->territory->published_illectronisme.declared());
+  EXPECT_NEAR(fit_population_model(*declared->territory, declared->params).age_targets[0], 0.04,
+              1e-12);
+  auto configured =
+      test_support::model_with("rural-department", {{"population.illectronisme_75_plus", 0.5}});
+  const PopulationModel m = fit_population_model(*configured->territory, configured->params);
+  EXPECT_EQ(m.region, "France");
+  EXPECT_DOUBLE_EQ(m.age_targets[4], 0.5);
+  EXPECT_DOUBLE_EQ(m.age_targets[0], configured->params.illectronisme_15_29);
+}
+
 // The margins of the fit move the generated shares in the expected direction (the fit is not a
 // rescaling of age bands): raising the no-diploma target raises illectronisme among adults
 // without a diploma, lowers it among those with a secondary diploma (the higher-education and
