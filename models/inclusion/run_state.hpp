@@ -56,8 +56,8 @@ struct PointState {
   bool open = true;
   int open_week = 0;          // a planned point opens at this week
   int interrupted_until = 0;  // no service before this week (grant lapse)
-  int grants = 1;             // active grants
-  int grant_age = 0;          // years into the current grant
+  std::vector<Grant> grants;  // who funds it, on which policy (funders.hpp)
+  GrantTerms terms;           // reporting load, turnover, payment delay its grants make
   std::vector<Post> posts;    // funded mediator posts
   double social_fte = 0;      // trained social workers' mediation time (staff-time cost)
   double plan_fte = -1;       // master plan: staff time for procedure help at a point that took
@@ -166,6 +166,11 @@ struct RunState {
   std::vector<std::size_t> request_offset_;
   Counters totals_;
   FunderAmounts spent_{};
+  // Funders (funders.cpp): each funder's yearly budget line at the start (what its objectives
+  // commit it to in the initial network) and its share of the pooled structure's spending (its
+  // contribution to the single authority or custodian).
+  FunderAmounts line_{};
+  FunderAmounts pool_share_{};
   double granted_ = 0;
   double envelope0_ = 0;
   double reporting_cost_ = 0, coordination_cost_ = 0;
