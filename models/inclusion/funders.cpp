@@ -233,6 +233,12 @@ void Simulation::grant_point(PointState& s, bool opened_by_pool) {
   s.grants =
       g_.funders.grants_for(s.spec.type, std::max(1.0, point_yearly_cost(s)), opened_by_pool);
   s.terms = grant_terms(p_, g_.funders, s.grants);
+  // Custodian: public money held by a neutral party is an incentive for places to join one
+  // consortium (one draw per point, whatever the week it enters the network).
+  if (p_.funding() == FundingStructure::Custodian)
+    s.in_consortium =
+        Rng(seed_, replicate_, kStreamConsortium, static_cast<std::uint32_t>(points_.size()), 0)
+            .uniform() < p_.custodian_places_join;
 }
 
 void Simulation::set_budget_lines() {

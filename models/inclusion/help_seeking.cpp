@@ -167,6 +167,8 @@ int Simulation::choose_point(std::size_t i, int t, Rng& rng, bool& misdirected,
       const PointState& s = points_[static_cast<std::size_t>(pt)];
       if (!s.serves_at(t)) continue;
       if ((s.spec.services & need) == 0) {
+        // A place in the custodian's consortium sends the resident on to the right place.
+        if (s.in_consortium) break;
         misdirected = true;
         return -1;
       }

@@ -114,8 +114,8 @@ INSTANTIATE_TEST_SUITE_P(
         CustodianCase{"interruption_weeks", -1, {{"governance.owner_instability", 0.5}}}),
     [](const ::testing::TestParamInfo<CustodianCase>& i) { return std::string(i.param.metric); });
 
-// Without its three distinctive paths (no extra pooling, no partner joining, no neutrality) the
-// custodian is the single authority plus its fee: same outcomes, exactly, and more spending.
+// Without its distinctive paths (no extra pooling, no partners or places joining, no neutrality)
+// the custodian is the single authority plus its fee: same outcomes, exactly, and more spending.
 TEST(CustodianVersusAuthority, WithoutItsOwnPathsItIsTheAuthorityPlusAFee) {
   Overrides authority = kBase;
   authority["governance.owner_instability"] = 0.5;
@@ -125,6 +125,7 @@ TEST(CustodianVersusAuthority, WithoutItsOwnPathsItIsTheAuthorityPlusAFee) {
       test_support::with(authority, {{"governance.funding_structure", "custodian"},
                                      {"governance.custodian_extra_pooling", 0.0},
                                      {"governance.custodian_partner_join", 0.0},
+                                     {"governance.custodian_places_join", 0.0},
                                      {"governance.custodian_neutrality", 0.0}});
   const auto a = test_support::run_model("rural-department", custodian, 2024, 1);
   const auto b = test_support::run_model("rural-department", authority, 2024, 1);
