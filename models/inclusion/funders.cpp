@@ -140,6 +140,7 @@ Funders Funders::from(const Params& p) {
     const FunderAmounts s = funding_shares(p, static_cast<PointType>(t));
     for (std::size_t k = 0; k < kFunders; ++k) f.objective[k][static_cast<std::size_t>(t)] = s[k];
   }
+  f.department_remote_weight = p.funder_department_remote_weight;
   for (std::size_t k = 0; k < kFunders; ++k) {
     const auto who = static_cast<Funder>(k);
     f.policy[k] = own_policy(p, who);
@@ -165,17 +166,32 @@ Funders Funders::from(const Params& p) {
   return f;
 }
 
-std::vector<Grant> Funders::grants_for(PointType type, double cost, bool opened_by_pool) const {
+FunderAmounts Funders::shares_at(PointType type, bool remote) const {
+  FunderAmounts s{};
+  double total = 0;
+  for (std::size_t k = 0; k < kFunders; ++k) {
+    s[k] = objective[k][static_cast<std::size_t>(type)];
+    if (remote && k == static_cast<std::size_t>(Funder::Department))
+      s[k] *= department_remote_weight;
+    total += s[k];
+  }
+  if (total > 0)
+    for (double& v : s) v /= total;
+  return s;
+}
+
+std::vector<Grant> Funders::grants_for(PointType type, bool remote, double cost,
+                                       bool opened_by_pool) const {
   std::vector<Grant> g;
-  const auto t = static_cast<std::size_t>(type);
+  const FunderAmounts share = shares_at(type, remote);
   double pooled = 0, total = 0;
-  for (std::size_t k = 0; k < kFunders; ++k) total += objective[k][t];
+  for (double v : share) total += v;
   if (opened_by_pool && pooled_structure) {
     if (total > 0) g.push_back({kPoolHolder, cost, 0, true});
     return g;
   }
   for (std::size_t k = 0; k < kFunders; ++k) {
-    const double a = objective[k][t] * cost;
+    const double a = share[k] * cost;
     if (a <= 0) continue;
     const double own = a * (1.0 - pooled_share[k]);
     pooled += a * pooled_share[k];
@@ -229,9 +245,14 @@ double Simulation::point_yearly_cost(const PointState& s) const {
          (s.spec.type == PointType::Mobile ? 0.0 : point_fixed_cost());
 }
 
+bool Simulation::remote(const PointState& s) const {
+  return s.spec.zone < 0 ||
+         t_.zones[static_cast<std::size_t>(s.spec.zone)].density == Density::Rural;
+}
+
 void Simulation::grant_point(PointState& s, bool opened_by_pool) {
-  s.grants =
-      g_.funders.grants_for(s.spec.type, std::max(1.0, point_yearly_cost(s)), opened_by_pool);
+  s.grants = g_.funders.grants_for(s.spec.type, remote(s), std::max(1.0, point_yearly_cost(s)),
+                                   opened_by_pool);
   s.terms = grant_terms(p_, g_.funders, s.grants);
   // Custodian: public money held by a neutral party is an incentive for places to join one
   // consortium (one draw per point, whatever the week it enters the network).
@@ -245,8 +266,8 @@ void Simulation::set_budget_lines() {
   line_.fill(0);
   for (const PointState& s : points_) {
     const double cost = point_yearly_cost(s);
-    for (std::size_t f = 0; f < kFunders; ++f)
-      line_[f] += g_.funders.objective[f][static_cast<std::size_t>(s.spec.type)] * cost;
+    const FunderAmounts share = g_.funders.shares_at(s.spec.type, remote(s));
+    for (std::size_t f = 0; f < kFunders; ++f) line_[f] += share[f] * cost;
   }
   // The pooled structure spends its contributors' money in proportion to what they hand it.
   double pooled = 0, total = 0;

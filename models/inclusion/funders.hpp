@@ -62,6 +62,7 @@ struct Grant {
 // The funders of a run, derived once from the parameters (frozen with the governance).
 struct Funders {
   std::array<std::array<double, kPointTypes>, kFunders> objective{};  // [funder][type] shares
+  double department_remote_weight = 1;  // the department's objective for remote areas
   std::array<GrantPolicy, kFunders> policy{};
   GrantPolicy pool_policy;        // the single authority's or custodian's agreements
   FunderAmounts pooled_share{};   // share of each funder's line handed to the pooled structure
@@ -69,6 +70,9 @@ struct Funders {
   double fee = 0;                 // custodian's fee on the money it holds
 
   static Funders from(const Params& p);
+  // Each funder's share of the cost of a point of this type, in a remote (rural) zone or not
+  // (sums to 1, or 0 if nobody's objectives cover the type).
+  FunderAmounts shares_at(PointType type, bool remote) const;
   const GrantPolicy& policy_of(int holder) const {
     return holder == kPoolHolder ? pool_policy : policy[static_cast<std::size_t>(holder)];
   }
@@ -76,7 +80,8 @@ struct Funders {
   // one per funder whose objectives cover the type (what it keeps), plus one from the pooled
   // structure for what the funders hand to it. opened_by_pool: a point opened by the authority
   // or custodian's own allocation (the pool funds it alone).
-  std::vector<Grant> grants_for(PointType type, double cost, bool opened_by_pool) const;
+  std::vector<Grant> grants_for(PointType type, bool remote, double cost,
+                                bool opened_by_pool) const;
 };
 
 // What a point's grants make of it (recomputed whenever its grants change).

@@ -130,6 +130,7 @@ class Simulation : private RunState {
   // funders.cpp: funders as actors. The grants a point holds when it enters the network
   // (opened_by_pool: opened by the single authority's or custodian's allocation).
   void grant_point(PointState& s, bool opened_by_pool);
+  bool remote(const PointState& s) const;               // in a rural zone, or a mobile unit
   double point_yearly_cost(const PointState& s) const;  // committed: posts + fixed cost
   void set_budget_lines();  // line_ and pool_share_ from the initial network
   // Grants falling due are renewed or lost (lost money cuts posts, no grant left closes the

@@ -314,6 +314,22 @@ Overrides stable_network(const char* structure) {
   return o;
 }
 
+// Each funder's share of a point's cost by its objectives: the type's shares, the department's
+// weighted at a point in a rural zone (its objective for remote areas), summing to 1.
+std::array<double, inclusion::kFunders> point_shares(const inclusion::ModelSpec& m,
+                                                     const inclusion::PointSpec& pt) {
+  using namespace inclusion;
+  auto shares = funding_shares(m.params, pt.type);
+  if (m.territory->zones[static_cast<std::size_t>(pt.zone)].density == Density::Rural) {
+    shares[static_cast<std::size_t>(Funder::Department)] *=
+        m.params.funder_department_remote_weight;
+    double sum = 0;
+    for (double v : shares) sum += v;
+    for (double& v : shares) v /= sum;
+  }
+  return shares;
+}
+
 // Spend by funder computed independently from the territory's points, each funder's objectives
 // (funders.<type>_<funder>) and the structure's rule of who holds the grants: fragmented, each
 // funder pays its objective share of each point; single authority, what a funder does not
@@ -334,7 +350,7 @@ std::array<double, inclusion::kFunders> expected_spend(const inclusion::ModelSpe
   double pooled_spend = 0;
   for (const PointSpec& pt : m.territory->points) {
     const double cost = pt.fte * p.fte_cost_eur + p.point_fixed_cost_eur;
-    const auto shares = funding_shares(p, pt.type);
+    const auto shares = point_shares(m, pt);
     for (std::size_t f = 0; f < kFunders; ++f) {
       line[f] += shares[f] * cost;
       double d = 0;
@@ -411,7 +427,7 @@ TEST(Funders, ALostGrantStopsItsHoldersSpending) {
   const inclusion::Params& p = model->params;
   double commune = expected[4];
   for (const auto& pt : model->territory->points) {
-    const auto sh = inclusion::funding_shares(p, pt.type);
+    const auto sh = point_shares(*model, pt);
     if (sh[0] >= 1) continue;
     commune +=
         sh[4] / (1 - sh[0]) * ((1 - sh[0]) * pt.fte * p.fte_cost_eur + p.point_fixed_cost_eur);
