@@ -12,67 +12,27 @@ void Simulation::yearly_cycle(int year) {
   const int week = year * 52 + 1;
   Rng rng(seed_, replicate_, kStreamYear, static_cast<std::uint32_t>(year), 0);
   const bool reorganising = year > 0 && rng.bernoulli(p_.owner_instability);
+  // A neutral custodian holds the pooled funds out of the owner's reach: most reorganisations
+  // leave them untouched (governance.custodian_neutrality).
+  const bool shielded = reorganising && p_.funding() == FundingStructure::Custodian &&
+                        rng.bernoulli(p_.custodian_neutrality);
+  const bool disrupted = reorganising && !shielded;
   broadband_rollout(year);                                        // broadband.cpp
   if (year > 0 && p_.demography_enabled) demography(year, week);  // demography.cpp
   recount_static_stocks();                                        // skills.cpp
-  // Grants, turnover, animation.
-  if (year > 0) {
-    for (std::size_t k = 0; k < points_.size(); ++k) {
-      PointState& s = points_[k];
-      if (!s.open) continue;
-      Rng prng(seed_, replicate_, kStreamPost, static_cast<std::uint32_t>(k),
-               static_cast<std::uint32_t>(year));
-      s.grant_age += 1;
-      if (s.grant_age >= g_.grant_years) {
-        s.grant_age = 0;
-        int lost = 0;
-        for (int gi = 0; gi < s.grants; ++gi)
-          if (!prng.bernoulli(g_.renewal)) ++lost;
-        if (reorganising) s.interrupted_until = week + p_.disruption_weeks;
-        if (lost > 0) {
-          // Lost grants cut the funded posts in proportion; a point with no grant left closes.
-          const double keep = 1.0 - static_cast<double>(lost) / s.grants;
-          if (keep <= 1e-9) {
-            s.open = false;
-            ++closures_;
-            departures_ += static_cast<int>(std::ceil(s.funded_fte()));
-            s.posts.clear();
-            continue;
-          }
-          double cut = s.funded_fte() * (1.0 - keep);
-          while (cut > 1e-9 && !s.posts.empty()) {
-            Post& last = s.posts.back();
-            const double c = std::min(cut, last.fte);
-            last.fte -= c;
-            cut -= c;
-            if (last.fte <= 1e-9) {
-              s.posts.pop_back();
-              ++departures_;
-            }
-          }
-        }
-      }
-      for (Post& post : s.posts) {
-        if (prng.bernoulli(g_.turnover)) {
-          ++departures_;
-          const int leave = week + static_cast<int>(prng.below(52));
-          post.vacant_from = leave;
-          post.vacant_until = leave + p_.hiring_delay_weeks;
-          post.hire_week = post.vacant_until;
-        }
-      }
-    }
-  }
+  // Grants falling due, turnover (funders.cpp).
+  if (year > 0) renew_grants(year, week, disrupted);
   // Budget: the yearly envelope, minus what the network now costs, is placed by the rule.
   const double envelope = envelope0_ * std::pow(1.0 + p_.budget_growth, year);
-  if (year > 0 && !reorganising && year >= g_.first_allocation_year)
-    allocate(year, envelope - network_cost());
+  if (year > 0)
+    place_new_money(year, envelope - network_cost(),
+                    !disrupted && year >= g_.first_allocation_year);  // funders.cpp
   std::fill(zone_abandoned_year_.begin(), zone_abandoned_year_.end(), 0.0);
   // Money granted for the year: the envelope (or the committed network, if larger: initial
   // commitments and new points' premises are honoured), the custodian's fee on pooled funds,
   // and the mechanisms' budgets. Spending accrues weekly and cannot exceed it (vacancies and
   // late openings spend less).
-  const double fee = p_.funding() == FundingStructure::Custodian ? p_.custodian_fee_share : 0.0;
+  const double fee = g_.funders.fee;
   int social = 0, open_fixed = 0;
   for (const auto& s : points_) {
     if (!s.open || s.spec.type == PointType::Mobile) continue;
@@ -85,7 +45,7 @@ void Simulation::yearly_cycle(int year) {
     mech += m;
   if (!budget_path_.empty()) {
     // Equal budget: the year's money is what the target leaves, mechanisms and fee included.
-    granted_ += balance_budget(year, !reorganising && year >= g_.first_allocation_year);
+    granted_ += balance_budget(year, !disrupted && year >= g_.first_allocation_year);
     return;
   }
   granted_ += std::max(envelope, network_cost()) * (1.0 + fee) + mech;
@@ -93,22 +53,21 @@ void Simulation::yearly_cycle(int year) {
 
 std::array<double, 2> Simulation::project_spending(int from, int to) const {
   const double weeks_per_year = 52.0;
-  const double fee = p_.funding() == FundingStructure::Custodian ? p_.custodian_fee_share : 0.0;
   double staff = 0, other = 0;
   const int epcis = static_cast<int>(t_.epci_names.size());
   for (int t = from; t <= to; ++t) {
     int social = 0, open_fixed = 0;
     for (const auto& s : points_) {
       if (!s.open || t < s.open_week) continue;
-      double paid = 0;  // share of the cost some funder pays (1 unless every share is 0)
-      for (double v : funding_shares(p_, s.spec.type)) paid += v;
+      // Share of the cost its payers pay (funders.cpp), with the custodian's fee on pooled money.
+      const double paid = paid_factor(s, false), paid_fee = paid_factor(s, true);
       double filled = 0;
       for (const Post& post : s.posts)
         if (!post.vacant(t)) filled += post.fte;
-      staff += filled * p_.fte_cost_eur / weeks_per_year * paid * (1.0 + fee);
+      staff += filled * p_.fte_cost_eur / weeks_per_year * paid_fee;
       other += (s.social_fte + std::max(0.0, s.plan_fte)) * p_.fte_cost_eur / weeks_per_year * paid;
       if (s.spec.type != PointType::Mobile) {
-        other += point_fixed_cost() / weeks_per_year * paid * (1.0 + fee);
+        other += point_fixed_cost() / weeks_per_year * paid_fee;
         ++open_fixed;
         if (is_social_type(s.spec.type)) ++social;
       }
@@ -129,12 +88,12 @@ double Simulation::balance_budget(int year, bool allocation_open) {
   double staff = proj[0], other = proj[1];
   // Money beyond what the network will cost this year: new posts through the allocation rule
   // (they are paid from the end of the hiring delay; one unit at least, else the posts scale).
-  const double fee = p_.funding() == FundingStructure::Custodian ? p_.custodian_fee_share : 0.0;
+  const double fee = g_.funders.fee;
   const int paid_weeks = to - from + 1 - p_.hiring_delay_weeks;
   const double unit_cost =
       p_.allocation_unit_fte * p_.fte_cost_eur * (1.0 + fee) * paid_weeks / 52.0;
   if (allocation_open && paid_weeks > 0 && target - staff - other > unit_cost) {
-    allocate(year, (target - staff - other) / (1.0 + fee) * 52.0 / paid_weeks);
+    place_new_money(year, (target - staff - other) / (1.0 + fee) * 52.0 / paid_weeks, true);
     proj = project_spending(from, to);
     staff = proj[0], other = proj[1];
   }
@@ -388,21 +347,18 @@ void Simulation::accrue_spending(int t) {
     double cost = filled * p_.fte_cost_eur;
     if (s.spec.type != PointType::Mobile) cost += point_fixed_cost();
     cost /= weeks_per_year;
-    reporting_cost_ += filled * p_.fte_cost_eur * g_.reporting_share / weeks_per_year;
-    const FunderAmounts sh = funding_shares(p_, s.spec.type);
-    const double fee = p_.funding() == FundingStructure::Custodian ? p_.custodian_fee_share : 0.0;
-    for (std::size_t f = 0; f < kFunders; ++f) spent_[f] += cost * sh[f] * (1.0 + fee);
-    coordination_cost_ += cost * fee;
-    if (s.spec.services & kAdminProcedures) mediation_points_spent_ += cost * (1.0 + fee);
+    reporting_cost_ += filled * p_.fte_cost_eur * s.terms.reporting_share / weeks_per_year;
+    // Paid by the point's grant holders (funders.cpp): its own funders, and the pooled
+    // structure's contributors with the custodian's fee.
+    const double paid = pay(s, cost, true);
+    if (s.spec.services & kAdminProcedures) mediation_points_spent_ += paid;
     // Staff time of the structure given to mediation (trained social workers, a master plan's
-    // procedure help), paid by the structure's funders (not pooled: no custodian fee).
+    // procedure help), paid by the structure's funders (no custodian fee on it).
     const double staff_fte = s.social_fte + std::max(0.0, s.plan_fte);
     if (staff_fte > 0) {
-      const double staff = staff_fte * p_.fte_cost_eur / weeks_per_year;
-      double paid = 0;
-      for (std::size_t f = 0; f < kFunders; ++f) spent_[f] += staff * sh[f], paid += staff * sh[f];
-      staff_time_spent_ += paid;
-      if (s.spec.services & kAdminProcedures) mediation_points_spent_ += paid;
+      const double staff = pay(s, staff_fte * p_.fte_cost_eur / weeks_per_year, false);
+      staff_time_spent_ += staff;
+      if (s.spec.services & kAdminProcedures) mediation_points_spent_ += staff;
     }
     if (s.spec.type != PointType::Mobile) point_weeks_ += 1;
     if (s.spec.type == PointType::FranceServices) fs_site_weeks_ += 1;

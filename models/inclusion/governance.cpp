@@ -5,104 +5,12 @@
 
 namespace govsim::inclusion {
 
-const std::array<const char*, kFunders> kFunderNames = {
-    "state", "region", "department", "epci", "commune", "caf", "banque_des_territoires"};
-
-namespace {
-FunderAmounts declared_shares(const Params& p, PointType type) {
-  switch (type) {
-    case PointType::FranceServices:
-      return {p.share_fs_state,
-              p.share_fs_region,
-              p.share_fs_department,
-              p.share_fs_epci,
-              p.share_fs_commune,
-              p.share_fs_caf,
-              p.share_fs_banque_des_territoires};
-    case PointType::Epn:
-      return {p.share_epn_state,
-              p.share_epn_region,
-              p.share_epn_department,
-              p.share_epn_epci,
-              p.share_epn_commune,
-              p.share_epn_caf,
-              p.share_epn_banque_des_territoires};
-    case PointType::Library:
-      return {p.share_library_state,
-              p.share_library_region,
-              p.share_library_department,
-              p.share_library_epci,
-              p.share_library_commune,
-              p.share_library_caf,
-              p.share_library_banque_des_territoires};
-    case PointType::SocialCentre:
-      return {p.share_social_centre_state,
-              p.share_social_centre_region,
-              p.share_social_centre_department,
-              p.share_social_centre_epci,
-              p.share_social_centre_commune,
-              p.share_social_centre_caf,
-              p.share_social_centre_banque_des_territoires};
-    case PointType::Ccas:
-      return {p.share_ccas_state,
-              p.share_ccas_region,
-              p.share_ccas_department,
-              p.share_ccas_epci,
-              p.share_ccas_commune,
-              p.share_ccas_caf,
-              p.share_ccas_banque_des_territoires};
-    case PointType::ThirdPlace:
-      return {p.share_third_place_state,
-              p.share_third_place_region,
-              p.share_third_place_department,
-              p.share_third_place_epci,
-              p.share_third_place_commune,
-              p.share_third_place_caf,
-              p.share_third_place_banque_des_territoires};
-    case PointType::Mobile:
-      return {p.share_mobile_state,
-              p.share_mobile_region,
-              p.share_mobile_department,
-              p.share_mobile_epci,
-              p.share_mobile_commune,
-              p.share_mobile_caf,
-              p.share_mobile_banque_des_territoires};
-  }
-  return {};
-}
-}  // namespace
-
-// A type's shares as declared (funders.*); rescaled to sum to 1 if they do not (a sweep moving
-// one share), so that every euro spent is paid by someone.
-FunderAmounts funding_shares(const Params& p, PointType type) {
-  FunderAmounts s = declared_shares(p, type);
-  double total = 0;
-  for (double v : s) total += v;
-  if (total > 0 && std::abs(total - 1.0) > 1e-9)
-    for (double& v : s) v /= total;
-  return s;
-}
-
 Governance Governance::from(const Params& p) {
   Governance g;
-  switch (p.funding()) {
-    case FundingStructure::Fragmented:
-      g.grants_per_point = p.grants_fragmented;
-      g.grant_years = p.grant_years_fragmented;
-      g.renewal = p.grant_renewal_fragmented;
-      g.turnover = p.turnover_base + p.turnover_short_term;
-      break;
-    case FundingStructure::SingleAuthority:
-    case FundingStructure::Custodian:
-      g.grants_per_point = 1;
-      g.grant_years = p.grant_years_pooled;
-      g.renewal = p.grant_renewal_pooled;
-      g.turnover = p.turnover_base;
-      break;
-  }
-  g.reporting_share = std::min(p.reporting_share_max,
-                               p.reporting_share_per_grant * g.grants_per_point +
-                                   (p.objectives_imposed ? p.objectives_reporting_extra : 0.0));
+  g.funders = Funders::from(p);
+  g.partners_joined = p.partners_joined;
+  if (p.funding() == FundingStructure::Custodian)
+    g.partners_joined += p.custodian_partner_join * (1.0 - p.partners_joined);
   g.doing_with = std::min(
       1.0, p.doing_with_share + (p.objectives_imposed ? p.objectives_doing_with_extra : 0.0));
   g.priority_queue = p.objectives_imposed;
@@ -132,7 +40,7 @@ Governance Governance::from(const Params& p) {
 }
 
 double Governance::partner_knowledge_at(const Params& p, double reach) const {
-  const double joined = p.partners_joined;
+  const double joined = partners_joined;
   const double outside =
       std::min(1.0, p.partner_knowledge_base + p.animation_partner_knowledge * reach);
   return joined * p.partner_joined_knowledge + (1 - joined) * outside;
@@ -160,7 +68,7 @@ FunderAmounts Governance::mechanism_costs(const Params& p, double adults, int so
   at(Funder::Department) += p.mobile_units * p.mobile_cost_eur;
   at(Funder::Epci) += static_cast<double>(p.stations_per_point) * open_points * p.station_cost_eur;
   at(Funder::Caf) +=
-      p.partners_joined * p.partner_offices_per_10000 * adults / 10000.0 * p.partner_join_cost_eur;
+      partners_joined * p.partner_offices_per_10000 * adults / 10000.0 * p.partner_join_cost_eur;
   if (p.political_sponsorship) at(Funder::Department) += p.sponsorship_cost_eur;
   if (p.allocation() == AllocationRule::NeedsDiagnosis)
     at(Funder::Department) += p.diagnosis_cost_eur;

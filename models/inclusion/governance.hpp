@@ -9,36 +9,18 @@
 #include <string>
 
 #include "models/inclusion/access_points.hpp"
+#include "models/inclusion/funders.hpp"
 #include "models/inclusion/params.hpp"
 
 namespace govsim::inclusion {
 
-enum class Funder : std::uint8_t {
-  State,
-  Region,
-  Department,
-  Epci,
-  Commune,
-  Caf,
-  BanqueTerritoires
-};
-inline constexpr int kFunders = 7;
-extern const std::array<const char*, kFunders> kFunderNames;
-using FunderAmounts = std::array<double, kFunders>;
-
-// Who pays a point's running cost, by point type (assumption after the funding lines of
-// France Services, conseillers numériques, CAF social-centre agreements; docs/mechanisms.md).
-FunderAmounts funding_shares(const Params& p,
-                             PointType type);  // who pays a point type's running cost (funders.*)
-
 // Rules derived once from the parameters (frozen for a run).
 struct Governance {
-  // funding structure
-  int grants_per_point = 1;    // grants each point manages (reporting load)
-  int grant_years = 1;         // length of a grant
-  double renewal = 1;          // chance a grant is renewed when due
-  double turnover = 0;         // yearly leaving chance of a mediator
-  double reporting_share = 0;  // share of mediator time lost to reporting
+  // funding structure: the funders as actors and their grant policies (funders.hpp)
+  Funders funders;
+  // custodian: partner offices in the network (referral.partners_joined, plus those the
+  // consortium draws in: governance.custodian_partner_join)
+  double partners_joined = 0;
   // practice
   double doing_with = 0;        // share of teaching sessions
   bool priority_queue = false;  // objectives: priority publics served first

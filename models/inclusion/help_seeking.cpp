@@ -110,7 +110,7 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
     ch.became_aware.push_back(z);
     c.referrals += 1;
     // Chance that the partner who knew is one inside the network, times its booking practice.
-    const double joined = p_.partners_joined * p_.partner_joined_knowledge;
+    const double joined = g_.partners_joined * p_.partner_joined_knowledge;
     if (joined > 0 && p_.referral_booked_share > 0 &&
         rng.uniform() < joined / knows * p_.referral_booked_share)
       booked = true;
@@ -167,6 +167,8 @@ int Simulation::choose_point(std::size_t i, int t, Rng& rng, bool& misdirected,
       const PointState& s = points_[static_cast<std::size_t>(pt)];
       if (!s.serves_at(t)) continue;
       if ((s.spec.services & need) == 0) {
+        // A place in the custodian's consortium sends the resident on to the right place.
+        if (s.in_consortium) break;
         misdirected = true;
         return -1;
       }

@@ -59,7 +59,7 @@ void Simulation::weekly_points(int t) {
     const bool fs = s.spec.type == PointType::FranceServices;
     const double full = point_capacity_fte(s, t) *
                         (fs ? p_.sessions_per_fte_week_fs : p_.sessions_per_fte_week) *
-                        (1.0 - g_.reporting_share);
+                        (1.0 - s.terms.reporting_share);
     const double workshop = fs ? 0.0 : p_.workshop_share;
     s.workshops += full * workshop;
     const double cap = full * (1.0 - workshop) * p_.population_scale + s.carry;
@@ -185,8 +185,8 @@ void Simulation::open_point(int zone, PointType type, double fte, int week) {
   s.open_week = week;
   s.add_posts(fte, week);
   s.stations = p_.stations_per_point;
-  s.grants = g_.grants_per_point;
   s.success = g_.session_success(p_, type);
+  grant_point(s, true);  // funders.cpp: opened by the allocation rule
   points_.push_back(std::move(s));
 }
 

@@ -28,6 +28,7 @@ enum Stream : std::uint32_t {
   kStreamPost = 6,
   kStreamMode = 7,  // car availability (one draw per resident index, fixed over the run)
   kStreamAware = 8,
+  kStreamConsortium = 9,  // custodian: which places join the consortium (one draw per point)
 };
 
 constexpr std::size_t kChunk = 16384;    // residents per parallel work unit (not a result input)
@@ -54,21 +55,22 @@ struct Post {
 struct PointState {
   PointSpec spec;
   bool open = true;
-  int open_week = 0;          // a planned point opens at this week
-  int interrupted_until = 0;  // no service before this week (grant lapse)
-  int grants = 1;             // active grants
-  int grant_age = 0;          // years into the current grant
-  std::vector<Post> posts;    // funded mediator posts
-  double social_fte = 0;      // trained social workers' mediation time (staff-time cost)
-  double plan_fte = -1;       // master plan: staff time for procedure help at a point that took
-                              // it on (its procedure-help capacity; staff-time cost); -1: none
-  double stations = 0;        // self-service stations
-  double carry = 0;           // fractional capacity carried to next week
-  int capacity = 0;           // sessions available this week (scaled population)
-  int used = 0;               // sessions used this week
-  double success = 0.8;       // chance a session resolves the procedure
-  double served = 0;          // procedure-help sessions held over the run (simulated population)
-  double workshops = 0;       // sessions not about a procedure over the run (full population)
+  int open_week = 0;           // a planned point opens at this week
+  int interrupted_until = 0;   // no service before this week (grant lapse)
+  std::vector<Grant> grants;   // who funds it, on which policy (funders.hpp)
+  GrantTerms terms;            // reporting load, turnover, payment delay its grants make
+  bool in_consortium = false;  // custodian: the place joined the consortium (funders.cpp)
+  std::vector<Post> posts;     // funded mediator posts
+  double social_fte = 0;       // trained social workers' mediation time (staff-time cost)
+  double plan_fte = -1;        // master plan: staff time for procedure help at a point that took
+                               // it on (its procedure-help capacity; staff-time cost); -1: none
+  double stations = 0;         // self-service stations
+  double carry = 0;            // fractional capacity carried to next week
+  int capacity = 0;            // sessions available this week (scaled population)
+  int used = 0;                // sessions used this week
+  double success = 0.8;        // chance a session resolves the procedure
+  double served = 0;           // procedure-help sessions held over the run (simulated population)
+  double workshops = 0;        // sessions not about a procedure over the run (full population)
   double funded_fte() const;
   // Funds `fte` more as posts of one FTE each, the last taking the remainder (the one place
   // FTE becomes posts: initial network, mobile units, new points).
@@ -179,6 +181,11 @@ struct RunState {
   std::vector<std::size_t> request_offset_;
   Counters totals_;
   FunderAmounts spent_{};
+  // Funders (funders.cpp): each funder's yearly budget line at the start (what its objectives
+  // commit it to in the initial network) and its share of the pooled structure's spending (its
+  // contribution to the single authority or custodian).
+  FunderAmounts line_{};
+  FunderAmounts pool_share_{};
   double granted_ = 0;
   double envelope0_ = 0;
   double reporting_cost_ = 0, coordination_cost_ = 0;

@@ -72,8 +72,8 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
     s.add_posts(fte, -1000);
     if (is_social_type(spec.type)) s.social_fte = p_.social_workers_trained * p_.social_worker_fte;
     s.stations = p_.stations_per_point;
-    s.grants = g_.grants_per_point;
     s.success = g_.session_success(p_, spec.type);
+    grant_point(s, false);  // funders.cpp
     points_.push_back(std::move(s));
   }
   for (int u = 0; u < p_.mobile_units; ++u) {
@@ -86,10 +86,11 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
               p_.mobile_fte,
               0};
     s.add_posts(p_.mobile_fte, -1000);
-    s.grants = g_.grants_per_point;
     s.success = g_.session_success(p_, PointType::Mobile);
+    grant_point(s, false);
     points_.push_back(std::move(s));
   }
+  set_budget_lines();  // funders.cpp
   rebuild_reach();
   mobile_visit_.assign(nz, -1);
   // Animation by zone: with France Services only, its awareness and partner-knowledge effects

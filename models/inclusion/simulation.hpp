@@ -50,6 +50,11 @@ class Simulation : private RunState {
   const std::vector<double>& spent_by_year() const { return spent_year_end_; }
   // Product of the scalings of mediator posts imposed by an equal budget (1: none).
   double staff_scale() const { return staff_scale_; }
+  // Funders (funders.cpp): yearly budget lines at the start, each funder's share of the pooled
+  // structure's spending, and spending by funder to date (full scale).
+  const FunderAmounts& budget_lines() const { return line_; }
+  const FunderAmounts& pool_shares() const { return pool_share_; }
+  const FunderAmounts& spent_by_funder() const { return spent_; }
   // Returns a description of every violated accounting invariant (empty if none).
   std::vector<std::string> check_invariants() const;
   // Share of adults lacking basic skills by age band now (calibration check).
@@ -133,6 +138,27 @@ class Simulation : private RunState {
   // change: {part proportional to mediator posts, the rest (fixed costs, staff time, mechanisms)}.
   std::array<double, 2> project_spending(int from, int to) const;
   double point_fixed_cost() const;  // a fixed point's yearly fixed cost (after pooling savings)
+  // funders.cpp: funders as actors. The grants a point holds when it enters the network
+  // (opened_by_pool: opened by the single authority's or custodian's allocation).
+  void grant_point(PointState& s, bool opened_by_pool);
+  bool remote(const PointState& s) const;               // in a rural zone, or a mobile unit
+  double point_yearly_cost(const PointState& s) const;  // committed: posts + fixed cost
+  void set_budget_lines();  // line_ and pool_share_ from the initial network
+  // Grants falling due are renewed or lost (lost money cuts posts, no grant left closes the
+  // point; disrupted: the owner's reorganisation interrupts points whose grant falls due), then
+  // mediators leave at their point's turnover.
+  void renew_grants(int year, int week, bool disrupted);
+  // New money for the year: the pooled structure's (or, fragmented, every funder's calls) through
+  // the allocation rule, allocate(); a funder's money kept out of the pool tops up its own
+  // grants. New posts wait for their slowest payer (GrantTerms::payment_delay_weeks).
+  void place_new_money(int year, double money, bool allocation_open);
+  void grow_own_grants(int year, double money);
+  // Accrues `cost` of point s to its payers (the pooled part with the custodian's fee if
+  // with_fee); returns what was paid.
+  double pay(const PointState& s, double cost, bool with_fee);
+  // Share of a point's cost its payers pay, fee included if with_fee (1 without a fee; 0 with
+  // no active grant).
+  double paid_factor(const PointState& s, bool with_fee) const;
   // outcomes.cpp
   void record_series(int t);
   // Shares of adults with home access, who resolved a need alone online and who gave up a need

@@ -379,11 +379,18 @@ TEST(Activity, YearlyActivitySeriesCoverEachYear) {
 
 TEST(Model, FunderSharesComeFromTheRegistry) {
   // Moving a share of EPNs' running cost from communes to the state moves that money and
-  // nothing else (same runs: common random numbers).
-  const auto base = test_support::run_model("rural-department", kSmall, 9, 0);
+  // nothing else (same runs: common random numbers) when every grant is renewed and the two
+  // funders grant on the same policy (a funder's grant policy is what makes it an actor; see
+  // Funders.* in test_mechanisms.cpp).
+  Overrides stable = kSmall;
+  for (const char* f : inclusion::kFunderNames)
+    stable[std::string("funders.") + f + ".renewal"] = 1.0;
+  stable["funders.state.reporting_share"] = 0.02;
+  stable["funders.state.payment_delay_weeks"] = 0;
+  const auto base = test_support::run_model("rural-department", stable, 9, 0);
   const auto moved = test_support::run_model(
       "rural-department",
-      with(kSmall, {{"funders.epn_state", 0.45}, {"funders.epn_commune", 0.25}}), 9, 0);
+      with(stable, {{"funders.epn_state", 0.45}, {"funders.epn_commune", 0.25}}), 9, 0);
   EXPECT_EQ(moved.metric("non_recours_rate"), base.metric("non_recours_rate"));
   EXPECT_NEAR(moved.metric("total_cost_eur"), base.metric("total_cost_eur"),
               1e-9 * base.metric("total_cost_eur"));
@@ -395,12 +402,18 @@ TEST(Model, FunderSharesComeFromTheRegistry) {
   EXPECT_NEAR(to_state, from_communes, 1e-9 * base.metric("total_cost_eur"));
   // Shares that do not sum to 1 (a sweep moving one of them) are rescaled: all money is paid.
   const auto over =
-      test_support::run_model("rural-department", with(kSmall, {{"funders.epn_state", 0.7}}), 9, 0);
+      test_support::run_model("rural-department", with(stable, {{"funders.epn_state", 0.7}}), 9, 0);
   EXPECT_NEAR(over.metric("total_cost_eur"), base.metric("total_cost_eur"),
               1e-9 * base.metric("total_cost_eur"));
   EXPECT_GT(over.metric("total_cost_eur@funder:state"), base.metric("total_cost_eur@funder:state"));
   EXPECT_LT(over.metric("total_cost_eur@funder:commune"),
             base.metric("total_cost_eur@funder:commune"));
+  // A funder's grant policy acts on the points it funds: a heavier State reporting demand takes
+  // mediator time at every point holding a State grant (France Services, EPN, third places).
+  const auto heavy = test_support::run_model(
+      "rural-department", with(stable, {{"funders.state.reporting_share", 0.25}}), 9, 0);
+  EXPECT_LT(heavy.metric("sessions_per_1000_adults"), base.metric("sessions_per_1000_adults"));
+  EXPECT_GT(heavy.metric("overhead_share"), base.metric("overhead_share"));
 }
 
 TEST(Model, ShareOfEpnsHelpingWithProceduresIsAParameter) {

@@ -52,7 +52,7 @@ def test_space_is_the_registry_assumptions_with_ranges() -> None:
 
 def test_design_values_follow_the_ranges() -> None:
     sp = gu.space().set_index("name")
-    names = ["needs.rate_per_year", "resolution.relatives_weekly", "governance.grants_per_point_fragmented"]
+    names = ["needs.rate_per_year", "resolution.relatives_weekly", "funders.caf.grant_years"]
     v = gu.design_values(names, np.array([[0.0, 0.0, 0.0], [0.5, 0.5, 0.5], [1.0, 1.0, 0.999]]))
     assert v.iloc[0].tolist() == [sp.loc[n, "low"] for n in names]
     assert v.iloc[2].tolist() == pytest.approx([sp.loc[n, "high"] for n in names])
@@ -136,7 +136,7 @@ def test_morris_of_the_model_returns_every_target(tmp_path) -> None:
 
 # ---- robust comparison ---------------------------------------------------------------------------
 ROB = {"parameters": ["resolution.relatives_weekly", "needs.rate_per_year", "mediation.mediator_skill",
-                      "governance.grants_per_point_fragmented"], "samples": 6, "method": "sobol"}
+                      "funders.caf.grant_years"], "samples": 6, "method": "sobol"}
 
 
 @pytest.fixture(scope="module")
