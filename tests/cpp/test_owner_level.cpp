@@ -23,15 +23,17 @@ using test_support::with;
 
 namespace {
 
-// No grant is lost in year 1 (renewal 1), so the network the first allocation sees is the
-// initial one and its running cost by commune can be computed from the territory alone. The
-// envelope grows by half in year 1 (instead of 5%) so that there are enough units to place for a
-// share to show (about 90 units instead of 9).
-const Overrides kBase = {{"sim.population_scale", 0.08},
-                         {"sim.horizon_weeks", 60},
-                         {"governance.budget_growth", 0.5},
-                         {"governance.renewal_fragmented", 1.0},
-                         {"governance.owner_instability", 0.0}};
+// No grant is lost in year 1 (every funder renews: funders.<f>.renewal 1), so the network the first
+// allocation sees is the initial one and its running cost by commune can be computed from the
+// territory alone. The envelope grows by half in year 1 (instead of 5%) so that there are enough
+// units to place for a share to show (about 90 units instead of 9).
+const Overrides kBase = {
+    {"sim.population_scale", 0.08},       {"sim.horizon_weeks", 60},
+    {"governance.budget_growth", 0.5},    {"funders.state.renewal", 1.0},
+    {"funders.region.renewal", 1.0},      {"funders.department.renewal", 1.0},
+    {"funders.epci.renewal", 1.0},        {"funders.commune.renewal", 1.0},
+    {"funders.caf.renewal", 1.0},         {"funders.banque_des_territoires.renewal", 1.0},
+    {"governance.owner_instability", 0.0}};
 constexpr int kYear = 1;
 
 std::unique_ptr<Simulation> run_sim(const Overrides& o, std::uint32_t replicate,
