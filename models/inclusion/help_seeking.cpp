@@ -11,18 +11,32 @@
 
 namespace govsim::inclusion {
 
-// Phase A: residents, in fixed chunks (parallel; every draw keyed by agent and week).
+// Phase A: residents, in fixed chunks (parallel; every draw keyed by agent and week). Only the
+// residents with something due are visited (calendar.hpp): those whose need arrives this week and
+// those with a pending episode. Every draw is keyed by (resident, week) and every chunk output is
+// either sorted later (requests) or an exact integer count, so the order of the visits within a
+// chunk does not change any result.
 void Simulation::residents_act(Week& w) {
   const int t = w.t;
   const std::size_t n_chunks = (pop_.size() + kChunk - 1) / kChunk;
   w.chunks.resize(n_chunks);
   tbb::parallel_for(std::size_t{0}, n_chunks, [&](std::size_t ci) {
     Chunk& ch = w.chunks[ci];
-    const std::size_t end = std::min(pop_.size(), (ci + 1) * kChunk);
-    for (std::size_t i = ci * kChunk; i < end; ++i) {
-      if (pop_.next_need[i] == t) arrive(i, t, ch);
-      if (pop_.pending[i] > 0) attempt(i, t, ch);
+    const std::size_t first = ci * kChunk;
+    std::vector<std::uint16_t>& active = active_[ci];
+    // Episodes closed since last week (served, given up) leave the pending list.
+    active.erase(std::remove_if(active.begin(), active.end(),
+                                [&](std::uint16_t k) { return pop_.pending[first + k] == 0; }),
+                 active.end());
+    for (std::uint16_t k = calendar_.take(ci, t); k != NeedCalendar::kNil;) {
+      const std::size_t i = first + k;
+      const std::uint16_t next = pop_.due_link[i];  // before arrive() links i to a later week
+      const bool idle = pop_.pending[i] == 0;
+      arrive(i, t, ch);
+      if (idle) active.push_back(k);
+      k = next;
     }
+    for (std::uint16_t k : active) attempt(first + k, t, ch);
   });
   for (auto& ch : w.chunks) {
     w.c.add(ch.c);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "models/inclusion/calendar.hpp"
 #include "models/inclusion/governance.hpp"
 #include "models/inclusion/metrics.hpp"
 #include "models/inclusion/params.hpp"
@@ -31,6 +32,7 @@ enum Stream : std::uint32_t {
 };
 
 constexpr std::size_t kChunk = 16384;    // residents per parallel work unit (not a result input)
+static_assert(kChunk < NeedCalendar::kNil, "calendar links are 16-bit local indices");
 constexpr std::uint16_t kNever = 65535;  // week value meaning "not within the run"
 
 inline double logistic(double x) {
@@ -155,6 +157,10 @@ struct RunState {
   std::vector<double> zone_offer_cut_;      // 256 × zone_share_ (offer iff offer_rank < cut)
   std::vector<double> log_no_need_;     // [year][age][difficulty]: log(1 - weekly arrival chance)
   std::vector<std::uint32_t> dynamic_;  // residents with kDynamic, in the order they became so
+  // Events (calendar.hpp): need arrivals by chunk and week, and by chunk the residents with a
+  // pending episode (local indices; those whose episode closed are dropped at the next week).
+  NeedCalendar calendar_;
+  std::vector<std::vector<std::uint16_t>> active_;
   double static_ill_ = 0, static_aut_ = 0;
   double decay_per_week_ = 0;  // ln 2 / skill half-life
   std::vector<double> zone_consultation_boost_;

@@ -114,7 +114,10 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
     }
   }
   // First need arrivals.
-  tbb::parallel_for(std::size_t{0}, (pop_.size() + kChunk - 1) / kChunk, [&](std::size_t c) {
+  const std::size_t n_chunks = (pop_.size() + kChunk - 1) / kChunk;
+  calendar_.reset(n_chunks, p_.horizon_weeks);
+  active_.assign(n_chunks, {});
+  tbb::parallel_for(std::size_t{0}, n_chunks, [&](std::size_t c) {
     const std::size_t end = std::min(pop_.size(), (c + 1) * kChunk);
     for (std::size_t i = c * kChunk; i < end; ++i) schedule_next_need(i, 0);
   });

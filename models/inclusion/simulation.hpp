@@ -69,6 +69,8 @@ class Simulation : private RunState {
 
   // needs.cpp
   void schedule_next_need(std::size_t i, int t);
+  // Takes `residents` (in index order) off the calendar from `from_week` on.
+  void unschedule(const std::vector<std::uint32_t>& residents, int from_week);
   void arrive(std::size_t i, int t, Chunk& c);
   // help_seeking.cpp
   void attempt(std::size_t i, int t, Chunk& c);
