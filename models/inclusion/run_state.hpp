@@ -163,6 +163,9 @@ struct RunState {
   std::vector<std::vector<std::uint16_t>> active_;
   double static_ill_ = 0, static_aut_ = 0;
   double decay_per_week_ = 0;  // ln 2 / skill half-life
+  // decay_[d] = exp(-decay_per_week_ * d) for d = 0..horizon: the same value skill() would
+  // compute, looked up (bit-identical).
+  std::vector<double> decay_;
   std::vector<double> zone_consultation_boost_;
   // Animation reach by zone (France Services only: none where the nearest procedure-help point is
   // not a France Services) and partners' chance to know where to refer there.

@@ -29,6 +29,9 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   zone_share_.resize(nz);
   for (std::size_t z = 0; z < nz; ++z) zone_share_[z] = t_.zones[z].broadband_share;
   decay_per_week_ = std::log(2.0) / p_.skill_half_life_weeks;
+  decay_.resize(static_cast<std::size_t>(p_.horizon_weeks) + 1);
+  for (std::size_t d = 0; d < decay_.size(); ++d)
+    decay_[d] = std::exp(-decay_per_week_ * static_cast<int>(d));
   zone_offer_cut_.resize(nz);
   for (std::size_t z = 0; z < nz; ++z) zone_offer_cut_[z] = zone_share_[z] * 256.0;
   // Need-arrival table: log(1 - p_week) by year, age band and social difficulty.
