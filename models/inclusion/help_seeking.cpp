@@ -4,6 +4,8 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 
 #include "engine/rng.hpp"
@@ -12,10 +14,10 @@
 namespace govsim::inclusion {
 
 // Phase A: residents, in fixed chunks (parallel; every draw keyed by agent and week). Only the
-// residents with something due are visited (calendar.hpp): those whose need arrives this week and
-// those with a pending episode. Every draw is keyed by (resident, week) and every chunk output is
-// either sorted later (requests) or an exact integer count, so the order of the visits within a
-// chunk does not change any result.
+// residents with something due are visited (calendar.hpp): those whose need arrives this week,
+// then those with a pending episode, each in resident order. Every draw is keyed by (resident,
+// week) and every chunk output is either sorted later (requests) or an exact integer count, so
+// visiting arrivals before attempts gives the results of the resident-by-resident loop.
 void Simulation::residents_act(Week& w) {
   const int t = w.t;
   const std::size_t n_chunks = (pop_.size() + kChunk - 1) / kChunk;
@@ -23,20 +25,43 @@ void Simulation::residents_act(Week& w) {
   tbb::parallel_for(std::size_t{0}, n_chunks, [&](std::size_t ci) {
     Chunk& ch = w.chunks[ci];
     const std::size_t first = ci * kChunk;
-    std::vector<std::uint16_t>& active = active_[ci];
-    // Episodes closed since last week (served, given up) leave the pending list.
-    active.erase(std::remove_if(active.begin(), active.end(),
-                                [&](std::uint16_t k) { return pop_.pending[first + k] == 0; }),
-                 active.end());
-    for (std::uint16_t k = calendar_.take(ci, t); k != NeedCalendar::kNil;) {
-      const std::size_t i = first + k;
-      const std::uint16_t next = pop_.due_link[i];  // before arrive() links i to a later week
-      const bool idle = pop_.pending[i] == 0;
-      arrive(i, t, ch);
-      if (idle) active.push_back(k);
-      k = next;
+    std::uint64_t* pending = pending_bits_.data() + ci * kChunkWords;
+    // This week's arrivals, in resident order (the list is read before arrive() links them to
+    // later weeks), with the first Philox block of their two need streams computed in a batch.
+    std::array<std::uint64_t, kChunkWords> due{};
+    for (std::uint16_t k = calendar_.take(ci, t); k != NeedCalendar::kNil;
+         k = pop_.due_link[first + k])
+      due[k >> 6] |= std::uint64_t{1} << (k & 63);
+    std::vector<std::uint32_t> ids;
+    for (std::size_t wd = 0; wd < kChunkWords; ++wd)
+      for (std::uint64_t bits = due[wd]; bits; bits &= bits - 1)
+        ids.push_back(static_cast<std::uint32_t>(first + wd * 64 + std::countr_zero(bits)));
+    std::vector<Rng::Block> kind_blocks(ids.size()), gap_blocks(ids.size());
+    Rng::first_blocks(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(t) | 0x80000u,
+                      ids.data(), ids.size(), kind_blocks.data());
+    Rng::first_blocks(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(t), ids.data(),
+                      ids.size(), gap_blocks.data());
+    for (std::size_t a = 0; a < ids.size(); ++a) {
+      const std::size_t k = ids[a] - first;
+      arrive(ids[a], t, ch, kind_blocks[a], gap_blocks[a]);
+      pending[k >> 6] |= std::uint64_t{1} << (k & 63);
     }
-    for (std::uint16_t k : active) attempt(first + k, t, ch);
+    // Attempts by every resident with a pending episode (first blocks batched likewise);
+    // episodes closed since the last visit (served, given up) leave the bitmap.
+    ids.clear();
+    for (std::size_t wd = 0; wd < kChunkWords; ++wd)
+      for (std::uint64_t bits = pending[wd]; bits; bits &= bits - 1) {
+        const int b = std::countr_zero(bits);
+        const std::size_t i = first + wd * 64 + static_cast<std::size_t>(b);
+        if (pop_.pending[i] > 0)
+          ids.push_back(static_cast<std::uint32_t>(i));
+        else
+          pending[wd] &= ~(std::uint64_t{1} << b);
+      }
+    std::vector<Rng::Block> blocks(ids.size());
+    Rng::first_blocks(seed_, replicate_, kStreamAttempt, static_cast<std::uint32_t>(t), ids.data(),
+                      ids.size(), blocks.data());
+    for (std::size_t a = 0; a < ids.size(); ++a) attempt(ids[a], t, ch, blocks[a]);
   });
   for (auto& ch : w.chunks) {
     w.c.add(ch.c);
@@ -87,10 +112,10 @@ bool Simulation::update_awareness(std::size_t i, int t, Rng& rng) {
   return false;
 }
 
-void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
+void Simulation::attempt(std::size_t i, int t, Chunk& ch, const Rng::Block& first_block) {
   Counters& c = ch.c;
   Rng rng(seed_, replicate_, kStreamAttempt, static_cast<std::uint32_t>(i),
-          static_cast<std::uint32_t>(t));
+          static_cast<std::uint32_t>(t), first_block);
   const double s = skill(i, t);
   const double p_skill = logistic(p_.alone_slope * (s - p_.skill_autonomy_threshold));
   const bool home = has_home_access(i);
@@ -199,7 +224,7 @@ int Simulation::choose_point(std::size_t i, int t, Rng& rng, bool& misdirected,
 
 void Simulation::count_closed(std::size_t i, double n, Counters& c) const {
   c.closed_age[pop_.age_band[i]] += n;
-  c.closed_density[static_cast<std::size_t>(t_.zones[pop_.zone[i]].density)] += n;
+  c.closed_density[zone_density_[pop_.zone[i]]] += n;
   c.closed_difficulty[(pop_.flags[i] & kSocialDifficulty) ? 0 : 1] += n;
   c.closed_income[pop_.income[i]] += n;
 }
@@ -228,7 +253,7 @@ void Simulation::abandon(std::size_t i, Counters& c) {
   c.zone_closures.push_back({pop_.zone[i], Counters::kClosedAbandoned, pop_.pending[i]});
   c.abandoned += n;
   c.abandoned_age[pop_.age_band[i]] += n;
-  c.abandoned_density[static_cast<std::size_t>(t_.zones[pop_.zone[i]].density)] += n;
+  c.abandoned_density[zone_density_[pop_.zone[i]]] += n;
   c.abandoned_difficulty[(pop_.flags[i] & kSocialDifficulty) ? 0 : 1] += n;
   c.abandoned_income[pop_.income[i]] += n;
   pop_.last_gave_up[i] = static_cast<std::uint16_t>(week_);

@@ -14,12 +14,19 @@ namespace govsim::inclusion {
 // Draws the week of resident i's next need after week t and puts i on that week's list of the
 // calendar (only the thread working on i's chunk may call it).
 void Simulation::schedule_next_need(std::size_t i, int t) {
+  const std::uint32_t agent = static_cast<std::uint32_t>(i);
+  Rng::Block first;
+  Rng::first_blocks(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(t), &agent, 1, &first);
+  schedule_next_need(i, t, first);
+}
+
+void Simulation::schedule_next_need(std::size_t i, int t, const Rng::Block& first_block) {
   const std::size_t year = static_cast<std::size_t>(t / 52);
   const double log_q = log_no_need_[(year * kAgeBands + pop_.age_band[i]) * 2 +
                                     ((pop_.flags[i] & kSocialDifficulty) ? 1 : 0)];
   if (log_q >= 0) return;  // rate 0: no need ever arrives
   Rng rng(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(i),
-          static_cast<std::uint32_t>(t));
+          static_cast<std::uint32_t>(t), first_block);
   const double gap = 1.0 + std::floor(std::log1p(-rng.uniform()) / log_q);  // geometric weeks
   const double next = t + gap;
   if (next > p_.horizon_weeks) return;  // not within the run
@@ -50,16 +57,17 @@ void Simulation::unschedule(const std::vector<std::uint32_t>& residents, int fro
   });
 }
 
-void Simulation::arrive(std::size_t i, int t, Chunk& ch) {
+void Simulation::arrive(std::size_t i, int t, Chunk& ch, const Rng::Block& kind_block,
+                        const Rng::Block& gap_block) {
   Counters& c = ch.c;
   c.arisen += 1;
   c.arisen_age[pop_.age_band[i]] += 1;
-  c.arisen_density[static_cast<std::size_t>(t_.zones[pop_.zone[i]].density)] += 1;
+  c.arisen_density[zone_density_[pop_.zone[i]]] += 1;
   c.arisen_difficulty[(pop_.flags[i] & kSocialDifficulty) ? 0 : 1] += 1;
   c.arisen_income[pop_.income[i]] += 1;
   if (pop_.pending[i] == 0) {
     Rng rng(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(i),
-            static_cast<std::uint32_t>(t) | 0x80000u);
+            static_cast<std::uint32_t>(t) | 0x80000u, kind_block);
     std::array<double, kNeedKinds> w = p_.need_shares();
     if (pop_.flags[i] & kSocialDifficulty) w[1] *= p_.need_benefits_difficulty_factor;
     if (pop_.age_band[i] > p_.need_employment_last_age_band) w[3] = 0;
@@ -83,7 +91,7 @@ void Simulation::arrive(std::size_t i, int t, Chunk& ch) {
     pop_.pending[i] += 1;
   else
     c.arisen -= 1;  // (never reached in practice: 255 needs in one episode) keep accounting exact
-  schedule_next_need(i, t);
+  schedule_next_need(i, t, gap_block);
 }
 
 }  // namespace govsim::inclusion

@@ -33,6 +33,8 @@ enum Stream : std::uint32_t {
 
 constexpr std::size_t kChunk = 16384;    // residents per parallel work unit (not a result input)
 static_assert(kChunk < NeedCalendar::kNil, "calendar links are 16-bit local indices");
+constexpr std::size_t kChunkWords = kChunk / 64;  // bitmap words per chunk
+static_assert(kChunk % 64 == 0);
 constexpr std::uint16_t kNever = 65535;  // week value meaning "not within the run"
 
 inline double logistic(double x) {
@@ -154,13 +156,17 @@ struct RunState {
   std::vector<double> zone_closed_, zone_mediated_, zone_abandoned_run_;
   std::vector<double> zone_need_estimate_;  // static diagnosis (adults lacking skills)
   std::vector<double> zone_share_;          // broadband offer share by zone (current)
-  std::vector<double> zone_offer_cut_;      // 256 × zone_share_ (offer iff offer_rank < cut)
+  // ceil(256 × zone_share_): offer iff offer_rank < cut (the same test as offer_rank < 256 × share
+  // for an integer rank), 2 bytes per zone so that the table stays in cache.
+  std::vector<std::uint16_t> zone_offer_cut_;
+  std::vector<std::uint8_t> zone_density_;  // Density of each zone (a byte, cache-friendly)
   std::vector<double> log_no_need_;     // [year][age][difficulty]: log(1 - weekly arrival chance)
   std::vector<std::uint32_t> dynamic_;  // residents with kDynamic, in the order they became so
-  // Events (calendar.hpp): need arrivals by chunk and week, and by chunk the residents with a
-  // pending episode (local indices; those whose episode closed are dropped at the next week).
+  // Events (calendar.hpp): need arrivals by chunk and week, and one bit per resident set while
+  // an episode is pending ([chunk][kChunk / 64] words; a bit whose episode was closed elsewhere
+  // is cleared at the next visit). Visits follow resident order (cache-friendly).
   NeedCalendar calendar_;
-  std::vector<std::vector<std::uint16_t>> active_;
+  std::vector<std::uint64_t> pending_bits_;
   double static_ill_ = 0, static_aut_ = 0;
   double decay_per_week_ = 0;  // ln 2 / skill half-life
   // decay_[d] = exp(-decay_per_week_ * d) for d = 0..horizon: the same value skill() would

@@ -33,7 +33,11 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   for (std::size_t d = 0; d < decay_.size(); ++d)
     decay_[d] = std::exp(-decay_per_week_ * static_cast<int>(d));
   zone_offer_cut_.resize(nz);
-  for (std::size_t z = 0; z < nz; ++z) zone_offer_cut_[z] = zone_share_[z] * 256.0;
+  for (std::size_t z = 0; z < nz; ++z)
+    zone_offer_cut_[z] = static_cast<std::uint16_t>(std::ceil(zone_share_[z] * 256.0));
+  zone_density_.resize(nz);
+  for (std::size_t z = 0; z < nz; ++z)
+    zone_density_[z] = static_cast<std::uint8_t>(t_.zones[z].density);
   // Need-arrival table: log(1 - p_week) by year, age band and social difficulty.
   const int years = p_.horizon_weeks / 52 + 1;
   log_no_need_.assign(static_cast<std::size_t>(years) * kAgeBands * 2, 0.0);
@@ -119,7 +123,7 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   // First need arrivals.
   const std::size_t n_chunks = (pop_.size() + kChunk - 1) / kChunk;
   calendar_.reset(n_chunks, p_.horizon_weeks);
-  active_.assign(n_chunks, {});
+  pending_bits_.assign(n_chunks * kChunkWords, 0);
   tbb::parallel_for(std::size_t{0}, n_chunks, [&](std::size_t c) {
     const std::size_t end = std::min(pop_.size(), (c + 1) * kChunk);
     for (std::size_t i = c * kChunk; i < end; ++i) schedule_next_need(i, 0);

@@ -68,12 +68,15 @@ class Simulation : private RunState {
   void record_week(const Week& w);          // outcomes.cpp
 
   // needs.cpp
+  // `first_block`: the stream's first Philox block, computed beforehand (Rng::first_blocks).
   void schedule_next_need(std::size_t i, int t);
+  void schedule_next_need(std::size_t i, int t, const Rng::Block& first_block);
   // Takes `residents` (in index order) off the calendar from `from_week` on.
   void unschedule(const std::vector<std::uint32_t>& residents, int from_week);
-  void arrive(std::size_t i, int t, Chunk& c);
+  void arrive(std::size_t i, int t, Chunk& c, const Rng::Block& kind_block,
+              const Rng::Block& gap_block);
   // help_seeking.cpp
-  void attempt(std::size_t i, int t, Chunk& c);
+  void attempt(std::size_t i, int t, Chunk& c, const Rng::Block& first_block);
   // designated: a partner booked the slot (no misdirected first visit).
   int choose_point(std::size_t i, int t, Rng& rng, bool& misdirected, bool designated) const;
   // Awareness since the resident's last look (true if it became aware now).
