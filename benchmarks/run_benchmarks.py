@@ -38,12 +38,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FRANCE_PROBE_SCALE = 0.001
 
-TARGETS = {
-    "speed_ratio_vs_mesa": ">= 300x",
-    "bytes_per_adult": "<= 64",
-    "parallel_efficiency_2": ">= 0.9",
+TARGETS = {  # issue "Speed near the limit" (docs/performance.md)
+    "speed_ratio_vs_mesa": ">= 150x",
+    "bytes_per_adult_1e6": "<= 40",
+    "bytes_per_adult_1e7": "<= 36",
+    "parallel_efficiency_2": ">= 0.95",
     "demo_comparison_s": "<= 60 s (2 threads)",
-    "france_run_s": "<= 120 s",
+    "france_run_s": "<= 60 s (2 threads)",
     "france_peak_gb": "<= 4 GB",
 }
 
@@ -298,18 +299,20 @@ def print_table(res: dict) -> None:
         oc = a.get("others_cores_median")
         busy = f" (other processes kept {oc:.1f} cores busy)" if oc is not None else ""
         rows.append((f"(a) parallel efficiency (speedup/2){busy}", f"{a['parallel_efficiency_2']:.2f}",
-                     TARGETS["parallel_efficiency_2"], status(a["parallel_efficiency_2"], ">=", 0.9)))
+                     TARGETS["parallel_efficiency_2"], status(a["parallel_efficiency_2"], ">=", 0.95)))
     if m:
         ratio = m.get("ratio_vs_a_1thread", m["ratio_same_settings"])
         rows.append(("(m) speed vs Mesa reference (govsim 1 thread / Mesa)", f"{ratio:.1f}x",
-                     TARGETS["speed_ratio_vs_mesa"], status(ratio, ">=", 300)))
+                     TARGETS["speed_ratio_vs_mesa"], status(ratio, ">=", 150)))
         rows.append(("(m) same, both at the comparison settings", f"{m['ratio_same_settings']:.1f}x", "", ""))
         rows.append(("(m) Mesa agrees on the 5 shares (Welch 95% CI of diff within tolerance)",
                      "yes" if all(m["metrics_agree"].values()) else "no", "", ""))
     if b:
         for p in b["points"]:
+            big = p["adults"] > 3e6
             rows.append((f"(b) bytes per adult at {p['adults']:.3g} adults", f"{p['bytes_per_adult']:.1f}",
-                         TARGETS["bytes_per_adult"], status(p["bytes_per_adult"], "<=", 64)))
+                         TARGETS["bytes_per_adult_1e7" if big else "bytes_per_adult_1e6"],
+                         status(p["bytes_per_adult"], "<=", 36 if big else 40)))
         rows.append(("(b) marginal bytes per adult (fit)", f"{b['marginal_bytes_per_adult']:.1f}", "", ""))
     if c:
         lab = "" if not c["extrapolated"] else f" (EXTRAPOLATED from {c['runs']} replicates)"
@@ -318,7 +321,7 @@ def print_table(res: dict) -> None:
     if d:
         lab = " (EXTRAPOLATED from scale 0.1, 52 weeks)" if d["extrapolated"] else ""
         rows.append((f"(d) France-scale run time{lab}", f"{d['total_s']:.0f} s", TARGETS["france_run_s"],
-                     status(d["total_s"], "<=", 120)))
+                     status(d["total_s"], "<=", 60)))
         rows.append((f"(d) France-scale peak memory{lab}", f"{d['peak_gb']:.2f} GB", TARGETS["france_peak_gb"],
                      status(d["peak_gb"], "<=", 4)))
     if e:

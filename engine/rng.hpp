@@ -48,44 +48,48 @@ class Rng {
                                            static_cast<std::uint32_t>(seed >> 32)};
     std::size_t k = 0;
 #if defined(__SSE2__)
-    const __m128i m0 = _mm_set1_epi32(static_cast<int>(0xD2511F53u));
-    const __m128i m1 = _mm_set1_epi32(static_cast<int>(0xCD9E8D57u));
-    const __m128i lo_mask = _mm_set_epi32(0, -1, 0, -1);
-    // Four 32x32 -> 64-bit products: low and high halves, lane by lane.
-    auto mulhilo = [&](__m128i a, __m128i m, __m128i& lo, __m128i& hi) {
-      const __m128i even = _mm_mul_epu32(a, m);                     // lanes 0, 2
-      const __m128i odd = _mm_mul_epu32(_mm_srli_epi64(a, 32), m);  // lanes 1, 3
-      lo = _mm_or_si128(_mm_and_si128(even, lo_mask), _mm_slli_epi64(odd, 32));
-      hi = _mm_or_si128(_mm_srli_epi64(even, 32), _mm_andnot_si128(lo_mask, odd));
-    };
-    __m128i k0[10], k1[10];  // the key schedule, round by round
-    for (int round = 0; round < 10; ++round) {
-      k0[round] = _mm_set1_epi32(static_cast<int>(key[0] + 0x9E3779B9u * static_cast<unsigned>(round)));
-      k1[round] = _mm_set1_epi32(static_cast<int>(key[1] + 0xBB67AE85u * static_cast<unsigned>(round)));
-    }
-    const __m128i s1 = _mm_set1_epi32(static_cast<int>(step));
-    const __m128i s2 = _mm_set1_epi32(static_cast<int>(replicate));
-    const __m128i s3 = _mm_set1_epi32(static_cast<int>(stream << 16));
-    for (; k + 4 <= n; k += 4) {
-      __m128i c0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(agents + k));
-      __m128i c1 = s1, c2 = s2, c3 = s3;
-#pragma GCC unroll 10
+    if (n >= 4) {
+      const __m128i m0 = _mm_set1_epi32(static_cast<int>(0xD2511F53u));
+      const __m128i m1 = _mm_set1_epi32(static_cast<int>(0xCD9E8D57u));
+      const __m128i lo_mask = _mm_set_epi32(0, -1, 0, -1);
+      // Four 32x32 -> 64-bit products: low and high halves, lane by lane.
+      auto mulhilo = [&](__m128i a, __m128i m, __m128i& lo, __m128i& hi) {
+        const __m128i even = _mm_mul_epu32(a, m);                     // lanes 0, 2
+        const __m128i odd = _mm_mul_epu32(_mm_srli_epi64(a, 32), m);  // lanes 1, 3
+        lo = _mm_or_si128(_mm_and_si128(even, lo_mask), _mm_slli_epi64(odd, 32));
+        hi = _mm_or_si128(_mm_srli_epi64(even, 32), _mm_andnot_si128(lo_mask, odd));
+      };
+      __m128i k0[10], k1[10];  // the key schedule, round by round
       for (int round = 0; round < 10; ++round) {
-        __m128i lo0, hi0, lo1, hi1;
-        mulhilo(c0, m0, lo0, hi0);
-        mulhilo(c2, m1, lo1, hi1);
-        c0 = _mm_xor_si128(_mm_xor_si128(hi1, c1), k0[round]);
-        c1 = lo1;
-        c2 = _mm_xor_si128(_mm_xor_si128(hi0, c3), k1[round]);
-        c3 = lo0;
+        k0[round] =
+            _mm_set1_epi32(static_cast<int>(key[0] + 0x9E3779B9u * static_cast<unsigned>(round)));
+        k1[round] =
+            _mm_set1_epi32(static_cast<int>(key[1] + 0xBB67AE85u * static_cast<unsigned>(round)));
       }
-      // Transpose the four words of four lanes into four blocks.
-      const __m128i t0 = _mm_unpacklo_epi32(c0, c1), t1 = _mm_unpackhi_epi32(c0, c1);
-      const __m128i t2 = _mm_unpacklo_epi32(c2, c3), t3 = _mm_unpackhi_epi32(c2, c3);
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(out[k].data()), _mm_unpacklo_epi64(t0, t2));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(out[k + 1].data()), _mm_unpackhi_epi64(t0, t2));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(out[k + 2].data()), _mm_unpacklo_epi64(t1, t3));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(out[k + 3].data()), _mm_unpackhi_epi64(t1, t3));
+      const __m128i s1 = _mm_set1_epi32(static_cast<int>(step));
+      const __m128i s2 = _mm_set1_epi32(static_cast<int>(replicate));
+      const __m128i s3 = _mm_set1_epi32(static_cast<int>(stream << 16));
+      for (; k + 4 <= n; k += 4) {
+        __m128i c0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(agents + k));
+        __m128i c1 = s1, c2 = s2, c3 = s3;
+#pragma GCC unroll 10
+        for (int round = 0; round < 10; ++round) {
+          __m128i lo0, hi0, lo1, hi1;
+          mulhilo(c0, m0, lo0, hi0);
+          mulhilo(c2, m1, lo1, hi1);
+          c0 = _mm_xor_si128(_mm_xor_si128(hi1, c1), k0[round]);
+          c1 = lo1;
+          c2 = _mm_xor_si128(_mm_xor_si128(hi0, c3), k1[round]);
+          c3 = lo0;
+        }
+        // Transpose the four words of four lanes into four blocks.
+        const __m128i t0 = _mm_unpacklo_epi32(c0, c1), t1 = _mm_unpackhi_epi32(c0, c1);
+        const __m128i t2 = _mm_unpacklo_epi32(c2, c3), t3 = _mm_unpackhi_epi32(c2, c3);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out[k].data()), _mm_unpacklo_epi64(t0, t2));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out[k + 1].data()), _mm_unpackhi_epi64(t0, t2));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out[k + 2].data()), _mm_unpacklo_epi64(t1, t3));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out[k + 3].data()), _mm_unpackhi_epi64(t1, t3));
+      }
     }
 #endif
     for (; k < n; ++k) out[k] = philox({agents[k], step, replicate, stream << 16}, key);

@@ -117,10 +117,10 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch, const Rng::Block& firs
   Rng rng(seed_, replicate_, kStreamAttempt, static_cast<std::uint32_t>(i),
           static_cast<std::uint32_t>(t), first_block);
   const double s = skill(i, t);
-  const double p_skill = logistic(p_.alone_slope * (s - p_.skill_autonomy_threshold));
+  const double x_skill = p_.alone_slope * (s - p_.skill_autonomy_threshold);  // logit of P(alone)
   const bool home = has_home_access(i);
   // 1. Alone (practice keeps mediated skill from decaying).
-  if (home && rng.uniform() < p_skill) {
+  if (home && below_logistic(rng.uniform(), x_skill)) {
     if (pop_.gain[i] > 0) {
       pop_.gain[i] = static_cast<float>(s - pop_.base_skill[i]);
       pop_.gain_week[i] = static_cast<std::uint16_t>(t);
@@ -166,7 +166,8 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch, const Rng::Block& firs
       if (misdirected) c.misdirected += 1;
       if (pt >= 0) {
         const PointState& ps = points_[static_cast<std::size_t>(pt)];
-        if (!home && ps.stations > 0 && rng.uniform() < p_skill * p_.station_access_factor) {
+        if (!home && ps.stations > 0 &&
+            rng.uniform() < logistic(x_skill) * p_.station_access_factor) {
           c.station_uses += 1;
           resolve(i, kAlone, t, c);
           return;

@@ -16,7 +16,8 @@ namespace govsim::inclusion {
 void Simulation::schedule_next_need(std::size_t i, int t) {
   const std::uint32_t agent = static_cast<std::uint32_t>(i);
   Rng::Block first;
-  Rng::first_blocks(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(t), &agent, 1, &first);
+  Rng::first_blocks(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(t), &agent, 1,
+                    &first);
   schedule_next_need(i, t, first);
 }
 
@@ -27,7 +28,7 @@ void Simulation::schedule_next_need(std::size_t i, int t, const Rng::Block& firs
   if (log_q >= 0) return;  // rate 0: no need ever arrives
   Rng rng(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(i),
           static_cast<std::uint32_t>(t), first_block);
-  const double gap = 1.0 + std::floor(std::log1p(-rng.uniform()) / log_q);  // geometric weeks
+  const double gap = 1.0 + geometric_floor(rng.uniform(), log_q);  // geometric weeks
   const double next = t + gap;
   if (next > p_.horizon_weeks) return;  // not within the run
   calendar_.push(pop_.due_link, i / kChunk, i - i % kChunk, static_cast<std::uint16_t>(i % kChunk),

@@ -41,6 +41,32 @@ inline double logistic(double x) {
   return 1.0 / (1.0 + std::exp(-x));
 }
 
+// u < logistic(x), decided from a single-precision estimate unless u lies within 1e-6 of it
+// (the estimate is within ~1e-7 of the double value, so the answer is the same as the exact
+// comparison's by construction; the exact form is evaluated in the rare close cases).
+inline bool below_logistic(double u, double x) {
+  const double p = 1.0 / (1.0 + static_cast<double>(std::exp(static_cast<float>(-x))));
+  if (u < p - 1e-6) return true;
+  if (u > p + 1e-6) return false;
+  return u < logistic(x);
+}
+
+// floor(log1p(-u) / log_q) for u in [0, 1), log_q < 0 (the geometric waiting time), from a
+// single-precision logarithm unless the quotient lies within its error bound of an integer, in
+// which case the double-precision form is evaluated: the same value by construction.
+inline double geometric_floor(double u, double log_q) {
+  const double v = 1.0 - u;  // exact for u a multiple of 2^-53
+  if (v >= 0x1p-100) {
+    const double l = static_cast<double>(std::log(static_cast<float>(v)));
+    const double x = l / log_q;
+    // |l - log(v)| <= 2^-23 |l| (logf, 1 ulp) + 2^-24 (rounding v to float) + slack.
+    const double err = (1.2e-7 * std::fabs(l) + 1e-7) / -log_q;
+    const double f = std::floor(x);
+    if (x - err > f && x + err < f + 1.0) return f;
+  }
+  return std::floor(std::log1p(-u) / log_q);
+}
+
 // The services a point must offer to help with a need of this kind.
 inline std::uint16_t required_services(int kind) {
   return kind == static_cast<int>(NeedKind::Employment) ? (kAdminProcedures | kJobs)

@@ -38,7 +38,8 @@ TEST(Rng, SameKeySameStreamDifferentKeyDifferentStream) {
 TEST(Rng, BatchedFirstBlocksEqualScalarPhilox) {
   const std::uint64_t seed = 0x0123456789abcdefull;
   std::vector<std::uint32_t> agents;
-  for (std::uint32_t a = 0; a < 11; ++a) agents.push_back(a * 2654435761u + (a == 3 ? 0xffffffffu : 0));
+  for (std::uint32_t a = 0; a < 11; ++a)
+    agents.push_back(a * 2654435761u + (a == 3 ? 0xffffffffu : 0));
   for (std::size_t n = 0; n <= agents.size(); ++n) {
     std::vector<Rng::Block> out(n);
     Rng::first_blocks(seed, 7, 2, 0x80000u | 13, agents.data(), n, out.data());
