@@ -17,7 +17,7 @@ import mesa
 
 # Flags (models/inclusion/population.hpp: ResidentFlag)
 SOCIAL_DIFFICULTY, LIVES_ALONE, LIMITED_MOBILITY = 1, 2, 4
-SUBSCRIBES, DEVICE, AWARE, MEDIATED = 8, 16, 32, 64
+HOME_INTERNET, NEEDS_FIXED_OFFER, AWARE, MEDIATED = 8, 16, 32, 64
 # Services (access_points.hpp)
 ADMIN_PROCEDURES, JOBS = 1, 4
 EMPLOYMENT = 3
@@ -65,8 +65,9 @@ class Resident(mesa.Agent):
 
     def home_access(self) -> bool:
         f = self.flags
-        return bool(f & SUBSCRIBES) and bool(f & DEVICE) and \
-            self.offer_rank < self.model.zone_share[self.zone] * 256.0
+        # internet and a device at home; for some, only once the fixed offer reaches them
+        return bool(f & HOME_INTERNET) and (
+            not f & NEEDS_FIXED_OFFER or self.offer_rank < self.model.zone_share[self.zone] * 256.0)
 
     # -- needs ------------------------------------------------------------------------------
     def schedule_next_need(self, t: int) -> None:
