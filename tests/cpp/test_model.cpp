@@ -448,6 +448,8 @@ TEST(Model, NoCarTimesArePublicTransportOrFootWhicheverIsFaster) {
       EXPECT_GT(slow, t->travel_minutes(from, to));
       EXPECT_NEAR(t->travel_minutes(from, to), mode_minutes(km, Mode::Car, d), 1e-9);
     }
+  }
+}
 
 // The fast decisions of the inner loop (run_state.hpp) give the exact double-precision answers,
 // including for draws placed on either side of each threshold, a few ulps away.
