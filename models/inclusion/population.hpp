@@ -46,10 +46,10 @@ struct Population {
   // Next resident (local index in its chunk) due for a need the same week: the link of the
   // need-arrival calendar (calendar.hpp), which holds each adult's next arrival week.
   std::vector<std::uint16_t> due_link;
-  std::vector<std::uint8_t> pending;     // pending needs in the episode (0 = none)
-  std::vector<std::uint8_t> need_kind;   // NeedKind of the episode
-  std::vector<std::uint16_t> deadline;   // week after which the episode is abandoned
-  std::vector<std::uint16_t> since;      // week the episode began
+  std::vector<std::uint8_t> pending;    // pending needs in the episode (0 = none)
+  std::vector<std::uint8_t> need_kind;  // NeedKind of the episode
+  std::vector<std::uint16_t> deadline;  // week after which the episode is abandoned
+  std::vector<std::uint16_t> since;     // week the episode began
   // Activity over the last 12 months (per-adult metrics): weeks of the last need resolved alone
   // online and of the last need given up (kNoWeek if none).
   std::vector<std::uint16_t> last_alone;

@@ -31,7 +31,7 @@ enum Stream : std::uint32_t {
   kStreamAware = 8,
 };
 
-constexpr std::size_t kChunk = 16384;    // residents per parallel work unit (not a result input)
+constexpr std::size_t kChunk = 16384;  // residents per parallel work unit (not a result input)
 static_assert(kChunk < NeedCalendar::kNil, "calendar links are 16-bit local indices");
 constexpr std::size_t kChunkWords = kChunk / 64;  // bitmap words per chunk
 static_assert(kChunk % 64 == 0);
