@@ -105,9 +105,13 @@ class Rng {
     const std::uint64_t lo = next_u32() >> 6;  // 26 bits
     return static_cast<double>((hi << 26) | lo) * (1.0 / 9007199254740992.0);
   }
-  bool bernoulli(double p) { return uniform() < p; }
+  bool bernoulli(double p) {
+    return uniform() < p;
+  }
   // Exponential waiting time with the given rate (> 0).
-  double exponential(double rate) { return -std::log1p(-uniform()) / rate; }
+  double exponential(double rate) {
+    return -std::log1p(-uniform()) / rate;
+  }
   // Uniform integer in [0, n).
   std::uint32_t below(std::uint32_t n) {
     return static_cast<std::uint32_t>((static_cast<std::uint64_t>(next_u32()) * n) >> 32);
