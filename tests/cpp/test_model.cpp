@@ -487,6 +487,7 @@ TEST(FastMaths, BelowLogisticEqualsDoubleForm) {
     ASSERT_EQ(below_logistic(u, x), u < logistic(x)) << "u=" << u << " x=" << x;
   }
 }
+
 // ---- network levers (network.<type>.fte / hours_per_week / sites) -----------------------------
 
 namespace {
