@@ -14,6 +14,7 @@ void Simulation::demography(int year, int week) {
   // Entrants' first need (no need in their first week: the draw keyed by this week is theirs).
   unschedule(renewed, week);
   for (std::uint32_t i : renewed) schedule_next_need(i, week);
+  for (std::uint32_t i : renewed) mark_unaware(i);  // entrants draw their own awareness
 }
 
 }  // namespace govsim::inclusion

@@ -72,21 +72,47 @@ void Simulation::residents_act(Week& w) {
 // Word of mouth over time: every awareness.neighbour_update_weeks, adults who do not know of the
 // help yet, with or without a need, may learn of it from the media, the network and the aware
 // share of their commune's adults (the same hazards as when they look; closed form since their
-// last look), so awareness spreads through each commune between needs.
+// last look), so awareness spreads through each commune between needs. A periodic event of the
+// calendar: only the adults of the unaware bitmap are visited (bits of adults who became aware
+// elsewhere are cleared here), in resident order, with the first Philox block of their draws
+// computed in a batch; the one uniform each draws comes from that block.
 void Simulation::spread_awareness(int t) {
   const std::size_t n_chunks = (pop_.size() + kChunk - 1) / kChunk;
   std::vector<std::vector<std::uint32_t>> became(n_chunks);
   tbb::parallel_for(std::size_t{0}, n_chunks, [&](std::size_t ci) {
-    const std::size_t end = std::min(pop_.size(), (ci + 1) * kChunk);
-    for (std::size_t i = ci * kChunk; i < end; ++i) {
-      if (pop_.flags[i] & kAware) continue;
+    const std::size_t first = ci * kChunk;
+    std::uint64_t* unaware = unaware_bits_.data() + ci * kChunkWords;
+    std::vector<std::uint32_t> ids;
+    for (std::size_t wd = 0; wd < kChunkWords; ++wd)
+      for (std::uint64_t bits = unaware[wd]; bits; bits &= bits - 1) {
+        const int b = std::countr_zero(bits);
+        const std::size_t i = first + wd * 64 + static_cast<std::size_t>(b);
+        if (pop_.flags[i] & kAware)
+          unaware[wd] &= ~(std::uint64_t{1} << b);
+        else
+          ids.push_back(static_cast<std::uint32_t>(i));
+      }
+    std::vector<Rng::Block> blocks(ids.size());
+    Rng::first_blocks(seed_, replicate_, kStreamAware, static_cast<std::uint32_t>(t), ids.data(),
+                      ids.size(), blocks.data());
+    for (std::size_t a = 0; a < ids.size(); ++a) {
+      const std::size_t i = ids[a];
       Rng rng(seed_, replicate_, kStreamAware, static_cast<std::uint32_t>(i),
-              static_cast<std::uint32_t>(t));
-      if (update_awareness(i, t, rng)) became[ci].push_back(pop_.zone[i]);
+              static_cast<std::uint32_t>(t), blocks[a]);
+      if (update_awareness(i, t, rng)) {
+        became[ci].push_back(pop_.zone[i]);
+        const std::size_t k = i - first;
+        unaware[k >> 6] &= ~(std::uint64_t{1} << (k & 63));
+      }
     }
   });
   for (const auto& zs : became)
     for (std::uint32_t z : zs) zone_aware_[z] += 1;
+}
+
+// Marks resident i unaware in the word-of-mouth bitmap if it is (construction, entrants).
+void Simulation::mark_unaware(std::size_t i) {
+  if (!(pop_.flags[i] & kAware)) unaware_bits_[i >> 6] |= std::uint64_t{1} << (i & 63);
 }
 
 bool Simulation::update_awareness(std::size_t i, int t, Rng& rng) {
@@ -105,7 +131,7 @@ bool Simulation::update_awareness(std::size_t i, int t, Rng& rng) {
   if (p_.demonstrator)
     exposure += p_.demonstrator_awareness * std::max(0, std::min(t, p_.demonstrator_weeks) - from);
   pop_.aware_week[i] = static_cast<std::uint16_t>(t);
-  if (rng.uniform() < -std::expm1(-exposure)) {
+  if (below_one_minus_exp(rng.uniform(), exposure)) {
     pop_.flags[i] |= kAware;
     return true;
   }

@@ -51,6 +51,21 @@ inline bool below_logistic(double u, double x) {
   return u < logistic(x);
 }
 
+// u < -expm1(-x) = 1 - exp(-x) (the chance of an event at cumulative hazard x), decided from a
+// single-precision estimate unless u lies within 1e-6 of it: float(x) is within 2^-24 x of x,
+// which moves 1 - exp(-x) by at most 2^-24 x exp(-x) <= 2.2e-8, and expf is within 1 ulp
+// (<= 6e-8 near 1), so the estimate is within ~1e-7 of the double value and the answer is the
+// exact comparison's by construction (the exact form decides the rare close cases and any x
+// outside [0, 80]).
+inline bool below_one_minus_exp(double u, double x) {
+  if (x >= 0 && x <= 80) {
+    const double p = 1.0 - static_cast<double>(std::exp(static_cast<float>(-x)));
+    if (u < p - 1e-6) return true;
+    if (u > p + 1e-6) return false;
+  }
+  return u < -std::expm1(-x);
+}
+
 // floor(log1p(-u) / log_q) for u in [0, 1), log_q < 0 (the geometric waiting time), from a
 // single-precision logarithm unless the quotient lies within its error bound of an integer, in
 // which case the double-precision form is evaluated: the same value by construction.
@@ -193,6 +208,10 @@ struct RunState {
   // is cleared at the next visit). Visits follow resident order (cache-friendly).
   NeedCalendar calendar_;
   std::vector<std::uint64_t> pending_bits_;
+  // Word of mouth (help_seeking.cpp: spread_awareness), a periodic event: one bit per resident
+  // set while it may be unaware, same layout as pending_bits_ (a bit whose resident became aware
+  // elsewhere is cleared at the next sweep; entrants are marked by demography).
+  std::vector<std::uint64_t> unaware_bits_;
   double static_ill_ = 0, static_aut_ = 0;
   double decay_per_week_ = 0;  // ln 2 / skill half-life
   // decay_[d] = exp(-decay_per_week_ * d) for d = 0..horizon: the same value skill() would

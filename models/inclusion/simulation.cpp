@@ -124,6 +124,8 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   const std::size_t n_chunks = (pop_.size() + kChunk - 1) / kChunk;
   calendar_.reset(n_chunks, p_.horizon_weeks);
   pending_bits_.assign(n_chunks * kChunkWords, 0);
+  unaware_bits_.assign(n_chunks * kChunkWords, 0);
+  for (std::size_t i = 0; i < pop_.size(); ++i) mark_unaware(i);
   tbb::parallel_for(std::size_t{0}, n_chunks, [&](std::size_t c) {
     const std::size_t end = std::min(pop_.size(), (c + 1) * kChunk);
     for (std::size_t i = c * kChunk; i < end; ++i) schedule_next_need(i, 0);

@@ -47,6 +47,13 @@ class Simulation : private RunState {
   const std::vector<double>& spent_by_year() const { return spent_year_end_; }
   // Product of the scalings of mediator posts imposed by an equal budget (1: none).
   double staff_scale() const { return staff_scale_; }
+  // Resident i goes to points by car (else by public transport or on foot), and the points a
+  // resident of `zone` may reach by that mode, sorted by minutes (the lists choose_point reads;
+  // benchmarks/bench_main.cpp exports them for the Mesa reference).
+  bool resident_has_car(std::size_t i) const { return has_car(i); }
+  const std::vector<std::pair<int, float>>& reach_list(std::size_t zone, bool car) const {
+    return (car ? reach_ : reach_nocar_)[zone];
+  }
   // Returns a description of every violated accounting invariant (empty if none).
   std::vector<std::string> check_invariants() const;
   // Share of adults lacking basic skills by age band now (calibration check).
@@ -81,7 +88,8 @@ class Simulation : private RunState {
   int choose_point(std::size_t i, int t, Rng& rng, bool& misdirected, bool designated) const;
   // Awareness since the resident's last look (true if it became aware now).
   bool update_awareness(std::size_t i, int t, Rng& rng);
-  void spread_awareness(int t);  // word of mouth among neighbours, every few weeks
+  void spread_awareness(int t);      // word of mouth among neighbours, every few weeks
+  void mark_unaware(std::size_t i);  // into the word-of-mouth sweep if resident i is unaware
   void resolve(std::size_t i, int channel, int t, Counters& c);
   void abandon(std::size_t i, Counters& c);
   void count_closed(std::size_t i, double n, Counters& c) const;  // help_seeking.cpp: by subgroup

@@ -488,6 +488,25 @@ TEST(FastMaths, BelowLogisticEqualsDoubleForm) {
   }
 }
 
+TEST(FastMaths, BelowOneMinusExpEqualsDoubleForm) {
+  Rng rng(99, 0, 79, 0, 0);
+  long close = 0;
+  for (int n = 0; n < 200000; ++n) {
+    // cumulative hazards from ~1e-6 to ~300 (beyond the fast range too), and a few negative ones
+    const double x = n % 1000 == 0 ? -rng.uniform() : std::exp(19.5 * rng.uniform() - 13.8);
+    double u = rng.uniform();
+    if (n % 2) {  // at the threshold, nudged by a few ulps
+      u = -std::expm1(-x);
+      for (int s = static_cast<int>(rng.below(7)) - 3; s != 0; s += s > 0 ? -1 : 1)
+        u = std::nextafter(u, s > 0 ? 1.0 : 0.0);
+      if (!(u >= 0 && u < 1)) continue;
+      ++close;
+    }
+    ASSERT_EQ(below_one_minus_exp(u, x), u < -std::expm1(-x)) << "u=" << u << " x=" << x;
+  }
+  EXPECT_GT(close, 90000);
+}
+
 // ---- network levers (network.<type>.fte / hours_per_week / sites) -----------------------------
 
 namespace {
