@@ -69,11 +69,11 @@ void Simulation::arrive(std::size_t i, int t, Chunk& ch, const Rng::Block& kind_
   if (pop_.pending[i] == 0) {
     Rng rng(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(i),
             static_cast<std::uint32_t>(t) | 0x80000u, kind_block);
-    std::array<double, kNeedKinds> w = p_.need_shares();
-    if (pop_.flags[i] & kSocialDifficulty) w[1] *= p_.need_benefits_difficulty_factor;
-    if (pop_.age_band[i] > p_.need_employment_last_age_band) w[3] = 0;
-    const double total = std::accumulate(w.begin(), w.end(), 0.0);
-    double u = rng.uniform() * total;
+    const NeedWeights& nw =
+        need_weights_[((pop_.flags[i] & kSocialDifficulty) ? 2 : 0) +
+                      (pop_.age_band[i] > p_.need_employment_last_age_band ? 1 : 0)];
+    const std::array<double, kNeedKinds>& w = nw.w;
+    double u = rng.uniform() * nw.total;
     int kind = 0;
     while (kind < kNeedKinds - 1 && u >= w[static_cast<std::size_t>(kind)])
       u -= w[static_cast<std::size_t>(kind++)];

@@ -201,6 +201,13 @@ struct RunState {
   // for an integer rank), 2 bytes per zone so that the table stays in cache.
   std::vector<std::uint16_t> zone_offer_cut_;
   std::vector<std::uint8_t> zone_density_;  // Density of each zone (a byte, cache-friendly)
+  // Need-kind weights and their sum by [social difficulty][past the employment age band]: the
+  // values arrive() would compute for each resident, computed once (needs.cpp).
+  struct NeedWeights {
+    std::array<double, kNeedKinds> w;
+    double total;
+  };
+  std::array<NeedWeights, 4> need_weights_{};
   std::vector<double> log_no_need_;     // [year][age][difficulty]: log(1 - weekly arrival chance)
   std::vector<std::uint32_t> dynamic_;  // residents with kDynamic, in the order they became so
   // Events (calendar.hpp): need arrivals by chunk and week, and one bit per resident set while

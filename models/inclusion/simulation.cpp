@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <sstream>
 #include <stdexcept>
 
@@ -38,6 +39,15 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   zone_density_.resize(nz);
   for (std::size_t z = 0; z < nz; ++z)
     zone_density_[z] = static_cast<std::uint8_t>(t_.zones[z].density);
+  // Need-kind weights (needs.cpp: arrive), as arrive() computed them for each resident.
+  for (int d = 0; d < 2; ++d)
+    for (int old = 0; old < 2; ++old) {
+      std::array<double, kNeedKinds> w = p_.need_shares();
+      if (d) w[1] *= p_.need_benefits_difficulty_factor;
+      if (old) w[3] = 0;
+      need_weights_[static_cast<std::size_t>(d * 2 + old)] = {
+          w, std::accumulate(w.begin(), w.end(), 0.0)};
+    }
   // Need-arrival table: log(1 - p_week) by year, age band and social difficulty.
   const int years = p_.horizon_weeks / 52 + 1;
   log_no_need_.assign(static_cast<std::size_t>(years) * kAgeBands * 2, 0.0);
