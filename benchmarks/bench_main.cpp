@@ -5,7 +5,8 @@
 // the Mesa reference (benchmarks/mesa_reference/) starts from exactly the same agents:
 //   DIR/residents_rR.csv  one row per adult of replicate R (R = 0..--replicates-1)
 //   DIR/points.csv        the initial network (services bitmask, FTE, session success)
-//   DIR/reach.csv         zone -> point lists within 45 minutes, sorted by travel time
+//   DIR/reach.csv         zone -> points within reach, sorted by travel time, by car
+//   DIR/reach_nocar.csv   the same by public transport or on foot (adults without a car)
 //   DIR/zones.csv         zone density class, broadband offer share
 //   DIR/meta.json         seed, scale and the derived governance values the Mesa model needs
 #include <tbb/global_control.h>
@@ -32,7 +33,8 @@ long peak_rss_kib() {
 
 using namespace govsim::inclusion;
 
-// Same rule as Simulation::rebuild_reach (points within 45 minutes, stable-sorted by minutes).
+// The initial state of replicates 0..replicates-1 as the Simulation built it (residents, points,
+// its reach lists by mode, zones), for the Mesa reference (benchmarks/mesa_reference/).
 void dump(const std::filesystem::path& dir, const std::string& territory_name,
           const std::shared_ptr<const ModelSpec>& model, std::uint64_t seed, int replicates) {
   std::filesystem::create_directories(dir);
@@ -45,17 +47,19 @@ void dump(const std::filesystem::path& dir, const std::string& territory_name,
     const Population& pop = sim.population();
     if (r == 0) adults_r0 = pop.size();
     std::ofstream out(dir / ("residents_r" + std::to_string(r) + ".csv"));
-    out << "id,zone,age_band,diploma,income,flags,offer_rank,base_skill,trust\n";
+    out << "id,zone,age_band,diploma,income,flags,offer_rank,base_skill,trust,car\n";
     char buf[160];
     for (std::size_t i = 0; i < pop.size(); ++i) {
-      std::snprintf(buf, sizeof buf, "%zu,%u,%u,%u,%u,%u,%u,%.9g,%.9g\n", i, pop.zone[i],
+      std::snprintf(buf, sizeof buf, "%zu,%u,%u,%u,%u,%u,%u,%.9g,%.9g,%d\n", i, pop.zone[i],
                     unsigned{pop.age_band[i]}, unsigned{pop.diploma[i]}, unsigned{pop.income[i]},
                     unsigned{pop.flags[i]}, unsigned{pop.offer_rank[i]},
-                    static_cast<double>(pop.base_skill[i]), static_cast<double>(pop.trust[i]));
+                    static_cast<double>(pop.base_skill[i]), static_cast<double>(pop.trust[i]),
+                    sim.resident_has_car(i) ? 1 : 0);
       out << buf;
     }
     if (r == 0) {
       std::ofstream pts(dir / "points.csv");
+      pts << std::setprecision(17);
       pts << "point,id,zone,type,services,fte,success,stations\n";
       const auto& points = sim.points();
       for (std::size_t k = 0; k < points.size(); ++k) {
@@ -64,28 +68,20 @@ void dump(const std::filesystem::path& dir, const std::string& territory_name,
             << s.spec.services << ',' << s.funded_fte() + s.social_fte << ',' << s.success << ','
             << s.stations << '\n';
       }
-      std::ofstream reach(dir / "reach.csv");
-      reach << "zone,rank,point,minutes\n";
+      // The model's own reach lists (Simulation::rebuild_reach), by car and without a car.
       const std::size_t nz = t.zones.size();
-      std::vector<std::vector<std::pair<int, float>>> lists(nz);
-      for (std::size_t k = 0; k < points.size(); ++k) {
-        const int z = points[k].spec.zone;
-        if (z < 0) continue;
-        for (std::size_t from = 0; from < nz; ++from) {
-          const double minutes =
-              t.travel_minutes(static_cast<int>(from), z);  // as the model's reach index
-          if (minutes <= 45.0)
-            lists[from].emplace_back(static_cast<int>(k), static_cast<float>(minutes));
+      for (const bool car : {true, false}) {
+        std::ofstream reach(dir / (car ? "reach.csv" : "reach_nocar.csv"));
+        reach << "zone,rank,point,minutes\n";
+        for (std::size_t z = 0; z < nz; ++z) {
+          const auto& list = sim.reach_list(z, car);
+          for (std::size_t k = 0; k < list.size(); ++k)
+            reach << z << ',' << k << ',' << list[k].first << ',' << std::setprecision(9)
+                  << static_cast<double>(list[k].second) << '\n';
         }
       }
-      for (std::size_t z = 0; z < nz; ++z) {
-        std::stable_sort(lists[z].begin(), lists[z].end(),
-                         [](const auto& a, const auto& b) { return a.second < b.second; });
-        for (std::size_t k = 0; k < lists[z].size(); ++k)
-          reach << z << ',' << k << ',' << lists[z][k].first << ',' << std::setprecision(9)
-                << static_cast<double>(lists[z][k].second) << '\n';
-      }
       std::ofstream zones(dir / "zones.csv");
+      zones << std::setprecision(17);
       zones << "zone,code,density,epci,broadband_share,adults\n";
       for (std::size_t z = 0; z < nz; ++z)
         zones << z << ',' << t.zones[z].code << ',' << static_cast<int>(t.zones[z].density) << ','

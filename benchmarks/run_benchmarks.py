@@ -8,13 +8,17 @@ benchmarks/results/latest.json and prints a Markdown table. Targets are reported
   (a) resident-weeks/s per core, rural-department, 260 weeks, 1 and 2 threads (median of 3);
       parallel efficiency = speedup / 2
   (b) bytes per adult (peak RSS / adults), france territory at ~1M and ~10M adults, 13 weeks
-  (c) wall time of the demo comparison (8 seed scenarios x 100 replicates, 2 threads);
-      without --full: 10 replicates, extrapolated linearly (labelled)
+  (c) wall time of the demo comparison (8 seed scenarios x 100 replicates, 2 threads; by default
+      benchmarks/demo-rural-department.json, the rural department as the issue defines it, or
+      --demo-config); without --full: 10 replicates, extrapolated linearly (labelled)
   (d) France-scale run `govsim_bench france 1 260 2`; without --full: scale 0.1, 52 weeks,
       extrapolated (labelled)
   (e) cost growth: time per resident-week at 1e5, 1e6, 1e7 adults (france, 26 weeks, 2 threads)
   (m) speed ratio vs the Mesa reference (benchmarks/mesa_reference/compare.py), run with the
       bench venv's Python if present, otherwise read from its last result file.
+  (i) instructions per resident-week of Simulation::step() (valgrind --tool=callgrind on
+      `govsim_bench rural-department 1 52 1`; insensitive to machine load, ~2-5 minutes; not in
+      the default --only set)
 
 Every measured process is timed with its own rusage (os.wait4): wall time, CPU time, peak RSS.
 The load average before and after each measurement is recorded: on a busy machine wall times
@@ -38,12 +42,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FRANCE_PROBE_SCALE = 0.001
 
-TARGETS = {
-    "speed_ratio_vs_mesa": ">= 300x",
-    "bytes_per_adult": "<= 64",
-    "parallel_efficiency_2": ">= 0.9",
+TARGETS = {  # issue "Speed near the limit" (docs/performance.md)
+    "speed_ratio_vs_mesa": ">= 150x",
+    "bytes_per_adult_1e6": "<= 40",
+    "bytes_per_adult_1e7": "<= 36",
+    "parallel_efficiency_2": ">= 0.95",
     "demo_comparison_s": "<= 60 s (2 threads)",
-    "france_run_s": "<= 120 s",
+    "france_run_s": "<= 60 s (2 threads)",
     "france_peak_gb": "<= 4 GB",
 }
 
@@ -143,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="Python with mesa>=3 installed (benchmarks/requirements.txt)")
     ap.add_argument("--mesa-replicates", type=int, default=20)
     ap.add_argument("--skip-mesa", action="store_true", help="do not run the Mesa reference; reuse its last result")
-    ap.add_argument("--only", default="a,b,c,d,e,m", help="comma-separated subset of a,b,c,d,e,m")
+    ap.add_argument("--only", default="a,b,c,d,e,m", help="comma-separated subset of a,b,c,d,e,m,i")
+    ap.add_argument("--demo-config", default="benchmarks/demo-rural-department.json",
+                    help="experiment config of (c) (default: the 8 seed scenarios on the rural department)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks/results/latest.json"))
     args = ap.parse_args(argv)
     for exe in (args.govsim, args.govsim_bench):
@@ -206,12 +213,12 @@ def main(argv: list[str] | None = None) -> int:
     if "c" in only:
         n = 100 if args.full else args.demo_runs
         with tempfile.TemporaryDirectory(prefix="govsim-demo-") as tmp:
-            cmd = [args.govsim, "compare", "scenarios/experiments/seed-scenarios.json", "--runs", str(n),
+            cmd = [args.govsim, "compare", args.demo_config, "--runs", str(n),
                    "--threads", "2", "--quiet", "--out", tmp, "--force"]
             log(f"(c) demo comparison, {n} replicates")
             m = measure(cmd)
         m.pop("stdout")
-        res["c_demo"] = {"runs": n, "measured": m, "extrapolated": not args.full,
+        res["c_demo"] = {"runs": n, "config": args.demo_config, "measured": m, "extrapolated": not args.full,
                          "wall_s_100": m["wall_s"] * 100.0 / n, "cpu_s_100": m["cpu_s"] * 100.0 / n,
                          "peak_rss_kib": m["maxrss_kib"]}
 
@@ -281,6 +288,20 @@ def main(argv: list[str] | None = None) -> int:
             if "a_speed" in res:
                 res["m_mesa"]["ratio_vs_a_1thread"] = res["a_speed"]["resident_weeks_per_s_1thread"] / mesa_rws
 
+    # (i) instructions per resident-week (load-insensitive).
+    if "i" in only:
+        log("(i) callgrind: rural-department 1 52 1")
+        with tempfile.TemporaryDirectory(prefix="govsim-cg-") as tmp:
+            out_file = Path(tmp) / "cg.out"
+            m = measure(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_file}",
+                         "--toggle-collect=govsim::inclusion::Simulation::step()", B, "rural-department", "1", "52",
+                         "1"])
+            summary = next(line for line in out_file.read_text().splitlines() if line.startswith("summary:"))
+        r = json.loads(m["stdout"].strip().splitlines()[-1])
+        ir = int(summary.split()[1])
+        res["i_instructions"] = {"command": m["cmd"], "step_instructions": ir, "adults": r["adults"],
+                                 "weeks": r["weeks"], "per_resident_week": ir / (r["adults"] * r["weeks"])}
+
     res["load_at_end"] = os.getloadavg()
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(res, indent=2))
@@ -292,24 +313,29 @@ def main(argv: list[str] | None = None) -> int:
 def print_table(res: dict) -> None:
     rows = []
     a, b, c, d, e, m = (res.get(k) for k in ("a_speed", "b_memory", "c_demo", "d_france", "e_growth", "m_mesa"))
+    if res.get("i_instructions"):
+        rows.append(("(i) instructions per resident-week in step() (callgrind, rural-department 1 x 52, 1 thread)",
+                     f"{res['i_instructions']['per_resident_week']:.1f}", "", ""))
     if a:
         rows.append(("(a) resident-weeks/s per core, 1 thread", f"{a['per_core_1thread']:.3g}", "", ""))
         rows.append(("(a) resident-weeks/s per core, 2 threads", f"{a['per_core_2threads']:.3g}", "", ""))
         oc = a.get("others_cores_median")
         busy = f" (other processes kept {oc:.1f} cores busy)" if oc is not None else ""
         rows.append((f"(a) parallel efficiency (speedup/2){busy}", f"{a['parallel_efficiency_2']:.2f}",
-                     TARGETS["parallel_efficiency_2"], status(a["parallel_efficiency_2"], ">=", 0.9)))
+                     TARGETS["parallel_efficiency_2"], status(a["parallel_efficiency_2"], ">=", 0.95)))
     if m:
         ratio = m.get("ratio_vs_a_1thread", m["ratio_same_settings"])
         rows.append(("(m) speed vs Mesa reference (govsim 1 thread / Mesa)", f"{ratio:.1f}x",
-                     TARGETS["speed_ratio_vs_mesa"], status(ratio, ">=", 300)))
+                     TARGETS["speed_ratio_vs_mesa"], status(ratio, ">=", 150)))
         rows.append(("(m) same, both at the comparison settings", f"{m['ratio_same_settings']:.1f}x", "", ""))
         rows.append(("(m) Mesa agrees on the 5 shares (Welch 95% CI of diff within tolerance)",
                      "yes" if all(m["metrics_agree"].values()) else "no", "", ""))
     if b:
         for p in b["points"]:
+            big = p["adults"] > 3e6
             rows.append((f"(b) bytes per adult at {p['adults']:.3g} adults", f"{p['bytes_per_adult']:.1f}",
-                         TARGETS["bytes_per_adult"], status(p["bytes_per_adult"], "<=", 64)))
+                         TARGETS["bytes_per_adult_1e7" if big else "bytes_per_adult_1e6"],
+                         status(p["bytes_per_adult"], "<=", 36 if big else 40)))
         rows.append(("(b) marginal bytes per adult (fit)", f"{b['marginal_bytes_per_adult']:.1f}", "", ""))
     if c:
         lab = "" if not c["extrapolated"] else f" (EXTRAPOLATED from {c['runs']} replicates)"
@@ -318,7 +344,7 @@ def print_table(res: dict) -> None:
     if d:
         lab = " (EXTRAPOLATED from scale 0.1, 52 weeks)" if d["extrapolated"] else ""
         rows.append((f"(d) France-scale run time{lab}", f"{d['total_s']:.0f} s", TARGETS["france_run_s"],
-                     status(d["total_s"], "<=", 120)))
+                     status(d["total_s"], "<=", 60)))
         rows.append((f"(d) France-scale peak memory{lab}", f"{d['peak_gb']:.2f} GB", TARGETS["france_peak_gb"],
                      status(d["peak_gb"], "<=", 4)))
     if e:

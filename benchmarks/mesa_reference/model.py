@@ -17,14 +17,12 @@ import mesa
 
 # Flags (models/inclusion/population.hpp: ResidentFlag)
 SOCIAL_DIFFICULTY, LIVES_ALONE, LIMITED_MOBILITY = 1, 2, 4
-SUBSCRIBES, DEVICE, AWARE, MEDIATED = 8, 16, 32, 64
+HOME_INTERNET, NEEDS_FIXED_OFFER, AWARE, MEDIATED = 8, 16, 32, 64
 # Services (access_points.hpp)
 ADMIN_PROCEDURES, JOBS = 1, 4
 EMPLOYMENT = 3
 NEVER = 65535
-# Constants of the model (models/inclusion/)
-NEED_AGE_FACTOR = (0.9, 1.1, 1.0, 1.0, 0.9)
-NEED_WEIGHTS = (0.25, 0.20, 0.30, 0.15, 0.10)
+FRANCE_SERVICES = "RFS"  # point type code (access_points.cpp: type_code)
 
 
 def cpp_round(x: float) -> float:
@@ -48,6 +46,7 @@ class Resident(mesa.Agent):
         self.offer_rank = int(row["offer_rank"])
         self.base_skill = float(row["base_skill"])
         self.trust = float(row["trust"])
+        self.car = row.get("car", "1") == "1"  # goes by car, else by public transport or on foot
         self.gain = 0.0
         self.gain_week = 0
         self.aware_week = 0
@@ -65,13 +64,14 @@ class Resident(mesa.Agent):
 
     def home_access(self) -> bool:
         f = self.flags
-        return bool(f & SUBSCRIBES) and bool(f & DEVICE) and \
-            self.offer_rank < self.model.zone_share[self.zone] * 256.0
+        # internet and a device at home; for some, only once the fixed offer reaches them
+        return bool(f & HOME_INTERNET) and (
+            not f & NEEDS_FIXED_OFFER or self.offer_rank < self.model.zone_share[self.zone] * 256.0)
 
     # -- needs ------------------------------------------------------------------------------
     def schedule_next_need(self, t: int) -> None:
         m = self.model
-        rate = m.need_rate * (1.0 + m.need_growth) ** (t // 52) * NEED_AGE_FACTOR[self.age_band]
+        rate = m.need_rate * (1.0 + m.need_growth) ** (t // 52) * m.need_age_factor[self.age_band]
         if self.flags & SOCIAL_DIFFICULTY:
             rate *= m.need_difficulty
         if rate <= 0:
@@ -86,10 +86,10 @@ class Resident(mesa.Agent):
         m = self.model
         m.c["arisen"] += 1
         if self.pending == 0:
-            w = list(NEED_WEIGHTS)
+            w = list(m.need_shares)
             if self.flags & SOCIAL_DIFFICULTY:
-                w[1] *= 2
-            if self.age_band >= 3:
+                w[1] *= m.benefits_difficulty_factor
+            if self.age_band > m.employment_last_age_band:
                 w[3] = 0
             u = m.random.random() * sum(w)
             kind = 0
@@ -98,8 +98,12 @@ class Resident(mesa.Agent):
                 kind += 1
             self.need_kind = kind
             self.since = t
-            d = max(1.0, cpp_round(m.deadline_weeks * (0.5 + m.random.random())))
-            self.deadline = int(min(NEVER - 1, t + d))
+            if m.deadlines_enabled:
+                d = max(1.0, cpp_round(m.deadline_weeks * ((1.0 - m.deadline_spread) +
+                                                           2.0 * m.deadline_spread * m.random.random())))
+                self.deadline = int(min(NEVER - 1, t + d))
+            else:
+                self.deadline = NEVER
         self.pending += 1
         self.schedule_next_need(t)
 
@@ -109,6 +113,21 @@ class Resident(mesa.Agent):
         if channel == "mediation":
             c["wait_weeks"] += self.pending * (t - self.since)
         self.pending = 0
+
+    def update_awareness(self, t: int) -> bool:
+        """Closed-form awareness since the last look (help_seeking.cpp: update_awareness): media
+        and mail, word of mouth (aware share of the zone's adults), network animation."""
+        m = self.model
+        z = self.zone
+        n = m.zone_agents[z]
+        share = m.zone_aware[z] / n if n > 0 else 0.0
+        hazard = m.awareness_base + m.awareness_wom * share + m.animation_awareness * m.animation_reach
+        dt = max(1, t - self.aware_week)
+        self.aware_week = t
+        if m.random.random() < -math.expm1(-hazard * dt):
+            self.flags |= AWARE
+            return True
+        return False
 
     def abandon(self) -> None:
         self.model.c["abandoned"] += self.pending
@@ -126,7 +145,8 @@ class Resident(mesa.Agent):
         s = self.skill(t)
         p_skill = 1.0 / (1.0 + math.exp(-m.alone_slope * (s - m.autonomy_threshold)))
         # 1. Alone (practice refreshes mediated skill).
-        if self.home_access() and rnd() < p_skill:
+        home = self.home_access()
+        if home and rnd() < p_skill:
             if self.gain > 0:
                 self.gain = s - self.base_skill
                 self.gain_week = t
@@ -138,28 +158,31 @@ class Resident(mesa.Agent):
             self.resolve("relatives", t)
             return
         z = self.zone
-        # 3. Awareness: base + word of mouth (aware share of the zone), closed form since last look.
-        if not self.flags & AWARE:
-            n = m.zone_agents[z]
-            share = m.zone_aware[z] / n if n > 0 else 0.0
-            hazard = m.awareness_base + m.awareness_wom * share
-            dt = max(1, t - self.aware_week)
-            self.aware_week = t
-            if rnd() < -math.expm1(-hazard * dt):
-                self.flags |= AWARE
-                m.became_aware.append(z)
-        # 4. Referral by a partner.
+        # 3. Awareness: closed form since the last look.
+        if not self.flags & AWARE and self.update_awareness(t):
+            m.became_aware.append(z)
+        # 4. Referral by a partner; one inside the network books a slot at the point it
+        # designates (served first, no misdirected visit).
+        booked = False
         if not self.flags & AWARE and rnd() < m.partner_contact and rnd() < m.partner_detect \
                 and rnd() < m.partner_knowledge:
             self.flags |= AWARE
             m.became_aware.append(z)
             m.c["referrals"] += 1
-        # 5. Mediation request at the chosen point.
+            joined = m.partners_joined * m.partner_joined_knowledge
+            if joined > 0 and m.booked_share > 0 and \
+                    rnd() < joined / m.partner_knowledge * m.booked_share:
+                booked = True
+        # 5. Mediation request at the chosen point (self-service station first if it has some).
         requested = False
-        if self.flags & AWARE and rnd() < self.trust:
-            pt = m.choose_point(self, t)
+        if self.flags & AWARE and (booked or rnd() < self.trust):
+            pt = m.choose_point(self, t, booked)
             if pt >= 0:
-                m.requests[pt].append((rnd(), self.idx, self))
+                if not home and m.points[pt]["stations"] > 0 and \
+                        rnd() < p_skill * m.station_access_factor:
+                    self.resolve("alone", t)
+                    return
+                m.requests[pt].append((0 if booked else 1, rnd(), self.idx, self))
                 requested = True
         # 6. Past the deadline without a request: non-recours.
         if not requested and t >= self.deadline:
@@ -179,6 +202,14 @@ class InclusionModel(mesa.Model):
         self.need_growth = p["needs.dematerialisation_growth"]
         self.need_difficulty = p["needs.difficulty_multiplier"]
         self.deadline_weeks = p["needs.deadline_weeks"]
+        self.deadlines_enabled = bool(p["needs.deadlines_enabled"])
+        self.deadline_spread = p["needs.deadline_spread"]
+        self.need_age_factor = [p[f"needs.age_factor_{b}"]
+                                for b in ("15_29", "30_44", "45_59", "60_74", "75_plus")]
+        self.need_shares = [p[f"needs.share_{k}"]
+                            for k in ("tax", "benefits", "health", "employment", "identity")]
+        self.benefits_difficulty_factor = p["needs.benefits_difficulty_factor"]
+        self.employment_last_age_band = p["needs.employment_last_age_band"]
         self.alone_slope = p["resolution.alone_slope"]
         self.autonomy_threshold = p["population.skill_autonomy_threshold"]
         self.relatives_weekly = p["resolution.relatives_weekly"]
@@ -187,11 +218,20 @@ class InclusionModel(mesa.Model):
         self.max_travel_limited = p["resolution.max_travel_limited_minutes"]
         self.awareness_base = p["awareness.base_weekly"]
         self.awareness_wom = p["awareness.word_of_mouth"]
+        self.awareness_update_weeks = p["awareness.neighbour_update_weeks"]
+        self.animation_awareness = p["animation.awareness_weekly"]
+        self.animation_reach = meta["animation_reach"]
+        self.partners_joined = p["referral.partners_joined"]
+        self.partner_joined_knowledge = p["referral.joined_knowledge"]
+        self.booked_share = p["referral.booked_share"]
+        self.station_access_factor = p["resolution.station_access_factor"]
         self.partner_contact = p["referral.contact_weekly"]
         self.partner_detect = p["referral.detect"]
         self.partner_knowledge = meta["partner_knowledge"]
         self.misdirection = p["master_plan.misdirection"]
         self.sessions_per_fte = p["mediation.sessions_per_fte_week"]
+        self.sessions_per_fte_fs = p["mediation.sessions_per_fte_week_france_services"]
+        self.workshop_share = p["mediation.workshop_share"]
         self.reporting_share = meta["reporting_share"]
         self.doing_with = meta["doing_with"]
         self.skill_gain = p["mediation.skill_gain_per_session"]
@@ -202,12 +242,17 @@ class InclusionModel(mesa.Model):
         self.zone_share = [float(z["broadband_share"]) for z in zones]
         with open(dump_dir / "points.csv") as f:
             self.points = [{"services": int(r["services"]), "fte": float(r["fte"]),
-                            "success": float(r["success"]), "carry": 0.0, "capacity": 0, "used": 0}
+                            "success": float(r["success"]), "stations": float(r["stations"]),
+                            "fs": r["type"] == FRANCE_SERVICES,
+                            "carry": 0.0, "capacity": 0, "used": 0}
                            for r in csv.DictReader(f)]
-        self.reach = [[] for _ in zones]
-        with open(dump_dir / "reach.csv") as f:
-            for r in csv.DictReader(f):  # already sorted by minutes within each zone
-                self.reach[int(r["zone"])].append((int(r["point"]), float(r["minutes"])))
+        # Reach lists by mode (already sorted by minutes within each zone): by car, and by public
+        # transport or on foot for adults without a car.
+        self.reach = {True: [[] for _ in zones], False: [[] for _ in zones]}
+        for car, name in ((True, "reach.csv"), (False, "reach_nocar.csv")):
+            with open(dump_dir / name) as f:
+                for r in csv.DictReader(f):
+                    self.reach[car][int(r["zone"])].append((int(r["point"]), float(r["minutes"])))
         self.zone_agents = [0] * len(zones)
         self.zone_aware = [0] * len(zones)
         with open(dump_dir / f"residents_r{replicate}.csv") as f:
@@ -225,11 +270,11 @@ class InclusionModel(mesa.Model):
         for a in self.residents:
             a.schedule_next_need(0)
 
-    def choose_point(self, a: Resident, t: int) -> int:
+    def choose_point(self, a: Resident, t: int, designated: bool = False) -> int:
         max_min = self.max_travel_limited if a.flags & LIMITED_MOBILITY else self.max_travel
         need = ADMIN_PROCEDURES | JOBS if a.need_kind == EMPLOYMENT else ADMIN_PROCEDURES
-        lst = self.reach[a.zone]
-        if self.random.random() < self.misdirection:  # nearest point, whatever it offers
+        lst = self.reach[a.car][a.zone]
+        if not designated and self.random.random() < self.misdirection:  # nearest, whatever it offers
             for pt, minutes in lst:
                 if minutes > max_min:
                     break
@@ -247,11 +292,22 @@ class InclusionModel(mesa.Model):
         self.week += 1
         t = self.week
         # Point capacity for the week (all posts filled, no ramp-up: no yearly cycle).
+        # France Services agents: their own sessions per FTE, no workshops; elsewhere a share of
+        # mediator time goes to workshops (points_reach.cpp: weekly_points).
         for s in self.points:
             s["used"] = 0
-            cap = s["fte"] * self.sessions_per_fte * (1.0 - self.reporting_share) * self.scale + s["carry"]
-            s["capacity"] = math.floor(cap)
+            per_fte = self.sessions_per_fte_fs if s["fs"] else self.sessions_per_fte
+            full = s["fte"] * per_fte * (1.0 - self.reporting_share)
+            workshop = 0.0 if s["fs"] else self.workshop_share
+            cap = full * (1.0 - workshop) * self.scale + s["carry"]
+            s["capacity"] = max(0, math.floor(cap))
             s["carry"] = cap - s["capacity"]
+        # Word of mouth: every neighbour_update_weeks, adults not aware yet, with or without a
+        # need, may learn of the help (help_seeking.cpp: spread_awareness); zone counts after.
+        if t % self.awareness_update_weeks == 0:
+            became = [a.zone for a in self.residents if not a.flags & AWARE and a.update_awareness(t)]
+            for z in became:
+                self.zone_aware[z] += 1
         self.requests = [[] for _ in self.points]
         self.became_aware = []
         self.agents.do("step")
@@ -262,8 +318,8 @@ class InclusionModel(mesa.Model):
             if not reqs:
                 continue
             s = self.points[k]
-            reqs.sort(key=lambda r: (r[0], r[1]))
-            for _key, _idx, a in reqs:
+            reqs.sort(key=lambda r: (r[0], r[1], r[2]))  # booked slots first, then random order
+            for _booked, _key, _idx, a in reqs:
                 if s["used"] >= s["capacity"]:
                     self.c["unserved"] += 1
                     continue
@@ -278,7 +334,7 @@ class InclusionModel(mesa.Model):
                     a.trust = a.trust + self.trust_gain * (1.0 - a.trust)
                     a.resolve("mediation", t)
         for reqs in self.requests:
-            for _key, _idx, a in reqs:
+            for *_k, a in reqs:
                 if a.pending > 0 and t >= a.deadline:
                     a.abandon()
 

@@ -12,7 +12,9 @@ void Simulation::demography(int year, int week) {
   for (std::size_t i = 0; i < pop_.size(); ++i)
     if (pop_.flags[i] & kAware) zone_aware_[pop_.zone[i]] += 1;
   // Entrants' first need (no need in their first week: the draw keyed by this week is theirs).
+  unschedule(renewed, week);
   for (std::uint32_t i : renewed) schedule_next_need(i, week);
+  for (std::uint32_t i : renewed) mark_unaware(i);  // entrants draw their own awareness
 }
 
 }  // namespace govsim::inclusion

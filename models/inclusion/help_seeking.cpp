@@ -4,6 +4,8 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 
 #include "engine/rng.hpp"
@@ -11,18 +13,55 @@
 
 namespace govsim::inclusion {
 
-// Phase A: residents, in fixed chunks (parallel; every draw keyed by agent and week).
+// Phase A: residents, in fixed chunks (parallel; every draw keyed by agent and week). Only the
+// residents with something due are visited (calendar.hpp): those whose need arrives this week,
+// then those with a pending episode, each in resident order. Every draw is keyed by (resident,
+// week) and every chunk output is either sorted later (requests) or an exact integer count, so
+// visiting arrivals before attempts gives the results of the resident-by-resident loop.
 void Simulation::residents_act(Week& w) {
   const int t = w.t;
   const std::size_t n_chunks = (pop_.size() + kChunk - 1) / kChunk;
   w.chunks.resize(n_chunks);
   tbb::parallel_for(std::size_t{0}, n_chunks, [&](std::size_t ci) {
     Chunk& ch = w.chunks[ci];
-    const std::size_t end = std::min(pop_.size(), (ci + 1) * kChunk);
-    for (std::size_t i = ci * kChunk; i < end; ++i) {
-      if (pop_.next_need[i] == t) arrive(i, t, ch);
-      if (pop_.pending[i] > 0) attempt(i, t, ch);
+    const std::size_t first = ci * kChunk;
+    std::uint64_t* pending = pending_bits_.data() + ci * kChunkWords;
+    // This week's arrivals, in resident order (the list is read before arrive() links them to
+    // later weeks), with the first Philox block of their two need streams computed in a batch.
+    std::array<std::uint64_t, kChunkWords> due{};
+    for (std::uint16_t k = calendar_.take(ci, t); k != NeedCalendar::kNil;
+         k = pop_.due_link[first + k])
+      due[k >> 6] |= std::uint64_t{1} << (k & 63);
+    std::vector<std::uint32_t> ids;
+    for (std::size_t wd = 0; wd < kChunkWords; ++wd)
+      for (std::uint64_t bits = due[wd]; bits; bits &= bits - 1)
+        ids.push_back(static_cast<std::uint32_t>(first + wd * 64 + std::countr_zero(bits)));
+    std::vector<Rng::Block> kind_blocks(ids.size()), gap_blocks(ids.size());
+    Rng::first_blocks(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(t) | 0x80000u,
+                      ids.data(), ids.size(), kind_blocks.data());
+    Rng::first_blocks(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(t), ids.data(),
+                      ids.size(), gap_blocks.data());
+    for (std::size_t a = 0; a < ids.size(); ++a) {
+      const std::size_t k = ids[a] - first;
+      arrive(ids[a], t, ch, kind_blocks[a], gap_blocks[a]);
+      pending[k >> 6] |= std::uint64_t{1} << (k & 63);
     }
+    // Attempts by every resident with a pending episode (first blocks batched likewise);
+    // episodes closed since the last visit (served, given up) leave the bitmap.
+    ids.clear();
+    for (std::size_t wd = 0; wd < kChunkWords; ++wd)
+      for (std::uint64_t bits = pending[wd]; bits; bits &= bits - 1) {
+        const int b = std::countr_zero(bits);
+        const std::size_t i = first + wd * 64 + static_cast<std::size_t>(b);
+        if (pop_.pending[i] > 0)
+          ids.push_back(static_cast<std::uint32_t>(i));
+        else
+          pending[wd] &= ~(std::uint64_t{1} << b);
+      }
+    std::vector<Rng::Block> blocks(ids.size());
+    Rng::first_blocks(seed_, replicate_, kStreamAttempt, static_cast<std::uint32_t>(t), ids.data(),
+                      ids.size(), blocks.data());
+    for (std::size_t a = 0; a < ids.size(); ++a) attempt(ids[a], t, ch, blocks[a]);
   });
   for (auto& ch : w.chunks) {
     w.c.add(ch.c);
@@ -33,21 +72,47 @@ void Simulation::residents_act(Week& w) {
 // Word of mouth over time: every awareness.neighbour_update_weeks, adults who do not know of the
 // help yet, with or without a need, may learn of it from the media, the network and the aware
 // share of their commune's adults (the same hazards as when they look; closed form since their
-// last look), so awareness spreads through each commune between needs.
+// last look), so awareness spreads through each commune between needs. A periodic event of the
+// calendar: only the adults of the unaware bitmap are visited (bits of adults who became aware
+// elsewhere are cleared here), in resident order, with the first Philox block of their draws
+// computed in a batch; the one uniform each draws comes from that block.
 void Simulation::spread_awareness(int t) {
   const std::size_t n_chunks = (pop_.size() + kChunk - 1) / kChunk;
   std::vector<std::vector<std::uint32_t>> became(n_chunks);
   tbb::parallel_for(std::size_t{0}, n_chunks, [&](std::size_t ci) {
-    const std::size_t end = std::min(pop_.size(), (ci + 1) * kChunk);
-    for (std::size_t i = ci * kChunk; i < end; ++i) {
-      if (pop_.flags[i] & kAware) continue;
+    const std::size_t first = ci * kChunk;
+    std::uint64_t* unaware = unaware_bits_.data() + ci * kChunkWords;
+    std::vector<std::uint32_t> ids;
+    for (std::size_t wd = 0; wd < kChunkWords; ++wd)
+      for (std::uint64_t bits = unaware[wd]; bits; bits &= bits - 1) {
+        const int b = std::countr_zero(bits);
+        const std::size_t i = first + wd * 64 + static_cast<std::size_t>(b);
+        if (pop_.flags[i] & kAware)
+          unaware[wd] &= ~(std::uint64_t{1} << b);
+        else
+          ids.push_back(static_cast<std::uint32_t>(i));
+      }
+    std::vector<Rng::Block> blocks(ids.size());
+    Rng::first_blocks(seed_, replicate_, kStreamAware, static_cast<std::uint32_t>(t), ids.data(),
+                      ids.size(), blocks.data());
+    for (std::size_t a = 0; a < ids.size(); ++a) {
+      const std::size_t i = ids[a];
       Rng rng(seed_, replicate_, kStreamAware, static_cast<std::uint32_t>(i),
-              static_cast<std::uint32_t>(t));
-      if (update_awareness(i, t, rng)) became[ci].push_back(pop_.zone[i]);
+              static_cast<std::uint32_t>(t), blocks[a]);
+      if (update_awareness(i, t, rng)) {
+        became[ci].push_back(pop_.zone[i]);
+        const std::size_t k = i - first;
+        unaware[k >> 6] &= ~(std::uint64_t{1} << (k & 63));
+      }
     }
   });
   for (const auto& zs : became)
     for (std::uint32_t z : zs) zone_aware_[z] += 1;
+}
+
+// Marks resident i unaware in the word-of-mouth bitmap if it is (construction, entrants).
+void Simulation::mark_unaware(std::size_t i) {
+  if (!(pop_.flags[i] & kAware)) unaware_bits_[i >> 6] |= std::uint64_t{1} << (i & 63);
 }
 
 bool Simulation::update_awareness(std::size_t i, int t, Rng& rng) {
@@ -66,22 +131,22 @@ bool Simulation::update_awareness(std::size_t i, int t, Rng& rng) {
   if (p_.demonstrator)
     exposure += p_.demonstrator_awareness * std::max(0, std::min(t, p_.demonstrator_weeks) - from);
   pop_.aware_week[i] = static_cast<std::uint16_t>(t);
-  if (rng.uniform() < -std::expm1(-exposure)) {
+  if (below_one_minus_exp(rng.uniform(), exposure)) {
     pop_.flags[i] |= kAware;
     return true;
   }
   return false;
 }
 
-void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
+void Simulation::attempt(std::size_t i, int t, Chunk& ch, const Rng::Block& first_block) {
   Counters& c = ch.c;
   Rng rng(seed_, replicate_, kStreamAttempt, static_cast<std::uint32_t>(i),
-          static_cast<std::uint32_t>(t));
+          static_cast<std::uint32_t>(t), first_block);
   const double s = skill(i, t);
-  const double p_skill = logistic(p_.alone_slope * (s - p_.skill_autonomy_threshold));
+  const double x_skill = p_.alone_slope * (s - p_.skill_autonomy_threshold);  // logit of P(alone)
   const bool home = has_home_access(i);
   // 1. Alone (practice keeps mediated skill from decaying).
-  if (home && rng.uniform() < p_skill) {
+  if (home && below_logistic(rng.uniform(), x_skill)) {
     if (pop_.gain[i] > 0) {
       pop_.gain[i] = static_cast<float>(s - pop_.base_skill[i]);
       pop_.gain_week[i] = static_cast<std::uint16_t>(t);
@@ -127,7 +192,8 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch) {
       if (misdirected) c.misdirected += 1;
       if (pt >= 0) {
         const PointState& ps = points_[static_cast<std::size_t>(pt)];
-        if (!home && ps.stations > 0 && rng.uniform() < p_skill * p_.station_access_factor) {
+        if (!home && ps.stations > 0 &&
+            rng.uniform() < logistic(x_skill) * p_.station_access_factor) {
           c.station_uses += 1;
           resolve(i, kAlone, t, c);
           return;
@@ -187,7 +253,7 @@ int Simulation::choose_point(std::size_t i, int t, Rng& rng, bool& misdirected,
 
 void Simulation::count_closed(std::size_t i, double n, Counters& c) const {
   c.closed_age[pop_.age_band[i]] += n;
-  c.closed_density[static_cast<std::size_t>(t_.zones[pop_.zone[i]].density)] += n;
+  c.closed_density[zone_density_[pop_.zone[i]]] += n;
   c.closed_difficulty[(pop_.flags[i] & kSocialDifficulty) ? 0 : 1] += n;
   c.closed_income[pop_.income[i]] += n;
 }
@@ -216,7 +282,7 @@ void Simulation::abandon(std::size_t i, Counters& c) {
   c.zone_closures.push_back({pop_.zone[i], Counters::kClosedAbandoned, pop_.pending[i]});
   c.abandoned += n;
   c.abandoned_age[pop_.age_band[i]] += n;
-  c.abandoned_density[static_cast<std::size_t>(t_.zones[pop_.zone[i]].density)] += n;
+  c.abandoned_density[zone_density_[pop_.zone[i]]] += n;
   c.abandoned_difficulty[(pop_.flags[i] & kSocialDifficulty) ? 0 : 1] += n;
   c.abandoned_income[pop_.income[i]] += n;
   pop_.last_gave_up[i] = static_cast<std::uint16_t>(week_);

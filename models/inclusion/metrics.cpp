@@ -6,8 +6,9 @@
 
 namespace govsim::inclusion {
 
-void Counters::add(const Counters& o) {
-  zone_closures.insert(zone_closures.end(), o.zone_closures.begin(), o.zone_closures.end());
+void Counters::add(const Counters& o, bool with_closures) {
+  if (with_closures)
+    zone_closures.insert(zone_closures.end(), o.zone_closures.begin(), o.zone_closures.end());
   arisen += o.arisen;
   alone += o.alone;
   relatives += o.relatives;

@@ -38,7 +38,8 @@ struct Counters {
   static constexpr std::uint8_t kClosedOther = 0, kClosedMediation = 1, kClosedAbandoned = 2;
   std::vector<ZoneClosure> zone_closures;
   double closed() const { return alone + relatives + mediation + abandoned; }
-  void add(const Counters& o);
+  // Adds o's counts; with_closures: also appends o's zone closures.
+  void add(const Counters& o, bool with_closures = true);
   double pending_count = 0;  // filled when checking invariants
 };
 

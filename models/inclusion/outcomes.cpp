@@ -15,13 +15,12 @@ const std::vector<std::string>& zone_fields() {
 
 void Simulation::close_week(const Week& w) {
   const Counters& week_c = w.c;
-  totals_.add(week_c);
-  for (const auto& e : totals_.zone_closures) {
+  totals_.add(week_c, false);  // the week's closures are drained here, not kept in the totals
+  for (const auto& e : week_c.zone_closures) {
     zone_closed_[e.zone] += e.n;
     if (e.kind == Counters::kClosedMediation) zone_mediated_[e.zone] += e.n;
     if (e.kind == Counters::kClosedAbandoned) zone_abandoned_run_[e.zone] += e.n;
   }
-  totals_.zone_closures.clear();
 }
 
 double& Simulation::series_value(std::size_t series, int t) {

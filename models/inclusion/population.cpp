@@ -25,7 +25,7 @@ void Population::resize(std::size_t n) {
   gain_week.resize(n);
   trust.resize(n);
   aware_week.resize(n);
-  next_need.resize(n);
+  due_link.resize(n);
   pending.resize(n);
   need_kind.resize(n);
   deadline.resize(n);
@@ -38,7 +38,7 @@ std::size_t Population::bytes_per_agent() const {
   return sizeof(zone[0]) + sizeof(age[0]) + sizeof(age_band[0]) + sizeof(diploma[0]) +
          sizeof(income[0]) + sizeof(flags[0]) + sizeof(offer_rank[0]) + sizeof(base_skill[0]) +
          sizeof(gain[0]) + sizeof(gain_week[0]) + sizeof(trust[0]) + sizeof(aware_week[0]) +
-         sizeof(next_need[0]) + sizeof(pending[0]) + sizeof(need_kind[0]) + sizeof(deadline[0]) +
+         sizeof(due_link[0]) + sizeof(pending[0]) + sizeof(need_kind[0]) + sizeof(deadline[0]) +
          sizeof(since[0]) + sizeof(last_alone[0]) + sizeof(last_gave_up[0]);
 }
 

@@ -43,11 +43,13 @@ struct Population {
   std::vector<float> trust;               // chance of asking a point for help when aware
   std::vector<std::uint16_t> aware_week;  // week awareness was last updated (lazy hazard)
   // Needs: at most one pending episode per adult; needs arising meanwhile join it (count).
-  std::vector<std::uint16_t> next_need;  // week of the next need arrival
-  std::vector<std::uint8_t> pending;     // pending needs in the episode (0 = none)
-  std::vector<std::uint8_t> need_kind;   // NeedKind of the episode
-  std::vector<std::uint16_t> deadline;   // week after which the episode is abandoned
-  std::vector<std::uint16_t> since;      // week the episode began
+  // Next resident (local index in its chunk) due for a need the same week: the link of the
+  // need-arrival calendar (calendar.hpp), which holds each adult's next arrival week.
+  std::vector<std::uint16_t> due_link;
+  std::vector<std::uint8_t> pending;    // pending needs in the episode (0 = none)
+  std::vector<std::uint8_t> need_kind;  // NeedKind of the episode
+  std::vector<std::uint16_t> deadline;  // week after which the episode is abandoned
+  std::vector<std::uint16_t> since;     // week the episode began
   // Activity over the last 12 months (per-adult metrics): weeks of the last need resolved alone
   // online and of the last need given up (kNoWeek if none).
   std::vector<std::uint16_t> last_alone;

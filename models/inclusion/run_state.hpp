@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "models/inclusion/calendar.hpp"
 #include "models/inclusion/governance.hpp"
 #include "models/inclusion/metrics.hpp"
 #include "models/inclusion/params.hpp"
@@ -31,11 +32,55 @@ enum Stream : std::uint32_t {
   kStreamConsortium = 9,  // custodian: which places join the consortium (one draw per point)
 };
 
-constexpr std::size_t kChunk = 16384;    // residents per parallel work unit (not a result input)
+constexpr std::size_t kChunk = 16384;  // residents per parallel work unit (not a result input)
+static_assert(kChunk < NeedCalendar::kNil, "calendar links are 16-bit local indices");
+constexpr std::size_t kChunkWords = kChunk / 64;  // bitmap words per chunk
+static_assert(kChunk % 64 == 0);
 constexpr std::uint16_t kNever = 65535;  // week value meaning "not within the run"
 
 inline double logistic(double x) {
   return 1.0 / (1.0 + std::exp(-x));
+}
+
+// u < logistic(x), decided from a single-precision estimate unless u lies within 1e-6 of it
+// (the estimate is within ~1e-7 of the double value, so the answer is the same as the exact
+// comparison's by construction; the exact form is evaluated in the rare close cases).
+inline bool below_logistic(double u, double x) {
+  const double p = 1.0 / (1.0 + static_cast<double>(std::exp(static_cast<float>(-x))));
+  if (u < p - 1e-6) return true;
+  if (u > p + 1e-6) return false;
+  return u < logistic(x);
+}
+
+// u < -expm1(-x) = 1 - exp(-x) (the chance of an event at cumulative hazard x), decided from a
+// single-precision estimate unless u lies within 1e-6 of it: float(x) is within 2^-24 x of x,
+// which moves 1 - exp(-x) by at most 2^-24 x exp(-x) <= 2.2e-8, and expf is within 1 ulp
+// (<= 6e-8 near 1), so the estimate is within ~1e-7 of the double value and the answer is the
+// exact comparison's by construction (the exact form decides the rare close cases and any x
+// outside [0, 80]).
+inline bool below_one_minus_exp(double u, double x) {
+  if (x >= 0 && x <= 80) {
+    const double p = 1.0 - static_cast<double>(std::exp(static_cast<float>(-x)));
+    if (u < p - 1e-6) return true;
+    if (u > p + 1e-6) return false;
+  }
+  return u < -std::expm1(-x);
+}
+
+// floor(log1p(-u) / log_q) for u in [0, 1), log_q < 0 (the geometric waiting time), from a
+// single-precision logarithm unless the quotient lies within its error bound of an integer, in
+// which case the double-precision form is evaluated: the same value by construction.
+inline double geometric_floor(double u, double log_q) {
+  const double v = 1.0 - u;  // exact for u a multiple of 2^-53
+  if (v >= 0x1p-100) {
+    const double l = static_cast<double>(std::log(static_cast<float>(v)));
+    const double x = l / log_q;
+    // |l - log(v)| <= 2^-23 |l| (logf, 1 ulp) + 2^-24 (rounding v to float) + slack.
+    const double err = (1.2e-7 * std::fabs(l) + 1e-7) / -log_q;
+    const double f = std::floor(x);
+    if (x - err > f && x + err < f + 1.0) return f;
+  }
+  return std::floor(std::log1p(-u) / log_q);
 }
 
 // The services a point must offer to help with a need of this kind.
@@ -167,11 +212,33 @@ struct RunState {
   std::vector<Placement> placements_;                 // every placement of new money, in order
   std::vector<std::array<int, 2>> allocation_units_;  // {year, units the year's money buys}
   std::vector<double> zone_share_;                    // broadband offer share by zone (current)
-  std::vector<double> zone_offer_cut_;  // 256 × zone_share_ (offer iff offer_rank < cut)
+  // ceil(256 × zone_share_): offer iff offer_rank < cut (the same test as offer_rank < 256 × share
+  // for an integer rank), 2 bytes per zone so that the table stays in cache.
+  std::vector<std::uint16_t> zone_offer_cut_;
+  std::vector<std::uint8_t> zone_density_;  // Density of each zone (a byte, cache-friendly)
+  // Need-kind weights and their sum by [social difficulty][past the employment age band]: the
+  // values arrive() would compute for each resident, computed once (needs.cpp).
+  struct NeedWeights {
+    std::array<double, kNeedKinds> w;
+    double total;
+  };
+  std::array<NeedWeights, 4> need_weights_{};
   std::vector<double> log_no_need_;     // [year][age][difficulty]: log(1 - weekly arrival chance)
   std::vector<std::uint32_t> dynamic_;  // residents with kDynamic, in the order they became so
+  // Events (calendar.hpp): need arrivals by chunk and week, and one bit per resident set while
+  // an episode is pending ([chunk][kChunk / 64] words; a bit whose episode was closed elsewhere
+  // is cleared at the next visit). Visits follow resident order (cache-friendly).
+  NeedCalendar calendar_;
+  std::vector<std::uint64_t> pending_bits_;
+  // Word of mouth (help_seeking.cpp: spread_awareness), a periodic event: one bit per resident
+  // set while it may be unaware, same layout as pending_bits_ (a bit whose resident became aware
+  // elsewhere is cleared at the next sweep; entrants are marked by demography).
+  std::vector<std::uint64_t> unaware_bits_;
   double static_ill_ = 0, static_aut_ = 0;
   double decay_per_week_ = 0;  // ln 2 / skill half-life
+  // decay_[d] = exp(-decay_per_week_ * d) for d = 0..horizon: the same value skill() would
+  // compute, looked up (bit-identical).
+  std::vector<double> decay_;
   std::vector<double> zone_consultation_boost_;
   // Animation reach by zone (France Services only: none where the nearest procedure-help point is
   // not a France Services) and partners' chance to know where to refer there.

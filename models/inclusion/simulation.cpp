@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <sstream>
 #include <stdexcept>
 
@@ -29,8 +30,24 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   zone_share_.resize(nz);
   for (std::size_t z = 0; z < nz; ++z) zone_share_[z] = t_.zones[z].broadband_share;
   decay_per_week_ = std::log(2.0) / p_.skill_half_life_weeks;
+  decay_.resize(static_cast<std::size_t>(p_.horizon_weeks) + 1);
+  for (std::size_t d = 0; d < decay_.size(); ++d)
+    decay_[d] = std::exp(-decay_per_week_ * static_cast<int>(d));
   zone_offer_cut_.resize(nz);
-  for (std::size_t z = 0; z < nz; ++z) zone_offer_cut_[z] = zone_share_[z] * 256.0;
+  for (std::size_t z = 0; z < nz; ++z)
+    zone_offer_cut_[z] = static_cast<std::uint16_t>(std::ceil(zone_share_[z] * 256.0));
+  zone_density_.resize(nz);
+  for (std::size_t z = 0; z < nz; ++z)
+    zone_density_[z] = static_cast<std::uint8_t>(t_.zones[z].density);
+  // Need-kind weights (needs.cpp: arrive), as arrive() computed them for each resident.
+  for (int d = 0; d < 2; ++d)
+    for (int old = 0; old < 2; ++old) {
+      std::array<double, kNeedKinds> w = p_.need_shares();
+      if (d) w[1] *= p_.need_benefits_difficulty_factor;
+      if (old) w[3] = 0;
+      need_weights_[static_cast<std::size_t>(d * 2 + old)] = {
+          w, std::accumulate(w.begin(), w.end(), 0.0)};
+    }
   // Need-arrival table: log(1 - p_week) by year, age band and social difficulty.
   const int years = p_.horizon_weeks / 52 + 1;
   log_no_need_.assign(static_cast<std::size_t>(years) * kAgeBands * 2, 0.0);
@@ -115,7 +132,12 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
     }
   }
   // First need arrivals.
-  tbb::parallel_for(std::size_t{0}, (pop_.size() + kChunk - 1) / kChunk, [&](std::size_t c) {
+  const std::size_t n_chunks = (pop_.size() + kChunk - 1) / kChunk;
+  calendar_.reset(n_chunks, p_.horizon_weeks);
+  pending_bits_.assign(n_chunks * kChunkWords, 0);
+  unaware_bits_.assign(n_chunks * kChunkWords, 0);
+  for (std::size_t i = 0; i < pop_.size(); ++i) mark_unaware(i);
+  tbb::parallel_for(std::size_t{0}, n_chunks, [&](std::size_t c) {
     const std::size_t end = std::min(pop_.size(), (c + 1) * kChunk);
     for (std::size_t i = c * kChunk; i < end; ++i) schedule_next_need(i, 0);
   });

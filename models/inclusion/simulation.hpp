@@ -55,6 +55,13 @@ class Simulation : private RunState {
   const FunderAmounts& budget_lines() const { return line_; }
   const FunderAmounts& pool_shares() const { return pool_share_; }
   const FunderAmounts& spent_by_funder() const { return spent_; }
+  // Resident i goes to points by car (else by public transport or on foot), and the points a
+  // resident of `zone` may reach by that mode, sorted by minutes (the lists choose_point reads;
+  // benchmarks/bench_main.cpp exports them for the Mesa reference).
+  bool resident_has_car(std::size_t i) const { return has_car(i); }
+  const std::vector<std::pair<int, float>>& reach_list(std::size_t zone, bool car) const {
+    return (car ? reach_ : reach_nocar_)[zone];
+  }
   // Returns a description of every violated accounting invariant (empty if none).
   std::vector<std::string> check_invariants() const;
   // Share of adults lacking basic skills by age band now (calibration check).
@@ -76,15 +83,21 @@ class Simulation : private RunState {
   void record_week(const Week& w);          // outcomes.cpp
 
   // needs.cpp
+  // `first_block`: the stream's first Philox block, computed beforehand (Rng::first_blocks).
   void schedule_next_need(std::size_t i, int t);
-  void arrive(std::size_t i, int t, Chunk& c);
+  void schedule_next_need(std::size_t i, int t, const Rng::Block& first_block);
+  // Takes `residents` (in index order) off the calendar from `from_week` on.
+  void unschedule(const std::vector<std::uint32_t>& residents, int from_week);
+  void arrive(std::size_t i, int t, Chunk& c, const Rng::Block& kind_block,
+              const Rng::Block& gap_block);
   // help_seeking.cpp
-  void attempt(std::size_t i, int t, Chunk& c);
+  void attempt(std::size_t i, int t, Chunk& c, const Rng::Block& first_block);
   // designated: a partner booked the slot (no misdirected first visit).
   int choose_point(std::size_t i, int t, Rng& rng, bool& misdirected, bool designated) const;
   // Awareness since the resident's last look (true if it became aware now).
   bool update_awareness(std::size_t i, int t, Rng& rng);
-  void spread_awareness(int t);  // word of mouth among neighbours, every few weeks
+  void spread_awareness(int t);      // word of mouth among neighbours, every few weeks
+  void mark_unaware(std::size_t i);  // into the word-of-mouth sweep if resident i is unaware
   void resolve(std::size_t i, int channel, int t, Counters& c);
   void abandon(std::size_t i, Counters& c);
   void count_closed(std::size_t i, double n, Counters& c) const;  // help_seeking.cpp: by subgroup

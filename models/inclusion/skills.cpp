@@ -14,7 +14,10 @@ namespace govsim::inclusion {
 double Simulation::skill(std::size_t i, int t) const {
   const float g = pop_.gain[i];
   if (g == 0.0f) return pop_.base_skill[i];
-  return pop_.base_skill[i] + g * std::exp(-decay_per_week_ * (t - pop_.gain_week[i]));
+  const int d = t - pop_.gain_week[i];
+  if (d >= 0 && static_cast<std::size_t>(d) < decay_.size())
+    return pop_.base_skill[i] + g * decay_[static_cast<std::size_t>(d)];
+  return pop_.base_skill[i] + g * std::exp(-decay_per_week_ * d);
 }
 
 bool Simulation::offer_at(std::size_t i) const {

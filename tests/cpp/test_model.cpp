@@ -463,6 +463,63 @@ TEST(Model, NoCarTimesArePublicTransportOrFootWhicheverIsFaster) {
     }
   }
 }
+
+// The fast decisions of the inner loop (run_state.hpp) give the exact double-precision answers,
+// including for draws placed on either side of each threshold, a few ulps away.
+TEST(FastMaths, GeometricFloorEqualsDoubleForm) {
+  Rng rng(99, 0, 77, 0, 0);
+  long close = 0;
+  for (int n = 0; n < 200000; ++n) {
+    const double log_q = -std::exp(-8.0 * rng.uniform());  // weekly chances from ~3e-4 to 0.63
+    double u = rng.uniform();
+    if (n % 2) {  // at a threshold: P(gap <= k) = 1 - q^k, nudged by a few ulps
+      const double k = std::floor(1 + 300 * rng.uniform());
+      u = -std::expm1(k * log_q);
+      for (int s = static_cast<int>(rng.below(7)) - 3; s != 0; s += s > 0 ? -1 : 1)
+        u = std::nextafter(u, s > 0 ? 1.0 : 0.0);
+      if (!(u >= 0 && u < 1)) continue;
+      ++close;
+    }
+    ASSERT_EQ(geometric_floor(u, log_q), std::floor(std::log1p(-u) / log_q))
+        << "u=" << u << " log_q=" << log_q;
+  }
+  EXPECT_GT(close, 90000);
+  EXPECT_EQ(geometric_floor(0.0, -0.1), 0.0);
+}
+
+TEST(FastMaths, BelowLogisticEqualsDoubleForm) {
+  Rng rng(99, 0, 78, 0, 0);
+  for (int n = 0; n < 200000; ++n) {
+    const double x = 60 * (rng.uniform() - 0.5);
+    double u = rng.uniform();
+    if (n % 2) {
+      u = logistic(x);
+      for (int s = static_cast<int>(rng.below(7)) - 3; s != 0; s += s > 0 ? -1 : 1)
+        u = std::nextafter(u, s > 0 ? 1.0 : 0.0);
+    }
+    ASSERT_EQ(below_logistic(u, x), u < logistic(x)) << "u=" << u << " x=" << x;
+  }
+}
+
+TEST(FastMaths, BelowOneMinusExpEqualsDoubleForm) {
+  Rng rng(99, 0, 79, 0, 0);
+  long close = 0;
+  for (int n = 0; n < 200000; ++n) {
+    // cumulative hazards from ~1e-6 to ~300 (beyond the fast range too), and a few negative ones
+    const double x = n % 1000 == 0 ? -rng.uniform() : std::exp(19.5 * rng.uniform() - 13.8);
+    double u = rng.uniform();
+    if (n % 2) {  // at the threshold, nudged by a few ulps
+      u = -std::expm1(-x);
+      for (int s = static_cast<int>(rng.below(7)) - 3; s != 0; s += s > 0 ? -1 : 1)
+        u = std::nextafter(u, s > 0 ? 1.0 : 0.0);
+      if (!(u >= 0 && u < 1)) continue;
+      ++close;
+    }
+    ASSERT_EQ(below_one_minus_exp(u, x), u < -std::expm1(-x)) << "u=" << u << " x=" << x;
+  }
+  EXPECT_GT(close, 90000);
+}
+
 // ---- network levers (network.<type>.fte / hours_per_week / sites) -----------------------------
 
 namespace {

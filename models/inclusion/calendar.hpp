@@ -1,0 +1,46 @@
+// The need-arrival calendar (docs/performance.md, "Work proportional to events"): for each chunk
+// of kChunk residents and each week, an intrusive singly-linked list of the residents whose next
+// need arrives that week. The link of resident i is Population::due_link[i] (the local index of
+// the next resident due the same week, within the same chunk), so the calendar costs 2 bytes per
+// adult plus one head per chunk and week. A week visits only the residents due that week and
+// those with a pending episode (help_seeking.cpp), not the whole population.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace govsim::inclusion {
+
+class NeedCalendar {
+ public:
+  static constexpr std::uint16_t kNil = 0xFFFF;  // end of a list
+
+  // Empty lists for `chunks` chunks and weeks 0..last_week.
+  void reset(std::size_t chunks, int last_week) {
+    weeks_ = static_cast<std::size_t>(last_week) + 1;
+    head_.assign(chunks * weeks_, kNil);
+  }
+  // Puts local resident `local` of chunk `chunk` on the list of `week` (0 <= week <= last_week).
+  // Only the thread working on `chunk` may call it.
+  void push(std::vector<std::uint16_t>& link, std::size_t chunk, std::size_t first,
+            std::uint16_t local, int week) {
+    std::uint16_t& h = head_[chunk * weeks_ + static_cast<std::size_t>(week)];
+    link[first + local] = h;
+    h = local;
+  }
+  // Takes (empties) the list of `week` of `chunk`; returns its first local index or kNil.
+  std::uint16_t take(std::size_t chunk, int week) {
+    std::uint16_t& h = head_[chunk * weeks_ + static_cast<std::size_t>(week)];
+    const std::uint16_t first = h;
+    h = kNil;
+    return first;
+  }
+  std::size_t weeks() const { return weeks_; }
+
+ private:
+  std::size_t weeks_ = 0;
+  std::vector<std::uint16_t> head_;  // [chunk][week]
+};
+
+}  // namespace govsim::inclusion
