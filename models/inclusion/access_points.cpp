@@ -18,6 +18,10 @@ const std::array<std::string_view, kServiceCount> kServiceLabels = {
     "Accès internet et matériel informatique",
     "Acquisition de matériel informatique à prix solidaire"};
 
+const std::array<const char*, kServiceCount> kServiceNames = {
+    "procedures", "daily_tools",   "jobs",   "safety",   "parenting",
+    "creation",   "understanding", "access", "equipment"};
+
 const char* type_code(PointType t) {
   switch (t) {
     case PointType::Epn:

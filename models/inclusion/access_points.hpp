@@ -42,6 +42,8 @@ enum Service : std::uint16_t {
 inline constexpr int kServiceCount = 9;
 extern const std::array<std::string_view, kServiceCount>
     kServiceLabels;  // French labels of the standard
+extern const std::array<const char*, kServiceCount>
+    kServiceNames;  // short names, same order ("procedures", "daily_tools", ...): metric levels
 std::uint16_t default_services(PointType t);
 
 // A point as described by a territory (initial network), before the model runs.

@@ -76,9 +76,11 @@ const std::vector<Declared>& declared_series() {
   return d;
 }
 
-constexpr std::array<Dimension, 4> kDimensions = {Dimension::Age, Dimension::Density,
-                                                  Dimension::Difficulty, Dimension::Funder};
-constexpr std::array<const char*, 4> kDimensionNames = {"age", "density", "difficulty", "funder"};
+constexpr std::array<Dimension, 6> kDimensions = {Dimension::Age,        Dimension::Density,
+                                                  Dimension::Difficulty, Dimension::Funder,
+                                                  Dimension::Service,    Dimension::Mode};
+constexpr std::array<const char*, 6> kDimensionNames = {"age",    "density", "difficulty",
+                                                        "funder", "service", "mode"};
 
 Dimension dimension_named(const std::string& name) {
   for (std::size_t k = 0; k < kDimensions.size(); ++k)
@@ -102,6 +104,13 @@ std::string level_doc(Dimension d, const std::string& level) {
                             : "Adults not in social difficulty only.";
     case Dimension::Funder:
       return "Paid by this funder (" + level + ") only.";
+    case Dimension::Service:
+      return "A point offering this service category of the MedNum standard (" + level +
+             ") instead of help with procedures; each adult by its own travel mode.";
+    case Dimension::Mode:
+      return level == "car" ? "Every adult travelling by car."
+                            : "Every adult travelling without a car (the faster of public "
+                              "transport and walking).";
   }
   return "";
 }
@@ -203,6 +212,8 @@ const std::vector<std::string>& dimension_levels(Dimension d) {
   static const std::vector<std::string> density = names_of(kDensityNames);
   static const std::vector<std::string> difficulty = {"yes", "no"};
   static const std::vector<std::string> funder = names_of(kFunderNames);
+  static const std::vector<std::string> service = names_of(kServiceNames);
+  static const std::vector<std::string> mode = {"car", "no_car"};
   switch (d) {
     case Dimension::Age:
       return age;
@@ -212,6 +223,10 @@ const std::vector<std::string>& dimension_levels(Dimension d) {
       return difficulty;
     case Dimension::Funder:
       return funder;
+    case Dimension::Service:
+      return service;
+    case Dimension::Mode:
+      return mode;
   }
   throw std::logic_error("unknown dimension");
 }

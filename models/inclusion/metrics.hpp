@@ -54,7 +54,7 @@ enum class Series : std::size_t {
 };
 
 // Subgroup dimensions (metrics.def "subgroups") and their levels, in layout order.
-enum class Dimension { Age, Density, Difficulty, Funder };
+enum class Dimension { Age, Density, Difficulty, Funder, Service, Mode };
 const std::vector<std::string>& dimension_levels(Dimension d);  // e.g. "15-29", ..., "75+"
 
 // Every metric / series including subgroup breakdowns ("non_recours_rate@age:75+"), in the

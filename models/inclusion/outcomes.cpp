@@ -163,6 +163,10 @@ RunRecord Simulation::finish(int scenario_index) const {
   const std::size_t nf = zone_fields().size();
   r.zones.assign(t_.zones.size() * nf, 0.0);
   double cov20 = 0, cov30 = 0, adults = 0;
+  // By service category of the MedNum standard (own mode) and by mode (every adult by car /
+  // without one), help with procedures: coverage_{20,30}min@service:* and @mode:*.
+  std::array<double, kServiceCount> svc20{}, svc30{};
+  std::array<double, 2> mode20{}, mode30{};
   for (std::size_t z = 0; z < t_.zones.size(); ++z) {
     const double car = nearest_admin_minutes(static_cast<int>(z), true);
     const double slow = nearest_admin_minutes(static_cast<int>(z), false);
@@ -172,6 +176,15 @@ RunRecord Simulation::finish(int scenario_index) const {
     const double c30 = cs * (car <= 30) + (1 - cs) * (slow <= 30);
     cov20 += a * (cs * (car <= 20) + (1 - cs) * (slow <= 20));
     cov30 += a * c30;
+    mode20[0] += a * (car <= 20), mode20[1] += a * (slow <= 20);
+    mode30[0] += a * (car <= 30), mode30[1] += a * (slow <= 30);
+    for (int k = 0; k < kServiceCount; ++k) {
+      const auto bit = static_cast<std::uint16_t>(1u << k);
+      const double sc = nearest_service_minutes(static_cast<int>(z), true, bit);
+      const double ss = nearest_service_minutes(static_cast<int>(z), false, bit);
+      svc20[static_cast<std::size_t>(k)] += a * (cs * (sc <= 20) + (1 - cs) * (ss <= 20));
+      svc30[static_cast<std::size_t>(k)] += a * (cs * (sc <= 30) + (1 - cs) * (ss <= 30));
+    }
     double* zv = &r.zones[z * nf];
     zv[0] = zone_agents_[z] / p_.population_scale;
     zv[1] = zone_closed_[z] / p_.population_scale;
@@ -281,6 +294,14 @@ RunRecord Simulation::finish(int scenario_index) const {
   set_groups(M::non_recours_rate, c.abandoned_age, c.closed_age, c.abandoned_density,
              c.closed_density, c.abandoned_difficulty, c.closed_difficulty);
   v.set_levels(M::total_cost_eur, Dimension::Funder, spent_);
+  auto share_of_adults = [&](auto counts) {
+    for (double& x : counts) x = ratio(x, adults);
+    return counts;
+  };
+  v.set_levels(M::coverage_30min, Dimension::Service, share_of_adults(svc30));
+  v.set_levels(M::coverage_20min, Dimension::Service, share_of_adults(svc20));
+  v.set_levels(M::coverage_30min, Dimension::Mode, share_of_adults(mode30));
+  v.set_levels(M::coverage_20min, Dimension::Mode, share_of_adults(mode20));
   r.metrics = v.values();
   r.series = series_;
   return r;

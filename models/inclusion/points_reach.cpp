@@ -93,10 +93,10 @@ void Simulation::weekly_points(int t) {
   }
 }
 
-double Simulation::nearest_admin_minutes(int zone, bool car) const {
+double Simulation::nearest_service_minutes(int zone, bool car, std::uint16_t services) const {
   for (const auto& [pt, minutes] : (car ? reach_ : reach_nocar_)[static_cast<std::size_t>(zone)]) {
     const PointState& s = points_[static_cast<std::size_t>(pt)];
-    if (s.open && week_ >= s.open_week && (s.spec.services & kAdminProcedures)) return minutes;
+    if (s.open && week_ >= s.open_week && (s.spec.services & services)) return minutes;
   }
   return 1e9;
 }

@@ -118,7 +118,12 @@ class Simulation : private RunState {
   double point_capacity_fte(const PointState& p, int t) const;
   // Minutes to the nearest open point helping with procedures, by car or (car = false) by public
   // transport or on foot; 1e9 if none within the reach cap.
-  double nearest_admin_minutes(int zone, bool car = true) const;
+  double nearest_admin_minutes(int zone, bool car = true) const {
+    return nearest_service_minutes(zone, car, kAdminProcedures);
+  }
+  // Minutes from `zone` to the nearest open point offering any service of `services`, by car or
+  // without one (1e9 if none within the reach lists).
+  double nearest_service_minutes(int zone, bool car, std::uint16_t services) const;
   double reach_cap_minutes() const;
   bool has_car(std::size_t i) const;  // resident i can go to a point by car
   // The reach list resident i uses (by car or not).

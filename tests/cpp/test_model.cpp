@@ -450,6 +450,42 @@ TEST(Model, ReachAndCoverageDependOnTravelMode) {
   }
 }
 
+// Coverage per service category of the MedNum standard and per travel mode (issue 13): the
+// procedures level is the headline; with every adult by car (without a car) the headline is the
+// "car" ("no_car") level; a category that no point of the territory offers is covered for
+// nobody, one offered by several points for some; 20 minutes never covers more than 30.
+TEST(Model, CoverageByServiceCategoryAndByMode) {
+  const Overrides all_cars = {{"population.car_share_urban", 1.0},
+                              {"population.car_share_periurban", 1.0},
+                              {"population.car_share_rural", 1.0}};
+  const Overrides no_cars = {{"population.car_share_urban", 0.0},
+                             {"population.car_share_periurban", 0.0},
+                             {"population.car_share_rural", 0.0}};
+  const auto car = test_support::run_model("charente", with(kSmall, all_cars), 6, 0);
+  const auto none = test_support::run_model("charente", with(kSmall, no_cars), 6, 0);
+  for (const char* m : {"coverage_30min", "coverage_20min"}) {
+    const std::string base = m;
+    EXPECT_DOUBLE_EQ(car.metric(base), car.metric(base + "@service:procedures"));
+    EXPECT_DOUBLE_EQ(car.metric(base), car.metric(base + "@mode:car"));
+    EXPECT_DOUBLE_EQ(none.metric(base), none.metric(base + "@mode:no_car"));
+    EXPECT_LT(car.metric(base + "@mode:no_car"), car.metric(base + "@mode:car"));
+  }
+  const auto t = inclusion::make_territory("charente", "", ".");
+  for (int k = 0; k < kServiceCount; ++k) {
+    int offering = 0;
+    for (const auto& pt : t->points) offering += (pt.services >> k) & 1;
+    const std::string level = std::string("@service:") + kServiceNames[static_cast<std::size_t>(k)];
+    const double c30 = car.metric("coverage_30min" + level);
+    EXPECT_LE(car.metric("coverage_20min" + level), c30) << level;
+    if (offering == 0) {
+      EXPECT_EQ(c30, 0.0) << level;
+    }
+    if (offering >= 5) {
+      EXPECT_GT(c30, 0.0) << level << " offered by " << offering << " points";
+    }
+  }
+}
+
 TEST(Model, NoCarTimesArePublicTransportOrFootWhicheverIsFaster) {
   const auto t = inclusion::make_territory("charente", "", ".");
   for (int from : {0, 10, 100}) {

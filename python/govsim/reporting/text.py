@@ -93,8 +93,20 @@ SERIES_LABELS = {
     "non_recours_rate@density:urban": N_("Non-recours in urban zones (cumulative)"),
 }
 
-DIMENSION_LABELS = {"age": N_("Age band"), "density": N_("Density"), "difficulty": N_("Social difficulty"), "funder": N_("Funder")}
-CATEGORY_LABELS = {("difficulty", "yes"): N_("in difficulty"), ("difficulty", "no"): N_("not in difficulty")}
+DIMENSION_LABELS = {"age": N_("Age band"), "density": N_("Density"), "difficulty": N_("Social difficulty"),
+                    "funder": N_("Funder"), "service": N_("Service (MedNum standard)"), "mode": N_("Travel mode")}
+CATEGORY_LABELS = {("difficulty", "yes"): N_("in difficulty"), ("difficulty", "no"): N_("not in difficulty"),
+                   ("mode", "car"): N_("everyone by car"), ("mode", "no_car"): N_("everyone without a car"),
+                   # The 9 service categories of the MedNum standard (models/inclusion/access_points.cpp).
+                   ("service", "procedures"): N_("help with administrative procedures"),
+                   ("service", "daily_tools"): N_("everyday digital tools"),
+                   ("service", "jobs"): N_("finding work through digital tools"),
+                   ("service", "safety"): N_("safe use of digital tools"),
+                   ("service", "parenting"): N_("parenting and education with digital tools"),
+                   ("service", "creation"): N_("leisure and digital creation"),
+                   ("service", "understanding"): N_("understanding the digital world"),
+                   ("service", "access"): N_("internet access and computers"),
+                   ("service", "equipment"): N_("low-cost computer equipment")}
 
 FUNDER_LABELS = {
     "state": N_("State"),
