@@ -15,114 +15,68 @@ const std::array<const char*, kFunders> kFunderNames = {
     "state", "region", "department", "epci", "commune", "caf", "banque_des_territoires"};
 
 namespace {
+// The funders in kFunderNames order, as the suffix of their parameters (parameters.def): one list
+// from which each per-funder table below is spelled, instead of a switch per table.
+#define GOVSIM_FOR_FUNDERS(X) \
+  X(state), X(region), X(department), X(epci), X(commune), X(caf), X(banque_des_territoires)
+
 FunderAmounts declared_shares(const Params& p, PointType type) {
   switch (type) {
-    case PointType::FranceServices:
-      return {p.share_fs_state,
-              p.share_fs_region,
-              p.share_fs_department,
-              p.share_fs_epci,
-              p.share_fs_commune,
-              p.share_fs_caf,
-              p.share_fs_banque_des_territoires};
-    case PointType::Epn:
-      return {p.share_epn_state,
-              p.share_epn_region,
-              p.share_epn_department,
-              p.share_epn_epci,
-              p.share_epn_commune,
-              p.share_epn_caf,
-              p.share_epn_banque_des_territoires};
-    case PointType::Library:
-      return {p.share_library_state,
-              p.share_library_region,
-              p.share_library_department,
-              p.share_library_epci,
-              p.share_library_commune,
-              p.share_library_caf,
-              p.share_library_banque_des_territoires};
-    case PointType::SocialCentre:
-      return {p.share_social_centre_state,
-              p.share_social_centre_region,
-              p.share_social_centre_department,
-              p.share_social_centre_epci,
-              p.share_social_centre_commune,
-              p.share_social_centre_caf,
-              p.share_social_centre_banque_des_territoires};
-    case PointType::Ccas:
-      return {p.share_ccas_state,
-              p.share_ccas_region,
-              p.share_ccas_department,
-              p.share_ccas_epci,
-              p.share_ccas_commune,
-              p.share_ccas_caf,
-              p.share_ccas_banque_des_territoires};
-    case PointType::ThirdPlace:
-      return {p.share_third_place_state,
-              p.share_third_place_region,
-              p.share_third_place_department,
-              p.share_third_place_epci,
-              p.share_third_place_commune,
-              p.share_third_place_caf,
-              p.share_third_place_banque_des_territoires};
-    case PointType::Mobile:
-      return {p.share_mobile_state,
-              p.share_mobile_region,
-              p.share_mobile_department,
-              p.share_mobile_epci,
-              p.share_mobile_commune,
-              p.share_mobile_caf,
-              p.share_mobile_banque_des_territoires};
+#define GOVSIM_SHARES_OF(type_prefix)              \
+  FunderAmounts {                                  \
+    GOVSIM_FOR_FUNDERS(GOVSIM_SHARE_##type_prefix) \
   }
-  return {};
-}
-GrantPolicy own_policy(const Params& p, Funder f) {
-  switch (f) {
-    case Funder::State:
-      return {p.funder_state_grant_years, p.funder_state_renewal, p.funder_state_reporting_share,
-              p.funder_state_payment_delay_weeks};
-    case Funder::Region:
-      return {p.funder_region_grant_years, p.funder_region_renewal, p.funder_region_reporting_share,
-              p.funder_region_payment_delay_weeks};
-    case Funder::Department:
-      return {p.funder_department_grant_years, p.funder_department_renewal,
-              p.funder_department_reporting_share, p.funder_department_payment_delay_weeks};
-    case Funder::Epci:
-      return {p.funder_epci_grant_years, p.funder_epci_renewal, p.funder_epci_reporting_share,
-              p.funder_epci_payment_delay_weeks};
-    case Funder::Commune:
-      return {p.funder_commune_grant_years, p.funder_commune_renewal,
-              p.funder_commune_reporting_share, p.funder_commune_payment_delay_weeks};
-    case Funder::Caf:
-      return {p.funder_caf_grant_years, p.funder_caf_renewal, p.funder_caf_reporting_share,
-              p.funder_caf_payment_delay_weeks};
-    case Funder::BanqueTerritoires:
-      return {p.funder_banque_des_territoires_grant_years, p.funder_banque_des_territoires_renewal,
-              p.funder_banque_des_territoires_reporting_share,
-              p.funder_banque_des_territoires_payment_delay_weeks};
+#define GOVSIM_SHARE_fs(f) p.share_fs_##f
+#define GOVSIM_SHARE_epn(f) p.share_epn_##f
+#define GOVSIM_SHARE_library(f) p.share_library_##f
+#define GOVSIM_SHARE_social_centre(f) p.share_social_centre_##f
+#define GOVSIM_SHARE_ccas(f) p.share_ccas_##f
+#define GOVSIM_SHARE_third_place(f) p.share_third_place_##f
+#define GOVSIM_SHARE_mobile(f) p.share_mobile_##f
+    case PointType::FranceServices:
+      return GOVSIM_SHARES_OF(fs);
+    case PointType::Epn:
+      return GOVSIM_SHARES_OF(epn);
+    case PointType::Library:
+      return GOVSIM_SHARES_OF(library);
+    case PointType::SocialCentre:
+      return GOVSIM_SHARES_OF(social_centre);
+    case PointType::Ccas:
+      return GOVSIM_SHARES_OF(ccas);
+    case PointType::ThirdPlace:
+      return GOVSIM_SHARES_OF(third_place);
+    case PointType::Mobile:
+      return GOVSIM_SHARES_OF(mobile);
+#undef GOVSIM_SHARES_OF
+#undef GOVSIM_SHARE_fs
+#undef GOVSIM_SHARE_epn
+#undef GOVSIM_SHARE_library
+#undef GOVSIM_SHARE_social_centre
+#undef GOVSIM_SHARE_ccas
+#undef GOVSIM_SHARE_third_place
+#undef GOVSIM_SHARE_mobile
   }
   return {};
 }
 
-double delegated(const Params& p, Funder f) {
-  switch (f) {
-    case Funder::State:
-      return p.funder_state_delegates;
-    case Funder::Region:
-      return p.funder_region_delegates;
-    case Funder::Department:
-      return p.funder_department_delegates;
-    case Funder::Epci:
-      return p.funder_epci_delegates;
-    case Funder::Commune:
-      return p.funder_commune_delegates;
-    case Funder::Caf:
-      return p.funder_caf_delegates;
-    case Funder::BanqueTerritoires:
-      return p.funder_banque_des_territoires_delegates;
+GrantPolicy own_policy(const Params& p, Funder f) {
+#define GOVSIM_POLICY(f)                                                                \
+  GrantPolicy {                                                                         \
+    p.funder_##f##_grant_years, p.funder_##f##_renewal, p.funder_##f##_reporting_share, \
+        p.funder_##f##_payment_delay_weeks                                              \
   }
-  return 0;
+  const std::array<GrantPolicy, kFunders> all = {GOVSIM_FOR_FUNDERS(GOVSIM_POLICY)};
+#undef GOVSIM_POLICY
+  return all[static_cast<std::size_t>(f)];
 }
+
+double delegated(const Params& p, Funder f) {
+#define GOVSIM_DELEGATES(f) p.funder_##f##_delegates
+  const std::array<double, kFunders> all = {GOVSIM_FOR_FUNDERS(GOVSIM_DELEGATES)};
+#undef GOVSIM_DELEGATES
+  return all[static_cast<std::size_t>(f)];
+}
+#undef GOVSIM_FOR_FUNDERS
 }  // namespace
 
 FunderAmounts funding_shares(const Params& p, PointType type) {
