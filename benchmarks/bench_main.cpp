@@ -60,13 +60,13 @@ void dump(const std::filesystem::path& dir, const std::string& territory_name,
     if (r == 0) {
       std::ofstream pts(dir / "points.csv");
       pts << std::setprecision(17);
-      pts << "point,id,zone,type,services,fte,success,stations\n";
+      pts << "point,id,zone,type,services,fte,success,stations,reporting_share\n";
       const auto& points = sim.points();
       for (std::size_t k = 0; k < points.size(); ++k) {
         const PointState& s = points[k];
         pts << k << ',' << s.spec.id << ',' << s.spec.zone << ',' << type_code(s.spec.type) << ','
             << s.spec.services << ',' << s.funded_fte() + s.social_fte << ',' << s.success << ','
-            << s.stations << '\n';
+            << s.stations << ',' << s.terms.reporting_share << '\n';
       }
       // The model's own reach lists (Simulation::rebuild_reach), by car and without a car.
       const std::size_t nz = t.zones.size();
@@ -92,8 +92,8 @@ void dump(const std::filesystem::path& dir, const std::string& territory_name,
   std::ofstream meta(dir / "meta.json");
   meta << "{\"territory\": \"" << territory_name << "\", \"seed\": " << seed
        << ", \"replicates\": " << replicates << ", \"population_scale\": " << p.population_scale
-       << ", \"adults_replicate0\": " << adults_r0 << ", \"reporting_share\": " << g.reporting_share
-       << ", \"doing_with\": " << g.doing_with << ", \"partner_knowledge\": " << g.partner_knowledge
+       << ", \"adults_replicate0\": " << adults_r0 << ", \"doing_with\": " << g.doing_with
+       << ", \"partner_knowledge\": " << g.partner_knowledge
        << ", \"animation_reach\": " << g.animation_reach << "}\n";
 }
 }  // namespace

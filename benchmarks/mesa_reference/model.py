@@ -232,7 +232,6 @@ class InclusionModel(mesa.Model):
         self.sessions_per_fte = p["mediation.sessions_per_fte_week"]
         self.sessions_per_fte_fs = p["mediation.sessions_per_fte_week_france_services"]
         self.workshop_share = p["mediation.workshop_share"]
-        self.reporting_share = meta["reporting_share"]
         self.doing_with = meta["doing_with"]
         self.skill_gain = p["mediation.skill_gain_per_session"]
         self.trust_gain = p["mediation.trust_gain"]
@@ -243,6 +242,8 @@ class InclusionModel(mesa.Model):
         with open(dump_dir / "points.csv") as f:
             self.points = [{"services": int(r["services"]), "fte": float(r["fte"]),
                             "success": float(r["success"]), "stations": float(r["stations"]),
+                            # reporting load of the point's grants (funders as actors)
+                            "reporting": float(r["reporting_share"]),
                             "fs": r["type"] == FRANCE_SERVICES,
                             "carry": 0.0, "capacity": 0, "used": 0}
                            for r in csv.DictReader(f)]
@@ -297,7 +298,7 @@ class InclusionModel(mesa.Model):
         for s in self.points:
             s["used"] = 0
             per_fte = self.sessions_per_fte_fs if s["fs"] else self.sessions_per_fte
-            full = s["fte"] * per_fte * (1.0 - self.reporting_share)
+            full = s["fte"] * per_fte * (1.0 - s["reporting"])
             workshop = 0.0 if s["fs"] else self.workshop_share
             cap = full * (1.0 - workshop) * self.scale + s["carry"]
             s["capacity"] = max(0, math.floor(cap))
