@@ -429,20 +429,22 @@ TEST(Model, ShareOfEpnsHelpingWithProceduresIsAParameter) {
   EXPECT_LE(half.metric("coverage_30min"), all.metric("coverage_30min"));
 }
 
+// Every adult with a car / nobody with one (population.car_share_*).
+const Overrides kAllCars = {{"population.car_share_urban", 1.0},
+                            {"population.car_share_periurban", 1.0},
+                            {"population.car_share_rural", 1.0}};
+const Overrides kNoCars = {{"population.car_share_urban", 0.0},
+                           {"population.car_share_periurban", 0.0},
+                           {"population.car_share_rural", 0.0}};
+
 TEST(Model, ReachAndCoverageDependOnTravelMode) {
   // Everyone with a car: coverage is the car coverage of the zones. Nobody with a car: adults go
   // by public transport or on foot (slower, docs/territories.md), so fewer are within 30 minutes
   // of help and more needs are given up; the default shares lie in between.
-  const Overrides all_cars = {{"population.car_share_urban", 1.0},
-                              {"population.car_share_periurban", 1.0},
-                              {"population.car_share_rural", 1.0}};
-  const Overrides no_cars = {{"population.car_share_urban", 0.0},
-                             {"population.car_share_periurban", 0.0},
-                             {"population.car_share_rural", 0.0}};
   for (const char* territory : {"charente", "rural-department"}) {
-    const auto car = test_support::run_model(territory, with(kSmall, all_cars), 6, 0);
+    const auto car = test_support::run_model(territory, with(kSmall, kAllCars), 6, 0);
     const auto def = test_support::run_model(territory, kSmall, 6, 0);
-    const auto none = test_support::run_model(territory, with(kSmall, no_cars), 6, 0);
+    const auto none = test_support::run_model(territory, with(kSmall, kNoCars), 6, 0);
     EXPECT_LT(none.metric("coverage_30min"), def.metric("coverage_30min")) << territory;
     EXPECT_LT(def.metric("coverage_30min"), car.metric("coverage_30min")) << territory;
     EXPECT_GT(none.metric("non_recours_rate"), car.metric("non_recours_rate")) << territory;
@@ -455,14 +457,8 @@ TEST(Model, ReachAndCoverageDependOnTravelMode) {
 // "car" ("no_car") level; a category that no point of the territory offers is covered for
 // nobody, one offered by several points for some; 20 minutes never covers more than 30.
 TEST(Model, CoverageByServiceCategoryAndByMode) {
-  const Overrides all_cars = {{"population.car_share_urban", 1.0},
-                              {"population.car_share_periurban", 1.0},
-                              {"population.car_share_rural", 1.0}};
-  const Overrides no_cars = {{"population.car_share_urban", 0.0},
-                             {"population.car_share_periurban", 0.0},
-                             {"population.car_share_rural", 0.0}};
-  const auto car = test_support::run_model("charente", with(kSmall, all_cars), 6, 0);
-  const auto none = test_support::run_model("charente", with(kSmall, no_cars), 6, 0);
+  const auto car = test_support::run_model("charente", with(kSmall, kAllCars), 6, 0);
+  const auto none = test_support::run_model("charente", with(kSmall, kNoCars), 6, 0);
   for (const char* m : {"coverage_30min", "coverage_20min"}) {
     const std::string base = m;
     EXPECT_DOUBLE_EQ(car.metric(base), car.metric(base + "@service:procedures"));
