@@ -29,6 +29,14 @@ std::string pointer_escape(const std::string& key) {
   return out;
 }
 
+// Why `path` is not a readable regular file ("not found", or the system's reason, e.g. a name too
+// long), or an empty string if it is one. Never throws (the non-throwing filesystem overload).
+std::string missing_file_reason(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec)) return "";
+  return ec && ec != std::errc::no_such_file_or_directory ? ec.message() : "not found";
+}
+
 std::string show(const json& v) {
   std::string s = v.dump();
   if (s.size() > 80) s = s.substr(0, 77) + "...";
@@ -148,12 +156,9 @@ ScenarioSpec load_scenario_file(const fs::path& path, const std::string& from_fi
     throw InputError(from_file, from_ptr, "an `extends` chain without cycles",
                      "the cycle " + cycle);
   }
-  std::error_code fec;  // the throwing overload raises filesystem_error for e.g. ENAMETOOLONG
-  if (!fs::is_regular_file(path, fec))
-    throw InputError(
-        from_file, from_ptr, "an existing scenario file",
-        "'" + path.string() + "' " +
-            (fec && fec != std::errc::no_such_file_or_directory ? fec.message() : "not found"));
+  if (const std::string why = missing_file_reason(path); !why.empty())
+    throw InputError(from_file, from_ptr, "an existing scenario file",
+                     "'" + path.string() + "' " + why);
   stack.push_back(key);
   const json doc = read_json_file(path);
   ScenarioSpec s =
@@ -627,11 +632,8 @@ void apply_overrides(std::vector<ScenarioSpec>& scenarios, const std::vector<Par
 ExperimentSpec experiment_from_scenario(const fs::path& scenario_file, const ModelAdapter& model,
                                         const std::optional<TerritoryChoice>& territory,
                                         const std::vector<Override>& overrides) {
-  std::error_code fec;
-  if (!fs::is_regular_file(scenario_file, fec))
-    throw InputError(
-        scenario_file.string(), "", "an existing scenario file",
-        fec && fec != std::errc::no_such_file_or_directory ? fec.message() : "not found");
+  if (const std::string why = missing_file_reason(scenario_file); !why.empty())
+    throw InputError(scenario_file.string(), "", "an existing scenario file", why);
   ErrorCollector errors;
   ScenarioSpec s;
   std::vector<std::string> stack;
@@ -714,11 +716,8 @@ TerritoryChoice territory_from_argument(const std::string& arg, const ModelAdapt
 
 ExperimentSpec load_experiment(const fs::path& path, const ModelAdapter& model,
                                const std::vector<Override>& overrides) {
-  std::error_code fec;
-  if (!fs::is_regular_file(path, fec))
-    throw InputError(
-        path.string(), "", "an existing config file",
-        fec && fec != std::errc::no_such_file_or_directory ? fec.message() : "not found");
+  if (const std::string why = missing_file_reason(path); !why.empty())
+    throw InputError(path.string(), "", "an existing config file", why);
   const json doc = read_json_file(path);
   return load_experiment_json(doc, path.string(), path.parent_path(), model, overrides);
 }
@@ -874,10 +873,9 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
           if (!pf[i].is_string())
             throw InputError(file, ptr, "a parameters file path (string)", type_name(pf[i]));
           const fs::path path = base_dir / pf[i].get<std::string>();
-          std::error_code fec;
-          if (!fs::is_regular_file(path, fec))
+          if (const std::string why = missing_file_reason(path); !why.empty())
             throw InputError(file, ptr, "an existing parameters file",
-                             "'" + path.string() + "' not found");
+                             "'" + path.string() + "' " + why);
           const json pdoc = read_json_file(path);
           require_object(pdoc, path.string(), "");
           ErrorCollector file_errors;
