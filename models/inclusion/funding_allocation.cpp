@@ -33,16 +33,8 @@ void Simulation::yearly_cycle(int year) {
   // and the mechanisms' budgets. Spending accrues weekly and cannot exceed it (vacancies and
   // late openings spend less).
   const double fee = g_.funders.fee;
-  int social = 0, open_fixed = 0;
-  for (const auto& s : points_) {
-    if (!s.open || s.spec.type == PointType::Mobile) continue;
-    ++open_fixed;
-    if (is_social_type(s.spec.type)) ++social;
-  }
   double mech = 0;
-  for (double m : g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed,
-                                     static_cast<int>(t_.epci_names.size()), year))
-    mech += m;
+  for (double m : mechanism_costs_at(kAnyWeek, year)) mech += m;
   if (!budget_path_.empty()) {
     // Equal budget: the year's money is what the target leaves, mechanisms and fee included.
     granted_ += balance_budget(year, !disrupted && year >= g_.first_allocation_year);
@@ -54,27 +46,16 @@ void Simulation::yearly_cycle(int year) {
 std::array<double, 2> Simulation::project_spending(int from, int to) const {
   const double weeks_per_year = 52.0;
   double staff = 0, other = 0;
-  const int epcis = static_cast<int>(t_.epci_names.size());
   for (int t = from; t <= to; ++t) {
-    int social = 0, open_fixed = 0;
     for (const auto& s : points_) {
       if (!s.open || t < s.open_week) continue;
       // Share of the cost its payers pay (funders.cpp), with the custodian's fee on pooled money.
       const double paid = paid_factor(s, false), paid_fee = paid_factor(s, true);
-      double filled = 0;
-      for (const Post& post : s.posts)
-        if (!post.vacant(t)) filled += post.fte;
-      staff += filled * p_.fte_cost_eur / weeks_per_year * paid_fee;
+      staff += s.filled_fte(t) * p_.fte_cost_eur / weeks_per_year * paid_fee;
       other += (s.social_fte + std::max(0.0, s.plan_fte)) * p_.fte_cost_eur / weeks_per_year * paid;
-      if (s.spec.type != PointType::Mobile) {
-        other += point_fixed_cost() / weeks_per_year * paid_fee;
-        ++open_fixed;
-        if (is_social_type(s.spec.type)) ++social;
-      }
+      if (s.spec.type != PointType::Mobile) other += point_fixed_cost() / weeks_per_year * paid_fee;
     }
-    for (double m :
-         g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed, epcis, (t - 1) / 52))
-      other += m / weeks_per_year;
+    for (double m : mechanism_costs_at(t, (t - 1) / 52)) other += m / weeks_per_year;
   }
   return {staff, other};
 }
@@ -108,6 +89,17 @@ double Simulation::balance_budget(int year, bool allocation_open) {
     }
   }
   return std::max(target, staff + other) * (1.0 + 1e-12);
+}
+
+FunderAmounts Simulation::mechanism_costs_at(int week, int year) const {
+  int social = 0, open_fixed = 0;
+  for (const auto& s : points_) {
+    if (!s.open || week < s.open_week || s.spec.type == PointType::Mobile) continue;
+    ++open_fixed;
+    if (is_social_type(s.spec.type)) ++social;
+  }
+  return g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed,
+                            static_cast<int>(t_.epci_names.size()), year);
 }
 
 double Simulation::point_fixed_cost() const {
@@ -341,9 +333,7 @@ void Simulation::accrue_spending(int t) {
   const double weeks_per_year = 52.0;
   for (const auto& s : points_) {
     if (!s.open || t < s.open_week) continue;
-    double filled = 0;
-    for (const Post& post : s.posts)
-      if (!post.vacant(t)) filled += post.fte;
+    const double filled = s.filled_fte(t);
     double cost = filled * p_.fte_cost_eur;
     if (s.spec.type != PointType::Mobile) cost += point_fixed_cost();
     cost /= weeks_per_year;
@@ -366,15 +356,7 @@ void Simulation::accrue_spending(int t) {
     if (s.spec.type != PointType::Mobile) point_weeks_ += 1;
     if (s.spec.type == PointType::FranceServices) fs_site_weeks_ += 1;
   }
-  int social = 0, open_fixed = 0;
-  for (const auto& s : points_) {
-    if (!s.open || t < s.open_week || s.spec.type == PointType::Mobile) continue;
-    ++open_fixed;
-    if (is_social_type(s.spec.type)) ++social;
-  }
-  const FunderAmounts mech =
-      g_.mechanism_costs(p_, t_.total_adults(), social, open_fixed,
-                         static_cast<int>(t_.epci_names.size()), (t - 1) / 52);
+  const FunderAmounts mech = mechanism_costs_at(t, (t - 1) / 52);
   for (std::size_t f = 0; f < kFunders; ++f) {
     const double wk = mech[f] / weeks_per_year;
     spent_[f] += wk;

@@ -22,6 +22,13 @@ double PointState::funded_fte() const {
   return f;
 }
 
+double PointState::filled_fte(int week) const {
+  double f = 0;
+  for (const Post& post : posts)
+    if (!post.vacant(week)) f += post.fte;
+  return f;
+}
+
 void PointState::add_posts(double fte, int hire_week) {
   while (fte > 1e-9) {
     posts.push_back({std::min(1.0, fte), hire_week, -1});

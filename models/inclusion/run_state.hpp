@@ -117,6 +117,7 @@ struct PointState {
   double served = 0;           // procedure-help sessions held over the run (simulated population)
   double workshops = 0;        // sessions not about a procedure over the run (full population)
   double funded_fte() const;
+  double filled_fte(int week) const;  // FTE of the posts held (not vacant) in `week`
   // Funds `fte` more as posts of one FTE each, the last taking the remainder (the one place
   // FTE becomes posts: initial network, mobile units, new points).
   void add_posts(double fte, int hire_week);

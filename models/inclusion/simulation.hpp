@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -156,6 +157,10 @@ class Simulation : private RunState {
   // change: {part proportional to mediator posts, the rest (fixed costs, staff time, mechanisms)}.
   std::array<double, 2> project_spending(int from, int to) const;
   double point_fixed_cost() const;  // a fixed point's yearly fixed cost (after pooling savings)
+  // The mechanisms' yearly cost by funder (Governance::mechanism_costs) for the points open at
+  // `week` (kAnyWeek: every open point, whether or not its opening week has come) in `year`.
+  static constexpr int kAnyWeek = std::numeric_limits<int>::max();
+  FunderAmounts mechanism_costs_at(int week, int year) const;
   // funders.cpp: funders as actors. The grants a point holds when it enters the network
   // (opened_by_pool: opened by the single authority's or custodian's allocation).
   void grant_point(PointState& s, bool opened_by_pool);
