@@ -6,11 +6,29 @@
 // those with a pending episode (help_seeking.cpp), not the whole population.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
 namespace govsim::inclusion {
+
+// The residents of a chunk (first index `first`) whose bit is set in `words[0..n_words)`, in
+// resident order, appended to `ids`; the bit of a resident for whom `keep(i)` is false is cleared
+// instead (the bitmaps of pending episodes and of unaware adults are cleaned lazily this way).
+template <class Keep>
+void take_set_bits(std::uint64_t* words, std::size_t n_words, std::size_t first, Keep keep,
+                   std::vector<std::uint32_t>& ids) {
+  for (std::size_t wd = 0; wd < n_words; ++wd)
+    for (std::uint64_t bits = words[wd]; bits; bits &= bits - 1) {
+      const int b = std::countr_zero(bits);
+      const std::size_t i = first + wd * 64 + static_cast<std::size_t>(b);
+      if (keep(i))
+        ids.push_back(static_cast<std::uint32_t>(i));
+      else
+        words[wd] &= ~(std::uint64_t{1} << b);
+    }
+}
 
 class NeedCalendar {
  public:

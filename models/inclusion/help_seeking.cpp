@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cmath>
 
 #include "engine/rng.hpp"
@@ -33,9 +32,8 @@ void Simulation::residents_act(Week& w) {
          k = pop_.due_link[first + k])
       due[k >> 6] |= std::uint64_t{1} << (k & 63);
     std::vector<std::uint32_t> ids;
-    for (std::size_t wd = 0; wd < kChunkWords; ++wd)
-      for (std::uint64_t bits = due[wd]; bits; bits &= bits - 1)
-        ids.push_back(static_cast<std::uint32_t>(first + wd * 64 + std::countr_zero(bits)));
+    take_set_bits(
+        due.data(), kChunkWords, first, [](std::size_t) { return true; }, ids);
     std::vector<Rng::Block> kind_blocks(ids.size()), gap_blocks(ids.size());
     Rng::first_blocks(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(t) | 0x80000u,
                       ids.data(), ids.size(), kind_blocks.data());
@@ -49,15 +47,8 @@ void Simulation::residents_act(Week& w) {
     // Attempts by every resident with a pending episode (first blocks batched likewise);
     // episodes closed since the last visit (served, given up) leave the bitmap.
     ids.clear();
-    for (std::size_t wd = 0; wd < kChunkWords; ++wd)
-      for (std::uint64_t bits = pending[wd]; bits; bits &= bits - 1) {
-        const int b = std::countr_zero(bits);
-        const std::size_t i = first + wd * 64 + static_cast<std::size_t>(b);
-        if (pop_.pending[i] > 0)
-          ids.push_back(static_cast<std::uint32_t>(i));
-        else
-          pending[wd] &= ~(std::uint64_t{1} << b);
-      }
+    take_set_bits(
+        pending, kChunkWords, first, [&](std::size_t i) { return pop_.pending[i] > 0; }, ids);
     std::vector<Rng::Block> blocks(ids.size());
     Rng::first_blocks(seed_, replicate_, kStreamAttempt, static_cast<std::uint32_t>(t), ids.data(),
                       ids.size(), blocks.data());
@@ -83,15 +74,8 @@ void Simulation::spread_awareness(int t) {
     const std::size_t first = ci * kChunk;
     std::uint64_t* unaware = unaware_bits_.data() + ci * kChunkWords;
     std::vector<std::uint32_t> ids;
-    for (std::size_t wd = 0; wd < kChunkWords; ++wd)
-      for (std::uint64_t bits = unaware[wd]; bits; bits &= bits - 1) {
-        const int b = std::countr_zero(bits);
-        const std::size_t i = first + wd * 64 + static_cast<std::size_t>(b);
-        if (pop_.flags[i] & kAware)
-          unaware[wd] &= ~(std::uint64_t{1} << b);
-        else
-          ids.push_back(static_cast<std::uint32_t>(i));
-      }
+    take_set_bits(
+        unaware, kChunkWords, first, [&](std::size_t i) { return !(pop_.flags[i] & kAware); }, ids);
     std::vector<Rng::Block> blocks(ids.size());
     Rng::first_blocks(seed_, replicate_, kStreamAware, static_cast<std::uint32_t>(t), ids.data(),
                       ids.size(), blocks.data());
