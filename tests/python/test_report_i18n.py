@@ -124,6 +124,9 @@ def test_pdf_has_the_pages_and_the_text(reports, tmp_path):
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
     reader = pypdf.PdfReader(str(pdf))
     assert len(reader.pages) >= 5  # summary, findings, scenarios, charts, assumptions, manifest
+    for pg in reader.pages:  # A4 (595 x 842 pt), as docs/report.md says, not US Letter (612 x 792)
+        w, h = float(pg.mediabox.width), float(pg.mediabox.height)
+        assert abs(w - 595.3) < 2 and abs(h - 841.9) < 2, (w, h)
     first = reader.pages[0].extract_text()
     assert "Synthèse" in first and "Scénario" in first, first[:300]
     everything = " ".join(p.extract_text() for p in reader.pages)
@@ -164,3 +167,29 @@ def test_french_report_in_chromium_first_screen(reports, tmp_path):
     assert SCREENSHOT.is_file(), f"commit the screenshot: cp {shot} {SCREENSHOT}"
     cw, ch = struct.unpack(">II", SCREENSHOT.read_bytes()[16:24])
     assert (cw, ch) == WINDOW
+
+
+def test_every_image_fits_the_column(reports):
+    """Every picture of the report (charts and maps) is drawn with the chart style, so none is wider
+    than the page's column (a map at 1,500 px used to overflow it and lose its colour bar in print)."""
+    for doc in (reports["fr"], reports["en"]):
+        imgs = re.findall(r"<img[^>]*>", doc)
+        assert imgs
+        for tag in imgs:
+            assert 'class="chart"' in tag, tag[:120]
+
+
+@needs_chromium
+def test_no_picture_overflows_in_chromium(reports, tmp_path):
+    """Laid out by Chromium at a laptop's width, no image extends past the main column."""
+    probe = ('<script>window.addEventListener("load",function(){var m=document.querySelector("main")'
+             '.getBoundingClientRect().right,w=0;document.querySelectorAll("img").forEach(function(i){'
+             'w=Math.max(w,i.getBoundingClientRect().right-m)});document.title="OVERFLOW "+Math.round(w);});'
+             '</script>')
+    probed = tmp_path / "probe.html"
+    probed.write_text(reports["fr"].replace("</body>", probe + "</body>"), encoding="utf-8")
+    p = _chromium(f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000", "--dump-dom",
+                  probed.as_uri())
+    m = re.search(r"<title>OVERFLOW (-?\d+)</title>", p.stdout)
+    assert m, p.stderr[-500:]
+    assert int(m.group(1)) <= 0, f"an image overflows the column by {m.group(1)} px"

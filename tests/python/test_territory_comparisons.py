@@ -110,3 +110,19 @@ def test_report_keeps_territory_comparisons_out_of_the_ranking(combined):
     findings = html[html.index('id="findings"'):html.index("</section>", html.index('id="findings"'))]
     assert "on its own territory (city)" in findings
     assert "status quo on city" in findings or "City master plan" in findings
+
+
+def test_charts_draw_the_main_comparison_only(combined):
+    # The trajectories and equity charts draw the main scenarios, not the runs on other
+    # territories (each has its own baseline and population), and euro series that are costs per
+    # unit are drawn in euros, totals in millions (issue 29: a cost per session read 0.0000-0.0001).
+    from govsim.reporting import charts
+    from govsim.reporting import load as report_load
+
+    data = report_load.load(combined.path)
+    chart = charts.timeseries(data)
+    assert set(chart.values["scenario"]) == {"status-quo", "animated-epn-network"}
+    units = chart.values.drop_duplicates("series").set_index("series")
+    assert units.loc["cumulative_cost_eur", "unit"] == "M€"
+    per_session = chart.values[chart.values["series"] == "cost_per_mediation_session_eur"]
+    assert (per_session["unit"] == "EUR").all() and per_session["max"].max() > 1  # euros, not millions

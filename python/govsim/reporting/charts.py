@@ -32,7 +32,7 @@ EXTRA_SERIES = ["non_recours_rate@density:rural", "non_recours_rate@density:urba
 class Chart:
     src: str  # data:image/png;base64,...
     alt: str
-    values: pd.DataFrame | None = None  # what a map coloured, one row per commune (tests, notebooks)
+    values: pd.DataFrame | None = None  # what was drawn: a map's communes, the curves of the time series
 
 
 def _localize_ticks(fig: plt.Figure) -> None:
@@ -65,29 +65,43 @@ def plotted_series(data: ReportData) -> list[str]:
     return [n for n in data.series_names if "@" not in n] + [n for n in EXTRA_SERIES if n in data.series_names]
 
 
+def _is_large(arrays: list[np.ndarray]) -> bool:
+    """Whether euro values are large enough to draw in millions (totals), not as they are (a cost
+    per session or per need, tens of euros)."""
+    vals = [np.nanmax(np.abs(a)) for a in arrays if a.size and np.isfinite(a).any()]
+    return bool(vals) and max(vals) >= 1e5
+
+
 def timeseries(data: ReportData) -> Chart | None:
     present = plotted_series(data)
     if not present or len(data.series_scenario) == 0:
         return None
     col = colors(data)
+    shown = data.main_scenarios  # territory comparisons and runs as configured have their own baselines
+    drawn: list[tuple[str, str, str, float]] = []  # (scenario, series, unit drawn, max of the mean curve)
     ncol = 2
     nrow = math.ceil(len(present) / ncol)
     fig, axes = plt.subplots(nrow, ncol, figsize=(12, 3.2 * nrow), squeeze=False)
     for ax, key in zip(axes.flat, present):
         unit = data.catalog.unit(key, series=True)
-        for s in data.scenarios:
+        millions = unit == "EUR" and _is_large([data.series(key, s) for s in shown])
+        for s in shown:
             arr = data.series(key, s)  # replicates x weeks
             if arr.shape[0] == 0:
                 continue
             if key in ROLLING:
                 arr = pd.DataFrame(arr.T).rolling(4, min_periods=1).mean().to_numpy().T
-            scale = 100.0 if unit == "share" else 1e-6 if unit == "EUR" else 1.0
+            scale = 100.0 if unit == "share" else 1e-6 if millions else 1.0
             weeks = np.arange(arr.shape[1])
+            drawn.append((s, key, "M€" if millions else unit, float(np.nanmax(np.nanmean(arr, axis=0) * scale))
+                          if np.isfinite(arr).any() else float("nan")))
             ax.plot(weeks, np.nanmean(arr, axis=0) * scale, color=col[s], lw=1.6,
                     label=data.title(s) if ax is axes.flat[0] else None)
             ax.fill_between(weeks, np.nanquantile(arr, 0.025, axis=0) * scale,
                             np.nanquantile(arr, 0.975, axis=0) * scale, color=col[s], alpha=0.18, lw=0)
-        ax.set_title(text.series_label(key) + (text.chart_text("percent") if unit == "share" else "")
+        title = text.series_label(key)
+        ax.set_title(title + (text.chart_text("percent") if unit == "share" else "")
+                     + ("" if "€" in title or "EUR" in title or unit != "EUR" else " (M€)" if millions else " (€)")
                      + (text.chart_text("four_week_mean") if key in ROLLING else ""), fontsize=10)
         ax.set_xlabel(text.chart_text("week"), fontsize=8)
         ax.tick_params(labelsize=8)
@@ -98,7 +112,9 @@ def timeseries(data: ReportData) -> Chart | None:
     fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, frameon=False,
                bbox_to_anchor=(0.5, -0.02 - 0.018 * math.ceil(len(labels) / 2)))
     fig.tight_layout()
-    return _to_chart(fig, text.chart_text("timeseries_alt"))
+    chart = _to_chart(fig, text.chart_text("timeseries_alt"))
+    chart.values = pd.DataFrame(drawn, columns=["scenario", "series", "unit", "max"])
+    return chart
 
 
 def equity(data: ReportData, base: str) -> Chart | None:
@@ -107,13 +123,14 @@ def equity(data: ReportData, base: str) -> Chart | None:
     if not dims:
         return None
     col = colors(data)
+    shown = data.main_scenarios
     fig, axes = plt.subplots(1, len(dims), figsize=(13, 3.8), squeeze=False,
                              gridspec_kw={"width_ratios": [len(c) for _, c in dims]})
-    bw = 0.8 / len(data.scenarios)
+    bw = 0.8 / len(shown)
     for ax, (d, cats) in zip(axes.flat, dims):
         x = np.arange(len(cats))
         mets = [f"{base}@{d}:{c}" for c in cats]
-        for i, s in enumerate(data.scenarios):
+        for i, s in enumerate(shown):
             mu = np.array([data.get(data.mean, s, m) for m in mets]) * 100
             lo = np.array([data.get(data.lo, s, m) for m in mets]) * 100
             hi = np.array([data.get(data.hi, s, m) for m in mets]) * 100
