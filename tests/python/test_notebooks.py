@@ -66,3 +66,15 @@ def test_notebooks_do_not_depend_on_the_working_directory() -> None:
         source = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code")
         assert "Path.cwd()" not in source and "os.getcwd" not in source, path.name
         assert "govsim.source_dir()" in source, path.name
+
+
+@pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
+def test_charts_are_shown_in_the_notebook(path: Path) -> None:
+    """A notebook that draws shows its charts (inline backend): no `matplotlib.use("Agg")`, and the
+    committed outputs hold the pictures a reader sees in Jupyter."""
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert not any('matplotlib.use("Agg")' in c.source for c in code), path.name
+    if any("plt." in c.source or "fig" in c.source for c in code):
+        images = [o for c in code for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+        assert images, f"{path.name} draws but shows no chart in its outputs"

@@ -1,4 +1,5 @@
-"""The report's charts: matplotlib figures (Agg backend) returned as inline PNG data URIs."""
+"""The report's charts: matplotlib figures returned as inline PNG data URIs (each figure is closed once
+saved, so nothing is shown; the backend is left as the caller has it, e.g. inline in Jupyter)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from . import text  # noqa: E402
