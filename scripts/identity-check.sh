@@ -12,7 +12,7 @@
 #   demo5-2t/     the same on 2 threads
 # then checks that demo5-1t and demo5-2t agree byte for byte. To prove a change bit-identical,
 # run it before and after and compare:  diff -r BEFORE AFTER  (no output = identical).
-# Wall-clock fields (manifest timings) are not written; only the CSV exports are kept.
+# Only the CSV exports are kept, without runs.csv's wall_seconds (a timing, not a result).
 set -euo pipefail
 out=${1:?usage: scripts/identity-check.sh OUT_DIR [GOVSIM]}
 govsim=${2:-.venv/bin/govsim}
@@ -28,7 +28,17 @@ run() {  # NAME CONFIG THREADS [extra compare args...]
   shift 3
   "$govsim" compare "$config" --out "$work/$name" --threads "$threads" --force --quiet "$@" >/dev/null
   mkdir -p "$out/$name"
-  cp "$work/$name"/*.csv "$out/$name/"
+  local f
+  for f in "$work/$name"/*.csv; do
+    if [ "$(basename "$f")" = runs.csv ]; then  # drop wall_seconds (a timing, not a result)
+      python3 -c 'import csv,sys
+r = csv.reader(open(sys.argv[1], newline="")); w = csv.writer(open(sys.argv[2], "w", newline=""), lineterminator="\n")
+h = next(r); k = h.index("wall_seconds") if "wall_seconds" in h else -1
+for row in [h, *r]: w.writerow([v for i, v in enumerate(row) if i != k])' "$f" "$out/$name/runs.csv"
+    else
+      cp "$f" "$out/$name/"
+    fi
+  done
 }
 
 run regression tests/regression/seed-small/config.json 1
