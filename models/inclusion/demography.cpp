@@ -7,10 +7,7 @@ namespace govsim::inclusion {
 void Simulation::demography(int year, int week) {
   const std::vector<std::uint32_t> renewed =
       age_population(pop_, t_, zone_share_, pop_model_, p_, seed_, replicate_, year, week);
-  // Awareness by zone: recounted (entrants draw their own awareness).
-  std::fill(zone_aware_.begin(), zone_aware_.end(), 0.0);
-  for (std::size_t i = 0; i < pop_.size(); ++i)
-    if (pop_.flags[i] & kAware) zone_aware_[pop_.zone[i]] += 1;
+  recount_aware();  // help_seeking.cpp: entrants draw their own awareness
   // Entrants' first need (no need in their first week: the draw keyed by this week is theirs).
   unschedule(renewed, week);
   for (std::uint32_t i : renewed) schedule_next_need(i, week);

@@ -255,38 +255,23 @@ void Simulation::renew_grants(int year, int week, bool disrupted) {
         lost += g.amount;
       }
     }
-    if (due && disrupted) s.interrupted_until = week + p_.disruption_weeks;
+    if (due && disrupted) s.interrupt_until(week + p_.disruption_weeks);
     if (lost > 0) {
       // Lost money cuts the funded posts by its part of the point's funding; a point with no
       // grant left closes.
       const double keep = before > 0 ? 1.0 - lost / before : 0.0;
       if (keep <= 1e-9) {
-        s.open = false;
         ++closures_;
-        departures_ += static_cast<int>(std::ceil(s.funded_fte()));
-        s.posts.clear();
+        departures_ += s.close();
         continue;
       }
-      double cut = s.funded_fte() * (1.0 - keep);
-      while (cut > 1e-9 && !s.posts.empty()) {
-        Post& last = s.posts.back();
-        const double c = std::min(cut, last.fte);
-        last.fte -= c;
-        cut -= c;
-        if (last.fte <= 1e-9) {
-          s.posts.pop_back();
-          ++departures_;
-        }
-      }
+      departures_ += s.cut_posts(s.funded_fte() * (1.0 - keep));
       s.terms = grant_terms(p_, g_.funders, s.grants);
     }
     for (Post& post : s.posts) {
       if (prng.bernoulli(s.terms.turnover)) {
         ++departures_;
-        const int leave = week + static_cast<int>(prng.below(52));
-        post.vacant_from = leave;
-        post.vacant_until = leave + p_.hiring_delay_weeks;
-        post.hire_week = post.vacant_until;
+        post.leave(week + static_cast<int>(prng.below(52)), p_.hiring_delay_weeks);
       }
     }
   }
@@ -312,13 +297,9 @@ void Simulation::place_new_money(int year, double money, bool allocation_open) {
   allocate(year, money * (1.0 - own));
   for (std::size_t k = 0; k < before; ++k) {
     PointState& s = points_[k];
-    double added = 0;
-    for (std::size_t j = posts_before[k]; j < s.posts.size(); ++j) {
-      // The money reaches the point after its slowest payer's delay.
-      s.posts[j].hire_week += s.terms.payment_delay_weeks;
-      s.posts[j].vacant_until += s.terms.payment_delay_weeks;
-      added += s.posts[j].fte * p_.fte_cost_eur;
-    }
+    // The money reaches the point after its slowest payer's delay.
+    const double added =
+        s.delay_posts_from(posts_before[k], s.terms.payment_delay_weeks, p_.fte_cost_eur);
     if (added <= 0) continue;
     if (g_.funders.pooled_structure) {
       // The authority's or custodian's money: its agreement with the point grows (or starts).
@@ -373,7 +354,7 @@ void Simulation::grow_own_grants(int year, double money) {
       for (Grant& g : s.grants)
         if (g.active && g.holder == static_cast<int>(f)) g.amount += unit_cost;
       const int start = week + p_.hiring_delay_weeks + g_.funders.policy[f].payment_delay_weeks;
-      s.posts.push_back({unit, start, start, week});
+      s.add_post_from(unit, week, start);
       ++added[best];
     }
   }

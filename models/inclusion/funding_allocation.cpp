@@ -1,5 +1,6 @@
-// Funding and allocation: the yearly cycle (grant renewals, mediator turnover, the budget envelope
-// and its allocation rule, money granted) and weekly spending by funder (docs/model.md §3).
+// Funding and allocation: the owner's yearly reorganisation, the budget envelope and its
+// allocation rule, the money granted each year (equal budget: balanced to the target), and
+// weekly spending by funder (docs/model.md §3; the yearly order is in Simulation::yearly_step).
 #include <algorithm>
 #include <cmath>
 
@@ -8,39 +9,41 @@
 
 namespace govsim::inclusion {
 
-void Simulation::yearly_cycle(int year) {
-  const int week = year * 52 + 1;
+// The owner's reorganisation this year (never in year 0): it interrupts the points whose grant
+// falls due and closes the allocation of new money for the year.
+bool Simulation::owner_disrupts(int year) const {
   Rng rng(seed_, replicate_, kStreamYear, static_cast<std::uint32_t>(year), 0);
   const bool reorganising = year > 0 && rng.bernoulli(p_.owner_instability);
   // A neutral custodian holds the pooled funds out of the owner's reach: most reorganisations
   // leave them untouched (governance.custodian_neutrality).
   const bool shielded = reorganising && p_.funding() == FundingStructure::Custodian &&
                         rng.bernoulli(p_.custodian_neutrality);
-  const bool disrupted = reorganising && !shielded;
-  broadband_rollout(year);                                        // broadband.cpp
-  if (year > 0 && p_.demography_enabled) demography(year, week);  // demography.cpp
-  recount_static_stocks();                                        // skills.cpp
-  // Grants falling due, turnover (funders.cpp).
-  if (year > 0) renew_grants(year, week, disrupted);
-  // Budget: the yearly envelope, minus what the network now costs, is placed by the rule.
-  const double envelope = envelope0_ * std::pow(1.0 + p_.budget_growth, year);
-  if (year > 0)
-    place_new_money(year, envelope - network_cost(),
-                    !disrupted && year >= g_.first_allocation_year);  // funders.cpp
-  std::fill(zone_abandoned_year_.begin(), zone_abandoned_year_.end(), 0.0);
-  // Money granted for the year: the envelope (or the committed network, if larger: initial
-  // commitments and new points' premises are honoured), the custodian's fee on pooled funds,
-  // and the mechanisms' budgets. Spending accrues weekly and cannot exceed it (vacancies and
-  // late openings spend less).
+  return reorganising && !shielded;
+}
+
+// The yearly envelope: what the initial network cost (status quo money), growing yearly.
+double Simulation::envelope(int year) const {
+  return envelope0_ * std::pow(1.0 + p_.budget_growth, year);
+}
+
+bool Simulation::allocation_open(int year, bool disrupted) const {
+  return !disrupted && year >= g_.first_allocation_year;
+}
+
+// Money granted for the year: the envelope (or the committed network, if larger: initial
+// commitments and new points' premises are honoured), the custodian's fee on pooled funds,
+// and the mechanisms' budgets. Spending accrues weekly and cannot exceed it (vacancies and
+// late openings spend less).
+void Simulation::grant_year_money(int year, bool disrupted) {
   const double fee = g_.funders.fee;
   double mech = 0;
   for (double m : mechanism_costs_at(kAnyWeek, year)) mech += m;
   if (!budget_path_.empty()) {
     // Equal budget: the year's money is what the target leaves, mechanisms and fee included.
-    granted_ += balance_budget(year, !disrupted && year >= g_.first_allocation_year);
+    granted_ += balance_budget(year, allocation_open(year, disrupted));
     return;
   }
-  granted_ += std::max(envelope, network_cost()) * (1.0 + fee) + mech;
+  granted_ += std::max(envelope(year), network_cost()) * (1.0 + fee) + mech;
 }
 
 std::array<double, 2> Simulation::project_spending(int from, int to) const {
@@ -82,8 +85,7 @@ double Simulation::balance_budget(int year, bool allocation_open) {
   if (staff > 0) {
     const double k = std::max(0.0, (target - other) / staff);
     if (std::abs(k - 1.0) > 1e-12) {
-      for (auto& s : points_)
-        for (Post& post : s.posts) post.fte *= k;
+      for (auto& s : points_) s.scale_posts(k);
       staff_scale_ *= k;
       staff *= k;
     }
@@ -237,8 +239,7 @@ void Simulation::allocate(int year, double money) {
         std::size_t j = 0;
         while (j + 1 < cand.size() && x >= w[cand[j]]) x -= w[cand[j++]];
         const std::size_t k = cand[j];
-        points_[k].posts.push_back(
-            {unit, week + p_.hiring_delay_weeks, week + p_.hiring_delay_weeks, week});
+        points_[k].add_post_from(unit, week, week + p_.hiring_delay_weeks);
         placements_.push_back({year, static_cast<int>(pot), -1, static_cast<int>(k), 1, false});
       }
     }
@@ -309,8 +310,8 @@ void Simulation::allocate(int year, double money) {
         placements_.push_back({year, static_cast<int>(pot), zone,
                                static_cast<int>(points_.size()) - 1, new_units, true});
       } else if (target >= 0) {
-        points_[static_cast<std::size_t>(target)].posts.push_back(
-            {unit, week + p_.hiring_delay_weeks, week + p_.hiring_delay_weeks, week});
+        points_[static_cast<std::size_t>(target)].add_post_from(unit, week,
+                                                                week + p_.hiring_delay_weeks);
         left -= 1;
         placements_.push_back({year, static_cast<int>(pot), zone, target, 1, false});
       } else {

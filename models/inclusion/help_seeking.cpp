@@ -56,7 +56,7 @@ void Simulation::residents_act(Week& w) {
   });
   for (auto& ch : w.chunks) {
     w.c.add(ch.c);
-    for (std::uint32_t z : ch.became_aware) zone_aware_[z] += 1;
+    add_aware(ch.became_aware);
   }
 }
 
@@ -90,8 +90,20 @@ void Simulation::spread_awareness(int t) {
       }
     }
   });
-  for (const auto& zs : became)
-    for (std::uint32_t z : zs) zone_aware_[z] += 1;
+  for (const auto& zs : became) add_aware(zs);
+}
+
+// Aware adults by zone (the word-of-mouth share), the one place they are counted: from the
+// residents' flags (set-up, after demography: entrants draw their own awareness), then one more
+// for each adult who becomes aware (zones in resident order).
+void Simulation::recount_aware() {
+  std::fill(zone_aware_.begin(), zone_aware_.end(), 0.0);
+  for (std::size_t i = 0; i < pop_.size(); ++i)
+    if (pop_.flags[i] & kAware) zone_aware_[pop_.zone[i]] += 1;
+}
+
+void Simulation::add_aware(const std::vector<std::uint32_t>& zones) {
+  for (std::uint32_t z : zones) zone_aware_[z] += 1;
 }
 
 // Marks resident i unaware in the word-of-mouth bitmap if it is (construction, entrants).

@@ -54,12 +54,11 @@ void Simulation::serve_point(int point, int t, std::vector<Request>& reqs, Count
   });
   c.capacity += s.capacity;
   for (Request& r : reqs) {
-    if (s.used >= s.capacity) {
+    if (s.full()) {
       c.unserved += 1;
       continue;
     }
-    ++s.used;
-    s.served += 1;
+    s.hold_session();
     c.sessions += 1;
     const std::size_t i = r.resident;
     Rng rng(seed_, replicate_, kStreamSession, static_cast<std::uint32_t>(i),
@@ -91,8 +90,7 @@ void Simulation::pool_turned_away(Week& w) {
   std::vector<Request> left;
   for (const Request& r : requests_)
     if (r.point >= 0 && pop_.pending[r.resident] > 0 &&
-        points_[static_cast<std::size_t>(r.point)].used >=
-            points_[static_cast<std::size_t>(r.point)].capacity)
+        points_[static_cast<std::size_t>(r.point)].full())
       left.push_back(r);
   std::sort(left.begin(), left.end(), [](const Request& a, const Request& b) {
     return a.key != b.key ? a.key < b.key : a.resident < b.resident;
@@ -108,8 +106,7 @@ void Simulation::pool_turned_away(Week& w) {
       if (s.spec.zone < 0 || t_.zones[static_cast<std::size_t>(s.spec.zone)].epci !=
                                  t_.zones[static_cast<std::size_t>(z)].epci)
         continue;
-      if (!s.serves_at(t) || !(s.spec.services & required_services(pop_.need_kind[i])) ||
-          s.used >= s.capacity)
+      if (!s.serves_at(t) || !(s.spec.services & required_services(pop_.need_kind[i])) || s.full())
         continue;
       Counters c;
       std::vector<Request> one = {r};

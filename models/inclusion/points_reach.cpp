@@ -16,26 +16,6 @@ bool reach_before(const std::pair<int, float>& a, const std::pair<int, float>& b
 }
 }  // namespace
 
-double PointState::funded_fte() const {
-  double f = 0;
-  for (const auto& post : posts) f += post.fte;
-  return f;
-}
-
-double PointState::filled_fte(int week) const {
-  double f = 0;
-  for (const Post& post : posts)
-    if (!post.vacant(week)) f += post.fte;
-  return f;
-}
-
-void PointState::add_posts(double fte, int hire_week) {
-  while (fte > 1e-9) {
-    posts.push_back({std::min(1.0, fte), hire_week, -1});
-    fte -= 1.0;
-  }
-}
-
 double Simulation::point_capacity_fte(const PointState& s, int t) const {
   double fte = s.social_fte;
   // A point that took on procedure help under a master plan gives it the plan's staff time.
@@ -55,9 +35,8 @@ double Simulation::point_capacity_fte(const PointState& s, int t) const {
 
 void Simulation::weekly_points(int t) {
   for (auto& s : points_) {
-    s.used = 0;
     if (!s.serves_at(t)) {
-      s.capacity = 0;
+      s.no_sessions();
       if (s.open && t < s.interrupted_until) ++interruption_point_weeks_;
       continue;
     }
@@ -68,10 +47,7 @@ void Simulation::weekly_points(int t) {
                         (fs ? p_.sessions_per_fte_week_fs : p_.sessions_per_fte_week) *
                         (1.0 - s.terms.reporting_share);
     const double workshop = fs ? 0.0 : p_.workshop_share;
-    s.workshops += full * workshop;
-    const double cap = full * (1.0 - workshop) * p_.population_scale + s.carry;
-    s.capacity = std::max(0, static_cast<int>(std::floor(cap)));
-    s.carry = cap - s.capacity;
+    s.offer_sessions(full * (1.0 - workshop) * p_.population_scale, full * workshop);
   }
   // Mobile units tour the zones with no fixed point offering help within the limited-mobility
   // trip, in a fixed rotation.
@@ -178,6 +154,51 @@ void Simulation::add_reach(int k) {
   for (std::size_t from = 0; from < t_.zones.size(); ++from) {
     insert(reach_[from], t_.travel_minutes(static_cast<int>(from), zone));
     insert(reach_nocar_[from], no_car_minutes(static_cast<int>(from), zone));
+  }
+}
+
+// The initial network: the territory's points (their services, posts, staff time and grants as
+// the parameters set them) and the mobile units.
+void Simulation::place_initial_points() {
+  for (const PointSpec& spec : t_.points) {
+    PointState s;
+    s.spec = spec;
+    if (spec.procedure_draw >=
+        0) {  // built-in territory: the share offering procedures is a parameter
+      const double share = spec.type == PointType::SocialCentre ? p_.social_centre_procedure_share
+                                                                : p_.epn_procedure_share;
+      s.spec.services =
+          static_cast<std::uint16_t>((spec.services & ~kAdminProcedures) |
+                                     (spec.procedure_draw < share ? kAdminProcedures : 0));
+    }
+    if (p_.master_plan && is_neighbourhood_type(spec.type)) {
+      // A point taking on procedure help gives it the plan's staff time (its capacity for it).
+      if (!(s.spec.services & kAdminProcedures)) s.plan_fte = p_.master_plan_procedure_fte;
+      s.spec.services |= kAdminProcedures | kDailyTools;
+    }
+    double fte = spec.fte;
+    if (p_.pooling)
+      fte += p_.pooling_saving * p_.point_fixed_cost_eur / std::max(1.0, p_.fte_cost_eur);
+    s.add_posts(fte, -1000);
+    if (is_social_type(spec.type)) s.social_fte = p_.social_workers_trained * p_.social_worker_fte;
+    s.stations = p_.stations_per_point;
+    s.success = g_.session_success(p_, spec.type);
+    grant_point(s, false);  // funders.cpp
+    points_.push_back(std::move(s));
+  }
+  for (int u = 0; u < p_.mobile_units; ++u) {
+    PointState s;
+    s.spec = {"MOBILE-" + std::to_string(u + 1),
+              "Mobile unit " + std::to_string(u + 1),
+              -1,
+              PointType::Mobile,
+              default_services(PointType::Mobile),
+              p_.mobile_fte,
+              0};
+    s.add_posts(p_.mobile_fte, -1000);
+    s.success = g_.session_success(p_, PointType::Mobile);
+    grant_point(s, false);
+    points_.push_back(std::move(s));
   }
 }
 

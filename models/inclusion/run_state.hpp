@@ -1,7 +1,8 @@
 // The state one simulation run shares between its weekly processes (docs/model.md, "File
 // map"): the frozen model it reads, the residents and access points it changes, and the
 // accumulators the outcomes are computed from. Each process lives in its own file and
-// reads/writes these fields; `Simulation::step()` calls the processes in order.
+// reads/writes these fields (RunState groups them by writer); `Simulation::step()` and
+// `yearly_step()` call the processes in order. PointState is in point_state.hpp.
 #pragma once
 
 #include <array>
@@ -14,6 +15,7 @@
 #include "models/inclusion/governance.hpp"
 #include "models/inclusion/metrics.hpp"
 #include "models/inclusion/params.hpp"
+#include "models/inclusion/point_state.hpp"
 #include "models/inclusion/population.hpp"
 #include "models/inclusion/territory.hpp"
 
@@ -89,41 +91,6 @@ inline std::uint16_t required_services(int kind) {
                                                         : kAdminProcedures;
 }
 
-struct Post {
-  double fte = 1;
-  int hire_week = -1000;  // week of the current holder's hiring (ramp-up)
-  int vacant_until = -1;  // vacant from vacant_from up to (not including) this week
-  int vacant_from = -1;
-  bool vacant(int week) const { return vacant_from <= week && week < vacant_until; }
-};
-
-struct PointState {
-  PointSpec spec;
-  bool open = true;
-  int open_week = 0;           // a planned point opens at this week
-  int interrupted_until = 0;   // no service before this week (grant lapse)
-  std::vector<Grant> grants;   // who funds it, on which policy (funders.hpp)
-  GrantTerms terms;            // reporting load, turnover, payment delay its grants make
-  bool in_consortium = false;  // custodian: the place joined the consortium (funders.cpp)
-  std::vector<Post> posts;     // funded mediator posts
-  double social_fte = 0;       // trained social workers' mediation time (staff-time cost)
-  double plan_fte = -1;        // master plan: staff time for procedure help at a point that took
-                               // it on (its procedure-help capacity; staff-time cost); -1: none
-  double stations = 0;         // self-service stations
-  double carry = 0;            // fractional capacity carried to next week
-  int capacity = 0;            // sessions available this week (scaled population)
-  int used = 0;                // sessions used this week
-  double success = 0.8;        // chance a session resolves the procedure
-  double served = 0;           // procedure-help sessions held over the run (simulated population)
-  double workshops = 0;        // sessions not about a procedure over the run (full population)
-  double funded_fte() const;
-  double filled_fte(int week) const;  // FTE of the posts held (not vacant) in `week`
-  // Funds `fte` more as posts of one FTE each, the last taking the remainder (the one place
-  // FTE becomes posts: initial network, mobile units, new points).
-  void add_posts(double fte, int hire_week);
-  bool serves_at(int week) const { return open && week >= open_week && week >= interrupted_until; }
-};
-
 // A frozen model: territory + parameters + derived governance. Shared read-only by runs.
 struct ModelSpec {
   std::shared_ptr<const Territory> territory;
@@ -180,6 +147,8 @@ struct Placement {
   bool opened = false;
 };
 
+// The fields are grouped by the process that writes them; each group says who writes and who
+// reads it ("set-up" is set_up.cpp, called in order by the Simulation constructor).
 struct RunState {
   RunState(std::shared_ptr<const ModelSpec> model, std::uint64_t seed, std::uint32_t replicate)
       : model_(std::move(model)),
@@ -189,6 +158,7 @@ struct RunState {
         seed_(seed),
         replicate_(replicate) {}
 
+  // ---- The run: written by the constructor (week_: step()); read by every process.
   std::shared_ptr<const ModelSpec> model_;
   const Params& p_;
   const Territory& t_;
@@ -196,26 +166,13 @@ struct RunState {
   std::uint64_t seed_;
   std::uint32_t replicate_;
   int week_ = 0;
-  Population pop_;
-  std::vector<PointState> points_;
-  // zone -> (point, minutes) sorted: by car (reach_), and for adults without a car by public
-  // transport or on foot, whichever is faster (reach_nocar_); docs/territories.md.
-  std::vector<std::vector<std::pair<int, float>>> reach_;
-  std::vector<std::vector<std::pair<int, float>>> reach_nocar_;
-  std::vector<int> mobile_visit_;  // zone -> mobile point visiting this week, or -1
-  std::vector<double> zone_agents_;
-  std::vector<double> zone_aware_;           // aware agents by zone
-  std::vector<double> zone_abandoned_year_;  // observed non-recours by zone this year
-  // Needs closed, resolved through mediation and given up over the run, by zone (simulated
-  // population; the per-commune outputs).
-  std::vector<double> zone_closed_, zone_mediated_, zone_abandoned_run_;
-  std::vector<double> zone_need_estimate_;            // static diagnosis (adults lacking skills)
-  std::vector<Placement> placements_;                 // every placement of new money, in order
-  std::vector<std::array<int, 2>> allocation_units_;  // {year, units the year's money buys}
-  std::vector<double> zone_share_;                    // broadband offer share by zone (current)
-  // ceil(256 × zone_share_): offer iff offer_rank < cut (the same test as offer_rank < 256 × share
-  // for an integer rank), 2 bytes per zone so that the table stays in cache.
-  std::vector<std::uint16_t> zone_offer_cut_;
+  // Equal-budget comparison (experiment.budget, docs/mechanisms.md): the cumulative spending to
+  // reach by the end of each year (empty: the budget as configured).
+  std::vector<double> budget_path_;
+
+  // ---- Fixed tables: written by set-up; read by needs.cpp, skills.cpp, help_seeking.cpp,
+  // demography.cpp (pop_model_) and funding_allocation.cpp (zone_need_estimate_).
+  PopulationModel pop_model_;  // the fitted initial-population model (entrants are drawn from it)
   std::vector<std::uint8_t> zone_density_;  // Density of each zone (a byte, cache-friendly)
   // Need-kind weights and their sum by [social difficulty][past the employment age band]: the
   // values arrive() would compute for each resident, computed once (needs.cpp).
@@ -224,30 +181,75 @@ struct RunState {
     double total;
   };
   std::array<NeedWeights, 4> need_weights_{};
-  std::vector<double> log_no_need_;     // [year][age][difficulty]: log(1 - weekly arrival chance)
-  std::vector<std::uint32_t> dynamic_;  // residents with kDynamic, in the order they became so
-  // Events (calendar.hpp): need arrivals by chunk and week, and one bit per resident set while
-  // an episode is pending ([chunk][kChunk / 64] words; a bit whose episode was closed elsewhere
-  // is cleared at the next visit). Visits follow resident order (cache-friendly).
-  NeedCalendar calendar_;
-  std::vector<std::uint64_t> pending_bits_;
-  // Word of mouth (help_seeking.cpp: spread_awareness), a periodic event: one bit per resident
-  // set while it may be unaware, same layout as pending_bits_ (a bit whose resident became aware
-  // elsewhere is cleared at the next sweep; entrants are marked by demography).
-  std::vector<std::uint64_t> unaware_bits_;
-  double static_ill_ = 0, static_aut_ = 0;
-  double decay_per_week_ = 0;  // ln 2 / skill half-life
+  std::vector<double> log_no_need_;  // [year][age][difficulty]: log(1 - weekly arrival chance)
+  double decay_per_week_ = 0;        // ln 2 / skill half-life
   // decay_[d] = exp(-decay_per_week_ * d) for d = 0..horizon: the same value skill() would
   // compute, looked up (bit-identical).
   std::vector<double> decay_;
-  std::vector<double> zone_consultation_boost_;
+  std::vector<double> zone_need_estimate_;  // static diagnosis (adults lacking skills)
   // Animation reach by zone (France Services only: none where the nearest procedure-help point is
   // not a France Services) and partners' chance to know where to refer there.
   std::vector<double> zone_animation_;
   std::vector<double> zone_partner_knowledge_;
+
+  // ---- Residents: written by set-up (draw_population), demography.cpp (deaths, entrants,
+  // ageing) and the residents' processes (needs.cpp, help_seeking.cpp, mediation_queues.cpp,
+  // skills.cpp: needs, awareness, skills, trust); read by every process and outcomes.cpp.
+  Population pop_;
+  std::vector<double> zone_agents_;  // adults by zone (set-up: count_residents)
+
+  // ---- Needs calendar (calendar.hpp): written by needs.cpp (schedule_next_need, unschedule)
+  // and help_seeking.cpp (residents_act); read by help_seeking.cpp. Need arrivals by chunk and
+  // week, and one bit per resident set while an episode is pending ([chunk][kChunk / 64] words;
+  // a bit whose episode was closed elsewhere is cleared at the next visit). Visits follow
+  // resident order (cache-friendly).
+  NeedCalendar calendar_;
+  std::vector<std::uint64_t> pending_bits_;
+
+  // ---- Awareness: written by help_seeking.cpp (recount_aware, add_aware, spread_awareness,
+  // mark_unaware; zone_consultation_boost_: funding_allocation.cpp, allocate); read by
+  // help_seeking.cpp (update_awareness).
+  std::vector<double> zone_aware_;  // aware agents by zone
+  // Word of mouth (help_seeking.cpp: spread_awareness), a periodic event: one bit per resident
+  // set while it may be unaware, same layout as pending_bits_ (a bit whose resident became aware
+  // elsewhere is cleared at the next sweep; entrants are marked by demography).
+  std::vector<std::uint64_t> unaware_bits_;
+  std::vector<double> zone_consultation_boost_;
+
+  // ---- Skill stocks: written by skills.cpp (recount_static_stocks, leave_static_stocks); read
+  // by skills.cpp (stocks_now) and outcomes.cpp.
+  std::vector<std::uint32_t> dynamic_;  // residents with kDynamic, in the order they became so
+  double static_ill_ = 0, static_aut_ = 0;
+
+  // ---- Broadband: written by broadband.cpp (broadband_rollout); read by skills.cpp
+  // (offer_at) and demography.cpp.
+  std::vector<double> zone_share_;  // broadband offer share by zone (current)
+  // ceil(256 × zone_share_): offer iff offer_rank < cut (the same test as offer_rank < 256 × share
+  // for an integer rank), 2 bytes per zone so that the table stays in cache.
+  std::vector<std::uint16_t> zone_offer_cut_;
+
+  // ---- Points and reach: points_ changed through PointState's members (point_state.hpp lists
+  // who changes what); reach lists and mobile visits written by points_reach.cpp (rebuild_reach,
+  // add_reach, weekly_points); read by help_seeking.cpp, mediation_queues.cpp,
+  // funding_allocation.cpp and outcomes.cpp.
+  std::vector<PointState> points_;
+  // zone -> (point, minutes) sorted: by car (reach_), and for adults without a car by public
+  // transport or on foot, whichever is faster (reach_nocar_); docs/territories.md.
+  std::vector<std::vector<std::pair<int, float>>> reach_;
+  std::vector<std::vector<std::pair<int, float>>> reach_nocar_;
+  std::vector<int> mobile_visit_;  // zone -> mobile point visiting this week, or -1
+
+  // ---- Mediation queues: written by mediation_queues.cpp (queue_requests, serve_queues,
+  // give_up_unserved); read by mediation_queues.cpp; zone_abandoned_year_ also by
+  // funding_allocation.cpp (estimated_need) and reset by yearly_step().
   std::vector<Request> requests_;  // this week's, grouped by point
   std::vector<std::size_t> request_offset_;
-  Counters totals_;
+  std::vector<double> zone_abandoned_year_;  // observed non-recours by zone this year
+
+  // ---- Funding: written by funders.cpp (set_budget_lines, renew_grants, pay) and
+  // funding_allocation.cpp (grant_year_money, allocate, balance_budget, accrue_spending);
+  // envelope0_ by the constructor; interruption_point_weeks_ by points_reach.cpp
+  // (weekly_points); read by funding_allocation.cpp and outcomes.cpp.
   FunderAmounts spent_{};
   // Funders (funders.cpp): each funder's yearly budget line at the start (what its objectives
   // commit it to in the initial network) and its share of the pooled structure's spending (its
@@ -257,30 +259,36 @@ struct RunState {
   double granted_ = 0;
   double envelope0_ = 0;
   double reporting_cost_ = 0, coordination_cost_ = 0;
-  double autonomy_start_ = 0;
-  PopulationModel pop_model_;
-  std::array<double, 3>
-      yearly_rates_{};  // home internet, did a procedure online, gave up (last yearly update) //
-                        // the fitted initial-population model (entrants are drawn from it)
-  // Activity accounting (full population): spending on points that help with procedures and on
-  // mechanisms, open fixed point-weeks and France Services site-weeks.
+  std::vector<Placement> placements_;                 // every placement of new money, in order
+  std::vector<std::array<int, 2>> allocation_units_;  // {year, units the year's money buys}
+  // The product of the yearly scalings of mediator posts an equal budget imposed.
+  double staff_scale_ = 1;
+  int closures_ = 0, departures_ = 0, interruption_point_weeks_ = 0;
+  // Activity accounting (funding_allocation.cpp: accrue_spending; full population): spending on
+  // points that help with procedures and on mechanisms, open fixed point-weeks and France
+  // Services site-weeks.
   double mediation_points_spent_ = 0, mechanisms_spent_ = 0;
   double staff_time_spent_ = 0;  // time of social workers and master-plan staff given to mediation
   double point_weeks_ = 0, fs_site_weeks_ = 0;
+
+  // ---- Outcomes: written by outcomes.cpp (close_week, record_week, record_series), set-up
+  // (start_outcomes: autonomy_start_) and step() (spent_year_end_); read by outcomes.cpp
+  // (finish) and the inspection accessors.
+  Counters totals_;
+  // Needs closed, resolved through mediation and given up over the run, by zone (simulated
+  // population; the per-commune outputs).
+  std::vector<double> zone_closed_, zone_mediated_, zone_abandoned_run_;
+  double autonomy_start_ = 0;
+  // Home internet, did a procedure online, gave up (last yearly update).
+  std::array<double, 3> yearly_rates_{};
   // Cumulative activity at the last yearly update (the yearly activity series are the
   // differences since then) and the activity rates of that update.
   ActivityTotals activity_at_update_{};
   std::array<double, 4> yearly_activity_{};  // sessions/point-year, FS requests/site-year,
                                              // cost per session, cost per need via mediation
-  int closures_ = 0, departures_ = 0, interruption_point_weeks_ = 0;
-  std::vector<double> series_;  // [series][week]
-  // Equal-budget comparison (experiment.budget, docs/mechanisms.md): the cumulative spending to
-  // reach by the end of each year (empty: the budget as configured), the cumulative spending at
-  // the end of each year (and at the horizon), and the product of the yearly scalings of
-  // mediator posts the budget imposed.
-  std::vector<double> budget_path_;
+  std::vector<double> series_;               // [series][week]
+  // Cumulative spending at the end of each year (and at the horizon).
   std::vector<double> spent_year_end_;
-  double staff_scale_ = 1;
 };
 
 }  // namespace govsim::inclusion

@@ -1,158 +1,31 @@
-// One run: construction (population, initial network, first needs), the weekly step as an
-// ordered list of processes (one file each, see docs/model.md "File map"), invariants.
+// One run: the set-up, the weekly step and the yearly step, each an ordered list of calls (one
+// file per process, see docs/model.md "File map"), and the invariants.
 #include "models/inclusion/simulation.hpp"
 
-#include <tbb/parallel_for.h>
-
 #include <algorithm>
-#include <cmath>
-#include <numeric>
 #include <sstream>
 #include <stdexcept>
 
 namespace govsim::inclusion {
 
+// Set-up, in order (set_up.cpp unless named). Every random draw is keyed by its stream, agent or
+// point and week (engine/rng.hpp): the order is that of the state each step builds on.
 Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t seed,
                        std::uint32_t replicate, std::vector<double> budget_path)
     : RunState(std::move(model), seed, replicate) {
   budget_path_ = std::move(budget_path);
-  const std::size_t nz = t_.zones.size();
-  pop_model_ = fit_population_model(t_, p_);
-  pop_ = generate_population(t_, p_, seed, replicate);
-  zone_agents_.assign(nz, 0);
-  zone_aware_.assign(nz, 0);
-  zone_abandoned_year_.assign(nz, 0);
-  zone_closed_.assign(nz, 0);
-  zone_mediated_.assign(nz, 0);
-  zone_abandoned_run_.assign(nz, 0);
-  zone_need_estimate_.assign(nz, 0);
-  zone_consultation_boost_.assign(nz, 0);
-  zone_share_.resize(nz);
-  for (std::size_t z = 0; z < nz; ++z) zone_share_[z] = t_.zones[z].broadband_share;
-  decay_per_week_ = std::log(2.0) / p_.skill_half_life_weeks;
-  decay_.resize(static_cast<std::size_t>(p_.horizon_weeks) + 1);
-  for (std::size_t d = 0; d < decay_.size(); ++d)
-    decay_[d] = std::exp(-decay_per_week_ * static_cast<int>(d));
-  zone_offer_cut_.resize(nz);
-  for (std::size_t z = 0; z < nz; ++z)
-    zone_offer_cut_[z] = static_cast<std::uint16_t>(std::ceil(zone_share_[z] * 256.0));
-  zone_density_.resize(nz);
-  for (std::size_t z = 0; z < nz; ++z)
-    zone_density_[z] = static_cast<std::uint8_t>(t_.zones[z].density);
-  // Need-kind weights (needs.cpp: arrive), as arrive() computed them for each resident.
-  for (int d = 0; d < 2; ++d)
-    for (int old = 0; old < 2; ++old) {
-      std::array<double, kNeedKinds> w = p_.need_shares();
-      if (d) w[1] *= p_.need_benefits_difficulty_factor;
-      if (old) w[3] = 0;
-      need_weights_[static_cast<std::size_t>(d * 2 + old)] = {
-          w, std::accumulate(w.begin(), w.end(), 0.0)};
-    }
-  // Need-arrival table: log(1 - p_week) by year, age band and social difficulty.
-  const int years = p_.horizon_weeks / 52 + 1;
-  log_no_need_.assign(static_cast<std::size_t>(years) * kAgeBands * 2, 0.0);
-  for (int y = 0; y < years; ++y)
-    for (int a = 0; a < kAgeBands; ++a)
-      for (int d = 0; d < 2; ++d) {
-        const double rate = p_.need_rate_per_year * std::pow(1.0 + p_.need_rate_growth, y) *
-                            p_.need_age_factor()[static_cast<std::size_t>(a)] *
-                            (d ? p_.need_rate_difficulty_multiplier : 1.0);
-        log_no_need_[(static_cast<std::size_t>(y) * kAgeBands + static_cast<std::size_t>(a)) * 2 +
-                     static_cast<std::size_t>(d)] =
-            rate > 0 ? std::log1p(std::expm1(-rate / 52.0)) : 0.0;
-      }
-  for (std::size_t i = 0; i < pop_.size(); ++i) {
-    zone_agents_[pop_.zone[i]] += 1;
-    if (pop_.flags[i] & kAware) zone_aware_[pop_.zone[i]] += 1;
-    if (pop_.base_skill[i] < p_.skill_basic_threshold) zone_need_estimate_[pop_.zone[i]] += 1;
-  }
-  // Initial network.
-  for (const PointSpec& spec : t_.points) {
-    PointState s;
-    s.spec = spec;
-    if (spec.procedure_draw >=
-        0) {  // built-in territory: the share offering procedures is a parameter
-      const double share = spec.type == PointType::SocialCentre ? p_.social_centre_procedure_share
-                                                                : p_.epn_procedure_share;
-      s.spec.services =
-          static_cast<std::uint16_t>((spec.services & ~kAdminProcedures) |
-                                     (spec.procedure_draw < share ? kAdminProcedures : 0));
-    }
-    if (p_.master_plan && is_neighbourhood_type(spec.type)) {
-      // A point taking on procedure help gives it the plan's staff time (its capacity for it).
-      if (!(s.spec.services & kAdminProcedures)) s.plan_fte = p_.master_plan_procedure_fte;
-      s.spec.services |= kAdminProcedures | kDailyTools;
-    }
-    double fte = spec.fte;
-    if (p_.pooling)
-      fte += p_.pooling_saving * p_.point_fixed_cost_eur / std::max(1.0, p_.fte_cost_eur);
-    s.add_posts(fte, -1000);
-    if (is_social_type(spec.type)) s.social_fte = p_.social_workers_trained * p_.social_worker_fte;
-    s.stations = p_.stations_per_point;
-    s.success = g_.session_success(p_, spec.type);
-    grant_point(s, false);  // funders.cpp
-    points_.push_back(std::move(s));
-  }
-  for (int u = 0; u < p_.mobile_units; ++u) {
-    PointState s;
-    s.spec = {"MOBILE-" + std::to_string(u + 1),
-              "Mobile unit " + std::to_string(u + 1),
-              -1,
-              PointType::Mobile,
-              default_services(PointType::Mobile),
-              p_.mobile_fte,
-              0};
-    s.add_posts(p_.mobile_fte, -1000);
-    s.success = g_.session_success(p_, PointType::Mobile);
-    grant_point(s, false);
-    points_.push_back(std::move(s));
-  }
-  set_budget_lines();  // funders.cpp
-  rebuild_reach();
-  mobile_visit_.assign(nz, -1);
-  // Animation by zone: with France Services only, its awareness and partner-knowledge effects
-  // reach the communes whose nearest procedure-help point (within the longest trip) is one.
-  zone_animation_.assign(nz, g_.animation_reach);
-  zone_partner_knowledge_.assign(nz, g_.partner_knowledge);
-  if (p_.msap_only) {
-    for (std::size_t z = 0; z < nz; ++z) {
-      bool fs = false;
-      for (const auto& [pt, minutes] : reach_[z]) {
-        if (minutes > p_.max_travel_minutes) break;
-        const PointState& s = points_[static_cast<std::size_t>(pt)];
-        if (s.spec.services & kAdminProcedures) {
-          fs = s.spec.type == PointType::FranceServices;
-          break;
-        }
-      }
-      if (!fs) {
-        zone_animation_[z] = 0;
-        zone_partner_knowledge_[z] = g_.partner_knowledge_at(p_, 0.0);
-      }
-    }
-  }
-  // First need arrivals.
-  const std::size_t n_chunks = (pop_.size() + kChunk - 1) / kChunk;
-  calendar_.reset(n_chunks, p_.horizon_weeks);
-  pending_bits_.assign(n_chunks * kChunkWords, 0);
-  unaware_bits_.assign(n_chunks * kChunkWords, 0);
-  for (std::size_t i = 0; i < pop_.size(); ++i) mark_unaware(i);
-  tbb::parallel_for(std::size_t{0}, n_chunks, [&](std::size_t c) {
-    const std::size_t end = std::min(pop_.size(), (c + 1) * kChunk);
-    for (std::size_t i = c * kChunk; i < end; ++i) schedule_next_need(i, 0);
-  });
-  // Yearly envelope: what the initial network costs (status quo money), growing yearly.
-  for (const auto& pt : points_) {
-    if (pt.spec.type == PointType::Mobile) continue;
-    envelope0_ += point_fixed_cost() + pt.funded_fte() * p_.fte_cost_eur;
-  }
-  yearly_cycle(0);
-  for (std::size_t i = 0; i < pop_.size(); ++i)
-    if (skill(i, 0) >= p_.skill_autonomy_threshold && has_home_access(i)) autonomy_start_ += 1;
-  autonomy_start_ /= std::max<double>(1.0, static_cast<double>(pop_.size()));
-  const int weeks = p_.horizon_weeks + 1;
-  series_.assign(weekly_series().size() * static_cast<std::size_t>(weeks), 0.0);
-  record_series(0);
+  draw_population();       // the fitted population model and the residents (population.cpp)
+  set_up_zones();          // per-zone tables: broadband offer, density, accumulators
+  set_up_tables();         // skill decay, need-kind weights, need-arrival table
+  count_residents();       // adults, aware adults (help_seeking.cpp) and diagnosed need by zone
+  place_initial_points();  // points_reach.cpp: the territory's points and mobile units, grants
+  set_budget_lines();      // funders.cpp: each funder's budget line and pool share
+  rebuild_reach();         // points_reach.cpp: the points each zone reaches
+  set_up_animation();      // France Services animation and partners' knowledge by zone
+  schedule_first_needs();  // the calendar's first need arrivals; the unaware bitmap
+  envelope0_ = initial_envelope();  // what the initial network costs a year
+  yearly_step(0);                   // the first year's processes (below)
+  start_outcomes();                 // autonomy at the start, the series' week 0
 }
 
 Simulation::~Simulation() = default;
@@ -162,7 +35,7 @@ void Simulation::step() {
   Week w;
   w.t = ++week_;
   const int t = w.t;
-  if (t > 1 && (t - 1) % 52 == 0) yearly_cycle((t - 1) / 52);  // funding_allocation.cpp
+  if (t > 1 && (t - 1) % 52 == 0) yearly_step((t - 1) / 52);  // the yearly processes (below)
   weekly_points(t);  // points_reach.cpp: capacity, mobile-unit rotation
   if (t % p_.awareness_update_weeks == 0) spread_awareness(t);  // help_seeking.cpp
   residents_act(w);        // help_seeking.cpp (needs.cpp): needs arise, residents seek help
@@ -179,6 +52,21 @@ void Simulation::step() {
   if (auto v = check_invariants(); !v.empty())
     throw std::logic_error("invariant violated: " + v.front());
 #endif
+}
+
+// One year's processes, at the first week of the year (year 0: at set-up), in order
+// (docs/model.md, "Process overview and scheduling").
+void Simulation::yearly_step(int year) {
+  const int week = year * 52 + 1;
+  const bool disrupted = owner_disrupts(year);  // funding_allocation.cpp: reorganisation draw
+  broadband_rollout(year);                      // broadband.cpp: the offer grows by zone
+  if (year > 0 && p_.demography_enabled) demography(year, week);  // demography.cpp
+  recount_static_stocks();  // skills.cpp: stocks of the residents whose skill never moved
+  if (year > 0) renew_grants(year, week, disrupted);  // funders.cpp: renewals, turnover
+  if (year > 0)  // funders.cpp: the envelope beyond the network's cost, through the rule
+    place_new_money(year, envelope(year) - network_cost(), allocation_open(year, disrupted));
+  std::fill(zone_abandoned_year_.begin(), zone_abandoned_year_.end(), 0.0);  // observation
+  grant_year_money(year, disrupted);  // funding_allocation.cpp: (equal budget: balanced)
 }
 
 void Simulation::run() {

@@ -1,5 +1,5 @@
-// One simulation run (FLAME GPU 2 style: a run takes a frozen copy of its model). Weekly step,
-// yearly budget cycle. See docs/model.md for the ODD description of what this code does and
+// One simulation run (FLAME GPU 2 style: a run takes a frozen copy of its model). Set-up,
+// weekly step, yearly step. See docs/model.md for the ODD description of what this code does and
 // its "File map" for where each process lives; the state they share is in run_state.hpp.
 #pragma once
 
@@ -70,8 +70,19 @@ class Simulation : private RunState {
   std::array<double, kDensityClasses> illectronisme_by_density() const;
 
  private:
-  // The weekly processes, in step() order (each defined in the file named).
-  void yearly_cycle(int year);              // funding_allocation.cpp (at the start of a year)
+  // Set-up steps, in the constructor's order (set_up.cpp unless named).
+  void draw_population();
+  void set_up_zones();
+  void set_up_tables();
+  void count_residents();
+  void place_initial_points();  // points_reach.cpp
+  void set_up_animation();
+  void schedule_first_needs();
+  double initial_envelope() const;
+  void start_outcomes();
+  // The yearly processes (yearly_step(), simulation.cpp, lists them in order) and the weekly
+  // processes, in step() order (each defined in the file named).
+  void yearly_step(int year);               // simulation.cpp (at the start of a year)
   void weekly_points(int t);                // points_reach.cpp
   void residents_act(Week& w);              // help_seeking.cpp
   void queue_requests(Week& w);             // mediation_queues.cpp
@@ -92,6 +103,8 @@ class Simulation : private RunState {
   void arrive(std::size_t i, int t, Chunk& c, const Rng::Block& kind_block,
               const Rng::Block& gap_block);
   // help_seeking.cpp
+  void recount_aware();                                     // zone_aware_ from the residents' flags
+  void add_aware(const std::vector<std::uint32_t>& zones);  // one more aware adult in each
   void attempt(std::size_t i, int t, Chunk& c, const Rng::Block& first_block);
   // designated: a partner booked the slot (no misdirected first visit).
   int choose_point(std::size_t i, int t, Rng& rng, bool& misdirected, bool designated) const;
@@ -138,6 +151,10 @@ class Simulation : private RunState {
   // demography.cpp
   void demography(int year, int week);
   // funding_allocation.cpp
+  bool owner_disrupts(int year) const;  // the owner's reorganisation draw (kStreamYear)
+  double envelope(int year) const;      // the yearly envelope
+  bool allocation_open(int year, bool disrupted) const;  // new money through the rule
+  void grant_year_money(int year, bool disrupted);       // granted_ for the year
   void allocate(int year, double money);
   // Need by zone as the allocator estimates it: the diagnosis, observed non-recours, or both
   // combined (observation.diagnosis_weight_years).
