@@ -23,7 +23,10 @@ def metrics_doc(exe: str) -> int:
            "\"share of runs better\" and rankings. *Headline* metrics make the comparison table of",
            "`govsim compare` and the report's ranking. *By* lists the subgroup dimensions a metric is",
            "also stored by, as `name@dimension:level` (listed after the declared metrics); `@funder:`",
-           "splits spending by who pays. The same catalog is written into each results' `manifest.json`",
+           "splits spending by who pays. A rate with nothing to divide (a level with no adults, e.g. urban",
+           "on a territory without an urban commune; a weekly series before its first closed need or its",
+           "first full year) is absent: NaN in Python, an empty field in the CSV files, n/a in tables,",
+           "left out of means and intervals. The same catalog is written into each results' `manifest.json`",
            "(`metrics`, `series`).", "",
            f"{sum(1 for m in declared if m['headline'])} headline metrics, {len(declared)} declared, "
            f"{len(ms)} stored per run.", "",

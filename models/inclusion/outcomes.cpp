@@ -44,7 +44,7 @@ void Simulation::record_week(const Week& w) {
 void Simulation::record_series(int t) {
   const double arisen = std::max(1.0, totals_.arisen);
   series_value(series_index(Series::non_recours_rate), t) =
-      totals_.abandoned / std::max(1.0, totals_.closed());
+      totals_.closed() > 0 ? totals_.abandoned / totals_.closed() : kNaN;
   series_value(series_index(Series::mediation_share), t) = totals_.mediation / arisen;
   if (t == 0) {
     double aut = 0, ill = 0;
@@ -62,9 +62,12 @@ void Simulation::record_series(int t) {
   if (t == 0 || (t > 1 && (t - 1) % 52 == 0) || t == p_.horizon_weeks)
     yearly_rates_ = per_adult_rates(t);
   series_value(series_index(Series::home_internet_rate), t) = yearly_rates_[0];
-  series_value(series_index(Series::adults_did_online_procedure_rate), t) = yearly_rates_[1];
-  series_value(series_index(Series::adults_gave_up_rate), t) = yearly_rates_[2];
-  // Yearly activity: over the weeks since the previous update (0 until the first year is done).
+  // "In the past 52 weeks" is absent (NaN, not 0) until 52 weeks have been observed.
+  const bool year_seen = t > 52 || (t == p_.horizon_weeks && t > 0);
+  series_value(series_index(Series::adults_did_online_procedure_rate), t) =
+      year_seen ? yearly_rates_[1] : kNaN;
+  series_value(series_index(Series::adults_gave_up_rate), t) = year_seen ? yearly_rates_[2] : kNaN;
+  // Yearly activity: over the weeks since the previous update (NaN until the first year is done).
   if (t > 1 && ((t - 1) % 52 == 0 || t == p_.horizon_weeks)) {
     const ActivityTotals now = activity_totals();
     yearly_activity_ = now.rates_since(activity_at_update_);
@@ -77,7 +80,7 @@ void Simulation::record_series(int t) {
   series_value(series_index(Series::cost_per_need_resolved_by_mediation_eur), t) =
       yearly_activity_[3];
   // Subgroup non-recours, cumulative.
-  auto share = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  auto share = [](double a, double b) { return b > 0 ? a / b : kNaN; };  // no closed need: absent
   const Series nr = Series::non_recours_rate;
   for (std::size_t a = 0; a < kAgeBands; ++a)
     series_value(series_index(nr, Dimension::Age, a), t) =
@@ -282,7 +285,9 @@ RunRecord Simulation::finish(int scenario_index) const {
                         const auto& den_den, const auto& num_dif, const auto& den_dif) {
     auto ratios = [&](const auto& num, const auto& den) {
       std::vector<double> out;
-      for (std::size_t k = 0; k < num.size(); ++k) out.push_back(ratio(num[k], den[k]));
+      // A level with no one in it (no urban commune, no closed need) is absent, not 0.
+      for (std::size_t k = 0; k < num.size(); ++k)
+        out.push_back(den[k] > 0 ? num[k] / den[k] : kNaN);
       return out;
     };
     v.set_levels(m, Dimension::Age, ratios(num_age, den_age));

@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -20,6 +21,9 @@
 #include "models/inclusion/territory.hpp"
 
 namespace govsim::inclusion {
+
+// An absent value (a rate with no denominator yet): NaN, left out of means and shown as n/a.
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Random streams (one per use of randomness; see engine/rng.hpp).
 enum Stream : std::uint32_t {
@@ -284,9 +288,10 @@ struct RunState {
   // Cumulative activity at the last yearly update (the yearly activity series are the
   // differences since then) and the activity rates of that update.
   ActivityTotals activity_at_update_{};
-  std::array<double, 4> yearly_activity_{};  // sessions/point-year, FS requests/site-year,
-                                             // cost per session, cost per need via mediation
-  std::vector<double> series_;               // [series][week]
+  // Sessions/point-year, FS requests/site-year, cost per session, cost per need via mediation;
+  // absent (NaN) until a year is done.
+  std::array<double, 4> yearly_activity_{kNaN, kNaN, kNaN, kNaN};
+  std::vector<double> series_;  // [series][week]
   // Cumulative spending at the end of each year (and at the horizon).
   std::vector<double> spent_year_end_;
 };

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import govsim
@@ -171,3 +172,21 @@ def test_sweep_is_a_response_surface_without_baseline(tmp_path: Path):
     assert "Paired differences vs the baseline" not in html
     assert "raises non-recours" not in html and "lowers non-recours" not in html
     assert "govsim sweep" in html, "the reproduce command is the sweep, not a compare"
+
+
+def test_undefined_series_values_are_absent_not_zero(small_compare):
+    """A rate with nothing to divide yet is absent (NaN; empty in timeseries.csv), not 0 (issue 29
+    item 2): 'in the past 52 weeks' before a year has passed, the yearly activity before its first
+    year, non-recours (overall and by subgroup) before any need has closed."""
+    res = small_compare[0]
+    s = res.scenarios[0]
+    gave_up = res.series(s, "adults_gave_up_rate")  # replicates x weeks
+    assert np.isnan(gave_up[:, :52]).all() and np.isfinite(gave_up[:, 53:]).all()
+    assert (gave_up[:, 53:] > 0).all()
+    requests = res.series(s, "france_services_requests_per_site_year")
+    assert np.isnan(requests[:, :53]).all() and (requests[:, 53:] > 0).all()
+    assert np.isnan(res.series(s, "non_recours_rate")[:, 0]).all()
+    urban = res.series(s, "non_recours_rate@density:urban")
+    assert np.isnan(urban[:, 0]).all() and np.isfinite(urban[:, 10:]).all()
+    home = res.series(s, "home_internet_rate")  # a stock: defined from week 0
+    assert np.isfinite(home).all() and (home[:, 0] > 0).all()

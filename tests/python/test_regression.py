@@ -51,7 +51,7 @@ def wide_series(timeseries_csv: Path) -> str:
 
 def read_series(text: str) -> tuple[list[str], dict[tuple[str, str, str], list[float]]]:
     rows = list(csv.reader(text.splitlines()))
-    return rows[0], {(r[0], r[1], r[2]): [float(v) for v in r[3:]] for r in rows[1:]}
+    return rows[0], {(r[0], r[1], r[2]): [float(v) if v != "" else math.nan for v in r[3:]] for r in rows[1:]}
 
 
 def close(a: float, b: float) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,16 +67,18 @@ def plotted_series(data: ReportData) -> list[str]:
 def _is_large(arrays: list[np.ndarray]) -> bool:
     """Whether euro values are large enough to draw in millions (totals), not as they are (a cost
     per session or per need, tens of euros)."""
-    vals = [np.nanmax(np.abs(a)) for a in arrays if a.size and np.isfinite(a).any()]
+    vals = [np.nanmax(np.abs(a[np.isfinite(a)])) for a in arrays if np.isfinite(a).any()]
     return bool(vals) and max(vals) >= 1e5
 
 
 def timeseries(data: ReportData) -> Chart | None:
-    present = plotted_series(data)
+    shown = data.main_scenarios  # territory comparisons and runs as configured have their own baselines
+    # A series with no value at all (e.g. urban non-recours on a territory without an urban commune)
+    # is left out rather than drawn as a flat line.
+    present = [k for k in plotted_series(data) if any(np.isfinite(data.series(k, s)).any() for s in shown)]
     if not present or len(data.series_scenario) == 0:
         return None
     col = colors(data)
-    shown = data.main_scenarios  # territory comparisons and runs as configured have their own baselines
     drawn: list[tuple[str, str, str, float]] = []  # (scenario, series, unit drawn, max of the mean curve)
     ncol = 2
     nrow = math.ceil(len(present) / ncol)
@@ -91,12 +94,14 @@ def timeseries(data: ReportData) -> Chart | None:
                 arr = pd.DataFrame(arr.T).rolling(4, min_periods=1).mean().to_numpy().T
             scale = 100.0 if unit == "share" else 1e-6 if millions else 1.0
             weeks = np.arange(arr.shape[1])
-            drawn.append((s, key, "M€" if millions else unit, float(np.nanmax(np.nanmean(arr, axis=0) * scale))
-                          if np.isfinite(arr).any() else float("nan")))
-            ax.plot(weeks, np.nanmean(arr, axis=0) * scale, color=col[s], lw=1.6,
-                    label=data.title(s) if ax is axes.flat[0] else None)
-            ax.fill_between(weeks, np.nanquantile(arr, 0.025, axis=0) * scale,
-                            np.nanquantile(arr, 0.975, axis=0) * scale, color=col[s], alpha=0.18, lw=0)
+            with warnings.catch_warnings():  # weeks where a value is absent (NaN) in every replicate
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean = np.nanmean(arr, axis=0) * scale
+                low, high = (np.nanquantile(arr, q, axis=0) * scale for q in (0.025, 0.975))
+            drawn.append((s, key, "M€" if millions else unit,
+                          float(np.nanmax(mean)) if np.isfinite(mean).any() else float("nan")))
+            ax.plot(weeks, mean, color=col[s], lw=1.6, label=data.title(s) if ax is axes.flat[0] else None)
+            ax.fill_between(weeks, low, high, color=col[s], alpha=0.18, lw=0)
         title = text.series_label(key)
         ax.set_title(title + (text.chart_text("percent") if unit == "share" else "")
                      + ("" if "€" in title or "EUR" in title or unit != "EUR" else " (M€)" if millions else " (€)")
