@@ -26,7 +26,23 @@ struct MetricInfo {
   std::vector<std::string> subgroups;  // dimensions of its breakdowns ("name@dimension:level")
   // Values it can take, which its confidence intervals respect (stats::Domain, docs/metrics.md).
   stats::Domain domain = stats::Domain::Real;
+  // What the generic engine uses it for (kPrimaryRole, kCostRole; declared by the model).
+  std::vector<std::string> roles;
 };
+
+// Metric roles. primary: what a comparison is ranked by and --target-ci aims at by default;
+// cost: the total spending that cost-effectiveness is measured against.
+inline constexpr const char* kPrimaryRole = "primary";
+inline constexpr const char* kCostRole = "cost";
+
+// The metric of `metrics` holding `role` ("" if none).
+inline std::string metric_with_role(const std::vector<MetricInfo>& metrics,
+                                    const std::string& role) {
+  for (const auto& m : metrics)
+    for (const auto& r : m.roles)
+      if (r == role) return m.name;
+  return "";
+}
 
 struct ScenarioSpec {
   std::string name;
@@ -100,6 +116,16 @@ struct ExperimentSpec {
   nlohmann::json resolved;            // the fully resolved config, as stored in the manifest
 };
 
+// The model's part of the starter experiment written by `govsim init`.
+struct StarterExperiment {
+  // The config's "parameters": what makes it quick to run (a smaller population, a shorter
+  // horizon), and the README's words saying what to remove for full runs ("" if nothing).
+  nlohmann::json parameters = nlohmann::json::object();
+  std::string parameters_text;
+  // The variant scenario's own "parameters" (the lever it pulls over its preset).
+  nlohmann::json variant_parameters = nlohmann::json::object();
+};
+
 class ModelAdapter {
  public:
   virtual ~ModelAdapter() = default;
@@ -111,6 +137,12 @@ class ModelAdapter {
   virtual nlohmann::json territory_schema() const = 0;
   virtual std::vector<MetricInfo> metrics() const = 0;
   virtual std::vector<MetricInfo> series() const = 0;
+  // The metric holding `role` (kPrimaryRole, kCostRole; "" if the model declares none).
+  std::string metric_with_role(const std::string& role) const {
+    return govsim::metric_with_role(metrics(), role);
+  }
+  // What the model puts in the starter experiment of `govsim init` (nothing by default).
+  virtual StarterExperiment starter() const { return {}; }
   // Freezes the experiment's models and returns the function running one (scenario, replicate).
   virtual std::function<RunRecord(int scenario, int replicate)> prepare(
       const ExperimentSpec& spec) const = 0;

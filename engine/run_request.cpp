@@ -56,10 +56,12 @@ ExperimentSpec prepare_run(const ExperimentSpec& loaded, const ModelAdapter& mod
     if (!(*req.target_ci > 0))
       throw InputError(opt("target-ci"), "", "a positive half-width",
                        std::to_string(*req.target_ci));
-    check_metric_name(model, req.target_metric, opt("target-metric"));
+    const std::string target =
+        req.target_metric.empty() ? model.metric_with_role(kPrimaryRole) : req.target_metric;
+    check_metric_name(model, target, opt("target-metric"));
     if (req.max_runs <= 0)
       throw InputError(opt("max-runs"), "", "a positive integer", std::to_string(req.max_runs));
-    spec.target_ci = TargetCi{req.target_metric, *req.target_ci, req.max_runs};
+    spec.target_ci = TargetCi{target, *req.target_ci, req.max_runs};
   }
   if (!req.rank_by.empty()) check_metric_name(model, req.rank_by, opt("rank-by"));
   if (req.shard_count < 1 || req.shard_index < 0 || req.shard_index >= req.shard_count)

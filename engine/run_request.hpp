@@ -24,9 +24,9 @@ struct RunRequest {
   std::optional<long long> seed;    // master seed (>= 0), overrides the config
   int threads = 0;                  // >= 0; 0 = the config's (all cores)
   std::optional<double> target_ci;  // adaptive replication: 95% CI half-width (> 0)
-  std::string target_metric = "non_recours_rate";
-  int max_runs = 200;   // with target_ci
-  std::string rank_by;  // a metric name, checked if given
+  std::string target_metric;        // with target_ci; "" = the model's primary metric
+  int max_runs = 200;               // with target_ci
+  std::string rank_by;              // a metric name, checked if given
   int shard_index = 0, shard_count = 1;
   bool resume = false, force = false;
 };

@@ -27,21 +27,25 @@ def metrics_doc(exe: str) -> int:
            "on a territory without an urban commune; a weekly series before its first closed need or its",
            "first full year) is absent: NaN in Python, an empty field in the CSV files, n/a in tables,",
            "left out of means and intervals. The same catalog is written into each results' `manifest.json`",
-           "(`metrics`, `series`).", "",
+           "(`metrics`, `series`). *Domain* is the values a metric can take (see the last section).",
+           "*Role* names the metric the generic engine uses for it: `primary` ranks the comparison",
+           "and is the default of `--rank-by` and `--target-metric`; `cost` is the spending",
+           "cost-effectiveness is measured against.", "",
            f"{sum(1 for m in declared if m['headline'])} headline metrics, {len(declared)} declared, "
            f"{len(ms)} stored per run.", "",
-           "| metric | better | unit | headline | by | meaning |", "|---|---|---|---|---|---|"]
+           "| metric | better | unit | domain | headline | role | by | meaning |", "|---|---|---|---|---|---|---|---|"]
 
     def row(m: dict) -> str:
         return (f"| `{m['name']}` | {'higher' if m['higher_is_better'] else 'lower'} | {m['unit']} | "
-                f"{'yes' if m['headline'] else ''} | {', '.join(m['subgroups'])} | {m['doc']} |")
+                f"{m['domain']} | {'yes' if m['headline'] else ''} | {', '.join(m['roles'])} | "
+                f"{', '.join(m['subgroups'])} | {m['doc']} |")
 
     out += [row(m) for m in ms]
     series = json.loads(subprocess.run([exe, "describe", "--series", "--json"], check=True, capture_output=True,
                                        text=True).stdout)
     out += ["", "## Weekly series", "",
             "Stored for every run, week 0 (start) to the horizon (`timeseries.csv`, `Results.series()`).", "",
-            "| series | better | unit | headline | by | meaning |", "|---|---|---|---|---|---|"]
+            "| series | better | unit | domain | headline | role | by | meaning |", "|---|---|---|---|---|---|---|---|"]
     out += [row(m) for m in series]
     out += ["", *PER_COMMUNE.strip("\n").split("\n")]
     out += ["", *COMPARING.strip("\n").split("\n")]
@@ -54,9 +58,10 @@ def metrics_doc(exe: str) -> int:
 DOMAIN = """
 ## Intervals within the domain
 
-Every interval is a 95% interval over replicates; a metric's *domain* (`domain` in
-`govsim describe --metrics --json` and in the manifest's catalog) decides how it is computed so
-that it cannot leave the values the metric can take:
+Every interval is a 95% interval over replicates; a metric's *domain* (declared in
+`models/inclusion/metrics.def`; `domain` in `govsim describe --metrics --json`, in
+`govsim._core.metrics()` and in the manifest's catalog) decides how it is computed so that it
+cannot leave the values the metric can take:
 
 - **Ratio metrics** (a ratio of positive quantities: {ratio}): the interval of a
   scenario's mean is computed on the log scale by the delta method, mean × exp(±t · sd / (√n ·

@@ -48,20 +48,24 @@ namespace {
 
 constexpr bool higher = true;
 constexpr bool lower = false;
+constexpr stats::Domain ratio = stats::Domain::Ratio;
+constexpr stats::Domain real = stats::Domain::Real;
+constexpr stats::Domain nonnegative = stats::Domain::NonNegative;
 
 struct Declared {
   const char* name;
   const char* unit;
   bool higher_is_better;
   bool headline;
+  stats::Domain domain;
   const char* subgroups;  // space-separated dimension names
   const char* doc;
 };
 
 const std::vector<Declared>& declared_metrics() {
   static const std::vector<Declared> d = {
-#define GOVSIM_METRIC(id, unit, direction, headline, subgroups, doc) \
-  {#id, unit, direction, headline, subgroups, doc},
+#define GOVSIM_METRIC(id, unit, direction, headline, domain, subgroups, doc) \
+  {#id, unit, direction, headline, domain, subgroups, doc},
 #include "models/inclusion/metrics.def"
   };
   return d;
@@ -69,8 +73,17 @@ const std::vector<Declared>& declared_metrics() {
 
 const std::vector<Declared>& declared_series() {
   static const std::vector<Declared> d = {
-#define GOVSIM_SERIES(id, unit, direction, subgroups, doc) \
-  {#id, unit, direction, false, subgroups, doc},
+#define GOVSIM_SERIES(id, unit, direction, domain, subgroups, doc) \
+  {#id, unit, direction, false, domain, subgroups, doc},
+#include "models/inclusion/metrics.def"
+  };
+  return d;
+}
+
+// (role, metric) of metrics.def's GOVSIM_METRIC_ROLE lines (Metric::id: a declared metric).
+const std::vector<std::pair<std::string, std::string>>& declared_roles() {
+  static const std::vector<std::pair<std::string, std::string>> d = {
+#define GOVSIM_METRIC_ROLE(role, id) {#role, (static_cast<void>(Metric::id), #id)},
 #include "models/inclusion/metrics.def"
   };
   return d;
@@ -130,23 +143,14 @@ std::vector<Dimension> split_dimensions(const char* text) {
   return out;
 }
 
-MetricInfo info(std::string name, bool higher_is_better, std::string unit, std::string doc) {
+MetricInfo info(std::string name, bool higher_is_better, std::string unit, std::string doc,
+                stats::Domain domain) {
   MetricInfo m;
   m.name = std::move(name);
   m.higher_is_better = higher_is_better;
   m.unit = std::move(unit);
   m.doc = std::move(doc);
-  // Domain of the values (docs/metrics.md, "Intervals within the domain"): costs per unit and rate
-  // ratios are ratios of positive quantities; gaps, gains and the concentration index take any
-  // sign; everything else (shares, counts, costs, weeks) is non-negative.
-  const std::string base = m.name.substr(0, m.name.find('@'));
-  if (base.rfind("cost_per_", 0) == 0 || m.unit == "ratio")
-    m.domain = stats::Domain::Ratio;
-  else if (base == "rural_urban_gap" || base == "autonomy_gain" ||
-           base == "non_recours_concentration_index")
-    m.domain = stats::Domain::Real;
-  else
-    m.domain = stats::Domain::NonNegative;
+  m.domain = domain;
   return m;
 }
 
@@ -156,11 +160,14 @@ struct Catalog {
   std::vector<std::vector<std::pair<Dimension, std::size_t>>>
       breakdown;  // by base: (dim, first index)
 
-  explicit Catalog(const std::vector<Declared>& declared) {
+  Catalog(const std::vector<Declared>& declared,
+          const std::vector<std::pair<std::string, std::string>>& roles) {
     breakdown.resize(declared.size());
     for (const auto& d : declared) {
-      MetricInfo m = info(d.name, d.higher_is_better, d.unit, d.doc);
+      MetricInfo m = info(d.name, d.higher_is_better, d.unit, d.doc, d.domain);
       m.headline = d.headline;
+      for (const auto& [role, metric] : roles)
+        if (metric == d.name) m.roles.push_back(role);
       for (Dimension dim : split_dimensions(d.subgroups))
         m.subgroups.push_back(dimension_name(dim));
       all.push_back(std::move(m));
@@ -172,7 +179,7 @@ struct Catalog {
           all.push_back(
               info(std::string(declared[b].name) + "@" + dimension_name(dim) + ":" + level,
                    declared[b].higher_is_better, declared[b].unit,
-                   std::string(declared[b].doc) + " " + level_doc(dim, level)));
+                   std::string(declared[b].doc) + " " + level_doc(dim, level), declared[b].domain));
         }
       }
     }
@@ -192,12 +199,12 @@ struct Catalog {
 };
 
 const Catalog& metric_catalog() {
-  static const Catalog c(declared_metrics());
+  static const Catalog c(declared_metrics(), declared_roles());
   return c;
 }
 
 const Catalog& series_catalog() {
-  static const Catalog c(declared_series());
+  static const Catalog c(declared_series(), {});
   return c;
 }
 

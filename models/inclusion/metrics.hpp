@@ -1,5 +1,6 @@
 // Outcome metrics (brief §4): declared once in metrics.def (name, unit, direction, headline,
-// subgroup dimensions, doc); here their enums, catalog and layout, and the event counters.
+// domain, subgroup dimensions, doc; roles); here their enums, catalog and layout, and the event
+// counters.
 #pragma once
 
 #include <array>
@@ -45,11 +46,11 @@ struct Counters {
 
 // The end metrics and weekly series of metrics.def, by name.
 enum class Metric : std::size_t {
-#define GOVSIM_METRIC(id, unit, direction, headline, subgroups, doc) id,
+#define GOVSIM_METRIC(id, unit, direction, headline, domain, subgroups, doc) id,
 #include "models/inclusion/metrics.def"
 };
 enum class Series : std::size_t {
-#define GOVSIM_SERIES(id, unit, direction, subgroups, doc) id,
+#define GOVSIM_SERIES(id, unit, direction, domain, subgroups, doc) id,
 #include "models/inclusion/metrics.def"
 };
 

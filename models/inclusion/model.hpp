@@ -22,6 +22,7 @@ class InclusionAdapter : public ModelAdapter {
   nlohmann::json territory_info(const ExperimentSpec& spec) const override;
   int command(const std::string& cmd, int argc, char** argv) const override;
   std::string commands_usage() const override;
+  StarterExperiment starter() const override;
 };
 
 // `govsim territory build|show|list` (models/inclusion/territory_command.cpp).

@@ -21,12 +21,10 @@ from .store import MetricCatalog, StoreReader
 
 __all__ = ["Results", "open_results", "metrics", "SUMMARY_COLUMNS", "PAIRED_COLUMNS"]
 
-SUMMARY_COLUMNS = ["scenario", "metric", "mean", "sd", "ci_low", "ci_high", "n", "q05", "q50", "q95", "rank",
-                   "rank_tied", "budget"]
-"""Columns of :meth:`Results.summary` (and of ``summary.csv``)."""
-PAIRED_COLUMNS = ["scenario", "baseline", "metric", "mean_diff", "sd_diff", "ci_low", "ci_high", "rel_diff",
-                  "rel_ci_low", "rel_ci_high", "share_better", "n", "mid", "verdict"]
-"""Columns of :meth:`Results.paired` (and of ``paired.csv``)."""
+SUMMARY_COLUMNS = list(_core.csv_columns()["summary"])
+"""Columns of :meth:`Results.summary` (and of ``summary.csv``; declared in ``engine/csv_columns.hpp``)."""
+PAIRED_COLUMNS = list(_core.csv_columns()["paired"])
+"""Columns of :meth:`Results.paired` (and of ``paired.csv``; declared in ``engine/csv_columns.hpp``)."""
 
 
 def metrics() -> pd.DataFrame:

@@ -7,6 +7,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -17,14 +18,17 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "engine/comparison_table.hpp"
 #include "engine/config.hpp"
+#include "engine/csv_columns.hpp"
 #include "engine/distributed.hpp"
 #include "engine/ensemble.hpp"
 #include "engine/errors.hpp"
-#include "engine/exports.hpp"
+#include "engine/experiment_stats.hpp"
 #include "engine/manifest.hpp"
 #include "engine/results_store.hpp"
 #include "engine/run_request.hpp"
@@ -240,38 +244,32 @@ py::dict run(const Experiment& e, const std::string& command, const fs::path& ou
   return d;
 }
 
-py::dict summary_row(const SummaryRow& r) {
+// A row of one of the CSV exports: `values` in the order of `columns` (engine/csv_columns.hpp).
+template <std::size_t N>
+py::dict csv_row(const std::array<std::string_view, N>& columns,
+                 const std::array<py::object, N>& values) {
   py::dict d;
-  d["scenario"] = r.scenario;
-  d["metric"] = r.metric;
-  d["mean"] = r.s.mean;
-  d["sd"] = r.s.sd;
-  d["ci_low"] = r.s.ci_low;
-  d["ci_high"] = r.s.ci_high;
-  d["n"] = r.s.n;
-  d["q05"] = r.s.q05;
-  d["q50"] = r.s.q50;
-  d["q95"] = r.s.q95;
+  for (std::size_t k = 0; k < N; ++k) d[py::str(std::string(columns[k]))] = values[k];
   return d;
 }
 
+py::dict summary_row(const SummaryRow& r, const RankRow* rank, const std::string& budget) {
+  return csv_row(
+      csv_columns::kSummary,
+      {py::cast(r.scenario), py::cast(r.metric), py::cast(r.s.mean), py::cast(r.s.sd),
+       py::cast(r.s.ci_low), py::cast(r.s.ci_high), py::cast(r.s.n), py::cast(r.s.q05),
+       py::cast(r.s.q50), py::cast(r.s.q95),
+       rank ? py::object(py::int_(rank->rank)) : py::object(py::none()),
+       rank ? py::object(py::bool_(rank->tied)) : py::object(py::none()), py::cast(budget)});
+}
+
 py::dict paired_row(const PairedRow& r) {
-  py::dict d;
-  d["scenario"] = r.scenario;
-  d["baseline"] = r.baseline;
-  d["metric"] = r.metric;
-  d["mean_diff"] = r.p.mean_diff;
-  d["sd_diff"] = r.p.sd_diff;
-  d["ci_low"] = r.p.ci_low;
-  d["ci_high"] = r.p.ci_high;
-  d["rel_diff"] = r.p.rel_diff;
-  d["rel_ci_low"] = r.p.rel_ci_low;
-  d["rel_ci_high"] = r.p.rel_ci_high;
-  d["share_better"] = r.p.share_better;
-  d["n"] = r.p.n;
-  d["mid"] = r.mid;
-  d["verdict"] = stats::verdict_name(r.verdict);
-  return d;
+  return csv_row(
+      csv_columns::kPaired,
+      {py::cast(r.scenario), py::cast(r.baseline), py::cast(r.metric), py::cast(r.p.mean_diff),
+       py::cast(r.p.sd_diff), py::cast(r.p.ci_low), py::cast(r.p.ci_high), py::cast(r.p.rel_diff),
+       py::cast(r.p.rel_ci_low), py::cast(r.p.rel_ci_high), py::cast(r.p.share_better),
+       py::cast(r.p.n), py::cast(r.mid), py::cast(std::string(stats::verdict_name(r.verdict)))});
 }
 
 ExperimentStats stats_of(const fs::path& store_file) {
@@ -291,14 +289,8 @@ py::dict stats(const fs::path& store_file) {
   for (std::size_t k = 0; k < st.scenarios.size(); ++k)
     budget[st.scenarios[k]] = st.scenario_budget[k];
   for (const auto& r : st.summary) {
-    py::dict row = summary_row(r);
     const auto it = rank.find({r.scenario, r.metric});
-    row["rank"] =
-        it == rank.end() ? py::object(py::none()) : py::object(py::int_(it->second->rank));
-    row["rank_tied"] =
-        it == rank.end() ? py::object(py::none()) : py::object(py::bool_(it->second->tied));
-    row["budget"] = budget[r.scenario];
-    summary.append(row);
+    summary.append(summary_row(r, it == rank.end() ? nullptr : it->second, budget[r.scenario]));
   }
   for (const auto& r : st.paired) paired.append(paired_row(r));
   py::dict d;
@@ -433,9 +425,10 @@ void register_experiment(py::module_& m) {
       "run_experiment", &run, py::arg("experiment"), py::arg("command"), py::arg("out"),
       py::arg("scenario") = "", py::arg("runs") = py::none(), py::arg("seed") = py::none(),
       py::arg("threads") = 0, py::arg("resume") = false, py::arg("force") = false,
-      py::arg("target_ci") = py::none(), py::arg("target_metric") = "non_recours_rate",
-      py::arg("max_runs") = 200, py::arg("shard_index") = 0, py::arg("shard_count") = 1,
-      py::arg("progress") = py::none(), py::arg("cancel") = nullptr, py::arg("interval") = 0.1,
+      py::arg("target_ci") = py::none(),
+      py::arg("target_metric") = model().metric_with_role(kPrimaryRole), py::arg("max_runs") = 200,
+      py::arg("shard_index") = 0, py::arg("shard_count") = 1, py::arg("progress") = py::none(),
+      py::arg("cancel") = nullptr, py::arg("interval") = 0.1,
       py::arg("design_parameters") = std::vector<std::string>{},
       py::arg("design_unit") = std::vector<std::vector<double>>{},
       "Runs `command` (run, compare or sweep; or design: every scenario at every point of "
@@ -498,10 +491,26 @@ void register_experiment(py::module_& m) {
       "The fitted initial-population model of the experiment's territory (logit effects, targets, "
       "expected shares, composition).");
   m.def(
+      "csv_columns",
+      [] {
+        auto list = [](const auto& columns) {
+          return std::vector<std::string>(columns.begin(), columns.end());
+        };
+        py::dict d;
+        d["summary"] = list(csv_columns::kSummary);
+        d["paired"] = list(csv_columns::kPaired);
+        d["cost_effectiveness"] = list(csv_columns::kCostEffectiveness);
+        d["runs"] = list(csv_columns::kRuns);
+        d["timeseries"] = list(csv_columns::kTimeseries);
+        return d;
+      },
+      "The columns of the CSV exports (engine/csv_columns.hpp): summary, paired, "
+      "cost_effectiveness, runs (then one per metric), timeseries; the keys of stats()' rows.");
+  m.def(
       "stats", &stats, py::arg("store"),
       "Per-scenario summaries and paired differences of a results store (dict of lists of rows).");
-  m.def("comparison_table", &table, py::arg("store"), py::arg("rank_by") = "non_recours_rate",
-        py::arg("headline") = -1,
+  m.def("comparison_table", &table, py::arg("store"),
+        py::arg("rank_by") = model().metric_with_role(kPrimaryRole), py::arg("headline") = -1,
         "The ranked comparison table printed by `govsim compare` (the model's headline metrics, or "
         "the first `headline` of them if >= 0).");
 }

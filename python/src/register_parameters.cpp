@@ -108,6 +108,8 @@ py::list info_list(const std::vector<MetricInfo>& v) {
     py::list groups;
     for (const auto& g : m.subgroups) groups.append(g);
     d["subgroups"] = groups;
+    d["domain"] = stats::domain_name(m.domain);
+    d["roles"] = m.roles;
     out.append(d);
   }
   return out;
@@ -187,11 +189,11 @@ void register_parameters(py::module_& m) {
   m.def(
       "metrics", [] { return info_list(model().metrics()); },
       "Scalar metrics of a run (models/inclusion/metrics.def): a list of dicts (name, "
-      "higher_is_better, unit, doc, headline, subgroups).");
+      "higher_is_better, unit, doc, headline, subgroups, domain, roles: 'primary' and 'cost').");
   m.def(
       "series", [] { return info_list(model().series()); },
       "Weekly series of a run (models/inclusion/metrics.def): a list of dicts (name, "
-      "higher_is_better, unit, doc, headline, subgroups).");
+      "higher_is_better, unit, doc, headline, subgroups, domain, roles).");
   m.def("load_scenario", &load_scenario_py, py::arg("path"),
         "Loads a scenario file (its `extends` chain resolved): dict with name, info, parameters "
         "(every parameter) and non_default. Raises ConfigError on bad input.");

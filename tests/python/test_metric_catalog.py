@@ -10,10 +10,8 @@ def _check_catalog(block: list[dict], stored: list[str], engine: list[dict]) -> 
     assert [m["name"] for m in block] == [e["name"] for e in declared]
     for m, e in zip(block, declared):
         assert set(m) == {"name", "unit", "direction", "headline", "subgroups", "doc", "domain"}
-        # Intervals within the domain (docs/metrics.md): ratios of positive quantities are "ratio".
-        assert m["domain"] == ("ratio" if m["name"].startswith("cost_per_") or m["unit"] == "ratio" else
-                               "real" if m["name"] in ("rural_urban_gap", "autonomy_gain",
-                                                       "non_recours_concentration_index") else "nonnegative")
+        # Intervals within the domain (docs/metrics.md): declared in metrics.def, as the engine reads it.
+        assert m["domain"] == e["domain"] in ("ratio", "real", "nonnegative")
         assert m["direction"] == ("higher" if e["higher_is_better"] else "lower")
         assert (m["unit"], m["headline"], m["subgroups"], m["doc"]) == (e["unit"], e["headline"], e["subgroups"], e["doc"])
         assert m["doc"] and m["unit"]
@@ -27,6 +25,27 @@ def _check_catalog(block: list[dict], stored: list[str], engine: list[dict]) -> 
             expected += [f"{m['name']}@{dim}:{level}" for level in levels]
     assert stored == expected
     assert all(n.split("@")[0] in by_name for n in stored)
+
+
+def test_domains_and_roles_are_declared_once():
+    """metrics.def declares each metric's domain (its breakdowns share it) and the metrics of the
+    engine's roles: one primary (the default ranking and --target-metric), one cost."""
+    metrics = _core.metrics()
+    by_name = {m["name"]: m for m in metrics}
+    for m in metrics:
+        base = by_name[m["name"].split("@")[0]]
+        assert m["domain"] == base["domain"]
+        assert m["roles"] == ([] if "@" in m["name"] else base["roles"])
+    roles = {r: [m["name"] for m in metrics if r in m["roles"]] for r in ("primary", "cost")}
+    assert roles == {"primary": ["non_recours_rate"], "cost": ["total_cost_eur"]}
+    assert all(s["roles"] == [] for s in _core.series())
+
+
+def test_csv_columns_come_from_the_engine():
+    from govsim.results import PAIRED_COLUMNS, SUMMARY_COLUMNS
+    cols = _core.csv_columns()
+    assert SUMMARY_COLUMNS == cols["summary"] and PAIRED_COLUMNS == cols["paired"]
+    assert cols["runs"] == ["scenario", "replicate", "wall_seconds"]
 
 
 def test_manifest_carries_the_metric_catalog(small_compare):

@@ -1,0 +1,65 @@
+// The commands carried out by the govsim Python package (report, robustness, sensitivity,
+// discover, targets, calibrate): exec of `python -m MODULE` beside this executable.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "engine/cli/commands.hpp"
+
+namespace govsim::cli {
+
+namespace {
+
+// Runs `python -m MODULE ARGS...` with the Python beside this executable (the govsim package's
+// venv), or python3. Used for what is drawn, analysed or fitted in Python (matplotlib, SALib,
+// PRIM, Optuna: docs/calibration.md).
+int exec_python(const std::string& module, const std::vector<std::string>& args) {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  std::string python = "python3";
+  if (!ec && fs::exists(self.parent_path() / "python"))
+    python = (self.parent_path() / "python").string();
+  std::vector<std::string> cmd = {python, "-m", module};
+  cmd.insert(cmd.end(), args.begin(), args.end());
+  std::vector<char*> cargs;
+  for (auto& s : cmd) cargs.push_back(s.data());
+  cargs.push_back(nullptr);
+  std::cout.flush();
+  execvp(cargs[0], cargs.data());
+  std::cerr << "govsim: cannot start " << python << " (the govsim Python package is needed)\n";
+  return 1;
+}
+
+}  // namespace
+
+int cmd_report(int argc, char** argv) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::cout
+        << "Usage: govsim report RESULTS_DIR -o report.html [--lang fr|en] [--pdf [FILE]] "
+           "[--robustness DIR]\n\nWrites one self-contained HTML report (charts inline) from a "
+           "results directory, in French (default, or the config's \"language\") or English; "
+           "--pdf also prints it to PDF with headless Chromium.\n\nExample:\n"
+           "  govsim report results/demo -o results/demo/report.html --lang fr --pdf\n";
+    return args.empty() ? 2 : 0;
+  }
+  return exec_python("govsim.reporting", args);
+}
+
+// robustness, sensitivity, discover: sampling and analysis by SALib / the EMA workbench in
+// Python (govsim.uncertainty); the runs themselves are tasks of this engine (via _core).
+int cmd_uncertainty(const std::string& cmd, int argc, char** argv) {
+  std::vector<std::string> args = {cmd};
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  return exec_python("govsim.uncertainty", args);
+}
+
+// `govsim targets check ...` and `govsim calibrate ...` (govsim/calibration.py).
+int cmd_calibration(int argc, char** argv) {
+  std::vector<std::string> args;
+  for (int i = 0; i < argc; ++i) args.emplace_back(argv[i]);
+  return exec_python("govsim.calibration", args);
+}
+
+}  // namespace govsim::cli
