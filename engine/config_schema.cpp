@@ -1,10 +1,13 @@
 // The JSON Schemas of config and scenario files (config_schema.hpp). Each constraint here
 // restates one the loaders check (scenario_loader.cpp, experiment_loader.cpp,
-// experiment_settings.cpp).
+// experiment_settings.cpp); tests/python/test_schema.py runs the schemas over the bad-input
+// corpus so that the two cannot drift apart.
 #include "engine/config_schema.hpp"
 
 #include <string>
 #include <vector>
+
+#include "engine/json_reader.hpp"
 
 namespace govsim {
 
@@ -46,6 +49,74 @@ json scenario_schema(const ModelAdapter& model) {
         {"parameters", model.registry().parameters_schema()}}}};
 }
 
+namespace {
+
+// A sweep axis (experiment_settings.cpp, read_sweep_axis): "values"; or, for a number without
+// "values", "min", "max" and "steps" (only then are they read); choices and booleans take
+// "values" only. (That max >= min is checked by the loader alone: JSON Schema cannot compare
+// two values.) The parameter's own range is added per parameter (sweep_parameters_schema).
+json sweep_axis_schema(bool numeric) {
+  const json any = json::object();  // (not `{}`: in a json initializer list that is null)
+  json axis = {{"type", "object"},
+               {"additionalProperties", false},
+               {"properties",
+                {{"values", {{"type", "array"}, {"minItems", 1}}},
+                 {"min", any},
+                 {"max", any},
+                 {"steps", any}}}};
+  if (!numeric) {
+    axis["required"] = {"values"};
+    return axis;
+  }
+  json min_max = {{"required", {"min", "max"}}};
+  min_max["properties"]["steps"] = {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}};
+  axis["anyOf"] = json::array({{{"required", {"values"}}}, min_max});
+  return axis;
+}
+
+// "sweep/parameters": one axis per declared parameter, its values (and min, max) checked by the
+// parameter's schema in "parameters".
+json sweep_parameters_schema(const ParamRegistry& reg) {
+  json axes = json::object();
+  for (std::size_t i = 0; i < reg.size(); ++i) {
+    const ParamSpec& p = reg.at(i);
+    const bool numeric = p.type != ParamType::Choice && p.type != ParamType::Boolean;
+    // (a JSON pointer: "~" and "/" escaped)
+    const json value = {{"$ref", "#/properties/parameters/properties/" + pointer_escape(p.name)}};
+    json axis = {{"$ref", numeric ? "#/$defs/sweep_axis_number" : "#/$defs/sweep_axis_choice"}};
+    axis["properties"]["values"]["items"] = value;
+    if (numeric)
+      axis["anyOf"] = json::array(
+          {{{"required", {"values"}}}, {{"properties", {{"min", value}, {"max", value}}}}});
+    axes[p.name] = axis;
+  }
+  return {{"type", "object"},
+          {"minProperties", 1},
+          {"additionalProperties", false},
+          {"properties", axes}};
+}
+
+// What the experiment loader checks across keys (experiment_loader.cpp): a sweep has no
+// territory comparisons and no equal budget (its design points have no baseline); an equal
+// budget needs a second scenario to compare.
+json config_rules() {
+  json equal_budget = json::object();  // "experiment": {"budget": "equal_to_baseline"}
+  equal_budget["required"] = {"experiment"};
+  equal_budget["properties"]["experiment"]["required"] = {"budget"};
+  equal_budget["properties"]["experiment"]["properties"]["budget"]["const"] = "equal_to_baseline";
+  json sweep_alone = json::object();
+  sweep_alone["not"]["required"] = {"sweep", "territory_comparisons"};
+  json sweep_as_configured = json::object();
+  sweep_as_configured["if"]["required"] = {"sweep"};
+  sweep_as_configured["then"]["not"] = equal_budget;
+  json equal_budget_compares = json::object();
+  equal_budget_compares["if"] = equal_budget;
+  equal_budget_compares["then"]["properties"]["scenarios"]["minItems"] = 2;
+  return json::array({sweep_alone, sweep_as_configured, equal_budget_compares});
+}
+
+}  // namespace
+
 json config_schema(const ModelAdapter& model) {
   json scenario_inline = scenario_schema(model);
   scenario_inline.erase("$schema");
@@ -55,13 +126,6 @@ json config_schema(const ModelAdapter& model) {
   std::vector<std::string> uncertain_names;
   for (std::size_t i : model.registry().uncertain())
     uncertain_names.push_back(model.registry().at(i).name);
-  json axis = {{"type", "object"},
-               {"additionalProperties", false},
-               {"properties",
-                {{"values", {{"type", "array"}, {"minItems", 1}}},
-                 {"min", {}},
-                 {"max", {}},
-                 {"steps", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}}}}};
   return {
       {"$schema", "https://json-schema.org/draft/2020-12/schema"},
       {"$id", "https://govsim.example/schema/config.schema.json"},
@@ -72,7 +136,11 @@ json config_schema(const ModelAdapter& model) {
       {"type", "object"},
       {"additionalProperties", false},
       {"required", {"name", "territory", "scenarios"}},
-      {"$defs", {{"scenario", scenario_inline}}},
+      {"allOf", config_rules()},
+      {"$defs",
+       {{"scenario", scenario_inline},
+        {"sweep_axis_number", sweep_axis_schema(true)},
+        {"sweep_axis_choice", sweep_axis_schema(false)}}},
       {"properties",
        {{"$schema", {{"type", "string"}}},
         {"name", {{"type", "string"}}},
@@ -117,7 +185,11 @@ json config_schema(const ModelAdapter& model) {
           {"additionalProperties", false},
           {"properties",
            {{"runs", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100000}, {"default", 10}}},
-            {"seed", {{"type", "integer"}, {"minimum", 0}, {"default", 1}}},
+            {"seed",
+             {{"type", "integer"},
+              {"minimum", 0},
+              {"maximum", 9007199254740991LL},  // 2^53 - 1: exact in a double
+              {"default", 1}}},
             {"budget",
              {{"enum", {"as_configured", "equal_to_baseline"}},
               {"default", "as_configured"},
@@ -151,16 +223,15 @@ json config_schema(const ModelAdapter& model) {
               {"properties",
                {{"metric", {{"enum", metric_names}}},
                 {"half_width", {{"type", "number"}, {"exclusiveMinimum", 0}}},
-                {"max_runs", {{"type", "integer"}, {"minimum", 2}}}}}}}}}}},
+                {"max_runs", {{"type", "integer"}, {"minimum", 2}, {"maximum", 100000}}}}}}}}}}},
         {"sweep",
          {{"type", "object"},
           {"additionalProperties", false},
           {"required", {"method", "parameters"}},
           {"properties",
            {{"method", {{"enum", {"grid", "lhs"}}}},
-            {"samples", {{"type", "integer"}, {"minimum", 1}}},
-            {"parameters",
-             {{"type", "object"}, {"minProperties", 1}, {"additionalProperties", axis}}}}}}},
+            {"samples", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100000}}},
+            {"parameters", sweep_parameters_schema(model.registry())}}}}},
         {"uncertainty",
          {{"type", "object"},
           {"additionalProperties", false},
