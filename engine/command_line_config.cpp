@@ -29,10 +29,8 @@ void apply_overrides(std::vector<ScenarioSpec>& scenarios, const std::vector<Par
     }
     const auto idx = reg.find(pname);
     if (!idx) {
-      std::string expected = "a declared parameter name (see `govsim describe`)";
-      const auto sug = reg.suggestions(pname);
-      if (!sug.empty()) expected += "; did you mean \"" + sug[0] + "\"?";
-      errors.add(InputError("--set", o.name, expected, "unknown parameter \"" + pname + "\""));
+      errors.add(InputError("--set", o.name, declared_parameter_expected(reg, pname),
+                            "unknown parameter \"" + pname + "\""));
       continue;
     }
     double v = 0;

@@ -32,6 +32,9 @@ std::string get_string(const nlohmann::json& obj, const std::string& key, const 
 // An integer in [lo, hi] (a float with no fraction is accepted), def when absent.
 long long get_int(const nlohmann::json& obj, const std::string& key, const std::string& file,
                   const std::string& ptr, long long lo, long long hi, long long def);
+// What an unknown parameter name should have been: "a declared parameter name", and the nearest
+// declared name if one is near.
+std::string declared_parameter_expected(const ParamRegistry& reg, const std::string& name);
 // Applies a "parameters" object to values; every bad entry is recorded in `errors`.
 void apply_parameters(const nlohmann::json& params, const std::string& file, const std::string& ptr,
                       const ParamRegistry& reg, ParamValues& values, ErrorCollector& errors);

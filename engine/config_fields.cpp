@@ -97,6 +97,13 @@ long long get_int(const json& obj, const std::string& key, const std::string& fi
   return x;
 }
 
+std::string declared_parameter_expected(const ParamRegistry& reg, const std::string& name) {
+  std::string expected = "a declared parameter name (see `govsim describe`)";
+  const auto sug = reg.suggestions(name);
+  if (!sug.empty()) expected += "; did you mean \"" + sug[0] + "\"?";
+  return expected;
+}
+
 // Applies a "parameters" object to values; every bad entry is recorded in `errors`.
 void apply_parameters(const json& params, const std::string& file, const std::string& ptr,
                       const ParamRegistry& reg, ParamValues& values, ErrorCollector& errors) {

@@ -131,10 +131,8 @@ SweepSpec::Axis read_sweep_axis(const ConfigDoc& c, const std::string& name, con
   const std::string ptr = "/sweep/parameters/" + pointer_escape(name);
   const auto idx = reg.find(name);
   if (!idx) {
-    std::string expected = "a declared parameter name (see `govsim describe`)";
-    const auto sug = reg.suggestions(name);
-    if (!sug.empty()) expected += "; did you mean \"" + sug[0] + "\"?";
-    throw InputError(file, ptr, expected, "unknown parameter \"" + name + "\"");
+    throw InputError(file, ptr, declared_parameter_expected(reg, name),
+                     "unknown parameter \"" + name + "\"");
   }
   const ParamSpec& ps = reg.at(*idx);
   require_object(spec, file, ptr);
