@@ -1,17 +1,20 @@
 // Config files: experiment configs and scenario files (JSON), resolved against the parameter
 // registry. Every error is an InputError naming the file, the JSON pointer, what was expected
-// and the offending value. docs/config.md describes the format; scenarios/schema/ holds the
-// JSON Schemas derived from the same code (config_schema(), scenario_schema()).
+// and the offending value. docs/config.md describes the format. The files are read by
+// json_reader.hpp; scenarios/schema/ holds the JSON Schemas (config_schema.hpp). Definitions:
+// scenario_loader.cpp, experiment_loader.cpp (+ experiment_settings.cpp),
+// command_line_config.cpp.
 #pragma once
 
-#include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/config_schema.hpp"  // (config.hpp stays the one include for config files)
 #include "engine/experiment.hpp"
+#include "engine/json_reader.hpp"
 
 namespace govsim {
 
@@ -20,17 +23,6 @@ struct Override {
   std::string name;
   std::string value_text;
 };
-
-// Config and scenario files larger than this are refused (they are a few kB; a bigger file is
-// the wrong file).
-inline constexpr std::uintmax_t kMaxJsonFileBytes = std::uintmax_t{32} << 20;
-
-// Reads a JSON file. Every failure is an InputError naming the file: not a UTF-8 text file
-// (UTF-16, binary, Latin-1), empty, too large, syntax error (line, column and the JSON pointer
-// reached), number overflow, NaN/Infinity, nesting deeper than 64 levels.
-nlohmann::json read_json_file(const std::filesystem::path& path);
-// Same for text already in memory (file names the source in messages).
-nlohmann::json parse_json_text(const std::string& text, const std::string& file);
 
 // "scenario" or "config": what a JSON document is, by its `$schema` or else by its keys.
 std::string file_kind(const nlohmann::json& doc);
@@ -65,9 +57,6 @@ ExperimentSpec experiment_from_scenario(
     const std::filesystem::path& scenario_file, const ModelAdapter& model,
     const std::optional<TerritoryChoice>& territory = std::nullopt,
     const std::vector<Override>& overrides = {});
-
-nlohmann::json config_schema(const ModelAdapter& model);
-nlohmann::json scenario_schema(const ModelAdapter& model);
 
 // Writes a scenario file (for planners saving tuned levers): only non-default parameters.
 nlohmann::json scenario_to_json(const ScenarioSpec& s, const std::string& extends = "");
