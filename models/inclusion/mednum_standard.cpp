@@ -3,8 +3,8 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
-#include <regex>
 
+#include "models/inclusion/mednum_pattern.hpp"
 #include "models/inclusion/open_data_text.hpp"
 #include "models/inclusion/vendored_data.hpp"
 
@@ -24,7 +24,7 @@ constexpr const char* kTypologyPath =
     "data/territories/reference/data-inclusion-typologies-structures-v0.json";
 struct Standard {
   std::vector<StandardField> fields;
-  std::vector<std::regex> regex;  // parallel to fields (empty regex when no pattern)
+  std::vector<FieldPattern> patterns;  // parallel to fields (the empty pattern when none)
   std::map<std::string, std::string, std::less<>> typology;  // code -> label
 };
 
@@ -41,8 +41,7 @@ const Standard& standard() {
       sf.unique = c.value("unique", false);
       sf.pattern = c.value("pattern", "");
       sf.max_length = c.value("maxLength", std::size_t{0});
-      st.regex.push_back(sf.pattern.empty() ? std::regex()
-                                            : std::regex(sf.pattern, std::regex::ECMAScript));
+      st.patterns.emplace_back(sf.pattern);
       st.fields.push_back(std::move(sf));
     }
     for (const auto& t : nlohmann::json::parse(embedded_file(kTypologyPath)))
@@ -179,8 +178,8 @@ std::vector<std::pair<std::string, std::string>> check_place(
                        "at most " + std::to_string(sf.max_length) + " characters expected");
     if (!sf.pattern.empty()) {
       // Every pattern of the standard describes short codes or value lists (all nine services
-      // joined make ~400 bytes): longer text is refused without running the regex engine.
-      if (v.size() > 1000 || !std::regex_match(v, st.regex[i]))
+      // joined make ~400 bytes): longer text is refused without running the matcher.
+      if (v.size() > 1000 || !st.patterns[i].full_match(v))
         bad.emplace_back(sf.name, "a value matching the standard's pattern " + sf.pattern);
     }
   }

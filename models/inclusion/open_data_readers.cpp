@@ -6,12 +6,12 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 #include <set>
 #include <unordered_map>
 
 #include "engine/csv.hpp"
 #include "engine/errors.hpp"
+#include "models/inclusion/mednum_pattern.hpp"
 #include "models/inclusion/mednum_standard.hpp"
 #include "models/inclusion/open_data_text.hpp"
 
@@ -199,7 +199,7 @@ std::vector<CommuneRecord> read_communes(const std::string& text, const std::str
         "a column 'population' (or the five age-band columns pop_15_29 ... pop_75_plus)",
         "neither");
   if (t.rows.empty()) throw InputError(file, "line 2", "at least one commune", "no rows");
-  static const std::regex code_re("^([013-9]\\d|2[AB1-9])\\d{3}$");
+  static const FieldPattern code_re("^([013-9]\\d|2[AB1-9])\\d{3}$");  // as the standard's
   std::vector<CommuneRecord> out;
   std::unordered_map<std::string, int> seen;
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
@@ -220,7 +220,7 @@ std::vector<CommuneRecord> read_communes(const std::string& text, const std::str
       }
       return v;
     };
-    if (!std::regex_match(c.code, code_re))
+    if (!code_re.full_match(c.code))
       reject(c_code, "an INSEE commune code (5 characters, e.g. 41018 or 2A004)");
     else if (const auto [it, added] = seen.emplace(c.code, c.line); !added)
       reject(c_code, "a code not already used (first on line " + std::to_string(it->second) + ")");
@@ -271,17 +271,7 @@ std::vector<PlaceRecord> read_places(const std::string& text, const std::string&
   std::vector<std::pair<std::map<std::string, std::string>, int>> rows;
   std::vector<std::map<std::string, int>> key_lines;
   if (first < text.size() && (text[first] == '[' || text[first] == '{')) {
-    nlohmann::json doc;
-    try {
-      doc = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-      std::string what = e.what();
-      const auto colon = what.find("parse error");
-      throw InputError(file,
-                       "line " + std::to_string(line_of_offset(text, e.byte > 0 ? e.byte - 1 : 0)),
-                       "valid JSON (an array of places)",
-                       colon == std::string::npos ? what : what.substr(colon));
-    }
+    const nlohmann::json doc = open_data::parse_json(text, file);
     if (!doc.is_array())
       throw InputError(file, "line 1",
                        "a JSON array of places (objects with the standard's field names)",

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/config.hpp"
 #include "engine/errors.hpp"
 
 namespace govsim::inclusion::open_data {
@@ -120,6 +121,10 @@ std::string read_file_text(const std::filesystem::path& p, const char* what) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+nlohmann::json parse_json(const std::string& text, const std::string& file) {
+  return govsim::parse_json_text(text, file);
 }
 
 }  // namespace govsim::inclusion::open_data

@@ -1,11 +1,12 @@
 // Text checks shared by the open-data readers (communes CSV, places CSV/JSON, territory JSON):
 // UTF-8, trimming and splitting, numbers and dates as the standard writes them, coordinates in
-// France, and whole files.
+// France, whole files, and the one JSON parse every JSON reader of the model goes through.
 // Internal to models/inclusion/ (the readers' public API is open_data.hpp).
 #pragma once
 
 #include <cstddef>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -30,5 +31,10 @@ inline constexpr const char* kFranceText =
     "coordinates in France (metropolitan France, Corsica or an overseas département)";
 // The whole file; InputError naming it (`what`) when it cannot be opened.
 std::string read_file_text(const std::filesystem::path& p, const char* what);
+// The one JSON parse of the model's readers (places JSON, territory JSON): the engine's
+// govsim::parse_json_text, so that every problem (encoding, syntax, a number overflowing a
+// double, nesting) is an InputError naming the file, the line and column, and the JSON pointer
+// of the record and field ("/3/latitude"), never a bare nlohmann exception.
+nlohmann::json parse_json(const std::string& text, const std::string& file);
 
 }  // namespace govsim::inclusion::open_data

@@ -17,7 +17,6 @@ namespace govsim::inclusion {
 using open_data::cut;
 using open_data::in_france;
 using open_data::kFranceText;
-using open_data::line_of_offset;
 using open_data::read_file_text;
 
 namespace {
@@ -298,17 +297,12 @@ Territory territory_from_json_unchecked(const nlohmann::json& j, const std::stri
 }
 }  // namespace
 
+Territory territory_from_json_text(const std::string& text, const std::string& file) {
+  return territory_from_json(open_data::parse_json(text, file), file);
+}
+
 Territory load_territory_json(const std::filesystem::path& path) {
-  const std::string text = read_file_text(path, "territory JSON");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(path.string(),
-                     "line " + std::to_string(line_of_offset(text, e.byte > 0 ? e.byte - 1 : 0)),
-                     "valid JSON", e.what());
-  }
-  return territory_from_json(j, path.string());
+  return territory_from_json_text(read_file_text(path, "territory JSON"), path.string());
 }
 
 }  // namespace govsim::inclusion

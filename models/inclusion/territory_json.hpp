@@ -14,6 +14,9 @@ namespace govsim::inclusion {
 
 nlohmann::json territory_to_json(const BuildResult& r);
 Territory territory_from_json(const nlohmann::json& j, const std::string& file);
+// From the text of a territory JSON file: the model's one JSON parse (open_data_text.hpp), then
+// territory_from_json; every problem is an InputError naming the file, the place and the field.
+Territory territory_from_json_text(const std::string& text, const std::string& file);
 Territory load_territory_json(const std::filesystem::path& path);
 // A short description for manifests and reports (name, sources, date range, counts, warning).
 nlohmann::json territory_info(const Territory& t);
