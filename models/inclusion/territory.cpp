@@ -8,7 +8,8 @@
 #include "engine/csv.hpp"
 #include "engine/errors.hpp"
 #include "engine/rng.hpp"
-#include "models/inclusion/open_data.hpp"
+#include "models/inclusion/territory_builder.hpp"
+#include "models/inclusion/travel.hpp"
 
 namespace govsim::inclusion {
 
@@ -26,18 +27,6 @@ double Territory::total_adults() const {
   return s;
 }
 
-namespace {
-// Road detour factor and door-to-door speeds by density class of the origin (assumption,
-// documented in docs/territories.md).
-constexpr double kDetour = 1.3;
-constexpr double kAccessMinutes = 5.0;
-constexpr std::array<double, kDensityClasses> kCarSpeedKmh = {22.0, 40.0, 55.0};
-
-double minutes_for(double km, Density origin) {
-  return kAccessMinutes + 60.0 * km * kDetour / kCarSpeedKmh[static_cast<int>(origin)];
-}
-}  // namespace
-
 double Territory::distance_km(int from, int to) const {
   const Zone& a = zones[static_cast<std::size_t>(from)];
   const Zone& b = zones[static_cast<std::size_t>(to)];
@@ -46,7 +35,8 @@ double Territory::distance_km(int from, int to) const {
 }
 
 double Territory::travel_minutes(int from, int to) const {
-  return minutes_for(distance_km(from, to), zones[static_cast<std::size_t>(from)].density);
+  return mode_minutes(distance_km(from, to), Mode::Car,
+                      zones[static_cast<std::size_t>(from)].density);
 }
 
 Density density_from(double per_km2) {

@@ -62,8 +62,8 @@ struct Territory {
   bool geographic = false;  // zones carry real lat/lon
 
   double total_adults() const;
-  // Minutes by car from zone `from` to the centroid of zone `to` (distance × detour / speed by
-  // density, plus access time; within a zone, half its radius).
+  // Minutes by car from zone `from` to the centroid of zone `to` (the travel model, travel.hpp:
+  // distance × detour / speed by density, plus access time; within a zone, half its radius).
   double travel_minutes(int from, int to) const;
   // Straight-line km between the centroids of two zones (within a zone, half its equivalent
   // radius: people do not live at the centroid).

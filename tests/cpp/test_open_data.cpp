@@ -280,3 +280,100 @@ TEST(TerritoryJson, RoundTripKeepsWhatTheModelUses) {
         << e.what();
   }
 }
+
+TEST(OpenDataReaders, JsonNumberOverflowIsAnInputErrorNamingFileRecordAndField) {
+  // Issue 29 item 23a: a number overflowing a double (nlohmann's out_of_range.406) reached the
+  // command line as an internal error (exit 1); every JSON reader now goes through one parse.
+  std::vector<Rejection> rejected;
+  std::map<std::string, int> defaulted;
+  try {
+    (void)read_places("[\n  {\"id\": \"a\", \"latitude\": 1e400}\n]", "places.json", rejected,
+                      defaulted);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("places.json: at line 2"), std::string::npos) << m;
+    EXPECT_NE(m.find("(/0/latitude)"), std::string::npos) << m;
+    EXPECT_NE(m.find("1.8e308"), std::string::npos) << m;
+  }
+  try {
+    (void)territory_from_json_text(
+        R"({"format": "govsim-territory/1", "communes": [{"code": "41018", "lat": -1e999}]})",
+        "t.json");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("t.json: at line 1"), std::string::npos) << m;
+    EXPECT_NE(m.find("(/communes/0/lat)"), std::string::npos) << m;
+  }
+}
+
+TEST(OpenDataReaders, EveryPatternOfTheStandardIsEnforced) {
+  // The schema's patterns are matched without <regex> (mednum_pattern.hpp): for every field with
+  // a pattern, conforming values pass and near misses are refused.
+  struct Case {
+    std::vector<std::string> good, bad;
+  };
+  const std::map<std::string, Case> cases = {
+      {"pivot",
+       {{"123456789", "43493312300029", "abcDEF12345"},
+        {"12345678", "123456789012345", "1234-56789", "12345678é"}}},
+      {"code_postal", {{"41000", "97411"}, {"4100", "410000", "41 00", "4100A"}}},
+      {"code_insee",
+       {{"41018", "2A004", "2B033", "97411", "01001"},
+        {"20004", "2C004", "4101", "410180", "2a004"}}},
+      {"telephone",
+       {{"+33180059880", "+590590123456", "+262123456"},
+        {"0180059880", "+3312345", "+331234567890", "+44180059880", "+33 180059880"}}},
+      {"itinerance",
+       {{"Itinérant", "Fixe", "Itinérant|Fixe"}, {"Itinerant", "Fixe|", "Fixe||Itinérant", "x"}}},
+      {"services",
+       {{"Aide aux démarches administratives",
+         "Loisirs et créations numériques|Compréhension du monde numérique"},
+        {"Aide aux démarches", "aide aux démarches administratives",
+         "Aide aux démarches administratives|"}}},
+      {"publics_specifiquement_adresses",
+       {{"Jeunes|Seniors", "Femmes", "Familles et/ou enfants"}, {"Enfants", "Jeunes,Seniors"}}},
+      {"prise_en_charge_specifique",
+       {{"Langues étrangères (anglais)", "Surdité|Illettrisme"},
+        {"Langues étrangères anglais", "Langues étrangères (anglais"}}},
+      {"frais_a_charge",
+       {{"Gratuit", "Gratuit sous condition|Payant"}, {"Gratuit;Payant", "gratuit"}}},
+      {"dispositif_programmes_nationaux",
+       {{"Aidants Connect|France Services", "Relais numérique (Emmaüs Connect)",
+         "Point d'accès numérique CAF"},
+        {"France services", "Relais numérique"}}},
+      {"formations_labels",
+       {{"ORDI 3.0", "Formé à « Mon Espace Santé »|Fabriques de Territoire"},
+        {"ORDI 3é0", "ORDI 3.00", "Formé à Mon Espace Santé"}}},
+      {"modalites_acces",
+       {{"Se présenter|Téléphoner", "Ce lieu n'accueille pas de public"}, {"Se presenter"}}},
+      {"modalites_accompagnement", {{"En autonomie|À distance"}, {"En autonomie|", "À distance "}}},
+  };
+  auto refused = [](const std::string& field, const std::string& value) {
+    for (const auto& [f, why] : check_place({{field, value}}))
+      if (f == field) return true;
+    return false;
+  };
+  int patterns = 0;
+  for (const auto& sf : standard_fields()) {
+    if (sf.pattern.empty()) continue;
+    ++patterns;
+    const auto it = cases.find(sf.name);
+    ASSERT_NE(it, cases.end()) << "no case for the pattern of " << sf.name;
+    for (const auto& v : it->second.good) EXPECT_FALSE(refused(sf.name, v)) << sf.name << ": " << v;
+    for (const auto& v : it->second.bad) EXPECT_TRUE(refused(sf.name, v)) << sf.name << ": " << v;
+  }
+  EXPECT_EQ(patterns, static_cast<int>(cases.size()));
+  // The communes reader checks INSEE codes with the standard's code_insee pattern.
+  std::vector<Rejection> rejected;
+  const auto communes = read_communes(
+      "code_insee,name,population,lat,lon,epci_siren\n"
+      "2A004,Ajaccio,70000,41.93,8.74,200066801\n"
+      "2C004,Nowhere,100,41.93,8.74,200066801\n",
+      "communes.csv", rejected);
+  ASSERT_EQ(communes.size(), 1u);
+  ASSERT_EQ(rejected.size(), 1u);
+  EXPECT_EQ(rejected[0].line, 3);
+  EXPECT_EQ(rejected[0].field, "code_insee");
+}

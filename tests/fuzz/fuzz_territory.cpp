@@ -10,7 +10,7 @@
 //   0: read_communes          1: read_places (CSV or JSON, detected)
 //   2: build_territory, fixed communes + fuzzed places (all-or-nothing, then --skip-invalid)
 //   3: build_territory, fuzzed communes + fixed places
-//   4: territory_from_json (a `govsim territory build` output)
+//   4: territory_from_json_text (a `govsim territory build` output)
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -89,15 +89,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           }
         }
         break;
-      default: {
-        nlohmann::json j;
-        try {
-          j = nlohmann::json::parse(text);
-        } catch (const nlohmann::json::exception&) {
-          return 0;
-        }
-        (void)territory_from_json(j, "territory.json");
-      }
+      default:
+        (void)territory_from_json_text(text, "territory.json");
     }
   } catch (const govsim::InputError&) {
     // the contract: bad input is an InputError

@@ -116,7 +116,9 @@ def test_bad_rows_as_a_new_user_meets_them(tmp_path):
     ("dups.csv", HEADER + row("a") + row("a"), "already used on line 2"),
     ("outside.csv", HEADER + row("a", lat="1.33", lon="47.59"), "coordinates in France"),
     ("unknown.csv", HEADER + row("a", insee="41998"), "a commune of the communes file"),
-    ("syntax.json", '[{"id": "a",}]', "at line 1: expected valid JSON"),
+    ("syntax.json", '[{"id": "a",}]', "at line 1, column 13 (/0/id): expected valid JSON"),
+    # issue 29 item 23a: a number overflowing a double was an internal error (exit 1)
+    ("overflow.json", '[{"id": "a", "latitude": 1e400}]', "(/0/latitude): expected a number within"),
 ])
 def test_malformed_files_exit_2_with_a_clear_message(tmp_path, name, text, needle):
     (tmp_path / "communes.csv").write_text(COMMUNES, encoding="utf-8")

@@ -1,0 +1,436 @@
+// The territory builder behind `govsim territory build` (models/inclusion/territory_builder.hpp).
+#include "models/inclusion/territory_builder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <numeric>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "engine/errors.hpp"
+#include "models/inclusion/mednum_standard.hpp"
+#include "models/inclusion/open_data_text.hpp"
+#include "models/inclusion/travel.hpp"
+
+namespace govsim::inclusion {
+
+using open_data::check_utf8;
+using open_data::read_file_text;
+using open_data::split;
+
+namespace {
+
+// Equivalent area of each commune when the file has none: c × (mean distance to the 3 nearest
+// centroids)², c fitted on the two vendored départements (docs/territories.md).
+constexpr double kAreaPerSquaredSpacing = 1.12;
+
+std::vector<double> estimate_areas(const std::vector<double>& x, const std::vector<double>& y) {
+  const std::size_t n = x.size();
+  std::vector<double> out(n, 20.0);
+  if (n < 4) return out;
+  const double xmin = *std::min_element(x.begin(), x.end()),
+               xmax = *std::max_element(x.begin(), x.end());
+  const double ymin = *std::min_element(y.begin(), y.end()),
+               ymax = *std::max_element(y.begin(), y.end());
+  const double w = std::max(xmax - xmin, 1.0), h = std::max(ymax - ymin, 1.0);
+  const double cell = std::max(1.0, std::sqrt(w * h / static_cast<double>(n)) * 2);
+  const int nx = static_cast<int>(w / cell) + 1, ny = static_cast<int>(h / cell) + 1;
+  std::vector<std::vector<int>> grid(static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny));
+  auto gx = [&](double v) { return std::clamp(static_cast<int>((v - xmin) / cell), 0, nx - 1); };
+  auto gy = [&](double v) { return std::clamp(static_cast<int>((v - ymin) / cell), 0, ny - 1); };
+  for (std::size_t i = 0; i < n; ++i)
+    grid[static_cast<std::size_t>(gy(y[i]) * nx + gx(x[i]))].push_back(static_cast<int>(i));
+  for (std::size_t i = 0; i < n; ++i) {
+    std::array<double, 3> best = {1e300, 1e300, 1e300};
+    for (int ring = 1;; ++ring) {
+      const int cx = gx(x[i]), cy = gy(y[i]);
+      for (int yy = std::max(0, cy - ring); yy <= std::min(ny - 1, cy + ring); ++yy)
+        for (int xx = std::max(0, cx - ring); xx <= std::min(nx - 1, cx + ring); ++xx)
+          for (int j : grid[static_cast<std::size_t>(yy * nx + xx)]) {
+            if (static_cast<std::size_t>(j) == i) continue;
+            const double d = std::hypot(x[i] - x[static_cast<std::size_t>(j)],
+                                        y[i] - y[static_cast<std::size_t>(j)]);
+            if (d < best[2]) {
+              best[2] = d;
+              std::sort(best.begin(), best.end());
+            }
+          }
+      // Cells up to `ring` away cover every point within ring × cell.
+      if (best[2] <= ring * cell || ring > std::max(nx, ny)) break;
+    }
+    const double mean = (best[0] + best[1] + best[2]) / 3;
+    out[i] = std::max(0.5, kAreaPerSquaredSpacing * mean * mean);
+  }
+  return out;
+}
+
+Density density_of(int insee7) {
+  if (insee7 == 1) return Density::Urban;
+  if (insee7 >= 2 && insee7 <= 4) return Density::Periurban;
+  return Density::Rural;
+}
+
+std::string department_of(const std::string& code) {
+  if (code.size() >= 3 && code.compare(0, 2, "97") == 0) return code.substr(0, 3);
+  return code.substr(0, 2);
+}
+
+std::string list_rejections(const std::vector<Rejection>& rejected, std::size_t max) {
+  std::string s;
+  std::set<std::pair<std::string, int>> rows;
+  for (const auto& r : rejected) rows.insert({r.file, r.line});
+  s += std::to_string(rows.size()) + " invalid row(s) (" + std::to_string(rejected.size()) +
+       " problem(s)):";
+  for (std::size_t i = 0; i < rejected.size() && i < max; ++i) s += "\n  " + rejected[i].text();
+  if (rejected.size() > max) s += "\n  ... and " + std::to_string(rejected.size() - max) + " more";
+  s += "\n  (nothing was written; fix the rows, or pass --skip-invalid to keep the valid rows and "
+       "write the "
+       "rejected ones with their reasons to a CSV)";
+  return s;
+}
+
+}  // namespace
+
+BuildResult build_territory(const BuildInput& in) {
+  BuildResult res;
+  BuildReport& rep = res.report;
+  Territory& t = res.territory;
+  check_utf8(in.communes_text, in.communes_file);
+  std::vector<CommuneRecord> communes =
+      read_communes(in.communes_text, in.communes_file, rep.rejected);
+  std::vector<PlaceRecord> places;
+  if (!in.places_text.empty())
+    places = read_places(in.places_text, in.places_file, rep.rejected, rep.defaulted);
+  if (communes.empty())
+    throw InputError(in.communes_file, "", "at least one valid commune",
+                     "none (" + list_rejections(rep.rejected, 10) + ")");
+  t.name = in.name;
+  t.description =
+      in.description.empty() ? "Territory built from " + in.communes_file : in.description;
+  t.source = in.source.empty()
+                 ? in.communes_file + (in.places_file.empty() ? "" : " + " + in.places_file)
+                 : in.source;
+  t.note = in.note;
+  t.geographic = true;
+  double lat0 = 0, lon0 = 0;
+  for (const auto& c : communes) {
+    lat0 += c.lat / static_cast<double>(communes.size());
+    lon0 += c.lon / static_cast<double>(communes.size());
+  }
+  const double kx = 111.32 * std::cos(lat0 * M_PI / 180), ky = 110.57;
+  std::vector<double> xs, ys;
+  for (const auto& c : communes) {
+    xs.push_back((c.lon - lon0) * kx);
+    ys.push_back((c.lat - lat0) * ky);
+  }
+  std::vector<double> est;
+  if (std::any_of(communes.begin(), communes.end(), [](const auto& c) { return c.area_km2 <= 0; }))
+    est = estimate_areas(xs, ys);
+  std::unordered_map<std::string, int> epci_index, zone_index;
+  std::set<std::string> departments;
+  const auto all_rows = static_cast<long long>(communes.size() + places.size());
+  long long rows_done = 0;
+  const auto step = [&] {
+    if (in.progress && (++rows_done % 256 == 0 || rows_done == all_rows))
+      in.progress(rows_done, all_rows);
+  };
+  for (std::size_t i = 0; i < communes.size(); ++i) {
+    step();
+    const CommuneRecord& c = communes[i];
+    Zone z;
+    z.code = c.code;
+    z.name = c.name;
+    z.lat = c.lat;
+    z.lon = c.lon;
+    z.x_km = xs[i];
+    z.y_km = ys[i];
+    if (c.area_km2 > 0)
+      z.area_km2 = c.area_km2;
+    else {
+      z.area_km2 = est[i];
+      ++rep.defaulted["communes without area_km2 (area estimated from the spacing of centroids)"];
+    }
+    const auto [it, added] = epci_index.emplace(c.epci_code, static_cast<int>(t.epci_names.size()));
+    if (added) t.epci_names.push_back(c.epci_name);
+    z.epci = it->second;
+    const double pop = c.population >= 0
+                           ? c.population
+                           : std::accumulate(c.adults.begin(), c.adults.end(), 0.0) / 0.82;
+    z.density_insee = c.density_insee;
+    if (c.density_insee > 0)
+      z.density = density_of(c.density_insee);
+    else {
+      z.density = density_from(pop / z.area_km2);
+      ++rep.defaulted["communes without density (class from inhabitants per km²)"];
+    }
+    if (c.has_age_bands)
+      z.adults = c.adults;
+    else {
+      z.adults = adults_from_population(pop, z.density);
+      ++rep.defaulted
+            ["communes without age bands (adults from population, national shares by density)"];
+    }
+    if (c.broadband_share >= 0)
+      z.broadband_share = c.broadband_share;
+    else {
+      z.broadband_share = default_broadband(z.density);
+      ++rep.defaulted["communes without broadband_share (default by density)"];
+    }
+    zone_index[z.code] = static_cast<int>(t.zones.size());
+    departments.insert(department_of(z.code));
+    t.zones.push_back(std::move(z));
+  }
+  for (const auto& p : places) {
+    step();
+    Rejection bad{in.places_file, p.line, p.id, "", "", ""};
+    int zone = -1;
+    if (!p.code_insee.empty()) {
+      const auto it = zone_index.find(p.code_insee);
+      if (it == zone_index.end()) {
+        if (!departments.count(department_of(p.code_insee))) {
+          ++rep.outside;  // another département: out of this territory
+          continue;
+        }
+        bad.field = "code_insee";
+        bad.value = p.code_insee;
+        bad.reason = "a commune of the communes file (" + in.communes_file + ")";
+        rep.rejected.push_back(bad);
+        continue;
+      }
+      zone = it->second;
+    }
+    double x = 0, y = 0;
+    if (p.has_coords) {
+      x = (p.lon - lon0) * kx;
+      y = (p.lat - lat0) * ky;
+    }
+    if (zone < 0) {
+      if (!p.has_coords) {
+        bad.field = "code_insee";
+        bad.reason = "a code_insee or latitude/longitude to place it";
+        rep.rejected.push_back(bad);
+        continue;
+      }
+      double best = 1e300;
+      for (std::size_t z = 0; z < t.zones.size(); ++z) {
+        const double d = std::hypot(t.zones[z].x_km - x, t.zones[z].y_km - y);
+        if (d < best) best = d, zone = static_cast<int>(z);
+      }
+      ++rep.defaulted["places without code_insee (commune = nearest centroid)"];
+    }
+    const Zone& z = t.zones[static_cast<std::size_t>(zone)];
+    if (p.has_coords) {
+      const double d = std::hypot(z.x_km - x, z.y_km - y);
+      const double limit = 10.0 + 2.0 * std::sqrt(z.area_km2 / M_PI);
+      if (d > limit) {
+        std::ostringstream why;
+        why << std::fixed << std::setprecision(1) << "coordinates within " << limit
+            << " km of the centroid of " << z.code << " " << z.name
+            << " (10 km + 2 commune radii); they are " << d << " km away";
+        bad.field = "latitude";
+        bad.value = std::to_string(p.lat) + ", " + std::to_string(p.lon);
+        bad.reason = why.str();
+        rep.rejected.push_back(bad);
+        continue;
+      }
+    }
+    PointSpec s;
+    s.id = p.id;
+    s.name = p.name;
+    s.zone = zone;
+    PlaceInfo info;
+    info.typologie = p.typologie;
+    info.date_maj = p.date_maj;
+    if (p.has_coords) {
+      info.lat = p.lat;
+      info.lon = p.lon;
+      info.x_km = x;
+      info.y_km = y;
+    } else {
+      info.at_centroid = true;
+      info.lat = z.lat;
+      info.lon = z.lon;
+      info.x_km = z.x_km;
+      info.y_km = z.y_km;
+      ++rep.defaulted["places without coordinates (placed at their commune's centroid)"];
+    }
+    if (p.itinerant)
+      s.type = PointType::Mobile;
+    else if (!p.typologie.empty())
+      s.type = point_type_for(split(p.typologie, '|').front());
+    else {
+      s.type = PointType::Epn;
+      ++rep.defaulted["places without typologie (typed EPN)"];
+    }
+    if (p.has_services)
+      s.services = p.services;
+    else {
+      s.services = default_services(s.type);
+      ++rep.defaulted["places without services (the type's default services)"];
+    }
+    s.fte = default_fte(s.type);
+    if (p.horaires.empty()) {
+      ++rep.defaulted["places without horaires (full mediation time of the type)"];
+    } else {
+      const double h = osm_weekly_hours(p.horaires);
+      if (h < 0) {
+        ++rep.defaulted["places with horaires not read (full mediation time of the type)"];
+      } else {
+        s.hours_per_week = h;
+        s.fte *= std::min(1.0, h / 35.0);
+      }
+    }
+    if (p.date_maj < "2000")
+      ++rep.placeholder_dates;
+    else {
+      if (rep.places_date_min.empty() || p.date_maj < rep.places_date_min)
+        rep.places_date_min = p.date_maj;
+      if (rep.places_date_max.empty() || p.date_maj > rep.places_date_max)
+        rep.places_date_max = p.date_maj;
+    }
+    t.points.push_back(std::move(s));
+    t.place_info.push_back(std::move(info));
+  }
+  std::stable_sort(rep.rejected.begin(), rep.rejected.end(),
+                   [](const Rejection& a, const Rejection& b) {
+                     return a.file != b.file ? a.file < b.file : a.line < b.line;
+                   });
+  if (!rep.rejected.empty() && !in.skip_invalid)
+    throw InputError(rep.rejected.front().file, "", "valid rows",
+                     list_rejections(rep.rejected, 20));
+  t.places_date_min = rep.places_date_min;
+  t.places_date_max = rep.places_date_max;
+  std::set<std::pair<std::string, int>> rows;
+  for (const auto& r : rep.rejected) rows.insert({r.file, r.line});
+  t.rejected_rows = static_cast<int>(rows.size());
+  t.outside_places = rep.outside;
+  return res;
+}
+
+BuildResult build_territory_files(const std::string& name, const std::filesystem::path& communes,
+                                  const std::filesystem::path& places, bool skip_invalid,
+                                  const std::function<void(long long, long long)>& progress) {
+  BuildInput in;
+  in.name = name;
+  in.communes_file = communes.string();
+  in.communes_text = read_file_text(communes, "communes CSV");
+  if (!places.empty()) {
+    in.places_file = places.string();
+    in.places_text = read_file_text(places, "places file (CSV or JSON)");
+    if (in.places_text.find_first_not_of(" \t\r\n") == std::string::npos)
+      throw InputError(in.places_file, "line 1", "places (CSV with a header, or a JSON array)",
+                       "an empty file");
+  }
+  in.skip_invalid = skip_invalid;
+  in.progress = progress;
+  return build_territory(in);
+}
+
+std::string rejections_csv(const std::vector<Rejection>& rejected) {
+  auto q = [](const std::string& s) {
+    std::string o = "\"";
+    for (char c : s) o += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return o + "\"";
+  };
+  std::string out = "file,line,record,field,value,reason\n";
+  for (const auto& r : rejected)
+    out += q(r.file) + "," + std::to_string(r.line) + "," + q(r.record) + "," + q(r.field) + "," +
+           q(r.value) + "," + q(r.reason) + "\n";
+  return out;
+}
+
+std::string build_summary(const BuildResult& r) {
+  const Territory& t = r.territory;
+  std::ostringstream o;
+  o << std::fixed;
+  double pop = 0;
+  std::array<int, kDensityClasses> dens{};
+  std::array<double, kDensityClasses> dens_adults{};
+  for (const auto& z : t.zones) {
+    pop += z.total_adults();
+    ++dens[static_cast<std::size_t>(z.density)];
+    dens_adults[static_cast<std::size_t>(z.density)] += z.total_adults();
+  }
+  o << "Territory '" << t.name << "': " << t.zones.size() << " communes in " << t.epci_names.size()
+    << " EPCI, " << std::setprecision(0) << pop << " adults (15+)\n";
+  o << "  density:";
+  for (int d = 0; d < kDensityClasses; ++d)
+    o << " " << kDensityNames[static_cast<std::size_t>(d)] << " "
+      << dens[static_cast<std::size_t>(d)] << " communes ("
+      << dens_adults[static_cast<std::size_t>(d)] << " adults)"
+      << (d + 1 < kDensityClasses ? ";" : "\n");
+  o << "Places: " << t.points.size() << " kept";
+  if (!t.places_date_min.empty())
+    o << ", updated " << t.places_date_min << " to " << t.places_date_max;
+  if (r.report.placeholder_dates)
+    o << " (" << r.report.placeholder_dates << " with a placeholder date before 2000, not counted)";
+  o << "\n  by model type:";
+  std::array<int, kPointTypes> types{};
+  std::array<int, kServiceCount> serv{};
+  std::map<std::string, int> first_codes;
+  int centroid = 0;
+  for (std::size_t i = 0; i < t.points.size(); ++i) {
+    const PointSpec& p = t.points[i];
+    ++types[static_cast<std::size_t>(p.type)];
+    for (int k = 0; k < kServiceCount; ++k)
+      serv[static_cast<std::size_t>(k)] += (p.services >> k) & 1;
+    const std::string typ = i < t.place_info.size() ? t.place_info[i].typologie : type_code(p.type);
+    ++first_codes[typ.empty() ? "(none)" : split(typ, '|').front()];
+    if (i < t.place_info.size()) centroid += t.place_info[i].at_centroid;
+  }
+  for (int k = 0; k < kPointTypes; ++k)
+    if (types[static_cast<std::size_t>(k)])
+      o << " " << type_code(static_cast<PointType>(k)) << " " << types[static_cast<std::size_t>(k)];
+  o << "\n  by first typologie code:";
+  for (const auto& [c, n] : first_codes) o << " " << c << " " << n;
+  o << "\n  services offered (places):\n";
+  for (int k = 0; k < kServiceCount; ++k)
+    o << "    " << std::setw(4) << serv[static_cast<std::size_t>(k)] << "  "
+      << kServiceLabels[static_cast<std::size_t>(k)] << "\n";
+  if (!t.points.empty()) {
+    o << "Access (adults whose commune centroid is within N minutes of a place, detour factor "
+      << std::setprecision(1) << road_detour_factor() << "):\n";
+    // Minutes grow with distance for a given origin, so the nearest place (road km) is the
+    // quickest by every mode: one pass over communes x places.
+    std::vector<double> nearest_km(t.zones.size(), 1e300);
+    for (std::size_t z = 0; z < t.zones.size(); ++z)
+      for (std::size_t p = 0; p < t.points.size(); ++p)
+        nearest_km[z] = std::min(nearest_km[z], km_to_point(t, static_cast<int>(z), p));
+    for (int m = 0; m < kModes; ++m) {
+      double within15 = 0, within30 = 0;
+      for (std::size_t z = 0; z < t.zones.size(); ++z) {
+        const double best = mode_minutes(nearest_km[z], static_cast<Mode>(m), t.zones[z].density);
+        if (best <= 15) within15 += t.zones[z].total_adults();
+        if (best <= 30) within30 += t.zones[z].total_adults();
+      }
+      o << "    " << std::setw(16) << std::left << kModeNames[static_cast<std::size_t>(m)]
+        << std::right << std::setprecision(1) << " 15 min: " << 100 * within15 / pop
+        << "%   30 min: " << 100 * within30 / pop << "%\n";
+    }
+  }
+  if (!r.report.defaulted.empty()) {
+    o << "Defaulted:\n";
+    for (const auto& [what, n] : r.report.defaulted)
+      o << "    " << std::setw(4) << n << "  " << what << "\n";
+  }
+  if (r.report.outside)
+    o << "Left out: " << r.report.outside << " places in départements not in the communes file\n";
+  std::set<std::pair<std::string, int>> rows;
+  for (const auto& x : r.report.rejected) rows.insert({x.file, x.line});
+  if (centroid)
+    o << "Placed at their commune's centroid (no coordinates): " << centroid << " places\n";
+  o << "Rejected: " << std::max<std::size_t>(rows.size(), static_cast<std::size_t>(t.rejected_rows))
+    << " rows";
+  if (!r.report.rejected.empty()) {
+    o << ":\n";
+    for (const auto& x : r.report.rejected) o << "    " << x.text() << "\n";
+  } else {
+    o << "\n";
+  }
+  if (!t.note.empty()) o << "Note: " << t.note << "\n";
+  return o.str();
+}
+
+}  // namespace govsim::inclusion
