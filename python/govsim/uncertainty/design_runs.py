@@ -28,7 +28,6 @@ def _directions() -> dict[str, float]:
     return {n: (1.0 if h else -1.0) for n, h in zip(m["name"], m["higher_is_better"])}
 
 
-
 def _run_design(cfg: Config, names: Sequence[str], unit: np.ndarray, *, runs: int | None, seed: int,
                 threads: int, out: Path, progress: ProgressArg, resume: bool, force: bool,
                 shard: tuple[int, int] | None, desc: str) -> dict[str, Any]:

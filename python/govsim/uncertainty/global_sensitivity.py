@@ -71,7 +71,6 @@ def sensitivity_of_function(func: Callable[[np.ndarray], np.ndarray], bounds: Ma
     return analyse(method, names, unit, y, seed=seed, num_resamples=num_resamples)
 
 
-
 def sensitivity(config: Config | PathArg | Mapping[str, Any], method: str = "morris", samples: int | None = None,
                 parameters: str | Sequence[str] | None = None, outcomes: Sequence[str] | None = None,
                 runs: int | None = None, seed: int | None = None, threads: int = 0, out: PathArg | None = None,
