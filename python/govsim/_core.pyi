@@ -61,6 +61,18 @@ def run_experiment(experiment: Experiment, command: str, out: str, scenario: str
                    interval: float = 0.1) -> dict[str, Any]:
     """Runs `command` (run, compare, sweep) into `out`; returns the run report."""
 
+def simulate(experiment: Experiment, scenario: int, first: int, count: int, threads: int = 0) -> list[dict[str, Any]]:
+    """Runs replicates first..first+count-1 of one scenario in memory: list of {initial: week-0
+    population shares, metrics: end metrics} (calibration and target checks)."""
+
+def population_model(experiment: Experiment, scenario: int = 0) -> dict[str, Any]:
+    """The fitted initial-population model of the experiment's territory (logit effects, targets,
+    expected shares, composition)."""
+
+def design_values(names: list[str], unit_rows: list[list[float]]) -> list[list[float]]:
+    """Parameter values of unit-hypercube rows (one value per name), by each assumption's quantile
+    function (the uncertainty space's mapping)."""
+
 def distribution() -> dict[str, Any]:
     """This process's place in an MPI job: {'built_with_mpi', 'rank', 'ranks'}."""
 

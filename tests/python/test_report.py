@@ -23,7 +23,7 @@ import pytest
 
 from govsim import reporting
 from govsim.reporting import load as report_load
-from govsim.reporting import text
+from govsim.reporting import formats
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -158,14 +158,14 @@ def test_text_is_escaped(results_dir, tmp_path):
 
 def test_formatting_helpers(results_dir):
     cat = report_load.load(results_dir).catalog
-    assert text.fmt_diff(cat, "non_recours_rate", -0.0123) == "\u22121.23 pt"
-    assert text.fmt_diff(cat, "non_recours_rate", -1e-9) == "\u00b10.00 pt"
-    assert text.fmt_value(cat, "autonomy_rate", 0.5612) == "56.1%"
-    assert text.fmt_value(cat, "non_recours_rate@age:75+", 0.25) == "25.0%"
-    assert text.fmt_diff(cat, "mean_wait_weeks", 0.5) == "+0.50 wk"
-    assert text.fmt_eur(6_605_019) == "\u20ac6.61M"
-    assert text.fmt_eur(-30_000, signed=True) == "\u2212\u20ac30k"
-    assert text.fmt_value(cat, "total_cost_eur", float("nan")) == "n/a"
+    assert formats.fmt_diff(cat, "non_recours_rate", -0.0123) == "\u22121.23 pt"
+    assert formats.fmt_diff(cat, "non_recours_rate", -1e-9) == "\u00b10.00 pt"
+    assert formats.fmt_value(cat, "autonomy_rate", 0.5612) == "56.1%"
+    assert formats.fmt_value(cat, "non_recours_rate@age:75+", 0.25) == "25.0%"
+    assert formats.fmt_diff(cat, "mean_wait_weeks", 0.5) == "+0.50 wk"
+    assert formats.fmt_eur(6_605_019) == "\u20ac6.61M"
+    assert formats.fmt_eur(-30_000, signed=True) == "\u2212\u20ac30k"
+    assert formats.fmt_value(cat, "total_cost_eur", float("nan")) == "n/a"
 
 
 def test_catalog_from_manifest(results_dir):

@@ -14,7 +14,7 @@ import pandas as pd
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-from . import text  # noqa: E402
+from . import formats, text  # noqa: E402
 from .i18n import N_, _  # noqa: E402
 from .load import ReportData  # noqa: E402
 
@@ -45,7 +45,7 @@ def _localize_ticks(fig: plt.Figure) -> None:
             locs = [v for v in axis.get_majorticklocs() if np.isfinite(v)]
             step = min((abs(b - a) for a, b in zip(locs, locs[1:]) if b != a), default=1.0)
             digits = 0 if step >= 1 else min(4, int(math.ceil(-math.log10(step))))
-            axis.set_major_formatter(FuncFormatter(lambda v, _pos, d=digits: text.num(v, d)))
+            axis.set_major_formatter(FuncFormatter(lambda v, _pos, d=digits: formats.num(v, d)))
 
 
 def _to_chart(fig: plt.Figure, alt: str) -> Chart:
@@ -149,7 +149,7 @@ def equity(data: ReportData, base: str) -> Chart | None:
     fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, frameon=False,
                bbox_to_anchor=(0.5, -0.05 - 0.03 * math.ceil(len(labels) / 2)))
     fig.tight_layout()
-    names = text.and_list([text.dimension_label(d).lower() for d, _ in dims])
+    names = formats.and_list([text.dimension_label(d).lower() for d, _ in dims])
     return _to_chart(fig, text.chart_text("equity_alt").format(metric=text.label(base), dimensions=names))
 
 

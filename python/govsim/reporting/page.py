@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from . import charts, i18n, robustness, text
+from . import charts, formats, i18n, robustness, sentences, text
 from .i18n import _
 from .load import ReportData, ReportInputError, load
 
@@ -42,20 +42,20 @@ def _headline(data: ReportData) -> list[str]:
 
 def _cell(data: ReportData, s: str, m: str) -> dict[str, str]:
     c = data.catalog
-    return {"value": text.fmt_value(c, m, data.get(data.mean, s, m)),
-            "low": text.fmt_value(c, m, data.get(data.lo, s, m)),
-            "high": text.fmt_value(c, m, data.get(data.hi, s, m))}
+    return {"value": formats.fmt_value(c, m, data.get(data.mean, s, m)),
+            "low": formats.fmt_value(c, m, data.get(data.lo, s, m)),
+            "high": formats.fmt_value(c, m, data.get(data.hi, s, m))}
 
 
 def _paired_cell(data: ReportData, s: str, m: str) -> dict[str, str] | None:
     r = data.pair.get((s, m))
     c = data.catalog
-    if r is None or not text.finite(r.mean_diff):
+    if r is None or not formats.finite(r.mean_diff):
         return None
     v = text.verdict(r)
-    return {"cls": text.VERDICT_CLASS[v], "verdict": text.verdict_label(v), "diff": text.fmt_diff(c, m, r.mean_diff),
-            "low": text.fmt_diff(c, m, r.ci_low), "high": text.fmt_diff(c, m, r.ci_high),
-            "share_better": text.fmt_share_better(r.share_better)}
+    return {"cls": text.VERDICT_CLASS[v], "verdict": text.verdict_label(v), "diff": formats.fmt_diff(c, m, r.mean_diff),
+            "low": formats.fmt_diff(c, m, r.ci_low), "high": formats.fmt_diff(c, m, r.ci_high),
+            "share_better": formats.fmt_share_better(r.share_better)}
 
 
 def _rank_labels(data: ReportData, metric: str) -> dict[str, str]:
@@ -94,7 +94,7 @@ def _sweep(data: ReportData) -> dict[str, Any]:
     axes = sorted({k for d in design.values() for k in d})
     metrics = _headline(data)
     ranks = _rank_labels(data, RANK_BY)
-    rows = [{"name": s, "rank": ranks.get(s, ""), "point": [text.fmt_param(design[s].get(a)) for a in axes],
+    rows = [{"name": s, "rank": ranks.get(s, ""), "point": [formats.fmt_param(design[s].get(a)) for a in axes],
              "cells": [_cell(data, s, m) for m in metrics]} for s in data.scenarios]
     return {"axes": axes, "metrics": [{"name": m, "label": text.label(m)} for m in metrics], "rows": rows,
             "chart": charts.response_surface(data, design, axes, metrics[:4])}
@@ -112,9 +112,9 @@ def _equity(data: ReportData) -> dict[str, Any]:
     gap = data.has("rural_urban_gap")
     rows = []
     for s in data.ranked(RANK_BY):
-        row = [text.fmt_value(data.catalog, m, data.get(data.mean, s, m)) for m, _ in cols]
+        row = [formats.fmt_value(data.catalog, m, data.get(data.mean, s, m)) for m, _ in cols]
         if gap:
-            row.append(text.fmt_diff(data.catalog, "rural_urban_gap", data.get(data.mean, s, "rural_urban_gap")))
+            row.append(formats.fmt_diff(data.catalog, "rural_urban_gap", data.get(data.mean, s, "rural_urban_gap")))
         rows.append({"title": data.title(s), "cells": row})
     return {"charts": blocks, "columns": [lab for _, lab in cols], "gap": gap, "rows": rows if cols else [],
             "table_label": text.label(base)}
@@ -127,7 +127,7 @@ def _costs(data: ReportData) -> dict[str, Any]:
     rows = []
     for s in order:
         rows.append({"title": data.title(s),
-                     "funders": [text.fmt_eur(data.get(data.mean, s, f"{base}@{dim}:{f}")) for f in funders],
+                     "funders": [formats.fmt_eur(data.get(data.mean, s, f"{base}@{dim}:{f}")) for f in funders],
                      "totals": [_cell(data, s, m) for m in (base, "cost_per_need_resolved_by_mediation_eur")]})
     return {"chart": charts.costs(data, funders, order), "funders": [text.funder_label(f) for f in funders],
             "rows": rows}
@@ -143,8 +143,8 @@ def _assumptions(data: ReportData) -> dict[str, Any]:
 
     def param(name: str, value: Any) -> dict[str, Any]:
         spec = reg.get(name)
-        return {"name": name, "value": text.fmt_param(value),
-                "default": text.fmt_param(spec["default"]) if spec and "default" in spec else "",
+        return {"name": name, "value": formats.fmt_param(value),
+                "default": formats.fmt_param(spec["default"]) if spec and "default" in spec else "",
                 "unit": spec.get("unit", "") if spec else "", "doc": spec.get("doc", "") if spec else "",
                 "source": spec.get("source", _("not in the registry")) if spec else _("not in the registry"),
                 "assumption": _is_assumption(spec)}
@@ -156,7 +156,7 @@ def _assumptions(data: ReportData) -> dict[str, Any]:
     base_vals = data.values(data.baseline)
     assumed, all_params = [], []
     if base_vals:
-        varying = {k for k in base_vals if len({text.fmt_param(data.values(s).get(k)) for s in data.scenarios}) > 1}
+        varying = {k for k in base_vals if len({formats.fmt_param(data.values(s).get(k)) for s in data.scenarios}) > 1}
         for k in sorted(base_vals):
             p = param(k, base_vals[k])
             p["varies"] = k in varying
@@ -169,9 +169,9 @@ def _assumptions(data: ReportData) -> dict[str, Any]:
 
 def _manifest(data: ReportData) -> dict[str, Any]:
     m = data.manifest
-    rows = [(_(lab), text.fmt_param(m[k])) for k, lab in text.MANIFEST_FIELDS if k in m]
+    rows = [(_(lab), formats.fmt_param(m[k])) for k, lab in text.MANIFEST_FIELDS if k in m]
     known = {k for k, _lab in text.MANIFEST_FIELDS} | {"config", "scenarios", "baseline", "metrics", "series", "territory"}
-    rows += [(k, text.fmt_param(v)) for k, v in m.items() if k not in known]
+    rows += [(k, formats.fmt_param(v)) for k, v in m.items() if k not in known]
     if isinstance(m.get("territory"), dict):
         t = m["territory"]
         desc = _("{name}: {communes} communes, {places} places").format(
@@ -184,7 +184,7 @@ def _manifest(data: ReportData) -> dict[str, Any]:
         rows.append((_("Territory"), desc))
     rows += [(_("Baseline"), data.baseline), (_("Scenarios"), ", ".join(data.scenarios)),
              (_("Results directory"), str(data.dir))]
-    return {"rows": rows, "command": text.reproduce_command(data)}
+    return {"rows": rows, "command": sentences.reproduce_command(data)}
 
 
 # The one-table summary: effects on these metrics vs the baseline (paired), then the costs.
@@ -235,14 +235,14 @@ def _summary(data: ReportData, rob: dict[str, Any] | None = None) -> dict[str, A
                               "verdict": ""})
         if ce is not None:
             r = ce.loc[s] if s in ce.index else None
-            if r is None or not text.finite(r["gain_per_million_eur"]):
+            if r is None or not formats.finite(r["gain_per_million_eur"]):
                 cells.append({"cls": "", "value": "" if is_base else _("n/a"), "low": "", "high": "", "verdict": ""})
             else:
                 u = data.catalog.unit(RANK_BY)
-                cells.append({"cls": "", "value": text.fmt_diff(data.catalog, RANK_BY, r["gain_per_million_eur"]),
-                              "low": text.fmt_diff(data.catalog, RANK_BY, r["ci_low"]),
-                              "high": text.fmt_diff(data.catalog, RANK_BY, r["ci_high"]), "verdict": ""} if u else
-                             {"cls": "", "value": text.num(r["gain_per_million_eur"], 2), "low": "", "high": "",
+                cells.append({"cls": "", "value": formats.fmt_diff(data.catalog, RANK_BY, r["gain_per_million_eur"]),
+                              "low": formats.fmt_diff(data.catalog, RANK_BY, r["ci_low"]),
+                              "high": formats.fmt_diff(data.catalog, RANK_BY, r["ci_high"]), "verdict": ""} if u else
+                             {"cls": "", "value": formats.num(r["gain_per_million_eur"], 2), "low": "", "high": "",
                               "verdict": ""})
         if robust:
             cells.append({"cls": "", "value": robust.get(s, "" if is_base else _("n/a")), "low": "", "high": "",
@@ -301,13 +301,13 @@ def render_html(data: ReportData, robustness_dir: Path | None = None, lang: str 
 
 def _render_html(data: ReportData, robustness_dir: Path | None, map_scenario: str | None = None) -> str:
     cfg = data.config
-    tname, tdesc = text.territory(cfg)
+    tname, tdesc = sentences.territory(cfg)
     rob = robustness.section(data, robustness_dir)
     any_seed = any(data.scenario_info.get(s, {}).get("seed_contribution") for s in data.scenarios)
     context = {
         "name": cfg.get("name") or data.manifest.get("experiment") or data.dir.name,
         "n_scenarios": len(data.main_scenarios),
-        "territory_name": text.territory_name(cfg),
+        "territory_name": sentences.territory_name(cfg),
         "n_runs": data.n_runs,
         "version": data.manifest.get("govsim_version", "?"),
         "question": text.question() + (" " + _(text.QUESTION_SEED) if any_seed else ""),
@@ -316,16 +316,16 @@ def _render_html(data: ReportData, robustness_dir: Path | None, map_scenario: st
         "summary": _summary(data, rob),
         "is_sweep": data.is_sweep,
         "sweep": _sweep(data) if data.is_sweep else None,
-        "assumptions_sentence": text.assumptions_sentence(data),
-        "territory": {"name": tname, "description": tdesc, "places_data": text.places_data(data.manifest),
+        "assumptions_sentence": sentences.assumptions_sentence(data),
+        "territory": {"name": tname, "description": tdesc, "places_data": sentences.places_data(data.manifest),
                       "map": charts.territory_map(data),
                       "outcome_map": charts.outcome_map(data, map_scenario),
                       "outcome_map_note": text.chart_text("map_note")},
         "experiment": {"name": cfg.get("name", ""), "description": cfg.get("description", "")},
-        "setup": text.setup_facts(data),
+        "setup": sentences.setup_facts(data),
         "baseline": {"name": data.baseline, "title": data.title(data.baseline)},
         "findings": [] if data.is_sweep else
-                    [f for f in (text.finding(data, s) for s in _finding_order(data)) if f],
+                    [f for f in (sentences.finding(data, s) for s in _finding_order(data)) if f],
         "scenarios": [{"name": s, "title": data.title(s), "is_baseline": s == data.baseline,
                        "mechanisms": data.scenario_info.get(s, {}).get("mechanisms") or [],
                        "description": data.scenario_info.get(s, {}).get("description", ""),

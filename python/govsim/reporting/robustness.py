@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import text
+from . import formats, text
 from .charts import Chart, _to_chart
 from .i18n import _
 from .load import ReportData, ReportInputError
@@ -33,16 +33,16 @@ def find_dir(results_dir: Path, robustness: str | Path | None) -> Path | None:
 
 def _amount(c: Any, metric: str, x: float) -> str:
     """A non-negative amount (regret) in the metric's unit, without sign."""
-    return text.fmt_diff(c, metric, x).lstrip("+±−-") if text.finite(x) else _("n/a")
+    return formats.fmt_diff(c, metric, x).lstrip("+±−-") if formats.finite(x) else _("n/a")
 
 
 def _pct(x: float) -> str:
-    return text.pct(x, 0) if text.finite(x) else _("n/a")
+    return formats.pct(x, 0) if formats.finite(x) else _("n/a")
 
 
 def _g(x: float) -> str:
     """Three significant digits in the report's language."""
-    return text._sig(float(x)) if text.finite(float(x)) else _("n/a")
+    return formats._sig(float(x)) if formats.finite(float(x)) else _("n/a")
 
 
 def _box_sentence(box: pd.DataFrame, title: str, metric: str) -> str:
@@ -125,7 +125,7 @@ def section(data: ReportData, rob_dir: Path | None) -> dict[str, Any]:
     regret = rob.regret[rob.regret["metric"] == RANK_BY].set_index("scenario")
     n = len(rob.scenarios)
     rank_rows = [{"title": title[s], "name": s, "shares": [_pct(ranks.loc[s, f"rank_{r}"]) for r in range(1, n + 1)],
-                  "mean_rank": f"{text.num(ranks.loc[s, 'mean_rank'], 2)} ± {text.num(ranks.loc[s, 'se'], 2)}",
+                  "mean_rank": f"{formats.num(ranks.loc[s, 'mean_rank'], 2)} ± {formats.num(ranks.loc[s, 'se'], 2)}",
                   "regret": _amount(c, RANK_BY, regret.loc[s, "mean_regret"]),
                   "regret_se": _amount(c, RANK_BY, regret.loc[s, "se"]),
                   "p95": _amount(c, RANK_BY, regret.loc[s, "p95_regret"])}

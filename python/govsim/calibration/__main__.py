@@ -1,0 +1,7 @@
+"""``python -m govsim.calibration targets|calibrate ...`` (``govsim`` execs it)."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

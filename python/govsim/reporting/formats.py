@@ -1,0 +1,119 @@
+"""Numbers and units in the report's language (Babel: "1 234,5" in French, "1,234.5" in
+English; a minus sign, not a hyphen): counts, percentages, euros, differences in points, and
+parameter values."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+from babel.numbers import format_decimal
+
+from ..store import MetricCatalog as Catalog
+from .i18n import _, lang, locale
+
+
+def finite(*xs: Any) -> bool:
+    return all(x is not None and isinstance(x, (int, float, np.floating)) and math.isfinite(x) for x in xs)
+
+
+MINUS = "\u2212"
+NARROW_NBSP = "\u202f"
+
+
+def num(x: float, digits: int = 0, grouping: bool = True) -> str:
+    """``x`` rounded to ``digits`` decimals in the current language's format."""
+    pattern = ("#,##0" if grouping else "0") + ("." + "0" * digits if digits > 0 else "")
+    out = format_decimal(abs(x), format=pattern, locale=locale())
+    return (MINUS if x < 0 and float(f"{abs(x):.{digits}f}") != 0 else "") + out
+
+
+def pct(x: float, digits: int = 1) -> str:
+    """A share as a percentage: "12.3%" / "12,3 %"."""
+    return num(100 * x, digits) + (NARROW_NBSP + "%" if lang() == "fr" else "%")
+
+
+def fmt_eur(x: float, signed: bool = False) -> str:
+    if not finite(x):
+        return _("n/a")
+    sign = ("+" if x > 0 else MINUS if x < 0 else "") if signed else (MINUS if x < 0 else "")
+    a = abs(x)
+    if round(a) == 0:
+        sign = "\u00b1" if signed else ""
+    if a >= 1e6:
+        body, scale = num(a / 1e6, 2), "M"
+    elif a >= 1e4:
+        body, scale = num(a / 1e3, 0), "k"
+    else:
+        body, scale = num(a, 0), ""
+    if lang() == "fr":
+        return f"{sign}{body}{NARROW_NBSP}{scale}\u20ac"
+    return f"{sign}\u20ac{body}{scale}"
+
+
+def fmt_value(catalog: Catalog, metric: str, x: float) -> str:
+    if not finite(x):
+        return _("n/a")
+    u = catalog.unit(metric)
+    if u == "share":
+        return pct(x, 1)
+    if u == "EUR":
+        return fmt_eur(x)
+    if u == "weeks":
+        return num(x, 2)
+    return _sig(x)
+
+
+def _sig(x: float) -> str:
+    """Three significant digits, in the current language's format."""
+    if x == 0:
+        return num(0, 0)
+    digits = max(0, 2 - int(math.floor(math.log10(abs(x)))))
+    return num(x, digits)
+
+
+def fmt_diff(catalog: Catalog, metric: str, x: float) -> str:
+    if not finite(x):
+        return _("n/a")
+    u = catalog.unit(metric)
+    if u == "EUR":
+        return fmt_eur(x, signed=True)
+    if u == "share":
+        v, digits, suffix = 100 * x, 2, " " + _("pt")
+    elif u == "weeks":
+        v, digits, suffix = x, 2, " " + _("wk")
+    else:
+        return ("+" if x > 0 else "") + _sig(x)
+    text = num(abs(v), digits)
+    sign = "\u00b1" if float(f"{abs(v):.{digits}f}") == 0.0 else "+" if x > 0 else MINUS
+    return f"{sign}{text}{suffix}"
+
+
+def fmt_param(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
+def fmt_share_better(x: float) -> str:
+    return _("better in {share} of runs").format(share=pct(x, 0) if finite(x) else _("n/a"))
+
+
+def _range(lo: float, hi: float, digits: int, suffix: str = "") -> str:
+    return f"{num(lo, digits)}\u2013{num(hi, digits)}{suffix}"
+
+
+def _digits(lo: float, hi: float) -> int:
+    span = max(abs(lo), abs(hi))
+    return 0 if span >= 10 else 1 if span >= 1 else 2 if span >= 0.1 else 3
+
+
+def and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " " + _("and") + " " + items[-1]
+

@@ -1,0 +1,123 @@
+"""Scenario discovery: PRIM boxes (EMA workbench) of the worlds where a scenario fails to beat
+the baseline, in plain words and as a chart."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import pandas as pd
+
+from .._core import ConfigError
+from ..api import PathArg
+from .design_runs import _directions, headline_metrics
+from .robust_comparison import Robustness, open_robustness
+from .uncertainty_space import space
+
+
+def discover(robust: Robustness | PathArg, scenario: str, metric: str = "non_recours_rate",
+             threshold: float = 0.8, mass_min: float = 0.05, peel_alpha: float = 0.05) -> pd.DataFrame:
+    """PRIM (EMA workbench) boxes of the worlds where ``scenario`` fails to beat the baseline on ``metric``.
+
+    Returns one row per restricted parameter of the chosen box: parameter, low, high (the box,
+    in parameter values), restricted ("low": only its lower edge is cut, "high", or "both"),
+    range_low, range_high (the plausible range), and in ``attrs`` the box's coverage
+    (share of all failing worlds inside it), density (share of worlds inside it that fail),
+    mass (share of worlds inside) and n_failures. The chosen box is the one of the peeling
+    trajectory with the highest coverage among those with density >= ``threshold`` (or the
+    densest one). An empty frame (with the attrs) if the scenario never fails.
+    """
+    rob = robust if isinstance(robust, Robustness) else open_robustness(robust)
+    if scenario not in rob.scenarios or scenario == rob.baseline:
+        raise ConfigError(f"scenario: expected one of {', '.join(s for s in rob.scenarios if s != rob.baseline)}, "
+                          f"got {scenario!r}")
+    if f"{metric}|{scenario}" not in rob.worlds:
+        raise ConfigError(f"metric: expected a headline metric ({', '.join(headline_metrics())}), got {metric!r}")
+    d = _directions()[metric]
+    fail = d * (rob.worlds[f"{metric}|{scenario}"] - rob.worlds[f"{metric}|{rob.baseline}"]) <= 0
+    x = rob.worlds[rob.parameters].astype(float).reset_index(drop=True)
+    y = fail.to_numpy(dtype=bool)
+    cols = ["parameter", "low", "high", "restricted", "range_low", "range_high"]
+    attrs = {"scenario": scenario, "metric": metric, "n_worlds": int(len(y)), "n_failures": int(y.sum()),
+             "coverage": float("nan"), "density": float("nan"), "mass": float("nan")}
+    if y.sum() == 0 or y.all():
+        out = pd.DataFrame(columns=cols)
+        if y.all():
+            attrs.update(coverage=1.0, density=1.0, mass=1.0)
+        out.attrs.update(attrs)
+        return out
+    import logging
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import prim
+
+        logging.getLogger("EMA").setLevel(logging.ERROR)
+        logging.getLogger("EMA.analysis.prim").setLevel(logging.ERROR)
+        p = prim.Prim(x, y, threshold=threshold, peel_alpha=peel_alpha, mass_min=mass_min)
+        box = p.find_box()
+    traj = box.peeling_trajectory
+    ok = traj[traj["density"] >= threshold]
+    i = int(ok["coverage"].idxmax()) if len(ok) else int(traj["density"].idxmax())
+    lims = box.box_lims[i]
+    first = box.box_lims[0]
+    rows = []
+    sp = space(rob.parameters).set_index("name")
+    for name in rob.parameters:
+        lo, hi = float(lims[name].iloc[0]), float(lims[name].iloc[1])
+        cut_lo, cut_hi = lo > float(first[name].iloc[0]), hi < float(first[name].iloc[1])
+        if cut_lo or cut_hi:
+            rows.append({"parameter": name, "low": lo, "high": hi,
+                         "restricted": "both" if cut_lo and cut_hi else ("low" if cut_lo else "high"),
+                         "range_low": float(sp.loc[name, "low"]), "range_high": float(sp.loc[name, "high"])})
+    out = pd.DataFrame(rows, columns=cols)
+    attrs.update(coverage=float(traj.loc[i, "coverage"]), density=float(traj.loc[i, "density"]),
+                 mass=float(traj.loc[i, "mass"]), box=i, trajectory=traj[["coverage", "density", "mass", "res_dim"]])
+    out.attrs.update(attrs)
+    return out
+
+
+def describe_box(box: pd.DataFrame) -> str:
+    """Plain words for a PRIM box: "fails in N% of plausible worlds; most failures (coverage) when ..."."""
+    a = box.attrs
+    n, f = a.get("n_worlds", 0), a.get("n_failures", 0)
+    head = f"{a.get('scenario')} fails to beat the baseline on {a.get('metric')} in {f} of {n} plausible worlds"
+    if f == 0:
+        return head + "."
+    if box.empty:
+        return head + " (no box of the uncertainty space concentrates the failures)." if f < n else head + "."
+    parts = []
+    for _, r in box.iterrows():
+        if r["restricted"] == "both":
+            parts.append(f"{r['parameter']} is between {r['low']:.3g} and {r['high']:.3g}")
+        elif r["restricted"] == "low":
+            parts.append(f"{r['parameter']} is above {r['low']:.3g}")
+        else:
+            parts.append(f"{r['parameter']} is below {r['high']:.3g}")
+    return (head + f"; {a['coverage']:.0%} of these failures lie where " + " and ".join(parts) +
+            f" (there, it fails in {a['density']:.0%} of worlds; {a['mass']:.0%} of all worlds).")
+
+
+def plot_box(box: pd.DataFrame, ax: Any = None) -> Any:
+    """Bar chart of a PRIM box: each restricted parameter's box within its plausible range (0-1 scale)."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 0.5 + 0.45 * max(1, len(box))))
+    for i, (_, r) in enumerate(box.iterrows()):
+        span = r["range_high"] - r["range_low"]
+        lo = (r["low"] - r["range_low"]) / span
+        hi = (r["high"] - r["range_low"]) / span
+        ax.barh(i, 1.0, color="#eeeeee", edgecolor="#999999")
+        ax.barh(i, hi - lo, left=lo, color="#c0392b", alpha=0.8)
+        ax.text(lo, i, f"{r['low']:.3g}", va="center", ha="right", fontsize=8)
+        ax.text(hi, i, f"{r['high']:.3g}", va="center", ha="left", fontsize=8)
+    ax.set_yticks(range(len(box)))
+    ax.set_yticklabels(list(box["parameter"]))
+    ax.set_xlim(-0.15, 1.15)
+    ax.set_xlabel("share of the plausible range")
+    a = box.attrs
+    ax.set_title(f"{a.get('scenario')} fails on {a.get('metric')}: coverage {a.get('coverage', float('nan')):.0%}, "
+                 f"density {a.get('density', float('nan')):.0%}", fontsize=9)
+    return ax
+
