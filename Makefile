@@ -1,5 +1,6 @@
 # The two Quickstart commands: `make demo` and `make test`. Both install what is missing
-# (Debian packages, .venv, the govsim package) and rebuild only what changed.
+# (Debian packages, .venv, the govsim package) and rebuild only what changed. While working,
+# `make check` is the fast tier: everything but what is labelled slow (CONTRIBUTING.md, Checks).
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,13 +13,15 @@ DEMO_OUT := results/demo
 PKG_SOURCES := $(shell git ls-files -co --exclude-standard -- CMakeLists.txt cmake engine models app data \
                  python tests/cpp tests/layers tests/fuzz benchmarks/CMakeLists.txt benchmarks/*.cpp pyproject.toml 2>/dev/null)
 
-.PHONY: demo test build deps test-cpp test-python asan fuzz bench clean format format-check notebook notebooks
+.PHONY: demo test check build deps test-cpp test-python asan fuzz bench clean format format-check notebook notebooks
 
 demo: build
 	$(VENV)/bin/govsim compare $(DEMO_CONFIG) --out $(DEMO_OUT) --force
 	$(VENV)/bin/govsim report $(DEMO_OUT) -o $(DEMO_OUT)/report.html
 	@echo "Report: $(abspath $(DEMO_OUT))/report.html"
 
+# The full suite (what CI runs, .ci/run): C++ (ctest, with the sanitizer build and the fuzz smoke
+# run) and Python/CLI (pytest).
 test: build
 	$(MAKE) --no-print-directory test-cpp test-python
 
@@ -26,7 +29,12 @@ test-cpp: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 test-python: build
-	$(PY) -m pytest -q tests/python
+	$(PY) -m pytest -q tests/python tests/cli
+
+# The fast tier: the same without ctest label / pytest marker `slow`.
+check: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -LE slow
+	$(PY) -m pytest -q -m "not slow" tests/python tests/cli
 
 deps: $(VENV)/.deps-stamp
 
@@ -52,13 +60,14 @@ notebook: build
 notebooks: build
 	$(PY) scripts/run_notebooks.py
 
-# Sanitizer build of the C++ suite (not run by CI every time; see CONTRIBUTING.md).
+# The C++ suite under ASan + UBSan: the sanitizer build (clang, preset asan-ubsan, build/asan-ubsan)
+# that `make test` also builds and runs (ctest asan_ubsan_*), shared with the fuzz targets.
 asan: deps
-	cmake --preset asan-ubsan && cmake --build --preset asan-ubsan -j $(JOBS) && \
-	  ctest --preset asan-ubsan -j $(JOBS)
+	JOBS=$(JOBS) scripts/asan-ubsan.sh build && JOBS=$(JOBS) scripts/asan-ubsan.sh unit
 
 # A longer fuzz run of the file readers (configs, scenarios) than the one in `make test`: the same
-# script (scripts/fuzz-smoke.sh, run by ctest as fuzz_smoke), FUZZ_SECONDS per target.
+# script (scripts/fuzz-smoke.sh, run by ctest as fuzz_smoke; the fuzz targets of the asan-ubsan
+# build), FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 300
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=-1 FUZZ_JOBS=$(JOBS) scripts/fuzz-smoke.sh

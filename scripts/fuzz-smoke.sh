@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# libFuzzer runs of the file readers (what ctest runs, and `make fuzz` for longer): configure and
-# build the `fuzz` preset into build/fuzz exactly as `make fuzz` does (`cmake --build --preset
-# fuzz`: every target of the preset, so a link failure of any of them fails this test), replay
-# tests/fuzz/regressions/ (inputs that once crashed), then fuzz each target's seed corpus.
+# libFuzzer runs of the file readers (ctest fuzz_smoke in the slow tier, and `make fuzz` for longer):
+# build the fuzz targets in the one sanitizer build (`scripts/asan-ubsan.sh build fuzz`: preset
+# asan-ubsan, build/asan-ubsan, shared with the C++ suite under ASan + UBSan; a link failure of
+# any fuzz target fails this test), replay tests/fuzz/regressions/ (inputs that once crashed),
+# then fuzz each target's seed corpus.
 # Exits non-zero on a build failure or a crash, 0 with "skipped: no clang++" without clang.
 #   FUZZ_SECONDS=20 (per target, default) FUZZ_RUNS=1000000 FUZZ_JOBS=2 FUZZ_TARGETS="fuzz_config fuzz_scenario fuzz_territory"
 # Prints one line per target: "fuzz-smoke: <target>: <executions> executions in <s> s, 0 crashes".
@@ -20,15 +21,7 @@ if ! command -v clang++ >/dev/null 2>&1; then
   exit 0
 fi
 
-echo "fuzz-smoke: building the fuzz preset (build/fuzz)"
-if [[ ! -f build/fuzz/CMakeCache.txt ]]; then
-  cmake --preset fuzz >/dev/null
-fi
-if ! cmake --build --preset fuzz -j "$JOBS" >build/fuzz/build.log 2>&1; then
-  tail -n 40 build/fuzz/build.log >&2
-  echo "fuzz-smoke: FAILED: the fuzz preset does not build (what \`make fuzz\` runs); log: build/fuzz/build.log" >&2
-  exit 1
-fi
+JOBS="$JOBS" scripts/asan-ubsan.sh build fuzz
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
@@ -37,7 +30,7 @@ trap 'rm -rf "$WORK"' EXIT
 shopt -s nullglob
 
 for target in $TARGETS; do
-  BIN="build/fuzz/tests/fuzz/$target"
+  BIN="build/asan-ubsan/tests/fuzz/$target"
   case "$target" in
     fuzz_config) corpus=(tests/fuzz/corpus/*); regressions=(tests/fuzz/regressions/*) ;;
     *) corpus=(tests/fuzz/corpus-${target#fuzz_}/*); regressions=(tests/fuzz/regressions-${target#fuzz_}/*) ;;
@@ -58,9 +51,9 @@ for target in $TARGETS; do
   if ! "$BIN" -max_total_time="$SECONDS_BUDGET" -runs="$RUNS" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
        -print_final_stats=1 -artifact_prefix="$WORK/$target-artifacts/" "$WORK/$target-corpus" >"$WORK/$target.log" 2>&1; then
     tail -n 60 "$WORK/$target.log" >&2
-    mkdir -p build/fuzz/crashes
-    cp "$WORK/$target-artifacts"/* build/fuzz/crashes/ 2>/dev/null || true
-    echo "fuzz-smoke: FAILED: $target: crash; inputs copied to build/fuzz/crashes/ -- fix it and add the input to the target's regressions directory" >&2
+    mkdir -p build/asan-ubsan/crashes
+    cp "$WORK/$target-artifacts"/* build/asan-ubsan/crashes/ 2>/dev/null || true
+    echo "fuzz-smoke: FAILED: $target: crash; inputs copied to build/asan-ubsan/crashes/ -- fix it and add the input to the target's regressions directory" >&2
     exit 1
   fi
   execs=$(grep -oE "stat::number_of_executed_units: *[0-9]+" "$WORK/$target.log" | grep -oE "[0-9]+$" || echo "?")

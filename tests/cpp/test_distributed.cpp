@@ -1,7 +1,7 @@
 // The task farm in one process (ctest runs without mpirun: a job of one rank): every task is
 // delivered once to the writer's sink, a failing run stops the hand-out and is reported with its
 // message after the runs in flight, cancel stops the hand-out; the wire format of finished runs is
-// exact. Several ranks: tests/cli/run_mpi_tests.py (mpirun -n 1..4).
+// exact. Several ranks: tests/cli/test_mpi.py (mpirun -n 1..4).
 #include <gtest/gtest.h>
 
 #include <atomic>

@@ -33,6 +33,7 @@ def test_outside_mpi_the_process_is_rank_0_of_1():
     assert isinstance(d["built_with_mpi"], bool)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not govsim.distribution()["built_with_mpi"] or shutil.which("mpirun") is None,
                     reason="built without MPI (GOVSIM_WITH_MPI=OFF) or no mpirun")
 def test_mpirun_python_script_gives_the_results_of_one_process(tmp_path):

@@ -1,14 +1,19 @@
-"""Every function docs/python.md documents works when called twice, and again after importing
-each submodule of the package (a submodule must never replace a public function: issue 19).
+"""Every function docs/python.md documents works, and stays the same object after being called and
+after importing each submodule of the package (a submodule must never replace a public function:
+issue 19, where `govsim.report(...)` worked once and then `govsim.report` was a module).
 
-The table CALLS gives each documented function a cheap call; the first test fails when
-docs/python.md documents a `govsim.<name>(...)` call that the table does not cover."""
+The table CALLS gives each documented function a cheap call, made once (one real end-to-end run of
+each); that the functions survive calls and imports is an identity check of the names, which
+catches the shadowing in milliseconds (it used to re-run every call after each import, ~3 min).
+The first test fails when docs/python.md documents a `govsim.<name>(...)` call that the table does
+not cover."""
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
 import re
+import types
 from pathlib import Path
 
 import pytest
@@ -87,6 +92,14 @@ def test_the_table_covers_every_documented_call(calls):
     assert not missing, f"docs/python.md documents govsim.{sorted(missing)} but CALLS has no call for them"
 
 
+def resolve(dotted: str):
+    """govsim.<dotted> (`compare`, `Config.from_dict`, `uncertainty.space`)."""
+    obj = govsim
+    for part in dotted.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
 def _call_all(calls, when: str) -> None:
     for name, call in calls.items():
         try:
@@ -96,9 +109,19 @@ def _call_all(calls, when: str) -> None:
         assert result is not None, f"govsim.{name}(...) {when} returned None"
 
 
-def test_every_documented_function_twice_then_after_each_submodule(calls):
-    _call_all(calls, "first call")
-    _call_all(calls, "second call")
+def _assert_unchanged(before: dict, when: str) -> None:
+    """Every documented name is still the same function (a bound method: equal, same function and class)."""
+    for name, obj in before.items():
+        now = resolve(name)
+        assert now is obj or now == obj, f"{when}, govsim.{name} is {now!r}, no longer {obj!r}"
+
+
+def test_every_documented_function_works_and_is_never_replaced(calls):
+    before = {name: resolve(name) for name in calls}
+    for name, obj in before.items():
+        assert callable(obj) and not isinstance(obj, types.ModuleType), f"govsim.{name} is {obj!r}"
+    _call_all(calls, "called once")
+    _assert_unchanged(before, "after calling each documented function")
     for mod in submodules():
         importlib.import_module(mod)
-        _call_all(calls, f"after `import {mod}`")
+        _assert_unchanged(before, f"after `import {mod}`")

@@ -26,6 +26,7 @@ run_notebooks = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(run_notebooks)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
 def test_notebook_runs_anywhere_and_is_current(path: Path) -> None:
     committed = nbformat.read(path, as_version=4)

@@ -342,6 +342,7 @@ def _chromium() -> str | None:
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else None
 
 
+@pytest.mark.slow
 def test_report_in_headless_chromium(report_path):
     exe = _chromium()
     if exe is None:

@@ -116,6 +116,7 @@ chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shuti
 needs_chromium = pytest.mark.skipif(chromium is None, reason="no Chromium (apt-get install chromium)")
 
 
+@pytest.mark.slow  # Chromium/PDF
 @needs_chromium
 def test_pdf_has_the_pages_and_the_text(reports, tmp_path):
     pypdf = pytest.importorskip("pypdf")
@@ -140,6 +141,7 @@ def _chromium(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=timeout)
 
 
+@pytest.mark.slow  # Chromium/PDF
 @needs_chromium
 def test_french_report_in_chromium_first_screen(reports, tmp_path):
     """No console errors; the summary table starts on the first screen; the screenshot of that

@@ -1,20 +1,14 @@
-#!/usr/bin/env python3
-"""The govsim CLI driven as a user would (stdlib only; run by ctest).
+"""The govsim CLI driven as a user would (pytest; `make test-python`, `make check`).
 
-    GOVSIM_BIN=build/release/govsim python3 tests/cli/run_cli_tests.py [-k SUBSTRING] [-v]
-
-Checks: the malformed-config corpus in tests/cli/bad/ (exit status 2, message naming the file,
-the JSON pointer and what was expected, nothing written to --out), bad command-line options,
-help/version/describe/schema/validate, determinism across thread counts, resume after SIGKILL,
-sharding + `govsim merge`, and that no progress bar is drawn unless stderr is a terminal.
-Prints one line per check and ends with "N passed, M failed"; exits 1 on any failure.
+Checks: the malformed-config corpus in tests/cli/bad/ (one test per file, expected.json: exit
+status 2, message naming the file, the JSON pointer and what was expected, nothing written to
+--out), bad command-line options, help/version/describe/schema/validate, determinism across
+thread counts, resume after SIGKILL, sharding + `govsim merge`, and that no progress bar is drawn
+unless stderr is a terminal. The executable is GOVSIM_BIN, else `govsim` beside this Python.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import json
 import os
 import pty
@@ -23,172 +17,83 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-BAD = REPO / "tests" / "cli" / "bad"
-SMALL = "scenarios/experiments/seed-scenarios-small.json"
-# The determinism / sharding experiment (8 scenarios x 3 runs, 2% sample: ~1 s in Release).
-DET_ARGS = ["compare", SMALL, "--runs", "3", "--set", "sim.population_scale=0.02", "--quiet"]
-# The resume experiment: enough work that a SIGKILL lands mid-way (8 x 8 runs, 5% sample).
-RESUME_ARGS = ["compare", SMALL, "--runs", "8", "--set", "sim.population_scale=0.05", "--threads", "2", "--quiet"]
-EXPORTS = ["runs.csv", "summary.csv", "paired.csv", "timeseries.csv"]
-PROGRESS_MARK = "[#"
+import pytest
+from cli_support import (BAD, BIN, DET_ARGS, EXPORTS, PROGRESS_MARK, REPO, RESUME_ARGS, SMALL, brief, check,
+                         count_runs, expect_input_error, govsim, same_exports, tree_snapshot, write_json)
 
-passed = 0
-failed = 0
-verbose = "-v" in sys.argv
-only = sys.argv[sys.argv.index("-k") + 1] if "-k" in sys.argv else None
+CORPUS = sorted(p.name for p in BAD.glob("*.json") if p.name != "expected.json")
 
 
-def check(name: str, ok: bool, detail: str = "") -> bool:
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"PASS {name}", flush=True)
-    else:
-        failed += 1
-        print(f"FAIL {name}" + (f": {detail}" if detail else ""), flush=True)
-    return ok
+def expected_cases() -> dict:
+    return json.loads((BAD / "expected.json").read_text())["cases"]
 
 
-def govsim(*args: str, timeout: float = 300, **kw) -> subprocess.CompletedProcess:
-    if verbose:
-        print("  $ govsim " + " ".join(args), flush=True)
-    return subprocess.run([BIN, *args], cwd=REPO, capture_output=True, text=True, timeout=timeout, **kw)
+def test_corpus_is_covered_by_expected_json() -> None:
+    spec = expected_cases()
+    check("corpus: at least 30 malformed configs", len(CORPUS) >= 30, f"only {len(CORPUS)}")
+    check("corpus: expected.json covers every file", sorted(spec) == CORPUS,
+          f"no entry for {sorted(set(CORPUS) - set(spec))}, no file for {sorted(set(spec) - set(CORPUS))}")
 
 
-def brief(p: subprocess.CompletedProcess) -> str:
-    err = p.stderr.strip().replace("\n", " | ")
-    return f"exit {p.returncode}, stderr: {err[:400]!r}"
+@pytest.mark.parametrize("name", CORPUS)
+def test_corpus(name: str, tmp_path: Path) -> None:
+    spec = expected_cases()
+    if name not in spec:
+        pytest.fail(f"tests/cli/bad/expected.json has no entry for {name}")
+    case = spec[name]
+    rel = f"tests/cli/bad/{name}"
+    out = tmp_path / f"corpus-out-{Path(name).stem}"
+    p = govsim("compare", rel, "--out", str(out), "--quiet", *case.get("args", []))
+    subs = case["stderr"]
+    expect_input_error(f"corpus compare {name}", p, subs, out)
+    if p.returncode != case.get("exit", 2):
+        check(f"corpus {name}: exit {case.get('exit', 2)}", False, brief(p))
+    p = govsim("validate", rel)
+    expect_input_error(f"corpus validate {name}", p, subs)
+    check(f"corpus validate {name}: nothing on stdout", p.stdout == "", repr(p.stdout[:200]))
+    check(f"corpus {name}: the message suggests a next step", "\nnext: " in p.stderr or "errors; " in p.stderr,
+          repr(p.stderr[-200:]))
 
 
-def expect_input_error(name: str, p: subprocess.CompletedProcess, substrings: list[str],
-                       out_dir: Path | None = None) -> None:
-    """Exit status 2, an "error: " message containing every substring, nothing written to out_dir."""
-    problems = []
-    if p.returncode != 2:
-        problems.append(f"exit status {p.returncode}, expected 2")
-    if not p.stderr.startswith("error: "):
-        problems.append("stderr does not start with 'error: '")
-    missing = [s for s in substrings if s not in p.stderr]
-    if missing:
-        problems.append(f"stderr lacks {missing}")
-    if "internal error" in p.stderr:
-        problems.append("reported as an internal error")
-    if out_dir is not None and out_dir.exists():
-        problems.append(f"--out {out_dir.name} was created")
-    check(name, not problems, "; ".join(problems) + f" ({brief(p)})")
+BAD_OPTIONS = [
+    ("--set unknown name", ["--set", "needs.rate_per_yer=5"],
+     ["--set", "needs.rate_per_yer", 'did you mean "needs.rate_per_year"?']),
+    ("--set bad value", ["--set", "needs.rate_per_year=lots"],
+     ["--set", "needs.rate_per_year", "expected a number in [0, 100]", "'lots'"]),
+    ("--set out of range", ["--set", "sim.population_scale=5"],
+     ["--set", "sim.population_scale", "expected a number in [0.0001, 1]", "'5'"]),
+    ("--set bad choice", ["--set", "governance.owner_level=planet"],
+     ["--set", "governance.owner_level", "expected one of commune | epci"]),
+    ("--set without '='", ["--set", "needs.rate_per_year"], ["--set", "expected name=value"]),
+    ("--set with empty name", ["--set", "=5"], ["--set", "expected name=value"]),
+    ("--threads -1", ["--threads", "-1"], ["--threads", "expected 0 or a positive integer", "got -1"]),
+    ("--threads not a number", ["--threads", "many"], ["--threads", "many"]),
+    ("--runs 0", ["--runs", "0"], ["--runs", "expected a positive integer", "got 0"]),
+    ("--runs -2", ["--runs=-2"], ["--runs", "expected a positive integer", "got -2"]),
+    ("--shard 2/2", ["--shard", "2/2"], ["--shard", "expected K/N with 0 <= K < N", "'2/2'"]),
+    ("--shard garbage", ["--shard", "x"], ["--shard", "expected K/N"]),
+    ("--shard trailing junk", ["--shard", "0/2x"], ["--shard", "expected K/N", "'0/2x'"]),
+    ("--seed -1", ["--seed", "-1"], ["--seed", "expected a non-negative integer", "got -1"]),
+    ("--max-runs 0 with --target-ci", ["--target-ci", "0.01", "--max-runs", "0"],
+     ["--max-runs", "expected a positive integer", "got 0"]),
+    ("--rank-by unknown metric", ["--rank-by", "happiness"], ["--rank-by", "happiness"]),
+    ("--target-ci 0", ["--target-ci", "0"], ["--target-ci", "expected a positive half-width"]),
+    ("unknown option", ["--frobnicate"], ["frobnicate", "govsim compare --help"]),
+]
 
 
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+@pytest.mark.parametrize("label,extra,subs", BAD_OPTIONS, ids=[c[0] for c in BAD_OPTIONS])
+def test_bad_option(label: str, extra: list[str], subs: list[str], tmp_path: Path) -> None:
+    out = tmp_path / ("opt-out-" + "".join(c if c.isalnum() else "_" for c in label))
+    p = govsim("compare", SMALL, "--out", str(out), "--quiet", *extra)
+    expect_input_error(f"option {label}", p, subs, out)
 
 
-def csv_without(path: Path, column: str) -> list[list[str]]:
-    rows = list(csv.reader(io.StringIO(path.read_text())))
-    if not rows or column not in rows[0]:
-        return rows
-    i = rows[0].index(column)
-    return [r[:i] + r[i + 1:] for r in rows]
-
-
-def same_exports(name: str, a: Path, b: Path, files: list[str], ignore_wall: bool = True) -> None:
-    """Byte equality of the exports; runs.csv compared without its wall_seconds column (timing)."""
-    for f in files:
-        fa, fb = a / f, b / f
-        if not fa.is_file() or not fb.is_file():
-            check(f"{name}: {f}", False, f"missing {fa if not fa.is_file() else fb}")
-            continue
-        if f == "runs.csv" and ignore_wall:
-            ra, rb = csv_without(fa, "wall_seconds"), csv_without(fb, "wall_seconds")
-            check(f"{name}: {f} (without wall_seconds) identical", ra == rb and len(ra) > 1,
-                  f"{len(ra)} vs {len(rb)} rows; first difference at row "
-                  f"{next((i for i, (x, y) in enumerate(zip(ra, rb)) if x != y), min(len(ra), len(rb)))}")
-        else:
-            check(f"{name}: {f} byte-identical", fa.read_bytes() == fb.read_bytes(),
-                  f"{fa} and {fb} differ")
-
-
-def count_runs(db: Path) -> int:
-    if not db.exists():
-        return 0
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
-        try:
-            return int(con.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0  # not created yet / schema not written yet / busy
-
-
-def section(name: str) -> bool:
-    if only and only not in name:
-        return False
-    print(f"-- {name}", flush=True)
-    return True
-
-
-# ---------------------------------------------------------------------------------------------
-def test_corpus(tmp: Path) -> None:
-    spec = json.loads((BAD / "expected.json").read_text())["cases"]
-    files = sorted(p.name for p in BAD.glob("*.json") if p.name != "expected.json")
-    check("corpus: at least 30 malformed configs", len(files) >= 30, f"only {len(files)}")
-    check("corpus: expected.json covers every file", sorted(spec) == files,
-          f"no entry for {sorted(set(files) - set(spec))}, no file for {sorted(set(spec) - set(files))}")
-    for name in files:
-        if name not in spec:
-            continue
-        case = spec[name]
-        rel = f"tests/cli/bad/{name}"
-        out = tmp / f"corpus-out-{Path(name).stem}"
-        p = govsim("compare", rel, "--out", str(out), "--quiet", *case.get("args", []))
-        subs = case["stderr"]
-        expect_input_error(f"corpus compare {name}", p, subs, out)
-        if p.returncode != case.get("exit", 2):
-            check(f"corpus {name}: exit {case.get('exit', 2)}", False, brief(p))
-        p = govsim("validate", rel)
-        expect_input_error(f"corpus validate {name}", p, subs)
-        check(f"corpus validate {name}: nothing on stdout", p.stdout == "", repr(p.stdout[:200]))
-        check(f"corpus {name}: the message suggests a next step", "\nnext: " in p.stderr or "errors; " in p.stderr,
-              repr(p.stderr[-200:]))
-
-
-def test_bad_options(tmp: Path) -> None:
-    cases = [
-        ("--set unknown name", ["--set", "needs.rate_per_yer=5"],
-         ["--set", "needs.rate_per_yer", 'did you mean "needs.rate_per_year"?']),
-        ("--set bad value", ["--set", "needs.rate_per_year=lots"],
-         ["--set", "needs.rate_per_year", "expected a number in [0, 100]", "'lots'"]),
-        ("--set out of range", ["--set", "sim.population_scale=5"],
-         ["--set", "sim.population_scale", "expected a number in [0.0001, 1]", "'5'"]),
-        ("--set bad choice", ["--set", "governance.owner_level=planet"],
-         ["--set", "governance.owner_level", "expected one of commune | epci"]),
-        ("--set without '='", ["--set", "needs.rate_per_year"], ["--set", "expected name=value"]),
-        ("--set with empty name", ["--set", "=5"], ["--set", "expected name=value"]),
-        ("--threads -1", ["--threads", "-1"], ["--threads", "expected 0 or a positive integer", "got -1"]),
-        ("--threads not a number", ["--threads", "many"], ["--threads", "many"]),
-        ("--runs 0", ["--runs", "0"], ["--runs", "expected a positive integer", "got 0"]),
-        ("--runs -2", ["--runs=-2"], ["--runs", "expected a positive integer", "got -2"]),
-        ("--shard 2/2", ["--shard", "2/2"], ["--shard", "expected K/N with 0 <= K < N", "'2/2'"]),
-        ("--shard garbage", ["--shard", "x"], ["--shard", "expected K/N"]),
-        ("--shard trailing junk", ["--shard", "0/2x"], ["--shard", "expected K/N", "'0/2x'"]),
-        ("--seed -1", ["--seed", "-1"], ["--seed", "expected a non-negative integer", "got -1"]),
-        ("--max-runs 0 with --target-ci", ["--target-ci", "0.01", "--max-runs", "0"],
-         ["--max-runs", "expected a positive integer", "got 0"]),
-        ("--rank-by unknown metric", ["--rank-by", "happiness"], ["--rank-by", "happiness"]),
-        ("--target-ci 0", ["--target-ci", "0"], ["--target-ci", "expected a positive half-width"]),
-        ("unknown option", ["--frobnicate"], ["frobnicate", "govsim compare --help"]),
-    ]
-    for label, extra, subs in cases:
-        out = tmp / ("opt-out-" + "".join(c if c.isalnum() else "_" for c in label))
-        p = govsim("compare", SMALL, "--out", str(out), "--quiet", *extra)
-        expect_input_error(f"option {label}", p, subs, out)
-    out = tmp / "opt-missing-config"
+def test_bad_command_lines(tmp_path: Path) -> None:
+    out = tmp_path / "opt-missing-config"
     p = govsim("compare", "tests/cli/bad/no-such-config.json", "--out", str(out))
     expect_input_error("option missing CONFIG file", p, ["no-such-config.json", "expected an existing config file"], out)
     p = govsim("compare", "--out", str(out))
@@ -239,14 +144,10 @@ def test_good_paths() -> None:
         check(f"validate {rel}", p.returncode == 0 and ": valid (" in p.stdout and p.stderr == "", brief(p))
 
 
-def tree_snapshot(d: Path) -> dict[str, str]:
-    return {p.name: file_digest(p) for p in sorted(d.iterdir()) if p.is_file()}
-
-
-def test_determinism_sharding_progress(tmp: Path) -> None:
+def test_determinism_sharding_progress(tmp_path: Path) -> None:
     dirs = {}
     for t in [1, 2, 8]:
-        d = tmp / f"det-t{t}"
+        d = tmp_path / f"det-t{t}"
         p = govsim(*DET_ARGS, "--threads", str(t), "--out", str(d))
         check(f"determinism: compare --threads {t} succeeds", p.returncode == 0, brief(p))
         check(f"progress: --quiet --threads {t} draws no bar", PROGRESS_MARK not in p.stderr, repr(p.stderr[:200]))
@@ -262,7 +163,7 @@ def test_determinism_sharding_progress(tmp: Path) -> None:
     check("--out with results and no --force: files untouched", tree_snapshot(dirs[1]) == before)
 
     # Sharding: two processes, then merge; equal to the unsharded run.
-    shards = [tmp / "shard0", tmp / "shard1"]
+    shards = [tmp_path / "shard0", tmp_path / "shard1"]
     procs = [subprocess.Popen([BIN, *DET_ARGS, "--threads", "1", "--shard", f"{k}/2", "--out", str(shards[k])],
                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for k in range(2)]
@@ -271,22 +172,22 @@ def test_determinism_sharding_progress(tmp: Path) -> None:
         check(f"sharding: --shard {k}/2 succeeds", pr.returncode == 0, f"exit {pr.returncode}: {err[:300]!r}")
     n0, n1 = count_runs(shards[0] / "results.sqlite"), count_runs(shards[1] / "results.sqlite")
     check("sharding: the shards split the 24 runs", n0 + n1 == 24 and n0 > 0 and n1 > 0, f"{n0} + {n1}")
-    merged = tmp / "merged"
+    merged = tmp_path / "merged"
     p = govsim("merge", str(merged), str(shards[0]), str(shards[1]))
     check("sharding: govsim merge succeeds", p.returncode == 0 and "merged 24 runs" in p.stdout, brief(p) + f" {p.stdout!r}")
     same_exports("sharding merge vs unsharded", dirs[1], merged, ["summary.csv", "paired.csv", "runs.csv"])
-    p = govsim("merge", str(tmp / "merged-bad"), str(tmp / "no-such-store"))
+    p = govsim("merge", str(tmp_path / "merged-bad"), str(tmp_path / "no-such-store"))
     expect_input_error("merge of a missing store exits 2", p, ["no-such-store", "results store"])
 
     # Progress bar: absent when stderr is not a terminal (even without --quiet) ...
     args = ["compare", SMALL, "--set", "sim.population_scale=0.02"]  # DET_ARGS without --runs/--quiet
-    p = govsim(*args, "--runs", "1", "--threads", "2", "--out", str(tmp / "progress-pipe"))
+    p = govsim(*args, "--runs", "1", "--threads", "2", "--out", str(tmp_path / "progress-pipe"))
     check("progress: stderr not a terminal draws no bar", p.returncode == 0 and PROGRESS_MARK not in p.stderr
           and "\r" not in p.stderr, brief(p))
     check("progress: without --quiet the table is printed", "runs (" in p.stdout, repr(p.stdout[-300:]))
     # ... and present on a terminal (so the check above is not vacuous).
     master, slave = pty.openpty()
-    pr = subprocess.Popen([BIN, *args, "--runs", "1", "--threads", "2", "--out", str(tmp / "progress-tty")],
+    pr = subprocess.Popen([BIN, *args, "--runs", "1", "--threads", "2", "--out", str(tmp_path / "progress-tty")],
                           cwd=REPO, stdout=subprocess.DEVNULL, stderr=slave)
     os.close(slave)
     tty_err = b""
@@ -307,18 +208,18 @@ def test_determinism_sharding_progress(tmp: Path) -> None:
     os.close(master)
     check("progress: a terminal gets the bar", pr.returncode == 0 and PROGRESS_MARK.encode() in tty_err,
           f"exit {pr.returncode}, tty output {tty_err[:200]!r}")
-    p = subprocess.run([BIN, *args, "--runs", "1", "--threads", "2", "--quiet", "--out", str(tmp / "progress-tty-q")],
+    p = subprocess.run([BIN, *args, "--runs", "1", "--threads", "2", "--quiet", "--out", str(tmp_path / "progress-tty-q")],
                        cwd=REPO, capture_output=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     check("progress: --quiet draws no bar", p.returncode == 0 and PROGRESS_MARK.encode() not in p.stderr, repr(p.stderr[:200]))
 
 
-def test_resume(tmp: Path) -> None:
-    ref = tmp / "resume-ref"
+def test_resume(tmp_path: Path) -> None:
+    ref = tmp_path / "resume-ref"
     p = govsim(*RESUME_ARGS, "--out", str(ref))
     check("resume: uninterrupted reference run succeeds", p.returncode == 0, brief(p))
     total = count_runs(ref / "results.sqlite")
 
-    out = tmp / "resume-killed"
+    out = tmp_path / "resume-killed"
     pr = subprocess.Popen([BIN, *RESUME_ARGS, "--out", str(out)], cwd=REPO,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     db = out / "results.sqlite"
@@ -343,39 +244,33 @@ def test_resume(tmp: Path) -> None:
     same_exports("resume vs uninterrupted", ref, out, ["runs.csv", "summary.csv", "paired.csv"])
 
 
-def write_json(path: Path, doc) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(doc, indent=2) + "\n")
-    return path
-
-
-def test_inputs_generated(tmp: Path) -> None:
+def test_inputs_generated(tmp_path: Path) -> None:
     """Inputs too large or too environment-specific to commit: enormous, unreadable, bad --out."""
-    big = tmp / "enormous.json"
+    big = tmp_path / "enormous.json"
     with big.open("w") as f:  # 33 MiB of valid JSON
         f.write('{"name": "big", "territory": "rural-department", "scenarios": [{"name": "a"}], "description": "')
         f.write("x" * (33 << 20))
         f.write('"}\n')
-    out = tmp / "out-enormous"
+    out = tmp_path / "out-enormous"
     p = govsim("compare", str(big), "--out", str(out), "--quiet")
     expect_input_error("enormous config file", p, ["enormous.json", "expected a JSON file of at most 32 MiB", "33 MiB"], out)
     big.unlink()
     if os.geteuid() != 0:  # root reads everything
-        locked = write_json(tmp / "locked.json", {"name": "x"})
+        locked = write_json(tmp_path / "locked.json", {"name": "x"})
         locked.chmod(0)
         p = govsim("validate", str(locked))
         expect_input_error("unreadable config file", p, ["locked.json", "cannot open it"])
-    p = govsim("validate", str(tmp))
-    expect_input_error("a directory as config", p, [str(tmp), "expected an existing config or scenario file"])
+    p = govsim("validate", str(tmp_path))
+    expect_input_error("a directory as config", p, [str(tmp_path), "expected an existing config or scenario file"])
     # --out that is a file, or under a file.
-    afile = tmp / "a-file"
+    afile = tmp_path / "a-file"
     afile.write_text("x")
     p = govsim(*DET_ARGS, "--out", str(afile))
     expect_input_error("--out is a file", p, ["a-file", "expected an output directory", "choose another output directory"])
     p = govsim(*DET_ARGS, "--out", str(afile / "sub"))
     check("--out under a file exits 2", p.returncode == 2 and "internal error" not in p.stderr, brief(p))
     if os.geteuid() != 0:
-        ro = tmp / "read-only"
+        ro = tmp_path / "read-only"
         ro.mkdir()
         ro.chmod(0o555)
         p = govsim(*DET_ARGS, "--out", str(ro / "results"))
@@ -383,17 +278,17 @@ def test_inputs_generated(tmp: Path) -> None:
                            ro / "results")
         ro.chmod(0o755)
     # A territory CSV with a bad row: the command fails before its first run and writes nothing.
-    (tmp / "terr").mkdir()
-    (tmp / "terr" / "communes.csv").write_text("code,name\n41018,Blois\n")
-    cfg = write_json(tmp / "terr" / "config.json", {"name": "t", "territory": {"communes_csv": "communes.csv"},
+    (tmp_path / "terr").mkdir()
+    (tmp_path / "terr" / "communes.csv").write_text("code,name\n41018,Blois\n")
+    cfg = write_json(tmp_path / "terr" / "config.json", {"name": "t", "territory": {"communes_csv": "communes.csv"},
                                                    "scenarios": [{"name": "a"}]})
-    out = tmp / "out-bad-territory"
+    out = tmp_path / "out-bad-territory"
     p = govsim("compare", str(cfg), "--out", str(out), "--quiet")
     check("bad territory CSV: exit 2", p.returncode == 2 and "communes.csv" in p.stderr, brief(p))
     check("bad territory CSV: no results store left behind", not (out / "results.sqlite").exists())
 
 
-def test_scenario_files(tmp: Path) -> None:
+def test_scenario_files(tmp_path: Path) -> None:
     for f in sorted((REPO / "scenarios" / "governance").glob("*.json")) + sorted((REPO / "scenarios" / "levers").glob("*.json")):
         rel = f.relative_to(REPO).as_posix()
         p = govsim("validate", rel)
@@ -402,7 +297,7 @@ def test_scenario_files(tmp: Path) -> None:
                SMALL)
     check("validate several files at once", p.returncode == 0 and p.stdout.count("valid") == 9, brief(p))
     # Every error of a scenario file (and of its extends chain) in one run.
-    d = tmp / "scen"
+    d = tmp_path / "scen"
     write_json(d / "base.json", {"$schema": "../schema/scenario.schema.json", "name": "base",
                                  "parameters": {"governance.owner_level": "planet"}})
     child = write_json(d / "child.json", {"name": "child", "extends": "base.json", "colour": "blue",
@@ -418,37 +313,37 @@ def test_scenario_files(tmp: Path) -> None:
     p = govsim("validate", str(cyc))
     expect_input_error("validate scenario: extends itself", p, ["cyc.json", "at /extends", "without cycles"])
     miss = write_json(d / "miss.json", {"name": "miss", "extends": "nowhere.json"})
-    p = govsim("run", str(miss), "--territory", "city", "--out", str(tmp / "out-miss"))
+    p = govsim("run", str(miss), "--territory", "city", "--out", str(tmp_path / "out-miss"))
     expect_input_error("run scenario: missing extends", p, ["miss.json", "at /extends", "nowhere.json", "not found"],
-                       tmp / "out-miss")
+                       tmp_path / "out-miss")
     # govsim run on a scenario file: on --territory, or on its own "territory".
     scen = "scenarios/governance/regional-hubs.json"
-    out = tmp / "run-scenario"
+    out = tmp_path / "run-scenario"
     p = govsim("run", scen, "--territory", "rural-department", "--runs", "2", "--set", "sim.population_scale=0.02",
                "--set", "sim.horizon_weeks=26", "--out", str(out), "--quiet")
     check("run a scenario file with --territory", p.returncode == 0 and count_runs(out / "results.sqlite") == 2, brief(p))
     if (out / "manifest.json").is_file():
         man = json.loads((out / "manifest.json").read_text())
         check("run a scenario file: manifest names the scenario", man.get("scenarios") == ["regional-hubs"], str(man)[:300])
-    p = govsim("run", scen, "--runs", "1", "--out", str(tmp / "run-no-territory"))
+    p = govsim("run", scen, "--runs", "1", "--out", str(tmp_path / "run-no-territory"))
     expect_input_error("run a scenario file without territory", p, ["regional-hubs.json", "at /territory",
-                       "--territory NAME|FILE"], tmp / "run-no-territory")
-    p = govsim("run", scen, "--territory", "atlantis", "--out", str(tmp / "run-atlantis"))
+                       "--territory NAME|FILE"], tmp_path / "run-no-territory")
+    p = govsim("run", scen, "--territory", "atlantis", "--out", str(tmp_path / "run-atlantis"))
     expect_input_error("run a scenario file on an unknown territory", p, ["--territory", "atlantis", "rural-department"],
-                       tmp / "run-atlantis")
-    p = govsim("compare", scen, "--out", str(tmp / "compare-scenario"))
+                       tmp_path / "run-atlantis")
+    p = govsim("compare", scen, "--out", str(tmp_path / "compare-scenario"))
     expect_input_error("compare a scenario file", p, ["regional-hubs.json", "a scenario file", "govsim run"],
-                       tmp / "compare-scenario")
+                       tmp_path / "compare-scenario")
     with_terr = write_json(d / "with-territory.json", {"name": "with-territory", "extends":
                            str(REPO / "scenarios" / "governance" / "status-quo.json"), "territory": "city",
                            "parameters": {"sim.population_scale": 0.02, "sim.horizon_weeks": 26}})
-    out = tmp / "run-own-territory"
+    out = tmp_path / "run-own-territory"
     p = govsim("run", str(with_terr), "--runs", "1", "--out", str(out), "--quiet")
     check("run a scenario file on its own territory", p.returncode == 0 and count_runs(out / "results.sqlite") == 1, brief(p))
 
 
-def test_init(tmp: Path) -> None:
-    d = tmp / "my-study"
+def test_init(tmp_path: Path) -> None:
+    d = tmp_path / "my-study"
     p = govsim("init", str(d))
     check("init writes a starter experiment", p.returncode == 0 and all((d / f).is_file() for f in [
         "experiment.json", "scenarios/baseline.json", "scenarios/variant.json", "README.md",
@@ -467,36 +362,36 @@ def test_init(tmp: Path) -> None:
     expect_input_error("init into a non-empty directory", p, [str(d), "expected a new or empty directory"])
 
 
-def test_results_dirs(tmp: Path) -> None:
+def test_results_dirs(tmp_path: Path) -> None:
     """Damaged or inconsistent results directories: exit 2, nothing written, a next step."""
-    good = tmp / "rd-good"
+    good = tmp_path / "rd-good"
     p = govsim(*DET_ARGS, "--threads", "2", "--out", str(good))
     if not check("results dirs: reference run", p.returncode == 0, brief(p)):
         return
     # Store overwritten with random bytes.
-    bad = tmp / "rd-corrupt"
+    bad = tmp_path / "rd-corrupt"
     shutil.copytree(good, bad)
     (bad / "results.sqlite").write_bytes(os.urandom(8192))
     p = govsim(*DET_ARGS, "--out", str(bad), "--resume")
     expect_input_error("resume on a corrupt store", p, ["results.sqlite", "--force"])
-    p = govsim("merge", str(tmp / "rd-merged-1"), str(bad))
-    expect_input_error("merge of a corrupt store", p, ["rd-corrupt", "expected a govsim results store"], tmp / "rd-merged-1")
+    p = govsim("merge", str(tmp_path / "rd-merged-1"), str(bad))
+    expect_input_error("merge of a corrupt store", p, ["rd-corrupt", "expected a govsim results store"], tmp_path / "rd-merged-1")
     # Store and CSV exports disagree (runs.csv from another experiment).
-    dis = tmp / "rd-disagree"
+    dis = tmp_path / "rd-disagree"
     shutil.copytree(good, dis)
     with (dis / "runs.csv").open("a") as f:
         f.write((dis / "runs.csv").read_text().splitlines()[1] + "\n")
     p = govsim(*DET_ARGS, "--out", str(dis), "--resume")
     expect_input_error("resume when exports disagree with the store", p, ["runs.csv", "disagree", "--force"])
-    p = govsim("merge", str(tmp / "rd-merged-2"), str(good), str(dis))
-    expect_input_error("merge when exports disagree with the store", p, ["runs.csv", "disagree"], tmp / "rd-merged-2")
+    p = govsim("merge", str(tmp_path / "rd-merged-2"), str(good), str(dis))
+    expect_input_error("merge when exports disagree with the store", p, ["runs.csv", "disagree"], tmp_path / "rd-merged-2")
     # Merge into a directory that already holds results: refused, untouched.
     before = tree_snapshot(good)
     p = govsim("merge", str(good), str(good))
     expect_input_error("merge into a results directory", p, ["already holds results.sqlite", "new OUT_DIR"])
     check("merge into a results directory: untouched", tree_snapshot(good) == before)
     # A store with zero runs (left by an older failing command) is accepted by the rerun.
-    empty = tmp / "rd-empty"
+    empty = tmp_path / "rd-empty"
     empty.mkdir()
     shutil.copy(good / "results.sqlite", empty / "results.sqlite")
     con = sqlite3.connect(empty / "results.sqlite")
@@ -505,43 +400,3 @@ def test_results_dirs(tmp: Path) -> None:
     con.close()
     p = govsim(*DET_ARGS, "--out", str(empty))
     check("a store without runs does not block the rerun", p.returncode == 0, brief(p))
-
-
-def main() -> int:
-    global BIN
-    BIN = os.environ.get("GOVSIM_BIN", "")
-    if not BIN:
-        print("GOVSIM_BIN is not set (path to the govsim executable)")
-        print("0 passed, 1 failed")
-        return 1
-    BIN = str(Path(BIN).resolve())
-    if not os.access(BIN, os.X_OK):
-        print(f"GOVSIM_BIN={BIN} is not an executable")
-        print("0 passed, 1 failed")
-        return 1
-    t0 = time.time()
-    with tempfile.TemporaryDirectory(prefix="govsim-cli-") as td:
-        tmp = Path(td)
-        for name, fn, args in [("corpus", test_corpus, (tmp,)),
-                               ("bad options", test_bad_options, (tmp,)),
-                               ("good paths", test_good_paths, ()),
-                               ("generated inputs", test_inputs_generated, (tmp,)),
-                               ("scenario files", test_scenario_files, (tmp,)),
-                               ("init", test_init, (tmp,)),
-                               ("results directories", test_results_dirs, (tmp,)),
-                               ("determinism, sharding, progress", test_determinism_sharding_progress, (tmp,)),
-                               ("resume after SIGKILL", test_resume, (tmp,))]:
-            if not section(name):
-                continue
-            try:
-                fn(*args)
-            except Exception as e:  # noqa: BLE001 -- a crash of the harness is a failed check
-                check(f"{name}: harness", False, f"{type(e).__name__}: {e}")
-    print(f"({time.time() - t0:.1f} s)")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
-
-
-BIN = ""
-if __name__ == "__main__":
-    sys.exit(main())

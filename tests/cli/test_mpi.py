@@ -1,14 +1,13 @@
-#!/usr/bin/env python3
-"""`mpirun -n N govsim ...` driven as a user would (stdlib only; run by ctest in MPI builds).
-
-    GOVSIM_BIN=build/py/govsim MPIEXEC=mpirun python3 tests/cli/run_mpi_tests.py [-k SUBSTRING] [-v]
+"""`mpirun -n N govsim ...` driven as a user would (pytest, marked slow: `make test` runs it,
+`make check` does not; skipped when govsim is built without MPI or mpirun is absent).
 
 Checks (docs/distributed.md): the results store and every CSV export are identical (apart from
 the wall_seconds timing column) for one process without MPI and for 1 to 4 ranks with various
 thread counts (compare, sweep, adaptive --target-ci), the runs really are spread over the ranks; a rank killed with SIGKILL leaves the
 finished runs in the store and `--resume` with another number of ranks completes the experiment
 identically; a failing run (fault injection: GOVSIM_FAIL_RUN) is reported once, naming its scenario
-and replicate, and the job exits non-zero. Ends with "N passed, M failed"; exits 1 on any failure.
+and replicate, and the job exits non-zero. The executable is GOVSIM_BIN, else `govsim` beside this
+Python; MPIEXEC, else mpirun.
 """
 
 from __future__ import annotations
@@ -16,37 +15,43 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import run_cli_tests as base  # noqa: E402  -- check(), same_exports(), count_runs(), experiments
-
-from run_cli_tests import DET_ARGS, EXPORTS, REPO, RESUME_ARGS, brief, check, count_runs, same_exports  # noqa: E402
+import pytest
+from cli_support import BIN, DET_ARGS, EXPORTS, REPO, RESUME_ARGS, brief, check, count_runs, same_exports
 
 MPIEXEC = os.environ.get("MPIEXEC", "mpirun")
 # CI runs as root: Open MPI refuses to unless told, and the machine has fewer cores than ranks.
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1")
 ENV.pop("GOVSIM_FAIL_RUN", None)
-only = sys.argv[sys.argv.index("-k") + 1] if "-k" in sys.argv else None
-verbose = "-v" in sys.argv
+
+
+def _built_with_mpi() -> bool:
+    try:
+        import govsim
+    except ImportError:
+        return False
+    return bool(govsim.distribution()["built_with_mpi"])
+
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(shutil.which(MPIEXEC) is None, reason=f"no {MPIEXEC} (Debian: openmpi-bin)"),
+              pytest.mark.skipif(not _built_with_mpi(), reason="govsim built without MPI (GOVSIM_WITH_MPI=OFF)")]
 
 
 def mpirun(n: int, *args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    cmd = [MPIEXEC, "-n", str(n), "--oversubscribe", base.BIN, *args]
-    if verbose:
-        print("  $ " + " ".join(cmd), flush=True)
+    cmd = [MPIEXEC, "-n", str(n), "--oversubscribe", BIN, *args]
     return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout, env=env or ENV)
 
 
 def plain(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([base.BIN, *args], cwd=REPO, capture_output=True, text=True, timeout=300, env=env or ENV)
+    return subprocess.run([BIN, *args], cwd=REPO, capture_output=True, text=True, timeout=300, env=env or ENV)
 
 
 def store_rows(db: Path) -> tuple[list, list, list]:
@@ -73,13 +78,13 @@ def manifest(d: Path) -> dict:
     return json.loads((d / "manifest.json").read_text())
 
 
-def test_identical(tmp: Path) -> None:
-    ref = tmp / "ref"
+def test_identical(tmp_path: Path) -> None:
+    ref = tmp_path / "ref"
     p = plain(*DET_ARGS, "--threads", "2", "--out", str(ref))
     check("reference: one process without MPI succeeds", p.returncode == 0, brief(p))
     total = count_runs(ref / "results.sqlite")
     for n, threads in [(1, 2), (2, 1), (3, 2), (4, 1)]:
-        out = tmp / f"n{n}-t{threads}"
+        out = tmp_path / f"n{n}-t{threads}"
         p = mpirun(n, *DET_ARGS, "--threads", str(threads), "--out", str(out))
         name = f"mpirun -n {n}, {threads} thread(s)"
         if not check(f"{name}: succeeds", p.returncode == 0, brief(p)):
@@ -98,13 +103,13 @@ def test_identical(tmp: Path) -> None:
                   and dist.get("messages_received", 0) >= sum(per_rank[1:]), json.dumps(dist))
 
 
-def test_sweep_and_adaptive(tmp: Path) -> None:
+def test_sweep_and_adaptive(tmp_path: Path) -> None:
     """govsim sweep, and --target-ci (several batches handed out by the same farm)."""
     cases = [("sweep", ["sweep", "scenarios/experiments/sweep-uncertain.json", "--runs", "2",
                         "--set", "sim.population_scale=0.02", "--quiet"], 3),
              ("compare --target-ci", [*DET_ARGS, "--target-ci", "0.00001", "--max-runs", "5"], 2)]
     for name, args, n in cases:
-        ref, out = tmp / f"{name}-ref", tmp / f"{name}-mpi"
+        ref, out = tmp_path / f"{name}-ref", tmp_path / f"{name}-mpi"
         p = plain(*args, "--threads", "2", "--out", str(ref))
         check(f"{name}: one process without MPI succeeds", p.returncode == 0, brief(p))
         p = mpirun(n, *args, "--threads", "1", "--out", str(out))
@@ -137,7 +142,7 @@ def rank_pids(launcher_pid: int) -> dict[int, int]:
 
 
 def kill_rank_midway(name: str, n: int, rank: int, out: Path, total: int) -> bool:
-    pr = subprocess.Popen([MPIEXEC, "-n", str(n), "--oversubscribe", base.BIN, *RESUME_ARGS,
+    pr = subprocess.Popen([MPIEXEC, "-n", str(n), "--oversubscribe", BIN, *RESUME_ARGS,
                            "--out", str(out)], cwd=REPO, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     db = out / "results.sqlite"
     deadline = time.time() + 300
@@ -162,13 +167,13 @@ def kill_rank_midway(name: str, n: int, rank: int, out: Path, total: int) -> boo
                  f"{saved} of {total} runs saved")
 
 
-def test_faults(tmp: Path) -> None:
-    ref = tmp / "resume-ref"
+def test_faults(tmp_path: Path) -> None:
+    ref = tmp_path / "resume-ref"
     p = plain(*RESUME_ARGS, "--out", str(ref))
     check("faults: uninterrupted reference (no MPI) succeeds", p.returncode == 0, brief(p))
     total = count_runs(ref / "results.sqlite")
     # A worker dies; resume with more ranks.
-    out = tmp / "killed-worker"
+    out = tmp_path / "killed-worker"
     if kill_rank_midway("killed worker", 2, 1, out, total):
         p = mpirun(3, *RESUME_ARGS, "--out", str(out), "--resume")
         check("killed worker: mpirun -n 3 --resume completes", p.returncode == 0, brief(p))
@@ -176,7 +181,7 @@ def test_faults(tmp: Path) -> None:
         same_store("killed worker, resumed on 3 ranks", ref, out)
         same_exports("killed worker, resumed on 3 ranks", ref, out, EXPORTS)
     # The writer dies; resume in one process without MPI.
-    out = tmp / "killed-writer"
+    out = tmp_path / "killed-writer"
     if kill_rank_midway("killed writer", 3, 0, out, total):
         p = plain(*RESUME_ARGS, "--out", str(out), "--resume")
         check("killed writer: --resume without MPI completes", p.returncode == 0, brief(p))
@@ -186,7 +191,7 @@ def test_faults(tmp: Path) -> None:
     # A failing run: named with its scenario and replicate, once, by rank 0; non-zero exit.
     fail_env = dict(ENV, GOVSIM_FAIL_RUN="political-sponsorship:1")
     for n in (None, 2):
-        out = tmp / f"fail-{n}"
+        out = tmp_path / f"fail-{n}"
         p = (plain if n is None else lambda *a, env: mpirun(n, *a, env=env))(*DET_ARGS, "--out", str(out), env=fail_env)
         name = "failing run, " + ("no MPI" if n is None else f"mpirun -n {n}")
         msg = "error: run failed: scenario 'political-sponsorship', replicate 1: injected failure"
@@ -194,40 +199,12 @@ def test_faults(tmp: Path) -> None:
               and p.stderr.count(msg) == 1 and "internal error" not in p.stderr, brief(p))
         check(f"{name}: no exports written", not (out / "summary.csv").exists())
     # The failure happens on a worker rank (only rank 1 has the fault): it travels to rank 0.
-    out = tmp / "fail-worker"
-    cmd = [MPIEXEC, "--oversubscribe", "-n", "1", base.BIN, *DET_ARGS, "--threads", "1", "--out", str(out), ":",
-           "-n", "1", "-x", "GOVSIM_FAIL_RUN=*:*", base.BIN, *DET_ARGS, "--threads", "1", "--out", str(out)]
+    out = tmp_path / "fail-worker"
+    cmd = [MPIEXEC, "--oversubscribe", "-n", "1", BIN, *DET_ARGS, "--threads", "1", "--out", str(out), ":",
+           "-n", "1", "-x", "GOVSIM_FAIL_RUN=*:*", BIN, *DET_ARGS, "--threads", "1", "--out", str(out)]
     p = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300, env=ENV)
     found = re.findall(r"error: run failed: scenario '[a-z-]+', replicate \d+: injected failure", p.stderr)
     check("failing run on worker rank 1: rank 0 reports it once, non-zero exit", p.returncode != 0
           and len(found) == 1 and "internal error" not in p.stderr, brief(p))
     saved = count_runs(out / "results.sqlite")
     check("failing run on worker rank 1: rank 0's finished runs are in the store", 0 < saved < 24, f"{saved} runs")
-
-
-def main() -> int:
-    base.BIN = str(Path(os.environ.get("GOVSIM_BIN", "")).resolve())
-    if not os.environ.get("GOVSIM_BIN") or not os.access(base.BIN, os.X_OK):
-        print("GOVSIM_BIN must name the govsim executable")
-        print("0 passed, 1 failed")
-        return 1
-    t0 = time.time()
-    with tempfile.TemporaryDirectory(prefix="govsim-mpi-") as td:
-        tmp = Path(td)
-        for name, fn in [("identical results over ranks and threads", test_identical),
-                         ("sweep and adaptive replication", test_sweep_and_adaptive),
-                         ("faults: killed ranks, resume, failing runs", test_faults)]:
-            if only and only not in name:
-                continue
-            print(f"-- {name}", flush=True)
-            try:
-                fn(tmp)
-            except Exception as e:  # noqa: BLE001 -- a crash of the harness is a failed check
-                check(f"{name}: harness", False, f"{type(e).__name__}: {e}")
-    print(f"({time.time() - t0:.1f} s)")
-    print(f"{base.passed} passed, {base.failed} failed")
-    return 1 if base.failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
