@@ -104,10 +104,12 @@ std::function<RunRecord(int, int)> InclusionAdapter::prepare(const ExperimentSpe
   const std::uint64_t seed = spec.seed;
   auto sources = std::make_shared<BudgetSources>();
   // Per-commune values are the experiment territory's: a scenario compared on its own territory
-  // (territory_comparisons) records them as absent (NaN) in that layout.
+  // (territory_comparisons) records them as absent (NaN) in that layout. A scenario whose network
+  // levers changed the points runs on a copy of the experiment's territory: same communes, its
+  // own values.
   const std::size_t zone_values = territory->zones.size() * zone_fields().size();
   std::vector<char> elsewhere;
-  for (const auto& m : models) elsewhere.push_back(m->territory != territory);
+  for (const auto& sc : spec.scenarios) elsewhere.push_back(!sc.territory.is_null());
   return [models, seed, horizon, budget_of, is_source, sources, zone_values, elsewhere](
              int scenario, int replicate) {
     const auto k = static_cast<std::size_t>(scenario);

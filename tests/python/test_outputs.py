@@ -190,3 +190,21 @@ def test_undefined_series_values_are_absent_not_zero(small_compare):
     assert np.isnan(urban[:, 0]).all() and np.isfinite(urban[:, 10:]).all()
     home = res.series(s, "home_internet_rate")  # a stock: defined from week 0
     assert np.isfinite(home).all() and (home[:, 0] > 0).all()
+
+
+@pytest.mark.parametrize("lever", ["network.france_services.fte=3.2", "network.epn.sites=10"])
+def test_per_commune_outputs_survive_network_levers(tmp_path: Path, lever: str):
+    """A network lever runs the scenario on a modified copy of the territory's points; its
+    communes are the same and keep their values (issue 29 item 1: blank communes.csv rows, NaN
+    commune_values, an all-grey change map)."""
+    out = tmp_path / "lever"
+    p = run("run", str(REPO / "scenarios" / "governance" / "status-quo.json"), "--territory", "charente",
+            "--set", lever, "--set", "sim.population_scale=0.02", "--set", "sim.horizon_weeks=52",
+            "--runs", "1", "--out", str(out), "--quiet")
+    assert p.returncode == 0, p.stderr
+    with open(out / "communes.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) > 300 and all(r["adults"] != "" for r in rows)
+    res = govsim.open_results(out)
+    assert np.isfinite(res.commune_values(0)).all()
+    assert res.communes().groupby("scenario")["adults"].sum().iloc[0] > 100_000

@@ -1,5 +1,6 @@
-#include "engine/distributed.hpp"
-
+// The task farm (TaskFarm): rank 0 hands (scenario, replicate) tasks out to every rank and
+// collects the finished runs; each rank runs its tasks on its TBB threads (the local pool).
+// The MPI job itself: mpi_job.cpp; the wire format: run_wire.cpp. Protocol: docs/distributed.md.
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
@@ -13,176 +14,14 @@
 #include <mutex>
 #include <thread>
 
+#include "engine/distributed.hpp"
+#include "engine/wire_bytes.hpp"
+
 #if GOVSIM_WITH_MPI
 #include <mpi.h>
 #endif
 
 namespace govsim {
-
-namespace dist {
-
-namespace {
-int g_rank = 0;
-int g_size = 1;
-std::once_flag g_init_once;
-
-#if GOVSIM_WITH_MPI
-bool launched_by_mpi_launcher() {
-  // Open MPI's mpirun, PMIx (srun --mpi=pmix, Open MPI 5), PMI-1/2 (MPICH's hydra, srun
-  // --mpi=pmi2).
-  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
-    if (std::getenv(v) != nullptr) return true;
-  return false;
-}
-
-void finalize_at_exit() {
-  int finalized = 0;
-  MPI_Finalized(&finalized);
-  if (!finalized) MPI_Finalize();
-}
-#endif
-}  // namespace
-
-bool built_with_mpi() {
-  return GOVSIM_WITH_MPI != 0;
-}
-
-void init() {
-  std::call_once(g_init_once, [] {
-#if GOVSIM_WITH_MPI
-    if (!launched_by_mpi_launcher()) return;
-    int initialized = 0;
-    MPI_Initialized(&initialized);
-    if (!initialized) {
-      int provided = 0;
-      // SERIALIZED: MPI is called by one thread at a time, not always the same one (the Python
-      // package runs experiments on a helper thread).
-      MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided);
-      std::atexit(finalize_at_exit);
-    }
-    MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &g_size);
-#endif
-  });
-}
-
-int rank() {
-  init();
-  return g_rank;
-}
-
-int size() {
-  init();
-  return g_size;
-}
-
-void on_writer(const std::function<void()>& fn,
-               const std::function<int(const std::exception&)>& exit_code_of) {
-  init();
-  int code = 0;
-  std::exception_ptr error;
-  if (g_rank == 0) {
-    try {
-      fn();
-    } catch (const std::exception& e) {
-      code = std::max(1, exit_code_of(e));
-      error = std::current_exception();
-    }
-  }
-#if GOVSIM_WITH_MPI
-  if (g_size > 1) {
-    // A non-blocking broadcast polled with sleeps: the other ranks may wait here for a while (rank
-    // 0 writing the exports) and must not spin on cores that rank 0 needs.
-    MPI_Request req;
-    MPI_Ibcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD, &req);
-    int flag = 0;
-    auto pause = std::chrono::microseconds(20);
-    while (MPI_Test(&req, &flag, MPI_STATUS_IGNORE), !flag) {
-      std::this_thread::sleep_for(pause);
-      pause = std::min(pause * 2, std::chrono::microseconds(2000));
-    }
-  }
-#endif
-  if (error) std::rethrow_exception(error);
-  if (code != 0) throw JobAborted(code, "rank 0 stopped the job (its error message says why)");
-}
-
-// ---- wire format --------------------------------------------------------------------------------
-
-namespace {
-// resize + memcpy rather than insert(): GCC 12 misreports insert() of a few bytes
-// (-Wstringop-overflow).
-void put_bytes(std::vector<std::uint8_t>& buf, const void* data, std::size_t n) {
-  if (n == 0) return;
-  const std::size_t at = buf.size();
-  buf.resize(at + n);
-  std::memcpy(buf.data() + at, data, n);
-}
-
-template <class T>
-void put(std::vector<std::uint8_t>& buf, const T& v) {
-  put_bytes(buf, &v, sizeof(T));
-}
-
-template <class T>
-T get(const std::uint8_t* data, std::size_t size, std::size_t& pos) {
-  if (size - pos < sizeof(T) || pos > size)
-    throw std::runtime_error("truncated run records message");
-  T v;
-  std::memcpy(&v, data + pos, sizeof(T));
-  pos += sizeof(T);
-  return v;
-}
-
-void get_doubles(const std::uint8_t* data, std::size_t size, std::size_t& pos,
-                 std::vector<double>& out, std::uint32_t n) {
-  if ((size - pos) / sizeof(double) < n) throw std::runtime_error("truncated run records message");
-  out.resize(n);
-  if (n != 0) std::memcpy(out.data(), data + pos, n * sizeof(double));
-  pos += n * sizeof(double);
-}
-}  // namespace
-
-std::vector<std::uint8_t> encode_records(const std::vector<RunRecord>& records) {
-  std::vector<std::uint8_t> buf;
-  put(buf, static_cast<std::uint32_t>(records.size()));
-  for (const auto& r : records) {
-    put(buf, static_cast<std::int32_t>(r.scenario));
-    put(buf, static_cast<std::int32_t>(r.replicate));
-    put(buf, r.wall_seconds);
-    put(buf, static_cast<std::uint32_t>(r.metrics.size()));
-    put(buf, static_cast<std::uint32_t>(r.series.size()));
-    put(buf, static_cast<std::uint32_t>(r.zones.size()));
-    put_bytes(buf, r.metrics.data(), r.metrics.size() * sizeof(double));
-    put_bytes(buf, r.series.data(), r.series.size() * sizeof(double));
-    put_bytes(buf, r.zones.data(), r.zones.size() * sizeof(double));
-  }
-  return buf;
-}
-
-std::vector<RunRecord> decode_records(const std::uint8_t* data, std::size_t size) {
-  std::size_t pos = 0;
-  const auto n = get<std::uint32_t>(data, size, pos);
-  std::vector<RunRecord> out;
-  out.reserve(std::min<std::size_t>(n, size));
-  for (std::uint32_t i = 0; i < n; ++i) {
-    RunRecord r;
-    r.scenario = get<std::int32_t>(data, size, pos);
-    r.replicate = get<std::int32_t>(data, size, pos);
-    r.wall_seconds = get<double>(data, size, pos);
-    const auto nm = get<std::uint32_t>(data, size, pos);
-    const auto ns = get<std::uint32_t>(data, size, pos);
-    const auto nz = get<std::uint32_t>(data, size, pos);
-    get_doubles(data, size, pos, r.metrics, nm);
-    get_doubles(data, size, pos, r.series, ns);
-    get_doubles(data, size, pos, r.zones, nz);
-    out.push_back(std::move(r));
-  }
-  if (pos != size) throw std::runtime_error("run records message has trailing bytes");
-  return out;
-}
-
-}  // namespace dist
 
 // ---- the local pool: tasks of this rank on its TBB threads ----------------------------------
 
