@@ -500,7 +500,7 @@ TEST(Verdict, DetectableAndImportantAreSeparateQuestions) {
   rounding.baseline_mean = 2.3e7;
   EXPECT_EQ(classify(rounding, 230000.0, false), Verdict::NoDifference);
   rounding.baseline_mean = 0;
-  EXPECT_EQ(classify(rounding, 0.0, false), Verdict::WorseBelowMid);
+  EXPECT_EQ(classify(rounding, 0.0, false), Verdict::ClearlyWorse);
   EXPECT_EQ(classify(paired_of(0.0, 0.0, 0.0), 0.0, false), Verdict::NoDifference);
   EXPECT_STREQ(verdict_name(Verdict::NoVerdict), "no_verdict");
   EXPECT_STREQ(verdict_name(Verdict::FixedByDesign), "fixed_by_design");
