@@ -154,7 +154,7 @@ def test_french_spacing_and_names(small_compare, tmp_path):
     with i18n.use("fr"):
         assert formats.join_clauses(["a", "b"]) == "a\u202f; b"
         assert text.territory_title("loir-et-cher") == "Loir-et-Cher"
-        assert text.territory_title("city") == "la ville"
+        assert text.territory_title("city") == "Ville"
         assert text.unit_label("share") == "part"
         assert text.unit_label("EUR/point/year") == "\u20ac/point/an"
     doc = govsim.reporting.write_report(small_compare[0].path, tmp_path / "fr.html", lang="fr").read_text(

@@ -56,9 +56,9 @@ TERRITORIES = {
 # Names of the shipped territories in running text ("Map of Loir-et-Cher", "Territory: the city");
 # a territory not listed here is named as given.
 TERRITORY_NAMES = {
-    "rural-department": N_("the rural department"),
-    "city": N_("the city"),
-    "former-mining-agglomeration": N_("the former mining agglomeration"),
+    "rural-department": N_("Rural department"),
+    "city": N_("City"),
+    "former-mining-agglomeration": N_("Former mining agglomeration"),
     "france": N_("France (generated)"),
     "charente": N_("Charente"),
     "loir-et-cher": N_("Loir-et-Cher"),
