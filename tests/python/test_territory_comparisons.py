@@ -108,8 +108,8 @@ def test_report_keeps_territory_comparisons_out_of_the_ranking(combined):
     r = combined.paired().set_index(["scenario", "metric"]).loc[("city-master-plan@city", "non_recours_rate")]
     assert r["baseline"] == "status-quo@city"
     findings = html[html.index('id="findings"'):html.index("</section>", html.index('id="findings"'))]
-    assert "on its own territory (city)" in findings
-    assert "status quo on city" in findings or "City master plan" in findings
+    assert "on its own territory (City)" in findings
+    assert "status quo on City" in findings or "City master plan" in findings
 
 
 def test_charts_draw_the_main_comparison_only(combined):
