@@ -48,6 +48,13 @@ ScenarioSpec load_scenario_doc(const nlohmann::json& doc, const std::string& fil
                                const std::filesystem::path& base_dir, const std::string& ptr,
                                const ModelAdapter& model, std::vector<std::string>& stack,
                                ErrorCollector& errors);
+// Titles by language of a scenario or experiment file: "titles": {"fr": ..., "en": ...}, or
+// "title_fr" / "title_en", added to `titles` (an object); each bad entry recorded in `errors`.
+void read_titles(const nlohmann::json& doc, const std::string& file, const std::string& ptr,
+                 nlohmann::json& titles, ErrorCollector& errors);
+// The same properties in a JSON Schema (config_schema.cpp): "title", "title_fr", "title_en",
+// "titles".
+nlohmann::json title_schema_properties();
 // Records in s.info the mechanisms (parameter groups) and parameters that differ from defaults.
 void finish_mechanisms(ScenarioSpec& s);
 

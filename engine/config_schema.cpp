@@ -7,47 +7,57 @@
 #include <string>
 #include <vector>
 
+#include "engine/config_detail.hpp"
 #include "engine/json_reader.hpp"
 
 namespace govsim {
 
+using config_detail::title_schema_properties;
 using nlohmann::json;
 
 json scenario_schema(const ModelAdapter& model) {
-  return {
-      {"$schema", "https://json-schema.org/draft/2020-12/schema"},
-      {"$id", "https://govsim.example/schema/scenario.schema.json"},
-      {"title", "govsim scenario"},
-      {"description",
-       "A governance scenario: a composition of mechanisms set through parameters. Generated "
-       "by `govsim schema scenario`."},
-      {"type", "object"},
-      {"additionalProperties", false},
-      {"required", {"name"}},
-      {"properties",
-       {{"$schema", {{"type", "string"}}},
-        {"name", {{"type", "string"}, {"pattern", "^[^ /\\\\\"]+$"}}},
-        {"title", {{"type", "string"}}},
-        {"title_fr",
-         {{"type", "string"}, {"description", "Title in French (the report in French uses it)."}}},
-        {"title_en",
-         {{"type", "string"},
-          {"description", "Title in English (the report in English uses it)."}}},
-        {"titles",
-         {{"type", "object"},
-          {"propertyNames", {{"pattern", "^[a-z]{2}$"}}},
-          {"additionalProperties", {{"type", "string"}}},
-          {"description", "Titles by two-letter language code, e.g. {\"fr\": ..., \"en\": ...}."}}},
-        {"description", {{"type", "string"}}},
-        {"seed_contribution",
-         {{"type", "string"},
-          {"description", "The seed contribution this scenario encodes, quoted."}}},
-        {"extends",
-         {{"type", "string"},
-          {"description", "Scenario file this one starts from (relative path)."}}},
-        {"territory", model.territory_schema()},
-        {"parameters", model.registry().parameters_schema()}}}};
+  json s = {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
+            {"$id", "https://govsim.example/schema/scenario.schema.json"},
+            {"title", "govsim scenario"},
+            {"description",
+             "A governance scenario: a composition of mechanisms set through parameters. Generated "
+             "by `govsim schema scenario`."},
+            {"type", "object"},
+            {"additionalProperties", false},
+            {"required", {"name"}},
+            {"properties",
+             {{"$schema", {{"type", "string"}}},
+              {"name", {{"type", "string"}, {"pattern", "^[^ /\\\\\"]+$"}}},
+              {"description", {{"type", "string"}}},
+              {"seed_contribution",
+               {{"type", "string"},
+                {"description", "The seed contribution this scenario encodes, quoted."}}},
+              {"extends",
+               {{"type", "string"},
+                {"description", "Scenario file this one starts from (relative path)."}}},
+              {"territory", model.territory_schema()},
+              {"parameters", model.registry().parameters_schema()}}}};
+  s["properties"].update(title_schema_properties());
+  return s;
 }
+
+namespace config_detail {
+
+json title_schema_properties() {
+  return {
+      {"title", {{"type", "string"}}},
+      {"title_fr",
+       {{"type", "string"}, {"description", "Title in French (the report in French uses it)."}}},
+      {"title_en",
+       {{"type", "string"}, {"description", "Title in English (the report in English uses it)."}}},
+      {"titles",
+       {{"type", "object"},
+        {"propertyNames", {{"pattern", "^[a-z]{2}$"}}},
+        {"additionalProperties", {{"type", "string"}}},
+        {"description", "Titles by two-letter language code, e.g. {\"fr\": ..., \"en\": ...}."}}}};
+}
+
+}  // namespace config_detail
 
 namespace {
 
@@ -126,7 +136,7 @@ json config_schema(const ModelAdapter& model) {
   std::vector<std::string> uncertain_names;
   for (std::size_t i : model.registry().uncertain())
     uncertain_names.push_back(model.registry().at(i).name);
-  return {
+  json s = {
       {"$schema", "https://json-schema.org/draft/2020-12/schema"},
       {"$id", "https://govsim.example/schema/config.schema.json"},
       {"title", "govsim experiment config"},
@@ -261,6 +271,8 @@ json config_schema(const ModelAdapter& model) {
               {"description",
                "How robustness draws its points: Latin hypercube or scrambled Sobol' "
                "sequence."}}}}}}}}}};
+  s["properties"].update(title_schema_properties());
+  return s;
 }
 
 }  // namespace govsim

@@ -19,7 +19,9 @@ namespace govsim {
 
 struct MetricInfo {
   std::string name;
-  bool higher_is_better = true;
+  bool higher_is_better = true;  // also true for a "neutral" metric (ranked higher first)
+  // false: a "neutral" metric, whose direction is not a goal: no better/worse verdict.
+  bool judged = true;
   std::string unit;
   std::string doc;
   bool headline = false;               // in the comparison table and the report's ranking
@@ -29,6 +31,11 @@ struct MetricInfo {
   // What the generic engine uses it for (kPrimaryRole, kCostRole; declared by the model).
   std::vector<std::string> roles;
 };
+
+// "higher", "lower" or "neutral" (a metric whose direction is not a goal: !judged).
+inline const char* metric_direction(const MetricInfo& m) {
+  return !m.judged ? "neutral" : m.higher_is_better ? "higher" : "lower";
+}
 
 // Metric roles. primary: what a comparison is ranked by and --target-ci aims at by default;
 // cost: the total spending that cost-effectiveness is measured against.

@@ -62,6 +62,7 @@ namespace {
 
 const std::vector<std::string> kConfigKeys = {
     "$schema",         "name",       "description", "language",
+    "title",           "title_fr",   "title_en",    "titles",
     "territory",       "scenarios",  "baseline",    "territory_comparisons",
     "parameter_files", "parameters", "experiment",  "sweep",
     "uncertainty"};
@@ -379,10 +380,17 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
                    "both \"sweep\" and \"territory_comparisons\""));
   if (doc.contains("sweep")) read_sweep(c, e);
   if (doc.contains("uncertainty")) read_uncertainty(c, e);
+  // The experiment's human title (the report and CLI name it so), and its titles by language.
+  std::string title;
+  json titles = json::object();
+  errors.attempt([&] { title = get_string(doc, "title", file, "", false); });
+  read_titles(doc, file, "", titles, errors);
   errors.throw_if_any();
   const json* sweep_doc = doc.contains("sweep") ? &doc["sweep"] : nullptr;
   finish_resolved(e, model, sweep_doc, applied);
   if (!language.empty()) e.resolved["language"] = language;
+  if (!title.empty()) e.resolved["title"] = title;
+  if (!titles.empty()) e.resolved["titles"] = titles;
   return e;
 }
 

@@ -145,6 +145,7 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
         if (st.scenarios[k] == compared_with[s]) base_of[s] = k;
     if (own_baseline[s]) base_of[s] = s;  // a territory's baseline is compared with no one
   }
+  const std::string cost_metric = metric_with_role(info, kCostRole);
   for (std::size_t s = 0; s < ns; ++s) {
     const std::size_t b = base_of[s];
     if (s == b) continue;
@@ -157,12 +158,16 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
       fallback.name = st.metrics[m];
       fallback.higher_is_better = hib;
       const double mid = minimal_important_difference(mi ? *mi : fallback, p.baseline_mean, cfg);
-      st.paired.push_back(
-          {st.scenarios[s], st.scenarios[b], st.metrics[m], p, mid, stats::classify(p, mid, hib)});
+      stats::Verdict verdict = stats::classify(p, mid, hib);
+      // A neutral metric is never better or worse; the cost at equal budget is the design's.
+      if (mi && !mi->judged && verdict != stats::Verdict::NoDifference)
+        verdict = stats::Verdict::NoVerdict;
+      if (st.metrics[m] == cost_metric && st.scenario_budget[s] == "equal_to_baseline")
+        verdict = stats::Verdict::FixedByDesign;
+      st.paired.push_back({st.scenarios[s], st.scenarios[b], st.metrics[m], p, mid, verdict});
     }
   }
   // Cost-effectiveness of the scenarios that spend what they cost (as configured).
-  const std::string cost_metric = metric_with_role(info, kCostRole);
   std::size_t cost_m = nm;
   for (std::size_t m = 0; m < nm; ++m)
     if (!cost_metric.empty() && st.metrics[m] == cost_metric) cost_m = m;

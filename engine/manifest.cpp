@@ -28,7 +28,7 @@ nlohmann::json metric_catalog(const std::vector<MetricInfo>& all) {
     if (m.name.find('@') != std::string::npos) continue;
     out.push_back({{"name", m.name},
                    {"unit", m.unit},
-                   {"direction", m.higher_is_better ? "higher" : "lower"},
+                   {"direction", metric_direction(m)},
                    {"headline", m.headline},
                    {"subgroups", m.subgroups},
                    {"domain", stats::domain_name(m.domain)},

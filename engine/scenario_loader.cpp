@@ -98,7 +98,27 @@ ScenarioSpec load_scenario_doc(const json& doc, const std::string& file, const f
       territory_base = base_dir.string();
     });
   }
-  // Titles by language: "titles": {"fr": ..., "en": ...}, or "title_fr" / "title_en".
+  read_titles(doc, file, ptr, titles, errors);
+  s.info = {{"name", s.name},
+            {"title", s.name},
+            {"description", ""},
+            {"seed_contribution", ""},
+            {"extends_chain", chain}};
+  errors.attempt([&] { s.info["title"] = get_string(doc, "title", file, ptr, false, s.name); });
+  errors.attempt([&] { s.info["description"] = get_string(doc, "description", file, ptr, false); });
+  errors.attempt([&] {
+    s.info["seed_contribution"] = get_string(doc, "seed_contribution", file, ptr, false);
+  });
+  if (!titles.empty()) s.info["titles"] = titles;
+  if (!territory.is_null()) {
+    s.info["territory"] = territory;
+    s.info["territory_base"] = territory_base;
+  }
+  return s;
+}
+
+void read_titles(const json& doc, const std::string& file, const std::string& ptr, json& titles,
+                 ErrorCollector& errors) {
   if (doc.contains("titles")) {
     errors.attempt([&] {
       const json& t = doc["titles"];
@@ -120,22 +140,6 @@ ScenarioSpec load_scenario_doc(const json& doc, const std::string& file, const f
     if (doc.contains(key))
       errors.attempt([&] { titles[lang] = get_string(doc, key, file, ptr, false); });
   }
-  s.info = {{"name", s.name},
-            {"title", s.name},
-            {"description", ""},
-            {"seed_contribution", ""},
-            {"extends_chain", chain}};
-  errors.attempt([&] { s.info["title"] = get_string(doc, "title", file, ptr, false, s.name); });
-  errors.attempt([&] { s.info["description"] = get_string(doc, "description", file, ptr, false); });
-  errors.attempt([&] {
-    s.info["seed_contribution"] = get_string(doc, "seed_contribution", file, ptr, false);
-  });
-  if (!titles.empty()) s.info["titles"] = titles;
-  if (!territory.is_null()) {
-    s.info["territory"] = territory;
-    s.info["territory_base"] = territory_base;
-  }
-  return s;
 }
 
 void finish_mechanisms(ScenarioSpec& s) {

@@ -346,6 +346,9 @@ Verdict classify(const Paired& p, double mid, bool higher_is_better) {
   if (p.n < 2 || !std::isfinite(p.ci_low) || !std::isfinite(p.ci_high) ||
       (p.ci_low <= 0.0 && p.ci_high >= 0.0))
     return Verdict::NoDifference;
+  const double rounding = 1e-9 * std::max(1.0, std::fabs(p.baseline_mean));
+  if (std::fabs(p.ci_low) <= rounding && std::fabs(p.ci_high) <= rounding)
+    return Verdict::NoDifference;
   const bool up = p.ci_low > 0.0;
   const bool good = up == higher_is_better;
   const bool important = std::fabs(p.mean_diff) >= mid;
@@ -365,6 +368,10 @@ const char* verdict_name(Verdict v) {
       return "worse_below_mid";
     case Verdict::ClearlyWorse:
       return "clearly_worse";
+    case Verdict::NoVerdict:
+      return "no_verdict";
+    case Verdict::FixedByDesign:
+      return "fixed_by_design";
   }
   return "no_detectable_difference";
 }
@@ -381,6 +388,10 @@ const char* verdict_label(Verdict v) {
       return "worse, below the minimal important difference";
     case Verdict::ClearlyWorse:
       return "clearly worse";
+    case Verdict::NoVerdict:
+      return "a change, not better or worse in itself";
+    case Verdict::FixedByDesign:
+      return "fixed by the design (equal budget)";
   }
   return "no detectable difference";
 }

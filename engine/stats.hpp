@@ -81,10 +81,23 @@ Paired paired_difference(std::span<const double> scenario, std::span<const doubl
 //   NoDifference    CI covers 0 (or fewer than 2 replicates)
 //   WorseBelowMid   detectable, in the bad direction, |mean| <  mid
 //   ClearlyWorse    detectable, in the bad direction, |mean| >= mid
-enum class Verdict { ClearlyBetter, BetterBelowMid, NoDifference, WorseBelowMid, ClearlyWorse };
+// A CI within 1e-9 x max(1, |baseline mean|) of 0 on both sides is floating-point rounding
+// (e.g. the total cost at equal budget), not a difference: NoDifference.
+// Two verdicts are given by the caller, never by classify: NoVerdict (a detectable difference
+// on a metric whose direction is not a goal, metrics.def "neutral") and FixedByDesign (a value
+// the experiment's design fixes: the cost at equal budget).
+enum class Verdict {
+  ClearlyBetter,
+  BetterBelowMid,
+  NoDifference,
+  WorseBelowMid,
+  ClearlyWorse,
+  NoVerdict,
+  FixedByDesign
+};
 Verdict classify(const Paired& p, double mid, bool higher_is_better);
 // Stable machine names: "clearly_better", "better_below_mid", "no_detectable_difference",
-// "worse_below_mid", "clearly_worse".
+// "worse_below_mid", "clearly_worse", "no_verdict", "fixed_by_design".
 const char* verdict_name(Verdict v);
 // Plain-English label ("clearly better", "better, below the minimal important difference", ...).
 const char* verdict_label(Verdict v);

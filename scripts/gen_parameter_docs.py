@@ -36,7 +36,8 @@ def metrics_doc(exe: str) -> int:
            "| metric | better | unit | domain | headline | role | by | meaning |", "|---|---|---|---|---|---|---|---|"]
 
     def row(m: dict) -> str:
-        return (f"| `{m['name']}` | {'higher' if m['higher_is_better'] else 'lower'} | {m['unit']} | "
+        better = m.get("direction") or ("higher" if m["higher_is_better"] else "lower")
+        return (f"| `{m['name']}` | {better} | {m['unit']} | "
                 f"{m['domain']} | {'yes' if m['headline'] else ''} | {', '.join(m['roles'])} | "
                 f"{', '.join(m['subgroups'])} | {m['doc']} |")
 
@@ -117,8 +118,15 @@ COMPARING = """
     the MID;
   - `better_below_mid`: detectable and better, but the mean difference is below the MID (real
     but too small to matter);
-  - `no_detectable_difference`: the CI covers 0 (or fewer than 2 replicates);
-  - `worse_below_mid` and `clearly_worse`: the same in the worse direction.
+  - `no_detectable_difference`: the CI covers 0 (or fewer than 2 replicates), or lies within
+    1e-9 of the baseline mean's magnitude (at least 1e-9) of 0: floating-point rounding, not a
+    difference;
+  - `worse_below_mid` and `clearly_worse`: the same in the worse direction;
+  - `no_verdict`: a detectable difference on a metric whose direction is not a goal in itself
+    (better: *neutral*, e.g. `mediation_share`: more needs resolved *with help* is not better
+    than resolved alone); ranked higher first, but never called better or worse;
+  - `fixed_by_design`: the cost metric (role `cost`) of a scenario compared at equal budget,
+    which spends the baseline's total by construction.
 - **Share of runs better** (`share_better`): the share of replicates in which the scenario does
   better than the baseline under the same random numbers; a replicate with exactly equal values
   counts one half.

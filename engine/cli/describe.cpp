@@ -34,6 +34,7 @@ int cmd_describe(int argc, char** argv, const ModelAdapter& model) {
       if (json_out) {
         arr.push_back({{"name", m.name},
                        {"higher_is_better", m.higher_is_better},
+                       {"direction", metric_direction(m)},
                        {"unit", m.unit},
                        {"headline", m.headline},
                        {"subgroups", m.subgroups},
@@ -42,8 +43,10 @@ int cmd_describe(int argc, char** argv, const ModelAdapter& model) {
                        {"doc", m.doc}});
         continue;
       }
-      std::cout << m.name << "  (" << m.unit << ", " << (m.higher_is_better ? "higher" : "lower")
-                << " is better" << (m.headline ? ", headline" : "");
+      std::cout << m.name << "  (" << m.unit << ", "
+                << (m.judged ? std::string(metric_direction(m)) + " is better"
+                             : std::string("neutral: no better/worse verdict"))
+                << (m.headline ? ", headline" : "");
       for (const auto& role : m.roles) std::cout << ", " << role;
       for (std::size_t k = 0; k < m.subgroups.size(); ++k)
         std::cout << (k ? " " : "; by ") << m.subgroups[k];

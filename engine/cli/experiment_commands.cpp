@@ -171,6 +171,12 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
     ResultsStore store(rep.store);
     const ExperimentStats st = compute_stats(store, model.metrics());
     const std::vector<MetricInfo> headline = headline_metrics(model.metrics());
+    // The experiment's human title (its English one if it has titles by language), then its name.
+    const nlohmann::json& r = spec.resolved;
+    const std::string title = r.contains("titles") && r["titles"].contains("en")
+                                  ? r["titles"]["en"].get<std::string>()
+                                  : r.value("title", std::string());
+    if (!title.empty()) std::cout << title << " (" << spec.name << ")\n";
     if (cmd == "sweep")
       std::cout << sweep_table(st, spec, model.metrics(), c.req.rank_by, rep.runs_per_scenario);
     else

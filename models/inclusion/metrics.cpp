@@ -46,8 +46,15 @@ void Counters::add(const Counters& o, bool with_closures) {
 
 namespace {
 
-constexpr bool higher = true;
-constexpr bool lower = false;
+// metrics.def's directions: which way is better, or "neutral" (no goal: ranked higher first,
+// never called better or worse).
+struct Direction {
+  bool higher_is_better;
+  bool judged;
+};
+constexpr Direction higher{true, true};
+constexpr Direction lower{false, true};
+constexpr Direction neutral{true, false};
 constexpr stats::Domain ratio = stats::Domain::Ratio;
 constexpr stats::Domain real = stats::Domain::Real;
 constexpr stats::Domain nonnegative = stats::Domain::NonNegative;
@@ -55,7 +62,7 @@ constexpr stats::Domain nonnegative = stats::Domain::NonNegative;
 struct Declared {
   const char* name;
   const char* unit;
-  bool higher_is_better;
+  Direction direction;
   bool headline;
   stats::Domain domain;
   const char* subgroups;  // space-separated dimension names
@@ -143,11 +150,12 @@ std::vector<Dimension> split_dimensions(const char* text) {
   return out;
 }
 
-MetricInfo info(std::string name, bool higher_is_better, std::string unit, std::string doc,
+MetricInfo info(std::string name, Direction direction, std::string unit, std::string doc,
                 stats::Domain domain) {
   MetricInfo m;
   m.name = std::move(name);
-  m.higher_is_better = higher_is_better;
+  m.higher_is_better = direction.higher_is_better;
+  m.judged = direction.judged;
   m.unit = std::move(unit);
   m.doc = std::move(doc);
   m.domain = domain;
@@ -164,7 +172,7 @@ struct Catalog {
           const std::vector<std::pair<std::string, std::string>>& roles) {
     breakdown.resize(declared.size());
     for (const auto& d : declared) {
-      MetricInfo m = info(d.name, d.higher_is_better, d.unit, d.doc, d.domain);
+      MetricInfo m = info(d.name, d.direction, d.unit, d.doc, d.domain);
       m.headline = d.headline;
       for (const auto& [role, metric] : roles)
         if (metric == d.name) m.roles.push_back(role);
@@ -178,7 +186,7 @@ struct Catalog {
         for (const auto& level : dimension_levels(dim)) {
           all.push_back(
               info(std::string(declared[b].name) + "@" + dimension_name(dim) + ":" + level,
-                   declared[b].higher_is_better, declared[b].unit,
+                   declared[b].direction, declared[b].unit,
                    std::string(declared[b].doc) + " " + level_doc(dim, level), declared[b].domain));
         }
       }

@@ -87,7 +87,7 @@ def parameters() -> list[dict[str, Any]]:
     """The parameter registry."""
 
 def metrics() -> list[dict[str, Any]]:
-    """Scalar metrics (name, higher_is_better, unit, doc, headline, subgroups), from metrics.def."""
+    """Scalar metrics (name, higher_is_better, direction, unit, doc, headline, subgroups), from metrics.def."""
 
 def series() -> list[dict[str, Any]]:
     """Weekly series (name, higher_is_better, unit, doc, headline, subgroups), from metrics.def."""

@@ -28,8 +28,10 @@ PAIRED_COLUMNS = list(_core.csv_columns()["paired"])
 
 
 def metrics() -> pd.DataFrame:
-    """The model's scalar metrics: a DataFrame with columns name, higher_is_better, unit, doc."""
-    return pd.DataFrame(_core.metrics(), columns=["name", "higher_is_better", "unit", "doc"])
+    """The model's scalar metrics: a DataFrame with columns name, higher_is_better, unit, doc,
+    direction ("higher", "lower", or "neutral": a metric whose direction is not a goal, whose
+    differences get no better/worse verdict; ranked higher first, as higher_is_better says)."""
+    return pd.DataFrame(_core.metrics(), columns=["name", "higher_is_better", "unit", "doc", "direction"])
 
 
 class Results:

@@ -56,7 +56,13 @@ class MetricCatalog:
         return str(self._lookup(name, series).get("unit", ""))
 
     def higher_is_better(self, name: str, series: bool = False) -> bool:
-        return self._lookup(name, series).get("direction") == "higher"
+        """Which way the engine ranks it: higher first for "higher" and for "neutral" metrics."""
+        return self._lookup(name, series).get("direction") in ("higher", "neutral")
+
+    def direction(self, name: str, series: bool = False) -> str:
+        """"higher" or "lower" (which is better), or "neutral": a metric whose direction is not a
+        goal in itself (e.g. mediation_share), whose differences get no better/worse verdict."""
+        return str(self._lookup(name, series).get("direction", "higher"))
 
     def doc(self, name: str, series: bool = False) -> str:
         return str(self._lookup(name, series).get("doc", ""))
@@ -85,8 +91,10 @@ def _check_entries(entries: Any, where: str, key: str) -> list[dict[str, Any]]:
         raise StoreError(f"{where}: /{key}: expected an array of {{name, unit, direction, headline, subgroups, doc}}")
     for i, m in enumerate(entries):
         if not (isinstance(m, dict) and isinstance(m.get("name"), str)
-                and m.get("direction") in ("higher", "lower") and isinstance(m.get("subgroups", []), list)):
-            raise StoreError(f"{where}: /{key}/{i}: expected {{\"name\": string, \"direction\": \"higher\"|\"lower\", "
+                and m.get("direction") in ("higher", "lower", "neutral")
+                and isinstance(m.get("subgroups", []), list)):
+            raise StoreError(f"{where}: /{key}/{i}: expected {{\"name\": string, "
+                             f"\"direction\": \"higher\"|\"lower\"|\"neutral\", "
                              f"\"unit\", \"headline\", \"subgroups\": [...], \"doc\"}}")
     return entries
 
@@ -351,6 +359,6 @@ def _engine_entries(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Catalog entries from the installed engine (``models/inclusion/metrics.def``), for stores
     written before the manifest carried the catalog."""
     return [{"name": str(m["name"]), "unit": m.get("unit", ""), "doc": m.get("doc", ""),
-             "direction": "higher" if m.get("higher_is_better") else "lower",
+             "direction": m.get("direction") or ("higher" if m.get("higher_is_better") else "lower"),
              "headline": bool(m.get("headline")), "subgroups": list(m.get("subgroups", []))}
             for m in entries if "@" not in str(m["name"])]

@@ -102,6 +102,7 @@ py::list info_list(const std::vector<MetricInfo>& v) {
     py::dict d;
     d["name"] = m.name;
     d["higher_is_better"] = m.higher_is_better;
+    d["direction"] = metric_direction(m);
     d["unit"] = m.unit;
     d["doc"] = m.doc;
     d["headline"] = m.headline;

@@ -494,6 +494,16 @@ TEST(Verdict, DetectableAndImportantAreSeparateQuestions) {
   EXPECT_EQ(classify(paired_of(-0.5, -0.7, -0.3, 1), 0.0, false), Verdict::NoDifference);
   EXPECT_EQ(classify(paired_of(-0.5, std::nan(""), -0.3), 0.0, false), Verdict::NoDifference);
   EXPECT_STREQ(verdict_name(Verdict::BetterBelowMid), "better_below_mid");
+  // A CI of a few 1e-7 EUR on a 23 M EUR total (equal budget: floating-point rounding) is no
+  // difference; the same interval on a baseline of 0 is (1e-9 at least).
+  Paired rounding = paired_of(7.5e-7, 4.1e-7, 1.1e-6);
+  rounding.baseline_mean = 2.3e7;
+  EXPECT_EQ(classify(rounding, 230000.0, false), Verdict::NoDifference);
+  rounding.baseline_mean = 0;
+  EXPECT_EQ(classify(rounding, 0.0, false), Verdict::ClearlyWorse);
+  EXPECT_EQ(classify(paired_of(0.0, 0.0, 0.0), 0.0, false), Verdict::NoDifference);
+  EXPECT_STREQ(verdict_name(Verdict::NoVerdict), "no_verdict");
+  EXPECT_STREQ(verdict_name(Verdict::FixedByDesign), "fixed_by_design");
 }
 
 TEST(Verdict, FromRealPairedData) {

@@ -33,7 +33,7 @@ def test_parameters_frame():
 
 def test_metrics_frame():
     df = govsim.metrics()
-    assert list(df.columns) == ["name", "higher_is_better", "unit", "doc"]
+    assert list(df.columns) == ["name", "higher_is_better", "unit", "doc", "direction"]
     assert "non_recours_rate" in set(df["name"])
     assert not df.set_index("name").loc["non_recours_rate", "higher_is_better"]
 

@@ -12,7 +12,8 @@ def _check_catalog(block: list[dict], stored: list[str], engine: list[dict]) -> 
         assert set(m) == {"name", "unit", "direction", "headline", "subgroups", "doc", "domain"}
         # Intervals within the domain (docs/metrics.md): declared in metrics.def, as the engine reads it.
         assert m["domain"] == e["domain"] in ("ratio", "real", "nonnegative")
-        assert m["direction"] == ("higher" if e["higher_is_better"] else "lower")
+        assert m["direction"] == e["direction"] == ("neutral" if m["name"] == "mediation_share" else
+                                                     "higher" if e["higher_is_better"] else "lower")
         assert (m["unit"], m["headline"], m["subgroups"], m["doc"]) == (e["unit"], e["headline"], e["subgroups"], e["doc"])
         assert m["doc"] and m["unit"]
     # every stored name is a declared one or one level of a declared breakdown, in layout order

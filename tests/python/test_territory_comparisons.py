@@ -103,13 +103,13 @@ def test_report_keeps_territory_comparisons_out_of_the_ranking(combined):
     ranking = html[html.index('id="ranking"'):html.index('id="paired"')]
     assert "City master plan" not in ranking
     own = html[html.index('id="own-territory"'):html.index("</section>", html.index('id="own-territory"'))]
-    assert "Territory: city" in own and "City master plan" in own
+    assert "Territory: City" in own and "City master plan" in own
     # Its paired difference in that table is the one against its own baseline (paired.csv).
     r = combined.paired().set_index(["scenario", "metric"]).loc[("city-master-plan@city", "non_recours_rate")]
     assert r["baseline"] == "status-quo@city"
     findings = html[html.index('id="findings"'):html.index("</section>", html.index('id="findings"'))]
-    assert "on its own territory (city)" in findings
-    assert "status quo on city" in findings or "City master plan" in findings
+    assert "on its own territory (City)" in findings
+    assert "status quo on City" in findings or "City master plan" in findings
 
 
 def test_charts_draw_the_main_comparison_only(combined):

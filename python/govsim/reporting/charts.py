@@ -230,10 +230,11 @@ def territory_map(data: ReportData) -> Chart | None:
     ax.set_xlabel(_("longitude"))
     ax.set_ylabel(_("latitude"))
     ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
-    ax.set_title(_("{name}: communes (size: adults) and mediation places").format(name=t.get("name", "")))
+    ax.set_title(_("{name}: communes (size: adults) and mediation places").format(name=text.territory_title(t.get("name", ""))))
     return _to_chart(fig, _("Map of {name}: {communes} communes coloured by car minutes to the nearest place "
                             "helping with procedures, and {places} places by type").format(
-        name=t.get("name", _("the territory")), communes=len(communes), places=len(places)))
+        name=text.territory_title(t["name"]) if t.get("name") else _("the territory"), communes=len(communes),
+        places=len(places)))
 
 
 def map_scenario(data: ReportData) -> str | None:
@@ -284,8 +285,8 @@ def outcome_map(data: ReportData, scenario: str | None = None) -> Chart | None:
     places, pc = _places(data)
     fig, axes = plt.subplots(1, 2, figsize=(15, 7.5))
     panels = [(nr0, "YlOrRd", 0.0, float(np.nanpercentile(nr0, 98)) if np.isfinite(nr0).any() else 1.0,
-               text.chart_text("map_baseline").format(baseline=data.baseline)),
-              (delta, "RdBu_r", None, None, text.chart_text("map_change").format(baseline=data.baseline))]
+               text.chart_text("map_baseline").format(baseline=data.title(data.baseline))),
+              (delta, "RdBu_r", None, None, text.chart_text("map_change").format(baseline=data.title(data.baseline)))]
     lim = float(np.nanpercentile(np.abs(delta), 98)) if np.isfinite(delta).any() else 1.0
     for ax, (v, cmap, lo, hi, label) in zip(axes, panels):
         if lo is None:
@@ -300,21 +301,22 @@ def outcome_map(data: ReportData, scenario: str | None = None) -> Chart | None:
             pts = [p for p in places if p[pc["type"]] == code] if pc else []
             if pts and geo:
                 ax.scatter([p[pc["lon"]] for p in pts], [p[pc["lat"]] for p in pts], marker=marker, c=color, s=22,
-                           edgecolors="black", linewidths=0.4, label=f"{plabel} ({len(pts)})", zorder=3)
+                           edgecolors="black", linewidths=0.4, label=f"{_(plabel)} ({len(pts)})", zorder=3)
         if geo:
             ax.set_aspect(1 / math.cos(math.radians(float(np.mean(y)))))
         else:
             ax.set_aspect(1)
-        ax.set_xlabel("longitude" if geo else "x (km)")
-        ax.set_ylabel("latitude" if geo else "y (km)")
+        ax.set_xlabel(_("longitude") if geo else "x (km)")
+        ax.set_ylabel(_("latitude") if geo else "y (km)")
     if places and geo:
         axes[0].legend(loc="lower left", fontsize=7, framealpha=0.9)
     axes[0].set_title(text.chart_text("map_baseline_title").format(baseline=data.title(data.baseline)), fontsize=10)
     axes[1].set_title(text.chart_text("map_change_title").format(scenario=data.title(scenario)), fontsize=10)
     fig.tight_layout()
-    name = (data.manifest.get("territory") or {}).get("name", "the territory")
-    chart = _to_chart(fig, text.chart_text("map_alt").format(territory=name, n=len(base), scenario=scenario,
-                                                         baseline=data.baseline))
+    name = (data.manifest.get("territory") or {}).get("name")
+    chart = _to_chart(fig, text.chart_text("map_alt").format(
+        territory=text.territory_title(name) if name else _("the territory"), n=len(base),
+        scenario=data.title(scenario), baseline=data.title(data.baseline)))
     chart.values = values
     return chart
 

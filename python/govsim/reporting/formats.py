@@ -91,6 +91,23 @@ def fmt_diff(catalog: Catalog, metric: str, x: float) -> str:
     return f"{sign}{text}{suffix}"
 
 
+def plural_count(x: float) -> int:
+    """The count to choose the plural form of a unit after the number ``x`` (ngettext takes an
+    integer): French puts the singular below 2 ("0,44 point", "1,5 point"), English only at
+    exactly 1 ("0.44 points")."""
+    n = math.floor(abs(x))
+    if abs(x) == n or n != 1:
+        return n
+    return 1 if lang() == "fr" else 2
+
+
+def fmt_per_million(catalog: Catalog, metric: str, x: float) -> str:
+    """A gain of ``metric`` per million euros of extra spending, with its unit: "+0,11 pt par M€"."""
+    if not finite(x):
+        return _("n/a")
+    return _("{value} per M\u20ac").format(value=fmt_diff(catalog, metric, x))
+
+
 def fmt_param(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
@@ -112,6 +129,17 @@ def _range(lo: float, hi: float, digits: int, suffix: str = "") -> str:
 def _digits(lo: float, hi: float) -> int:
     span = max(abs(lo), abs(hi))
     return 0 if span >= 10 else 1 if span >= 1 else 2 if span >= 0.1 else 3
+
+
+def punct(mark: str) -> str:
+    """A semicolon, colon, question or exclamation mark after a word: French puts a narrow
+    no-break space before it ("pratique ;", "type :"), English nothing."""
+    return (NARROW_NBSP + mark) if lang() == "fr" else mark
+
+
+def join_clauses(items: list[str]) -> str:
+    """Clauses joined by semicolons, with the language's spacing."""
+    return (punct(";") + " ").join(items)
 
 
 def and_list(items: list[str]) -> str:

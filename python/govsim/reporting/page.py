@@ -107,7 +107,7 @@ def _equity(data: ReportData) -> dict[str, Any]:
         if chart:
             blocks.append({"label": text.label(base), "chart": chart})
     base = EQUITY_METRICS[0]
-    cols = [(f"{base}@{d}:{cat}", f"{text.dimension_label(d)}: {text.category_label(d, cat)}")
+    cols = [(f"{base}@{d}:{cat}", f"{text.dimension_label(d)}{formats.punct(':')} {text.category_label(d, cat)}")
             for d, cats in data.catalog.dimensions(base) for cat in cats if data.has(f"{base}@{d}:{cat}")]
     gap = data.has("rural_urban_gap")
     rows = []
@@ -137,6 +137,18 @@ def _is_assumption(spec: dict | None) -> bool:
     return bool(spec) and str(spec.get("source", "")).strip().lower().startswith("assumption")
 
 
+def _source(spec: dict | None) -> str:
+    """The registry's source of a parameter for the source column: an assumption's source without
+    its leading word "assumption" (the column's flag says it), e.g. "(typical range)" -> "typical range"."""
+    if not spec:
+        return _("not in the registry")
+    src = str(spec.get("source", "")).strip()
+    if not _is_assumption(spec):
+        return src
+    rest = src[len("assumption"):].strip().lstrip(":;,\u2014-").strip()
+    return rest[1:-1] if rest.startswith("(") and rest.endswith(")") else rest
+
+
 def _assumptions(data: ReportData) -> dict[str, Any]:
     reg = data.registry
     common = data.common_parameters()
@@ -145,8 +157,8 @@ def _assumptions(data: ReportData) -> dict[str, Any]:
         spec = reg.get(name)
         return {"name": name, "value": formats.fmt_param(value),
                 "default": formats.fmt_param(spec["default"]) if spec and "default" in spec else "",
-                "unit": spec.get("unit", "") if spec else "", "doc": spec.get("doc", "") if spec else "",
-                "source": spec.get("source", _("not in the registry")) if spec else _("not in the registry"),
+                "unit": text.unit_label(spec.get("unit", "")) if spec else "", "doc": spec.get("doc", "") if spec else "",
+                "source": _source(spec),
                 "assumption": _is_assumption(spec)}
 
     per_scenario = []
@@ -175,7 +187,7 @@ def _manifest(data: ReportData) -> dict[str, Any]:
     if isinstance(m.get("territory"), dict):
         t = m["territory"]
         desc = _("{name}: {communes} communes, {places} places").format(
-            name=t.get("name", "?"), communes=t.get("communes", "?"), places=t.get("places", "?"))
+            name=text.territory_title(t.get("name", "?")), communes=t.get("communes", "?"), places=t.get("places", "?"))
         if isinstance(t.get("places_dates"), dict):
             desc += ", " + _("places updated {first} to {last}").format(
                 first=t["places_dates"].get("min"), last=t["places_dates"].get("max"))
@@ -239,9 +251,9 @@ def _summary(data: ReportData, rob: dict[str, Any] | None = None) -> dict[str, A
                 cells.append({"cls": "", "value": "" if is_base else _("n/a"), "low": "", "high": "", "verdict": ""})
             else:
                 u = data.catalog.unit(RANK_BY)
-                cells.append({"cls": "", "value": formats.fmt_diff(data.catalog, RANK_BY, r["gain_per_million_eur"]),
-                              "low": formats.fmt_diff(data.catalog, RANK_BY, r["ci_low"]),
-                              "high": formats.fmt_diff(data.catalog, RANK_BY, r["ci_high"]), "verdict": ""} if u else
+                cells.append({"cls": "", "value": formats.fmt_per_million(data.catalog, RANK_BY, r["gain_per_million_eur"]),
+                              "low": formats.fmt_per_million(data.catalog, RANK_BY, r["ci_low"]),
+                              "high": formats.fmt_per_million(data.catalog, RANK_BY, r["ci_high"]), "verdict": ""} if u else
                              {"cls": "", "value": formats.num(r["gain_per_million_eur"], 2), "low": "", "high": "",
                               "verdict": ""})
         if robust:
@@ -260,7 +272,7 @@ def _summary(data: ReportData, rob: dict[str, Any] | None = None) -> dict[str, A
         trows = [row(base, base)] + [row(s, base) for s in scens]
         for r in trows:
             r["rank"] = ""
-        territories.append({"territory": terr, "baseline": data.title(base), "rows": trows})
+        territories.append({"territory": text.territory_title(terr), "baseline": data.title(base), "rows": trows})
     return {"columns": columns, "rows": rows, "territories": territories, "robustness": bool(robust),
             "equal_budget": equal,
             "rank_label": text.label(RANK_BY).lower()}
@@ -305,7 +317,7 @@ def _render_html(data: ReportData, robustness_dir: Path | None, map_scenario: st
     rob = robustness.section(data, robustness_dir)
     any_seed = any(data.scenario_info.get(s, {}).get("seed_contribution") for s in data.scenarios)
     context = {
-        "name": cfg.get("name") or data.manifest.get("experiment") or data.dir.name,
+        "name": sentences.experiment_title(cfg) or data.manifest.get("experiment") or data.dir.name,
         "n_scenarios": len(data.main_scenarios),
         "territory_name": sentences.territory_name(cfg),
         "n_runs": data.n_runs,
@@ -321,7 +333,7 @@ def _render_html(data: ReportData, robustness_dir: Path | None, map_scenario: st
                       "map": charts.territory_map(data),
                       "outcome_map": charts.outcome_map(data, map_scenario),
                       "outcome_map_note": text.chart_text("map_note")},
-        "experiment": {"name": cfg.get("name", ""), "description": cfg.get("description", "")},
+        "experiment": {"name": sentences.experiment_title(cfg), "description": cfg.get("description", "")},
         "setup": sentences.setup_facts(data),
         "baseline": {"name": data.baseline, "title": data.title(data.baseline)},
         "findings": [] if data.is_sweep else

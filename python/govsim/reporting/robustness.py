@@ -65,7 +65,7 @@ def _box_sentence(box: pd.DataFrame, title: str, metric: str) -> str:
             parts.append(_("{parameter} is above {low}").format(parameter=r["parameter"], low=_g(r["low"])))
         else:
             parts.append(_("{parameter} is below {high}").format(parameter=r["parameter"], high=_g(r["high"])))
-    return head + "; " + _("{coverage} of these failures lie where {conditions} (there, it fails in {density} of "
+    return head + formats.punct(";") + " " + _("{coverage} of these failures lie where {conditions} (there, it fails in {density} of "
                            "worlds; {mass} of all worlds).").format(
         coverage=_pct(a["coverage"]), conditions=(" " + _("and") + " ").join(parts), density=_pct(a["density"]),
         mass=_pct(a["mass"]))

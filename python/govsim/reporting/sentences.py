@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .formats import NARROW_NBSP, _digits, _range, and_list, finite, fmt_diff, fmt_eur, num, pct
-from .i18n import _, lang
+from .formats import (NARROW_NBSP, _digits, _range, and_list, finite, fmt_diff, fmt_eur, join_clauses, num, pct,
+                      plural_count)
+from .i18n import _, lang, ngettext
 from .load import ReportData
-from .text import NOISE_NOUNS, SHARE_SUBJECTS, TERRITORIES, label, verdict
+from .text import NOISE_NOUNS, SHARE_SUBJECTS, TERRITORIES, label, territory_title, verdict
 
 
 def territory(config: dict[str, Any]) -> tuple[str, str]:
@@ -24,7 +25,7 @@ def territory(config: dict[str, Any]) -> tuple[str, str]:
         else:
             files.append(_("access points generated from the communes (no places file)"))
         return (terr.get("name") or terr.get("communes_csv", _("user territory")),
-                _("A territory loaded from the planner's own files: {files}.").format(files="; ".join(files)))
+                _("A territory loaded from the planner's own files: {files}.").format(files=join_clauses(files)))
     desc = TERRITORIES.get(str(terr))
     return (terr or _("unknown")), (_(desc) if desc else "")
 
@@ -40,15 +41,22 @@ def places_data(manifest: dict[str, Any]) -> str:
     if t.get("rejected_rows"):
         parts.append(_("{rows} rows of the source files failed the checks and were left out").format(
             rows=t["rejected_rows"]))
-    s = "; ".join(parts) + "."
+    s = join_clauses(parts) + "."
     if t.get("note"):
         s += " " + _(str(t["note"]))
     return s
 
 
+def experiment_title(config: dict[str, Any]) -> str:
+    """The experiment's title in the report's language (the config's ``titles``/``title_fr``/
+    ``title_en``), else its ``title``, else its ``name``."""
+    titles = config.get("titles") if isinstance(config.get("titles"), dict) else {}
+    return str(titles.get(lang()) or config.get("title") or config.get("name") or "")
+
+
 def territory_name(config: dict[str, Any]) -> str:
     terr = config.get("territory")
-    return terr.get("name", _("user territory")) if isinstance(terr, dict) else str(terr)
+    return terr.get("name", _("user territory")) if isinstance(terr, dict) else territory_title(str(terr))
 
 
 def setup_facts(data: ReportData) -> str:
@@ -62,9 +70,10 @@ def setup_facts(data: ReportData) -> str:
         facts.append(_("{share} of the adults simulated as agents (costs reported at full scale)").format(
             share=num(100 * float(scale), 2 if 100 * float(scale) < 1 else 0 if float(100 * float(scale)).is_integer() else 1)
             + (NARROW_NBSP + "%" if lang() == "fr" else "%")))
-    facts.append(_("{runs} Monte Carlo runs per scenario, replicate r of every scenario on the same random streams").format(
-        runs=data.n_runs))
-    return "; ".join(facts)
+    facts.append(ngettext("{runs} Monte Carlo run per scenario, replicate r of every scenario on the same random streams",
+                          "{runs} Monte Carlo runs per scenario, replicate r of every scenario on the same random streams",
+                          int(data.n_runs)).format(runs=data.n_runs))
+    return join_clauses(facts)
 
 
 def baseline_name(data: ReportData, scen: str | None = None) -> str:
@@ -73,7 +82,7 @@ def baseline_name(data: ReportData, scen: str | None = None) -> str:
     base = data.compared_with(scen) if scen else data.baseline
     name = _("the status quo") if base.partition("@")[0] == "status-quo" else data.title(base)
     terr = data.own_territory(base)
-    return name if terr is None else _("{name} on {territory}").format(name=name, territory=terr)
+    return name if terr is None else _("{name} on {territory}").format(name=name, territory=territory_title(terr))
 
 
 def pair_sentence(data: ReportData, scen: str, metric: str) -> tuple[str, str] | None:
@@ -86,17 +95,21 @@ def pair_sentence(data: ReportData, scen: str, metric: str) -> tuple[str, str] |
         return None
     n = int(r.n)
     v = verdict(r)
+    if v == "fixed_by_design":  # equal budget: the same total cost by construction, nothing to say
+        return None
     if v == "no_detectable_difference":
         return (_(NOISE_NOUNS[metric]) if metric in NOISE_NOUNS else label(metric).lower()), v
     d, lo, hi = r.mean_diff, r.ci_low, r.ci_high
     up = d > 0
     mlo, mhi = (lo, hi) if up else (-hi, -lo)  # magnitude interval, ordered
-    share = (" " + _("(better in {k} of {n} paired runs)").format(k=round(r.share_better * n), n=n)
-             if finite(r.share_better) else "")
+    share = (" " + ngettext("(better in {k} of {n} paired run)", "(better in {k} of {n} paired runs)", n).format(
+        k=round(r.share_better * n), n=n) if finite(r.share_better) and v != "no_verdict" else "")
     if cat.unit(metric) == "share":
         dg = _digits(100 * mlo, 100 * mhi)
         what = _(SHARE_SUBJECTS[metric]) if metric in SHARE_SUBJECTS else label(metric).lower()
-        msg = _("raises {what} by {value} points ({range})") if up else _("lowers {what} by {value} points ({range})")
+        k = plural_count(round(abs(100 * d), dg))
+        msg = (ngettext("raises {what} by {value} point ({range})", "raises {what} by {value} points ({range})", k) if up
+               else ngettext("lowers {what} by {value} point ({range})", "lowers {what} by {value} points ({range})", k))
         s = msg.format(what=what, value=num(abs(100 * d), dg), range=_range(100 * mlo, 100 * mhi, dg))
     elif metric == "total_cost_eur":
         msg = _("costs {value} more in total ({low} to {high})") if up else _("costs {value} less in total ({low} to {high})")
@@ -139,18 +152,22 @@ def finding(data: ReportData, scen: str) -> dict[str, str] | None:
         if res is None:
             continue
         sentence, v = res
+        # A change of a metric that is no goal in itself ("no_verdict") is told with the clear
+        # effects, without "better in k of n runs".
         (noise if v == "no_detectable_difference" else small if v.endswith("below_mid") else clear).append(sentence)
     if not clear and not small and not noise:
         return None
     caveat = ""
     if noise:
-        caveat = _("On {metrics}, no difference with {base} is detectable in {runs} paired runs; we cannot say "
-                   "which is better.").format(metrics=and_list(noise), base=baseline_name(data, scen), runs=data.n_runs)
+        caveat = ngettext("On {metrics}, no difference with {base} is detectable in {runs} paired run; we cannot "
+                          "say which is better.",
+                          "On {metrics}, no difference with {base} is detectable in {runs} paired runs; we cannot "
+                          "say which is better.", int(data.n_runs)).format(metrics=and_list(noise), base=baseline_name(data, scen), runs=data.n_runs)
     terr = data.own_territory(scen)
     title = data.title(scen) if terr is None else _("{title}, on its own territory ({territory})").format(
-        title=data.title(scen), territory=terr)
-    return {"title": title, "text": "; ".join(clear) + "." if clear else "",
-            "small": "; ".join(small) + "." if small else "", "caveat": caveat}
+        title=data.title(scen), territory=territory_title(terr))
+    return {"title": title, "text": join_clauses(clear) + "." if clear else "",
+            "small": join_clauses(small) + "." if small else "", "caveat": caveat}
 
 
 def assumptions_sentence(data: ReportData) -> str:
@@ -162,9 +179,15 @@ def assumptions_sentence(data: ReportData) -> str:
     if not names:
         return ""
     robust = data.manifest.get("robustness") or data.config.get("uncertainty")
+    # Of the assumptions, those with a plausible range (uncertainty.def) are varied in the robustness
+    # analysis; the "fixed" ones are settings of the experiment (horizon, sample size), not unknowns.
+    fixed = [k for k in assumed if reg[k].get("distribution") == "fixed"]
     head = _("These results rest on a model of {n} parameters, {k} of which ({share}) are assumptions rather than "
-             "observed figures; the intervals below reflect Monte Carlo noise only, ").format(
-        n=len(names), k=len(assumed), share=pct(len(assumed) / len(names), 0))
+             "observed figures ({varied} varied in the robustness analysis, {fixed} fixed because they are settings "
+             "of the experiment rather than unknowns of the world); the intervals below reflect Monte Carlo noise "
+             "only, ").format(
+        n=len(names), k=len(assumed), share=pct(len(assumed) / len(names), 0), varied=len(assumed) - len(fixed),
+        fixed=len(fixed))
     tail = (_("and the robustness section shows how the ranking holds across plausible values of them.") if robust
             else _("not what we do not know about these assumptions (no robustness analysis was run for this report)."))
     return head + tail + " " + _("See the Assumptions section.")

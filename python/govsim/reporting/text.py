@@ -53,6 +53,23 @@ TERRITORIES = {
     ),
 }
 
+# Names of the shipped territories in running text ("Map of Loir-et-Cher", "Territory: the city");
+# a territory not listed here is named as given.
+TERRITORY_NAMES = {
+    "rural-department": N_("Rural department"),
+    "city": N_("City"),
+    "former-mining-agglomeration": N_("Former mining agglomeration"),
+    "france": N_("France (generated)"),
+    "charente": N_("Charente"),
+    "loir-et-cher": N_("Loir-et-Cher"),
+}
+
+
+def territory_title(name: str) -> str:
+    """A territory's name for the reader (``name``: its slug, as in the manifest and the config)."""
+    return _(TERRITORY_NAMES[name]) if name in TERRITORY_NAMES else name
+
+
 # Caveats the engine writes into a real territory's manifest block ("note"), for the catalogue
 # (the report translates the note it finds; models/inclusion/open_data.cpp holds the source text).
 TERRITORY_NOTES = [
@@ -73,6 +90,32 @@ LABELS = {
     "total_cost_eur": N_("Total cost"),
     "cost_per_need_resolved_by_mediation_eur": N_("Cost per need resolved by mediation"),
     "rural_urban_gap": N_("Rural-urban non-recours gap"),
+    "rural_urban_ratio": N_("Rural-urban non-recours ratio"),
+    "pending_share": N_("Needs still pending"),
+    "alone_share": N_("Needs resolved alone"),
+    "relatives_share": N_("Needs resolved by relatives"),
+    "autonomy_gain": N_("Autonomy gain"),
+    "coverage_20min": N_("Within 20 min of a point"),
+    "sessions_per_1000_adults": N_("Sessions per 1,000 adults"),
+    "capacity_used_share": N_("Capacity used"),
+    "referral_share": N_("Referrals by partners"),
+    "staff_time_cost_eur": N_("Cost of staff time given to mediation"),
+    "overhead_share": N_("Reporting and coordination costs"),
+    "non_recours_concentration_index": N_("Concentration of non-recours by income"),
+    "point_closures": N_("Access points closed"),
+    "mediator_departures": N_("Mediator departures"),
+    "interruption_weeks": N_("Weeks of service interruption"),
+    "open_points_end": N_("Open access points at the end"),
+    "weeks_to_illectronisme_target": N_("Weeks to the illectronisme target"),
+    "aware_share": N_("Adults aware of the help on offer"),
+    "home_internet_rate": N_("Adults able to do a procedure from home"),
+    "adults_did_online_procedure_rate": N_("Adults who did a procedure online alone"),
+    "adults_gave_up_rate": N_("Adults who gave up a procedure"),
+    "sessions_per_point_year": N_("Sessions per point and year"),
+    "france_services_requests_per_site_year": N_("France Services requests per site and year"),
+    "cost_per_mediation_session_eur": N_("Cost per mediation session"),
+    "cost_per_additional_autonomous_adult_eur": N_("Cost per additional autonomous adult"),
+    "workshop_share_of_sessions": N_("Share of sessions that are workshops"),
 }
 
 SERIES_LABELS = {
@@ -86,7 +129,32 @@ SERIES_LABELS = {
     "cumulative_cost_eur": N_("Cumulative spending (M EUR)"),
     "non_recours_rate@density:rural": N_("Non-recours in rural zones (cumulative)"),
     "non_recours_rate@density:urban": N_("Non-recours in urban zones (cumulative)"),
+    "home_internet_rate": N_("Adults able to do a procedure from home (yearly)"),
+    "adults_did_online_procedure_rate": N_("Adults who did a procedure online alone in the past year"),
+    "adults_gave_up_rate": N_("Adults who gave up a procedure in the past year"),
+    "sessions_per_point_year": N_("Sessions per point and year (over the past year)"),
+    "france_services_requests_per_site_year": N_("France Services requests per site and year (over the past year)"),
+    "cost_per_mediation_session_eur": N_("Cost per mediation session (over the past year, EUR)"),
+    "cost_per_need_resolved_by_mediation_eur": N_("Cost per need resolved by mediation (over the past year, EUR)"),
 }
+
+# Words of the registry's units ("share", "EUR/point/year"), translated word by word between the
+# slashes; a unit with other words is shown as given.
+UNIT_WORDS = {"share": N_("share"), "probability": N_("probability"), "ratio": N_("ratio"), "weeks": N_("weeks"),
+              "week": N_("week"), "years": N_("years"), "year": N_("year"), "hours": N_("hours"),
+              "sites": N_("sites"), "site": N_("site"), "FTE": N_("FTE"), "EUR": "\u20ac", "weight": N_("weight"),
+              "exponent": N_("exponent"), "skill": N_("skill"), "sessions": N_("sessions"),
+              "minutes": N_("minutes"), "point": N_("point"), "units": N_("units"), "unit": N_("unit"),
+              "stations": N_("stations"), "station": N_("station"), "office": N_("office"), "zones": N_("zones")}
+
+
+def unit_label(unit: str) -> str:
+    """A registry unit in the current language ("EUR/point/year" -> "€/point/an")."""
+    parts = unit.split("/")
+    if not all(p in UNIT_WORDS or p == "1" for p in parts):
+        return unit
+    return "/".join(p if p == "1" else _(UNIT_WORDS[p]) for p in parts)
+
 
 DIMENSION_LABELS = {"age": N_("Age band"), "density": N_("Density"), "difficulty": N_("Social difficulty"),
                     "funder": N_("Funder"), "service": N_("Service (MedNum standard)"), "mode": N_("Travel mode")}
@@ -194,6 +262,8 @@ def question() -> str:
 
 
 def direction(catalog: Catalog, metric: str) -> str:
+    if catalog.direction(metric) == "neutral":
+        return UP + DOWN + " " + _("not a goal in itself")
     return (UP if catalog.higher_is_better(metric) else DOWN) + " " + _("better")
 
 
@@ -212,12 +282,16 @@ def definition(catalog: Catalog, metric: str) -> str:
 # Verdicts of a paired comparison (paired.csv's `verdict`): CSS class and words
 
 VERDICT_CLASS = {"clearly_better": "better", "better_below_mid": "small", "no_detectable_difference": "noise",
-                 "worse_below_mid": "small", "clearly_worse": "worse"}
+                 "worse_below_mid": "small", "clearly_worse": "worse", "no_verdict": "", "fixed_by_design": ""}
 VERDICT_LABEL = {"clearly_better": N_("clearly better"),
                  "better_below_mid": N_("better, but below the minimal important difference"),
                  "no_detectable_difference": N_("no detectable difference"),
                  "worse_below_mid": N_("worse, but below the minimal important difference"),
-                 "clearly_worse": N_("clearly worse")}
+                 "clearly_worse": N_("clearly worse"),
+                 # A detectable change of a metric whose direction is not a goal (metrics.def "neutral").
+                 "no_verdict": N_("a change, not better or worse in itself"),
+                 # The cost at equal budget: every scenario spends the baseline's total.
+                 "fixed_by_design": N_("fixed by the design (equal budget)")}
 
 
 def verdict(r: Any) -> str:
