@@ -122,7 +122,7 @@ def test_series(small_compare):
     assert a.shape == (2, res.weeks) and a.dtype == np.float64
     ts = res.timeseries()
     sel = ts[(ts.scenario == "status-quo") & (ts.series == name)].sort_values(["replicate", "week"])
-    assert np.array_equal(a.reshape(-1), sel["value"].to_numpy())
+    assert np.array_equal(a.reshape(-1), sel["value"].to_numpy(), equal_nan=True)
     assert res.replicates("status-quo") == [0, 1]
     with pytest.raises(KeyError):
         res.series("nope", name)
