@@ -9,6 +9,7 @@
 #include "engine/ensemble.hpp"
 #include "engine/results_store.hpp"
 #include "models/inclusion/model.hpp"
+#include "test_support.hpp"
 
 using namespace govsim;
 namespace fs = std::filesystem;
@@ -42,8 +43,8 @@ void expect_same(const std::vector<RunRecord>& a, const std::vector<RunRecord>& 
   for (std::size_t i = 0; i < a.size(); ++i) {
     EXPECT_EQ(a[i].scenario, b[i].scenario);
     EXPECT_EQ(a[i].replicate, b[i].replicate);
-    EXPECT_EQ(a[i].metrics, b[i].metrics);
-    EXPECT_EQ(a[i].series, b[i].series);
+    EXPECT_TRUE(test_support::same_bits(a[i].metrics, b[i].metrics));
+    EXPECT_TRUE(test_support::same_bits(a[i].series, b[i].series));
   }
 }
 }  // namespace

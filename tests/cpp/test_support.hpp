@@ -1,14 +1,22 @@
 // Helpers shared by the model tests.
 #pragma once
 
+#include <cstring>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "models/inclusion/model.hpp"
 
 namespace govsim::test_support {
+
+// Bit-identical values (an absent value, NaN, equals itself here, unlike with ==).
+inline bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+}
 
 using Overrides = std::map<std::string, nlohmann::json>;
 
