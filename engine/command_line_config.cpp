@@ -29,7 +29,7 @@ void apply_overrides(std::vector<ScenarioSpec>& scenarios, const std::vector<Par
     }
     const auto idx = reg.find(pname);
     if (!idx) {
-      errors.add(InputError("--set", o.name, declared_parameter_expected(reg, pname),
+      errors.add(InputError(o.source, o.name, declared_parameter_expected(reg, pname),
                             "unknown parameter \"" + pname + "\""));
       continue;
     }
@@ -37,7 +37,7 @@ void apply_overrides(std::vector<ScenarioSpec>& scenarios, const std::vector<Par
     try {
       v = reg.parse_text(*idx, o.value_text);
     } catch (const ParamValueError& err) {
-      errors.add(InputError("--set", o.name, err.expected, "'" + o.value_text + "'"));
+      errors.add(InputError(o.source, o.name, err.expected, "'" + o.value_text + "'"));
       continue;
     }
     applied.push_back(o.name + "=" + o.value_text);
@@ -48,7 +48,7 @@ void apply_overrides(std::vector<ScenarioSpec>& scenarios, const std::vector<Par
         std::string known;
         for (const auto& s : scenarios) known += (known.empty() ? "" : ", ") + s.name;
         errors.add(InputError(
-            "--set", o.name,
+            o.source, o.name,
             "SCENARIO:PARAMETER=VALUE naming a scenario of this experiment (" + known + ")",
             "unknown scenario \"" + target + "\""));
         continue;
@@ -133,9 +133,13 @@ TerritoryChoice territory_from_argument(const std::string& arg, const ModelAdapt
     std::string expected =
         "an embedded territory name or a territory file (.json, or a communes .csv)";
     try {
-      model.check_territory(json(""), "--territory", ".");
+      model.check_territory(name, "--territory", ".");
     } catch (const InputError& e) {
-      expected = e.expected() + ", or a territory file (.json, or a communes .csv)";
+      // "... names; did you mean X?": the files go before the suggestion.
+      expected = e.expected();
+      const auto mean = expected.find("; did you mean");
+      expected.insert(mean == std::string::npos ? expected.size() : mean,
+                      ", or a territory file (.json, or a communes .csv)");
     }
     throw InputError("--territory", "", expected, "'" + arg + "' (no such territory or file)");
   }
@@ -144,10 +148,23 @@ TerritoryChoice territory_from_argument(const std::string& arg, const ModelAdapt
     t.value = {{"communes_csv", fs::absolute(p).string()}};
   } else {
     json doc = read_json_file(p);
-    // A file holding {"territory": ...} (a config's section) or the territory object itself.
-    if (doc.is_object() && doc.contains("territory")) doc = doc["territory"];
+    // A file holding {"territory": ...} (a config's section), the territory object itself, or a
+    // territory written by `govsim territory build` (taken as {"file": ...}).
+    const bool section = doc.is_object() && doc.contains("territory");
+    if (section) doc = doc["territory"];
     try {
-      model.check_territory(doc, p.string(), dir);
+      try {
+        model.check_territory(doc, p.string(), dir);
+      } catch (const InputError& first) {
+        if (section) throw;
+        const json built = {{"file", fs::absolute(p).string()}};
+        try {
+          model.check_territory(built, p.string(), dir);
+        } catch (const InputError&) {
+          throw first;  // not a built territory either: the first error says what was expected
+        }
+        doc = built;
+      }
     } catch (const fs::filesystem_error& err) {
       throw InputError(p.string(), "/territory", "paths to existing files",
                        "'" + err.path1().string() + "': " + err.code().message());
@@ -156,6 +173,32 @@ TerritoryChoice territory_from_argument(const std::string& arg, const ModelAdapt
   }
   t.base_dir = dir;
   return t;
+}
+
+void override_territory(ExperimentSpec& e, const TerritoryChoice& territory,
+                        const std::string& arg) {
+  // Territory comparisons keep their own territory, resolved against the config's directory:
+  // a territory object (relative paths) cannot move to the argument's directory under them.
+  if (territory.base_dir != e.base_dir)
+    for (const auto& s : e.scenarios)
+      if (!s.territory.is_null() && !s.territory.is_string())
+        throw InputError("--territory", "",
+                         "an embedded territory name, a communes .csv or a built territory .json "
+                         "(this config's territory comparisons use files relative to " +
+                             e.base_dir.string() + ")",
+                         "'" + arg + "'");
+  const json configured = e.territory;
+  e.territory = territory.value;
+  e.base_dir = territory.base_dir;
+  const std::string run_on = territory.value.is_string() ? territory.value.get<std::string>() : arg;
+  e.description = "The experiment " + e.name + " run on " + run_on +
+                  " (--territory) instead of the territory it is configured for (" +
+                  (configured.is_string() ? configured.get<std::string>() : configured.dump()) +
+                  ").";
+  e.resolved["description"] = e.description;
+  e.resolved["territory"] = e.territory;
+  e.resolved["territory_configured"] = configured;
+  e.resolved["territory_argument"] = arg;
 }
 
 }  // namespace govsim

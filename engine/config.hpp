@@ -22,6 +22,7 @@ namespace govsim {
 struct Override {
   std::string name;
   std::string value_text;
+  std::string source = "--set";  // where it came from, for errors ("overrides" from Python)
 };
 
 // "scenario" or "config": what a JSON document is, by its `$schema` or else by its keys.
@@ -50,6 +51,12 @@ struct TerritoryChoice {
   std::filesystem::path base_dir;  // relative CSV paths resolve against it
 };
 TerritoryChoice territory_from_argument(const std::string& arg, const ModelAdapter& model);
+// Runs a loaded experiment on another territory (`--territory` of compare, sweep, robustness,
+// sensitivity): the main scenarios move to it (territory comparisons keep theirs); the resolved
+// config records the territory run and the configured one, and its description says so instead
+// of the configured description (which names the configured territory).
+void override_territory(ExperimentSpec& e, const TerritoryChoice& territory,
+                        const std::string& arg);
 
 // An experiment of one scenario file: its `territory` (inherited along `extends`) or `territory`
 // when given, defaults for everything else (runs, seed, outputs), then overrides.

@@ -50,6 +50,8 @@ void check_keys(const json& obj, const std::string& file, const std::string& ptr
         if (!list.empty()) list.append(", ");
         list.append(a);
       }
+      if (const auto sug = closest_names(k, allowed); !sug.empty())
+        list += "; did you mean \"" + sug[0] + "\"?";
       errors.add(InputError(file, ptr + "/" + pointer_escape(k), "one of the keys " + list,
                             "unknown key \"" + k + "\""));
     }

@@ -60,10 +60,15 @@ CsvTable parse_csv(const std::string& text, const std::string& file_name,
       if (t.header.empty()) {
         t.header = record;
       } else {
+        // More fields than the header: most often a text with commas that is not quoted.
+        const std::string hint = record.size() > t.header.size()
+                                     ? std::string(" (a field holding a '") + delim +
+                                           "' must be quoted: \"9h-12h" + delim + " 14h-17h\")"
+                                     : std::string();
         if (record.size() != t.header.size() && ragged) {
           ragged->push_back({record_line, std::to_string(record.size()) +
                                               " fields where the header has " +
-                                              std::to_string(t.header.size())});
+                                              std::to_string(t.header.size()) + hint});
           record.clear();
           field_started = false;
           return;
@@ -71,7 +76,7 @@ CsvTable parse_csv(const std::string& text, const std::string& file_name,
         if (record.size() != t.header.size())
           throw InputError(file_name, "line " + std::to_string(record_line),
                            std::to_string(t.header.size()) + " fields as in the header",
-                           std::to_string(record.size()) + " fields");
+                           std::to_string(record.size()) + " fields" + hint);
         t.rows.push_back(record);
         t.row_lines.push_back(record_line);
       }

@@ -314,6 +314,20 @@ std::vector<std::string> ParamRegistry::suggestions(std::string_view name,
   return out;
 }
 
+std::vector<std::string> closest_names(std::string_view name,
+                                       const std::vector<std::string>& candidates,
+                                       std::size_t max_count) {
+  std::vector<std::pair<std::size_t, std::string>> scored;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(name, c);
+    if (d <= std::max<std::size_t>(2, name.size() / 3)) scored.emplace_back(d, c);
+  }
+  std::sort(scored.begin(), scored.end());
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < scored.size() && i < max_count; ++i) out.push_back(scored[i].second);
+  return out;
+}
+
 double ParamValues::get(std::string_view name) const {
   const auto i = registry_->find(name);
   if (!i) throw std::out_of_range("unknown parameter '" + std::string(name) + "'");

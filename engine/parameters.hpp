@@ -89,6 +89,12 @@ class ParamRegistry {
   std::vector<ParamSpec> specs_;
 };
 
+// The names of `candidates` closest to a misspelt `name` (the rule of
+// ParamRegistry::suggestions), for "did you mean" in any error listing what was allowed.
+std::vector<std::string> closest_names(std::string_view name,
+                                       const std::vector<std::string>& candidates,
+                                       std::size_t max_count = 1);
+
 // A full set of values for a registry (frozen once a run starts).
 class ParamValues {
  public:

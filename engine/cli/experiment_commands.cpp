@@ -28,7 +28,7 @@ struct Common {
   std::vector<std::string> sets;
   std::string out;
   bool quiet = false;
-  std::string territory;  // run SCENARIO: --territory NAME|FILE
+  std::string territory;  // --territory NAME|FILE (a scenario file's, or replacing a config's)
 };
 
 // `primary`: the model's primary metric, the default of --target-metric and --rank-by.
@@ -55,9 +55,10 @@ po::options_description run_options(Common& c, const std::string& default_out,
       "metric ranking the comparison table")("scenario", po::value(&c.req.scenario),
                                              "(run) the scenario to run, by name")(
       "territory", po::value(&c.territory),
-      "(run) territory for a scenario file: an embedded name or a territory file (.json, communes "
-      ".csv)")("shard", po::value<std::string>(),
-               "run only tasks i with i % N == K: --shard K/N (merge stores with `govsim merge`)");
+      "territory to run on (for a config: instead of its own): an embedded name or a territory "
+      "file (.json, communes .csv)")(
+      "shard", po::value<std::string>(),
+      "run only tasks i with i % N == K: --shard K/N (merge stores with `govsim merge`)");
   return d;
 }
 
@@ -82,8 +83,11 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
       std::cout
           << "Runs every scenario of CONFIG, replicate r of each on the same random streams,\n"
              "and prints a ranked table with 95% CIs and paired differences vs the baseline.\n\n"
-             "Example:\n  govsim compare scenarios/experiments/seed-scenarios.json --runs 20 --out "
-             "results/demo\n\n";
+             "Examples:\n  govsim compare scenarios/experiments/seed-scenarios.json --runs 20 "
+             "--out "
+             "results/demo\n"
+             "  govsim compare scenarios/experiments/seed-scenarios.json --territory loir-et-cher "
+             "--out results/lec\n\n";
     else if (cmd == "run")
       std::cout << "Runs one scenario of CONFIG, or a scenario file on its own: on its "
                    "\"territory\" (or\n"
@@ -95,7 +99,7 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
                    "rural-department --runs 5\n\n";
     else
       std::cout << "Runs the sweep section of CONFIG on its first (or baseline) scenario.\n\n"
-                   "Example:\n  govsim sweep scenarios/experiments/sweep-need-rate.json --runs 5 "
+                   "Example:\n  govsim sweep scenarios/experiments/sweep-uncertain.json --runs 5 "
                    "--out results/sweep\n\n";
     std::cout << desc << "\n";
     return 0;
@@ -141,11 +145,9 @@ int cmd_experiment(const std::string& cmd, int argc, char** argv, const ModelAda
     if (vm.count("territory")) territory = territory_from_argument(c.territory, model);
     loaded = experiment_from_scenario(c.config, model, territory, parse_sets(c.sets, model));
   } else {
-    if (vm.count("territory"))
-      throw InputError("--territory", "",
-                       "a scenario file to run (a config names its own territory)",
-                       "the config " + c.config);
     loaded = load_experiment(c.config, model, parse_sets(c.sets, model));
+    if (vm.count("territory"))
+      override_territory(loaded, territory_from_argument(c.territory, model), c.territory);
   }
   const ExperimentSpec spec = prepare_run(loaded, model, c.req, OptionSpelling::Cli);
   for (const auto& w : spec.warnings) std::cerr << "warning: " << w << "\n";

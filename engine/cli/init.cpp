@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "engine/cli/commands.hpp"
+#include "engine/config_schema.hpp"
 #include "engine/errors.hpp"
 
 namespace govsim::cli {
@@ -39,7 +40,8 @@ int cmd_init(int argc, char** argv, const ModelAdapter& model) {
                  "DIR (which must not "
                  "exist or be empty): experiment.json (the config), scenarios/baseline.json and "
                  "scenarios/variant.json "
-                 "(each extending a preset copied into presets/), and README.md saying what to "
+                 "(each extending a preset copied into presets/), schema/ (the JSON Schemas the "
+                 "files name in $schema), and README.md saying what to "
                  "edit. It validates and "
                  "runs as is.\n\nExample:\n  govsim init my-study && govsim validate "
                  "my-study/experiment.json && "
@@ -61,18 +63,23 @@ int cmd_init(int argc, char** argv, const ModelAdapter& model) {
   try {
     fs::create_directories(root / "presets");
     fs::create_directories(root / "scenarios");
+    fs::create_directories(root / "schema");
   } catch (const fs::filesystem_error& e) {
     throw InputError(root.string(), "", "a directory that can be created",
                      e.code().message() + "; choose another DIR");
   }
+  // The JSON Schemas of this build, next to the files, so that editors complete offline.
+  write_text(root / "schema" / "config.schema.json", config_schema(model).dump(2) + "\n");
+  write_text(root / "schema" / "scenario.schema.json", scenario_schema(model).dump(2) + "\n");
+  const std::string scenario_schema_ref = "../schema/scenario.schema.json";
   for (const char* f : {"status-quo.json", "regional-hubs.json"}) {
     nlohmann::json doc = read_json_file(presets / f);
-    doc["$schema"] = "https://govsim.example/schema/scenario.schema.json";
+    doc["$schema"] = scenario_schema_ref;
     write_text(root / "presets" / f, doc.dump(2) + "\n");
   }
   const StarterExperiment starter = model.starter();
   const nlohmann::json baseline = {
-      {"$schema", "https://govsim.example/schema/scenario.schema.json"},
+      {"$schema", scenario_schema_ref},
       {"name", "my-baseline"},
       {"title", "Today's network (edit me)"},
       {"title_fr", "Le réseau actuel (à modifier)"},
@@ -83,7 +90,7 @@ int cmd_init(int argc, char** argv, const ModelAdapter& model) {
       {"territory", territory},
       {"parameters", nlohmann::json::object()}};
   const nlohmann::json variant = {
-      {"$schema", "https://govsim.example/schema/scenario.schema.json"},
+      {"$schema", scenario_schema_ref},
       {"name", "my-variant"},
       {"title", "Regional hub with stronger animation (edit me)"},
       {"title_fr", "Hub régional et animation renforcée (à modifier)"},
@@ -94,7 +101,7 @@ int cmd_init(int argc, char** argv, const ModelAdapter& model) {
       {"territory", territory},
       {"parameters", starter.variant_parameters}};
   const nlohmann::json config = {
-      {"$schema", "https://govsim.example/schema/config.schema.json"},
+      {"$schema", "schema/config.schema.json"},
       {"name", root.filename().empty() ? "my-study" : root.filename().string()},
       {"description",
        "Starter experiment written by `govsim init`: your baseline against one variant."},
@@ -121,6 +128,7 @@ What is here:
 | `scenarios/baseline.json` | your baseline, extending `presets/status-quo.json` | its `parameters`: what differs in your territory today |
 | `scenarios/variant.json` | the option you test, extending `presets/regional-hubs.json` | its `parameters`: the levers you pull (see `govsim describe`, docs/planners.md) |
 | `presets/` | copies of two of the eight seed scenarios | nothing: extend them |
+| `schema/` | the JSON Schemas the files name in `$schema` (editor completion, offline) | nothing |
 
 A scenario file sets only what differs from the scenario it `extends`; every parameter has a
 default, unit, range and source (`govsim describe PREFIX`, e.g. `govsim describe mediation.`).
@@ -139,7 +147,7 @@ Commands (from the directory holding this one):
 )");
   std::cout << "wrote a starter experiment in " << d
             << ": experiment.json, scenarios/baseline.json, "
-               "scenarios/variant.json, presets/, README.md\nnext: govsim validate "
+               "scenarios/variant.json, presets/, schema/, README.md\nnext: govsim validate "
             << d << "/experiment.json && govsim compare " << d << "/experiment.json --out " << d
             << "/results\n";
   return 0;

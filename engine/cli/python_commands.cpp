@@ -2,6 +2,7 @@
 // discover, targets, calibrate): exec of `python -m MODULE` beside this executable.
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "engine/cli/commands.hpp"
@@ -30,6 +31,19 @@ int exec_python(const std::string& module, const std::vector<std::string>& args)
   return 1;
 }
 
+// Under an MPI launcher (mpirun, srun) this process has joined the job already, so the Python
+// it would become cannot join it again: the analyses that run in Python are refused with the
+// way that works (a Python script calling the same function, started by the launcher).
+void refuse_under_mpi_launcher(const std::string& cmd, const std::string& function) {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
+    if (std::getenv(v) != nullptr)
+      throw UsageError("govsim " + cmd +
+                       " cannot run under an MPI launcher (it runs in Python, which cannot join "
+                       "the job this process started): write a script calling " +
+                       function +
+                       "(...) and run `mpirun -n N python study.py` (docs/distributed.md)");
+}
+
 }  // namespace
 
 int cmd_report(int argc, char** argv) {
@@ -50,6 +64,7 @@ int cmd_report(int argc, char** argv) {
 // robustness, sensitivity, discover: sampling and analysis by SALib / the EMA workbench in
 // Python (govsim.uncertainty); the runs themselves are tasks of this engine (via _core).
 int cmd_uncertainty(const std::string& cmd, int argc, char** argv) {
+  refuse_under_mpi_launcher(cmd, "govsim." + cmd);
   std::vector<std::string> args = {cmd};
   for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
   return exec_python("govsim.uncertainty", args);
@@ -57,6 +72,8 @@ int cmd_uncertainty(const std::string& cmd, int argc, char** argv) {
 
 // `govsim targets check ...` and `govsim calibrate ...` (govsim/calibration.py).
 int cmd_calibration(int argc, char** argv) {
+  if (std::string(argv[0]) == "calibrate")
+    refuse_under_mpi_launcher("calibrate", "govsim.calibration.calibrate");
   std::vector<std::string> args;
   for (int i = 0; i < argc; ++i) args.emplace_back(argv[i]);
   return exec_python("govsim.calibration", args);

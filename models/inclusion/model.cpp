@@ -41,8 +41,11 @@ void InclusionAdapter::check_territory(const nlohmann::json& t, const std::strin
                            ") or an object {\"communes_csv\": ..., \"access_points_csv\": ...} or "
                            "{\"file\": \"territory.json\"}";
   if (t.is_string()) {
-    if (!is_builtin_territory(t.get<std::string>()) && !is_real_territory(t.get<std::string>()))
-      throw InputError(file, "/territory", want, t.dump());
+    if (!is_builtin_territory(t.get<std::string>()) && !is_real_territory(t.get<std::string>())) {
+      const auto sug = closest_names(t.get<std::string>(), all_territory_names());
+      throw InputError(file, "/territory",
+                       sug.empty() ? want : want + "; did you mean \"" + sug[0] + "\"?", t.dump());
+    }
     return;
   }
   if (!t.is_object()) throw InputError(file, "/territory", want, t.dump());

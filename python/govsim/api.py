@@ -63,7 +63,7 @@ def _override_pairs(overrides: Overrides) -> list[tuple[str, str]]:
         if isinstance(item, str):
             name, eq, value = item.partition("=")
             if not eq or not name:
-                raise ConfigError(f"--set: at {item}: expected name=value (e.g. --set needs.rate_per_year=5), "
+                raise ConfigError(f"overrides: at {item}: expected name=value (e.g. \"needs.rate_per_year=5\"), "
                                   f"got '{item}'")
             out.append((name, value))
         else:
@@ -79,11 +79,13 @@ class Config:
     bad input raises :class:`govsim.ConfigError` with the CLI's message.
     """
 
-    def __init__(self, experiment: _core.Experiment, source: Any, overrides: list[tuple[str, str]]) -> None:
+    def __init__(self, experiment: _core.Experiment, source: Any, overrides: list[tuple[str, str]],
+                 territory: str = "") -> None:
         """Internal: use :func:`load_config` or :meth:`from_dict`."""
         self._exp = experiment
         self._source = source  # Path, or (doc, label, base_dir)
         self._overrides = overrides
+        self._territory = territory  # load_config(territory=...): replaces the file's
         for w in experiment.warnings:  # e.g. an override cancelling a scenario's own lever
             warnings.warn(w, UserWarning, stacklevel=3)
 
@@ -126,7 +128,8 @@ class Config:
         """A copy with more parameter overrides (applied to every scenario, after the current ones)."""
         pairs = self._overrides + _override_pairs(overrides)
         if isinstance(self._source, Path):
-            return Config(_core.Experiment.load(str(self._source), pairs), self._source, pairs)
+            return Config(_core.Experiment.load(str(self._source), pairs, self._territory), self._source, pairs,
+                          self._territory)
         doc, label, base_dir = self._source
         return Config(_core.Experiment.from_dict(doc, label, str(base_dir), pairs), self._source, pairs)
 
@@ -197,16 +200,19 @@ class Config:
                 f"runs={self.runs}, seed={self.seed})")
 
 
-def load_config(path: PathArg, overrides: Overrides = None) -> Config:
+def load_config(path: PathArg, overrides: Overrides = None, territory: PathArg | None = None) -> Config:
     """Loads and validates an experiment config file.
 
     ``overrides`` set parameters for every scenario, like ``--set name=value`` (a mapping, or
-    "name=value" strings). Raises :class:`govsim.ConfigError` (a ValueError) naming the file, the
-    JSON pointer, what was expected and what was found.
+    "name=value" strings). ``territory`` (an embedded name or a territory file, as for
+    ``--territory``) runs the scenarios on it instead of the config's territory. Raises
+    :class:`govsim.ConfigError` (a ValueError) naming the file, the JSON pointer, what was expected
+    and what was found.
     """
     pairs = _override_pairs(overrides)
     p = Path(path)
-    return Config(_core.Experiment.load(str(p), pairs), p, pairs)
+    terr = "" if territory is None else str(territory)
+    return Config(_core.Experiment.load(str(p), pairs, terr), p, pairs, terr)
 
 
 def _as_config(config: Config | PathArg | Mapping[str, Any], overrides: Overrides) -> Config:
@@ -224,17 +230,31 @@ def _progress_callback(progress: ProgressArg, desc: str) -> tuple[Callable[[int,
         return None, None
     if callable(progress):
         return progress, None
-    from tqdm.auto import tqdm
+    bar = _LazyBar(desc)
+    return bar.update, bar
 
-    bar = tqdm(total=None, desc=desc, unit="run", leave=False, dynamic_ncols=True)
 
-    def update(done: int, total: int) -> None:
-        if bar.total != total:
-            bar.reset(total=total)
-        bar.n = done
-        bar.refresh()
+class _LazyBar:
+    """A tqdm bar drawn at the first progress report, so that nothing is printed for a run that
+    stops on an error before its first run (a ConfigError from the option checks)."""
 
-    return update, bar
+    def __init__(self, desc: str) -> None:
+        self._desc = desc
+        self._bar: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        if self._bar is None:
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(total=total, desc=self._desc, unit="run", leave=False, dynamic_ncols=True)
+        if self._bar.total != total:
+            self._bar.reset(total=total)
+        self._bar.n = done
+        self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
 
 
 def _run_cancellable(run: Any, cancel: Any, bar: Any, name: str) -> dict[str, Any]:

@@ -183,7 +183,9 @@ class Results:
         needs_abandoned, needs_mediated: full-population counts over the run; coverage_30min:
         share of the commune's adults within 30 minutes of help by their travel mode) and the
         ratios over the replicates pooled (non_recours_rate = needs_abandoned / needs_closed, NaN
-        when no need was closed). Empty when the runs recorded none (sweeps, design experiments).
+        when no need was closed). lat and lon are NaN on a generated territory (it has x_km and
+        y_km only). A sweep has one scenario per design point. Empty when the runs recorded none
+        (design experiments).
         """
         r = self._reader
         attrs, fields = r.zone_attributes, r.zone_fields
@@ -196,6 +198,8 @@ class Results:
         for col in ("lat", "lon", "x_km", "y_km"):
             if col in zones:
                 zones[col] = zones[col].astype(float)
+        if {"lat", "lon"} <= set(zones) and not (zones[["lat", "lon"]] != 0).to_numpy().any():
+            zones[["lat", "lon"]] = np.nan  # a generated territory: no coordinates (x_km, y_km only)
         frames = []
         for s, name in enumerate(self.scenarios):
             if runs[s] == 0:

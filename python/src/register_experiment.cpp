@@ -60,14 +60,18 @@ struct CancelFlag {
 std::vector<Override> to_overrides(const std::vector<std::pair<std::string, std::string>>& v) {
   std::vector<Override> out;
   out.reserve(v.size());
-  for (const auto& [name, value] : v) out.push_back({name, value});
+  for (const auto& [name, value] : v) out.push_back({name, value, "overrides"});
   return out;
 }
 
 Experiment load(const fs::path& path,
-                const std::vector<std::pair<std::string, std::string>>& overrides) {
+                const std::vector<std::pair<std::string, std::string>>& overrides,
+                const std::string& territory) {
   py::gil_scoped_release nogil;
-  return Experiment{load_experiment(path, model(), to_overrides(overrides))};
+  Experiment e{load_experiment(path, model(), to_overrides(overrides))};
+  if (!territory.empty())
+    override_territory(e.spec, territory_from_argument(territory, model()), territory);
+  return e;
 }
 
 Experiment from_dict(const py::dict& doc, const std::string& label, const fs::path& base_dir,
@@ -371,7 +375,9 @@ void register_experiment(py::module_& m) {
       .def_static(
           "load", &load, py::arg("path"),
           py::arg("overrides") = std::vector<std::pair<std::string, std::string>>{},
-          "Loads and validates a config file; overrides are (name, value text) pairs as for --set.")
+          py::arg("territory") = std::string(),
+          "Loads and validates a config file; overrides are (name, value text) pairs as for --set; "
+          "territory (a name or file, as for --territory) replaces the config's.")
       .def_static(
           "from_dict", &from_dict, py::arg("doc"), py::arg("label"), py::arg("base_dir"),
           py::arg("overrides") = std::vector<std::pair<std::string, std::string>>{},

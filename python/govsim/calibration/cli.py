@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Fits the free parameters to the targets of role \"fit\" with Optuna (TPE sampler, seeded) in an "
             "SQLite study (rerun to resume), then writes the best set as a parameters file with provenance "
             "and prints every target (held-out ones too) at that set."),
-            epilog=("Example:\n  govsim calibrate scenarios/experiments/calibration.json --targets data/targets/activity.json \\\n"
+            epilog=("Example:\n  govsim calibrate scenarios/experiments/calibration.json --targets data/targets/activity-2023.json \\\n"
                     "    --free mediation.sessions_per_fte_week=10:40 --trials 60 --jobs 2 --out data/calibration/fitted.json"),
             formatter_class=argparse.RawDescriptionHelpFormatter)
         p.add_argument("config")

@@ -29,6 +29,8 @@ def _common(ap: argparse.ArgumentParser, default_out: str) -> None:
     ap.add_argument("--force", action="store_true", help="replace results already in --out")
     ap.add_argument("--shard", help="run only tasks i with i %% N == K: --shard K/N (merge with govsim merge)")
     ap.add_argument("--set", action="append", default=[], help="override a parameter: --set name=value")
+    ap.add_argument("--territory", help="run on this territory instead of the config's: an embedded name or a "
+                                        "territory file (.json, communes .csv)")
     ap.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
@@ -53,7 +55,7 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
 def _cli_robustness(a: argparse.Namespace) -> int:
     from ..api import load_config
 
-    cfg = load_config(a.config, a.set or None)
+    cfg = load_config(a.config, a.set or None, territory=a.territory)
     params = a.parameters.split(",") if a.parameters else None
     try:
         rob = robustness(cfg, samples=a.samples, method=a.method, parameters=params, runs=a.runs, seed=a.seed,
@@ -90,7 +92,7 @@ def _cli_robustness(a: argparse.Namespace) -> int:
 def _cli_sensitivity(a: argparse.Namespace) -> int:
     from ..api import load_config
 
-    cfg = load_config(a.config, a.set or None)
+    cfg = load_config(a.config, a.set or None, territory=a.territory)
     params = a.parameters.split(",") if a.parameters else None
     outcomes = a.outcomes.split(",") if a.outcomes else None
     try:
