@@ -1,10 +1,12 @@
+// The results store (results_store.hpp): opening and upgrading the file, the experiment
+// description (begin, meta), and the runs table (put, read, merge). Its SQLite helpers are in
+// store_sqlite.hpp, the layout JSON and the scenarios table in results_store_*.cpp.
 #include "engine/results_store.hpp"
 
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <bit>
-#include <chrono>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -13,7 +15,6 @@
 #include <limits>
 #include <span>
 #include <string_view>
-#include <thread>
 
 #include "engine/results_store_detail.hpp"
 #include "engine/store_sqlite.hpp"
@@ -30,7 +31,6 @@ namespace {
 
 // 2: scenario roles as typed columns (1: as keys of each scenario's info; upgraded on opening).
 constexpr int kFormatVersion = 2;
-constexpr int kBusyTimeoutMs = 10'000;
 
 std::string run_name(std::int64_t scenario, std::int64_t replicate) {
   return "run (scenario " + std::to_string(scenario) + ", replicate " + std::to_string(replicate) +
@@ -261,31 +261,6 @@ std::string first_difference(const RunShape& shape, const RunRecord& mine,
     }
   }
   return "values differ";
-}
-
-// Sets journal_mode=WAL (a no-op if the file already is in WAL mode). Switching needs an
-// exclusive lock, and SQLite returns SQLITE_BUSY without calling the busy handler when that could
-// deadlock (several processes creating the store at once), so retry up to the busy timeout.
-void switch_to_wal(sqlite3* db, const fs::path& path) {
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
-  std::string mode;
-  const auto read_mode = [](void* out, int columns, char** values, char**) {
-    if (columns > 0 && values[0] != nullptr) *static_cast<std::string*>(out) = values[0];
-    return 0;
-  };
-  for (;;) {
-    char* err = nullptr;
-    const int rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL", read_mode, &mode, &err);
-    const std::string message = err != nullptr ? err : sqlite_message(db, rc);
-    sqlite3_free(err);
-    if (rc == SQLITE_OK) break;
-    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() > deadline) {
-      fail(path, "'PRAGMA journal_mode=WAL' failed: " + message);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  if (mode != "wal") fail(path, "cannot switch to WAL journal mode (got '" + mode + "')");
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 // SQLite helpers of the results store: errors naming the file, exec, a prepared Statement,
-// a Transaction, the meta table (text and JSON). Internal to the results store's files
-// (results_store.cpp, results_store_scenarios.cpp).
+// a Transaction, the meta table (text and JSON), switching to WAL. Internal to the results store's
+// files (results_store.cpp, results_store_scenarios.cpp).
 #pragma once
 
 #include <sqlite3.h>
 
 #include <bit>
+#include <chrono>
 #include <climits>
 #include <cstdint>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -23,6 +25,8 @@ namespace govsim::store_sqlite {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+
+inline constexpr int kBusyTimeoutMs = 10'000;
 
 [[noreturn]] inline void fail(const fs::path& path, const std::string& what) {
   throw StoreError("results store " + path.string() + ": " + what);
@@ -191,6 +195,31 @@ inline std::int64_t count_rows(sqlite3* db, const fs::path& path, const char* sq
   Statement stmt(db, path, sql);
   stmt.step();
   return stmt.column_int64(0);
+}
+
+// Sets journal_mode=WAL (a no-op if the file already is in WAL mode). Switching needs an
+// exclusive lock, and SQLite returns SQLITE_BUSY without calling the busy handler when that could
+// deadlock (several processes creating the store at once), so retry up to the busy timeout.
+inline void switch_to_wal(sqlite3* db, const fs::path& path) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  std::string mode;
+  const auto read_mode = [](void* out, int columns, char** values, char**) {
+    if (columns > 0 && values[0] != nullptr) *static_cast<std::string*>(out) = values[0];
+    return 0;
+  };
+  for (;;) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL", read_mode, &mode, &err);
+    const std::string message = err != nullptr ? err : sqlite_message(db, rc);
+    sqlite3_free(err);
+    if (rc == SQLITE_OK) break;
+    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() > deadline) {
+      fail(path, "'PRAGMA journal_mode=WAL' failed: " + message);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (mode != "wal") fail(path, "cannot switch to WAL journal mode (got '" + mode + "')");
 }
 
 }  // namespace govsim::store_sqlite

@@ -127,10 +127,8 @@ class ReportData:
         """The territory of a run from the experiment's ``territory_comparisons`` (a scenario on its
         own territory, "NAME@TERRITORY", or the baseline run there), else None: such runs are
         compared with their own baseline and never ranked with the main scenarios."""
-        if self.role(scenario) not in ("territory_baseline", "territory_comparison") and \
-                not self.roles.get(scenario, {}).get("compared_with"):
-            return None
-        return self.roles[scenario].get("territory") or ""
+        terr = self.roles.get(scenario, {}).get("territory")  # set for those runs (and their arms)
+        return None if terr is None else str(terr)
 
     def compared_with(self, scenario: str) -> str:
         """The run a scenario's paired differences are against: its own territory's baseline run
