@@ -118,12 +118,14 @@ void run_on_writer(const ExperimentSpec& spec, const ModelAdapter& model, const 
     layout.zone_fields.clear();
   }
   std::vector<std::pair<std::string, nlohmann::json>> scen;
+  std::vector<ScenarioRole> roles;
   for (const auto& s : spec.scenarios) {
     nlohmann::json info = s.info;
     info["values"] = s.values.to_json();
     scen.emplace_back(s.name, info);
+    roles.push_back(s.role);
   }
-  store.begin(spec.resolved, layout, scen);
+  store.begin(spec.resolved, layout, scen, roles);
   const int n_threads = farm.stats().threads;
   nlohmann::json manifest = {
       {"govsim_version", version()},

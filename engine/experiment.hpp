@@ -13,6 +13,7 @@
 
 #include "engine/parameters.hpp"
 #include "engine/run_record.hpp"
+#include "engine/scenario_role.hpp"
 #include "engine/stats.hpp"
 
 namespace govsim {
@@ -60,10 +61,11 @@ struct ScenarioSpec {
   // -1: this scenario spends what its parameters cost.
   int budget_of = -1;
   // Each scenario on its own territory (config "territory_comparisons"): this scenario's
-  // territory (null: the experiment's) and the index of the scenario it is compared with (-1: the
-  // experiment's baseline).
+  // territory (null: the experiment's).
   nlohmann::json territory;
-  int compare_with = -1;
+  // Its role in the experiment (arm, territory comparison, budget): set once by the loader and
+  // the sweep, stored with the results, read by the statistics.
+  ScenarioRole role;
 };
 
 struct TargetCi {

@@ -189,8 +189,10 @@ void read_territory_comparisons(const ConfigDoc& c, ExperimentSpec& e) {
       base.name += "@" + label;
       base.info["name"] = base.name;
       base.info["territory"] = terr;
-      base.info["territory_baseline"] = true;
       base.territory = terr;
+      base.role = {.kind = ScenarioRole::Kind::TerritoryBaseline,
+                   .territory = label,
+                   .scenario = e.scenarios[base_idx].name};
       const int base_index = static_cast<int>(e.scenarios.size());
       if (!names.insert(base.name).second)
         throw InputError(file, gp, "scenario names that are unique",
@@ -199,12 +201,14 @@ void read_territory_comparisons(const ConfigDoc& c, ExperimentSpec& e) {
       for (std::size_t i = 0; i < gs.size(); ++i) {
         const std::string ptr = gp + "/scenarios/" + std::to_string(i);
         ScenarioSpec s = load_scenario_item(c, gs[i], ptr);
+        s.role = {.kind = ScenarioRole::Kind::TerritoryComparison,
+                  .compared_with = base_index,
+                  .territory = label,
+                  .scenario = s.name};
         s.name += "@" + label;
         s.info["name"] = s.name;
         s.info["territory"] = terr;
-        s.info["compared_with"] = e.scenarios[static_cast<std::size_t>(base_index)].name;
         s.territory = terr;
-        s.compare_with = base_index;
         if (!names.insert(s.name).second)
           throw InputError(file, ptr, "scenario names that are unique",
                            "a second scenario named \"" + s.name + "\"");
@@ -321,16 +325,18 @@ void add_equal_budget_arms(const ConfigDoc& c, ExperimentSpec& e, bool scenarios
   if (errors.empty()) {
     const std::size_t n = e.scenarios.size();
     for (std::size_t k = 0; k < n; ++k) {
-      e.scenarios[k].info["budget"] = "equal_to_baseline";
-      if (static_cast<int>(k) == e.baseline || e.scenarios[k].info.contains("territory_baseline"))
+      ScenarioRole& role = e.scenarios[k].role;
+      role.budget = Budget::EqualToBaseline;
+      if (static_cast<int>(k) == e.baseline || role.kind == ScenarioRole::Kind::TerritoryBaseline)
         continue;
       ScenarioSpec arm = e.scenarios[k];
-      e.scenarios[k].budget_of =
-          e.scenarios[k].compare_with >= 0 ? e.scenarios[k].compare_with : e.baseline;
+      e.scenarios[k].budget_of = role.compared_with >= 0 ? role.compared_with : e.baseline;
       arm.name += "@as_configured";
       arm.info["name"] = arm.name;
-      arm.info["budget"] = "as_configured";
-      arm.info["arm_of"] = e.scenarios[k].name;
+      arm.role.kind = ScenarioRole::Kind::AsConfiguredArm;
+      arm.role.arm_of = static_cast<int>(k);
+      arm.role.budget = Budget::AsConfigured;
+      if (arm.role.scenario.empty()) arm.role.scenario = e.scenarios[k].name;
       e.scenarios.push_back(std::move(arm));
     }
   }

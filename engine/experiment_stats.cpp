@@ -95,15 +95,12 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
   st.metrics = layout->metric_names;
   const nlohmann::json cfg = store.config().value_or(nlohmann::json::object());
   st.budget = cfg.value("budget", std::string("as_configured"));
-  std::vector<std::string> arm_of, compared_with;
-  std::vector<char> own_baseline;
-  for (const auto& [name, j] : store.scenarios()) {
-    st.scenarios.push_back(name);
-    st.scenario_budget.push_back(j.value("budget", st.budget));
-    arm_of.push_back(j.value("arm_of", name));
-    compared_with.push_back(j.value("compared_with", std::string()));
-    own_baseline.push_back(j.contains("territory_baseline"));
-  }
+  const std::vector<ScenarioRole> roles = store.scenario_roles();
+  for (const auto& [name, j] : store.scenarios()) st.scenarios.push_back(name);
+  for (const auto& r : roles) st.scenario_budget.push_back(budget_name(r.budget));
+  const auto own_baseline = [&](std::size_t s) {
+    return roles[s].kind == ScenarioRole::Kind::TerritoryBaseline;
+  };
   st.baseline = 0;
   // A sweep names no baseline (its design points are not compared with point 0).
   st.has_baseline = !(cfg.contains("baseline") && cfg["baseline"].is_null());
@@ -132,7 +129,8 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
   // "@as_configured" runs are for cost-effectiveness only).
   std::vector<char> ranked(ns);
   for (std::size_t s = 0; s < ns; ++s)
-    ranked[s] = st.scenario_budget[s] == st.budget && compared_with[s].empty() && !own_baseline[s];
+    ranked[s] =
+        st.scenario_budget[s] == st.budget && roles[s].compared_with < 0 && !own_baseline(s);
   for (std::size_t m = 0; m < nm; ++m)
     rank_metric(values, st.scenarios, m, st.metrics[m], metric_hib(info, st.metrics[m]), ranked,
                 st.ranks);
@@ -140,10 +138,8 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
   // Each scenario against its baseline: the experiment's, or the one run on its own territory.
   std::vector<std::size_t> base_of(ns, static_cast<std::size_t>(st.baseline));
   for (std::size_t s = 0; s < ns; ++s) {
-    if (!compared_with[s].empty())
-      for (std::size_t k = 0; k < ns; ++k)
-        if (st.scenarios[k] == compared_with[s]) base_of[s] = k;
-    if (own_baseline[s]) base_of[s] = s;  // a territory's baseline is compared with no one
+    if (roles[s].compared_with >= 0) base_of[s] = static_cast<std::size_t>(roles[s].compared_with);
+    if (own_baseline(s)) base_of[s] = s;  // a territory's baseline is compared with no one
   }
   const std::string cost_metric = metric_with_role(info, kCostRole);
   for (std::size_t s = 0; s < ns; ++s) {
@@ -192,7 +188,8 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
         cost.push_back((c->second - cbit->second) / 1e6);
       }
       if (gain.empty()) continue;
-      CostEffectRow row{arm_of[s],
+      const int arm_of = roles[s].arm_of;
+      CostEffectRow row{st.scenarios[arm_of >= 0 ? static_cast<std::size_t>(arm_of) : s],
                         st.scenarios[s],
                         st.metrics[m],
                         stats::paired_difference(cs, cb, false),

@@ -1,10 +1,12 @@
+// The results store (results_store.hpp): opening and upgrading the file, the experiment
+// description (begin, meta), and the runs table (put, read, merge). Its SQLite helpers are in
+// store_sqlite.hpp, the layout JSON and the scenarios table in results_store_*.cpp.
 #include "engine/results_store.hpp"
 
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <bit>
-#include <chrono>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -13,152 +15,27 @@
 #include <limits>
 #include <span>
 #include <string_view>
-#include <thread>
+
+#include "engine/results_store_detail.hpp"
+#include "engine/store_sqlite.hpp"
 
 namespace govsim {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+using namespace store_sqlite;
+using namespace store_detail;
+
 namespace {
 
-constexpr int kFormatVersion = 1;
-constexpr int kBusyTimeoutMs = 10'000;
-
-[[noreturn]] void fail(const fs::path& path, const std::string& what) {
-  throw StoreError("results store " + path.string() + ": " + what);
-}
-
-std::string sqlite_message(sqlite3* db, int rc) {
-  return db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-}
+// 2: scenario roles as typed columns (1: as keys of each scenario's info; upgraded on opening).
+constexpr int kFormatVersion = 2;
 
 std::string run_name(std::int64_t scenario, std::int64_t replicate) {
   return "run (scenario " + std::to_string(scenario) + ", replicate " + std::to_string(replicate) +
          ")";
 }
-
-void exec(sqlite3* db, const fs::path& path, const char* sql) {
-  char* err = nullptr;
-  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
-  if (rc != SQLITE_OK) {
-    std::string message = err != nullptr ? err : sqlite_message(db, rc);
-    sqlite3_free(err);
-    fail(path, std::string("'") + sql + "' failed: " + message);
-  }
-}
-
-// RAII prepared statement.
-class Statement {
- public:
-  Statement(sqlite3* db, const fs::path& path, std::string_view sql) : db_(db), path_(path) {
-    sqlite3_stmt* raw = nullptr;
-    const int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
-    stmt_.reset(raw);
-    if (rc != SQLITE_OK) {
-      fail(path_, "preparing '" + std::string(sql) + "' failed: " + sqlite_message(db_, rc));
-    }
-  }
-
-  void bind_int(int index, std::int64_t value) {
-    check_bind(sqlite3_bind_int64(stmt_.get(), index, value));
-  }
-  void bind_double(int index, double value) {
-    check_bind(sqlite3_bind_double(stmt_.get(), index, value));
-  }
-  void bind_text(int index, std::string_view text) {
-    check_bind(sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()),
-                                 SQLITE_TRANSIENT));
-  }
-  // Little-endian float64 array. An empty vector is a zero-length BLOB (not NULL).
-  void bind_doubles(int index, const std::vector<double>& values) {
-    if (values.size() > static_cast<std::size_t>(INT_MAX) / 8) {
-      fail(path_, "array of " + std::to_string(values.size()) + " values is too large for a BLOB");
-    }
-    const int bytes = static_cast<int>(values.size() * 8);
-    if (values.empty()) {
-      check_bind(sqlite3_bind_zeroblob(stmt_.get(), index, 0));
-    } else if constexpr (std::endian::native == std::endian::little) {
-      check_bind(sqlite3_bind_blob(stmt_.get(), index, values.data(), bytes, SQLITE_TRANSIENT));
-    } else {
-      std::vector<unsigned char> buffer(values.size() * 8);
-      for (std::size_t i = 0; i < values.size(); ++i) {
-        const auto bits = std::bit_cast<std::uint64_t>(values[i]);
-        for (int b = 0; b < 8; ++b) buffer[i * 8 + b] = static_cast<unsigned char>(bits >> (8 * b));
-      }
-      check_bind(sqlite3_bind_blob(stmt_.get(), index, buffer.data(), bytes, SQLITE_TRANSIENT));
-    }
-  }
-
-  // True if a row is available, false when done; throws on error.
-  bool step() {
-    const int rc = sqlite3_step(stmt_.get());
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    fail(path_, "executing '" + std::string(sqlite3_sql(stmt_.get())) +
-                    "' failed: " + sqlite_message(db_, rc));
-  }
-  void reset() {
-    sqlite3_reset(stmt_.get());
-    sqlite3_clear_bindings(stmt_.get());
-  }
-
-  int column_type(int col) const { return sqlite3_column_type(stmt_.get(), col); }
-  std::int64_t column_int64(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
-  double column_double(int col) const { return sqlite3_column_double(stmt_.get(), col); }
-  std::optional<std::string> column_text(int col) const {
-    if (column_type(col) == SQLITE_NULL) return std::nullopt;
-    const auto* text = sqlite3_column_text(stmt_.get(), col);
-    const int bytes = sqlite3_column_bytes(stmt_.get(), col);
-    if (text == nullptr) return std::string();
-    return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(bytes));
-  }
-  // Pointer (may be null when empty) and size of a BLOB column.
-  std::pair<const void*, std::size_t> column_blob(int col) const {
-    const void* data = sqlite3_column_blob(stmt_.get(), col);
-    const int bytes = sqlite3_column_bytes(stmt_.get(), col);
-    return {data, bytes > 0 ? static_cast<std::size_t>(bytes) : 0};
-  }
-
- private:
-  struct Finalizer {
-    void operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
-  };
-
-  void check_bind(int rc) {
-    if (rc != SQLITE_OK) fail(path_, "binding a parameter failed: " + sqlite_message(db_, rc));
-  }
-
-  sqlite3* db_;
-  const fs::path& path_;
-  std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
-};
-
-// RAII transaction: rolled back unless commit() was called.
-class Transaction {
- public:
-  Transaction(sqlite3* db, const fs::path& path, const char* begin_sql = "BEGIN IMMEDIATE")
-      : db_(db), path_(path) {
-    exec(db_, path_, begin_sql);
-  }
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-  ~Transaction() {
-    // SQLite may already have rolled back after some errors (then autocommit is back on).
-    if (!committed_ && sqlite3_get_autocommit(db_) == 0) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    }
-  }
-  void commit() {
-    exec(db_, path_, "COMMIT");
-    committed_ = true;
-  }
-
- private:
-  sqlite3* db_;
-  const fs::path& path_;
-  bool committed_ = false;
-};
 
 void decode_doubles(const void* data, std::size_t bytes, std::vector<double>& out) {
   const std::size_t count = bytes / 8;
@@ -176,184 +53,12 @@ void decode_doubles(const void* data, std::size_t bytes, std::vector<double>& ou
   }
 }
 
-// ---- meta ------------------------------------------------------------------------------------
-
-std::optional<std::string> read_meta(sqlite3* db, const fs::path& path, const char* key) {
-  Statement stmt(db, path, "SELECT value FROM meta WHERE key = ?1");
-  stmt.bind_text(1, key);
-  if (!stmt.step()) return std::nullopt;
-  auto value = stmt.column_text(0);
-  if (!value) fail(path, std::string("meta.") + key + " is NULL");
-  return value;
-}
-
-void write_meta(sqlite3* db, const fs::path& path, std::string_view key, std::string_view value) {
-  Statement stmt(db, path, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
-  stmt.bind_text(1, key);
-  stmt.bind_text(2, value);
-  stmt.step();
-}
-
-json parse_json(const fs::path& path, const std::string& what, const std::string& text) {
-  try {
-    return json::parse(text);
-  } catch (const json::exception& e) {
-    fail(path, what + " is not valid JSON: " + e.what());
-  }
-}
-
-std::optional<json> read_meta_json(sqlite3* db, const fs::path& path, const char* key) {
-  auto text = read_meta(db, path, key);
-  if (!text) return std::nullopt;
-  return parse_json(path, std::string("meta.") + key, *text);
-}
-
 void check_format_version(sqlite3* db, const fs::path& path) {
   const auto version = read_meta_json(db, path, "format_version");
   if (!version) fail(path, "meta.format_version is missing (not a results store?)");
   if (!version->is_number_integer() || version->get<std::int64_t>() != kFormatVersion) {
     fail(path, "unsupported format_version " + version->dump() + " (this build reads " +
-                   std::to_string(kFormatVersion) + ")");
-  }
-}
-
-json layout_to_json(const RunLayout& layout) {
-  json j{{"metric_names", layout.metric_names},
-         {"series_names", layout.series_names},
-         {"weeks", layout.weeks}};
-  if (!layout.zone_fields.empty()) {  // absent when the runs record no per-zone values
-    j["zone_attributes"] = layout.zone_attributes;
-    j["zones"] = layout.zones;
-    j["zone_fields"] = layout.zone_fields;
-    j["zone_ratios"] = layout.zone_ratios;
-  }
-  return j;
-}
-
-std::vector<std::string> string_array(const fs::path& path, const json& j, const char* key) {
-  const auto it = j.find(key);
-  if (it == j.end() || !it->is_array()) {
-    fail(path, std::string("meta.layout is malformed: '") + key + "' is not an array");
-  }
-  std::vector<std::string> names;
-  names.reserve(it->size());
-  for (const auto& name : *it) {
-    if (!name.is_string()) {
-      fail(path, std::string("meta.layout is malformed: '") + key + "' holds a non-string");
-    }
-    names.push_back(name.get<std::string>());
-  }
-  return names;
-}
-
-RunLayout layout_from_json(const fs::path& path, const json& j) {
-  if (!j.is_object()) fail(path, "meta.layout is malformed: not an object");
-  RunLayout layout;
-  layout.metric_names = string_array(path, j, "metric_names");
-  layout.series_names = string_array(path, j, "series_names");
-  const auto weeks = j.find("weeks");
-  if (weeks == j.end() || !weeks->is_number_integer() || weeks->get<std::int64_t>() < 0 ||
-      weeks->get<std::int64_t>() > INT_MAX) {
-    fail(path, "meta.layout is malformed: 'weeks' is not a non-negative int");
-  }
-  layout.weeks = weeks->get<int>();
-  if (j.contains("zone_fields")) {
-    layout.zone_fields = string_array(path, j, "zone_fields");
-    layout.zone_attributes = string_array(path, j, "zone_attributes");
-    const auto zones = j.find("zones");
-    if (zones == j.end() || !zones->is_array())
-      fail(path, "meta.layout is malformed: 'zones' is not an array");
-    for (const auto& row : *zones) {
-      if (!row.is_array() || row.size() != layout.zone_attributes.size())
-        fail(path, "meta.layout is malformed: a row of 'zones' does not match 'zone_attributes'");
-      std::vector<std::string> r;
-      for (const auto& v : row) {
-        if (!v.is_string()) fail(path, "meta.layout is malformed: 'zones' holds a non-string");
-        r.push_back(v.get<std::string>());
-      }
-      layout.zones.push_back(std::move(r));
-    }
-    if (const auto ratios = j.find("zone_ratios"); ratios != j.end()) {
-      if (!ratios->is_array())
-        fail(path, "meta.layout is malformed: 'zone_ratios' is not an array");
-      for (const auto& r : *ratios) {
-        if (!r.is_array() || r.size() != 3 || !r[0].is_string() || !r[1].is_string() ||
-            !r[2].is_string())
-          fail(path, "meta.layout is malformed: a 'zone_ratios' entry is not [name, num, den]");
-        layout.zone_ratios.push_back(
-            {r[0].get<std::string>(), r[1].get<std::string>(), r[2].get<std::string>()});
-      }
-    }
-  }
-  return layout;
-}
-
-// Up to a few JSON-pointer paths where `stored` and `given` differ, for error messages.
-std::string describe_difference(const json& stored, const json& given) {
-  const json patch = json::diff(stored, given);
-  std::string out;
-  std::size_t shown = 0;
-  for (const auto& op : patch) {
-    if (shown == 5) {
-      out += ", ... (" + std::to_string(patch.size()) + " differences)";
-      break;
-    }
-    if (shown++ > 0) out += ", ";
-    const auto where = op.value("path", std::string());
-    out += op.value("op", std::string("?")) + " " + (where.empty() ? "(whole document)" : where);
-  }
-  return out;
-}
-
-// ---- scenarios ---------------------------------------------------------------------------------
-
-std::vector<std::pair<std::string, json>> read_scenarios(sqlite3* db, const fs::path& path) {
-  Statement stmt(db, path, "SELECT idx, name, info FROM scenarios ORDER BY idx");
-  std::vector<std::pair<std::string, json>> scenarios;
-  while (stmt.step()) {
-    // Type first: sqlite3_column_type is undefined after a conversion.
-    const bool is_int = stmt.column_type(0) == SQLITE_INTEGER;
-    const auto idx = stmt.column_int64(0);
-    if (!is_int || idx != static_cast<std::int64_t>(scenarios.size())) {
-      fail(path, "scenario indices are not 0, 1, 2, ... (found " +
-                     stmt.column_text(0).value_or("NULL") + " at position " +
-                     std::to_string(scenarios.size()) + ")");
-    }
-    auto name = stmt.column_text(1);
-    auto info = stmt.column_text(2);
-    if (!name || !info) fail(path, "scenario " + std::to_string(idx) + " has a NULL field");
-    scenarios.emplace_back(std::move(*name),
-                           parse_json(path, "info of scenario " + std::to_string(idx), *info));
-  }
-  return scenarios;
-}
-
-void write_scenarios(sqlite3* db, const fs::path& path,
-                     const std::vector<std::pair<std::string, json>>& scenarios) {
-  exec(db, path, "DELETE FROM scenarios");
-  Statement stmt(db, path, "INSERT INTO scenarios(idx, name, info) VALUES(?1, ?2, ?3)");
-  for (std::size_t i = 0; i < scenarios.size(); ++i) {
-    stmt.bind_int(1, static_cast<std::int64_t>(i));
-    stmt.bind_text(2, scenarios[i].first);
-    stmt.bind_text(3, scenarios[i].second.dump());
-    stmt.step();
-    stmt.reset();
-  }
-}
-
-// Throws unless both lists name the same scenarios in the same order.
-void check_same_scenario_names(const fs::path& path, const std::string& context,
-                               const std::vector<std::pair<std::string, json>>& stored,
-                               const std::vector<std::pair<std::string, json>>& given) {
-  if (stored.size() != given.size()) {
-    fail(path, context + ": scenarios differ: " + std::to_string(stored.size()) + " stored vs " +
-                   std::to_string(given.size()) + " given");
-  }
-  for (std::size_t i = 0; i < stored.size(); ++i) {
-    if (stored[i].first != given[i].first) {
-      fail(path, context + ": scenario " + std::to_string(i) + " differs: '" + stored[i].first +
-                     "' stored vs '" + given[i].first + "' given");
-    }
+                   std::to_string(kFormatVersion) + "; it upgrades a store of format 1 it opens)");
   }
 }
 
@@ -367,12 +72,6 @@ struct RunShape {
   std::size_t series_values = 0;  // series count * weeks
   std::size_t zone_values = 0;    // zones * zone fields (0: the runs record none)
 };
-
-std::int64_t count_rows(sqlite3* db, const fs::path& path, const char* sql) {
-  Statement stmt(db, path, sql);
-  stmt.step();
-  return stmt.column_int64(0);
-}
 
 // nullopt when the store has no experiment yet (and then no runs either).
 std::optional<RunShape> load_shape(sqlite3* db, const fs::path& path) {
@@ -564,31 +263,6 @@ std::string first_difference(const RunShape& shape, const RunRecord& mine,
   return "values differ";
 }
 
-// Sets journal_mode=WAL (a no-op if the file already is in WAL mode). Switching needs an
-// exclusive lock, and SQLite returns SQLITE_BUSY without calling the busy handler when that could
-// deadlock (several processes creating the store at once), so retry up to the busy timeout.
-void switch_to_wal(sqlite3* db, const fs::path& path) {
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
-  std::string mode;
-  const auto read_mode = [](void* out, int columns, char** values, char**) {
-    if (columns > 0 && values[0] != nullptr) *static_cast<std::string*>(out) = values[0];
-    return 0;
-  };
-  for (;;) {
-    char* err = nullptr;
-    const int rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL", read_mode, &mode, &err);
-    const std::string message = err != nullptr ? err : sqlite_message(db, rc);
-    sqlite3_free(err);
-    if (rc == SQLITE_OK) break;
-    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() > deadline) {
-      fail(path, "'PRAGMA journal_mode=WAL' failed: " + message);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  if (mode != "wal") fail(path, "cannot switch to WAL journal mode (got '" + mode + "')");
-}
-
 }  // namespace
 
 // ---- ResultsStore ------------------------------------------------------------------------------
@@ -615,16 +289,19 @@ ResultsStore::ResultsStore(const fs::path& file) : path_(file) {
   // only an OS crash or power loss may roll back the last commits (never corrupting the file).
   exec(db, path_, "PRAGMA synchronous=NORMAL");
   Transaction txn(db, path_);
+  exec(db, path_, "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);");
   exec(db, path_,
-       "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-       "CREATE TABLE IF NOT EXISTS scenarios(idx INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-       "info TEXT NOT NULL);"
+       ("CREATE TABLE IF NOT EXISTS scenarios(" + scenarios_table_columns() + ");").c_str());
+  exec(db, path_,
        "CREATE TABLE IF NOT EXISTS runs(scenario INTEGER NOT NULL, replicate INTEGER NOT NULL, "
        "wall_seconds REAL NOT NULL, metrics BLOB NOT NULL, series BLOB NOT NULL, zones BLOB, "
        "PRIMARY KEY(scenario, replicate));");
   // Stores written before per-zone values: add the (nullable) column; old runs read as none.
   if (!has_zones_column(db, path_)) exec(db, path_, "ALTER TABLE runs ADD COLUMN zones BLOB");
   if (!read_meta(db, path_, "format_version")) {
+    write_meta(db, path_, "format_version", std::to_string(kFormatVersion));
+  } else if (read_meta(db, path_, "format_version") == "1") {  // roles as keys of the info
+    add_role_columns(db, path_);
     write_meta(db, path_, "format_version", std::to_string(kFormatVersion));
   }
   check_format_version(db, path_);
@@ -645,7 +322,8 @@ sqlite3* ResultsStore::handle() const {
 }
 
 void ResultsStore::begin(const json& config, const RunLayout& layout,
-                         const std::vector<std::pair<std::string, json>>& scenarios) {
+                         const std::vector<std::pair<std::string, json>>& scenarios,
+                         const std::vector<ScenarioRole>& roles) {
   sqlite3* db = handle();
   if (layout.weeks < 0) fail(path_, "begin(): layout.weeks is negative");
   const json layout_json = layout_to_json(layout);
@@ -674,7 +352,7 @@ void ResultsStore::begin(const json& config, const RunLayout& layout,
   }
   write_meta(db, path_, "config", config.dump());
   write_meta(db, path_, "layout", layout_json.dump());
-  write_scenarios(db, path_, scenarios);
+  write_scenarios(db, path_, scenarios, roles);
   txn.commit();
 }
 
@@ -698,6 +376,10 @@ std::optional<RunLayout> ResultsStore::layout() const {
 
 std::vector<std::pair<std::string, json>> ResultsStore::scenarios() const {
   return read_scenarios(handle(), path_);
+}
+
+std::vector<ScenarioRole> ResultsStore::scenario_roles() const {
+  return read_scenario_roles(handle(), path_);
 }
 
 void ResultsStore::put_run(const RunRecord& run) {
@@ -761,7 +443,7 @@ void ResultsStore::merge_from(const fs::path& other) {
       if (!key || !value) fail(other, "meta holds a NULL");
       write_meta(db, path_, *key, *value);
     }
-    write_scenarios(db, path_, other_scenarios);
+    write_scenarios(db, path_, other_scenarios, read_scenario_roles(odb, other));
   } else {
     if (!my_config || !my_layout) fail(path_, "store has a layout or a config but not both");
     if (my_config->dump() != other_config->dump()) {

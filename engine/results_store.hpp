@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "engine/run_record.hpp"
+#include "engine/scenario_role.hpp"
 
 struct sqlite3;
 
@@ -51,15 +52,18 @@ class ResultsStore {
   // Experiment description, written once at start (one transaction). If the store already holds
   // a config (resume), checks instead that config and layout are identical (compares the JSON
   // dumps) and that the scenario names are the same, and throws StoreError saying what differs
-  // otherwise; nothing is written on resume (the stored scenario info is kept).
+  // otherwise; nothing is written on resume (the stored scenario info is kept). `roles`: one per
+  // scenario, or none (every scenario a main one, as configured).
   void begin(const nlohmann::json& config, const RunLayout& layout,
-             const std::vector<std::pair<std::string, nlohmann::json>>& scenarios);
+             const std::vector<std::pair<std::string, nlohmann::json>>& scenarios,
+             const std::vector<ScenarioRole>& roles = {});
 
   void set_manifest(const nlohmann::json& manifest);  // upsert meta.manifest
   std::optional<nlohmann::json> manifest() const;
   std::optional<nlohmann::json> config() const;
   std::optional<RunLayout> layout() const;
   std::vector<std::pair<std::string, nlohmann::json>> scenarios() const;  // in index order
+  std::vector<ScenarioRole> scenario_roles() const;                       // in index order
 
   // INSERT OR REPLACE of (scenario, replicate); put_run is one transaction, put_runs one
   // transaction for all its records. Requires begin() first. Throws StoreError (writing nothing)

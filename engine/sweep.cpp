@@ -133,19 +133,11 @@ void expand_design(ExperimentSpec& spec, const DesignSpec& design) {
           {"design", point},
           {"mechanisms", spec.scenarios[s].info.value("mechanisms", nlohmann::json::array())}};
       if (!own.empty()) sc.info["scaled"] = own;
-      if (const int cw = spec.scenarios[s].compare_with; cw >= 0) {  // own territory, same world
-        sc.compare_with = static_cast<int>(k * n_base) + cw;
-        sc.info["compared_with"] =
-            spec.scenarios[static_cast<std::size_t>(cw)].name + "@" + std::to_string(k);
-      }
-      if (spec.scenarios[s].info.contains("territory_baseline"))
-        sc.info["territory_baseline"] = true;
-      if (spec.scenarios[s].budget_of >= 0) {  // equal budget within the same world
-        sc.budget_of = static_cast<int>(k * n_base) + spec.scenarios[s].budget_of;
-        sc.info["budget"] = spec.scenarios[s].info.value("budget", "equal_to_baseline");
-      } else if (spec.scenarios[s].info.contains("budget")) {
-        sc.info["budget"] = spec.scenarios[s].info["budget"];
-      }
+      // The same role within the same world (own territory, equal budget, arm).
+      const auto in_world = [&](int i) { return i >= 0 ? static_cast<int>(k * n_base) + i : i; };
+      sc.role.compared_with = in_world(sc.role.compared_with);
+      sc.role.arm_of = in_world(sc.role.arm_of);
+      sc.budget_of = in_world(sc.budget_of);
       out.push_back(std::move(sc));
     }
   }

@@ -39,6 +39,8 @@ class Experiment:
     @property
     def scenario_info(self) -> list[dict[str, Any]]: ...
     @property
+    def scenario_roles(self) -> list[dict[str, Any]]: ...
+    @property
     def scenario_parameters(self) -> list[dict[str, Any]]: ...
     @property
     def baseline(self) -> int: ...
@@ -75,6 +77,10 @@ def design_values(names: list[str], unit_rows: list[list[float]]) -> list[list[f
 
 def distribution() -> dict[str, Any]:
     """This process's place in an MPI job: {'built_with_mpi', 'rank', 'ranks'}."""
+
+def scenario_roles(store: str) -> list[dict[str, Any]]:
+    """The typed role of each scenario of a results store: {scenario, role, arm_of, compared_with,
+    territory, of, budget} (engine/scenario_role.hpp)."""
 
 def stats(store: str) -> dict[str, Any]:
     """Summaries and paired differences of a results store; its budget mode ("budget") and the

@@ -299,7 +299,7 @@ def _run_cancellable(run: Any, cancel: Any, bar: Any, name: str) -> dict[str, An
 
 def _execute(command: str, config: Config | PathArg | Mapping[str, Any], *, scenario: str | None, runs: int | None,
              seed: int | None, threads: int, out: PathArg | None, progress: ProgressArg, overrides: Overrides,
-             resume: bool, force: bool, target_ci: float | None, target_metric: str, max_runs: int,
+             resume: bool, force: bool, target_ci: float | None, target_metric: str | None, max_runs: int,
              shard: tuple[int, int] | None) -> Results:
     cfg = _as_config(config, overrides)
     # The options are checked once, by the engine (engine/run_request.hpp), as for the CLI.
@@ -318,7 +318,7 @@ def _execute(command: str, config: Config | PathArg | Mapping[str, Any], *, scen
             cfg.experiment, command, str(out_dir), scenario=scenario or "",
             runs=None if runs is None else int(runs), seed=None if seed is None else int(seed),
             threads=int(threads), resume=resume, force=force,
-            target_ci=None if target_ci is None else float(target_ci), target_metric=target_metric,
+            target_ci=None if target_ci is None else float(target_ci), target_metric=target_metric or "",
             max_runs=int(max_runs),
             shard_index=int(shard_index), shard_count=int(shard_count), progress=callback, cancel=cancel,
             interval=0.1), cancel, bar, f"govsim-{command}")
@@ -350,7 +350,8 @@ _RUN_DOC = """
     there needs ``resume=True`` or ``force=True``); ``progress`` is True (tqdm bar), False, or a
     callable(done, total) called at most ~10 times per second; ``overrides`` set parameters for
     every scenario (like ``--set``). ``target_ci`` adds replicates until the 95% CI half-width of
-    ``target_metric`` is at most this (up to ``max_runs``); ``shard=(k, n)`` runs one shard.
+    ``target_metric`` (None: the model's primary metric) is at most this (up to ``max_runs``);
+    ``shard=(k, n)`` runs one shard.
 
     Ctrl-C stops the ensemble after the runs in flight and raises KeyboardInterrupt; completed
     runs stay in the store (continue with ``resume=True``). Raises :class:`govsim.ConfigError`
@@ -365,7 +366,7 @@ _RUN_DOC = """
 def run(config: Config | PathArg | Mapping[str, Any], scenario: str | None = None, runs: int | None = None,
         seed: int | None = None, threads: int = 0, out: PathArg | None = None, progress: ProgressArg = True,
         overrides: Overrides = None, *, resume: bool = False, force: bool = False,
-        target_ci: float | None = None, target_metric: str = "non_recours_rate", max_runs: int = 200,
+        target_ci: float | None = None, target_metric: str | None = None, max_runs: int = 200,
         shard: tuple[int, int] | None = None) -> Results:
     return _execute("run", config, scenario=scenario, runs=runs, seed=seed, threads=threads, out=out,
                     progress=progress, overrides=overrides, resume=resume, force=force, target_ci=target_ci,
@@ -378,7 +379,7 @@ run.__doc__ = "Runs one scenario of ``config`` (``scenario``, default the baseli
 def compare(config: Config | PathArg | Mapping[str, Any], runs: int | None = None, seed: int | None = None,
             threads: int = 0, out: PathArg | None = None, progress: ProgressArg = True,
             overrides: Overrides = None, *, resume: bool = False, force: bool = False,
-            target_ci: float | None = None, target_metric: str = "non_recours_rate", max_runs: int = 200,
+            target_ci: float | None = None, target_metric: str | None = None, max_runs: int = 200,
             shard: tuple[int, int] | None = None) -> Results:
     return _execute("compare", config, scenario=None, runs=runs, seed=seed, threads=threads, out=out,
                     progress=progress, overrides=overrides, resume=resume, force=force, target_ci=target_ci,
@@ -392,7 +393,7 @@ compare.__doc__ = ("Runs every scenario of ``config`` (replicate r of each on th
 def sweep(config: Config | PathArg | Mapping[str, Any], runs: int | None = None, seed: int | None = None,
           threads: int = 0, out: PathArg | None = None, progress: ProgressArg = True,
           overrides: Overrides = None, *, resume: bool = False, force: bool = False,
-          target_ci: float | None = None, target_metric: str = "non_recours_rate", max_runs: int = 200,
+          target_ci: float | None = None, target_metric: str | None = None, max_runs: int = 200,
           shard: tuple[int, int] | None = None) -> Results:
     return _execute("sweep", config, scenario=None, runs=runs, seed=seed, threads=threads, out=out,
                     progress=progress, overrides=overrides, resume=resume, force=force, target_ci=target_ci,

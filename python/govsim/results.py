@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from .store import MetricCatalog, StoreReader
+from .store import ROLE_FIELDS, MetricCatalog, StoreReader
 
 __all__ = ["Results", "open_results", "metrics", "SUMMARY_COLUMNS", "PAIRED_COLUMNS"]
 
@@ -25,6 +25,12 @@ SUMMARY_COLUMNS = list(_core.csv_columns()["summary"])
 """Columns of :meth:`Results.summary` (and of ``summary.csv``; declared in ``engine/csv_columns.hpp``)."""
 PAIRED_COLUMNS = list(_core.csv_columns()["paired"])
 """Columns of :meth:`Results.paired` (and of ``paired.csv``; declared in ``engine/csv_columns.hpp``)."""
+
+
+def _primary_metric() -> str:
+    """The model's primary metric (role "primary" in models/inclusion/metrics.def): what
+    comparisons are ranked by and ``target_ci`` aims at by default."""
+    return next((str(m["name"]) for m in _core.metrics() if "primary" in (m.get("roles") or [])), "")
 
 
 def metrics() -> pd.DataFrame:
@@ -86,6 +92,15 @@ class Results:
         whose design points are not compared with one another."""
         b = self.config.get("baseline", self.scenarios[0] if self.scenarios else None)
         return None if b is None else str(b)
+
+    def scenario_roles(self) -> pd.DataFrame:
+        """The typed role of each scenario (index: scenario name, in the experiment's order),
+        stored with the results: ``role`` ("main", "as_configured_arm" — a scenario of an
+        equal-budget comparison run as configured —, "territory_baseline",
+        "territory_comparison"), ``arm_of`` and ``compared_with`` (scenario names or None),
+        ``territory`` (label or None), ``of`` (the config's scenario it is a run of) and
+        ``budget`` ("as_configured" or "equal_to_baseline")."""
+        return pd.DataFrame(self._reader.scenario_roles, columns=ROLE_FIELDS).set_index("scenario")
 
     def design(self) -> pd.DataFrame:
         """For a sweep: one row per design point (index: scenario name), one column per swept
@@ -150,10 +165,12 @@ class Results:
         """
         return pd.DataFrame(self._stats["paired"], columns=PAIRED_COLUMNS)
 
-    def table(self, rank_by: str = "non_recours_rate", headline: int | None = None) -> str:
+    def table(self, rank_by: str | None = None, headline: int | None = None) -> str:
         """The ranked comparison table printed by ``govsim compare`` (95% CIs, paired deltas) of the
-        model's headline metrics (models/inclusion/metrics.def), or of the first ``headline``."""
-        return _core.comparison_table(str(self.store), rank_by, -1 if headline is None else headline)
+        model's headline metrics (models/inclusion/metrics.def), or of the first ``headline``,
+        ranked by ``rank_by`` (None: the model's primary metric)."""
+        return _core.comparison_table(str(self.store), rank_by or _primary_metric(),
+                                      -1 if headline is None else headline)
 
     # ---- raw runs ----------------------------------------------------------------------------
     def _scenario_index(self, scenario: str | int) -> int:

@@ -21,7 +21,7 @@ import numpy as np
 from . import _core
 from ._core import StoreError
 
-__all__ = ["MetricCatalog", "StoreReader", "STORE_FILE", "MANIFEST_FILE"]
+__all__ = ["MetricCatalog", "StoreReader", "STORE_FILE", "MANIFEST_FILE", "ROLE_FIELDS"]
 
 STORE_FILE = "results.sqlite"
 MANIFEST_FILE = "manifest.json"
@@ -86,6 +86,28 @@ class MetricCatalog:
         return next((c for d, c in self.dimensions(base) if d == dim), [])
 
 
+_ROLE_COLUMNS = ("role", "arm_of", "compared_with", "territory", "scenario", "budget")
+ROLE_FIELDS = ["scenario", "role", "arm_of", "compared_with", "territory", "of", "budget"]
+"""The fields of a scenario's role (:attr:`StoreReader.scenario_roles`), as ``_core.scenario_roles``."""
+
+
+def _role_row(names: list[str], i: int, row: tuple[Any, ...], file: Path) -> dict[str, Any]:
+    """One row of the scenarios table's role columns, indices turned into scenario names."""
+    role, arm_of, compared_with, territory, of, budget = row
+
+    def name(j: Any, what: str) -> str | None:
+        if j is None:
+            return None
+        if not (isinstance(j, int) and 0 <= j < len(names)):
+            raise StoreError(f"{file}: scenario {i}: {what} is not a scenario index ({j!r})")
+        return names[j]
+
+    return {"scenario": names[i], "role": str(role), "arm_of": name(arm_of, "arm_of"),
+            "compared_with": name(compared_with, "compared_with"),
+            "territory": None if territory is None else str(territory),
+            "of": names[i] if of is None else str(of), "budget": str(budget)}
+
+
 def _check_entries(entries: Any, where: str, key: str) -> list[dict[str, Any]]:
     if not isinstance(entries, list):
         raise StoreError(f"{where}: /{key}: expected an array of {{name, unit, direction, headline, subgroups, doc}}")
@@ -137,10 +159,18 @@ class StoreReader:
                         scenarios.append((str(name), json.loads(info)))
                     except (TypeError, json.JSONDecodeError) as e:
                         raise StoreError(f"{self.file}: scenarios[{idx}].info is not JSON ({e})") from None
+                columns = {c for (_, c, *_rest) in con.execute("PRAGMA table_info(scenarios)")}
+                rows = con.execute(f"SELECT {', '.join(_ROLE_COLUMNS)} FROM scenarios ORDER BY idx").fetchall() \
+                    if set(_ROLE_COLUMNS) <= columns else None
         except sqlite3.Error as e:
             raise StoreError(f"{self.file}: not a readable results store ({e})") from None
         self.meta: dict[str, Any] = meta
         self._scenarios = scenarios
+        names = [n for n, _ in scenarios]
+        if rows is None:  # format_version 1 (roles as keys of the info): the engine upgrades it
+            self._roles = [dict(r) for r in _core.scenario_roles(str(self.file))]
+        else:
+            self._roles = [_role_row(names, i, r, self.file) for i, r in enumerate(rows)]
         layout = meta.get("layout")
         if layout is None:
             raise StoreError(f"{self.file}: no experiment in this store (missing meta.layout)")
@@ -191,6 +221,14 @@ class StoreReader:
     @property
     def scenario_info(self) -> dict[str, dict[str, Any]]:
         return {name: info for name, info in self._scenarios}
+
+    @property
+    def scenario_roles(self) -> list[dict[str, Any]]:
+        """The typed role of each scenario, in order: {scenario, role ("main",
+        "as_configured_arm", "territory_baseline", "territory_comparison"), arm_of, compared_with
+        (scenario names or None), territory (label or None), of (the config's scenario it is a
+        run of), budget ("as_configured" or "equal_to_baseline")}; the store's role columns."""
+        return [dict(r) for r in self._roles]
 
     @property
     def manifest(self) -> dict[str, Any]:

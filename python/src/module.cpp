@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
   m.attr("source_dir") = GOVSIM_SOURCE_DIR;  // the checkout the package was built from
   govsim::python::register_experiment(m);    // first: defines the exception types
   govsim::python::register_parameters(m);
+  govsim::python::register_roles(m);
 }

@@ -5,6 +5,10 @@
 #include <pybind11/pybind11.h>
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "engine/scenario_role.hpp"
 
 namespace govsim::python {
 
@@ -12,6 +16,11 @@ namespace govsim::python {
 void register_parameters(pybind11::module_& m);
 // Experiments (config loading, ensemble runs), statistics, exceptions.
 void register_experiment(pybind11::module_& m);
+// Scenario roles of a results store.
+void register_roles(pybind11::module_& m);
+// The rows of scenario_roles(): one dict per scenario (names: the scenarios, by index).
+pybind11::list role_rows(const std::vector<std::string>& names,
+                         const std::vector<ScenarioRole>& roles);
 
 // JSON <-> Python objects (dict, list, str, int, float, bool, None).
 pybind11::object to_python(const nlohmann::json& j);

@@ -400,6 +400,15 @@ void register_experiment(py::module_& m) {
                                for (const auto& s : e.spec.scenarios) l.append(to_python(s.info));
                                return l;
                              })
+      .def_property_readonly(
+          "scenario_roles",
+          [](const Experiment& e) {
+            std::vector<std::string> names;
+            std::vector<ScenarioRole> roles;
+            for (const auto& s : e.spec.scenarios) names.push_back(s.name), roles.push_back(s.role);
+            return role_rows(names, roles);
+          },
+          "The role of each scenario (rows as scenario_roles(store)).")
       .def_property_readonly("scenario_parameters",
                              [](const Experiment& e) {
                                py::list l;

@@ -95,6 +95,63 @@ TEST_F(ConfigTest, BadOverrideIsRejected) {
             std::string::npos);
 }
 
+// The loader sets each scenario's role once (engine/scenario_role.hpp): the demo's main
+// scenarios, its territory comparisons (the baseline run on each territory, the scenarios run
+// there) and, at equal budget, each other scenario's run as configured.
+TEST_F(ConfigTest, LoaderSetsScenarioRoles) {
+  const fs::path root = GOVSIM_SOURCE_DIR;
+  const ExperimentSpec demo =
+      load_experiment(root / "scenarios/experiments/seed-scenarios.json", model_);
+  ASSERT_EQ(demo.scenarios.size(), 21u);
+  using Kind = ScenarioRole::Kind;
+  for (std::size_t k = 0; k < 8; ++k) {
+    const ScenarioRole& r = demo.scenarios[k].role;
+    EXPECT_EQ(r.kind, Kind::Main) << demo.scenarios[k].name;
+    EXPECT_EQ(r.arm_of, -1);
+    EXPECT_EQ(r.compared_with, -1);
+    EXPECT_EQ(r.territory, "");
+    EXPECT_EQ(r.scenario, "");
+    EXPECT_EQ(r.budget, Budget::EqualToBaseline);
+  }
+  const auto& base = demo.scenarios[8];  // the status quo run on the city
+  EXPECT_EQ(base.name, "status-quo@city");
+  EXPECT_EQ(base.role, (ScenarioRole{.kind = Kind::TerritoryBaseline,
+                                     .territory = "city",
+                                     .scenario = "status-quo",
+                                     .budget = Budget::EqualToBaseline}));
+  const auto& there = demo.scenarios[9];
+  EXPECT_EQ(there.role, (ScenarioRole{.kind = Kind::TerritoryComparison,
+                                      .compared_with = 8,
+                                      .territory = "city",
+                                      .scenario = "city-master-plan",
+                                      .budget = Budget::EqualToBaseline}));
+  for (std::size_t k = 12; k < demo.scenarios.size(); ++k) {
+    const auto& s = demo.scenarios[k];
+    ASSERT_EQ(s.role.kind, Kind::AsConfiguredArm) << s.name;
+    ASSERT_GE(s.role.arm_of, 0);
+    const auto& of = demo.scenarios[static_cast<std::size_t>(s.role.arm_of)];
+    EXPECT_EQ(s.name, of.name + "@as_configured");
+    EXPECT_EQ(s.role.budget, Budget::AsConfigured);
+    EXPECT_EQ(s.role.compared_with, of.role.compared_with) << s.name;
+    EXPECT_EQ(s.role.territory, of.role.territory) << s.name;
+    EXPECT_EQ(s.role.scenario, of.role.scenario.empty() ? of.name : of.role.scenario) << s.name;
+  }
+  // As configured, no arms and every scenario spends what it costs.
+  std::ifstream in(root / "scenarios/experiments/seed-scenarios.json");
+  nlohmann::json doc = nlohmann::json::parse(in);
+  doc["experiment"]["budget"] = "as_configured";
+  const ExperimentSpec own =
+      load_experiment_json(doc, "demo", root / "scenarios/experiments", model_);
+  ASSERT_EQ(own.scenarios.size(), 12u);
+  for (const auto& s : own.scenarios) {
+    EXPECT_NE(s.role.kind, Kind::AsConfiguredArm) << s.name;
+    EXPECT_EQ(s.role.budget, Budget::AsConfigured) << s.name;
+    EXPECT_FALSE(s.info.contains("arm_of") || s.info.contains("compared_with") ||
+                 s.info.contains("territory_baseline") || s.info.contains("budget"))
+        << s.name;  // the info is the human description only
+  }
+}
+
 TEST_F(ConfigTest, EverySeedScenarioFileLoads) {
   const fs::path root = GOVSIM_SOURCE_DIR;
   for (const auto& entry : fs::directory_iterator(root / "scenarios" / "experiments")) {
@@ -116,11 +173,11 @@ TEST_F(ConfigTest, EverySeedScenarioFileLoads) {
     EXPECT_EQ(s.territory.is_null(), k < 8 || (arm && s.name.find("@city") == std::string::npos &&
                                                s.name.find("@former") == std::string::npos))
         << s.name;
-    const int own = s.compare_with >= 0 ? s.compare_with : demo.baseline;
+    const int own = s.role.compared_with >= 0 ? s.role.compared_with : demo.baseline;
     EXPECT_EQ(s.budget_of, arm || baseline ? -1 : own) << s.name;
   }
   EXPECT_EQ(demo.scenarios[9].name, "city-master-plan@city");
-  EXPECT_EQ(demo.scenarios[9].compare_with, 8);
+  EXPECT_EQ(demo.scenarios[9].role.compared_with, 8);
   for (const auto& s : demo.scenarios) {
     EXPECT_FALSE(s.info["seed_contribution"].get<std::string>().empty()) << s.name;
     EXPECT_FALSE(s.info["description"].get<std::string>().empty()) << s.name;

@@ -418,7 +418,7 @@ TEST_F(ResultsStoreTest, CorruptedBlobsThrowInsteadOfCrashing) {
   EXPECT_STORE_ERROR(ResultsStore(file("r.sqlite")).runs(), "meta.layout");
   raw_sql(file("r.sqlite"), "UPDATE meta SET value = '{\"weeks\": 3}' WHERE key = 'layout'");
   EXPECT_STORE_ERROR(ResultsStore(file("r.sqlite")).layout(), "malformed", "metric_names");
-  raw_sql(file("r.sqlite"), "UPDATE meta SET value = '2' WHERE key = 'format_version'");
+  raw_sql(file("r.sqlite"), "UPDATE meta SET value = '3' WHERE key = 'format_version'");
   EXPECT_STORE_ERROR(ResultsStore(file("r.sqlite")), "format_version");
 }
 
@@ -645,6 +645,77 @@ TEST_F(ResultsStoreTest, PerZoneValuesRoundTripAndAreChecked) {
   ASSERT_EQ(legacy_runs.size(), 2u);
   EXPECT_TRUE(legacy_runs[0].zones.empty());
   EXPECT_TRUE(legacy_runs[1].zones.empty());
+}
+
+// Each scenario's role is stored as typed columns (engine/scenario_role.hpp), kept by
+// merge_from; a store of format_version 1 (the role as keys of each scenario's info) is upgraded
+// when opened: its roles are read from those keys once.
+TEST_F(ResultsStoreTest, ScenarioRolesRoundTripAndOlderStoresAreUpgraded) {
+  using Kind = ScenarioRole::Kind;
+  const Scenarios scenarios = {{"base", json::object()},
+                               {"reform", json::object()},
+                               {"base@city", json::object()},
+                               {"reform@city", json::object()},
+                               {"reform@as_configured", json::object()}};
+  const std::vector<ScenarioRole> roles = {
+      {.budget = Budget::EqualToBaseline},
+      {.budget = Budget::EqualToBaseline},
+      {.kind = Kind::TerritoryBaseline,
+       .territory = "city",
+       .scenario = "base",
+       .budget = Budget::EqualToBaseline},
+      {.kind = Kind::TerritoryComparison,
+       .compared_with = 2,
+       .territory = "city",
+       .scenario = "reform",
+       .budget = Budget::EqualToBaseline},
+      {.kind = Kind::AsConfiguredArm, .arm_of = 1, .scenario = "reform"}};
+  {
+    ResultsStore store(file("r.sqlite"));
+    store.begin(make_config(), make_layout(), scenarios, roles);
+  }
+  EXPECT_EQ(ResultsStore(file("r.sqlite")).scenario_roles(), roles);
+  ResultsStore merged(file("merged.sqlite"));
+  merged.merge_from(file("r.sqlite"));
+  EXPECT_EQ(merged.scenario_roles(), roles);
+  // Without roles, every scenario is a main one, as configured.
+  {
+    ResultsStore plain(file("plain.sqlite"));
+    plain.begin(make_config(), make_layout(), make_scenarios());
+    EXPECT_EQ(plain.scenario_roles(), std::vector<ScenarioRole>(2));
+  }
+  raw_sql(file("r.sqlite"), "UPDATE scenarios SET role = 'chief' WHERE idx = 1");
+  EXPECT_STORE_ERROR(ResultsStore(file("r.sqlite")).scenario_roles(), "scenario 1", "chief");
+  raw_sql(file("r.sqlite"), "UPDATE scenarios SET role = 'main', arm_of = 9 WHERE idx = 1");
+  EXPECT_STORE_ERROR(ResultsStore(file("r.sqlite")).scenario_roles(), "arm_of");
+
+  // Format 1: the same experiment with the roles as keys of the info.
+  const fs::path old = file("v1.sqlite");
+  raw_sql(old,
+          "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+          "CREATE TABLE scenarios(idx INTEGER PRIMARY KEY, name TEXT NOT NULL, info TEXT NOT "
+          "NULL);"
+          "INSERT INTO meta VALUES('format_version', '1');"
+          "INSERT INTO meta VALUES('config', '{\"budget\": \"equal_to_baseline\"}');"
+          "INSERT INTO scenarios VALUES(0, 'base', '{\"budget\": \"equal_to_baseline\"}');"
+          "INSERT INTO scenarios VALUES(1, 'reform', '{\"budget\": \"equal_to_baseline\"}');"
+          "INSERT INTO scenarios VALUES(2, 'base@city', '{\"budget\": \"equal_to_baseline\", "
+          "\"territory\": \"city\", \"territory_baseline\": true}');"
+          "INSERT INTO scenarios VALUES(3, 'reform@city', '{\"budget\": \"equal_to_baseline\", "
+          "\"territory\": \"city\", \"compared_with\": \"base@city\"}');"
+          "INSERT INTO scenarios VALUES(4, 'reform@as_configured', '{\"budget\": "
+          "\"as_configured\", \"arm_of\": \"reform\"}');");
+  EXPECT_EQ(ResultsStore(old).scenario_roles(), roles);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(old.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'format_version'", -1, &stmt,
+                               nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))), "2");
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
 }
 
 }  // namespace

@@ -63,6 +63,25 @@ def test_every_scenario_spends_the_baselines_total(equal):
         assert (np.abs(own["total_cost_eur"] - base["total_cost_eur"]) > 1000).all(), sc
 
 
+def test_roles_name_the_runs_as_configured(equal, configured):
+    # The runs as configured are typed in the store: their role, the scenario they are run of,
+    # and what each scenario spends; the report reads them from there.
+    roles = equal.scenario_roles()
+    arms = roles[roles["role"] == "as_configured_arm"]
+    others = SCENARIOS[1:] + ["status-quo-twin"]
+    assert list(arms.index) == [sc + "@as_configured" for sc in others]
+    assert list(arms["arm_of"]) == others and list(arms["of"]) == others
+    assert (arms["budget"] == "as_configured").all()
+    main = roles[roles["role"] == "main"]
+    assert list(main.index) == SCENARIOS + ["status-quo-twin"] and (main["budget"] == "equal_to_baseline").all()
+    assert (configured.scenario_roles()["role"] == "main").all()
+    from govsim.reporting import load as report_load
+
+    data = report_load.load(equal.path)
+    assert data.main_scenarios == SCENARIOS + ["status-quo-twin"]
+    assert all(data.is_arm(s) for s in arms.index)
+
+
 def test_a_scenario_identical_to_the_baseline_is_unchanged(equal):
     base, twin = _by(equal, "status-quo"), _by(equal, "status-quo-twin")
     cols = [m for m in equal.metric_names]

@@ -52,6 +52,26 @@ def test_groups_are_named_and_compared_with_their_own_baseline(combined):
     assert "On their own territory" in combined.table()
 
 
+def test_roles_are_typed_fields_of_the_store(combined):
+    # Each scenario's role is stored as typed columns (not keys of its info, nor its name).
+    roles = combined.scenario_roles()
+    assert list(roles.index) == combined.scenarios
+    assert list(roles["role"]) == ["main", "main", "territory_baseline", "territory_comparison"]
+    assert roles.loc["city-master-plan@city", "compared_with"] == "status-quo@city"
+    assert roles.loc["city-master-plan@city", "territory"] == "city"
+    assert roles.loc["city-master-plan@city", "of"] == "city-master-plan"
+    assert roles.loc["status-quo@city", "of"] == "status-quo"
+    assert roles["arm_of"].isna().all() and (roles["budget"] == "as_configured").all()
+    assert roles.loc["status-quo", ["compared_with", "territory"]].isna().all()
+    for info in combined.scenario_info.values():
+        assert not {"arm_of", "compared_with", "territory_baseline", "budget"} & set(info)
+    # The engine's reader gives the same rows.
+    assert govsim._core.scenario_roles(str(combined.store)) == combined._reader.scenario_roles
+    # The loaded experiment carries the same roles before any run.
+    exp = govsim.Config.from_dict(_config("as_configured", GROUPS)).experiment
+    assert exp.scenario_roles == combined._reader.scenario_roles
+
+
 def test_a_group_runs_exactly_as_an_experiment_on_that_territory(combined, tmp_path):
     # The same scenarios in an experiment of their own on the city: bit-identical runs.
     alone = _config("as_configured")

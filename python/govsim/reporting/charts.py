@@ -242,7 +242,7 @@ def map_scenario(data: ReportData) -> str | None:
     (the report's ranking metric) other than the baseline; None without a baseline."""
     if data.is_sweep or not data.baseline or "non_recours_rate" not in data.mean.columns:
         return None
-    others = [s for s in data.scenarios if s != data.baseline and "@" not in s and s in data.mean.index]
+    others = [s for s in data.main_scenarios if s != data.baseline and s in data.mean.index]
     if not others:
         return None
     return min(others, key=lambda s: (data.get(data.mean, s, "non_recours_rate"), others.index(s)))

@@ -50,6 +50,8 @@ class ReportData:
     # cost-effectiveness of each scenario run as configured (cost_effectiveness.csv's rows).
     budget: str = "as_configured"
     cost_effect: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Each scenario's typed role, stored with the results (StoreReader.scenario_roles), by name.
+    roles: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.refresh()
@@ -112,26 +114,31 @@ class ReportData:
             return 0
         return int(np.bincount(self.series_scenario).max())
 
+    def role(self, scenario: str) -> str:
+        """The scenario's role: "main", "as_configured_arm", "territory_baseline" or
+        "territory_comparison" (the store's role column)."""
+        return str(self.roles.get(scenario, {}).get("role") or "main")
+
     def is_arm(self, scenario: str) -> bool:
-        """An "@as_configured" run of a scenario compared at equal budget (unranked)."""
-        return bool(self.scenario_info.get(scenario, {}).get("arm_of")) or scenario.endswith("@as_configured")
+        """A run as configured ("NAME@as_configured") of a scenario compared at equal budget (unranked)."""
+        return self.role(scenario) == "as_configured_arm"
 
     def own_territory(self, scenario: str) -> str | None:
         """The territory of a run from the experiment's ``territory_comparisons`` (a scenario on its
         own territory, "NAME@TERRITORY", or the baseline run there), else None: such runs are
         compared with their own baseline and never ranked with the main scenarios."""
-        info = self.scenario_info.get(scenario, {})
-        if not (info.get("territory_baseline") or info.get("compared_with")):
-            return None
-        terr = info.get("territory")
-        if isinstance(terr, dict):
-            return str(terr.get("name") or scenario.rpartition("@")[2])
-        return str(terr) if terr else scenario.rpartition("@")[2]
+        terr = self.roles.get(scenario, {}).get("territory")  # set for those runs (and their arms)
+        return None if terr is None else str(terr)
 
     def compared_with(self, scenario: str) -> str:
         """The run a scenario's paired differences are against: its own territory's baseline run
         for a territory comparison, else the experiment's baseline."""
-        return str(self.scenario_info.get(scenario, {}).get("compared_with") or self.baseline)
+        return str(self.roles.get(scenario, {}).get("compared_with") or self.baseline)
+
+    def of(self, scenario: str) -> str:
+        """The config's scenario a run is of: a territory run's or an arm's (itself for a main
+        scenario)."""
+        return str(self.roles.get(scenario, {}).get("of") or scenario)
 
     @property
     def main_scenarios(self) -> list[str]:
@@ -147,7 +154,7 @@ class ReportData:
             terr = self.own_territory(s)
             if terr is None or self.is_arm(s):
                 continue
-            if self.scenario_info.get(s, {}).get("territory_baseline"):
+            if self.role(s) == "territory_baseline":
                 groups.setdefault(terr, (s, []))
             else:
                 base = self.compared_with(s)
@@ -213,7 +220,8 @@ def load(results_dir: str | os.PathLike[str]) -> ReportData:
                       weeks=reader.weeks, series_scenario=sc, series_values=values,
                       scenarios_all=reader.scenarios, is_sweep=is_sweep,
                       budget=str(stats.get("budget") or "as_configured"),
-                      cost_effect=pd.DataFrame(stats.get("cost_effectiveness") or []))
+                      cost_effect=pd.DataFrame(stats.get("cost_effectiveness") or []),
+                      roles={r["scenario"]: r for r in reader.scenario_roles})
     data.registry = describe()
     try:
         from ..results import Results

@@ -286,9 +286,9 @@ def _finding_order(data: ReportData) -> list[str]:
 
 def _card_order(data: ReportData) -> list[str]:
     """One card per scenario: the main ones, and a territory comparison's scenario only when it is
-    not also in the main comparison (same name before "@TERRITORY")."""
+    not also in the main comparison (the same scenario of the config)."""
     main = data.main_scenarios
-    extra = [s for _t, _b, scens in data.territory_groups() for s in scens if s.rpartition("@")[0] not in main]
+    extra = [s for _t, _b, scens in data.territory_groups() for s in scens if data.of(s) not in main]
     return main + extra
 
 

@@ -80,7 +80,7 @@ def baseline_name(data: ReportData, scen: str | None = None) -> str:
     """What ``scen`` is compared with (default: the experiment's baseline); a territory
     comparison's baseline is named with its territory."""
     base = data.compared_with(scen) if scen else data.baseline
-    name = _("the status quo") if base.partition("@")[0] == "status-quo" else data.title(base)
+    name = _("the status quo") if data.of(base) == "status-quo" else data.title(base)
     terr = data.own_territory(base)
     return name if terr is None else _("{name} on {territory}").format(name=name, territory=territory_title(terr))
 
