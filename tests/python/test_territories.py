@@ -262,7 +262,7 @@ def test_manifest_and_report_say_when_old_places_data_are_used(tmp_path):
     assert r.returncode == 0, r.stderr
     fr = (tmp_path / "rapport.html").read_text(encoding="utf-8")
     assert "mis à jour du 2020-06-08 au 2022-12-01" in fr and "datent surtout de 2020" in fr
-    assert 'alt="Map of loir-et-cher: 267 communes' in html
+    assert 'alt="Map of Loir-et-Cher: 267 communes' in html
 
 
 def test_per_commune_outputs_add_up_to_the_run(tmp_path):
@@ -317,7 +317,7 @@ def test_per_commune_outputs_add_up_to_the_run(tmp_path):
     r = govsim("report", str(out), "-o", str(html_path), "--map-scenario", "regional-hubs", "--lang", "en")
     assert r.returncode == 0, r.stderr
     html = html_path.read_text(encoding="utf-8")
-    assert 'alt="Map of charente: 362 communes coloured by non-recours under status-quo and by its change' in html
+    assert 'alt="Map of Charente: 362 communes coloured by non-recours under Status quo: isolated EPNs, many funders and by its change' in html
     chart = charts.outcome_map(load(out), "regional-hubs")
     v = chart.values.set_index("code")
     by = {(x["scenario"], x["code"]): x["non_recours_rate"] for x in rows}
