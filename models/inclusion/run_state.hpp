@@ -145,15 +145,16 @@ struct Week {
 
 // Cumulative activity accounting (full population): sessions at fixed points (procedure help and
 // workshops), France Services requests, sessions at points helping with procedures, open fixed
-// point-weeks and France Services site-weeks, spending on points helping with procedures and on
-// mechanisms, needs resolved through mediation.
+// point-weeks and France Services site-weeks, spending on points helping with procedures, total
+// spending (all funders, every cost), needs resolved through mediation.
 struct ActivityTotals {
   double fixed_sessions = 0, fs_requests = 0, med_sessions = 0, workshops = 0;
   double point_weeks = 0, fs_site_weeks = 0;
-  double mediation_points_spent = 0, mechanisms_spent = 0, mediation_needs = 0;
+  double mediation_points_spent = 0, total_spent = 0, mediation_needs = 0;
   // Rates over the activity between `since` and this: sessions per open fixed point per year,
   // France Services requests per site per year, cost per mediation session, cost per need
-  // resolved through mediation (the end metrics' definitions, docs/metrics.md).
+  // resolved through mediation: total spending / those needs (the end metrics' definitions,
+  // docs/metrics.md).
   std::array<double, 4> rates_since(const ActivityTotals& since) const;
 };
 
@@ -291,9 +292,8 @@ struct RunState {
   double staff_scale_ = 1;
   int closures_ = 0, departures_ = 0, interruption_point_weeks_ = 0;
   // Activity accounting (funding_allocation.cpp: accrue_spending; full population): spending on
-  // points that help with procedures and on mechanisms, open fixed point-weeks and France
-  // Services site-weeks.
-  double mediation_points_spent_ = 0, mechanisms_spent_ = 0;
+  // points that help with procedures, open fixed point-weeks and France Services site-weeks.
+  double mediation_points_spent_ = 0;
   double staff_time_spent_ = 0;  // time of social workers and master-plan staff given to mediation
   double point_weeks_ = 0, fs_site_weeks_ = 0;
 
