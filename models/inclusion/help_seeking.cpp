@@ -180,15 +180,21 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch, const Rng::Block& firs
   o.point = -1;
   // 4. Awareness, updated lazily over the weeks since the last look (closed form).
   if (!(pop_.flags[i] & kAware) && update_awareness(i, t, rng)) ch.became_aware.push_back(z);
-  // 5. Referral by a partner who detects the difficulty and knows the offer. A partner office
-  // inside the network books a slot at the point it designates (referral.booked_share): the
-  // resident goes, to the right point, and is served first there.
-  bool booked = false;
+  // 5. Referral by a partner (CAF, employment agency, tax office, telecom shop, social worker)
+  // the resident contacts about the procedure, who detects the difficulty and knows a place,
+  // whether or not the resident knows the offer: the resident learns of it and is oriented to
+  // the right place, and goes with chance referral.follow_through (knowing a place is not going
+  // there). A partner office inside the network books a slot at the point it designates
+  // (referral.booked_share): the resident goes, to the right point, and is served first there.
+  bool booked = false, referred = false;
   const double knows = zone_partner_knowledge_[z];
-  if (!(pop_.flags[i] & kAware) && rng.uniform() < p_.partner_contact_weekly &&
-      rng.uniform() < p_.partner_detect && rng.uniform() < knows) {
-    pop_.flags[i] |= kAware;
-    ch.became_aware.push_back(z);
+  if (rng.uniform() < p_.partner_contact_weekly && rng.uniform() < p_.partner_detect &&
+      rng.uniform() < knows) {
+    if (!(pop_.flags[i] & kAware)) {
+      pop_.flags[i] |= kAware;
+      ch.became_aware.push_back(z);
+    }
+    referred = true;
     c.referrals += 1;
     // Chance that the partner who knew is one inside the network, times its booking practice.
     const double joined = g_.partners_joined * p_.partner_joined_knowledge;
@@ -202,9 +208,9 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch, const Rng::Block& firs
     double go = pop_.trust[i];
     if ((pop_.flags[i] & kSocialDifficulty) && p_.social_workers_trained > 0)
       go += p_.social_trust_boost * p_.social_workers_trained;
-    if (booked || rng.uniform() < go) {
+    if (booked || (referred && rng.uniform() < p_.referral_follow_through) || rng.uniform() < go) {
       bool misdirected = false;
-      const int pt = choose_point(i, t, rng, misdirected, booked);
+      const int pt = choose_point(i, t, rng, misdirected, booked || referred);
       if (misdirected) c.misdirected += 1;
       if (pt >= 0) {
         if (!request_at(i, t, pt, booked, home, x_skill, rng, ch)) return;  // resolved alone
