@@ -108,7 +108,8 @@ void Simulation::reorient_turned_away(Week& w) {
     if (pop_.pending[i] == 0 || t >= pop_.deadline[i]) continue;
     Rng rng(seed_, replicate_, kStreamQueue, static_cast<std::uint32_t>(i),
             static_cast<std::uint32_t>(t));
-    if (rng.uniform() < p_.queue_turned_away_give_up) {
+    // (Without deadlines, the limit case without non-recours, no one gives up.)
+    if (p_.need_deadlines_enabled && rng.uniform() < p_.queue_turned_away_give_up) {
       zone_abandoned_year_[pop_.zone[i]] += pop_.pending[i];
       abandon(i, w.c);
       w.c.turned_away_gave_up += 1;
@@ -154,7 +155,9 @@ void Simulation::reorient_turned_away(Week& w) {
       continue;
     }
     // No slot before the deadline and no place: the resident is told so and stops coming (it
-    // may still resolve alone or with relatives; at the deadline it gives up).
+    // may still resolve alone or with relatives; at the deadline it gives up). Without a
+    // deadline it comes back by itself.
+    if (pop_.deadline[i] >= kNever - 1) continue;
     orientation_[i] = {k, static_cast<std::uint16_t>(pop_.deadline[i] + 1), false};
     w.c.no_slot_in_time += 1;
   }

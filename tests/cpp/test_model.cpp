@@ -360,7 +360,7 @@ TEST(Activity, YearlyActivitySeriesCoverEachYear) {
   const auto one =
       test_support::run_model("rural-department", with(kSmall, {{"sim.horizon_weeks", 53}}), 2, 0);
   for (std::size_t k = 0; k < 4; ++k) {
-    EXPECT_TRUE(std::isnan(value(one, series[k], 53, 52))) << names[k];  // absent before
+    EXPECT_TRUE(std::isnan(value(one, series[k], 53, 52))) << names[k];
     EXPECT_GT(value(one, series[k], 53, 53), 0.0) << names[k];
     EXPECT_DOUBLE_EQ(value(one, series[k], 53, 53), one.metric(names[k])) << names[k];
   }
