@@ -362,7 +362,6 @@ void Simulation::accrue_spending(int t) {
     const double wk = mech[f] / weeks_per_year;
     spent_[f] += wk;
     coordination_cost_ += wk;
-    mechanisms_spent_ += wk;
   }
 }
 

@@ -1,6 +1,7 @@
-// Help seeking: each resident with a pending need tries alone, then relatives, then (once aware,
-// possibly through a partner's referral) asks a point for mediation; past the deadline the need is
-// given up (docs/model.md §3).
+// Help seeking: each resident with a pending need tries alone, then relatives, then goes to the
+// place a point that turned it away gave it (an appointment, a referral: reorientation.cpp) or,
+// once aware (possibly through a partner's referral), asks a point for mediation; past the
+// deadline the need is given up (docs/model.md §3).
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -158,17 +159,42 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch, const Rng::Block& firs
     return;
   }
   const std::uint32_t z = pop_.zone[i];
-  // 3. Awareness, updated lazily over the weeks since the last look (closed form).
+  // 3. An appointment or a referral given by a point that turned the resident away
+  // (reorientation.cpp): the resident waits for its week (never past the deadline), then goes
+  // there; lost if the place no longer serves.
+  Orientation& o = orientation_[i];
+  if (o.point >= 0 && points_[static_cast<std::size_t>(o.point)].serves_at(t)) {
+    if (t < o.week) {
+      if (t >= pop_.deadline[i]) {
+        ch.abandoned_zone.push_back(z);
+        abandon(i, c);
+      }
+      return;
+    }
+    const int pt = o.point;
+    const bool booked = o.booked;
+    o.point = -1;
+    request_at(i, t, pt, booked, home, x_skill, rng, ch);
+    return;
+  }
+  o.point = -1;
+  // 4. Awareness, updated lazily over the weeks since the last look (closed form).
   if (!(pop_.flags[i] & kAware) && update_awareness(i, t, rng)) ch.became_aware.push_back(z);
-  // 4. Referral by a partner who detects the difficulty and knows the offer. A partner office
-  // inside the network books a slot at the point it designates (referral.booked_share): the
-  // resident goes, to the right point, and is served first there.
-  bool booked = false;
+  // 5. Referral by a partner (CAF, employment agency, tax office, telecom shop, social worker)
+  // the resident contacts about the procedure, who detects the difficulty and knows a place,
+  // whether or not the resident knows the offer: the resident learns of it and is oriented to
+  // the right place, and goes with chance referral.follow_through (knowing a place is not going
+  // there). A partner office inside the network books a slot at the point it designates
+  // (referral.booked_share): the resident goes, to the right point, and is served first there.
+  bool booked = false, referred = false;
   const double knows = zone_partner_knowledge_[z];
-  if (!(pop_.flags[i] & kAware) && rng.uniform() < p_.partner_contact_weekly &&
-      rng.uniform() < p_.partner_detect && rng.uniform() < knows) {
-    pop_.flags[i] |= kAware;
-    ch.became_aware.push_back(z);
+  if (rng.uniform() < p_.partner_contact_weekly && rng.uniform() < p_.partner_detect &&
+      rng.uniform() < knows) {
+    if (!(pop_.flags[i] & kAware)) {
+      pop_.flags[i] |= kAware;
+      ch.became_aware.push_back(z);
+    }
+    referred = true;
     c.referrals += 1;
     // Chance that the partner who knew is one inside the network, times its booking practice.
     const double joined = g_.partners_joined * p_.partner_joined_knowledge;
@@ -176,43 +202,51 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch, const Rng::Block& firs
         rng.uniform() < joined / knows * p_.referral_booked_share)
       booked = true;
   }
-  // 5. Formal mediation.
+  // 6. Formal mediation.
   bool requested = false;
   if (pop_.flags[i] & kAware) {
     double go = pop_.trust[i];
     if ((pop_.flags[i] & kSocialDifficulty) && p_.social_workers_trained > 0)
       go += p_.social_trust_boost * p_.social_workers_trained;
-    if (booked || rng.uniform() < go) {
+    if (booked || (referred && rng.uniform() < p_.referral_follow_through) || rng.uniform() < go) {
       bool misdirected = false;
-      const int pt = choose_point(i, t, rng, misdirected, booked);
+      const int pt = choose_point(i, t, rng, misdirected, booked || referred);
       if (misdirected) c.misdirected += 1;
       if (pt >= 0) {
-        const PointState& ps = points_[static_cast<std::size_t>(pt)];
-        if (!home && ps.stations > 0 &&
-            rng.uniform() < logistic(x_skill) * p_.station_access_factor) {
-          c.station_uses += 1;
-          resolve(i, kAlone, t, c);
-          return;
-        }
-        std::uint64_t key = mix64(seed_ ^ mix64((static_cast<std::uint64_t>(replicate_) << 40) ^
-                                                (static_cast<std::uint64_t>(t) << 32) ^ i));
-        if (booked)
-          key >>= 2;  // a booked slot sorts before everyone else
-        else if (g_.priority_queue && ((pop_.flags[i] & kSocialDifficulty) ||
-                                       pop_.age_band[i] >= p_.priority_from_age_band))
-          key >>= 1;  // priority publics sort first
-        else
-          key |= 1ull << 63;
-        ch.requests.push_back({key, static_cast<std::uint32_t>(i), pt});
+        if (!request_at(i, t, pt, booked, home, x_skill, rng, ch)) return;  // resolved alone
         requested = true;
       }
     }
   }
-  // 6. Past the deadline: given up (non-recours).
+  // 7. Past the deadline: given up (non-recours).
   if (!requested && t >= pop_.deadline[i]) {
     ch.abandoned_zone.push_back(z);
     abandon(i, c);
   }
+}
+
+// Resident i at point pt this week: alone on a self-service station there (false: resolved), or
+// a request in the point's queue (booked: a booked slot, served first).
+bool Simulation::request_at(std::size_t i, int t, int pt, bool booked, bool home, double x_skill,
+                            Rng& rng, Chunk& ch) {
+  Counters& c = ch.c;
+  const PointState& ps = points_[static_cast<std::size_t>(pt)];
+  if (!home && ps.stations > 0 && rng.uniform() < logistic(x_skill) * p_.station_access_factor) {
+    c.station_uses += 1;
+    resolve(i, kAlone, t, c);
+    return false;
+  }
+  std::uint64_t key = mix64(seed_ ^ mix64((static_cast<std::uint64_t>(replicate_) << 40) ^
+                                          (static_cast<std::uint64_t>(t) << 32) ^ i));
+  if (booked)
+    key >>= 2;  // a booked slot sorts before everyone else
+  else if (g_.priority_queue &&
+           ((pop_.flags[i] & kSocialDifficulty) || pop_.age_band[i] >= p_.priority_from_age_band))
+    key >>= 1;  // priority publics sort first
+  else
+    key |= 1ull << 63;
+  ch.requests.push_back({key, static_cast<std::uint32_t>(i), pt});
+  return true;
 }
 
 int Simulation::choose_point(std::size_t i, int t, Rng& rng, bool& misdirected,
@@ -270,6 +304,7 @@ void Simulation::resolve(std::size_t i, int channel, int t, Counters& c) {
     c.wait_weeks += n * (t - pop_.since[i]);
   }
   pop_.pending[i] = 0;
+  orientation_[i].point = -1;
 }
 
 void Simulation::abandon(std::size_t i, Counters& c) {
@@ -283,6 +318,7 @@ void Simulation::abandon(std::size_t i, Counters& c) {
   c.abandoned_income[pop_.income[i]] += n;
   pop_.last_gave_up[i] = static_cast<std::uint16_t>(week_);
   pop_.pending[i] = 0;
+  orientation_[i].point = -1;
 }
 
 }  // namespace govsim::inclusion

@@ -1,6 +1,6 @@
 // Mediation queues: requests grouped by point, each point serving its queue up to capacity
-// (sessions raise skill and trust), pooled points taking requests turned away, and unserved
-// requests given up past their deadline (docs/model.md §3).
+// (sessions raise skill and trust), and unserved requests given up past their deadline
+// (docs/model.md §3); what a point does with a request it turns away is in reorientation.cpp.
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -36,7 +36,7 @@ void Simulation::serve_queues(Week& w) {
         requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k]),
         requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k + 1]));
     if (reqs.empty()) {
-      point_c[k].capacity += points_[k].capacity;
+      point_c[k].capacity += counted_capacity(points_[k]);
       return;
     }
     serve_point(static_cast<int>(k), t, reqs, point_c[k], w.point_dynamic[k]);
@@ -52,7 +52,7 @@ void Simulation::serve_point(int point, int t, std::vector<Request>& reqs, Count
   std::sort(reqs.begin(), reqs.end(), [](const Request& a, const Request& b) {
     return a.key != b.key ? a.key < b.key : a.resident < b.resident;
   });
-  c.capacity += s.capacity;
+  c.capacity += counted_capacity(s);
   for (Request& r : reqs) {
     if (s.full()) {
       c.unserved += 1;
@@ -79,45 +79,6 @@ void Simulation::serve_point(int point, int t, std::vector<Request>& reqs, Count
       resolve(i, kMediation, t, c);
     }
     r.point = -1;  // served
-  }
-}
-
-// Pooling: requests turned away may be served the same week by a point of the same EPCI with
-// sessions left, within the resident's trip (fixed order: by request key).
-void Simulation::pool_turned_away(Week& w) {
-  if (!p_.pooling) return;
-  const int t = w.t;
-  std::vector<Request> left;
-  for (const Request& r : requests_)
-    if (r.point >= 0 && pop_.pending[r.resident] > 0 &&
-        points_[static_cast<std::size_t>(r.point)].full())
-      left.push_back(r);
-  std::sort(left.begin(), left.end(), [](const Request& a, const Request& b) {
-    return a.key != b.key ? a.key < b.key : a.resident < b.resident;
-  });
-  for (Request& r : left) {
-    const std::size_t i = r.resident;
-    const int z = static_cast<int>(pop_.zone[i]);
-    const double max_min =
-        (pop_.flags[i] & kLimitedMobility) ? p_.max_travel_limited_minutes : p_.max_travel_minutes;
-    for (const auto& [pt, minutes] : reach_of(i)) {
-      if (minutes > max_min) break;
-      PointState& s = points_[static_cast<std::size_t>(pt)];
-      if (s.spec.zone < 0 || t_.zones[static_cast<std::size_t>(s.spec.zone)].epci !=
-                                 t_.zones[static_cast<std::size_t>(z)].epci)
-        continue;
-      if (!s.serves_at(t) || !(s.spec.services & required_services(pop_.need_kind[i])) || s.full())
-        continue;
-      Counters c;
-      std::vector<Request> one = {r};
-      const int cap_before = s.capacity;
-      serve_point(pt, t, one, c, w.point_dynamic[static_cast<std::size_t>(pt)]);
-      c.capacity -= cap_before;  // capacity already counted
-      w.c.unserved -= 1;
-      w.c.add(c);
-      r.point = -1;
-      break;
-    }
   }
 }
 

@@ -21,6 +21,10 @@ void Counters::add(const Counters& o, bool with_closures) {
   misdirected += o.misdirected;
   station_uses += o.station_uses;
   unserved += o.unserved;
+  appointments += o.appointments;
+  referred_on += o.referred_on;
+  turned_away_gave_up += o.turned_away_gave_up;
+  no_slot_in_time += o.no_slot_in_time;
   for (int a = 0; a < kAgeBands; ++a) {
     arisen_age[static_cast<std::size_t>(a)] += o.arisen_age[static_cast<std::size_t>(a)];
     abandoned_age[static_cast<std::size_t>(a)] += o.abandoned_age[static_cast<std::size_t>(a)];

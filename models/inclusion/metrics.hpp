@@ -21,6 +21,9 @@ struct Counters {
   double arisen = 0, alone = 0, relatives = 0, mediation = 0, abandoned = 0;
   double sessions = 0, capacity = 0, wait_weeks = 0, referrals = 0, misdirected = 0;
   double station_uses = 0, unserved = 0;
+  // Requests turned away and re-oriented (reorientation.cpp): an appointment at a later week, a
+  // referral to another place, giving up there and then, or told there is no slot in time.
+  double appointments = 0, referred_on = 0, turned_away_gave_up = 0, no_slot_in_time = 0;
   std::array<double, kAgeBands> arisen_age{}, abandoned_age{};
   std::array<double, kDensityClasses> arisen_density{}, abandoned_density{};
   std::array<double, 2> arisen_difficulty{}, abandoned_difficulty{};

@@ -106,7 +106,7 @@ ActivityTotals Simulation::activity_totals() const {
   a.point_weeks = point_weeks_;
   a.fs_site_weeks = fs_site_weeks_;
   a.mediation_points_spent = mediation_points_spent_;
-  a.mechanisms_spent = mechanisms_spent_;
+  a.total_spent = spent_eur();
   a.mediation_needs = totals_.mediation * full;
   return a;
 }
@@ -114,7 +114,7 @@ ActivityTotals Simulation::activity_totals() const {
 std::array<double, 4> ActivityTotals::rates_since(const ActivityTotals& s) const {
   auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
   const double spent = mediation_points_spent - s.mediation_points_spent;
-  const double spent_all = spent + mechanisms_spent - s.mechanisms_spent;
+  const double spent_all = total_spent - s.total_spent;
   const double needs = mediation_needs - s.mediation_needs;
   return {ratio(fixed_sessions - s.fixed_sessions, (point_weeks - s.point_weeks) / 52.0),
           ratio(fs_requests - s.fs_requests, (fs_site_weeks - s.fs_site_weeks) / 52.0),
@@ -237,8 +237,8 @@ RunRecord Simulation::finish(int scenario_index) const {
   for (const auto& s : points_)
     if (s.open && s.spec.type != PointType::Mobile && week_ >= s.open_week) ++open_end;
   // Activity (full population) over the whole run: procedure-help sessions and workshops at
-  // fixed points, France Services requests, and what the points helping with procedures cost
-  // per session and per need resolved through mediation.
+  // fixed points, France Services requests, what the points helping with procedures cost per
+  // session, and total spending per need resolved through mediation.
   const ActivityTotals act = activity_totals();
   const std::array<double, 4> activity = act.rates_since(ActivityTotals{});
   const double gained_adults = (aut / n - autonomy_start_) * n * full;
@@ -261,6 +261,7 @@ RunRecord Simulation::finish(int scenario_index) const {
   v.set(M::coverage_20min, ratio(cov20, adults));
   v.set(M::sessions_per_1000_adults, 1000.0 * c.sessions / n);
   v.set(M::capacity_used_share, ratio(c.sessions, c.capacity));
+  v.set(M::turned_away_per_session, ratio(c.unserved, c.sessions));
   v.set(M::referral_share, c.referrals / arisen);
   v.set(M::staff_time_cost_eur, staff_time_spent_);
   v.set(M::overhead_share, ratio(reporting_cost_ + coordination_cost_, total_cost));

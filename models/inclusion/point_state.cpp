@@ -65,6 +65,7 @@ int PointState::close() {
 
 void PointState::offer_sessions(double sessions, double workshops_held) {
   used = 0;
+  offered = sessions;
   workshops += workshops_held;
   const double cap = sessions + carry;
   capacity = std::max(0, static_cast<int>(std::floor(cap)));

@@ -49,6 +49,7 @@ struct PointState {
   double carry = 0;            // fractional capacity carried to next week
   int capacity = 0;            // sessions available this week (scaled population)
   int used = 0;                // sessions used this week
+  double offered = 0;          // sessions offered this week before rounding (its agenda's rate)
   double success = 0.8;        // chance a session resolves the procedure
   double served = 0;           // procedure-help sessions held over the run (simulated population)
   double workshops = 0;        // sessions not about a procedure over the run (full population)
@@ -80,6 +81,7 @@ struct PointState {
   void no_sessions() {
     used = 0;
     capacity = 0;
+    offered = 0;
   }
   void offer_sessions(double sessions, double workshops_held);
   void hold_session() {

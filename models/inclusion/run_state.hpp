@@ -89,6 +89,13 @@ inline double geometric_floor(double u, double log_q) {
   return std::floor(std::log1p(-u) / log_q);
 }
 
+// The sessions a point offers this week that requests can use: at points helping with
+// procedures or jobs (the needs the model has); mediators elsewhere help with other things
+// (the denominator of capacity_used_share).
+inline int counted_capacity(const PointState& s) {
+  return (s.spec.services & (kAdminProcedures | kJobs)) ? s.capacity : 0;
+}
+
 // The services a point must offer to help with a need of this kind.
 inline std::uint16_t required_services(int kind) {
   return kind == static_cast<int>(NeedKind::Employment) ? (kAdminProcedures | kJobs)
@@ -101,6 +108,16 @@ struct ModelSpec {
   Params params;
   Governance governance;
 };
+
+// Where a resident's next visit goes after a point turned it away (reorientation.cpp): `point`
+// (-1: none) from `week` on, with a booked slot (an appointment) or not (a referral).
+struct Orientation {
+  std::int32_t point = -1;
+  std::uint16_t week = 0;
+  bool booked = false;
+};
+// Weeks ahead a point keeps its agenda (appointments are booked at most this many weeks - 1 on).
+constexpr int kBookingWeeks = 16;
 
 // A request for a mediation session at a point (this week).
 struct Request {
@@ -128,15 +145,16 @@ struct Week {
 
 // Cumulative activity accounting (full population): sessions at fixed points (procedure help and
 // workshops), France Services requests, sessions at points helping with procedures, open fixed
-// point-weeks and France Services site-weeks, spending on points helping with procedures and on
-// mechanisms, needs resolved through mediation.
+// point-weeks and France Services site-weeks, spending on points helping with procedures, total
+// spending (all funders, every cost), needs resolved through mediation.
 struct ActivityTotals {
   double fixed_sessions = 0, fs_requests = 0, med_sessions = 0, workshops = 0;
   double point_weeks = 0, fs_site_weeks = 0;
-  double mediation_points_spent = 0, mechanisms_spent = 0, mediation_needs = 0;
+  double mediation_points_spent = 0, total_spent = 0, mediation_needs = 0;
   // Rates over the activity between `since` and this: sessions per open fixed point per year,
   // France Services requests per site per year, cost per mediation session, cost per need
-  // resolved through mediation (the end metrics' definitions, docs/metrics.md).
+  // resolved through mediation: total spending / those needs (the end metrics' definitions,
+  // docs/metrics.md).
   std::array<double, 4> rates_since(const ActivityTotals& since) const;
 };
 
@@ -249,6 +267,11 @@ struct RunState {
   std::vector<Request> requests_;  // this week's, grouped by point
   std::vector<std::size_t> request_offset_;
   std::vector<double> zone_abandoned_year_;  // observed non-recours by zone this year
+  // ---- Re-orientation: written by reorientation.cpp (reorient_turned_away) and help_seeking.cpp
+  // (attempt: the resident goes; resolve, abandon: the episode ends); read by help_seeking.cpp.
+  std::vector<Orientation> orientation_;  // by resident (set-up: count_residents)
+  // Appointments booked by point and week: [point * kBookingWeeks + week % kBookingWeeks].
+  std::vector<std::uint16_t> bookings_;
 
   // ---- Funding: written by funders.cpp (set_budget_lines, renew_grants, pay) and
   // funding_allocation.cpp (grant_year_money, allocate, balance_budget, accrue_spending);
@@ -269,9 +292,8 @@ struct RunState {
   double staff_scale_ = 1;
   int closures_ = 0, departures_ = 0, interruption_point_weeks_ = 0;
   // Activity accounting (funding_allocation.cpp: accrue_spending; full population): spending on
-  // points that help with procedures and on mechanisms, open fixed point-weeks and France
-  // Services site-weeks.
-  double mediation_points_spent_ = 0, mechanisms_spent_ = 0;
+  // points that help with procedures, open fixed point-weeks and France Services site-weeks.
+  double mediation_points_spent_ = 0;
   double staff_time_spent_ = 0;  // time of social workers and master-plan staff given to mediation
   double point_weeks_ = 0, fs_site_weeks_ = 0;
 

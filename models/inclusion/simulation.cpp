@@ -17,7 +17,7 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   draw_population();       // the fitted population model and the residents (population.cpp)
   set_up_zones();          // per-zone tables: broadband offer, density, accumulators
   set_up_tables();         // skill decay, need-kind weights, need-arrival table
-  count_residents();       // adults, aware adults (help_seeking.cpp) and diagnosed need by zone
+  count_residents();       // adults, aware adults (help_seeking.cpp), diagnosed need by zone
   place_initial_points();  // points_reach.cpp: the territory's points and mobile units, grants
   set_budget_lines();      // funders.cpp: each funder's budget line and pool share
   rebuild_reach();         // points_reach.cpp: the points each zone reaches
@@ -38,14 +38,15 @@ void Simulation::step() {
   if (t > 1 && (t - 1) % 52 == 0) yearly_step((t - 1) / 52);  // the yearly processes (below)
   weekly_points(t);  // points_reach.cpp: capacity, mobile-unit rotation
   if (t % p_.awareness_update_weeks == 0) spread_awareness(t);  // help_seeking.cpp
-  residents_act(w);        // help_seeking.cpp (needs.cpp): needs arise, residents seek help
-  queue_requests(w);       // mediation_queues.cpp: requests grouped by point
-  serve_queues(w);         // mediation_queues.cpp: each point serves its queue
-  pool_turned_away(w);     // mediation_queues.cpp: pooled points serve requests turned away
-  leave_static_stocks(w);  // skills.cpp: residents whose skill first moved
-  give_up_unserved(w);     // mediation_queues.cpp: past the deadline, given up
-  close_week(w);           // outcomes.cpp: totals and the time-to-target window
-  accrue_spending(t);      // funding_allocation.cpp: running costs by funder
+  residents_act(w);         // help_seeking.cpp (needs.cpp): needs arise, residents seek help
+  queue_requests(w);        // mediation_queues.cpp: requests grouped by point
+  serve_queues(w);          // mediation_queues.cpp: each point serves its queue
+  pool_turned_away(w);      // reorientation.cpp: a shared agenda places requests turned away
+  reorient_turned_away(w);  // reorientation.cpp: appointments, referrals, giving up
+  leave_static_stocks(w);   // skills.cpp: residents whose skill first moved
+  give_up_unserved(w);      // mediation_queues.cpp: past the deadline, given up
+  close_week(w);            // outcomes.cpp: totals and the time-to-target window
+  accrue_spending(t);       // funding_allocation.cpp: running costs by funder
   if (t % 52 == 0 || t == horizon()) spent_year_end_.push_back(spent_eur());
   record_week(w);  // outcomes.cpp: weekly series
 #ifdef GOVSIM_CHECK_INVARIANTS

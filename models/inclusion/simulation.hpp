@@ -87,7 +87,8 @@ class Simulation : private RunState {
   void residents_act(Week& w);              // help_seeking.cpp
   void queue_requests(Week& w);             // mediation_queues.cpp
   void serve_queues(Week& w);               // mediation_queues.cpp
-  void pool_turned_away(Week& w);           // mediation_queues.cpp
+  void pool_turned_away(Week& w);           // reorientation.cpp
+  void reorient_turned_away(Week& w);       // reorientation.cpp
   void leave_static_stocks(const Week& w);  // skills.cpp
   void give_up_unserved(Week& w);           // mediation_queues.cpp
   void close_week(const Week& w);           // outcomes.cpp
@@ -106,6 +107,10 @@ class Simulation : private RunState {
   void recount_aware();                                     // zone_aware_ from the residents' flags
   void add_aware(const std::vector<std::uint32_t>& zones);  // one more aware adult in each
   void attempt(std::size_t i, int t, Chunk& c, const Rng::Block& first_block);
+  // Resident i at point pt: resolved alone on a self-service station there (false) or a request
+  // in its queue (booked: served first).
+  bool request_at(std::size_t i, int t, int pt, bool booked, bool home, double x_skill, Rng& rng,
+                  Chunk& ch);
   // designated: a partner booked the slot (no misdirected first visit).
   int choose_point(std::size_t i, int t, Rng& rng, bool& misdirected, bool designated) const;
   // Awareness since the resident's last look (true if it became aware now).
@@ -119,6 +124,11 @@ class Simulation : private RunState {
   // time go to `became_dynamic`.
   void serve_point(int point, int t, std::vector<Request>& requests, Counters& c,
                    std::vector<std::uint32_t>& became_dynamic);
+  // reorientation.cpp: the resident accepts a trip `extra_minutes` longer than planned; the
+  // longest trip resident i makes; the first week after t (up to last) with a free slot at point.
+  bool accepts_trip(double extra_minutes, Rng& rng) const;
+  double max_trip_minutes(std::size_t i) const;
+  int first_free_slot(int point, int t, int last) const;
   // skills.cpp. Stocks (illiterate, autonomous adults): residents whose skill never moved keep
   // their status for a whole year (base skill, yearly broadband offer), so they are counted
   // once a year; the others ("dynamic") are evaluated every week.

@@ -161,9 +161,12 @@ INSTANTIATE_TEST_SUITE_P(
                       +1,
                       "total_cost_eur@funder:department",
                       {{"governance.owner_level", "department"}}},
+        // Objectives reach out to and give priority to 60+ and adults in social difficulty: less
+        // non-recours among them (where capacity binds, the others are turned away more often, so
+        // the overall rate need not fall: docs/mechanisms.md).
         MechanismCase{"objectives_imposed",
                       {{"governance.objectives_imposed", true}},
-                      "non_recours_rate",
+                      "non_recours_rate@age:75+",
                       -1,
                       "overhead_share"},
         MechanismCase{"animation",
@@ -248,6 +251,31 @@ INSTANTIATE_TEST_SUITE_P(
                       "sessions_per_1000_adults",
                       +1,
                       "total_cost_eur@funder:epci"},
+        // The shared agenda alone (pooling on in both arms): requests turned away are placed the
+        // same week at a site of the EPCI with a free slot instead of being re-oriented.
+        MechanismCase{"shared_agenda",
+                      {{"pooling.shared_agenda_share", 1.0}},
+                      "turned_away_per_session",
+                      -1,
+                      "",
+                      {{"pooling.enabled", true}, {"pooling.shared_agenda_share", 0.0}}},
+        // Re-orientation (every scenario): a resident a full point turns away may give up there
+        // and then; the fewer do, the less non-recours.
+        MechanismCase{"turned_away_give_up",
+                      {{"queue.turned_away_give_up", 0.4}},
+                      "non_recours_rate",
+                      +1,
+                      "",
+                      {{"queue.turned_away_give_up", 0.0}}},
+        // Referrals: residents who accept longer trips are referred to places with sessions left
+        // (capacity elsewhere is used).
+        MechanismCase{"referral_travel",
+                      {{"queue.referral_travel_tolerance_minutes", 60.0}},
+                      "capacity_used_share",
+                      +1,
+                      "",
+                      {{"queue.referral_travel_tolerance_minutes", 0.5},
+                       {"queue.appointment_max_wait_weeks", 1}}},
         MechanismCase{"rollout_speed", {{"broadband.rollout_speed", 0.5}}, "autonomy_rate", +1, ""},
         MechanismCase{"political_sponsorship",
                       {{"broadband.political_sponsorship", true}},

@@ -208,3 +208,29 @@ def test_per_commune_outputs_survive_network_levers(tmp_path: Path, lever: str):
     res = govsim.open_results(out)
     assert np.isfinite(res.commune_values(0)).all()
     assert res.communes().groupby("scenario")["adults"].sum().iloc[0] > 100_000
+
+
+def test_cost_per_need_resolved_by_mediation_divides_total_spending(tmp_path: Path):
+    """The caption (docs/metrics.md, the report) says total spending / needs resolved through
+    mediation: recomputed from runs.csv (total_cost_eur) and communes.csv (needs_mediated, full
+    population), one replicate per scenario so that the commune sums are that run's."""
+    cfg = tmp_path / "cfg.json"
+    cfg.write_text(json.dumps({
+        "name": "cost-per-need", "description": "cost per need as captioned",
+        "territory": "rural-department",
+        "scenarios": [STATUS_QUO, str(REPO / "scenarios" / "governance" / "single-contracting-authority.json")],
+        "parameters": {"sim.population_scale": 0.02, "sim.horizon_weeks": 104},
+        "experiment": {"runs": 1, "seed": 11, "outputs": ["summary", "runs"]}}))
+    out = tmp_path / "out"
+    subprocess.run([govsim_bin(), "compare", str(cfg), "--out", str(out), "--quiet"], check=True)
+    with open(out / "runs.csv", newline="") as f:
+        runs = {r["scenario"]: r for r in csv.DictReader(f)}
+    mediated: dict[str, float] = {}
+    with open(out / "communes.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            mediated[r["scenario"]] = mediated.get(r["scenario"], 0.0) + float(r["needs_mediated"])
+    assert set(runs) == set(mediated) and len(runs) == 2
+    for s, r in runs.items():
+        assert mediated[s] > 0
+        expected = float(r["total_cost_eur"]) / mediated[s]
+        assert float(r["cost_per_need_resolved_by_mediation_eur"]) == pytest.approx(expected, rel=1e-6), s
