@@ -36,7 +36,9 @@ def planner_config(tmp: Path, mid: dict | None = None, sweep: bool = False) -> P
         {"name": "my-baseline", "title": "My baseline", "extends": STATUS_QUO},
         {"name": "my-twin", "title": "Identical twin", "extends": STATUS_QUO},
         {"name": "no-mediation", "title": "No mediation at all", "extends": STATUS_QUO,
-         "parameters": {"mediation.sessions_per_fte_week": 0}},
+         # No session anywhere: France Services have their own session rate, and since
+         # turned-away residents are re-oriented (issue 26) they would absorb the others' demand.
+         "parameters": {"mediation.sessions_per_fte_week": 0, "mediation.sessions_per_fte_week_france_services": 0}},
     ]
     doc = {"name": "planner-own", "description": "A planner's own scenarios.", "territory": "rural-department",
            "scenarios": scen[:1] if sweep else scen, "baseline": "my-baseline",

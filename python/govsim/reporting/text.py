@@ -98,6 +98,7 @@ LABELS = {
     "coverage_20min": N_("Within 20 min of a point"),
     "sessions_per_1000_adults": N_("Sessions per 1,000 adults"),
     "capacity_used_share": N_("Capacity used"),
+    "turned_away_per_session": N_("Requests turned away per session"),
     "referral_share": N_("Referrals by partners"),
     "staff_time_cost_eur": N_("Cost of staff time given to mediation"),
     "overhead_share": N_("Reporting and coordination costs"),
