@@ -59,10 +59,11 @@ TEST(Distributed, RecordsRoundTripBitExactly) {
     ASSERT_EQ(out[i].metrics.size(), in[i].metrics.size());
     ASSERT_EQ(out[i].series, in[i].series);
     ASSERT_EQ(out[i].zones, in[i].zones);
-    if (!in[i].metrics.empty())  // memcmp of an empty vector's null data is undefined (UBSan)
+    if (!in[i].metrics.empty()) {  // memcmp of an empty vector's null data is undefined (UBSan)
       EXPECT_EQ(std::memcmp(out[i].metrics.data(), in[i].metrics.data(),
                             in[i].metrics.size() * sizeof(double)),
                 0);
+    }
   }
   // Size per run: 28 bytes of header + 8 per value (docs/distributed.md, communication volume).
   EXPECT_EQ(buf.size(), 4 + 3 * 28 + 8 * ((3 + 3) + (6 + 6 + 2) + 0));
