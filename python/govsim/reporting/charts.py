@@ -85,9 +85,9 @@ def timeseries(data: ReportData) -> Chart | None:
     fig, axes = plt.subplots(nrow, ncol, figsize=(12, 3.2 * nrow), squeeze=False)
     for ax, key in zip(axes.flat, present):
         unit = data.catalog.unit(key, series=True)
-        millions = unit == "EUR" and _is_large([data.series(key, s) for s in shown])
-        for s in shown:
-            arr = data.series(key, s)  # replicates x weeks
+        runs = {s: data.series(key, s) for s in shown}  # replicates x weeks
+        millions = unit == "EUR" and _is_large(list(runs.values()))
+        for s, arr in runs.items():
             if arr.shape[0] == 0:
                 continue
             if key in ROLLING:
