@@ -36,6 +36,8 @@ const char* type_code(PointType t) {
       return "CCAS";
     case PointType::ThirdPlace:
       return "TIERS_LIEUX";
+    case PointType::ConseillerNumerique:
+      return "CNFS";
     case PointType::Mobile:
       return "ITINERANT";
   }
@@ -48,6 +50,10 @@ bool is_neighbourhood_type(PointType t) {
 }
 bool is_social_type(PointType t) {
   return t == PointType::SocialCentre || t == PointType::Ccas;
+}
+
+bool has_own_premises(PointType t) {
+  return t != PointType::Mobile && t != PointType::ConseillerNumerique;
 }
 
 std::uint16_t default_services(PointType t) {
@@ -64,6 +70,8 @@ std::uint16_t default_services(PointType t) {
       return kAdminProcedures;
     case PointType::ThirdPlace:
       return kCreation | kAccess | kEquipment;
+    case PointType::ConseillerNumerique:
+      return kAdminProcedures | kDailyTools | kSafety | kUnderstanding;
     case PointType::Mobile:
       return kAdminProcedures | kDailyTools | kAccess;
   }

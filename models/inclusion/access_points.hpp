@@ -19,13 +19,18 @@ enum class PointType : std::uint8_t {
   SocialCentre,
   Ccas,
   ThirdPlace,
+  ConseillerNumerique,  // a host of the Conseillers numériques programme (its own staffing)
   Mobile
 };
-inline constexpr int kPointTypes = 7;
+inline constexpr int kPointTypes = 8;
 const char* type_code(
-    PointType t);  // "EPN", "BIB", "RFS", "CS", "CCAS", "TIERS_LIEUX", "ITINERANT"
+    PointType t);  // "EPN", "BIB", "RFS", "CS", "CCAS", "TIERS_LIEUX", "CNFS", "ITINERANT"
 bool is_neighbourhood_type(PointType t);  // EPN, library, social centre, CCAS (master-plan scale)
 bool is_social_type(PointType t);         // social centre, CCAS (socio-digital mediation)
+// Whether a point has premises of its own, with governance.point_fixed_cost_eur a year: not a
+// mobile unit, nor a conseiller-numérique place (a permanence in its host's premises; the
+// programme pays the post).
+bool has_own_premises(PointType t);
 
 // The 9 service categories of the MedNum standard, as bits.
 enum Service : std::uint16_t {
@@ -69,6 +74,8 @@ struct PlaceInfo {
   bool at_centroid = false;
   std::string typologie;
   std::string date_maj;
+  std::string source;    // the standard's `source` (which national list the record came from)
+  std::string typed_by;  // the field whose value decided the point type (docs/territories.md)
 };
 
 double default_fte(PointType t);

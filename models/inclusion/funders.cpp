@@ -33,6 +33,7 @@ FunderAmounts declared_shares(const Params& p, PointType type) {
 #define GOVSIM_SHARE_ccas(f) p.share_ccas_##f
 #define GOVSIM_SHARE_third_place(f) p.share_third_place_##f
 #define GOVSIM_SHARE_mobile(f) p.share_mobile_##f
+#define GOVSIM_SHARE_cnfs(f) p.share_cnfs_##f
     case PointType::FranceServices:
       return GOVSIM_SHARES_OF(fs);
     case PointType::Epn:
@@ -45,6 +46,8 @@ FunderAmounts declared_shares(const Params& p, PointType type) {
       return GOVSIM_SHARES_OF(ccas);
     case PointType::ThirdPlace:
       return GOVSIM_SHARES_OF(third_place);
+    case PointType::ConseillerNumerique:
+      return GOVSIM_SHARES_OF(cnfs);
     case PointType::Mobile:
       return GOVSIM_SHARES_OF(mobile);
 #undef GOVSIM_SHARES_OF
@@ -55,6 +58,7 @@ FunderAmounts declared_shares(const Params& p, PointType type) {
 #undef GOVSIM_SHARE_ccas
 #undef GOVSIM_SHARE_third_place
 #undef GOVSIM_SHARE_mobile
+#undef GOVSIM_SHARE_cnfs
   }
   return {};
 }
@@ -196,7 +200,7 @@ CostSplit cost_split(const std::vector<Grant>& grants) {
 
 double Simulation::point_yearly_cost(const PointState& s) const {
   return s.funded_fte() * p_.fte_cost_eur +
-         (s.spec.type == PointType::Mobile ? 0.0 : point_fixed_cost());
+         (has_own_premises(s.spec.type) ? point_fixed_cost() : 0.0);
 }
 
 bool Simulation::remote(const PointState& s) const {

@@ -56,7 +56,7 @@ std::array<double, 2> Simulation::project_spending(int from, int to) const {
       const double paid = paid_factor(s, false), paid_fee = paid_factor(s, true);
       staff += s.filled_fte(t) * p_.fte_cost_eur / weeks_per_year * paid_fee;
       other += (s.social_fte + std::max(0.0, s.plan_fte)) * p_.fte_cost_eur / weeks_per_year * paid;
-      if (s.spec.type != PointType::Mobile) other += point_fixed_cost() / weeks_per_year * paid_fee;
+      if (has_own_premises(s.spec.type)) other += point_fixed_cost() / weeks_per_year * paid_fee;
     }
     for (double m : mechanism_costs_at(t, (t - 1) / 52)) other += m / weeks_per_year;
   }
@@ -112,7 +112,7 @@ double Simulation::network_cost() const {
   double committed = 0;
   for (const auto& s : points_) {
     if (!s.open) continue;
-    if (s.spec.type != PointType::Mobile) committed += point_fixed_cost();
+    if (has_own_premises(s.spec.type)) committed += point_fixed_cost();
     committed += s.funded_fte() * p_.fte_cost_eur;
   }
   return committed;
@@ -178,7 +178,8 @@ std::vector<int> Simulation::pot_units(int units) const {
   double total = 0;
   for (const auto& s : points_) {
     if (!s.open || s.spec.zone < 0 || s.spec.type == PointType::Mobile) continue;
-    const double c = point_fixed_cost() + s.funded_fte() * p_.fte_cost_eur;
+    const double c = (has_own_premises(s.spec.type) ? point_fixed_cost() : 0.0) +
+                     s.funded_fte() * p_.fte_cost_eur;
     share[static_cast<std::size_t>(owner_pot(s.spec.zone))] += c;
     total += c;
   }
@@ -336,7 +337,7 @@ void Simulation::accrue_spending(int t) {
     if (!s.open || t < s.open_week) continue;
     const double filled = s.filled_fte(t);
     double cost = filled * p_.fte_cost_eur;
-    if (s.spec.type != PointType::Mobile) cost += point_fixed_cost();
+    if (has_own_premises(s.spec.type)) cost += point_fixed_cost();
     cost /= weeks_per_year;
     reporting_cost_ += filled * p_.fte_cost_eur * s.terms.reporting_share / weeks_per_year;
     // Paid by the point's grant holders (funders.cpp): its own funders, and the pooled

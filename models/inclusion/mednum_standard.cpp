@@ -110,7 +110,7 @@ PointType point_type_for(std::string_view c) {
       {"BIB", PointType::Library},
       {"RFS", PointType::FranceServices},
       {"MSAP", PointType::FranceServices},
-      {"PIMMS", PointType::FranceServices},
+      {"PIMMS", PointType::SocialCentre},
       {"ENM", PointType::Mobile},
       {"TIERS_LIEUX", PointType::ThirdPlace},
       {"FABLAB", PointType::ThirdPlace},

@@ -115,6 +115,8 @@ PlaceRecord place_from_fields(const std::map<std::string, std::string>& f, int l
   p.typologie = get("typologie");
   p.date_maj = get("date_maj");
   p.horaires = get("horaires");
+  p.source = get("source");
+  p.dispositifs = get("dispositif_programmes_nationaux");
   const std::string lat = get("latitude"), lon = get("longitude");
   p.has_coords =
       !lat.empty() && !lon.empty() && parse_number(lat, p.lat) && parse_number(lon, p.lon);

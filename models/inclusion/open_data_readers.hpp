@@ -44,6 +44,7 @@ struct CommuneRecord {
 struct PlaceRecord {
   int line = 0;
   std::string id, name, code_insee, typologie, date_maj, horaires;
+  std::string source, dispositifs;  // `source`, `dispositif_programmes_nationaux` ('|'-separated)
   bool has_coords = false;
   double lat = 0, lon = 0;
   std::uint16_t services = 0;

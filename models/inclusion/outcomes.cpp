@@ -260,6 +260,8 @@ RunRecord Simulation::finish(int scenario_index) const {
   v.set(M::autonomy_gain, aut / n - autonomy_start_);
   v.set(M::coverage_20min, ratio(cov20, adults));
   v.set(M::sessions_per_1000_adults, 1000.0 * c.sessions / n);
+  v.set(M::spending_per_adult_year_eur,
+        total_cost / (n * full) / (std::max(1, std::min(week_, p_.horizon_weeks)) / 52.0));
   v.set(M::capacity_used_share, ratio(c.sessions, c.capacity));
   v.set(M::turned_away_per_session, ratio(c.unserved, c.sessions));
   v.set(M::referral_share, c.referrals / arisen);

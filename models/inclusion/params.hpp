@@ -72,17 +72,33 @@ struct Params {
 
   // Network levers by point type, indexed by PointType (Epn, Library, FranceServices,
   // SocialCentre, Ccas, ThirdPlace; mobile units have their own mobile.* parameters).
-  std::array<double, 6> network_fte() const {
-    return {network_fte_epn,           network_fte_library, network_fte_france_services,
-            network_fte_social_centre, network_fte_ccas,    network_fte_third_place};
+  // Indexed by PointType (all types but Mobile, whose staffing is mobile.fte).
+  std::array<double, 7> network_fte() const {
+    return {network_fte_epn,
+            network_fte_library,
+            network_fte_france_services,
+            network_fte_social_centre,
+            network_fte_ccas,
+            network_fte_third_place,
+            network_fte_conseiller_numerique};
   }
-  std::array<double, 6> network_hours() const {
-    return {network_hours_epn,           network_hours_library, network_hours_france_services,
-            network_hours_social_centre, network_hours_ccas,    network_hours_third_place};
+  std::array<double, 7> network_hours() const {
+    return {network_hours_epn,
+            network_hours_library,
+            network_hours_france_services,
+            network_hours_social_centre,
+            network_hours_ccas,
+            network_hours_third_place,
+            network_hours_conseiller_numerique};
   }
-  std::array<int, 6> network_sites() const {
-    return {network_sites_epn,           network_sites_library, network_sites_france_services,
-            network_sites_social_centre, network_sites_ccas,    network_sites_third_place};
+  std::array<int, 7> network_sites() const {
+    return {network_sites_epn,
+            network_sites_library,
+            network_sites_france_services,
+            network_sites_social_centre,
+            network_sites_ccas,
+            network_sites_third_place,
+            network_sites_conseiller_numerique};
   }
 
   // Typed copy of a full value set of registry().

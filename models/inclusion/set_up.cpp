@@ -116,7 +116,8 @@ double Simulation::initial_envelope() const {
   double envelope = 0;
   for (const auto& pt : points_) {
     if (pt.spec.type == PointType::Mobile) continue;
-    envelope += point_fixed_cost() + pt.funded_fte() * p_.fte_cost_eur;
+    envelope += (has_own_premises(pt.spec.type) ? point_fixed_cost() : 0.0) +
+                pt.funded_fte() * p_.fte_cost_eur;
   }
   return envelope;
 }

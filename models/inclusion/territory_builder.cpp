@@ -12,6 +12,7 @@
 #include "engine/errors.hpp"
 #include "models/inclusion/mednum_standard.hpp"
 #include "models/inclusion/open_data_text.hpp"
+#include "models/inclusion/place_typing.hpp"
 #include "models/inclusion/travel.hpp"
 
 namespace govsim::inclusion {
@@ -21,6 +22,9 @@ using open_data::read_file_text;
 using open_data::split;
 
 namespace {
+
+// The France Services charter's minimum opening: 24 hours a week over five days.
+constexpr double kFranceServicesMinHours = 24.0;
 
 // Equivalent area of each commune when the file has none: c × (mean distance to the 3 nearest
 // centroids)², c fitted on the two vendored départements (docs/territories.md).
@@ -89,6 +93,59 @@ std::string list_rejections(const std::vector<Rejection>& rejected, std::size_t 
        "write the "
        "rejected ones with their reasons to a CSV)";
   return s;
+}
+
+// Records that are one site: France Services records in the same commune (the cartography lists
+// a site once per source: national list, Aidants Connect, conseillers numériques) become one site
+// with the union of their services, the national list's record kept; the stops of one itinerant
+// service share its crew (mobile.fte split over the stops). docs/territories.md.
+void merge_same_sites(Territory& t, const std::map<std::size_t, std::string>& service_of,
+                      BuildReport& rep) {
+  const std::size_t n = t.points.size();
+  std::vector<bool> drop(n, false);
+  std::map<int, std::size_t> fs_site;  // zone -> the kept France Services record
+  for (std::size_t i = 0; i < n; ++i) {
+    if (t.points[i].type != PointType::FranceServices) continue;
+    const auto [it, first] = fs_site.emplace(t.points[i].zone, i);
+    if (first) continue;
+    std::size_t keep = it->second, other = i;
+    if (t.place_info[i].source == "france-services" &&
+        t.place_info[keep].source != "france-services")
+      std::swap(keep, other);
+    t.points[keep].services |= t.points[other].services;
+    drop[other] = true;
+    it->second = keep;
+    ++rep.merged["France Services records of a commune that already has one (one site)"];
+  }
+  // An itinerant service's crew splits over its stops by their hours (equally if any stop's hours
+  // are unknown).
+  std::map<std::string, std::pair<int, double>> stops;  // service -> (stops, hours; <0 unknown)
+  for (const auto& [i, service] : service_of) {
+    auto& [k, hours] = stops[service];
+    const double h = t.points[i].hours_per_week;
+    hours = (k == 0 || hours >= 0) && h > 0 ? hours + h : -1;
+    ++k;
+  }
+  for (const auto& [i, service] : service_of) {
+    const auto [k, hours] = stops[service];
+    if (k < 2) {
+      const double h = t.points[i].hours_per_week;
+      if (h > 0) t.points[i].fte *= std::min(1.0, h / 35.0);
+      continue;
+    }
+    t.points[i].fte *= hours > 0 ? t.points[i].hours_per_week / hours : 1.0 / k;
+    ++rep.merged["stops of an itinerant service sharing one crew (mobile.fte split by hours)"];
+  }
+  if (std::none_of(drop.begin(), drop.end(), [](bool d) { return d; })) return;
+  std::vector<PointSpec> points;
+  std::vector<PlaceInfo> info;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (drop[i]) continue;
+    points.push_back(std::move(t.points[i]));
+    info.push_back(std::move(t.place_info[i]));
+  }
+  t.points = std::move(points);
+  t.place_info = std::move(info);
 }
 
 }  // namespace
@@ -182,6 +239,7 @@ BuildResult build_territory(const BuildInput& in) {
     departments.insert(department_of(z.code));
     t.zones.push_back(std::move(z));
   }
+  std::map<std::size_t, std::string> service_of;  // mobile stop -> its itinerant service
   for (const auto& p : places) {
     step();
     Rejection bad{in.places_file, p.line, p.id, "", "", ""};
@@ -256,19 +314,25 @@ BuildResult build_territory(const BuildInput& in) {
       info.y_km = z.y_km;
       ++rep.defaulted["places without coordinates (placed at their commune's centroid)"];
     }
-    if (p.itinerant)
-      s.type = PointType::Mobile;
-    else if (!p.typologie.empty())
-      s.type = point_type_for(split(p.typologie, '|').front());
-    else {
-      s.type = PointType::Epn;
-      ++rep.defaulted["places without typologie (typed EPN)"];
-    }
+    const PlaceTyping typing = type_place(p);
+    s.type = typing.type;
+    info.source = p.source;
+    info.typed_by = typing.field;
+    if (typing.defaulted) ++rep.defaulted["places without typologie (typed EPN)"];
+    ++rep.typed_by[std::string(type_code(s.type)) + " by " +
+                   (typing.defaulted ? std::string("default") : typing.field)];
     if (p.has_services)
       s.services = p.services;
     else {
       s.services = default_services(s.type);
       ++rep.defaulted["places without services (the type's default services)"];
+    }
+    if (s.type == PointType::FranceServices && !(s.services & kAdminProcedures)) {
+      // The label's charter: every France Services site helps with the procedures of its
+      // national partners, whatever services the record lists.
+      s.services |= kAdminProcedures;
+      ++rep.defaulted
+            ["France Services without procedure help in services (added: the label's charter)"];
     }
     s.fte = default_fte(s.type);
     if (p.horaires.empty()) {
@@ -278,8 +342,18 @@ BuildResult build_territory(const BuildInput& in) {
       if (h < 0) {
         ++rep.defaulted["places with horaires not read (full mediation time of the type)"];
       } else {
-        s.hours_per_week = h;
-        s.fte *= std::min(1.0, h / 35.0);
+        double hours = h;
+        if (s.type == PointType::FranceServices && h < kFranceServicesMinHours) {
+          // Fewer hours than the charter's minimum: a programme's permanence at the site (the
+          // record came from another list), not the site's opening hours.
+          hours = kFranceServicesMinHours;
+          ++rep.defaulted
+                ["France Services with fewer hours than the charter's 24 h (raised to 24 h)"];
+        }
+        s.hours_per_week = hours;
+        // Mediation time scales with opening hours up to 35 h; the stops of an itinerant service
+        // share its crew by their hours instead (merge_same_sites).
+        if (s.type != PointType::Mobile) s.fte *= std::min(1.0, hours / 35.0);
       }
     }
     if (p.date_maj < "2000")
@@ -290,9 +364,11 @@ BuildResult build_territory(const BuildInput& in) {
       if (rep.places_date_max.empty() || p.date_maj > rep.places_date_max)
         rep.places_date_max = p.date_maj;
     }
+    if (s.type == PointType::Mobile) service_of.emplace(t.points.size(), itinerant_service(p));
     t.points.push_back(std::move(s));
     t.place_info.push_back(std::move(info));
   }
+  merge_same_sites(t, service_of, rep);
   std::stable_sort(rep.rejected.begin(), rep.rejected.end(),
                    [](const Rejection& a, const Rejection& b) {
                      return a.file != b.file ? a.file < b.file : a.line < b.line;
@@ -383,6 +459,11 @@ std::string build_summary(const BuildResult& r) {
   for (int k = 0; k < kPointTypes; ++k)
     if (types[static_cast<std::size_t>(k)])
       o << " " << type_code(static_cast<PointType>(k)) << " " << types[static_cast<std::size_t>(k)];
+  o << "\n  by type and the field that decided it (docs/territories.md):";
+  for (const auto& [what, k] : r.report.typed_by)
+    o << "\n    " << std::setw(4) << k << "  " << what;
+  for (const auto& [what, k] : r.report.merged)
+    o << "\n    " << std::setw(4) << k << "  merged: " << what;
   o << "\n  by first typologie code:";
   for (const auto& [c, n] : first_codes) o << " " << c << " " << n;
   o << "\n  services offered (places):\n";

@@ -21,7 +21,9 @@ struct BuildReport {
   int outside = 0;  // places in a département not covered by the communes file (left out)
   std::map<std::string, int> defaulted;  // what -> how many rows
   std::string places_date_min, places_date_max;
-  int placeholder_dates = 0;  // date_maj before 2000 (placeholders such as 1970-01-01)
+  int placeholder_dates = 0;            // date_maj before 2000 (placeholders such as 1970-01-01)
+  std::map<std::string, int> typed_by;  // "<type code> by <field>" -> places (before merging)
+  std::map<std::string, int> merged;    // records merged into one site, by reason
 };
 
 struct BuildInput {

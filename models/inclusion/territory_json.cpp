@@ -109,7 +109,7 @@ nlohmann::json territory_to_json(const BuildResult& r) {
     const Zone& z = t.zones[static_cast<std::size_t>(p.zone)];
     const PlaceInfo info = i < t.place_info.size()
                                ? t.place_info[i]
-                               : PlaceInfo{z.x_km, z.y_km, z.lat, z.lon, true, "", ""};
+                               : PlaceInfo{z.x_km, z.y_km, z.lat, z.lon, true, "", "", "", ""};
     ps.push_back({{"id", p.id},
                   {"name", p.name},
                   {"commune", z.code},
@@ -118,6 +118,8 @@ nlohmann::json territory_to_json(const BuildResult& r) {
                   {"at_centroid", info.at_centroid},
                   {"type", type_code(p.type)},
                   {"typologie", info.typologie},
+                  {"source", info.source},
+                  {"typed_by", info.typed_by},
                   {"services", services_json(p.services)},
                   {"fte", p.fte},
                   {"hours_per_week", p.hours_per_week},
@@ -259,8 +261,8 @@ Territory territory_from_json_unchecked(const nlohmann::json& j, const std::stri
       if (type == type_code(static_cast<PointType>(k)))
         p.type = static_cast<PointType>(k), found = true;
     if (!found)
-      throw InputError(file, ptr + "/type", "EPN, BIB, RFS, CS, CCAS, TIERS_LIEUX or ITINERANT",
-                       "'" + type + "'");
+      throw InputError(file, ptr + "/type",
+                       "EPN, BIB, RFS, CS, CCAS, TIERS_LIEUX, CNFS or ITINERANT", "'" + type + "'");
     for (const auto& s : at(o, ptr, "services", VT::array, "service labels")) {
       const std::uint16_t b = s.is_string() ? services_from(s.get<std::string>()) : 0;
       if (!b)
@@ -283,6 +285,8 @@ Territory territory_from_json_unchecked(const nlohmann::json& j, const std::stri
     info.at_centroid = o.value("at_centroid", false);
     info.typologie = o.value("typologie", "");
     info.date_maj = o.value("date_maj", "");
+    info.source = o.value("source", "");
+    info.typed_by = o.value("typed_by", "");
     t.points.push_back(std::move(p));
     t.place_info.push_back(std::move(info));
   }

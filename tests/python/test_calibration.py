@@ -108,3 +108,23 @@ def test_calibrate_fits_resumes_and_writes_an_includable_parameters_file(tmp_pat
     # Bad free-parameter spec: exit 2.
     r = run("calibrate", str(cfg), "--targets", str(tg), "--free", "population.illectronisme_75_plus=0.9:0.1")
     assert r.returncode == 2 and "MIN < MAX" in r.stderr
+
+
+def test_activity_targets_cover_every_shipped_real_territory_and_pass():
+    """Issue 26: `govsim targets check` covers every shipped real territory with one parameter set,
+    fit and held-out targets alike (the shipped calibration config, 10% of adults, 4 replicates)."""
+    listed = run("territory", "list")
+    assert listed.returncode == 0, listed.stderr
+    real = {line.split()[0] for line in listed.stdout.splitlines() if "(real," in line}
+    assert {"charente", "loir-et-cher"} <= real
+    doc = json.loads((ROOT / "data/targets/activity-2023.json").read_text(encoding="utf-8"))
+    covered = {t["territory"] for t in doc["targets"]}
+    assert real <= covered, f"real territories without activity targets: {real - covered}"
+    for name in real:
+        roles = {t["role"] for t in doc["targets"] if t["territory"] == name}
+        assert "fit" in roles or "holdout" in roles
+    r = run("targets", "check", str(ROOT / "scenarios/experiments/calibration.json"),
+            "--targets", str(ROOT / "data/targets/activity-2023.json"), "--threads", "2")
+    assert r.returncode == 0, r.stdout + r.stderr
+    for name in real:
+        assert name in r.stdout

@@ -49,7 +49,7 @@ def test_real_territories_listed_and_shown():
     assert "267 communes" in r.stdout and "85 kept" in r.stdout and "2020" in r.stdout
     r = govsim("territory", "show", "charente", "--json")
     j = json.loads(r.stdout)
-    assert len(j["communes"]) == 362 and len(j["places"]) == 198 and len(j["rejected"]) == 2
+    assert len(j["communes"]) == 362 and len(j["places"]) == 192 and len(j["rejected"]) == 2
     assert j["places_dates"] == {"min": "2020-02-01", "max": "2023-09-21", "placeholders": 1}
 
 
@@ -63,7 +63,7 @@ def test_build_from_vendored_files_matches_the_embedded_territory(tmp_path):
     r = govsim("territory", "build", "--communes", str(d / "communes.csv"), "--places", str(d / "places.json"),
                "--name", "charente", "--out", str(out), "--skip-invalid")
     assert r.returncode == 0, r.stderr
-    for needle in ("362 communes", "Places: 198 kept", "by model type", "services offered", "Defaulted", "Rejected: 2 rows", "car"):
+    for needle in ("362 communes", "Places: 192 kept", "by model type", "services offered", "Defaulted", "Rejected: 2 rows", "car"):
         assert needle in r.stdout, needle
     built = json.loads(out.read_text(encoding="utf-8"))
     shown = json.loads(govsim("territory", "show", "charente", "--json").stdout)

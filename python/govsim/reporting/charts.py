@@ -197,6 +197,7 @@ POINT_STYLE = {
     "CS": ("D", "#9467bd", N_("social centre")),
     "CCAS": ("P", "#8c564b", N_("CCAS / public desk")),
     "TIERS_LIEUX": ("v", "#ff7f0e", N_("third place")),
+    "CNFS": ("X", "#17becf", N_("conseiller numérique place")),
     "ITINERANT": ("*", "#e377c2", N_("mobile unit stop")),
 }
 

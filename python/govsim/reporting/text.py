@@ -116,6 +116,7 @@ LABELS = {
     "france_services_requests_per_site_year": N_("France Services requests per site and year"),
     "cost_per_mediation_session_eur": N_("Cost per mediation session"),
     "cost_per_additional_autonomous_adult_eur": N_("Cost per additional autonomous adult"),
+    "spending_per_adult_year_eur": N_("Spending per adult per year"),
     "workshop_share_of_sessions": N_("Share of sessions that are workshops"),
 }
 
