@@ -136,8 +136,9 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
       people += r.zones[z * nf];
       if (count_field < nf) count += r.zones[z * nf + count_field];
     }
-    population[s][r.replicate] = people;
-    if (count_field < nf) counted[s][r.replicate] = count;
+    // A run whose zones are not those of the layout (another territory) records NaN: left out.
+    if (std::isfinite(people)) population[s][r.replicate] = people;
+    if (count_field < nf && std::isfinite(count)) counted[s][r.replicate] = count;
   });
   for (std::size_t s = 0; s < ns; ++s)
     for (std::size_t m = 0; m < nm; ++m) {

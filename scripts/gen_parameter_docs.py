@@ -145,7 +145,8 @@ COMPARING = """
   baseline run, i.e. −Δ`non_recours_rate` × adults; an adult-equivalent, since the rate counts
   needs) and `procedures_per_100k_eur`, the procedures not given up (per replicate: needs
   abandoned over the horizon, full population, baseline minus scenario, from the per-commune
-  counts). Each ratio is mean(avoided) / mean(extra cost) over the paired replicates with a 95%
+  counts; empty when the runs recorded no per-commune values, as for a scenario run on another
+  territory or with a network lever). Each ratio is mean(avoided) / mean(extra cost) over the paired replicates with a 95%
   t-interval by the delta method (var = (s_g² − 2 r s_gc + r² s_c²) / (n · mean(c)²), n − 1
   degrees of freedom), columns `_ci_low` and `_ci_high`. **Gating:** the ratios are given only
   when they mean something; otherwise they are empty and `note` says why, in this order:

@@ -38,6 +38,14 @@ TRAVEL_COLUMNS = ["scenario", "minutes", "communes", "adults", "n", "non_recours
 TRAVEL_CLASSES = [("<=15", -math.inf, 15.0), ("15-30", 15.0, 30.0), (">30", 30.0, math.inf)]
 
 
+def _recorded(values: np.ndarray) -> np.ndarray:
+    """The runs whose per-commune values were recorded: a run on another territory than the
+    layout's (territory comparisons) or with a network lever stores NaN, left out."""
+    if values.size == 0:
+        return values
+    return values[np.isfinite(values).all(axis=(1, 2))]
+
+
 def _mean_ci(x: np.ndarray) -> tuple[float, float, float]:
     """Mean and 95% t-interval of ``x`` (NaN bounds below 2 values, all NaN when empty)."""
     if len(x) == 0:
@@ -67,7 +75,8 @@ def epci_gap(res: Results) -> pd.DataFrame:
     least two EPCIs that closed a need), ``gap`` (mean over them of the worst EPCI's non-recours
     rate minus the best's, a share), its 95% interval ``ci_low``/``ci_high``, the EPCIs worst and
     best on the rates pooled over the replicates, and ``epcis`` (EPCIs with a closed need). Empty
-    when the results hold no per-commune values or the territory has fewer than two EPCIs."""
+    when the results hold no per-commune values or the territory has fewer than two EPCIs; a
+    scenario whose runs recorded none (NaN: another territory, a network lever) has no row."""
     r = res._reader
     fields, attrs = r.zone_fields, r.zone_attributes
     if not fields or "epci" not in attrs or not {"needs_closed", "needs_abandoned"} <= set(fields):
@@ -76,7 +85,7 @@ def epci_gap(res: Results) -> pd.DataFrame:
     closed, abandoned = fields.index("needs_closed"), fields.index("needs_abandoned")
     rows = []
     for s in res.scenarios:
-        values = res.commune_values(s)
+        values = _recorded(res.commune_values(s))
         if values.size == 0:
             continue
         names, rates = _epci_rates(values, epci, closed, abandoned)
@@ -128,7 +137,7 @@ def by_travel_time(res: Results) -> pd.DataFrame:
     adults, closed, abandoned = (fields.index(f) for f in ("adults", "needs_closed", "needs_abandoned"))
     rows = []
     for s in res.scenarios:
-        values = res.commune_values(s)
+        values = _recorded(res.commune_values(s))
         if values.size == 0:
             continue
         for label, lo, hi in TRAVEL_CLASSES:
