@@ -119,7 +119,8 @@ std::string comparison_table(const ExperimentStats& st, const std::vector<Metric
     os << "    " << sc << ":\n";
     rows(sc, true);
   }
-  // Cost-effectiveness of each scenario as configured: outcome gained per million euros.
+  // Cost-effectiveness of each scenario as configured: outcome gained per million euros, people
+  // per €100k (gated: CostEffectRow::note).
   std::map<std::string, const CostEffectRow*> ce;
   for (const auto& r : st.cost_effect)
     if (r.metric == rank_by) ce[r.scenario] = &r;
@@ -129,27 +130,45 @@ std::string comparison_table(const ExperimentStats& st, const std::vector<Metric
   if (!ce.empty() && rank_info) {
     const bool share = rank_info->unit == "share";
     os << "\nCost-effectiveness, each scenario as configured"
-       << (st.budget == "equal_to_baseline" ? " (runs NAME@as_configured)" : "") << ": " << rank_by
-       << " gained (" << (share ? "points" : rank_info->unit)
-       << ", positive = better) per million euros of extra spending vs " << base
-       << " (on their own territory: vs the baseline run there)"
-       << ", mean [95% CI]; n/a when the extra cost is not detectable.\n";
+       << (st.budget == "equal_to_baseline" ? " (runs NAME@as_configured)" : "") << ", vs " << base
+       << " (on their own territory: vs the baseline run there): " << rank_by << " gained ("
+       << (share ? "points" : rank_info->unit)
+       << ", positive = better) per million euros of extra spending over the horizon";
+    bool people = false;
+    for (const auto& [sc, r] : ce) people = people || r->adults_per_100k.n > 0;
+    if (people)
+      os << ";\nadults who avoid giving up (the gain × the adults) and procedures not given up, "
+            "per €100k";
+    os << "; mean [95% CI, delta method over paired runs].\nGiven only for an effect that is "
+          "detectable and at least the MID, with a detectable extra cost;\notherwise \"not "
+          "meaningful\" and why.\n";
     const double scale = share ? 100.0 : 1.0;
     MetricInfo euros;
     euros.unit = "EUR";
+    auto fmt = [](double v, int digits) {
+      if (!std::isfinite(v)) return std::string("n/a");
+      std::ostringstream o;
+      o << std::fixed << std::setprecision(digits) << v;
+      return o.str();
+    };
+    auto ratio = [&](const stats::Ratio& q, double k, int digits) {
+      return fmt(k * q.ratio, digits) + " [" + fmt(k * q.ci_low, digits) + ", " +
+             fmt(k * q.ci_high, digits) + "]";
+    };
     for (const std::string& sc : st.scenarios) {
       if (!ce.count(sc)) continue;
       const CostEffectRow& r = *ce[sc];
-      auto fmt = [](double v) {
-        if (!std::isfinite(v)) return std::string("n/a");
-        std::ostringstream o;
-        o << std::fixed << std::setprecision(3) << v;
-        return o.str();
-      };
       os << "      " << std::left << std::setw(34) << sc << std::right << " extra "
-         << in_unit(euros, r.cost.mean_diff, true) << "  gain/M€ "
-         << fmt(scale * r.per_million.ratio) << " [" << fmt(scale * r.per_million.ci_low) << ", "
-         << fmt(scale * r.per_million.ci_high) << "]\n";
+         << in_unit(euros, r.cost.mean_diff, true);
+      if (!r.note.empty()) {
+        os << "  not meaningful: " << cost_effect_note_label(r.note) << "\n";
+        continue;
+      }
+      os << "  gain/M€ " << ratio(r.per_million, scale, 3);
+      if (r.adults_per_100k.n > 0)
+        os << "  adults/€100k " << ratio(r.adults_per_100k, 1, 1) << "  procedures/€100k "
+           << ratio(r.procedures_per_100k, 1, 1);
+      os << "\n";
     }
   }
   return os.str();

@@ -17,20 +17,30 @@ inline constexpr std::array<std::string_view, 13> kSummary = {
 inline constexpr std::array<std::string_view, 14> kPaired = {
     "scenario", "baseline",   "metric",      "mean_diff",    "sd_diff", "ci_low", "ci_high",
     "rel_diff", "rel_ci_low", "rel_ci_high", "share_better", "n",       "mid",    "verdict"};
-// cost_effectiveness.csv.
-inline constexpr std::array<std::string_view, 13> kCostEffectiveness = {"scenario",
-                                                                        "run_as",
-                                                                        "metric",
-                                                                        "extra_cost_eur",
-                                                                        "extra_cost_ci_low",
-                                                                        "extra_cost_ci_high",
-                                                                        "gain",
-                                                                        "gain_ci_low",
-                                                                        "gain_ci_high",
-                                                                        "gain_per_million_eur",
-                                                                        "ci_low",
-                                                                        "ci_high",
-                                                                        "n"};
+// cost_effectiveness.csv: the gain per million euros of extra spending, then people per €100k
+// (adults who avoid giving up, procedures not given up; primary metric only) and the note saying
+// why the ratios are empty when they are not meaningful.
+inline constexpr std::array<std::string_view, 20> kCostEffectiveness = {
+    "scenario",
+    "run_as",
+    "metric",
+    "extra_cost_eur",
+    "extra_cost_ci_low",
+    "extra_cost_ci_high",
+    "gain",
+    "gain_ci_low",
+    "gain_ci_high",
+    "gain_per_million_eur",
+    "ci_low",
+    "ci_high",
+    "n",
+    "adults_per_100k_eur",
+    "adults_per_100k_eur_ci_low",
+    "adults_per_100k_eur_ci_high",
+    "procedures_per_100k_eur",
+    "procedures_per_100k_eur_ci_low",
+    "procedures_per_100k_eur_ci_high",
+    "note"};
 // runs.csv: these, then one column per metric of the run layout.
 inline constexpr std::array<std::string_view, 3> kRuns = {"scenario", "replicate", "wall_seconds"};
 // timeseries.csv (long format).

@@ -88,6 +88,14 @@ std::string ExperimentStats::rank_label(const std::string& scenario,
   return "";
 }
 
+const char* cost_effect_note_label(const std::string& note) {
+  if (note == "no_verdict") return "no goal direction";
+  if (note == "not_detectable") return "effect not detectable";
+  if (note == "below_mid") return "effect below the minimal important difference";
+  if (note == "no_extra_cost") return "no extra cost";
+  return "";
+}
+
 ExperimentStats compute_stats(const ResultsStore& store, const std::vector<MetricInfo>& info) {
   ExperimentStats st;
   const auto layout = store.layout();
@@ -109,9 +117,28 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
       if (st.scenarios[s] == cfg["baseline"].get<std::string>()) st.baseline = static_cast<int>(s);
   const std::size_t ns = st.scenarios.size(), nm = st.metrics.size();
   Values values(ns, std::vector<std::map<int, double>>(nm));
+  // Per run, the zones summed: their population and the count behind the primary metric's zone
+  // ratio (cost-effectiveness in people).
+  const std::string primary = metric_with_role(info, kPrimaryRole);
+  const std::size_t nf = layout->zone_fields.size(), nz = layout->zones.size();
+  std::size_t count_field = nf;
+  for (const auto& zr : layout->zone_ratios)
+    if (zr[0] == primary)
+      for (std::size_t f = 0; f < nf; ++f)
+        if (layout->zone_fields[f] == zr[1]) count_field = f;
+  std::vector<std::map<int, double>> population(ns), counted(ns);
   store.for_each_run([&](const RunRecord& r) {
-    for (std::size_t m = 0; m < nm; ++m)
-      values[static_cast<std::size_t>(r.scenario)][m][r.replicate] = r.metrics[m];
+    const auto s = static_cast<std::size_t>(r.scenario);
+    for (std::size_t m = 0; m < nm; ++m) values[s][m][r.replicate] = r.metrics[m];
+    if (nf == 0 || r.zones.size() != nz * nf) return;
+    double people = 0, count = 0;
+    for (std::size_t z = 0; z < nz; ++z) {
+      people += r.zones[z * nf];
+      if (count_field < nf) count += r.zones[z * nf + count_field];
+    }
+    // A run whose zones are not those of the layout (another territory) records NaN: left out.
+    if (std::isfinite(people)) population[s][r.replicate] = people;
+    if (count_field < nf && std::isfinite(count)) counted[s][r.replicate] = count;
   });
   for (std::size_t s = 0; s < ns; ++s)
     for (std::size_t m = 0; m < nm; ++m) {
@@ -174,7 +201,9 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
     for (std::size_t m = 0; m < nm; ++m) {
       const MetricInfo* mi = find_metric(info, st.metrics[m]);
       if (!mi || !mi->headline || mi->unit == "EUR") continue;
-      std::vector<double> gain, cost, xs, xb, cs, cb;
+      const double sign = mi->higher_is_better ? 1.0 : -1.0;
+      const bool people = st.metrics[m] == primary && mi->unit == "share";
+      std::vector<double> gain, cost, xs, xb, cs, cb, adults, procedures, people_cost;
       for (const auto& [rep, v] : values[s][m]) {
         const auto vb = values[b][m].find(rep);
         const auto c = values[s][cost_m].find(rep);
@@ -184,8 +213,16 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
           continue;
         xs.push_back(v), xb.push_back(vb->second), cs.push_back(c->second),
             cb.push_back(cbit->second);
-        gain.push_back((mi->higher_is_better ? 1.0 : -1.0) * (v - vb->second));
+        gain.push_back(sign * (v - vb->second));
         cost.push_back((c->second - cbit->second) / 1e6);
+        const auto pb = population[b].find(rep);
+        const auto ks = counted[s].find(rep), kb = counted[b].find(rep);
+        if (people && pb != population[b].end() && ks != counted[s].end() &&
+            kb != counted[b].end()) {
+          adults.push_back(gain.back() * pb->second);
+          procedures.push_back(sign * (ks->second - kb->second));
+          people_cost.push_back((c->second - cbit->second) / 1e5);
+        }
       }
       if (gain.empty()) continue;
       const int arm_of = roles[s].arm_of;
@@ -194,7 +231,26 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
                         st.metrics[m],
                         stats::paired_difference(cs, cb, false),
                         stats::paired_difference(xs, xb, mi->higher_is_better),
-                        stats::ratio_of_paired_means(gain, cost)};
+                        stats::ratio_of_paired_means(gain, cost),
+                        stats::ratio_of_paired_means(adults, people_cost),
+                        stats::ratio_of_paired_means(procedures, people_cost),
+                        0.0,
+                        ""};
+      // Printed only for an effect that matters and money that is spent (docs/metrics.md).
+      row.mid = minimal_important_difference(*mi, row.gain.baseline_mean, cfg);
+      const stats::Verdict verdict = stats::classify(row.gain, row.mid, mi->higher_is_better);
+      if (!mi->judged)
+        row.note = "no_verdict";
+      else if (verdict == stats::Verdict::NoDifference)
+        row.note = "not_detectable";
+      else if (verdict == stats::Verdict::BetterBelowMid ||
+               verdict == stats::Verdict::WorseBelowMid)
+        row.note = "below_mid";
+      else if (!(row.cost.n >= 2 && row.cost.ci_low > 0))
+        row.note = "no_extra_cost";
+      if (!row.note.empty())
+        for (stats::Ratio* r : {&row.per_million, &row.adults_per_100k, &row.procedures_per_100k})
+          r->ratio = r->ci_low = r->ci_high = std::nan("");
       st.cost_effect.push_back(std::move(row));
     }
   }

@@ -39,6 +39,15 @@ double minimal_important_difference(const MetricInfo& m, double baseline_mean,
 
 // Cost-effectiveness of a scenario run as configured against the baseline: outcome gained (in
 // the metric's unit, positive = better) per million euros of extra spending, paired replicates.
+// On the primary metric, when the runs record per-zone values (RunLayout), also people per
+// €100k of extra spending, each a ratio of paired means over replicates (stats::Ratio, delta
+// method): adults = the gain on the primary metric (a share) x the zones' population
+// (RunLayout::zone_population) in the baseline run of the replicate; procedures = the count
+// behind the primary metric's zone ratio (its numerator, e.g. needs given up), baseline minus
+// scenario (oriented: positive = better). Their n is 0 when not computed.
+// Meaningful only when the gain is detectable (95% CI excludes 0), at least the minimal
+// important difference, on a metric with a goal direction, and the extra cost is detectably
+// positive; otherwise every ratio is NaN and `note` says why (cost_effect_note_label).
 struct CostEffectRow {
   std::string scenario;  // the scenario (for an "@as_configured" arm, the scenario it is run of)
   std::string run_as;    // the scenario as stored
@@ -46,7 +55,14 @@ struct CostEffectRow {
   stats::Paired cost;  // extra spending (EUR) over the baseline
   stats::Paired gain;  // outcome difference (metric unit; oriented: positive = better)
   stats::Ratio per_million;
+  stats::Ratio adults_per_100k, procedures_per_100k;
+  double mid = 0;  // minimal important difference of the metric (its unit)
+  // "" (meaningful), "no_verdict", "not_detectable", "below_mid" or "no_extra_cost".
+  std::string note;
 };
+
+// Plain-English reason of a CostEffectRow::note ("effect not detectable", ...; "" for "").
+const char* cost_effect_note_label(const std::string& note);
 
 struct ExperimentStats {
   // experiment.budget: "as_configured" or "equal_to_baseline"; and each scenario's own budget

@@ -115,7 +115,8 @@ void write_exports(const ResultsStore& store, const std::vector<MetricInfo>& inf
     write_atomic(out_dir / "summary.csv", os.str());
   }
   if (want("paired") && st.has_baseline) {
-    // Outcome gained per million euros of extra spending (scenarios run as configured).
+    // Outcome gained per million euros and people per €100k of extra spending (scenarios run as
+    // configured), empty with a note when not meaningful.
     std::ostringstream os;
     os << csv_columns::header(csv_columns::kCostEffectiveness) << '\n';
     for (const auto& r : st.cost_effect) {
@@ -126,7 +127,11 @@ void write_exports(const ResultsStore& store, const std::vector<MetricInfo>& inf
          << num(r.cost.mean_diff) << ',' << num(r.cost.ci_low) << ',' << num(r.cost.ci_high) << ','
          << num(sign * r.gain.mean_diff) << ',' << num(lo) << ',' << num(hi) << ','
          << num(r.per_million.ratio) << ',' << num(r.per_million.ci_low) << ','
-         << num(r.per_million.ci_high) << ',' << r.per_million.n << '\n';
+         << num(r.per_million.ci_high) << ',' << r.per_million.n << ','
+         << num(r.adults_per_100k.ratio) << ',' << num(r.adults_per_100k.ci_low) << ','
+         << num(r.adults_per_100k.ci_high) << ',' << num(r.procedures_per_100k.ratio) << ','
+         << num(r.procedures_per_100k.ci_low) << ',' << num(r.procedures_per_100k.ci_high) << ','
+         << r.note << '\n';
     }
     write_atomic(out_dir / "cost_effectiveness.csv", os.str());
   }

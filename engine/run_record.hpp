@@ -23,6 +23,12 @@ struct RunLayout {
   // Ratios reported per zone over the replicates pooled: {name, numerator, denominator field}
   // (e.g. {"non_recours_rate", "needs_abandoned", "needs_closed"}).
   std::vector<std::array<std::string, 3>> zone_ratios;
+  // The zone field counting the zone's people (e.g. "adults"): by convention the first of
+  // zone_fields (cost-effectiveness counts people with it; "" when there are no zone fields).
+  const std::string& zone_population() const {
+    static const std::string none;
+    return zone_fields.empty() ? none : zone_fields.front();
+  }
   std::size_t zone_values() const {
     return zone_fields.empty() ? 0 : zones.size() * zone_fields.size();
   }

@@ -136,10 +136,25 @@ COMPARING = """
   `rank` and `rank_tied` for every metric, and `budget` (the scenario's budget mode).
 - **Equal budget** (`experiment.budget: "equal_to_baseline"`, docs/config.md): every scenario
   spends the baseline's total; the `NAME@as_configured` runs are not ranked.
-- **Cost-effectiveness** (`cost_effectiveness.csv`, with `paired`): for each scenario run as
-  configured and each headline outcome, the gain over the baseline (positive = better, in the
-  metric's unit) per million euros of extra spending: mean gain / mean extra cost over paired
-  replicates, 95% CI by the delta method; n/a when the extra cost's 95% CI covers 0.
+- **Cost-effectiveness** (`cost_effectiveness.csv`, with `paired`; `Results.cost_effectiveness()`):
+  for each scenario run as configured and each headline outcome, the gain over the baseline
+  (positive = better, in the metric's unit) per million euros of extra spending over the horizon
+  (`gain_per_million_eur`). On the primary metric, when the runs record per-commune values, also
+  people per €100k of extra spending: `adults_per_100k_eur`, the adults who avoid giving up
+  (per replicate: the fall of the non-recours rate × the adults of the territory in the
+  baseline run, i.e. −Δ`non_recours_rate` × adults; an adult-equivalent, since the rate counts
+  needs) and `procedures_per_100k_eur`, the procedures not given up (per replicate: needs
+  abandoned over the horizon, full population, baseline minus scenario, from the per-commune
+  counts; empty when the runs recorded no per-commune values, as for a scenario run on another
+  territory or with a network lever). Each ratio is mean(avoided) / mean(extra cost) over the paired replicates with a 95%
+  t-interval by the delta method (var = (s_g² − 2 r s_gc + r² s_c²) / (n · mean(c)²), n − 1
+  degrees of freedom), columns `_ci_low` and `_ci_high`. **Gating:** the ratios are given only
+  when they mean something; otherwise they are empty and `note` says why, in this order:
+  `no_verdict` (a metric with no goal direction), `not_detectable` (the gain's 95% CI covers 0),
+  `below_mid` (detectable but smaller than the minimal important difference, the `mid` of
+  `paired.csv`), `no_extra_cost` (the extra cost's 95% CI does not lie above 0: the scenario
+  costs no more, or less). The CLI prints "not meaningful: <reason>", the report "not
+  meaningful (<reason>)" (« non significatif (…) »).
 - **Sweeps** have no baseline: design points are not compared with point 0; `paired.csv` is
   empty and `Results.baseline` is None; `Results.design()` gives the swept values.
 """

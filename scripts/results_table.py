@@ -99,16 +99,22 @@ def main() -> int:
               if r["metric"] in ("non_recours_rate", "mediation_share")]
         if ce:
             print("\nCost-effectiveness, each scenario as configured: extra spending over its baseline (M€, five "
-                  "years) and points of non-recours avoided / of mediation share gained per million euros "
-                  "(95% CI; n/a when the extra cost is not detectable):\n")
-            print("| scenario | extra cost (M€) | non-recours avoided (pts / M€) | mediation share gained (pts / M€) |")
+                  "years), points of non-recours avoided per million euros and adults who avoid giving up per "
+                  "€100k (95% CI; \"not meaningful\" with the reason unless the effect is detectable, at least "
+                  "the MID, and the extra cost detectable; docs/metrics.md):\n")
+            print("| scenario | extra cost (M€) | non-recours avoided (pts / M€) | adults / €100k |")
             print("|---|---|---|---|")
             by = {(r["scenario"], r["metric"]): r for r in ce}
             for sc in dict.fromkeys(r["scenario"] for r in ce):
-                a, b = by.get((sc, "non_recours_rate")), by.get((sc, "mediation_share"))
+                a = by.get((sc, "non_recours_rate"))
+                if a is None:
+                    continue
                 cost = ci(a, "meur", "extra_cost_ci_low", "extra_cost_ci_high", "extra_cost_eur")
-                print(f"| {sc} | {cost} | {ci(a, 'pts', mean='gain_per_million_eur')} | "
-                      f"{ci(b, 'pts', mean='gain_per_million_eur') if b else 'n/a'} |")
+                note = a.get("note") or ""
+                gain = f"not meaningful ({note.replace('_', ' ')})" if note else ci(a, "pts", mean="gain_per_million_eur")
+                adults = "" if note else ci(a, "num", "adults_per_100k_eur_ci_low", "adults_per_100k_eur_ci_high",
+                                            "adults_per_100k_eur")
+                print(f"| {sc} | {cost} | {gain} | {adults} |")
     return 0
 
 

@@ -84,7 +84,8 @@ def scenario_roles(store: str) -> list[dict[str, Any]]:
 
 def stats(store: str) -> dict[str, Any]:
     """Summaries and paired differences of a results store; its budget mode ("budget") and the
-    cost-effectiveness of scenarios run as configured ("cost_effectiveness")."""
+    cost-effectiveness of scenarios run as configured ("cost_effectiveness": rows with the columns
+    of cost_effectiveness.csv, people per €100k and the gating `note` included)."""
 
 def comparison_table(store: str, rank_by: str = "non_recours_rate", headline: int = -1) -> str:
     """The ranked comparison table of `govsim compare` (headline metrics; the first `headline` if >= 0)."""

@@ -19,11 +19,13 @@ import pandas as pd
 from . import _core
 from .store import ROLE_FIELDS, MetricCatalog, StoreReader
 
-__all__ = ["Results", "open_results", "metrics", "SUMMARY_COLUMNS", "PAIRED_COLUMNS"]
+__all__ = ["Results", "open_results", "metrics", "SUMMARY_COLUMNS", "PAIRED_COLUMNS", "COST_EFFECTIVENESS_COLUMNS"]
 
 SUMMARY_COLUMNS = list(_core.csv_columns()["summary"])
 """Columns of :meth:`Results.summary` (and of ``summary.csv``; declared in ``engine/csv_columns.hpp``)."""
 PAIRED_COLUMNS = list(_core.csv_columns()["paired"])
+# Columns of Results.cost_effectiveness() (cost_effectiveness.csv).
+COST_EFFECTIVENESS_COLUMNS = list(_core.csv_columns()["cost_effectiveness"])
 """Columns of :meth:`Results.paired` (and of ``paired.csv``; declared in ``engine/csv_columns.hpp``)."""
 
 
@@ -165,6 +167,18 @@ class Results:
         """
         return pd.DataFrame(self._stats["paired"], columns=PAIRED_COLUMNS)
 
+    def cost_effectiveness(self) -> pd.DataFrame:
+        """Cost-effectiveness of each scenario run as configured against its baseline, one row per
+        (scenario, headline metric), as ``cost_effectiveness.csv``: extra cost (EUR) and gain
+        (positive = better) with their 95% CIs; gain per million euros of extra spending; on the
+        primary metric, adults who avoid giving up and procedures not given up per €100k
+        (``adults_per_100k_eur``, ``procedures_per_100k_eur`` and their ``_ci_low``/``_ci_high``,
+        delta method over paired replicates). The ratios are NaN, with ``note`` saying why
+        (no_verdict, not_detectable, below_mid, no_extra_cost), unless the effect is detectable,
+        at least the minimal important difference, and the extra cost detectable
+        (docs/metrics.md). Empty for a sweep."""
+        return pd.DataFrame(self._stats.get("cost_effectiveness") or [], columns=COST_EFFECTIVENESS_COLUMNS)
+
     def table(self, rank_by: str | None = None, headline: int | None = None) -> str:
         """The ranked comparison table printed by ``govsim compare`` (95% CIs, paired deltas) of the
         model's headline metrics (models/inclusion/metrics.def), or of the first ``headline``,
@@ -237,6 +251,22 @@ class Results:
         """Per-commune values of every replicate of ``scenario``: float64 array (replicates,
         communes, fields); fields in the order of ``communes()``'s value columns."""
         return self._reader.zone_values(self._scenario_index(scenario))
+
+    def epci_gap(self) -> pd.DataFrame:
+        """Per scenario, the non-recours of the worst EPCI minus the best (each EPCI pooling its
+        communes in each run), mean and 95% CI over replicates, with the worst and best EPCIs
+        (govsim.equity.epci_gap, docs/metrics.md)."""
+        from . import equity
+
+        return equity.epci_gap(self)
+
+    def by_travel_time(self) -> pd.DataFrame:
+        """Per scenario, non-recours of the communes at most 15, 15 to 30 and over 30 car minutes
+        from the nearest help with procedures (real territories), mean and 95% CI over
+        replicates; NaN where a class has no adults (govsim.equity.by_travel_time)."""
+        from . import equity
+
+        return equity.by_travel_time(self)
 
     def timeseries(self) -> pd.DataFrame:
         """Long table of every weekly series: scenario, replicate, week, series, value."""

@@ -313,10 +313,21 @@ py::dict stats(const fs::path& store_file) {
     row["extra_cost_eur"] = r.cost.mean_diff;
     row["extra_cost_ci_low"] = r.cost.ci_low;
     row["extra_cost_ci_high"] = r.cost.ci_high;
+    const bool hib = metric_hib(model().metrics(), r.metric);
+    row["gain"] = hib ? r.gain.mean_diff : -r.gain.mean_diff;  // positive = better
+    row["gain_ci_low"] = hib ? r.gain.ci_low : -r.gain.ci_high;
+    row["gain_ci_high"] = hib ? r.gain.ci_high : -r.gain.ci_low;
     row["gain_per_million_eur"] = r.per_million.ratio;
     row["ci_low"] = r.per_million.ci_low;
     row["ci_high"] = r.per_million.ci_high;
     row["n"] = r.per_million.n;
+    row["adults_per_100k_eur"] = r.adults_per_100k.ratio;
+    row["adults_per_100k_eur_ci_low"] = r.adults_per_100k.ci_low;
+    row["adults_per_100k_eur_ci_high"] = r.adults_per_100k.ci_high;
+    row["procedures_per_100k_eur"] = r.procedures_per_100k.ratio;
+    row["procedures_per_100k_eur_ci_low"] = r.procedures_per_100k.ci_low;
+    row["procedures_per_100k_eur_ci_high"] = r.procedures_per_100k.ci_high;
+    row["note"] = r.note;
     cost_effect.append(row);
   }
   d["cost_effectiveness"] = cost_effect;

@@ -108,6 +108,13 @@ def fmt_per_million(catalog: Catalog, metric: str, x: float) -> str:
     return _("{value} per M\u20ac").format(value=fmt_diff(catalog, metric, x))
 
 
+def fmt_people(x: float) -> str:
+    """A number of people (or procedures) per €100k, with one decimal below 100: "12,5", "240"."""
+    if not finite(x):
+        return _("n/a")
+    return num(x, 1 if abs(x) < 100 else 0)
+
+
 def fmt_param(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"

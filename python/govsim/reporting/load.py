@@ -50,6 +50,10 @@ class ReportData:
     # cost-effectiveness of each scenario run as configured (cost_effectiveness.csv's rows).
     budget: str = "as_configured"
     cost_effect: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Equity from the per-commune results (govsim.equity): the gap between EPCIs and non-recours
+    # by travel time to the nearest help with procedures, per scenario.
+    epci_gap: pd.DataFrame = field(default_factory=pd.DataFrame)
+    travel: pd.DataFrame = field(default_factory=pd.DataFrame)
     # Each scenario's typed role, stored with the results (StoreReader.scenario_roles), by name.
     roles: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -224,8 +228,11 @@ def load(results_dir: str | os.PathLike[str]) -> ReportData:
                       roles={r["scenario"]: r for r in reader.scenario_roles})
     data.registry = describe()
     try:
+        from .. import equity
         from ..results import Results
-        data.communes = Results(results_dir).communes()
+        res = Results(results_dir)
+        data.communes = res.communes()
+        data.epci_gap, data.travel = equity.epci_gap(res), equity.by_travel_time(res)
     except StoreError as e:
         raise ReportInputError(str(e)) from None
     return data

@@ -117,7 +117,41 @@ def _equity(data: ReportData) -> dict[str, Any]:
             row.append(formats.fmt_diff(data.catalog, "rural_urban_gap", data.get(data.mean, s, "rural_urban_gap")))
         rows.append({"title": data.title(s), "cells": row})
     return {"charts": blocks, "columns": [lab for _, lab in cols], "gap": gap, "rows": rows if cols else [],
-            "table_label": text.label(base)}
+            "table_label": text.label(base), **_territory_equity(data)}
+
+
+def _territory_equity(data: ReportData) -> dict[str, Any]:
+    """The gap between EPCIs (worst − best non-recours, 95% CI) and non-recours by car minutes to
+    the nearest help with procedures (≤ 15, 15–30, > 30), per ranked scenario (govsim.equity);
+    n/a where a class has no adults or no closed need."""
+    order = data.ranked(RANK_BY)
+
+    def pct(x: float) -> str:
+        return formats.pct(x, 1) if formats.finite(x) else _("n/a")
+
+    epci = []
+    g = data.epci_gap.set_index("scenario") if len(data.epci_gap) else None
+    for s in order:
+        if g is not None and s in g.index:
+            r = g.loc[s]
+            epci.append({"title": data.title(s), "value": formats.fmt_diff(data.catalog, RANK_BY, r["gap"]),
+                         "low": formats.fmt_diff(data.catalog, RANK_BY, r["ci_low"]),
+                         "high": formats.fmt_diff(data.catalog, RANK_BY, r["ci_high"]),
+                         "worst": r["worst_epci"], "best": r["best_epci"]})
+    travel, classes = [], []
+    t = data.travel
+    if len(t):
+        classes = [{"label": _(text.TRAVEL_CLASS_LABEL.get(c, c)),
+                    "adults": formats.num(float(t[t["minutes"] == c]["adults"].iloc[0]), 0)}
+                   for c in t["minutes"].drop_duplicates()]
+        for s in order:
+            rows = t[t["scenario"] == s]
+            if len(rows):
+                travel.append({"title": data.title(s), "cells": [
+                    {"value": pct(r.non_recours_rate), "low": pct(r.ci_low), "high": pct(r.ci_high)}
+                    if r.adults > 0 and formats.finite(r.non_recours_rate) else {"value": _("n/a"), "low": "", "high": ""}
+                    for r in rows.itertuples(index=False)]})
+    return {"epci": epci, "travel": travel, "travel_classes": classes}
 
 
 def _costs(data: ReportData) -> dict[str, Any]:
@@ -130,7 +164,27 @@ def _costs(data: ReportData) -> dict[str, Any]:
                      "funders": [formats.fmt_eur(data.get(data.mean, s, f"{base}@{dim}:{f}")) for f in funders],
                      "totals": [_cell(data, s, m) for m in (base, "cost_per_need_resolved_by_mediation_eur")]})
     return {"chart": charts.costs(data, funders, order), "funders": [text.funder_label(f) for f in funders],
-            "rows": rows}
+            "rows": rows, "effect": _cost_effect(data)}
+
+
+def _cost_effect(data: ReportData) -> dict[str, Any]:
+    """Each scenario run as configured against its baseline, on the primary metric: extra cost,
+    gain per M€, adults who avoid giving up and procedures not given up per €100k (95% CIs), or
+    "not meaningful" with the reason (cost_effectiveness.csv's `note`)."""
+    ce = data.cost_effect
+    if not len(ce) or "note" not in ce.columns:
+        return {"rows": []}
+    ce = ce[ce["metric"] == RANK_BY]
+    columns = [("gain_per_million_eur", "ci_low", "ci_high", lambda x: formats.fmt_per_million(data.catalog, RANK_BY, x))]
+    columns += [(k, k + "_ci_low", k + "_ci_high", formats.fmt_people)
+                for k in ("adults_per_100k_eur", "procedures_per_100k_eur")]
+    rows = []
+    for _i, r in ce.iterrows():
+        note = text.cost_effect_note(r["note"])
+        cells = [] if note else [{"value": f(r[k]), "low": f(r[lo]), "high": f(r[hi])} for k, lo, hi, f in columns]
+        rows.append({"title": data.title(r["scenario"]), "extra": formats.fmt_eur(r["extra_cost_eur"], signed=True),
+                     "note": note, "cells": cells})
+    return {"rows": rows, "metric": text.label(RANK_BY).lower()}
 
 
 def _is_assumption(spec: dict | None) -> bool:
@@ -247,7 +301,10 @@ def _summary(data: ReportData, rob: dict[str, Any] | None = None) -> dict[str, A
                               "verdict": ""})
         if ce is not None:
             r = ce.loc[s] if s in ce.index else None
-            if r is None or not formats.finite(r["gain_per_million_eur"]):
+            note = text.cost_effect_note(r.get("note")) if r is not None else ""
+            if note:
+                cells.append({"cls": "", "value": note, "low": "", "high": "", "verdict": ""})
+            elif r is None or not formats.finite(r["gain_per_million_eur"]):
                 cells.append({"cls": "", "value": "" if is_base else _("n/a"), "low": "", "high": "", "verdict": ""})
             else:
                 u = data.catalog.unit(RANK_BY)

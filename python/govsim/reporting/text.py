@@ -296,6 +296,23 @@ VERDICT_LABEL = {"clearly_better": N_("clearly better"),
                  "fixed_by_design": N_("fixed by the design (equal budget)")}
 
 
+# Classes of car minutes to the nearest help with procedures (govsim.equity.TRAVEL_CLASSES).
+TRAVEL_CLASS_LABEL = {"<=15": N_("≤ 15 min"), "15-30": N_("15–30 min"), ">30": N_("> 30 min")}
+
+# Why a cost-effectiveness ratio is not given (cost_effectiveness.csv's `note`).
+COST_EFFECT_NOTE = {"no_verdict": N_("no goal direction"),
+                    "not_detectable": N_("effect not detectable"),
+                    "below_mid": N_("effect below the minimal important difference"),
+                    "no_extra_cost": N_("no extra cost")}
+
+
+def cost_effect_note(note: Any) -> str:
+    """"not meaningful (effect not detectable)" for a gated cost-effectiveness row; "" if none."""
+    if not isinstance(note, str) or not note:
+        return ""
+    return _("not meaningful ({reason})").format(reason=_(COST_EFFECT_NOTE.get(note, note)))
+
+
 def verdict(r: Any) -> str:
     """The verdict of a paired row (paired.csv's `verdict`), 'no_detectable_difference' if absent."""
     v = getattr(r, "verdict", None)
