@@ -343,12 +343,10 @@ void Simulation::accrue_spending(int t) {
     // Paid by the point's grant holders (funders.cpp): its own funders, and the pooled
     // structure's contributors with the custodian's fee.
     const double paid = pay(s, cost, true);
-    // Spending on procedure help: the running cost of points that offer it; a neighbourhood point
-    // that took it on under a master plan (plan_fte >= 0) counts only the staff time it gives to
-    // it (below), its running cost paying for its other usages as before the plan.
-    if ((s.spec.services & kAdminProcedures) && s.plan_fte < 0) mediation_points_spent_ += paid;
+    // Spending on procedure help: the running cost of points that offer it.
+    if (s.spec.services & kAdminProcedures) mediation_points_spent_ += paid;
     // Staff time of the structure given to mediation (trained social workers, a master plan's
-    // procedure help), paid by the structure's funders (no custodian fee on it).
+    // reception and orientation), paid by the structure's funders (no custodian fee on it).
     const double staff_fte = s.social_fte + std::max(0.0, s.plan_fte);
     if (staff_fte > 0) {
       const double staff = pay(s, staff_fte * p_.fte_cost_eur / weeks_per_year, false);

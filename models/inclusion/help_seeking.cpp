@@ -208,14 +208,26 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch, const Rng::Block& firs
     double go = pop_.trust[i];
     if ((pop_.flags[i] & kSocialDifficulty) && p_.social_workers_trained > 0)
       go += p_.social_trust_boost * p_.social_workers_trained;
+    int oriented_to = -1;
     if (booked || (referred && rng.uniform() < p_.referral_follow_through) || rng.uniform() < go) {
       bool misdirected = false;
-      const int pt = choose_point(i, t, rng, misdirected, booked || referred);
+      const int pt = choose_point(i, t, rng, misdirected, booked || referred, oriented_to);
       if (misdirected) c.misdirected += 1;
       if (pt >= 0) {
         if (!request_at(i, t, pt, booked, home, x_skill, rng, ch)) return;  // resolved alone
         requested = true;
       }
+    } else if (p_.master_plan && rng.uniform() < p_.master_plan_uptake &&
+               first_level_in_reach(i, t)) {
+      // The plan's front door: a resident who would not ask a service counter asks a
+      // neighbourhood place, which orients.
+      oriented_to = nearest_helping_point(i, t);
+    }
+    if (oriented_to >= 0) {
+      // Oriented by a first-level place: a booked slot at the right place next week.
+      orientation_[i] = {oriented_to, static_cast<std::uint16_t>(t + 1), true};
+      c.plan_orientations += 1;
+      requested = true;
     }
   }
   // 7. Past the deadline: given up (non-recours).
@@ -249,36 +261,52 @@ bool Simulation::request_at(std::size_t i, int t, int pt, bool booked, bool home
   return true;
 }
 
-int Simulation::choose_point(std::size_t i, int t, Rng& rng, bool& misdirected,
-                             bool designated) const {
-  const int z = static_cast<int>(pop_.zone[i]);
-  const double max_min =
-      (pop_.flags[i] & kLimitedMobility) ? p_.max_travel_limited_minutes : p_.max_travel_minutes;
-  const std::uint16_t need = required_services(pop_.need_kind[i]);
-  const auto& list = reach_of(i);
-  if (!p_.master_plan && !designated && rng.bernoulli(p_.misdirection)) {
+int Simulation::choose_point(std::size_t i, int t, Rng& rng, bool& misdirected, bool designated,
+                             int& oriented_to) const {
+  oriented_to = -1;
+  if (!designated && rng.bernoulli(p_.misdirection)) {
     // Goes to the nearest point it knows of, whatever it offers.
-    for (const auto& [pt, minutes] : list) {
-      if (minutes > max_min) break;
+    const std::uint16_t need = required_services(pop_.need_kind[i]);
+    for (const auto& [pt, minutes] : reach_of(i)) {
+      if (minutes > max_trip_minutes(i)) break;
       const PointState& s = points_[static_cast<std::size_t>(pt)];
       if (!s.serves_at(t)) continue;
       if ((s.spec.services & need) == 0) {
         // A place in the custodian's consortium sends the resident on to the right place.
         if (s.in_consortium) break;
+        // A first-level place of a master plan books a slot at the right place.
+        if (s.plan_fte >= 0) {
+          oriented_to = nearest_helping_point(i, t);
+          return -1;
+        }
         misdirected = true;
         return -1;
       }
       return pt;
     }
   }
-  for (const auto& [pt, minutes] : list) {
-    if (minutes > max_min) break;
+  return nearest_helping_point(i, t);
+}
+
+int Simulation::nearest_helping_point(std::size_t i, int t) const {
+  const std::uint16_t need = required_services(pop_.need_kind[i]);
+  for (const auto& [pt, minutes] : reach_of(i)) {
+    if (minutes > max_trip_minutes(i)) break;
     const PointState& s = points_[static_cast<std::size_t>(pt)];
     if (s.serves_at(t) && (s.spec.services & need)) return pt;
   }
-  const int mob = mobile_visit_[static_cast<std::size_t>(z)];
+  const int mob = mobile_visit_[pop_.zone[i]];
   if (mob >= 0 && points_[static_cast<std::size_t>(mob)].serves_at(t)) return mob;
   return -1;
+}
+
+bool Simulation::first_level_in_reach(std::size_t i, int t) const {
+  for (const auto& [pt, minutes] : reach_of(i)) {
+    if (minutes > max_trip_minutes(i)) break;
+    const PointState& s = points_[static_cast<std::size_t>(pt)];
+    if (s.plan_fte >= 0 && s.serves_at(t)) return true;
+  }
+  return false;
 }
 
 void Simulation::count_closed(std::size_t i, double n, Counters& c) const {

@@ -19,6 +19,7 @@ void Counters::add(const Counters& o, bool with_closures) {
   wait_weeks += o.wait_weeks;
   referrals += o.referrals;
   misdirected += o.misdirected;
+  plan_orientations += o.plan_orientations;
   station_uses += o.station_uses;
   unserved += o.unserved;
   appointments += o.appointments;

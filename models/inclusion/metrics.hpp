@@ -20,6 +20,7 @@ enum Channel { kAlone = 0, kRelatives = 1, kMediation = 2 };
 struct Counters {
   double arisen = 0, alone = 0, relatives = 0, mediation = 0, abandoned = 0;
   double sessions = 0, capacity = 0, wait_weeks = 0, referrals = 0, misdirected = 0;
+  double plan_orientations = 0;  // residents a master plan's first-level place oriented
   double station_uses = 0, unserved = 0;
   // Requests turned away and re-oriented (reorientation.cpp): an appointment at a later week, a
   // referral to another place, giving up there and then, or told there is no slot in time.

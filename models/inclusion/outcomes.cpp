@@ -265,6 +265,7 @@ RunRecord Simulation::finish(int scenario_index) const {
   v.set(M::capacity_used_share, ratio(c.sessions, c.capacity));
   v.set(M::turned_away_per_session, ratio(c.unserved, c.sessions));
   v.set(M::referral_share, c.referrals / arisen);
+  v.set(M::plan_orientation_share, c.plan_orientations / arisen);
   v.set(M::staff_time_cost_eur, staff_time_spent_);
   v.set(M::overhead_share, ratio(reporting_cost_ + coordination_cost_, total_cost));
   v.set(M::non_recours_concentration_index, ci);

@@ -43,8 +43,8 @@ struct PointState {
   bool in_consortium = false;  // custodian: the place joined the consortium (funders.cpp)
   std::vector<Post> posts;     // funded mediator posts
   double social_fte = 0;       // trained social workers' mediation time (staff-time cost)
-  double plan_fte = -1;        // master plan: staff time for procedure help at a point that took
-                               // it on (its procedure-help capacity; staff-time cost); -1: none
+  double plan_fte = -1;        // master plan: reception and orientation staff time of a
+                               // first-level place (staff-time cost only); -1: not one
   double stations = 0;         // self-service stations
   double carry = 0;            // fractional capacity carried to next week
   int capacity = 0;            // sessions available this week (scaled population)

@@ -18,8 +18,6 @@ bool reach_before(const std::pair<int, float>& a, const std::pair<int, float>& b
 
 double Simulation::point_capacity_fte(const PointState& s, int t) const {
   double fte = s.social_fte;
-  // A point that took on procedure help under a master plan gives it the plan's staff time.
-  if (s.plan_fte >= 0) return fte + s.plan_fte;
   for (const Post& post : s.posts) {
     if (post.vacant(t)) continue;
     // Before a departure the current holder is still in post (hire_week is the successor's).
@@ -171,10 +169,11 @@ void Simulation::place_initial_points() {
           static_cast<std::uint16_t>((spec.services & ~kAdminProcedures) |
                                      (spec.procedure_draw < share ? kAdminProcedures : 0));
     }
-    if (p_.master_plan && is_neighbourhood_type(spec.type)) {
-      // A point taking on procedure help gives it the plan's staff time (its capacity for it).
-      if (!(s.spec.services & kAdminProcedures)) s.plan_fte = p_.master_plan_procedure_fte;
-      s.spec.services |= kAdminProcedures | kDailyTools;
+    if (p_.master_plan && is_neighbourhood_type(spec.type) &&
+        !(s.spec.services & kAdminProcedures)) {
+      // The plan's first-level role: reception and orientation, with the place's own staff time
+      // (a staff-time cost; no procedure sessions).
+      s.plan_fte = p_.master_plan_orientation_fte;
     }
     double fte = spec.fte;
     if (p_.pooling)

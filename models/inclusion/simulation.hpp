@@ -112,7 +112,13 @@ class Simulation : private RunState {
   bool request_at(std::size_t i, int t, int pt, bool booked, bool home, double x_skill, Rng& rng,
                   Chunk& ch);
   // designated: a partner booked the slot (no misdirected first visit).
-  int choose_point(std::size_t i, int t, Rng& rng, bool& misdirected, bool designated) const;
+  // oriented_to: a master plan's first-level place the resident went to books this point instead.
+  int choose_point(std::size_t i, int t, Rng& rng, bool& misdirected, bool designated,
+                   int& oriented_to) const;
+  // The nearest point (or the mobile unit visiting this week) that helps with i's need; -1: none.
+  int nearest_helping_point(std::size_t i, int t) const;
+  // A master plan's first-level place within i's trip serves this week.
+  bool first_level_in_reach(std::size_t i, int t) const;
   // Awareness since the resident's last look (true if it became aware now).
   bool update_awareness(std::size_t i, int t, Rng& rng);
   void spread_awareness(int t);      // word of mouth among neighbours, every few weeks

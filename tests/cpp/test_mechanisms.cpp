@@ -227,12 +227,12 @@ INSTANTIATE_TEST_SUITE_P(
                       "mediation_share",
                       +1,
                       "staff_time_cost_eur"},
-        // Every neighbourhood point helps with procedures (with its plan time): more adults have
-        // procedure help within 30 minutes.
+        // First-level places orient residents who come to them (no week lost at the wrong
+        // place) and reach some who avoid service counters: less non-recours.
         MechanismCase{"master_plan",
                       {{"master_plan.enabled", true}},
-                      "coverage_30min",
-                      +1,
+                      "non_recours_rate",
+                      -1,
                       "staff_time_cost_eur"},
         // Mobile units tour rural zones without a point in reach: less rural non-recours (their
         // crews are paid from the envelope, so total sessions need not rise).
@@ -289,9 +289,9 @@ INSTANTIATE_TEST_SUITE_P(
                       "total_cost_eur@funder:commune"}),
     [](const ::testing::TestParamInfo<MechanismCase>& i) { return std::string(i.param.name); });
 
-// The staff time trained social workers and a master plan's procedure help use is costed: with no
-// grant lost (no point closes), staff_time_cost_eur equals an independent count from the
-// territory's points: FTE x yearly cost x years, summed over the points concerned.
+// The staff time trained social workers and a master plan's reception and orientation use is
+// costed: with no grant lost (no point closes), staff_time_cost_eur equals an independent count
+// from the territory's points: FTE x yearly cost x years, summed over the points concerned.
 TEST(MechanismCosts, StaffTimeOfSocialWorkersAndMasterPlanIsCosted) {
   Overrides base = kBase;
   for (const char* f : inclusion::kFunderNames)
@@ -322,7 +322,7 @@ TEST(MechanismCosts, StaffTimeOfSocialWorkersAndMasterPlanIsCosted) {
   const auto mp = test_support::run_model(
       "rural-department", test_support::with(base, {{"master_plan.enabled", true}}), 2024, 0);
   EXPECT_NEAR(mp.metric("staff_time_cost_eur"),
-              p.master_plan_procedure_fte * p.fte_cost_eur * years * plan, 1e-6);
+              p.master_plan_orientation_fte * p.fte_cost_eur * years * plan, 1e-6);
   // Included in the total.
   EXPECT_GT(mp.metric("total_cost_eur") - off.metric("total_cost_eur"),
             mp.metric("staff_time_cost_eur"));

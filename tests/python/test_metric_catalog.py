@@ -5,6 +5,11 @@ from __future__ import annotations
 from govsim import _core
 
 
+# Metrics with no better direction: more needs resolved *with help*, or more residents oriented by
+# a master plan, are means, not goals (issue 29 item 8b).
+NEUTRAL = {"mediation_share", "plan_orientation_share"}
+
+
 def _check_catalog(block: list[dict], stored: list[str], engine: list[dict]) -> None:
     declared = [e for e in engine if "@" not in e["name"]]
     assert [m["name"] for m in block] == [e["name"] for e in declared]
@@ -12,7 +17,7 @@ def _check_catalog(block: list[dict], stored: list[str], engine: list[dict]) -> 
         assert set(m) == {"name", "unit", "direction", "headline", "subgroups", "doc", "domain"}
         # Intervals within the domain (docs/metrics.md): declared in metrics.def, as the engine reads it.
         assert m["domain"] == e["domain"] in ("ratio", "real", "nonnegative")
-        assert m["direction"] == e["direction"] == ("neutral" if m["name"] == "mediation_share" else
+        assert m["direction"] == e["direction"] == ("neutral" if m["name"] in NEUTRAL else
                                                      "higher" if e["higher_is_better"] else "lower")
         assert (m["unit"], m["headline"], m["subgroups"], m["doc"]) == (e["unit"], e["headline"], e["subgroups"], e["doc"])
         assert m["doc"] and m["unit"]

@@ -100,6 +100,7 @@ LABELS = {
     "capacity_used_share": N_("Capacity used"),
     "turned_away_per_session": N_("Requests turned away per session"),
     "referral_share": N_("Referrals by partners"),
+    "plan_orientation_share": N_("Oriented by a master plan's first-level place"),
     "staff_time_cost_eur": N_("Cost of staff time given to mediation"),
     "overhead_share": N_("Reporting and coordination costs"),
     "non_recours_concentration_index": N_("Concentration of non-recours by income"),
