@@ -38,6 +38,42 @@ std::string in_unit(const MetricInfo& m, double v, bool diff) {
 }
 }  // namespace
 
+namespace {
+// Equity over communes (engine/zone_equity.hpp) of the scenarios compared in the experiment's
+// budget mode: the gap between EPCIs and the primary ratio by class, mean [95% CI].
+void equity_block(std::ostream& os, const ExperimentStats& st) {
+  if (st.zone_equity.empty()) return;
+  std::map<std::string, std::string> budget;
+  for (std::size_t k = 0; k < st.scenarios.size(); ++k)
+    budget[st.scenarios[k]] = st.scenario_budget[k];
+  auto pct = [](const stats::Summary& s) {
+    if (s.n == 0 || !std::isfinite(s.mean)) return std::string("n/a");
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(2) << 100 * s.mean << "%";
+    if (s.n >= 2) o << " [" << 100 * s.ci_low << ", " << 100 * s.ci_high << "]";
+    return o.str();
+  };
+  std::string current;
+  bool header = false;
+  for (const auto& r : st.zone_equity) {
+    if (budget[r.scenario] != st.budget) continue;
+    if (!header) {
+      os << "\nEquity across communes (equity.csv): " << r.measure.substr(0, r.measure.find('@'))
+         << " of the worst group minus the best (gap), and by class, mean [95% CI] over runs:\n";
+      header = true;
+    }
+    if (r.scenario != current) {
+      os << (current.empty() ? "" : "\n") << "      " << std::left << std::setw(34) << r.scenario
+         << std::right;
+      current = r.scenario;
+    }
+    const std::string what = r.measure.substr(r.measure.find('@') + 1);
+    os << "  " << what << " " << pct(r.s);
+  }
+  if (header) os << "\n";
+}
+}  // namespace
+
 std::string comparison_table(const ExperimentStats& st, const std::vector<MetricInfo>& headline,
                              const std::string& rank_by) {
   std::map<std::pair<std::string, std::string>, stats::Summary> sum;
@@ -171,6 +207,7 @@ std::string comparison_table(const ExperimentStats& st, const std::vector<Metric
       os << "\n";
     }
   }
+  equity_block(os, st);
   return os.str();
 }
 

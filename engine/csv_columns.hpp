@@ -41,6 +41,9 @@ inline constexpr std::array<std::string_view, 20> kCostEffectiveness = {
     "procedures_per_100k_eur_ci_low",
     "procedures_per_100k_eur_ci_high",
     "note"};
+// equity.csv (engine/zone_equity.hpp): the gap between groups of zones and the ratio by class.
+inline constexpr std::array<std::string_view, 10> kEquity = {
+    "scenario", "measure", "mean", "ci_low", "ci_high", "n", "zones", "people", "worst", "best"};
 // runs.csv: these, then one column per metric of the run layout.
 inline constexpr std::array<std::string_view, 3> kRuns = {"scenario", "replicate", "wall_seconds"};
 // timeseries.csv (long format).

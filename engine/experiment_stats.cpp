@@ -254,6 +254,7 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
       st.cost_effect.push_back(std::move(row));
     }
   }
+  st.zone_equity = zone_equity(store, st.scenarios);
   return st;
 }
 

@@ -9,6 +9,7 @@
 #include "engine/experiment.hpp"
 #include "engine/results_store.hpp"
 #include "engine/stats.hpp"
+#include "engine/zone_equity.hpp"
 
 namespace govsim {
 
@@ -74,10 +75,11 @@ struct ExperimentStats {
   std::vector<std::string> scenarios;
   std::vector<std::string> metrics;
   int baseline = 0;
-  std::vector<SummaryRow> summary;  // scenario-major
-  std::vector<PairedRow> paired;    // scenarios other than the baseline
-  std::vector<RankRow> ranks;       // every metric, every scenario
-  bool has_baseline = true;         // false for a sweep without a named baseline
+  std::vector<SummaryRow> summary;         // scenario-major
+  std::vector<PairedRow> paired;           // scenarios other than the baseline
+  std::vector<RankRow> ranks;              // every metric, every scenario
+  std::vector<ZoneEquityRow> zone_equity;  // equity over communes (engine/zone_equity.hpp)
+  bool has_baseline = true;                // false for a sweep without a named baseline
   // The rank of (scenario, metric) as printed: "1", "1=", ... ("" if unknown).
   std::string rank_label(const std::string& scenario, const std::string& metric) const;
 };

@@ -135,6 +135,17 @@ void write_exports(const ResultsStore& store, const std::vector<MetricInfo>& inf
     }
     write_atomic(out_dir / "cost_effectiveness.csv", os.str());
   }
+  if (want("summary") && !st.zone_equity.empty()) {
+    // Equity over communes: the gap between EPCIs and non-recours by travel time.
+    std::ostringstream os;
+    os << csv_columns::header(csv_columns::kEquity) << '\n';
+    for (const auto& r : st.zone_equity)
+      os << csv_field(r.scenario) << ',' << csv_field(r.measure) << ',' << num(r.s.mean) << ','
+         << num(r.s.ci_low) << ',' << num(r.s.ci_high) << ',' << r.s.n << ','
+         << (r.worst.empty() ? num(r.zones) : "") << ',' << (r.worst.empty() ? num(r.people) : "")
+         << ',' << csv_field(r.worst) << ',' << csv_field(r.best) << '\n';
+    write_atomic(out_dir / "equity.csv", os.str());
+  }
   if (want("paired")) {
     std::ostringstream os;
     os << csv_columns::header(csv_columns::kPaired) << '\n';

@@ -19,6 +19,11 @@ json layout_to_json(const RunLayout& layout) {
     j["zones"] = layout.zones;
     j["zone_fields"] = layout.zone_fields;
     j["zone_ratios"] = layout.zone_ratios;
+    if (!layout.zone_group.empty()) j["zone_group"] = layout.zone_group;
+    if (!layout.zone_class_attribute.empty())
+      j["zone_classes"] = {{"attribute", layout.zone_class_attribute},
+                           {"label", layout.zone_class_label},
+                           {"breaks", layout.zone_class_breaks}};
   }
   return j;
 }
@@ -75,6 +80,23 @@ RunLayout layout_from_json(const fs::path& path, const json& j) {
           fail(path, "meta.layout is malformed: a 'zone_ratios' entry is not [name, num, den]");
         layout.zone_ratios.push_back(
             {r[0].get<std::string>(), r[1].get<std::string>(), r[2].get<std::string>()});
+      }
+    }
+    if (const auto g = j.find("zone_group"); g != j.end()) {
+      if (!g->is_string()) fail(path, "meta.layout is malformed: 'zone_group' is not a string");
+      layout.zone_group = g->get<std::string>();
+    }
+    if (const auto c = j.find("zone_classes"); c != j.end()) {
+      if (!c->is_object() || !c->contains("attribute") || !(*c)["attribute"].is_string() ||
+          !c->contains("label") || !(*c)["label"].is_string() || !c->contains("breaks") ||
+          !(*c)["breaks"].is_array())
+        fail(path, "meta.layout is malformed: 'zone_classes' is not {attribute, label, breaks}");
+      layout.zone_class_attribute = (*c)["attribute"].get<std::string>();
+      layout.zone_class_label = (*c)["label"].get<std::string>();
+      for (const auto& b : (*c)["breaks"]) {
+        if (!b.is_number())
+          fail(path, "meta.layout is malformed: a zone class break is not a number");
+        layout.zone_class_breaks.push_back(b.get<double>());
       }
     }
   }

@@ -23,6 +23,13 @@ struct RunLayout {
   // Ratios reported per zone over the replicates pooled: {name, numerator, denominator field}
   // (e.g. {"non_recours_rate", "needs_abandoned", "needs_closed"}).
   std::vector<std::array<std::string, 3>> zone_ratios;
+  // Equity over zones on the first zone ratio (engine/zone_equity.hpp), when declared: the zone
+  // attribute grouping zones (e.g. "epci": worst group minus best), and a numeric attribute cut
+  // into classes at `zone_class_breaks` (e.g. "help_minutes" at 15 and 30; an empty value is
+  // above the last break), named `zone_class_label` (e.g. "travel").
+  std::string zone_group;
+  std::string zone_class_attribute, zone_class_label;
+  std::vector<double> zone_class_breaks;
   // The zone field counting the zone's people (e.g. "adults"): by convention the first of
   // zone_fields (cost-effectiveness counts people with it; "" when there are no zone fields).
   const std::string& zone_population() const {

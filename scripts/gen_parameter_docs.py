@@ -155,6 +155,19 @@ COMPARING = """
   `paired.csv`), `no_extra_cost` (the extra cost's 95% CI does not lie above 0: the scenario
   costs no more, or less). The CLI prints "not meaningful: <reason>", the report "not
   meaningful (<reason>)" (« non significatif (…) »).
+- **Equity across communes** (`equity.csv`, with `summary`; printed by `govsim compare`;
+  `Results.epci_gap()`, `Results.by_travel_time()`; engine/zone_equity.cpp and
+  python/govsim/equity.py compute the same, a test checks they agree): from the per-commune
+  values of each run, `non_recours_rate@epci:gap` is the worst EPCI's non-recours minus the
+  best's (each EPCI pooling its communes: needs given up / needs closed), in runs where at least
+  two EPCIs closed a need, with the EPCIs worst and best over the pooled runs (`worst`, `best`);
+  `non_recours_rate@travel:<=15`, `...:15-30`, `...:>30` is non-recours of the communes at most
+  15, 15 to 30 and over 30 car minutes from the nearest place helping with procedures as the
+  territory is configured (zone attribute `help_minutes` of the run layout; none within reach:
+  over 30), with the class's communes (`zones`) and mean adults (`people`). Mean and 95%
+  t-interval over the replicates; a class without adults or closed needs has no value (n/a,
+  never 0). A maximum minus a minimum over noisy rates is biased upward with few simulated
+  adults per EPCI: compare scenarios, which share the bias.
 - **Sweeps** have no baseline: design points are not compared with point 0; `paired.csv` is
   empty and `Results.baseline` is None; `Results.design()` gives the swept values.
 """

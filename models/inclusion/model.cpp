@@ -10,6 +10,7 @@
 
 #include "engine/errors.hpp"
 #include "models/inclusion/open_data.hpp"
+#include "models/inclusion/travel.hpp"
 
 namespace govsim::inclusion {
 
@@ -181,21 +182,32 @@ RunLayout InclusionAdapter::layout(const ExperimentSpec& spec) const {
   l.weeks = horizon + 1;
   // Per-commune outputs (communes.csv, Results.communes()).
   const auto territory = make_territory(spec.territory, spec.file, spec.base_dir);
-  l.zone_attributes = {"code", "name", "epci", "density", "lat", "lon", "x_km", "y_km"};
+  l.zone_attributes = {"code", "name", "epci", "density",     "lat",
+                       "lon",  "x_km", "y_km", "help_minutes"};
   auto text = [](double v) {
     char b[32];
     std::snprintf(b, sizeof b, "%.6f", v);
     return std::string(b);
   };
-  for (const auto& z : territory->zones)
+  for (std::size_t k = 0; k < territory->zones.size(); ++k) {
+    const Zone& z = territory->zones[k];
+    // Car minutes to the nearest procedure help as configured ("" when none helps: over 30).
+    const double help = car_minutes_to_procedure_help(*territory, static_cast<int>(k));
     l.zones.push_back({z.code, z.name,
                        static_cast<std::size_t>(z.epci) < territory->epci_names.size()
                            ? territory->epci_names[static_cast<std::size_t>(z.epci)]
                            : std::to_string(z.epci),
                        kDensityNames[static_cast<std::size_t>(z.density)], text(z.lat), text(z.lon),
-                       text(z.x_km), text(z.y_km)});
+                       text(z.x_km), text(z.y_km), help < 0 ? std::string() : text(help)});
+  }
   l.zone_fields = zone_fields();
   l.zone_ratios = {{"non_recours_rate", "needs_abandoned", "needs_closed"}};
+  // Equity over communes (engine/zone_equity.hpp): the gap between EPCIs, and classes of travel
+  // time to the nearest procedure help (<= 15, 15-30, > 30 minutes by car).
+  l.zone_group = "epci";
+  l.zone_class_attribute = "help_minutes";
+  l.zone_class_label = "travel";
+  l.zone_class_breaks = {15, 30};
   return l;
 }
 

@@ -48,17 +48,11 @@ nlohmann::json territory_info(const Territory& t) {
     // place helping with procedures at the start) and places (lat, lon, model type).
     nlohmann::json communes = nlohmann::json::array(), places = nlohmann::json::array();
     for (std::size_t z = 0; z < t.zones.size(); ++z) {
-      double best = -1;
-      for (std::size_t p = 0; p < t.points.size(); ++p) {
-        if (!(t.points[p].services & kAdminProcedures)) continue;
-        const double km = km_to_point(t, static_cast<int>(z), p);
-        if (best < 0 || km < best) best = km;
-      }
       const Zone& zz = t.zones[z];
-      const double minutes = best < 0 ? -1 : mode_minutes(best, Mode::Car, zz.density);
+      const double minutes = car_minutes_to_procedure_help(t, static_cast<int>(z));
       communes.push_back(
           {zz.code, zz.name, zz.lat, zz.lon, std::round(zz.total_adults()),
-           best < 0 ? nlohmann::json(nullptr) : nlohmann::json(std::round(minutes * 10) / 10)});
+           minutes < 0 ? nlohmann::json(nullptr) : nlohmann::json(std::round(minutes * 10) / 10)});
     }
     for (std::size_t p = 0; p < t.points.size(); ++p) {
       const Zone& zz = t.zones[static_cast<std::size_t>(t.points[p].zone)];

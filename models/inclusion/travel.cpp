@@ -58,4 +58,15 @@ double minutes_to_point(const Territory& t, int from, std::size_t point, Mode m)
                       t.zones[static_cast<std::size_t>(from)].density);
 }
 
+double car_minutes_to_procedure_help(const Territory& t, int from) {
+  double best = -1;
+  for (std::size_t p = 0; p < t.points.size(); ++p) {
+    if (!(t.points[p].services & kAdminProcedures)) continue;
+    const double km = km_to_point(t, from, p);
+    if (best < 0 || km < best) best = km;
+  }
+  return best < 0 ? -1
+                  : mode_minutes(best, Mode::Car, t.zones[static_cast<std::size_t>(from)].density);
+}
+
 }  // namespace govsim::inclusion

@@ -26,5 +26,8 @@ double mode_minutes(double straight_km, Mode m, Density origin);
 double km_to_point(const Territory& t, int from, std::size_t point);
 // Minutes from the centroid of zone `from` to point `point` (its own coordinates when known).
 double minutes_to_point(const Territory& t, int from, std::size_t point, Mode m);
+// Car minutes from a commune's centroid to the nearest place of the territory helping with
+// procedures (as the territory declares its services); -1 when no place helps.
+double car_minutes_to_procedure_help(const Territory& t, int from);
 
 }  // namespace govsim::inclusion

@@ -11,11 +11,14 @@ over noisy rates is biased upwards with few simulated adults per EPCI: compare s
 share the bias, rather than read the level alone.
 
 By travel time: each commune's car minutes to the nearest place helping with procedures at the
-start, as the manifest's territory map gives them (real territories only, the territory as
+start, as the run layout records them (zone attribute ``help_minutes``; the territory as
 configured: a scenario that opens places does not move its communes between classes), put in
 classes of at most 15, 15 to 30 and over 30 minutes; each class's rate pools its communes per
 run, summarised over the replicates as above. A class without adults has no rate (NaN, "n/a"),
 never 0.
+
+The same measures are computed by the engine (engine/zone_equity.cpp) for ``equity.csv`` and the
+table of ``govsim compare``; tests/python/test_equity_csv.py checks that both agree.
 """
 
 from __future__ import annotations
@@ -106,8 +109,15 @@ def epci_gap(res: Results) -> pd.DataFrame:
 
 
 def _car_minutes(res: Results) -> dict[str, float]:
-    """Commune code -> car minutes to the nearest place helping with procedures (the manifest's
-    territory map; +inf where no place helps: the class over 30 minutes; {} without a map)."""
+    """Commune code -> car minutes to the nearest place helping with procedures: the layout's
+    ``help_minutes`` zone attribute (every territory; what equity.csv uses), else, for results
+    written before it, the manifest's territory map; +inf where no place helps (the class over 30
+    minutes); {} without either."""
+    r = res._reader
+    attrs = r.zone_attributes
+    if "help_minutes" in attrs and "code" in attrs:
+        k, c = attrs.index("help_minutes"), attrs.index("code")
+        return {str(z[c]): math.inf if z[k] in ("", None) else float(z[k]) for z in r.zones}
     t = res.manifest.get("territory")
     m = t.get("map") if isinstance(t, dict) else None
     if not isinstance(m, dict) or not m.get("communes"):

@@ -526,6 +526,7 @@ void register_experiment(py::module_& m) {
         d["summary"] = list(csv_columns::kSummary);
         d["paired"] = list(csv_columns::kPaired);
         d["cost_effectiveness"] = list(csv_columns::kCostEffectiveness);
+        d["equity"] = list(csv_columns::kEquity);
         d["runs"] = list(csv_columns::kRuns);
         d["timeseries"] = list(csv_columns::kTimeseries);
         return d;

@@ -149,10 +149,16 @@ def test_epci_gap_is_the_worst_minus_the_best_epci_per_run(res):
     assert row["worst_epci"] != row["best_epci"]
 
 
-def test_travel_time_classes_need_travel_times(res):
-    # A generated territory carries no travel times in its manifest: no classes, never zeros.
+def test_travel_time_classes_on_a_generated_territory(res):
+    # A generated territory has no map in its manifest, but its run layout records each commune's
+    # minutes to the nearest procedure help (zone attribute help_minutes): the three classes
+    # partition its communes, and a class without adults has no rate (NaN), never 0.
     assert "map" not in (res.manifest.get("territory") or {})
-    assert equity.by_travel_time(res).empty
+    t = equity.by_travel_time(res)
+    assert set(t["minutes"]) == {"<=15", "15-30", ">30"}
+    for _, g in t.groupby("scenario"):
+        assert g["communes"].sum() == len(res._reader.zones)
+    assert not ((t["adults"] == 0) & (t["non_recours_rate"] == 0)).any()
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +180,14 @@ def test_non_recours_by_travel_time_on_a_real_territory(charente):
     zones = charente.communes()
     code = zones["code"].to_numpy()
     v = charente.commune_values("status-quo")
-    mins = np.array([minutes[c] for c in code])
+    # The classes use the run layout's minutes (zone attribute help_minutes, full precision); the
+    # report's map rounds the same minutes to 0.1.
+    attrs = charente._reader.zone_attributes
+    layout = {z[attrs.index("code")]: math.inf if z[attrs.index("help_minutes")] == ""
+              else float(z[attrs.index("help_minutes")]) for z in charente._reader.zones}
+    for c in code:
+        assert layout[c] == minutes[c] or abs(layout[c] - minutes[c]) <= 0.05 + 1e-9
+    mins = np.array([layout[c] for c in code])
     # Every commune in one class: the classes' adults add up to the territory's.
     assert t["communes"].sum() == len(code)
     assert t["adults"].sum() == pytest.approx(v[:, :, _field(charente, "adults")].sum(axis=1).mean(), rel=1e-12)
