@@ -265,3 +265,39 @@ def test_robustness_resumes_after_an_interruption(tmp_path) -> None:
     r = govsim.robustness(cfg, threads=1, out=tmp_path / "cut", progress=False, resume=True)
     for name in ("worlds", "probability", "ranks", "regret"):
         pd.testing.assert_frame_equal(getattr(whole, name), getattr(r, name), check_exact=True)
+
+
+def test_robustness_compares_each_scenario_with_its_own_reference(tmp_path) -> None:
+    """Issue 28: a territory comparison is scored against the baseline run on its territory, the
+    @as_configured arms (cost-effectiveness only) are left out, only the main scenarios are ranked,
+    and PRIM describes no box from a handful of failing worlds."""
+    cfg = {"name": "rob-roles", "territory": "rural-department",
+           "scenarios": [str(GOV / "status-quo.json"), str(GOV / "single-contracting-authority.json"),
+                         str(GOV / "city-master-plan.json")],
+           "baseline": "status-quo",
+           "territory_comparisons": [{"territory": "city", "scenarios": [str(GOV / "city-master-plan.json")]}],
+           "experiment": {"runs": 1, "seed": 3, "budget": "equal_to_baseline"},
+           "parameters": {"sim.population_scale": 0.02, "sim.horizon_weeks": 52},
+           "uncertainty": {"parameters": "assumptions", "samples": 6, "method": "lhs"}}
+    rob = gu.robustness(cfg, out=tmp_path / "rob", progress=False)
+    assert not any("@as_configured" in s for s in rob.scenarios)
+    assert rob.reference("city-master-plan@city") == "status-quo@city"
+    assert rob.reference("single-contracting-authority") == "status-quo"
+    assert rob.reference("status-quo") is None and rob.reference("status-quo@city") is None
+    assert set(rob.compared) == {"single-contracting-authority", "city-master-plan", "city-master-plan@city"}
+    # Ranked: the main territory's scenarios only.
+    assert set(rob.ranks["scenario"]) == {"status-quo", "single-contracting-authority", "city-master-plan"}
+    assert {c for c in rob.ranks.columns if c.startswith("rank_")} == {"rank_1", "rank_2", "rank_3"}
+    # P(beats its reference), recomputed from the worlds' outcomes (lower non-recours is better).
+    p = rob.probability.set_index(["scenario", "metric"])
+    w = rob.worlds
+    mine = float((w["non_recours_rate|city-master-plan@city"] < w["non_recours_rate|status-quo@city"]).mean())
+    assert p.loc[("city-master-plan@city", "non_recours_rate"), "p_better"] == pytest.approx(mine)
+    # One run per world: the replicate noise is not estimated (NaN), not 0.
+    assert p["share_decided"].isna().all()
+    # Fewer than MIN_WORLDS failing (or succeeding) worlds: no box, and the sentence says why.
+    for s in rob.compared:
+        box = gu.discover(rob, s)
+        f = box.attrs["n_failures"]
+        if 0 < f < gu.discovery.MIN_WORLDS or 0 < 6 - f < gu.discovery.MIN_WORLDS:
+            assert box.empty and "too few" in gu.describe_box(box)

@@ -107,7 +107,7 @@ def section(data: ReportData, rob_dir: Path | None) -> dict[str, Any]:
     metrics = [m for m in rob.probability["metric"].unique()]
     metrics = sorted(metrics, key=lambda m: m != RANK_BY)
     prob = rob.probability.set_index(["scenario", "metric"])
-    others = [s for s in rob.scenarios if s != rob.baseline]
+    others = rob.compared  # each against its own reference (territory comparisons: the baseline there)
     title = {s: data.title(s) if s in data.scenarios else s for s in rob.scenarios}
     sentences = []
     if RANK_BY in metrics:
@@ -115,7 +115,7 @@ def section(data: ReportData, rob_dir: Path | None) -> dict[str, Any]:
             p = prob.loc[(s, RANK_BY)]
             sentences.append(_("{scenario} beats {base} on {metric} in {share} of {n} plausible worlds "
                                "(95% CI {low}–{high}).").format(
-                scenario=title[s], base=title[rob.baseline], metric=text.label(RANK_BY).lower(),
+                scenario=title[s], base=title[rob.reference(s)], metric=text.label(RANK_BY).lower(),
                 share=_pct(p["p_better"]), n=rob.n_worlds, low=_pct(p["ci_low"]), high=_pct(p["ci_high"])))
     table = [{"title": title[s], "name": s,
               "cells": [{"p": _pct(prob.loc[(s, m), "p_better"]),
@@ -123,13 +123,13 @@ def section(data: ReportData, rob_dir: Path | None) -> dict[str, Any]:
                         for m in metrics]} for s in others]
     ranks = rob.ranks[rob.ranks["metric"] == RANK_BY].set_index("scenario")
     regret = rob.regret[rob.regret["metric"] == RANK_BY].set_index("scenario")
-    n = len(rob.scenarios)
+    n = len(ranks)
     rank_rows = [{"title": title[s], "name": s, "shares": [_pct(ranks.loc[s, f"rank_{r}"]) for r in range(1, n + 1)],
                   "mean_rank": f"{formats.num(ranks.loc[s, 'mean_rank'], 2)} ± {formats.num(ranks.loc[s, 'se'], 2)}",
                   "regret": _amount(c, RANK_BY, regret.loc[s, "mean_regret"]),
                   "regret_se": _amount(c, RANK_BY, regret.loc[s, "se"]),
                   "p95": _amount(c, RANK_BY, regret.loc[s, "p95_regret"])}
-                 for s in sorted(rob.scenarios, key=lambda s: ranks.loc[s, "mean_rank"])]
+                 for s in sorted(ranks.index, key=lambda s: ranks.loc[s, "mean_rank"])]
     boxes = []
     for s in others:
         box = discover(rob, s, RANK_BY)
@@ -150,6 +150,7 @@ def section(data: ReportData, rob_dir: Path | None) -> dict[str, Any]:
             "rank_label": text.label(RANK_BY).lower(), "metrics": [text.label(m) for m in metrics],
             "sentences": sentences, "table": table, "n_ranks": list(range(1, n + 1)), "ranks": rank_rows,
             "decided": _pct(float(decided["share_decided"].mean())) if len(decided) else _("n/a"),
+            "decided_known": bool(len(decided)),
             # The summary table's robustness column: P(beat the baseline on the ranking metric).
             "summary": ({s: _("{share} ({low}–{high})").format(
                 share=_pct(prob.loc[(s, RANK_BY), "p_better"]), low=_pct(prob.loc[(s, RANK_BY), "ci_low"]),

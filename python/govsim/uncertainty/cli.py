@@ -70,9 +70,7 @@ def _cli_robustness(a: argparse.Namespace) -> int:
     _write_csv(rob.regret, out / "robustness_regret.csv")
     _write_csv(rob.worlds, out / "robustness_worlds.csv")
     boxes, texts = [], []
-    for s in rob.scenarios:
-        if s == rob.baseline:
-            continue
+    for s in rob.compared:
         b = discover(rob, s, a.discover_metric)
         texts.append(describe_box(b))
         bb = b.copy()

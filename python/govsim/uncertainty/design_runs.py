@@ -50,6 +50,34 @@ class IncompleteError(RuntimeError):
     """The results store does not hold every run of the design yet (a shard, or an interrupted run)."""
 
 
+def scenario_references(res: Results, n_s: int, baseline: int) -> tuple[list[int | None], list[bool], list[bool]]:
+    """From the roles of world 0's scenarios (the first ``n_s`` stored): each scenario's reference
+    (the index it is compared with: the baseline, or for a territory comparison the baseline run
+    on its territory; None for a reference itself), whether it takes part in the robustness
+    comparison (an ``@as_configured`` arm, kept for cost-effectiveness, does not), and whether it
+    is ranked (the scenarios compared on the main territory)."""
+    stored = res.scenarios[:n_s]
+    index = {name: k for k, name in enumerate(stored)}
+    try:
+        roles = res.scenario_roles()
+    except Exception:  # a store without roles: every scenario against the baseline
+        roles = None
+    refs: list[int | None] = []
+    keep: list[bool] = []
+    ranked: list[bool] = []
+    for k, name in enumerate(stored):
+        role = roles.loc[name, "role"] if roles is not None and name in roles.index else "main"
+        if role == "as_configured_arm":
+            refs.append(None), keep.append(False), ranked.append(False)
+        elif role == "territory_baseline":
+            refs.append(None), keep.append(True), ranked.append(False)
+        elif role == "territory_comparison":
+            refs.append(index.get(roles.loc[name, "compared_with"], baseline)), keep.append(True), ranked.append(False)
+        else:
+            refs.append(None if k == baseline else baseline), keep.append(True), ranked.append(True)
+    return refs, keep, ranked
+
+
 def _outcomes(res: Results) -> tuple[list[str], list[str], int, np.ndarray, np.ndarray, np.ndarray]:
     """From a design store: parameter names, base scenario names, baseline index, unit design,
     mean[k, s, m] over replicates and paired-difference standard errors se[k, s, m]."""
@@ -81,7 +109,10 @@ def _outcomes(res: Results) -> tuple[list[str], list[str], int, np.ndarray, np.n
     cube[sc_a[keep], rep_a[keep]] = vals[keep]
     cube = cube.reshape(n_k, n_s, runs, n_m)
     mean = cube.mean(axis=2)
-    diff = cube - cube[:, baseline:baseline + 1]
+    # Paired differences against each scenario's own reference (a territory comparison: the
+    # baseline run on its territory), else the baseline.
+    refs = [baseline if r is None else r for r in scenario_references(res, n_s, baseline)[0]]
+    diff = cube - cube[:, refs]
     se = diff.std(axis=2, ddof=1) / math.sqrt(runs) if runs > 1 else np.full(mean.shape, np.nan)
     return names, base_names, baseline, unit, mean, se
 

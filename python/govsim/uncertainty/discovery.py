@@ -15,6 +15,9 @@ from .robust_comparison import Robustness, open_robustness
 from .uncertainty_space import space
 
 
+# Fewest failing (and succeeding) worlds for which a PRIM box is drawn and described.
+MIN_WORLDS = 5
+
 def discover(robust: Robustness | PathArg, scenario: str, metric: str = "non_recours_rate",
              threshold: float = 0.8, mass_min: float = 0.05, peel_alpha: float = 0.05) -> pd.DataFrame:
     """PRIM (EMA workbench) boxes of the worlds where ``scenario`` fails to beat the baseline on ``metric``.
@@ -28,18 +31,24 @@ def discover(robust: Robustness | PathArg, scenario: str, metric: str = "non_rec
     densest one). An empty frame (with the attrs) if the scenario never fails.
     """
     rob = robust if isinstance(robust, Robustness) else open_robustness(robust)
-    if scenario not in rob.scenarios or scenario == rob.baseline:
-        raise ConfigError(f"scenario: expected one of {', '.join(s for s in rob.scenarios if s != rob.baseline)}, "
-                          f"got {scenario!r}")
+    if scenario not in rob.compared:
+        raise ConfigError(f"scenario: expected one of {', '.join(rob.compared)}, got {scenario!r}")
     if f"{metric}|{scenario}" not in rob.worlds:
         raise ConfigError(f"metric: expected a headline metric ({', '.join(headline_metrics())}), got {metric!r}")
     d = _directions()[metric]
-    fail = d * (rob.worlds[f"{metric}|{scenario}"] - rob.worlds[f"{metric}|{rob.baseline}"]) <= 0
+    # Against its own reference: the baseline, or the baseline run on its territory.
+    fail = d * (rob.worlds[f"{metric}|{scenario}"] - rob.worlds[f"{metric}|{rob.reference(scenario)}"]) <= 0
     x = rob.worlds[rob.parameters].astype(float).reset_index(drop=True)
     y = fail.to_numpy(dtype=bool)
     cols = ["parameter", "low", "high", "restricted", "range_low", "range_high"]
-    attrs = {"scenario": scenario, "metric": metric, "n_worlds": int(len(y)), "n_failures": int(y.sum()),
-             "coverage": float("nan"), "density": float("nan"), "mass": float("nan")}
+    attrs = {"scenario": scenario, "reference": rob.reference(scenario), "metric": metric, "n_worlds": int(len(y)),
+             "n_failures": int(y.sum()), "coverage": float("nan"), "density": float("nan"), "mass": float("nan")}
+    if 0 < y.sum() < MIN_WORLDS or 0 < (~y).sum() < MIN_WORLDS:
+        # A box drawn around a handful of worlds (or of successes) says nothing about where.
+        out = pd.DataFrame(columns=cols)
+        attrs["too_few"] = True
+        out.attrs.update(attrs)
+        return out
     if y.sum() == 0 or y.all():
         out = pd.DataFrame(columns=cols)
         if y.all():
@@ -81,9 +90,12 @@ def describe_box(box: pd.DataFrame) -> str:
     """Plain words for a PRIM box: "fails in N% of plausible worlds; most failures (coverage) when ..."."""
     a = box.attrs
     n, f = a.get("n_worlds", 0), a.get("n_failures", 0)
-    head = f"{a.get('scenario')} fails to beat the baseline on {a.get('metric')} in {f} of {n} plausible worlds"
+    ref = a.get("reference") or "the baseline"
+    head = f"{a.get('scenario')} fails to beat {ref} on {a.get('metric')} in {f} of {n} plausible worlds"
     if f == 0:
         return head + "."
+    if a.get("too_few"):
+        return head + f" (too few failing or succeeding worlds to say where: PRIM needs at least {MIN_WORLDS} of each)."
     if box.empty:
         return head + " (no box of the uncertainty space concentrates the failures)." if f < n else head + "."
     parts = []

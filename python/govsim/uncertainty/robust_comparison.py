@@ -16,7 +16,7 @@ import pandas as pd
 from .._core import ConfigError
 from ..api import Config, PathArg, ProgressArg, _as_config
 from ..results import Results
-from .design_runs import _directions, _outcomes, _run_design, headline_metrics
+from .design_runs import _directions, _outcomes, _run_design, headline_metrics, scenario_references
 from .uncertainty_space import design_values, sample, space
 
 
@@ -35,17 +35,34 @@ class Robustness:
     worlds: pd.DataFrame
     """One row per sampled world: parameter values, then ``metric|scenario`` mean outcomes."""
     probability: pd.DataFrame
-    """Per (scenario, metric): p_better (share of worlds where it beats the baseline), its Monte
-    Carlo standard error se (binomial over worlds), ci_low/ci_high (Wilson 95%), and
-    share_decided (worlds where the paired difference is beyond 1.96 replicate standard errors)."""
+    """Per (scenario, metric): p_better (share of worlds where it beats its reference: the
+    baseline, or the baseline run on its territory), its Monte Carlo standard error se (binomial
+    over worlds), ci_low/ci_high (Wilson 95%), and share_decided (worlds where the paired
+    difference is beyond 1.96 replicate standard errors; NaN with one run per world, where it
+    cannot be estimated)."""
     ranks: pd.DataFrame
-    """Per (scenario, metric): share of worlds at rank 1..S (1 = best), mean_rank and its se."""
+    """Per (scenario, metric) of the scenarios compared on the main territory: share of worlds at
+    rank 1..S (1 = best), mean_rank and its se."""
     regret: pd.DataFrame
     """Per (scenario, metric): mean regret (shortfall from the best scenario of each world, in the
     metric's unit), its se, the 95th percentile and the maximum."""
     n_worlds: int = 0
     runs: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    references: dict[str, str] = field(default_factory=dict)
+    """Each compared scenario's reference: the baseline, or for a territory comparison the baseline
+    run on its territory (``@as_configured`` arms are left out of the analysis)."""
+
+    def reference(self, scenario: str) -> str | None:
+        """The scenario ``scenario`` is compared with (None for a reference itself)."""
+        if not self.references:  # built without roles: everything against the baseline
+            return None if scenario == self.baseline else self.baseline
+        return self.references.get(scenario)
+
+    @property
+    def compared(self) -> list[str]:
+        """The scenarios compared with a reference (every scenario but the references)."""
+        return [s for s in self.scenarios if self.reference(s) is not None]
 
     def table(self, metric: str = "non_recours_rate") -> str:
         """A plain-text summary for one metric."""
@@ -56,10 +73,16 @@ class Robustness:
                  f"{'scenario':36s} {'P(beats baseline) [95% CI]':>27s} {'P(rank 1)':>10s} {'mean rank':>10s} "
                  f"{'mean regret':>12s} {'± se':>10s}"]
         for s in self.scenarios:
-            pb = "baseline" if s == self.baseline else \
+            ref = self.reference(s)
+            pb = "baseline" if ref is None else \
                 f"{p.loc[s, 'p_better']:.0%} [{p.loc[s, 'ci_low']:.0%}, {p.loc[s, 'ci_high']:.0%}]"
-            lines.append(f"{s:36s} {pb:>27s} {k.loc[s, 'rank_1']:>10.0%} {k.loc[s, 'mean_rank']:>10.2f} "
-                         f"{r.loc[s, 'mean_regret']:>12.4g} {r.loc[s, 'se']:>10.2g}")
+            if ref is not None and ref != self.baseline:
+                pb = f"vs {ref}: {pb}"
+            if s in k.index:
+                lines.append(f"{s:36s} {pb:>27s} {k.loc[s, 'rank_1']:>10.0%} {k.loc[s, 'mean_rank']:>10.2f} "
+                             f"{r.loc[s, 'mean_regret']:>12.4g} {r.loc[s, 'se']:>10.2g}")
+            else:  # compared on its own territory: not ranked with the main scenarios
+                lines.append(f"{s:36s} {pb:>27s}")
         return "\n".join(lines)
 
     def discover(self, scenario: str, metric: str = "non_recours_rate", **kwargs: Any) -> pd.DataFrame:
@@ -80,11 +103,18 @@ def _wilson(p: float, n: int, z: float = 1.96) -> tuple[float, float]:
 
 
 def _robustness_from(res: Results) -> Robustness:
-    names, scen, baseline, unit, mean, se = _outcomes(res)
+    names, scen_all, baseline, unit, mean_all, se_all = _outcomes(res)
+    refs_all, keep, ranked_all = scenario_references(res, len(scen_all), baseline)
+    kept = [k for k in range(len(scen_all)) if keep[k]]
+    pos = {k: i for i, k in enumerate(kept)}
+    scen = [scen_all[k] for k in kept]
+    mean, se = mean_all[:, kept], se_all[:, kept]
+    refs = [None if refs_all[k] is None else pos[refs_all[k]] for k in kept]
+    ranked = [i for i, k in enumerate(kept) if ranked_all[k]]
     mnames = res.metric_names
     direction = _directions()
     heads = [m for m in headline_metrics() if m in mnames]
-    n_k, n_s = mean.shape[0], mean.shape[1]
+    n_k, n_r = mean.shape[0], len(ranked)
     values = design_values(names, unit)
     worlds = values.copy()
     worlds.insert(0, "world", np.arange(n_k))
@@ -93,39 +123,44 @@ def _robustness_from(res: Results) -> Robustness:
         j = mnames.index(m)
         d = direction[m]
         y = d * mean[:, :, j]  # higher is better
-        for s in range(n_s):
+        for s in range(len(scen)):
             worlds[f"{m}|{scen[s]}"] = mean[:, s, j]
-        diff = y - y[:, [baseline]]
-        order = (-y).argsort(axis=1, kind="stable")
-        rank = np.empty_like(order)
-        rank[np.arange(n_k)[:, None], order] = np.arange(1, n_s + 1)
-        best = y.max(axis=1, keepdims=True)
-        reg = best - y
-        for s in range(n_s):
-            better = diff[:, s] > 0
+        for s in range(len(scen)):
+            ref = refs[s]
+            if ref is None:
+                prob.append({"scenario": scen[s], "metric": m, "p_better": float("nan"), "se": float("nan"),
+                             "ci_low": float("nan"), "ci_high": float("nan"), "mean_diff": 0.0,
+                             "share_decided": float("nan"), "n_worlds": n_k})
+                continue
+            better = (y[:, s] - y[:, ref]) > 0
             p = float(better.mean())
             lo, hi = _wilson(p, n_k)
-            decided = float((np.abs(mean[:, s, j] - mean[:, baseline, j]) > 1.96 * se[:, s, j]).mean()) \
-                if s != baseline and not np.isnan(se[:, s, j]).all() else float("nan")
-            prob.append({"scenario": scen[s], "metric": m, "p_better": p if s != baseline else float("nan"),
-                         "se": math.sqrt(p * (1 - p) / n_k) if s != baseline else float("nan"),
-                         "ci_low": lo if s != baseline else float("nan"),
-                         "ci_high": hi if s != baseline else float("nan"),
-                         "mean_diff": float(np.mean(mean[:, s, j] - mean[:, baseline, j])),
+            decided = float((np.abs(mean[:, s, j] - mean[:, ref, j]) > 1.96 * se[:, s, j]).mean()) \
+                if not np.isnan(se[:, s, j]).all() else float("nan")
+            prob.append({"scenario": scen[s], "metric": m, "p_better": p, "se": math.sqrt(p * (1 - p) / n_k),
+                         "ci_low": lo, "ci_high": hi, "mean_diff": float(np.mean(mean[:, s, j] - mean[:, ref, j])),
                          "share_decided": decided, "n_worlds": n_k})
+        # Ranks and regret among the scenarios compared on the main territory.
+        yr = y[:, ranked]
+        order = (-yr).argsort(axis=1, kind="stable")
+        rank = np.empty_like(order)
+        rank[np.arange(n_k)[:, None], order] = np.arange(1, n_r + 1)
+        reg = yr.max(axis=1, keepdims=True) - yr
+        for i, s in enumerate(ranked):
             row: dict[str, Any] = {"scenario": scen[s], "metric": m}
-            for r in range(1, n_s + 1):
-                row[f"rank_{r}"] = float((rank[:, s] == r).mean())
-            row["mean_rank"] = float(rank[:, s].mean())
-            row["se"] = float(rank[:, s].std(ddof=1) / math.sqrt(n_k)) if n_k > 1 else float("nan")
+            for r in range(1, n_r + 1):
+                row[f"rank_{r}"] = float((rank[:, i] == r).mean())
+            row["mean_rank"] = float(rank[:, i].mean())
+            row["se"] = float(rank[:, i].std(ddof=1) / math.sqrt(n_k)) if n_k > 1 else float("nan")
             ranks.append(row)
-            regret.append({"scenario": scen[s], "metric": m, "mean_regret": float(reg[:, s].mean()),
-                           "se": float(reg[:, s].std(ddof=1) / math.sqrt(n_k)) if n_k > 1 else float("nan"),
-                           "p95_regret": float(np.quantile(reg[:, s], 0.95)), "max_regret": float(reg[:, s].max()),
-                           "share_best": float((reg[:, s] == 0).mean())})
-    return Robustness(path=res.path, parameters=names, scenarios=scen, baseline=scen[baseline], worlds=worlds,
+            regret.append({"scenario": scen[s], "metric": m, "mean_regret": float(reg[:, i].mean()),
+                           "se": float(reg[:, i].std(ddof=1) / math.sqrt(n_k)) if n_k > 1 else float("nan"),
+                           "p95_regret": float(np.quantile(reg[:, i], 0.95)), "max_regret": float(reg[:, i].max()),
+                           "share_best": float((reg[:, i] == 0).mean())})
+    references = {scen[s]: scen[refs[s]] for s in range(len(scen)) if refs[s] is not None}
+    return Robustness(path=res.path, parameters=names, scenarios=scen, baseline=scen_all[baseline], worlds=worlds,
                       probability=pd.DataFrame(prob), ranks=pd.DataFrame(ranks), regret=pd.DataFrame(regret),
-                      n_worlds=n_k, runs=int(res.config["runs"]))
+                      n_worlds=n_k, runs=int(res.config["runs"]), references=references)
 
 
 def open_robustness(path: PathArg) -> Robustness:
