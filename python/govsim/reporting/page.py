@@ -27,6 +27,8 @@ _ENV = jinja2.Environment(
     extensions=["jinja2.ext.i18n"],
 )
 _ENV.install_gettext_callables(lambda m: i18n._(m), lambda s, p, n: i18n.ngettext(s, p, n), newstyle=True)
+# A colon or semicolon after a word with the language's spacing ("type :" in French).
+_ENV.globals["punct"] = formats.punct
 
 # Scenarios are ranked by this metric.
 RANK_BY = "non_recours_rate"
