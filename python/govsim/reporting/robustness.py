@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import formats, text
 from .charts import Chart, _to_chart
-from .i18n import _
+from .i18n import _, ngettext
 from .load import ReportData, ReportInputError
 
 __all__ = ["find_dir", "section"]
@@ -146,6 +146,7 @@ def section(data: ReportData, rob_dir: Path | None) -> dict[str, Any]:
                       "chart": chart})
     decided = rob.probability[(rob.probability["metric"] == RANK_BY) & rob.probability["share_decided"].notna()]
     return {"available": True, "dir": str(rob_dir), "n_worlds": rob.n_worlds, "runs": rob.runs,
+            "runs_each": ngettext("%(num)d run each", "%(num)d runs each", rob.runs) % {"num": rob.runs},
             "n_parameters": len(rob.parameters), "baseline": title[rob.baseline],
             "rank_label": text.label(RANK_BY).lower(), "metrics": [text.label(m) for m in metrics],
             "sentences": sentences, "table": table, "n_ranks": list(range(1, n + 1)), "ranks": rank_rows,
