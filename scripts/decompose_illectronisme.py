@@ -30,7 +30,7 @@ ARMS = [
     ("+ learning outside mediation", {"mediation.skill_gain_per_session": 0}),
     ("+ learning through mediation (default)", {}),
 ]
-METRICS = ["illectronisme_rate", "internet_non_use_rate", "low_skill_user_rate"]
+METRICS = ["illectronisme_rate", "internet_non_use_rate", "low_skill_user_rate", "sessions_per_1000_adults"]
 
 
 def run_arm(scenario: Path, territory: str, scale: float, runs: int, weeks: int, seed: int,
@@ -76,6 +76,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {label} | {100 * r['illectronisme_rate']:.2f}% | {100 * r['internet_non_use_rate']:.2f}% | "
               f"{100 * r['low_skill_user_rate']:.2f}% | {100 * fall:.2f} pts | {added} |")
         prev = fall
+    # The dose: procedure-help sessions of the default run per adult that mediation's learning
+    # takes out of illectronisme (the last source's share of the fall).
+    by_mediation = rows[-1][1]["illectronisme_rate"] - rows[-2][1]["illectronisme_rate"]
+    sessions = rows[-1][1]["sessions_per_1000_adults"] / 1000
+    print()
+    print(f"procedure-help sessions per adult over the run: {sessions:.3f}; fall through mediation: "
+          f"{100 * -by_mediation:.2f} pts; sessions per adult leaving illectronisme through mediation: "
+          + (f"{sessions / -by_mediation:.0f}" if by_mediation < 0 else "n/a (no fall through mediation)"))
     return 0
 
 
