@@ -141,21 +141,25 @@ RunRecord Simulation::finish(int scenario_index) const {
   const double n = std::max<double>(1.0, static_cast<double>(pop_.size()));
   const double arisen = std::max(1.0, c.arisen);
   // Stocks at the end, overall and by subgroup.
-  std::array<double, kAgeBands> n_age{}, ill_age{}, aut_age{};
-  std::array<double, kDensityClasses> n_den{}, ill_den{}, aut_den{};
-  std::array<double, 2> n_dif{}, ill_dif{}, aut_dif{};
-  double ill = 0, aut = 0, aware = 0;
+  // Illectronisme (INSEE): no internet use (no home access) or use without basic skills.
+  std::array<double, kAgeBands> n_age{}, ill_age{}, aut_age{}, off_age{}, low_age{};
+  std::array<double, kDensityClasses> n_den{}, ill_den{}, aut_den{}, off_den{}, low_den{};
+  std::array<double, 2> n_dif{}, ill_dif{}, aut_dif{}, off_dif{}, low_dif{};
+  double ill = 0, aut = 0, aware = 0, off = 0, low = 0;
   const std::array<double, 3> per_adult = per_adult_rates(week_);
   for (std::size_t i = 0; i < pop_.size(); ++i) {
     if (pop_.flags[i] & kAware) aware += 1;
     const double s = skill(i, week_);
-    const bool is_ill = s < p_.skill_basic_threshold;
-    const bool is_aut = s >= p_.skill_autonomy_threshold && has_home_access(i);
+    const bool home = has_home_access(i);
+    const bool is_ill = in_illectronisme(s, home);
+    const bool is_aut = !is_ill && s >= p_.skill_autonomy_threshold;
     const auto a = pop_.age_band[i];
     const auto d = static_cast<std::size_t>(t_.zones[pop_.zone[i]].density);
     const std::size_t k = (pop_.flags[i] & kSocialDifficulty) ? 0 : 1;
     n_age[a] += 1, n_den[d] += 1, n_dif[k] += 1;
     if (is_ill) ill += 1, ill_age[a] += 1, ill_den[d] += 1, ill_dif[k] += 1;
+    if (!home) off += 1, off_age[a] += 1, off_den[d] += 1, off_dif[k] += 1;
+    if (home && is_ill) low += 1, low_age[a] += 1, low_den[d] += 1, low_dif[k] += 1;
     if (is_aut) aut += 1, aut_age[a] += 1, aut_den[d] += 1, aut_dif[k] += 1;
   }
   auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
@@ -245,6 +249,8 @@ RunRecord Simulation::finish(int scenario_index) const {
   using M = Metric;
   MetricValues v;
   v.set(M::illectronisme_rate, ill / n);
+  v.set(M::internet_non_use_rate, off / n);
+  v.set(M::low_skill_user_rate, low / n);
   v.set(M::autonomy_rate, aut / n);
   v.set(M::non_recours_rate, c.abandoned / std::max(1.0, c.closed()));
   v.set(M::mediation_share, c.mediation / arisen);
@@ -299,6 +305,8 @@ RunRecord Simulation::finish(int scenario_index) const {
     v.set_levels(m, Dimension::Difficulty, ratios(num_dif, den_dif));
   };
   set_groups(M::illectronisme_rate, ill_age, n_age, ill_den, n_den, ill_dif, n_dif);
+  set_groups(M::internet_non_use_rate, off_age, n_age, off_den, n_den, off_dif, n_dif);
+  set_groups(M::low_skill_user_rate, low_age, n_age, low_den, n_den, low_dif, n_dif);
   set_groups(M::autonomy_rate, aut_age, n_age, aut_den, n_den, aut_dif, n_dif);
   set_groups(M::non_recours_rate, c.abandoned_age, c.closed_age, c.abandoned_density,
              c.closed_density, c.abandoned_difficulty, c.closed_difficulty);

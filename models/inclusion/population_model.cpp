@@ -239,36 +239,44 @@ PopulationModel fit_national(const Params& p) {
   m.density = {theta(4), 0.0, theta(5)};
   m.diploma = {theta(6), 0.0, theta(7)};
   m.income = {theta(8), 0.0, theta(9)};
-  // No home internet: cells x (lacks skills or not), features: intercept, 75+, no diploma, lacks
-  // skills.
-  Eigen::MatrixXd Xn = Eigen::MatrixXd::Zero(2 * kCells, 4);
-  Eigen::VectorXd Wn(2 * kCells);
+  // No internet use (no home internet): INSEE counts every non-user in illectronisme, so only
+  // adults below the basic threshold are drawn without internet (docs/calibration.md). Rows: the
+  // cells' adults lacking basic skills; features: intercept, 75+, no diploma; the margins are
+  // shares of all the group's adults.
+  Eigen::MatrixXd Xn = Eigen::MatrixXd::Zero(kCells, 3);
+  Eigen::VectorXd Wn(kCells), Wall(kCells);
   for (int a = 0; a < kAgeBands; ++a)
     for (int d = 0; d < kDensityClasses; ++d)
       for (int e = 0; e < kDiplomas; ++e)
         for (int k = 0; k < kIncomeClasses; ++k) {
           const int c = cell_index(a, d, e, k);
-          const double pi = m.p_illiterate(a, d, e, k);
-          for (int s = 0; s < 2; ++s) {
-            const int r = 2 * c + s;
-            Wn(r) = w[static_cast<std::size_t>(c)] * (s ? pi : 1 - pi);
-            Xn(r, 0) = 1;
-            Xn(r, 1) = a == 4;
-            Xn(r, 2) = e == 0;
-            Xn(r, 3) = s;
-          }
+          Wall(c) = w[static_cast<std::size_t>(c)];
+          Wn(c) = Wall(c) * m.p_illiterate(a, d, e, k);
+          Xn(c, 0) = 1;
+          Xn(c, 1) = a == 4;
+          Xn(c, 2) = e == 0;
         }
-  const double total = Wn.sum();
-  Eigen::VectorXd goal_n(4);
-  goal_n << total * p.no_home_internet,
-      (Xn.col(1).array() * Wn.array()).sum() * p.no_home_internet_75_plus,
-      (Xn.col(2).array() * Wn.array()).sum() * p.no_home_internet_no_diploma,
-      total * p.no_home_internet * p.no_home_internet_illiterate_share;
-  Eigen::VectorXd th = Eigen::VectorXd::Zero(4);
-  th(0) = logit(std::clamp(p.no_home_internet, 1e-4, 1 - 1e-4));
-  th = fit_margins(Xn, Wn, Eigen::VectorXd::Zero(2 * kCells), goal_n, th,
-                   "no home internet (overall, 75+, no diploma, lacking skills)");
-  m.net0 = th(0), m.net_75_plus = th(1), m.net_no_diploma = th(2), m.net_illiterate = th(3);
+  // A group cannot have more non-users than adults lacking skills: each goal is capped at 95% of
+  // them. Configured targets can still make the three margins incompatible (few adults lacking
+  // skills outside one group); then only the overall margin is met (docs/calibration.md).
+  Eigen::VectorXd goal_n(3);
+  goal_n << Wall.sum() * p.no_home_internet,
+      (Xn.col(1).array() * Wall.array()).sum() * p.no_home_internet_75_plus,
+      (Xn.col(2).array() * Wall.array()).sum() * p.no_home_internet_no_diploma;
+  for (int f = 0; f < 3; ++f)
+    goal_n(f) = std::min(goal_n(f), 0.95 * (Xn.col(f).array() * Wn.array()).sum());
+  Eigen::VectorXd th = Eigen::VectorXd::Zero(3);
+  th(0) = logit(std::clamp(goal_n(0) / std::max(1e-12, Wn.sum()), 1e-4, 1 - 1e-4));
+  try {
+    th =
+        fit_margins(Xn, Wn, Eigen::VectorXd::Zero(kCells), goal_n, th,
+                    "no internet use (overall, 75+, no diploma) among adults lacking basic skills");
+  } catch (const std::invalid_argument&) {
+    th.setZero();
+    th(0) = fit_margins(Xn.leftCols(1), Wn, Eigen::VectorXd::Zero(kCells), goal_n.head(1),
+                        th.head(1), "no internet use among adults lacking basic skills")(0);
+  }
+  m.net0 = th(0), m.net_75_plus = th(1), m.net_no_diploma = th(2), m.net_illiterate = 0;
   return m;
 }
 
@@ -299,8 +307,9 @@ double PopulationModel::p_illiterate(int a, int d, int e, int k) const {
 }
 
 double PopulationModel::p_no_internet(int a, int e, bool ill) const {
+  if (!ill) return 0.0;  // non-users lack basic skills (INSEE's illectronisme counts them)
   return logistic(net0 + (a == 4 ? net_75_plus : 0.0) + (e == 0 ? net_no_diploma : 0.0) +
-                  (ill ? net_illiterate : 0.0));
+                  net_illiterate);
 }
 
 std::array<double, kCells> expected_composition(const Territory& t) {
@@ -433,8 +442,8 @@ std::vector<std::pair<std::string, double>> measured_shares(const Population& po
   for (std::size_t i = 0; i < pop.size(); ++i) {
     const auto& z = t.zones[pop.zone[i]];
     const bool offer = pop.offer_rank[i] < z.broadband_share * 256.0;
-    const bool ill = pop.base_skill[i] < p.skill_basic_threshold;
     const bool home = home_access(pop.flags[i], offer);
+    const bool ill = !home || pop.base_skill[i] < p.skill_basic_threshold;  // INSEE's definition
     tab.add_adult(pop.age_band[i], static_cast<int>(z.density), pop.diploma[i],
                   income_class_of(pop.income[i]), 1.0, ill ? 1.0 : 0.0, home ? 0.0 : 1.0,
                   home ? 1.0 : 0.0);

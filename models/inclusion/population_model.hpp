@@ -53,13 +53,13 @@ struct PopulationModel {
   std::array<double, kDensityClasses> density{};                             // peri-urban = 0
   std::array<double, kDiplomas> diploma{};                                   // secondary = 0
   std::array<double, kIncomeClasses> income{};                               // middle = 0
-  double net0 = 0, net_75_plus = 0, net_no_diploma = 0, net_illiterate = 0;  // no home internet
+  double net0 = 0, net_75_plus = 0, net_no_diploma = 0, net_illiterate = 0;  // no internet use
   std::array<double, kAgeBands> age_targets{};  // the age figures the age effects were fitted to
   std::string region;                           // "France" or the region whose figures were used
   // Band average (over the band's ages) and at a single year of age.
   double p_illiterate(int age_band, int dens, int dip, int income_class) const;
   double p_illiterate_at(int years, int dens, int dip, int income_class) const;
-  double p_no_internet(int age_band, int dip, bool illiterate) const;
+  double p_no_internet(int age_band, int dip, bool illiterate) const;  // 0 when not illiterate
 };
 
 // Expected adults per cell of a territory (full population).

@@ -36,6 +36,7 @@ enum Stream : std::uint32_t {
   kStreamMode = 7,  // car availability (one draw per resident index, fixed over the run)
   kStreamAware = 8,
   kStreamConsortium = 9,  // custodian: which places join the consortium (one draw per point)
+  kStreamLearning = 10,   // starting to use the internet (one draw per resident and year)
 };
 
 constexpr std::size_t kChunk = 16384;  // residents per parallel work unit (not a result input)

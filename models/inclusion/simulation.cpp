@@ -62,6 +62,7 @@ void Simulation::yearly_step(int year) {
   const bool disrupted = owner_disrupts(year);  // funding_allocation.cpp: reorganisation draw
   broadband_rollout(year);                      // broadband.cpp: the offer grows by zone
   if (year > 0 && p_.demography_enabled) demography(year, week);  // demography.cpp
+  if (year > 0) learn_outside_mediation(year, week);  // learning.cpp: use, skills outside sessions
   recount_static_stocks();  // skills.cpp: stocks of the residents whose skill never moved
   if (year > 0) renew_grants(year, week, disrupted);  // funders.cpp: renewals, turnover
   if (year > 0)  // funders.cpp: the envelope beyond the network's cost, through the rule

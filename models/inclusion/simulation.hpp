@@ -142,6 +142,8 @@ class Simulation : private RunState {
   bool offer_at(std::size_t i) const;
   bool has_home_access(std::size_t i) const;
   void recount_static_stocks();
+  // INSEE's illectronisme: no internet use (no home access) or use without basic skills.
+  bool in_illectronisme(double skill, bool home) const;
   std::array<double, 2> static_status(std::size_t i) const;  // {illiterate, autonomous}
   void stocks_now(int t, double& illiterate, double& autonomous) const;
   // points_reach.cpp
@@ -166,6 +168,8 @@ class Simulation : private RunState {
   void broadband_rollout(int year);
   // demography.cpp
   void demography(int year, int week);
+  // learning.cpp: starting to use the internet, learning outside mediation
+  void learn_outside_mediation(int year, int week);
   // funding_allocation.cpp
   bool owner_disrupts(int year) const;  // the owner's reorganisation draw (kStreamYear)
   double envelope(int year) const;      // the yearly envelope

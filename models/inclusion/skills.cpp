@@ -1,6 +1,6 @@
 // Skills and stocks: a resident's digital skill (base plus mediated gain decaying with a half-
-// life), home access (offer, subscription, device), and the counts of illiterate and autonomous
-// adults (docs/model.md §3).
+// life), home access (offer, subscription, device), and the counts of adults in illectronisme
+// (INSEE: no internet use, or use without basic skills) and autonomous adults (docs/model.md §3).
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_reduce.h>
 
@@ -28,10 +28,15 @@ bool Simulation::has_home_access(std::size_t i) const {
   return home_access(pop_.flags[i], offer_at(i));
 }
 
+bool Simulation::in_illectronisme(double skill, bool home) const {
+  return !home || skill < p_.skill_basic_threshold;
+}
+
 std::array<double, 2> Simulation::static_status(std::size_t i) const {
   const double s = pop_.base_skill[i];
-  if (s < p_.skill_basic_threshold) return {1.0, 0.0};
-  return {0.0, (s >= p_.skill_autonomy_threshold && has_home_access(i)) ? 1.0 : 0.0};
+  const bool home = has_home_access(i);
+  if (in_illectronisme(s, home)) return {1.0, 0.0};
+  return {0.0, s >= p_.skill_autonomy_threshold ? 1.0 : 0.0};
 }
 
 void Simulation::recount_static_stocks() {
@@ -55,9 +60,9 @@ void Simulation::stocks_now(int t, double& illiterate, double& autonomous) const
         for (std::size_t k = r.begin(); k != r.end(); ++k) {
           const std::size_t i = dynamic_[k];
           const double s = skill(i, t);
-          if (s < p_.skill_basic_threshold)
+          if (in_illectronisme(s, has_home_access(i)))
             acc[0] += 1;
-          else if (s >= p_.skill_autonomy_threshold && has_home_access(i))
+          else if (s >= p_.skill_autonomy_threshold)
             acc[1] += 1;
         }
         return acc;
@@ -84,7 +89,7 @@ std::array<double, kAgeBands> Simulation::illectronisme_by_age() const {
   std::array<double, kAgeBands> ill{}, n{};
   for (std::size_t i = 0; i < pop_.size(); ++i) {
     n[pop_.age_band[i]] += 1;
-    if (skill(i, week_) < p_.skill_basic_threshold) ill[pop_.age_band[i]] += 1;
+    if (in_illectronisme(skill(i, week_), has_home_access(i))) ill[pop_.age_band[i]] += 1;
   }
   for (std::size_t a = 0; a < kAgeBands; ++a) ill[a] = n[a] > 0 ? ill[a] / n[a] : 0.0;
   return ill;
@@ -95,7 +100,7 @@ std::array<double, kDensityClasses> Simulation::illectronisme_by_density() const
   for (std::size_t i = 0; i < pop_.size(); ++i) {
     const auto d = static_cast<std::size_t>(t_.zones[pop_.zone[i]].density);
     n[d] += 1;
-    if (skill(i, week_) < p_.skill_basic_threshold) ill[d] += 1;
+    if (in_illectronisme(skill(i, week_), has_home_access(i))) ill[d] += 1;
   }
   for (std::size_t d = 0; d < kDensityClasses; ++d) ill[d] = n[d] > 0 ? ill[d] / n[d] : 0.0;
   return ill;

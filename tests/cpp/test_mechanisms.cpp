@@ -276,11 +276,14 @@ INSTANTIATE_TEST_SUITE_P(
                       "",
                       {{"queue.referral_travel_tolerance_minutes", 0.5},
                        {"queue.appointment_max_wait_weeks", 1}}},
-        MechanismCase{"rollout_speed", {{"broadband.rollout_speed", 0.5}}, "autonomy_rate", +1, ""},
+        // The fixed offer reaches adults who use the internet only once it does (all lacking
+        // basic skills since issue 27): it lowers non-use, not autonomy directly.
+        MechanismCase{
+            "rollout_speed", {{"broadband.rollout_speed", 0.5}}, "internet_non_use_rate", -1, ""},
         MechanismCase{"political_sponsorship",
                       {{"broadband.political_sponsorship", true}},
-                      "autonomy_rate",
-                      +1,
+                      "internet_non_use_rate",
+                      -1,
                       "total_cost_eur@funder:department"},
         MechanismCase{"demonstrator",
                       {{"demonstrator.enabled", true}},

@@ -54,9 +54,10 @@ TEST(Model, NoDeadlineMeansNoNonRecours) {
 }
 
 TEST(Model, ZeroNeedRateMeansNothingHappens) {
-  Simulation sim(test_support::model_with(
-                     "rural-department",
-                     with(kSmall, {{"needs.rate_per_year", 0}, {"demography.enabled", false}})),
+  Simulation sim(test_support::model_with("rural-department",
+                                          with(kSmall, {{"needs.rate_per_year", 0},
+                                                        {"demography.enabled", false},
+                                                        {"learning.outside_mediation_yearly", 0}})),
                  1, 0);
   const double ill0 = sim.illectronisme_by_age()[4];
   sim.run();
@@ -187,11 +188,13 @@ TEST(Metrics, EveryMetricMustBeSetBeforeTheLayout) {
   }
 }
 
-// Population dynamics (docs/model.md, demography). Without mediation and without renewal, nothing
-// lowers illectronisme: the shares by age band at the end equal those at the start, exactly.
+// Population dynamics (docs/model.md, demography). Without mediation, learning outside it and
+// renewal, nothing lowers illectronisme: the shares by age band at the end equal those at the
+// start, exactly (adults starting to use the internet stay in it as low-skill users).
 TEST(Demography, NoDeclineWithoutRenewalOrMediation) {
   const Overrides none = with(kSmall, {{"sim.horizon_weeks", 260},
                                        {"demography.enabled", false},
+                                       {"learning.outside_mediation_yearly", 0},
                                        {"mediation.sessions_per_fte_week", 0},
                                        {"mediation.sessions_per_fte_week_france_services", 0},
                                        {"stations.per_point", 0},

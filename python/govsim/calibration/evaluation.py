@@ -70,6 +70,9 @@ def evaluate(config: str | os.PathLike[str], targets: TargetSet, overrides: Mapp
                 if any(v is None for v in vals):
                     raise ConfigError(f"{targets.file}: target {t.name!r}: expected a week-0 share the model "
                                       f"measures, got {q!r}")
+            elif t.change:
+                q = t.quantity[len("change:"):]
+                vals = [r["metrics"][q] - r["initial"][q] for r in res]
             else:
                 vals = [r["metrics"][t.quantity] for r in res]
             out[t.name] = float(sum(vals) / len(vals))
@@ -84,10 +87,17 @@ def _text(v: Any) -> str:
     return str(v)
 
 
+# The model with cohort renewal only: nobody learns (in or outside mediation) and nobody starts
+# using the internet (scripts/decompose_illectronisme.py switches the same parameters).
+NO_LEARNING = {"learning.outside_mediation_yearly": 0, "learning.internet_adoption_yearly": 0,
+               "learning.internet_adoption_yearly_basic_skill": 0, "mediation.skill_gain_per_session": 0}
+
+
 @dataclass
 class Row:
     target: Target
     simulated: float
+    demography_alone: float | None = None  # trend rows: the same change with cohort renewal only
 
     @property
     def passed(self) -> bool:
@@ -96,10 +106,13 @@ class Row:
 
 def check(config: str | os.PathLike[str], targets: TargetSet, overrides: Mapping[str, Any] | None = None,
           runs: int | None = None, threads: int = 0, role: str = "all") -> list[Row]:
-    """Every target (or those of ``role``) with its simulated value."""
+    """Every target (or those of ``role``) with its simulated value; trend rows (``change:``) also
+    with what demography alone gives (the same runs without any learning, ``NO_LEARNING``)."""
     chosen = [t for t in targets.targets if role == "all" or t.role == role]
     sim = evaluate(config, targets, overrides, runs, threads, chosen)
-    return [Row(t, sim[t.name]) for t in chosen]
+    trends = [t for t in chosen if t.change]
+    alone = evaluate(config, targets, {**(overrides or {}), **NO_LEARNING}, runs, threads, trends) if trends else {}
+    return [Row(t, sim[t.name], alone.get(t.name)) for t in chosen]
 
 
 def _fmt(v: float) -> str:
@@ -111,6 +124,10 @@ def format_rows(rows: Sequence[Row]) -> str:
     head = ["target", "territory", "year", "role", "observed", "simulated", "tolerance", "verdict"]
     body = [[r.target.name, str(r.target.territory), str(r.target.year), r.target.role, _fmt(r.target.value),
              _fmt(r.simulated), "±" + _fmt(r.target.tolerance), "pass" if r.passed else "FAIL"] for r in rows]
+    if any(r.demography_alone is not None for r in rows):
+        head.append("demography alone")
+        for row, r in zip(body, rows):
+            row.append("" if r.demography_alone is None else _fmt(r.demography_alone))
     width = [max(len(x[i]) for x in [head] + body) for i in range(len(head))]
     lines = ["  ".join(c.ljust(width[i]) if i < 4 else c.rjust(width[i]) for i, c in enumerate(row)) for row in [head] + body]
     lines.insert(1, "  ".join("-" * w for w in width))
@@ -119,10 +136,13 @@ def format_rows(rows: Sequence[Row]) -> str:
 
 def rows_markdown(rows: Sequence[Row]) -> str:
     """The same table in Markdown (docs/calibration.md)."""
-    out = ["| target | territory | year | role | observed | simulated | tolerance | verdict | source |",
-           "|---|---|---|---|---:|---:|---:|---|---|"]
+    trend = any(r.demography_alone is not None for r in rows)
+    out = ["| target | territory | year | role | observed | simulated | tolerance | verdict | "
+           + ("demography alone | " if trend else "") + "source |",
+           "|---|---|---|---|---:|---:|---:|---|" + ("---:|" if trend else "") + "---|"]
     for r in rows:
         t = r.target
+        extra = (("" if r.demography_alone is None else _fmt(r.demography_alone)) + " | ") if trend else ""
         out.append(f"| {t.name} | {t.territory} | {t.year} | {t.role} | {_fmt(t.value)} | {_fmt(r.simulated)} | "
-                   f"±{_fmt(t.tolerance)} | {'pass' if r.passed else 'FAIL'} | {t.source['reference']} |")
+                   f"±{_fmt(t.tolerance)} | {'pass' if r.passed else 'FAIL'} | {extra}{t.source['reference']} |")
     return "\n".join(out)

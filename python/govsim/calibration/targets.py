@@ -36,6 +36,11 @@ class Target:
     def initial(self) -> bool:
         return self.quantity.startswith("initial:")
 
+    @property
+    def change(self) -> bool:
+        """A trend target: the end metric minus its week-0 value (``change:NAME[@group:value]``)."""
+        return self.quantity.startswith("change:")
+
 
 @dataclass
 class TargetSet:
@@ -87,8 +92,15 @@ def load_targets(path: str | os.PathLike[str]) -> TargetSet:
             base = q[len("initial:"):].split("@", 1)[0]
             if base not in _INITIAL_NAMES:
                 raise _fail(file, f"{ptr}/quantity", "initial:" + "|".join(_INITIAL_NAMES) + "[@group:value]", repr(q))
+        elif q.startswith("change:"):
+            rest = q[len("change:"):]
+            if rest.split("@", 1)[0] not in _INITIAL_NAMES or rest not in metrics:
+                raise _fail(file, f"{ptr}/quantity", "change:" + "|".join(
+                    n for n in _INITIAL_NAMES if n in metrics) + "[@group:value] (an end metric also measured at week 0)",
+                    repr(q))
         elif q not in metrics:
-            raise _fail(file, f"{ptr}/quantity", "initial:NAME or an end metric (govsim describe --metrics)", repr(q))
+            raise _fail(file, f"{ptr}/quantity", "initial:NAME, change:NAME or an end metric (govsim describe --metrics)",
+                        repr(q))
         for k in ("value", "tolerance"):
             v = t[k]
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):

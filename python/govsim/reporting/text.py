@@ -111,6 +111,8 @@ LABELS = {
     "weeks_to_illectronisme_target": N_("Weeks to the illectronisme target"),
     "aware_share": N_("Adults aware of the help on offer"),
     "home_internet_rate": N_("Adults able to do a procedure from home"),
+    "internet_non_use_rate": N_("Adults not using the internet"),
+    "low_skill_user_rate": N_("Internet users lacking basic skills"),
     "adults_did_online_procedure_rate": N_("Adults who did a procedure online alone"),
     "adults_gave_up_rate": N_("Adults who gave up a procedure"),
     "sessions_per_point_year": N_("Sessions per point and year"),
