@@ -123,12 +123,12 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
   const std::size_t nf = layout->zone_fields.size(), nz = layout->zones.size();
   std::size_t count_field = nf;
   for (const auto& zr : layout->zone_ratios)
-    if (zr[0] == primary)
-      for (std::size_t f = 0; f < nf; ++f)
-        if (layout->zone_fields[f] == zr[1]) count_field = f;
+    if (zr[0] == primary) count_field = layout->zone_field(zr[1]);
   std::vector<std::map<int, double>> population(ns), counted(ns);
+  ZoneEquity equity(*layout, ns);  // equity across zones, from the same pass over the runs
   store.for_each_run([&](const RunRecord& r) {
     const auto s = static_cast<std::size_t>(r.scenario);
+    equity.add(r);
     for (std::size_t m = 0; m < nm; ++m) values[s][m][r.replicate] = r.metrics[m];
     if (nf == 0 || r.zones.size() != nz * nf) return;
     double people = 0, count = 0;
@@ -254,7 +254,7 @@ ExperimentStats compute_stats(const ResultsStore& store, const std::vector<Metri
       st.cost_effect.push_back(std::move(row));
     }
   }
-  st.zone_equity = zone_equity(store, st.scenarios);
+  st.zone_equity = equity.rows(st.scenarios);
   return st;
 }
 

@@ -56,12 +56,6 @@ void write_communes_csv(const ResultsStore& store, const RunLayout& layout,
     for (std::size_t k = 0; k < s.size(); ++k) s[k] += r.zones[k];
     ++runs[static_cast<std::size_t>(r.scenario)];
   });
-  auto field = [&](const std::string& name) {
-    const auto it = std::find(layout.zone_fields.begin(), layout.zone_fields.end(), name);
-    return it == layout.zone_fields.end()
-               ? nf
-               : static_cast<std::size_t>(it - layout.zone_fields.begin());
-  };
   std::ostringstream os;
   os << "scenario";
   for (const auto& a : layout.zone_attributes) os << ',' << csv_field(a);
@@ -78,7 +72,7 @@ void write_communes_csv(const ResultsStore& store, const RunLayout& layout,
       os << ',' << runs[s];
       for (std::size_t f = 0; f < nf; ++f) os << ',' << num(sums[s][z * nf + f] / n);
       for (const auto& r : layout.zone_ratios) {
-        const std::size_t a = field(r[1]), b = field(r[2]);
+        const std::size_t a = layout.zone_field(r[1]), b = layout.zone_field(r[2]);
         const double den = b < nf ? sums[s][z * nf + b] : 0.0;
         os << ',';
         if (a < nf && den > 0) os << num(sums[s][z * nf + a] / den);

@@ -1,6 +1,7 @@
 // One completed simulation run: what the ensemble hands to statistics and the results store.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -35,6 +36,15 @@ struct RunLayout {
   const std::string& zone_population() const {
     static const std::string none;
     return zone_fields.empty() ? none : zone_fields.front();
+  }
+  // Index of a zone field / zone attribute by name; its count (one past the end) when absent.
+  std::size_t zone_field(const std::string& name) const {
+    return static_cast<std::size_t>(std::find(zone_fields.begin(), zone_fields.end(), name) -
+                                    zone_fields.begin());
+  }
+  std::size_t zone_attribute(const std::string& name) const {
+    return static_cast<std::size_t>(
+        std::find(zone_attributes.begin(), zone_attributes.end(), name) - zone_attributes.begin());
   }
   std::size_t zone_values() const {
     return zone_fields.empty() ? 0 : zones.size() * zone_fields.size();

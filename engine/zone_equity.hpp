@@ -6,10 +6,11 @@
 // Written to equity.csv and printed by `govsim compare` (docs/metrics.md "Equity").
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
-#include "engine/results_store.hpp"
+#include "engine/run_record.hpp"
 #include "engine/stats.hpp"
 
 namespace govsim {
@@ -25,9 +26,27 @@ struct ZoneEquityRow {
   stats::Summary s;         // over the runs where the measure exists (n = how many)
 };
 
-// Rows for every scenario whose runs recorded per-zone values matching the layout (a run on
-// another territory records NaN and is left out); empty when the layout declares no equity.
-std::vector<ZoneEquityRow> zone_equity(const ResultsStore& store,
-                                       const std::vector<std::string>& scenarios);
+// Accumulates the group and class sums of each run (fed by the experiment's one pass over its
+// runs, compute_stats), then gives the rows of every scenario whose runs recorded per-zone
+// values matching the layout (a run on another territory records NaN and is left out); no rows
+// when the layout declares no equity.
+class ZoneEquity {
+ public:
+  ZoneEquity(const RunLayout& layout, std::size_t scenarios);
+  void add(const RunRecord& r);
+  std::vector<ZoneEquityRow> rows(const std::vector<std::string>& scenarios) const;
+
+ private:
+  struct Sums {
+    std::vector<double> gnum, gden, cnum, cden, cpeople;
+  };
+  bool on_ = false, grouped_ = false, classed_ = false;
+  std::size_t nf_ = 0, nz_ = 0, num_ = 0, den_ = 0;
+  std::string ratio_, group_name_, class_label_;
+  std::vector<double> breaks_, class_zones_;
+  std::vector<std::string> group_names_;
+  std::vector<std::size_t> zone_group_, zone_class_;
+  std::vector<std::map<int, Sums>> runs_;  // per scenario, per replicate
+};
 
 }  // namespace govsim

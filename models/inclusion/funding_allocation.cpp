@@ -178,8 +178,7 @@ std::vector<int> Simulation::pot_units(int units) const {
   double total = 0;
   for (const auto& s : points_) {
     if (!s.open || s.spec.zone < 0 || s.spec.type == PointType::Mobile) continue;
-    const double c = (has_own_premises(s.spec.type) ? point_fixed_cost() : 0.0) +
-                     s.funded_fte() * p_.fte_cost_eur;
+    const double c = point_yearly_cost(s);
     share[static_cast<std::size_t>(owner_pot(s.spec.zone))] += c;
     total += c;
   }

@@ -116,8 +116,7 @@ double Simulation::initial_envelope() const {
   double envelope = 0;
   for (const auto& pt : points_) {
     if (pt.spec.type == PointType::Mobile) continue;
-    envelope += (has_own_premises(pt.spec.type) ? point_fixed_cost() : 0.0) +
-                pt.funded_fte() * p_.fte_cost_eur;
+    envelope += point_yearly_cost(pt);
   }
   return envelope;
 }
