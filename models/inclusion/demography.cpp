@@ -7,7 +7,7 @@ namespace govsim::inclusion {
 void Simulation::demography(int year, int week) {
   const std::vector<std::uint32_t> renewed =
       age_population(pop_, t_, zone_share_, pop_model_, p_, seed_, replicate_, year, week);
-  recount_aware();  // help_seeking.cpp: entrants draw their own awareness
+  recount_aware();  // awareness.cpp: entrants draw their own awareness
   // Entrants' first need (no need in their first week: the draw keyed by this week is theirs).
   unschedule(renewed, week);
   for (std::uint32_t i : renewed) schedule_next_need(i, week);

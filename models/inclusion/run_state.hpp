@@ -37,6 +37,7 @@ enum Stream : std::uint32_t {
   kStreamAware = 8,
   kStreamConsortium = 9,  // custodian: which places join the consortium (one draw per point)
   kStreamLearning = 10,   // starting to use the internet (one draw per resident and year)
+  kStreamForget = 11,  // losing track of the help on offer (one draw per aware resident and year)
 };
 
 constexpr std::size_t kChunk = 16384;  // residents per parallel work unit (not a result input)
@@ -229,13 +230,14 @@ struct RunState {
   NeedCalendar calendar_;
   std::vector<std::uint64_t> pending_bits_;
 
-  // ---- Awareness: written by help_seeking.cpp (recount_aware, add_aware, spread_awareness,
-  // mark_unaware; zone_consultation_boost_: funding_allocation.cpp, allocate); read by
-  // help_seeking.cpp (update_awareness).
+  // ---- Awareness: written by awareness.cpp (recount_aware, add_aware, spread_awareness,
+  // lose_awareness, mark_unaware; zone_consultation_boost_: funding_allocation.cpp, allocate);
+  // read by awareness.cpp (update_awareness, called from help_seeking.cpp too).
   std::vector<double> zone_aware_;  // aware agents by zone
-  // Word of mouth (help_seeking.cpp: spread_awareness), a periodic event: one bit per resident
+  // Word of mouth (awareness.cpp: spread_awareness), a periodic event: one bit per resident
   // set while it may be unaware, same layout as pending_bits_ (a bit whose resident became aware
-  // elsewhere is cleared at the next sweep; entrants are marked by demography).
+  // elsewhere is cleared at the next sweep; entrants are marked by demography, adults who lose
+  // track by lose_awareness).
   std::vector<std::uint64_t> unaware_bits_;
   std::vector<double> zone_consultation_boost_;
 

@@ -71,7 +71,7 @@ void Simulation::count_residents() {
     zone_agents_[pop_.zone[i]] += 1;
     if (pop_.base_skill[i] < p_.skill_basic_threshold) zone_need_estimate_[pop_.zone[i]] += 1;
   }
-  recount_aware();                       // help_seeking.cpp
+  recount_aware();                       // awareness.cpp
   orientation_.assign(pop_.size(), {});  // no one re-oriented yet (reorientation.cpp)
 }
 

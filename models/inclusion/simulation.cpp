@@ -17,7 +17,7 @@ Simulation::Simulation(std::shared_ptr<const ModelSpec> model, std::uint64_t see
   draw_population();       // the fitted population model and the residents (population.cpp)
   set_up_zones();          // per-zone tables: broadband offer, density, accumulators
   set_up_tables();         // skill decay, need-kind weights, need-arrival table
-  count_residents();       // adults, aware adults (help_seeking.cpp), diagnosed need by zone
+  count_residents();       // adults, aware adults (awareness.cpp), diagnosed need by zone
   place_initial_points();  // points_reach.cpp: the territory's points and mobile units, grants
   set_budget_lines();      // funders.cpp: each funder's budget line and pool share
   rebuild_reach();         // points_reach.cpp: the points each zone reaches
@@ -37,7 +37,7 @@ void Simulation::step() {
   const int t = w.t;
   if (t > 1 && (t - 1) % 52 == 0) yearly_step((t - 1) / 52);  // the yearly processes (below)
   weekly_points(t);  // points_reach.cpp: capacity, mobile-unit rotation
-  if (t % p_.awareness_update_weeks == 0) spread_awareness(t);  // help_seeking.cpp
+  if (t % p_.awareness_update_weeks == 0) spread_awareness(t);  // awareness.cpp
   residents_act(w);         // help_seeking.cpp (needs.cpp): needs arise, residents seek help
   queue_requests(w);        // mediation_queues.cpp: requests grouped by point
   serve_queues(w);          // mediation_queues.cpp: each point serves its queue
@@ -63,6 +63,7 @@ void Simulation::yearly_step(int year) {
   broadband_rollout(year);                      // broadband.cpp: the offer grows by zone
   if (year > 0 && p_.demography_enabled) demography(year, week);  // demography.cpp
   if (year > 0) learn_outside_mediation(year, week);  // learning.cpp: use, skills outside sessions
+  if (year > 0) lose_awareness(year, week);           // awareness.cpp: moves, changes, forgetting
   recount_static_stocks();  // skills.cpp: stocks of the residents whose skill never moved
   if (year > 0) renew_grants(year, week, disrupted);  // funders.cpp: renewals, turnover
   if (year > 0)  // funders.cpp: the envelope beyond the network's cost, through the rule

@@ -121,8 +121,9 @@ class Simulation : private RunState {
   bool first_level_in_reach(std::size_t i, int t) const;
   // Awareness since the resident's last look (true if it became aware now).
   bool update_awareness(std::size_t i, int t, Rng& rng);
-  void spread_awareness(int t);      // word of mouth among neighbours, every few weeks
-  void mark_unaware(std::size_t i);  // into the word-of-mouth sweep if resident i is unaware
+  void spread_awareness(int t);             // word of mouth among neighbours, every few weeks
+  void lose_awareness(int year, int week);  // yearly: aware adults lose track (awareness.cpp)
+  void mark_unaware(std::size_t i);         // into the word-of-mouth sweep if resident i is unaware
   void resolve(std::size_t i, int channel, int t, Counters& c);
   void abandon(std::size_t i, Counters& c);
   void count_closed(std::size_t i, double n, Counters& c) const;  // help_seeking.cpp: by subgroup
