@@ -29,7 +29,7 @@ test-cpp: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 test-python: build
-	$(PY) -m pytest -q tests/python tests/cli
+	$(PY) -m pytest -q --durations=15 tests/python tests/cli
 
 # The fast tier: the same without ctest label / pytest marker `slow`.
 check: build
