@@ -126,7 +126,8 @@ def test_the_french_page_has_no_breakable_space_around_its_marks(french):
     text = html_lib.unescape("".join(p for p in re.split(r"(<[^>]*>)", doc) if not p.startswith("<")))
     bad = re.findall(r".{0,25}(?: [;:!?»]|« ).{0,10}", text)
     assert not bad, bad[:5]
-    assert "d'accès" not in text and "d’accès" in text  # typographic apostrophes in the catalogue
+    # Typographic apostrophes in the catalogue's words (quotations are shown as written).
+    assert "géographie d'accès" not in text and "géographie d’accès" in text
 
 
 def test_each_run_is_named_once_in_the_parameter_and_cost_tables(french):
@@ -240,3 +241,17 @@ def test_every_section_in_chromium(french, tmp_path):
     for sid, top, h, _w in sections:
         img.crop((0, int(top), 1280, min(height, int(top) + int(h)))).save(out / f"{sid}.png")
     assert len(list(out.glob("*.png"))) >= 10
+
+
+def test_every_shipped_scenario_and_experiment_speaks_french():
+    """The files the report reads its words from: every shipped scenario and experiment has a French
+    title and a French description (a French reader got English ones before)."""
+    import json
+
+    files = sorted((ROOT / "scenarios" / "governance").glob("*.json")) + \
+        sorted((ROOT / "scenarios" / "experiments").glob("*.json"))
+    assert len(files) >= 15
+    for f in files:
+        d = json.loads(f.read_text(encoding="utf-8"))
+        assert d.get("title_fr") or (d.get("titles") or {}).get("fr"), f.name
+        assert d.get("description_fr") or (d.get("descriptions") or {}).get("fr"), f.name
