@@ -110,7 +110,9 @@ def _equity(data: ReportData) -> dict[str, Any]:
             blocks.append({"label": text.label(base), "chart": chart})
     base = EQUITY_METRICS[0]
     cols = [(f"{base}@{d}:{cat}", f"{text.dimension_label(d)}{formats.punct(':')} {text.category_label(d, cat)}")
-            for d, cats in data.catalog.dimensions(base) for cat in cats if data.has(f"{base}@{d}:{cat}")]
+            for d, cats in data.catalog.dimensions(base) for cat in cats if data.has(f"{base}@{d}:{cat}")
+            # not a group absent from the territory (urban on a rural département): n/a everywhere
+            and any(formats.finite(data.get(data.mean, s, f"{base}@{d}:{cat}")) for s in data.main_scenarios)]
     gap = data.has("rural_urban_gap")
     rows = []
     for s in data.ranked(RANK_BY):
@@ -199,10 +201,10 @@ def _source(spec: dict | None) -> str:
     if not spec:
         return _("not in the registry")
     src = str(spec.get("source", "")).strip()
-    if not _is_assumption(spec):
-        return src
-    rest = src[len("assumption"):].strip().lstrip(":;,\u2014-").strip()
-    return rest[1:-1] if rest.startswith("(") and rest.endswith(")") else rest
+    if _is_assumption(spec):
+        src = src[len("assumption"):].strip().lstrip(":;,\u2014-").strip()
+        src = src[1:-1] if src.startswith("(") and src.endswith(")") else src
+    return _(src) if src else src  # the catalogue translates those citing the consultation
 
 
 def _assumptions(data: ReportData) -> dict[str, Any]:
