@@ -196,6 +196,7 @@ void override_territory(ExperimentSpec& e, const TerritoryChoice& territory,
                   (configured.is_string() ? configured.get<std::string>() : configured.dump()) +
                   ").";
   e.resolved["description"] = e.description;
+  e.resolved.erase("descriptions");  // they describe the territory the config is for
   e.resolved["territory"] = e.territory;
   e.resolved["territory_configured"] = configured;
   e.resolved["territory_argument"] = arg;

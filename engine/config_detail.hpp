@@ -50,10 +50,12 @@ ScenarioSpec load_scenario_doc(const nlohmann::json& doc, const std::string& fil
                                ErrorCollector& errors);
 // Titles by language of a scenario or experiment file: "titles": {"fr": ..., "en": ...}, or
 // "title_fr" / "title_en", added to `titles` (an object); each bad entry recorded in `errors`.
+// With field "description": "descriptions", "description_fr", "description_en" likewise.
 void read_titles(const nlohmann::json& doc, const std::string& file, const std::string& ptr,
-                 nlohmann::json& titles, ErrorCollector& errors);
+                 nlohmann::json& titles, ErrorCollector& errors,
+                 const std::string& field = "title");
 // The same properties in a JSON Schema (config_schema.cpp): "title", "title_fr", "title_en",
-// "titles".
+// "titles", and "description_fr", "description_en", "descriptions".
 nlohmann::json title_schema_properties();
 // Records in s.info the mechanisms (parameter groups) and parameters that differ from defaults.
 void finish_mechanisms(ScenarioSpec& s);

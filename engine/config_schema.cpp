@@ -54,7 +54,18 @@ json title_schema_properties() {
        {{"type", "object"},
         {"propertyNames", {{"pattern", "^[a-z]{2}$"}}},
         {"additionalProperties", {{"type", "string"}}},
-        {"description", "Titles by two-letter language code, e.g. {\"fr\": ..., \"en\": ...}."}}}};
+        {"description", "Titles by two-letter language code, e.g. {\"fr\": ..., \"en\": ...}."}}},
+      {"description_fr",
+       {{"type", "string"},
+        {"description", "Description in French (the report in French uses it)."}}},
+      {"description_en",
+       {{"type", "string"},
+        {"description", "Description in English (the report in English uses it)."}}},
+      {"descriptions",
+       {{"type", "object"},
+        {"propertyNames", {{"pattern", "^[a-z]{2}$"}}},
+        {"additionalProperties", {{"type", "string"}}},
+        {"description", "Descriptions by two-letter language code."}}}};
 }
 
 }  // namespace config_detail

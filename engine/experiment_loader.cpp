@@ -61,11 +61,10 @@ void finish_resolved(ExperimentSpec& e, const ModelAdapter& model, const json* s
 namespace {
 
 const std::vector<std::string> kConfigKeys = {
-    "$schema",         "name",       "description", "language",
-    "title",           "title_fr",   "title_en",    "titles",
-    "territory",       "scenarios",  "baseline",    "territory_comparisons",
-    "parameter_files", "parameters", "experiment",  "sweep",
-    "uncertainty"};
+    "$schema",         "name",       "description", "language",       "title",
+    "title_fr",        "title_en",   "titles",      "description_fr", "description_en",
+    "descriptions",    "territory",  "scenarios",   "baseline",       "territory_comparisons",
+    "parameter_files", "parameters", "experiment",  "sweep",          "uncertainty"};
 
 // "name", "description"; returns "language" (of the report; govsim report --lang overrides it).
 std::string read_names(const ConfigDoc& c, ExperimentSpec& e) {
@@ -391,12 +390,15 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
   json titles = json::object();
   errors.attempt([&] { title = get_string(doc, "title", file, "", false); });
   read_titles(doc, file, "", titles, errors);
+  json descriptions = json::object();
+  read_titles(doc, file, "", descriptions, errors, "description");
   errors.throw_if_any();
   const json* sweep_doc = doc.contains("sweep") ? &doc["sweep"] : nullptr;
   finish_resolved(e, model, sweep_doc, applied);
   if (!language.empty()) e.resolved["language"] = language;
   if (!title.empty()) e.resolved["title"] = title;
   if (!titles.empty()) e.resolved["titles"] = titles;
+  if (!descriptions.empty()) e.resolved["descriptions"] = descriptions;
   return e;
 }
 

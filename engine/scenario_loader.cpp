@@ -45,9 +45,20 @@ ScenarioSpec load_scenario_file(const fs::path& path, const std::string& from_fi
 
 namespace {
 
-const std::vector<std::string> kScenarioKeys = {
-    "$schema",           "name",    "title",     "title_fr",  "title_en", "titles", "description",
-    "seed_contribution", "extends", "territory", "parameters"};
+const std::vector<std::string> kScenarioKeys = {"$schema",
+                                                "name",
+                                                "title",
+                                                "title_fr",
+                                                "title_en",
+                                                "titles",
+                                                "description",
+                                                "description_fr",
+                                                "description_en",
+                                                "descriptions",
+                                                "seed_contribution",
+                                                "extends",
+                                                "territory",
+                                                "parameters"};
 
 }  // namespace
 
@@ -99,6 +110,9 @@ ScenarioSpec load_scenario_doc(const json& doc, const std::string& file, const f
     });
   }
   read_titles(doc, file, ptr, titles, errors);
+  // Descriptions by language are the file's own (not inherited: its "description" is not either).
+  json descriptions = json::object();
+  read_titles(doc, file, ptr, descriptions, errors, "description");
   s.info = {{"name", s.name},
             {"title", s.name},
             {"description", ""},
@@ -110,6 +124,7 @@ ScenarioSpec load_scenario_doc(const json& doc, const std::string& file, const f
     s.info["seed_contribution"] = get_string(doc, "seed_contribution", file, ptr, false);
   });
   if (!titles.empty()) s.info["titles"] = titles;
+  if (!descriptions.empty()) s.info["descriptions"] = descriptions;
   if (!territory.is_null()) {
     s.info["territory"] = territory;
     s.info["territory_base"] = territory_base;
@@ -118,25 +133,26 @@ ScenarioSpec load_scenario_doc(const json& doc, const std::string& file, const f
 }
 
 void read_titles(const json& doc, const std::string& file, const std::string& ptr, json& titles,
-                 ErrorCollector& errors) {
-  if (doc.contains("titles")) {
+                 ErrorCollector& errors, const std::string& field) {
+  const std::string all = field + "s";  // "titles", "descriptions"
+  if (doc.contains(all)) {
     errors.attempt([&] {
-      const json& t = doc["titles"];
-      require_object(t, file, ptr + "/titles");
+      const json& t = doc[all];
+      require_object(t, file, ptr + "/" + all);
       for (const auto& [lang, v] : t.items()) {
         if (lang.size() != 2 || !std::islower(static_cast<unsigned char>(lang[0])) ||
             !std::islower(static_cast<unsigned char>(lang[1])))
-          errors.add(InputError(file, ptr + "/titles/" + pointer_escape(lang),
+          errors.add(InputError(file, ptr + "/" + all + "/" + pointer_escape(lang),
                                 "a two-letter language code (fr, en)", "\"" + lang + "\""));
         else if (!v.is_string())
-          errors.add(InputError(file, ptr + "/titles/" + lang, "a string", type_name(v)));
+          errors.add(InputError(file, ptr + "/" + all + "/" + lang, "a string", type_name(v)));
         else
           titles[lang] = v;
       }
     });
   }
   for (const char* lang : {"fr", "en"}) {
-    const std::string key = std::string("title_") + lang;
+    const std::string key = field + "_" + lang;
     if (doc.contains(key))
       errors.attempt([&] { titles[lang] = get_string(doc, key, file, ptr, false); });
   }
@@ -202,7 +218,8 @@ json scenario_to_json(const ScenarioSpec& s, const std::string& extends) {
   json j = {{"$schema", "../schema/scenario.schema.json"}, {"name", s.name}};
   for (const char* k : {"title", "description", "seed_contribution"})
     if (s.info.contains(k) && !s.info[k].get<std::string>().empty()) j[k] = s.info[k];
-  if (s.info.contains("titles") && !s.info["titles"].empty()) j["titles"] = s.info["titles"];
+  for (const char* k : {"titles", "descriptions"})
+    if (s.info.contains(k) && !s.info[k].empty()) j[k] = s.info[k];
   if (!extends.empty()) j["extends"] = extends;
   // An embedded territory travels with the file; CSV paths would not resolve from elsewhere.
   if (s.info.contains("territory") && s.info["territory"].is_string())

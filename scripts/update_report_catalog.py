@@ -44,6 +44,15 @@ def template_catalog() -> Catalog:
         for m in metrics:
             if m.get("doc") and "@" not in m["name"]:  # the report defines the base metrics only
                 cat.add(m["doc"], locations=[("metrics (govsim describe --metrics)", 0)])
+        # The sources citing the consultation's contributions ("seed: contribution 2 ..."), shown
+        # in the table of the parameters each scenario sets, as the source column shows them.
+        from govsim.reporting.page import _source
+
+        params = json.loads(subprocess.run([govsim, "describe", "--json"], capture_output=True, text=True,
+                                           check=True).stdout)
+        for spec in params if isinstance(params, list) else params.values():
+            if "seed" in str(spec.get("source", "")).lower():
+                cat.add(_source(spec), locations=[("parameter sources (govsim describe)", 0)])
     return cat
 
 

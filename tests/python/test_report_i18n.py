@@ -61,7 +61,7 @@ def test_french_is_the_default_and_every_fixed_word_is_french(reports):
     assert '<html lang="fr">' in fr and '<html lang="en">' in en
     tf, te = visible_text(fr), visible_text(en)
     for word in ["Synthèse", "Principaux constats, en clair", "Comparaison classée des indicateurs principaux",
-                 "Trajectoires dans le temps", "Équité : qui reste de côté", "Principales hypothèses et paramètres",
+                 "Trajectoires dans le temps", "Équité\u202f: qui reste de côté", "Principales hypothèses et paramètres",
                  "Commande pour reproduire", "Scénario"]:
         assert word in tf, word
     for english in ["Key findings", "Ranked comparison", "Trajectories over time", "Who is left behind",
@@ -87,7 +87,7 @@ def test_numbers_follow_the_language(reports):
 
 def test_titles_come_from_the_scenario_files(reports):
     tf, te = visible_text(reports["fr"]), visible_text(reports["en"])
-    assert "Statu quo : EPN isolés, financeurs multiples" in tf
+    assert "Statu quo\u202f: EPN isolés, financeurs multiples" in tf  # French spacing before ":"
     assert "Status quo: isolated EPNs, many funders" in te
     assert "Statu quo : EPN isolés" not in te
 

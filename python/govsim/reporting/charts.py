@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import textwrap
 import warnings
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from . import formats, text  # noqa: E402
 from .i18n import N_, _  # noqa: E402
 from .load import ReportData  # noqa: E402
 
-__all__ = ["Chart", "timeseries", "equity", "costs", "colors", "territory_map", "outcome_map", "map_scenario",
+__all__ = ["Chart", "timeseries", "timeseries_charts", "equity", "costs", "colors", "territory_map", "outcome_map", "map_scenario",
            "response_surface"]
 
 # Weekly flows, shown as 4-week moving averages.
@@ -71,11 +72,35 @@ def _is_large(arrays: list[np.ndarray]) -> bool:
     return bool(vals) and max(vals) >= 1e5
 
 
-def timeseries(data: ReportData) -> Chart | None:
-    shown = data.main_scenarios  # territory comparisons and runs as configured have their own baselines
+def _wrap(label: str, width: int = 60) -> str:
+    """A chart title or colour-bar label on lines of at most ``width`` characters, so that a long
+    scenario title or a French label is not cut at the figure's edge."""
+    return textwrap.fill(label, width=width, break_long_words=False)
+
+
+# Series per time-series figure: four rows of two, so that each figure fits on an A4 page of
+# the PDF (one tall figure of every series was cut across pages).
+SERIES_PER_CHART = 8
+
+
+def _present_series(data: ReportData) -> list[str]:
     # A series with no value at all (e.g. urban non-recours on a territory without an urban commune)
     # is left out rather than drawn as a flat line.
-    present = [k for k in plotted_series(data) if any(np.isfinite(data.series(k, s)).any() for s in shown)]
+    return [k for k in plotted_series(data) if any(np.isfinite(data.series(k, s)).any() for s in data.main_scenarios)]
+
+
+def timeseries_charts(data: ReportData, per_chart: int = SERIES_PER_CHART) -> list[Chart]:
+    """The weekly series as figures of at most ``per_chart`` series each, every one with its legend."""
+    present = _present_series(data)
+    parts = [present[i:i + per_chart] for i in range(0, len(present), per_chart)]
+    return [c for c in (timeseries(data, part) for part in parts) if c is not None]
+
+
+def timeseries(data: ReportData, series: list[str] | None = None) -> Chart | None:
+    """The weekly series (``series``, default every one with a value) per scenario of the main
+    comparison: mean across replicates and the 2.5–97.5% band."""
+    shown = data.main_scenarios  # territory comparisons and runs as configured have their own baselines
+    present = _present_series(data) if series is None else series
     if not present or len(data.series_scenario) == 0:
         return None
     col = colors(data)
@@ -103,17 +128,17 @@ def timeseries(data: ReportData) -> Chart | None:
             ax.plot(weeks, mean, color=col[s], lw=1.6, label=data.title(s) if ax is axes.flat[0] else None)
             ax.fill_between(weeks, low, high, color=col[s], alpha=0.18, lw=0)
         title = text.series_label(key)
-        ax.set_title(title + (text.chart_text("percent") if unit == "share" else "")
-                     + ("" if "€" in title or "EUR" in title or unit != "EUR" else " (M€)" if millions else " (€)")
-                     + (text.chart_text("four_week_mean") if key in ROLLING else ""), fontsize=10)
+        ax.set_title(_wrap(title + (text.chart_text("percent") if unit == "share" else "")
+                           + ("" if "€" in title or "EUR" in title or unit != "EUR" else " (M€)" if millions else " (€)")
+                           + (text.chart_text("four_week_mean") if key in ROLLING else ""), 62), fontsize=10)
         ax.set_xlabel(text.chart_text("week"), fontsize=8)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(present):]:
         ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, frameon=False,
-               bbox_to_anchor=(0.5, -0.02 - 0.018 * math.ceil(len(labels) / 2)))
+    # Below the figure (its top at the figure's bottom edge), so that it never covers an axis label.
+    fig.legend(handles, labels, loc="upper center", ncol=2, fontsize=8, frameon=False, bbox_to_anchor=(0.5, 0.0))
     fig.tight_layout()
     chart = _to_chart(fig, text.chart_text("timeseries_alt"))
     chart.values = pd.DataFrame(drawn, columns=["scenario", "series", "unit", "max"])
@@ -122,11 +147,16 @@ def timeseries(data: ReportData) -> Chart | None:
 
 def equity(data: ReportData, base: str) -> Chart | None:
     dims = [(d, cats) for d, cats in data.catalog.dimensions(base) if any(data.has(f"{base}@{d}:{c}") for c in cats)]
-    dims = [(d, [c for c in cats if data.has(f"{base}@{d}:{c}")]) for d, cats in dims]
+    shown = data.main_scenarios
+    # A category with no value in any scenario (urban on a territory without an urban commune) is
+    # left out rather than drawn as an empty, labelled slot.
+    dims = [(d, [c for c in cats if data.has(f"{base}@{d}:{c}")
+                 and any(formats.finite(data.get(data.mean, s, f"{base}@{d}:{c}")) for s in shown)])
+            for d, cats in dims]
+    dims = [(d, cats) for d, cats in dims if cats]
     if not dims:
         return None
     col = colors(data)
-    shown = data.main_scenarios
     fig, axes = plt.subplots(1, len(dims), figsize=(13, 3.8), squeeze=False,
                              gridspec_kw={"width_ratios": [len(c) for _, c in dims]})
     bw = 0.8 / len(shown)
@@ -146,8 +176,7 @@ def equity(data: ReportData, base: str) -> Chart | None:
         ax.grid(axis="y", alpha=0.3)
     axes.flat[0].set_ylabel(text.label(base) + text.chart_text("percent"), fontsize=9)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, frameon=False,
-               bbox_to_anchor=(0.5, -0.05 - 0.03 * math.ceil(len(labels) / 2)))
+    fig.legend(handles, labels, loc="upper center", ncol=2, fontsize=8, frameon=False, bbox_to_anchor=(0.5, 0.0))
     fig.tight_layout()
     names = formats.and_list([text.dimension_label(d).lower() for d, _ in dims])
     return _to_chart(fig, text.chart_text("equity_alt").format(metric=text.label(base), dimensions=names))
@@ -221,7 +250,7 @@ def territory_map(data: ReportData) -> Chart | None:
     sizes = 8 + 140 * np.sqrt(adults / max(adults.max(), 1.0))
     sc = ax.scatter(lon, lat, s=sizes, c=minutes, cmap="YlOrRd", vmin=0, vmax=max(30.0, np.nanmax(minutes) if np.isfinite(minutes).any() else 30.0),
                     alpha=0.75, edgecolors="grey", linewidths=0.3)
-    fig.colorbar(sc, ax=ax, shrink=0.7, label=_("car minutes to the nearest place helping with procedures (start)"))
+    fig.colorbar(sc, ax=ax, shrink=0.7, label=_wrap(_("car minutes to the nearest place helping with procedures (start)"), 40))
     for code, (marker, color, label) in POINT_STYLE.items():
         pts = [p for p in places if p[pc["type"]] == code]
         if pts:
@@ -231,7 +260,8 @@ def territory_map(data: ReportData) -> Chart | None:
     ax.set_xlabel(_("longitude"))
     ax.set_ylabel(_("latitude"))
     ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
-    ax.set_title(_("{name}: communes (size: adults) and mediation places").format(name=text.territory_title(t.get("name", ""))))
+    ax.set_title(_wrap(_("{name}: communes (size: adults) and mediation places").format(
+        name=text.territory_title(t.get("name", ""))), 70))
     return _to_chart(fig, _("Map of {name}: {communes} communes coloured by car minutes to the nearest place "
                             "helping with procedures, and {places} places by type").format(
         name=text.territory_title(t["name"]) if t.get("name") else _("the territory"), communes=len(communes),
@@ -297,7 +327,7 @@ def outcome_map(data: ReportData, scenario: str | None = None) -> Chart | None:
             ax.scatter(x[nan], y[nan], s=sizes[nan], c="lightgrey", edgecolors="grey", linewidths=0.3)
         sc = ax.scatter(x[~nan], y[~nan], s=sizes[~nan], c=v[~nan], cmap=cmap, vmin=lo, vmax=hi, alpha=0.85,
                         edgecolors="grey", linewidths=0.3)
-        fig.colorbar(sc, ax=ax, shrink=0.7, label=label)
+        fig.colorbar(sc, ax=ax, shrink=0.7, label=_wrap(label, 40))
         for code, (marker, color, plabel) in POINT_STYLE.items():
             pts = [p for p in places if p[pc["type"]] == code] if pc else []
             if pts and geo:
@@ -311,8 +341,9 @@ def outcome_map(data: ReportData, scenario: str | None = None) -> Chart | None:
         ax.set_ylabel(_("latitude") if geo else "y (km)")
     if places and geo:
         axes[0].legend(loc="lower left", fontsize=7, framealpha=0.9)
-    axes[0].set_title(text.chart_text("map_baseline_title").format(baseline=data.title(data.baseline)), fontsize=10)
-    axes[1].set_title(text.chart_text("map_change_title").format(scenario=data.title(scenario)), fontsize=10)
+    axes[0].set_title(_wrap(text.chart_text("map_baseline_title").format(baseline=data.title(data.baseline)), 55),
+                      fontsize=10)
+    axes[1].set_title(_wrap(text.chart_text("map_change_title").format(scenario=data.title(scenario)), 55), fontsize=10)
     fig.tight_layout()
     name = (data.manifest.get("territory") or {}).get("name")
     chart = _to_chart(fig, text.chart_text("map_alt").format(

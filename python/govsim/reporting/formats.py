@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -116,13 +117,32 @@ def fmt_people(x: float) -> str:
 
 
 def fmt_param(v: Any) -> str:
+    """A parameter or manifest value in the report's language: "oui"/"non", "0,15" in French;
+    choices (identifiers) as they are written in a scenario file."""
     if isinstance(v, bool):
-        return "true" if v else "false"
+        return _("yes") if v else _("no")
     if isinstance(v, float):
-        return f"{v:g}"
+        out = f"{v:g}"
+        return out.replace(".", ",") if lang() == "fr" else out
     if isinstance(v, (dict, list)):
         return json.dumps(v, ensure_ascii=False)
     return str(v)
+
+
+def fmt_manifest(key: str, v: Any) -> str:
+    """A manifest field's value for the traceability table: the budget mode and the shard in
+    words, the distribution of the runs as processes and threads, else :func:`fmt_param`."""
+    from .text import BUDGET_MODES
+
+    if key == "budget" and v in BUDGET_MODES:
+        return _(BUDGET_MODES[v])
+    if key == "shard" and isinstance(v, dict) and {"index", "count"} <= set(v):
+        return _("{index} of {count}").format(index=int(v["index"]) + 1, count=v["count"])
+    if key == "distribution" and isinstance(v, dict) and {"ranks", "threads_per_rank"} <= set(v):
+        return _("{ranks} MPI process(es) of {threads} threads; runs per process: {runs}").format(
+            ranks=v["ranks"], threads=v["threads_per_rank"],
+            runs=", ".join(str(r) for r in v.get("runs_per_rank") or []) or "?")
+    return fmt_param(v)
 
 
 def fmt_share_better(x: float) -> str:
@@ -152,3 +172,30 @@ def join_clauses(items: list[str]) -> str:
 def and_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " " + _("and") + " " + items[-1]
 
+
+# French spacing around ; : ! ? and inside « »: a narrow no-break space, so that a line never
+# starts with the mark (text written in the catalogue or the files with an ordinary space or
+# none). Applied to the text of the page only: not to tags, CSS, code or preformatted text.
+_SKIP = re.compile(r"<(style|script|code|pre)\b[^>]*>.*?</\1>", re.S | re.I)
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _french_spacing_text(t: str) -> str:
+    t = re.sub(r"[ \t\n\u00a0]+([;:!?\u00bb])", NARROW_NBSP + r"\1", t)
+    t = re.sub(r"\u00ab[ \t\n\u00a0]*", "\u00ab" + NARROW_NBSP, t)
+    return re.sub(r"(?<=[^\s\u202f])\u00bb", NARROW_NBSP + "\u00bb", t)
+
+
+def french_spacing(html: str) -> str:
+    """``html`` with French spacing before ; : ! ? » and after « in its text."""
+    out, pos = [], 0
+    for m in _SKIP.finditer(html):
+        out.append(_spacing_outside_tags(html[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_spacing_outside_tags(html[pos:]))
+    return "".join(out)
+
+
+def _spacing_outside_tags(chunk: str) -> str:
+    return "".join(part if part.startswith("<") else _french_spacing_text(part) for part in _TAG.split(chunk))

@@ -24,6 +24,16 @@ class ReportInputError(ValueError):
     """The results directory is missing, incomplete or unreadable."""
 
 
+def localized(info: dict[str, Any], key: str) -> str:
+    """``info[key]`` in the report's language: ``info[key + "s"][lang]`` (from the file's
+    ``title_fr``, ``description_fr``, ``descriptions``...) when given, else ``info[key]``, else ""."""
+    from .i18n import lang
+
+    by_lang = info.get(key + "s")
+    by_lang = by_lang if isinstance(by_lang, dict) else {}
+    return str(by_lang.get(lang()) or info.get(key) or "")
+
+
 @dataclass
 class ReportData:
     """Everything the report shows, read and checked."""
@@ -78,6 +88,11 @@ class ReportData:
         info = self.scenario_info.get(name, {})
         titles = info.get("titles") if isinstance(info.get("titles"), dict) else {}
         return titles.get(lang()) or info.get("title") or name
+
+    def description(self, name: str) -> str:
+        """The scenario's description in the report's language (``description_fr``/
+        ``description_en``/``descriptions`` of its file), else its ``description``."""
+        return localized(self.scenario_info.get(name, {}), "description")
 
     def values(self, name: str) -> dict[str, Any]:
         return self.scenario_info.get(name, {}).get("values") or {}

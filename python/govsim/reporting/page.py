@@ -110,7 +110,9 @@ def _equity(data: ReportData) -> dict[str, Any]:
             blocks.append({"label": text.label(base), "chart": chart})
     base = EQUITY_METRICS[0]
     cols = [(f"{base}@{d}:{cat}", f"{text.dimension_label(d)}{formats.punct(':')} {text.category_label(d, cat)}")
-            for d, cats in data.catalog.dimensions(base) for cat in cats if data.has(f"{base}@{d}:{cat}")]
+            for d, cats in data.catalog.dimensions(base) for cat in cats if data.has(f"{base}@{d}:{cat}")
+            # not a group absent from the territory (urban on a rural département): n/a everywhere
+            and any(formats.finite(data.get(data.mean, s, f"{base}@{d}:{cat}")) for s in data.main_scenarios)]
     gap = data.has("rural_urban_gap")
     rows = []
     for s in data.ranked(RANK_BY):
@@ -184,7 +186,7 @@ def _cost_effect(data: ReportData) -> dict[str, Any]:
     for _i, r in ce.iterrows():
         note = text.cost_effect_note(r["note"])
         cells = [] if note else [{"value": f(r[k]), "low": f(r[lo]), "high": f(r[hi])} for k, lo, hi, f in columns]
-        rows.append({"title": data.title(r["scenario"]), "extra": formats.fmt_eur(r["extra_cost_eur"], signed=True),
+        rows.append({"title": sentences.run_title(data, r["scenario"]), "extra": formats.fmt_eur(r["extra_cost_eur"], signed=True),
                      "note": note, "cells": cells})
     return {"rows": rows, "metric": text.label(RANK_BY).lower()}
 
@@ -199,10 +201,10 @@ def _source(spec: dict | None) -> str:
     if not spec:
         return _("not in the registry")
     src = str(spec.get("source", "")).strip()
-    if not _is_assumption(spec):
-        return src
-    rest = src[len("assumption"):].strip().lstrip(":;,\u2014-").strip()
-    return rest[1:-1] if rest.startswith("(") and rest.endswith(")") else rest
+    if _is_assumption(spec):
+        src = src[len("assumption"):].strip().lstrip(":;,\u2014-").strip()
+        src = src[1:-1] if src.startswith("(") and src.endswith(")") else src
+    return _(src) if src else src  # the catalogue translates those citing the consultation
 
 
 def _assumptions(data: ReportData) -> dict[str, Any]:
@@ -217,10 +219,15 @@ def _assumptions(data: ReportData) -> dict[str, Any]:
                 "source": _source(spec),
                 "assumption": _is_assumption(spec)}
 
+    # Each scenario of the config once: not its runs as configured (same parameters, another
+    # budget) nor its runs on another territory when it is also in the main comparison.
     per_scenario = []
     for s in data.scenarios:
+        if data.is_arm(s) or (data.own_territory(s) is not None and data.of(s) in data.main_scenarios):
+            continue
         own = {k: v for k, v in data.parameters(s).items() if k not in common}
-        per_scenario.append({"title": data.title(s), "params": [param(k, v) for k, v in sorted(own.items())]})
+        per_scenario.append({"title": sentences.run_title(data, s),
+                             "params": [param(k, v) for k, v in sorted(own.items())]})
     base_vals = data.values(data.baseline)
     assumed, all_params = [], []
     if base_vals:
@@ -237,9 +244,9 @@ def _assumptions(data: ReportData) -> dict[str, Any]:
 
 def _manifest(data: ReportData) -> dict[str, Any]:
     m = data.manifest
-    rows = [(_(lab), formats.fmt_param(m[k])) for k, lab in text.MANIFEST_FIELDS if k in m]
+    rows = [(_(lab), formats.fmt_manifest(k, m[k])) for k, lab in text.MANIFEST_FIELDS if k in m]
     known = {k for k, _lab in text.MANIFEST_FIELDS} | {"config", "scenarios", "baseline", "metrics", "series", "territory"}
-    rows += [(k, formats.fmt_param(v)) for k, v in m.items() if k not in known]
+    rows += [(k, formats.fmt_manifest(k, v)) for k, v in m.items() if k not in known]
     if isinstance(m.get("territory"), dict):
         t = m["territory"]
         desc = _("{name}: {communes} communes, {places} places").format(
@@ -367,7 +374,8 @@ def render_html(data: ReportData, robustness_dir: Path | None = None, lang: str 
     scenario whose change in non-recours by commune the outcome map shows (default: the one with the
     lowest non-recours)."""
     with i18n.use(report_language(data, lang)):
-        return _render_html(data, robustness_dir, map_scenario)
+        doc = _render_html(data, robustness_dir, map_scenario)
+        return formats.french_spacing(doc) if i18n.lang() == "fr" else doc
 
 
 def _render_html(data: ReportData, robustness_dir: Path | None, map_scenario: str | None = None) -> str:
@@ -388,23 +396,25 @@ def _render_html(data: ReportData, robustness_dir: Path | None, map_scenario: st
         "is_sweep": data.is_sweep,
         "sweep": _sweep(data) if data.is_sweep else None,
         "assumptions_sentence": sentences.assumptions_sentence(data),
-        "territory": {"name": tname, "description": tdesc, "places_data": sentences.places_data(data.manifest),
+        "territory": {"name": tname, "title": sentences.territory_name(cfg), "description": tdesc,
+                      "places_data": sentences.places_data(data.manifest),
                       "map": charts.territory_map(data),
                       "outcome_map": charts.outcome_map(data, map_scenario),
                       "outcome_map_note": text.chart_text("map_note")},
-        "experiment": {"name": sentences.experiment_title(cfg), "description": cfg.get("description", "")},
+        "experiment": {"name": sentences.experiment_title(cfg), "description": sentences.experiment_description(cfg)},
         "setup": sentences.setup_facts(data),
         "baseline": {"name": data.baseline, "title": data.title(data.baseline)},
         "findings": [] if data.is_sweep else
                     [f for f in (sentences.finding(data, s) for s in _finding_order(data)) if f],
         "scenarios": [{"name": s, "title": data.title(s), "is_baseline": s == data.baseline,
-                       "mechanisms": data.scenario_info.get(s, {}).get("mechanisms") or [],
-                       "description": data.scenario_info.get(s, {}).get("description", ""),
+                       "mechanisms": [text.mechanism_label(m)
+                                      for m in data.scenario_info.get(s, {}).get("mechanisms") or []],
+                       "description": data.description(s),
                        "quote": data.scenario_info.get(s, {}).get("seed_contribution") or ""}
                       for s in _card_order(data)],
         "ranking": _ranking(data),
         "robustness": rob,
-        "timeseries": {"chart": charts.timeseries(data), "replicates": data.replicates_per_scenario()},
+        "timeseries": {"charts": charts.timeseries_charts(data), "replicates": data.replicates_per_scenario()},
         "equity": _equity(data),
         "costs": _costs(data),
         "assumptions": _assumptions(data),

@@ -9,7 +9,7 @@ from typing import Any
 from .formats import (NARROW_NBSP, _digits, _range, and_list, finite, fmt_diff, fmt_eur, join_clauses, num, pct,
                       plural_count)
 from .i18n import _, lang, ngettext
-from .load import ReportData
+from .load import ReportData, localized
 from .text import NOISE_NOUNS, SHARE_SUBJECTS, TERRITORIES, label, territory_title, verdict
 
 
@@ -83,6 +83,32 @@ def baseline_name(data: ReportData, scen: str | None = None) -> str:
     name = _("the status quo") if data.of(base) == "status-quo" else data.title(base)
     terr = data.own_territory(base)
     return name if terr is None else _("{name} on {territory}").format(name=name, territory=territory_title(terr))
+
+
+def run_title(data: ReportData, scen: str) -> str:
+    """A scenario's title, with its territory for a run of the experiment's territory comparisons
+    ("…, on its own territory (City)"), so that the same scenario's two runs are told apart."""
+    terr = data.own_territory(scen)
+    if terr is None:
+        return data.title(scen)
+    if data.role(scen) == "territory_baseline":
+        return _("{name} on {territory}").format(name=data.title(scen), territory=territory_title(terr))
+    return _("{title}, on its own territory ({territory})").format(title=data.title(scen),
+                                                                  territory=territory_title(terr))
+
+
+def experiment_description(config: dict[str, Any]) -> str:
+    """The experiment's description in the report's language (``description_fr``...); for a run
+    on another territory (``--territory``), what was run, in the report's language."""
+    if config.get("territory_argument") is not None:
+        conf = config.get("territory_configured")
+        run_on = config.get("territory")
+        return _("The experiment {name} run on {territory} (--territory) instead of the territory it is "
+                 "configured for ({configured}).").format(
+            name=experiment_title(config),
+            territory=territory_title(run_on) if isinstance(run_on, str) else config["territory_argument"],
+            configured=territory_title(conf) if isinstance(conf, str) else str(conf))
+    return localized(config, "description")
 
 
 def pair_sentence(data: ReportData, scen: str, metric: str) -> tuple[str, str] | None:
@@ -163,10 +189,7 @@ def finding(data: ReportData, scen: str) -> dict[str, str] | None:
                           "say which is better.",
                           "On {metrics}, no difference with {base} is detectable in {runs} paired runs; we cannot "
                           "say which is better.", int(data.n_runs)).format(metrics=and_list(noise), base=baseline_name(data, scen), runs=data.n_runs)
-    terr = data.own_territory(scen)
-    title = data.title(scen) if terr is None else _("{title}, on its own territory ({territory})").format(
-        title=data.title(scen), territory=territory_title(terr))
-    return {"title": title, "text": join_clauses(clear) + "." if clear else "",
+    return {"title": run_title(data, scen), "text": join_clauses(clear) + "." if clear else "",
             "small": join_clauses(small) + "." if small else "", "caveat": caveat}
 
 

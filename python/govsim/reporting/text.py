@@ -164,6 +164,8 @@ def unit_label(unit: str) -> str:
 DIMENSION_LABELS = {"age": N_("Age band"), "density": N_("Density"), "difficulty": N_("Social difficulty"),
                     "funder": N_("Funder"), "service": N_("Service (MedNum standard)"), "mode": N_("Travel mode")}
 CATEGORY_LABELS = {("difficulty", "yes"): N_("in difficulty"), ("difficulty", "no"): N_("not in difficulty"),
+                   ("density", "urban"): N_("urban"), ("density", "periurban"): N_("peri-urban"),
+                   ("density", "rural"): N_("rural"),
                    ("mode", "car"): N_("everyone by car"), ("mode", "no_car"): N_("everyone without a car"),
                    # The 9 service categories of the MedNum standard (models/inclusion/access_points.cpp).
                    ("service", "procedures"): N_("help with administrative procedures"),
@@ -185,6 +187,23 @@ FUNDER_LABELS = {
     "caf": N_("CAF"),
     "banque_des_territoires": N_("Banque des Territoires"),
 }
+
+# The mechanisms a scenario sets (parameter groups of models/inclusion/parameters.def), for the
+# scenario cards; a group not listed here is shown by its name.
+MECHANISM_LABELS = {
+    "animation": N_("network animation"), "awareness": N_("awareness"), "broadband": N_("broadband"),
+    "demonstrator": N_("demonstrator"), "funders": N_("funders"), "governance": N_("governance"),
+    "learning": N_("learning"), "master_plan": N_("master plan"), "mediation": N_("mediation"),
+    "mobile": N_("mobile units"), "needs": N_("needs"), "network": N_("network"), "observation": N_("observation"),
+    "points": N_("access points"), "pooling": N_("pooling"), "queue": N_("queues"), "referral": N_("referral"),
+    "resolution": N_("resolution"), "socio_mediation": N_("socio-digital mediation"),
+    "stations": N_("self-service stations"),
+}
+
+
+def mechanism_label(group: str) -> str:
+    return _(MECHANISM_LABELS[group]) if group in MECHANISM_LABELS else group
+
 
 # Nouns used in "On X, the difference ... is within the noise".
 NOISE_NOUNS = {
@@ -220,8 +239,9 @@ CHART = {
     "per_need_axis": N_("EUR per need resolved through mediation"),
     "per_need_title": N_("Cost per resolved need (95% CI)"),
     "costs_alt": N_("Spending by funder and cost per resolved need, per scenario"),
-    "map_baseline": N_("non-recours, {baseline} (%)"),
-    "map_change": N_("change in non-recours vs {baseline} (points)"),
+    # Colour-bar labels of the outcome map (the panel titles name the scenarios).
+    "map_baseline": N_("non-recours (%)"),
+    "map_change": N_("change in non-recours vs the baseline (points)"),
     "map_baseline_title": N_("Non-recours by commune: {baseline}"),
     "map_change_title": N_("Change in non-recours by commune: {scenario}"),
     "map_alt": N_("Map of {territory}: {n} communes coloured by non-recours under {baseline} and by its change "
@@ -332,4 +352,8 @@ MANIFEST_FIELDS = [("govsim_version", N_("govsim version")), ("git_commit", N_("
                    ("experiment", N_("Experiment")), ("config_file", N_("Config file")), ("seed", N_("Master seed")),
                    ("runs_per_scenario", N_("Runs per scenario")), ("threads", N_("Threads")), ("host", N_("Host")),
                    ("start_time", N_("Start (UTC)")), ("end_time", N_("End (UTC)")), ("complete", N_("Complete")),
-                   ("shard", N_("Shard"))]
+                   ("shard", N_("Shard")), ("budget", N_("Budget")), ("ranks", N_("MPI processes")),
+                   ("distribution", N_("Distribution of the runs"))]
+
+# The experiment's budget mode (experiment.budget, docs/config.md).
+BUDGET_MODES = {"equal_to_baseline": N_("equal to the baseline's"), "as_configured": N_("as configured")}
