@@ -74,6 +74,11 @@ struct ConfigDoc {
 void read_experiment_settings(const ConfigDoc& c, ExperimentSpec& e);
 void read_sweep(const ConfigDoc& c, ExperimentSpec& e);
 void read_uncertainty(const ConfigDoc& c, ExperimentSpec& e);
+// The section "optimise" (optimise_settings.cpp) and its JSON Schema.
+void read_optimise(const ConfigDoc& c, ExperimentSpec& e);
+nlohmann::json optimise_schema(const ModelAdapter& model);
+// A lever of a number (values, or min and max) or of a choice or boolean (values): "$defs".
+nlohmann::json optimise_lever_schema(bool numeric);
 
 // Writes e.resolved, the config the run used (every scenario's full parameter set).
 void finish_resolved(ExperimentSpec& e, const ModelAdapter& model, const nlohmann::json* sweep_doc,
