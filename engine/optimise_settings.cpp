@@ -152,10 +152,10 @@ void read_optimise(const ConfigDoc& c, ExperimentSpec& e) {
   errors.attempt([&] {
     const json& o = c.doc["optimise"];
     require_object(o, file, kWhere);
-    check_keys(
-        o, file, kWhere,
-        {"levers", "objectives", "constraints", "evaluations", "population", "final_runs", "seed"},
-        errors);
+    check_keys(o, file, kWhere,
+               {"levers", "objectives", "constraints", "evaluations", "population", "final_runs",
+                "seed", "sampler"},
+               errors);
     json out = json::object();
     const auto ms = c.model.metrics();
     errors.attempt([&] {
@@ -208,6 +208,11 @@ void read_optimise(const ConfigDoc& c, ExperimentSpec& e) {
     errors.attempt([&] {
       if (o.contains("seed")) out["seed"] = get_int(o, "seed", file, kWhere, 0, (1LL << 53), 1);
     });
+    errors.attempt([&] {
+      out["sampler"] = get_string(o, "sampler", file, kWhere, false, "nsga2");
+      if (out["sampler"] != "nsga2" && out["sampler"] != "tpe")
+        throw InputError(file, kWhere + "/sampler", "\"nsga2\" or \"tpe\"", show(o["sampler"]));
+    });
     e.optimise = std::move(out);
   });
 }
@@ -256,7 +261,7 @@ json optimise_schema(const ModelAdapter& model) {
       {"description",
        "The search space of govsim optimise (docs/optimisation.md): levers (parameters and their "
        "ranges), objectives and constraints (metrics), evaluations, population, final_runs "
-       "(replicates of the final front), seed."},
+       "(replicates of the final front), seed, sampler (Optuna's nsga2, the default, or tpe)."},
       {"properties",
        {{"levers",
          {{"type", "object"},
@@ -285,7 +290,8 @@ json optimise_schema(const ModelAdapter& model) {
         {"evaluations", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100000}}},
         {"population", {{"type", "integer"}, {"minimum", 2}, {"maximum", 1000}}},
         {"final_runs", {{"type", "integer"}, {"minimum", 2}, {"maximum", 100000}}},
-        {"seed", {{"type", "integer"}, {"minimum", 0}, {"maximum", 9007199254740992LL}}}}}};
+        {"seed", {{"type", "integer"}, {"minimum", 0}, {"maximum", 9007199254740992LL}}},
+        {"sampler", {{"enum", {"nsga2", "tpe"}}}}}}};
 }
 
 }  // namespace govsim::config_detail

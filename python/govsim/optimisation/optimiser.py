@@ -100,7 +100,9 @@ def _write_designs(cfg: Config | None, front: pd.DataFrame, space: SearchSpace, 
                                               "these levers (the config's own parameters and --set still apply "
                                               "when run in it)."}
         if base_file:
-            doc["extends"] = os.path.relpath(Path(base_file).resolve(), folder.resolve())
+            base, here = Path(base_file).resolve(), folder.resolve()
+            # relative when they share more than the root (a results folder beside the scenarios)
+            doc["extends"] = os.path.relpath(base, here) if os.path.commonpath([base, here]) != "/" else str(base)
         doc["parameters"] = levers
         p = folder / f"{row['design']}.json"
         p.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

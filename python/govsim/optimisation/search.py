@@ -36,7 +36,7 @@ def _space_key(space: SearchSpace, runs: int, seed: int) -> str:
     return json.dumps({"levers": [lv.__dict__ for lv in space.levers],
                        "objectives": [o.__dict__ for o in space.objectives],
                        "constraints": [c.__dict__ for c in space.constraints],
-                       "population": space.population, "runs": runs, "seed": seed}, sort_keys=True, default=str)
+                       "population": space.population, "runs": runs, "seed": seed, "sampler": space.sampler}, sort_keys=True, default=str)
 
 
 def open_study(out: Path, space: SearchSpace, runs: int, seed: int, create: bool) -> Any:
@@ -60,10 +60,16 @@ def open_study(out: Path, space: SearchSpace, runs: int, seed: int, create: bool
 
 
 def _sampler(space: SearchSpace, seed: int, batch: int) -> Any:
+    """NSGA-II (default) or multi-objective TPE, seeded for this batch (docs/optimisation.md)."""
     optuna = _optuna()
+    # Constraints: Trial.set_constraint from Optuna 5 (run_search), constraints_func before it.
+    old_api = space.constraints and not hasattr(optuna.trial.Trial, "set_constraint")
+    func = (lambda t: t.user_attrs["constraints"]) if old_api else None
+    if space.sampler == "tpe":
+        return optuna.samplers.TPESampler(seed=(seed * 1_000_003 + batch) % 2**32, n_startup_trials=space.population,
+                                          constraints_func=func)
     return optuna.samplers.NSGAIISampler(population_size=space.population, seed=(seed * 1_000_003 + batch) % 2**32,
-                                         constraints_func=(lambda t: t.user_attrs["constraints"])
-                                         if space.constraints else None)
+                                         constraints_func=func)
 
 
 def run_search(space: SearchSpace, evaluator: Evaluator, out: Path, runs: int, evaluations: int, seed: int,
@@ -116,7 +122,11 @@ def run_search(space: SearchSpace, evaluator: Evaluator, out: Path, runs: int, e
                 trial = optuna.trial.Trial(study, study._storage.get_trial_id_from_study_id_trial_number(
                     study._study_id, number))
                 trial.set_user_attr("means", means)
-                trial.set_user_attr("constraints", space.violations(means, baseline))
+                violations = space.violations(means, baseline)
+                trial.set_user_attr("constraints", violations)
+                if space.constraints and hasattr(trial, "set_constraint"):
+                    for c, v in zip(space.constraints, violations):
+                        trial.set_constraint(c.text(), v)
                 study.tell(number, [float(means[o.metric]) for o in space.objectives])
     finally:
         if bar is not None:

@@ -4,6 +4,7 @@ levers drawn by an Optuna trial; objectives and constraints in a minimisation fo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +58,10 @@ class Constraint:
     def violation(self, value: float, baseline: Mapping[str, float]) -> float:
         """<= 0 when satisfied (Optuna's convention for constraints); the excess otherwise."""
         b = baseline[self.metric] if self.bound == "baseline" else float(self.bound)
+        if math.isnan(value) or math.isnan(b):
+            # no value (a breakdown class the territory lacks): vacuous if the baseline has none
+            # either, else not shown to hold
+            return 0.0 if math.isnan(value) and math.isnan(b) else 1.0
         return float(value - b) if self.at_most else float(b - value)
 
 
@@ -71,6 +76,7 @@ class SearchSpace:
     population: int = 8
     final_runs: int | None = None
     seed: int | None = None
+    sampler: str = "nsga2"
     file: str = "<config>"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -118,7 +124,8 @@ def from_section(section: Mapping[str, Any], file: str = "<config>",
         key = "at_most" if "at_most" in c else "at_least"
         constraints.append(Constraint(c["metric"], c[key], key == "at_most"))
     return SearchSpace(tuple(levers), objectives, tuple(constraints), int(section.get("evaluations", 40)),
-                       int(section.get("population", 8)), section.get("final_runs"), section.get("seed"), file)
+                       int(section.get("population", 8)), section.get("final_runs"), section.get("seed"),
+                       str(section.get("sampler", "nsga2")), file)
 
 
 def search_space(config: Any) -> SearchSpace:
