@@ -148,7 +148,7 @@ def test_resume_after_interruption_gives_the_same_front(shm_path: Path, sampler:
 def test_reach_answers_cheapest_or_closest() -> None:
     ev = pd.DataFrame({"design": ["a", "b", "c"], "nr": [0.30, 0.20, 0.25], "cost": [1.0, 5.0, 3.0]})
     yes = reach(ev, "nr", True, 0.26, "cost", 4.0)
-    assert yes["reached"] and yes["cheapest"] == ["c"]
+    assert yes["reached"] and [c["design"] for c in yes["cheapest"]] == ["c"] and yes["cheapest"][0]["cost"] == 3.0
     no = reach(ev, "nr", True, 0.22, "cost", 4.0)
     assert not no["reached"] and no["closest"]["design"] == "c" and no["cheapest_over_budget"]["design"] == "b"
 

@@ -68,14 +68,16 @@ def _print(opt: Any) -> None:
         op = "<=" if a["at_most"] else ">="
         goal = f"{a['metric']} {op} {a['target']:g}" + (f" within {a['budget']:g} EUR" if a["budget"] is not None else "")
         if a["reached"]:
-            print(f"target {goal}: reached; cheapest: {', '.join(a['cheapest'])}")
+            print(f"target {goal}: reached; cheapest: " + ", ".join(
+                f"{c['design']} ({a['metric']}={c[a['metric']]:.4g}, {a['cost_metric']}={c[a['cost_metric']]:.4g})"
+                for c in a["cheapest"]))
         else:
-            close = a.get("closest")
+            close, over = a.get("closest"), a.get("cheapest_over_budget")
+            m, c = a["metric"], a["cost_metric"]
             print(f"target {goal}: not reached by any of {a['evaluated']} designs" +
-                  (f"; closest within budget: {close['design']} ({a['metric']}={close[a['metric']]:.4g})"
+                  (f"; closest within budget: {close['design']} ({m}={close[m]:.4g}, {c}={close[c]:.4g})"
                    if close else "; no design within budget") +
-                  (f"; cheapest reaching it: {a['cheapest_over_budget']['design']}"
-                   if a.get("cheapest_over_budget") else ""))
+                  (f"; cheapest reaching it: {over['design']} ({m}={over[m]:.4g}, {c}={over[c]:.4g})" if over else ""))
     print(f"\nresults in {opt.path.resolve()} (pareto.csv, designs/, hypervolume.csv)")
 
 

@@ -118,14 +118,16 @@ def re_evaluate(space: SearchSpace, evaluator: Evaluator, designs: Sequence[Mapp
 def reach(evaluated: pd.DataFrame, metric: str, at_most: bool, value: float, cost_metric: str,
           budget: float | None, show: int = 5) -> dict[str, Any]:
     """Whether any evaluated design reaches ``metric <= value`` (or ``>=``) within ``budget`` of
-    ``cost_metric``: the cheapest that do, else the closest within budget (by search means)."""
+    ``cost_metric``: the cheapest that do, else the closest within budget and the cheapest that
+    reaches it over budget (``evaluated``: one row per design, its best estimates)."""
     ok = evaluated[metric] <= value if at_most else evaluated[metric] >= value
     within = evaluated[cost_metric] <= budget if budget is not None else pd.Series(True, index=evaluated.index)
     hits = evaluated[ok & within].sort_values(cost_metric)
     out: dict[str, Any] = {"metric": metric, "target": value, "at_most": at_most, "budget": budget,
                            "cost_metric": cost_metric, "reached": bool(len(hits)), "evaluated": int(len(evaluated))}
     if len(hits):
-        out["cheapest"] = hits.head(show)["design"].tolist()
+        out["cheapest"] = [{"design": r["design"], metric: float(r[metric]), cost_metric: float(r[cost_metric])}
+                           for _, r in hits.head(show).iterrows()]
     else:
         pool = evaluated[within]
         if len(pool):
@@ -134,6 +136,6 @@ def reach(evaluated: pd.DataFrame, metric: str, at_most: bool, value: float, cos
                               cost_metric: float(best[cost_metric]), "gap": float(best[metric] - value)}
         over = evaluated[ok].sort_values(cost_metric)
         if len(over):
-            out["cheapest_over_budget"] = {"design": over.iloc[0]["design"],
+            out["cheapest_over_budget"] = {"design": over.iloc[0]["design"], metric: float(over.iloc[0][metric]),
                                            cost_metric: float(over.iloc[0][cost_metric])}
     return out

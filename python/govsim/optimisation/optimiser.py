@@ -169,7 +169,14 @@ def optimise(config: Config | PathArg | Mapping[str, Any], evaluations: int | No
     _write_designs(cfg, front, space, out_dir / "designs")
     answer = None
     if target is not None:
-        answer = reach(evaluated, target[0], target[1] == "<=", float(target[2]), cost_metric(), budget)
+        # The best estimate of each design: the final front's for its designs, else the search's.
+        best = evaluated.set_index("design")
+        best["replicates"] = runs
+        if len(front):
+            cols = [c for c in best.columns if c in front.columns and c != "design"]
+            best.loc[front["design"], cols] = front.set_index("design")[cols].to_numpy()
+            best.loc[front["design"], "replicates"] = final_runs
+        answer = reach(best.reset_index(), target[0], target[1] == "<=", float(target[2]), cost_metric(), budget)
     summary = {
         "config": cfg.file if cfg is not None else None, "evaluations": len(trials), "runs": runs,
         "final_runs": final_runs, "seed": seed, "population": space.population,
