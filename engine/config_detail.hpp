@@ -35,6 +35,13 @@ long long get_int(const nlohmann::json& obj, const std::string& key, const std::
 // What an unknown parameter name should have been: "a declared parameter name", and the nearest
 // declared name if one is near.
 std::string declared_parameter_expected(const ParamRegistry& reg, const std::string& name);
+// The registry index of parameter `name`, else an InputError at `ptr` (with the nearest name).
+std::size_t declared_parameter(const ParamRegistry& reg, const std::string& name,
+                               const std::string& file, const std::string& ptr);
+// A value of parameter `index` as the registry reads it, else an InputError at `ptr` saying what
+// was expected (its type and range).
+double parse_parameter_value(const ParamRegistry& reg, std::size_t index, const nlohmann::json& v,
+                             const std::string& file, const std::string& ptr);
 // Applies a "parameters" object to values; every bad entry is recorded in `errors`.
 void apply_parameters(const nlohmann::json& params, const std::string& file, const std::string& ptr,
                       const ParamRegistry& reg, ParamValues& values, ErrorCollector& errors);
