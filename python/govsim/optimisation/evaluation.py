@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +73,8 @@ class ModelEvaluator:
         self.progress = progress
         resolved = config.to_dict()
         self.territory = resolved["territory"]
-        self.base_dir = Path(config.file).resolve().parent if config.file else Path(".")
+        source = config._source  # a config file's path, or (document, label, base_dir) from a dict
+        self.base_dir = Path(source[2]) if isinstance(source, tuple) else Path(source).resolve().parent
         self.baseline = dict(config.scenario_parameters())
 
     def document(self, designs: Sequence[Mapping[str, Any]], runs: int) -> dict[str, Any]:
@@ -89,6 +91,10 @@ class ModelEvaluator:
         doc = self.document(designs, runs)
         cfg = Config.from_dict(doc, base_dir=self.base_dir, label=f"{self.config.file} (optimise batch)")
         store = out / "results.sqlite"
+        listed = out / "designs.json"
+        if listed.is_file() and json.loads(listed.read_text(encoding="utf-8")) != json.loads(
+                json.dumps(list(designs), default=str)):
+            shutil.rmtree(out)  # the store of other designs (the final front of a shorter search)
         res = compare(cfg, threads=self.threads, out=out, progress=self.progress,
                       resume=resume and store.is_file(), force=not resume and store.is_file())
         (out / "designs.json").write_text(json.dumps(list(designs), indent=1, default=str) + "\n", encoding="utf-8")

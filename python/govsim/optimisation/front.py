@@ -100,7 +100,9 @@ class FinalFront:
 def re_evaluate(space: SearchSpace, evaluator: Evaluator, designs: Sequence[Mapping[str, Any]], runs: int,
                 out: Path) -> FinalFront:
     """Runs the front's designs again with ``runs`` replicates (against the baseline, common
-    random numbers) and keeps those that are feasible and that no other beats beyond the interval."""
+    random numbers) and keeps those that are feasible and that no other beats beyond the interval.
+    The store in ``out`` is reused when it holds the same designs (a resumed search whose front
+    did not change), else replaced."""
     rep = evaluator(designs, runs, out, True)
     n = len(designs)
     baseline = rep.means(0, space.metrics)

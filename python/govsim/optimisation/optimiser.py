@@ -88,10 +88,11 @@ def _write_designs(cfg: Config | None, front: pd.DataFrame, space: SearchSpace, 
     """designs/<name>.json: a scenario extending the baseline's file with the design's levers."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    base_file = None
+    base_file, base_params = None, {}
     if cfg is not None:
         info = cfg.to_dict()["scenarios"][cfg.scenarios.index(cfg.baseline)]
         base_file = info.get("file") or None
+        base_params = dict(info.get("parameters") or {})  # an inline baseline: its own parameters
     paths = []
     for _, row in front.iterrows():
         levers = {lv.name: _plain(row[lv.name]) for lv in space.levers}
@@ -103,7 +104,7 @@ def _write_designs(cfg: Config | None, front: pd.DataFrame, space: SearchSpace, 
             base, here = Path(base_file).resolve(), folder.resolve()
             # relative when they share more than the root (a results folder beside the scenarios)
             doc["extends"] = os.path.relpath(base, here) if os.path.commonpath([base, here]) != "/" else str(base)
-        doc["parameters"] = levers
+        doc["parameters"] = levers if base_file else {**base_params, **levers}
         p = folder / f"{row['design']}.json"
         p.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         if cfg is not None:
