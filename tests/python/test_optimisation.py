@@ -134,6 +134,19 @@ def test_resume_after_interruption_gives_the_same_front(shm_path: Path, sampler:
     resumed = _search(shm_path / "killed", evaluations=16, resume=True, sampler=sampler)
     pd.testing.assert_frame_equal(straight.evaluated, resumed.evaluated)
     pd.testing.assert_frame_equal(straight.front, resumed.front)
+    # Killed while the second batch was being asked (one trial with one lever drawn, one whole
+    # but not yet marked): those trials fail and the batch is asked again whole.
+    from govsim.optimisation.search import open_study
+
+    _search(shm_path / "asking", evaluations=8, sampler=sampler)
+    study = open_study(shm_path / "asking", dataclasses.replace(SPACE, sampler=sampler), 5, 3, create=False)
+    study.ask().suggest_float("x", 0.0, 1.0, step=0.05)
+    whole = study.ask()
+    for lever in SPACE.levers:
+        lever.suggest(whole)
+    asked = _search(shm_path / "asking", evaluations=16, resume=True, sampler=sampler)
+    pd.testing.assert_frame_equal(straight.evaluated, asked.evaluated)
+    pd.testing.assert_frame_equal(straight.front, asked.front)
     # A search continued with more evaluations equals one asked for them at once.
     _search(shm_path / "more", evaluations=8, sampler=sampler)
     more = _search(shm_path / "more", evaluations=16, resume=True, sampler=sampler)

@@ -57,7 +57,7 @@ Evaluator = Callable[[Sequence[Mapping[str, Any]], int, Path, bool], Replicates]
 
 
 def design_name(number: int) -> str:
-    """The scenario name of the design of Optuna trial ``number``."""
+    """The name of design ``number`` (its place in the search: batch x population + position)."""
     return f"design-{number:04d}"
 
 

@@ -156,13 +156,13 @@ def optimise(config: Config | PathArg | Mapping[str, Any], evaluations: int | No
     metrics = [m for m in metrics if m in baseline]
     designs = [dict(t.params) for t in trials]
     means = [trial_means(t) for t in trials]
-    evaluated = pd.DataFrame([{"design": design_name(t.number), "trial": t.number, "batch": t.user_attrs["batch"],
+    evaluated = pd.DataFrame([{"design": design_name(t.user_attrs["index"]), "batch": t.user_attrs["batch"],
                                **d, **m, "feasible": all(v <= 0 for v in t.user_attrs["constraints"])}
                               for t, d, m in zip(trials, designs, means)])
     hv = hypervolume_history(space, means, baseline)
     idx = search_front(space, designs, means, baseline)
     final = re_evaluate(space, ev, [designs[i] for i in idx], final_runs, out_dir / "final")
-    names = [design_name(trials[i].number) for i in idx]
+    names = [design_name(trials[i].user_attrs["index"]) for i in idx]
     front = _front_table(space, final, [designs[i] for i in idx], names, metrics)
     evaluated.to_csv(out_dir / "evaluations.csv", index=False)
     hv.to_csv(out_dir / "hypervolume.csv", index=False)

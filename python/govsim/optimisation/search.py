@@ -3,8 +3,10 @@
 Designs are evaluated in batches of one population (one ensemble each); a batch's trials are
 asked, evaluated, then told. The sampler is re-created for each batch with a seed derived from
 the search seed and the batch number, so a search stopped at any point and resumed asks the same
-designs as one run straight through: trials left running by a kill are evaluated again (their
-batch store resumed) before any new batch is asked."""
+designs as one run straight through: a batch a kill left running is evaluated again (its store
+resumed) before any new batch is asked, and one killed while it was being asked is marked failed
+and asked again whole. A design is named by its place (batch x population + position), not by
+its Optuna trial number, so its name does not depend on such a restart."""
 
 from __future__ import annotations
 
@@ -93,21 +95,29 @@ def run_search(space: SearchSpace, evaluator: Evaluator, out: Path, runs: int, e
             if bar is not None:
                 bar.n = min(len(complete), evaluations)
                 bar.refresh()
-            running = [t for t in trials if t.state == optuna.trial.TrialState.RUNNING]
-            if running:  # a batch interrupted by a kill: the same designs again
+            running = sorted((t for t in trials if t.state == optuna.trial.TrialState.RUNNING), key=lambda t: t.number)
+            if running and not _whole_batch(running, space):
+                # killed while the batch was being asked: asked again whole, with its seed
+                for t in running:
+                    study.tell(t.number, state=optuna.trial.TrialState.FAIL)
+                continue
+            if running:  # a batch interrupted by a kill while it ran: the same designs again
                 batch = int(running[0].user_attrs["batch"])
-                numbers = [t.number for t in running if t.user_attrs.get("batch") == batch]
-                designs = [dict(t.params) for t in running if t.user_attrs.get("batch") == batch]
+                numbers = [t.number for t in running]
+                designs = [dict(t.params) for t in running]
             elif len(complete) >= evaluations:
                 break
-            else:
-                batch = len({t.user_attrs.get("batch") for t in trials})
+            else:  # the batch after the last one told (a batch of failed runs is not asked again)
+                batch = 1 + max((int(t.user_attrs["batch"]) for t in trials if "means" in t.user_attrs), default=-1)
+                size = min(space.population, evaluations - len(complete))
                 study.sampler = _sampler(space, seed, batch)
                 numbers, designs = [], []
-                for _ in range(min(space.population, evaluations - len(complete))):
+                for k in range(size):
                     t = study.ask()
-                    t.set_user_attr("batch", batch)
                     designs.append({lv.name: lv.suggest(t) for lv in space.levers})
+                    t.set_user_attr("index", batch * space.population + k)
+                    t.set_user_attr("size", size)
+                    t.set_user_attr("batch", batch)  # last: a trial with it was asked whole
                     numbers.append(t.number)
             rep = evaluator(designs, runs, out / "evaluations" / f"batch-{batch:04d}", True)
             missing = [m for m in space.metrics if m not in rep.metrics]
@@ -134,11 +144,18 @@ def run_search(space: SearchSpace, evaluator: Evaluator, out: Path, runs: int, e
     return study
 
 
+def _whole_batch(running: list[Any], space: SearchSpace) -> bool:
+    """Whether the running trials are one batch asked whole (every trial, every lever)."""
+    batches = {t.user_attrs.get("batch") for t in running}
+    return (len(batches) == 1 and None not in batches and len(running) == running[0].user_attrs["size"]
+            and all(set(t.params) == set(space.lever_names) for t in running))
+
+
 def completed(study: Any) -> list[Any]:
-    """The completed trials, by number."""
+    """The completed trials, by their place in the search."""
     optuna = _optuna()
     return sorted((t for t in study.get_trials(deepcopy=False) if t.state == optuna.trial.TrialState.COMPLETE),
-                  key=lambda t: t.number)
+                  key=lambda t: t.user_attrs["index"])
 
 
 def trial_means(trial: Any) -> Mapping[str, float]:
