@@ -35,6 +35,13 @@ long long get_int(const nlohmann::json& obj, const std::string& key, const std::
 // What an unknown parameter name should have been: "a declared parameter name", and the nearest
 // declared name if one is near.
 std::string declared_parameter_expected(const ParamRegistry& reg, const std::string& name);
+// The registry index of parameter `name`, else an InputError at `ptr` (with the nearest name).
+std::size_t declared_parameter(const ParamRegistry& reg, const std::string& name,
+                               const std::string& file, const std::string& ptr);
+// A value of parameter `index` as the registry reads it, else an InputError at `ptr` saying what
+// was expected (its type and range).
+double parse_parameter_value(const ParamRegistry& reg, std::size_t index, const nlohmann::json& v,
+                             const std::string& file, const std::string& ptr);
 // Applies a "parameters" object to values; every bad entry is recorded in `errors`.
 void apply_parameters(const nlohmann::json& params, const std::string& file, const std::string& ptr,
                       const ParamRegistry& reg, ParamValues& values, ErrorCollector& errors);
@@ -76,6 +83,11 @@ struct ConfigDoc {
 void read_experiment_settings(const ConfigDoc& c, ExperimentSpec& e);
 void read_sweep(const ConfigDoc& c, ExperimentSpec& e);
 void read_uncertainty(const ConfigDoc& c, ExperimentSpec& e);
+// The section "optimise" (optimise_settings.cpp) and its JSON Schema.
+void read_optimise(const ConfigDoc& c, ExperimentSpec& e);
+nlohmann::json optimise_schema(const ModelAdapter& model);
+// A lever of a number (values, or min and max) or of a choice or boolean (values): "$defs".
+nlohmann::json optimise_lever_schema(bool numeric);
 
 // Writes e.resolved, the config the run used (every scenario's full parameter set).
 void finish_resolved(ExperimentSpec& e, const ModelAdapter& model, const nlohmann::json* sweep_doc,

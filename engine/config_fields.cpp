@@ -106,6 +106,24 @@ std::string declared_parameter_expected(const ParamRegistry& reg, const std::str
   return expected;
 }
 
+std::size_t declared_parameter(const ParamRegistry& reg, const std::string& name,
+                               const std::string& file, const std::string& ptr) {
+  const auto idx = reg.find(name);
+  if (!idx)
+    throw InputError(file, ptr, declared_parameter_expected(reg, name),
+                     "unknown parameter \"" + name + "\"");
+  return *idx;
+}
+
+double parse_parameter_value(const ParamRegistry& reg, std::size_t index, const json& v,
+                             const std::string& file, const std::string& ptr) {
+  try {
+    return reg.parse(index, v);
+  } catch (const ParamValueError& err) {
+    throw InputError(file, ptr, err.expected, type_name(v));
+  }
+}
+
 // Applies a "parameters" object to values; every bad entry is recorded in `errors`.
 void apply_parameters(const json& params, const std::string& file, const std::string& ptr,
                       const ParamRegistry& reg, ParamValues& values, ErrorCollector& errors) {

@@ -161,7 +161,9 @@ json config_schema(const ModelAdapter& model) {
       {"$defs",
        {{"scenario", scenario_inline},
         {"sweep_axis_number", sweep_axis_schema(true)},
-        {"sweep_axis_choice", sweep_axis_schema(false)}}},
+        {"sweep_axis_choice", sweep_axis_schema(false)},
+        {"lever_number", config_detail::optimise_lever_schema(true)},
+        {"lever_choice", config_detail::optimise_lever_schema(false)}}},
       {"properties",
        {{"$schema", {{"type", "string"}}},
         {"name", {{"type", "string"}}},
@@ -282,6 +284,7 @@ json config_schema(const ModelAdapter& model) {
               {"description",
                "How robustness draws its points: Latin hypercube or scrambled Sobol' "
                "sequence."}}}}}}}}}};
+  s["properties"]["optimise"] = config_detail::optimise_schema(model);
   s["properties"].update(title_schema_properties());
   return s;
 }

@@ -119,6 +119,9 @@ struct ExperimentSpec {
   std::optional<TargetCi> target_ci;
   std::optional<SweepSpec> sweep;
   std::optional<UncertaintySpec> uncertainty;
+  // The checked "optimise" section, normalised (null if none): the search space of
+  // `govsim optimise`, run by the Python package (docs/optimisation.md).
+  nlohmann::json optimise;
   bool store_series = true;           // false: runs keep only their metrics (design experiments)
   std::map<std::string, double> mid;  // minimal important difference by metric (config)
   std::vector<std::string> warnings;  // e.g. a --set that cancels a scenario's own lever

@@ -48,6 +48,7 @@ void finish_resolved(ExperimentSpec& e, const ModelAdapter& model, const json* s
     e.resolved["uncertainty"] = {{"parameters", e.uncertainty->parameters},
                                  {"samples", e.uncertainty->samples},
                                  {"method", e.uncertainty->method}};
+  if (!e.optimise.is_null()) e.resolved["optimise"] = e.optimise;
   if (!applied.empty()) e.resolved["overrides"] = applied;
   if (!e.warnings.empty()) e.resolved["warnings"] = e.warnings;
   if (!e.mid.empty()) e.resolved["minimal_important_difference"] = e.mid;
@@ -64,7 +65,8 @@ const std::vector<std::string> kConfigKeys = {
     "$schema",         "name",       "description", "language",       "title",
     "title_fr",        "title_en",   "titles",      "description_fr", "description_en",
     "descriptions",    "territory",  "scenarios",   "baseline",       "territory_comparisons",
-    "parameter_files", "parameters", "experiment",  "sweep",          "uncertainty"};
+    "parameter_files", "parameters", "experiment",  "sweep",          "uncertainty",
+    "optimise"};
 
 // "name", "description"; returns "language" (of the report; govsim report --lang overrides it).
 std::string read_names(const ConfigDoc& c, ExperimentSpec& e) {
@@ -385,6 +387,7 @@ ExperimentSpec load_experiment_json(const json& doc, const std::string& file,
                    "both \"sweep\" and \"territory_comparisons\""));
   if (doc.contains("sweep")) read_sweep(c, e);
   if (doc.contains("uncertainty")) read_uncertainty(c, e);
+  if (doc.contains("optimise")) read_optimise(c, e);
   // The experiment's human title (the report and CLI name it so), and its titles by language.
   std::string title;
   json titles = json::object();

@@ -129,22 +129,14 @@ SweepSpec::Axis read_sweep_axis(const ConfigDoc& c, const std::string& name, con
   const std::string& file = c.file;
   const ParamRegistry& reg = c.model.registry();
   const std::string ptr = "/sweep/parameters/" + pointer_escape(name);
-  const auto idx = reg.find(name);
-  if (!idx) {
-    throw InputError(file, ptr, declared_parameter_expected(reg, name),
-                     "unknown parameter \"" + name + "\"");
-  }
-  const ParamSpec& ps = reg.at(*idx);
+  const std::size_t idx = declared_parameter(reg, name, file, ptr);
+  const ParamSpec& ps = reg.at(idx);
   require_object(spec, file, ptr);
   check_keys(spec, file, ptr, {"values", "min", "max", "steps"});
   SweepSpec::Axis a;
   a.name = name;
   auto parse_value = [&](const json& v, const std::string& p) {
-    try {
-      return reg.parse(*idx, v);
-    } catch (const ParamValueError& err) {
-      throw InputError(file, p, err.expected, type_name(v));
-    }
+    return parse_parameter_value(reg, idx, v, file, p);
   };
   if (spec.contains("values")) {
     if (!spec["values"].is_array() || spec["values"].empty())

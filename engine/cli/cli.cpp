@@ -69,6 +69,7 @@ Commands:
   discover RESULTS_DIR --scenario NAME  PRIM boxes of the worlds where a scenario fails to beat the baseline
   targets check CONFIG [--targets FILE]  observed vs simulated for each calibration target
   calibrate CONFIG --targets FILE --free NAME=MIN:MAX...  fit free parameters (Optuna, resumable)
+  optimise CONFIG  multi-objective search over the levers of CONFIG's "optimise" section (NSGA-II)
 
 Options: --help (on each command), --version
 Exit status: 0 success, 2 bad input, 1 internal error or a failed run.
@@ -135,6 +136,7 @@ int main(int argc, char** argv, const ModelAdapter& model) {
     if (cmd == "robustness" || cmd == "sensitivity" || cmd == "discover")
       return cmd_uncertainty(cmd, argc - 1, argv + 1);
     if (cmd == "targets" || cmd == "calibrate") return cmd_calibration(argc - 1, argv + 1);
+    if (cmd == "optimise") return cmd_optimise(argc - 1, argv + 1);
     if (const int rc = model.command(cmd, argc - 1, argv + 1); rc >= 0) return rc;
     std::cerr << "govsim: unknown command '" << cmd << "'\n\n"
               << kTopUsage << model.commands_usage();

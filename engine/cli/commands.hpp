@@ -47,5 +47,6 @@ int cmd_merge(int argc, char** argv, const ModelAdapter& model);  // merge.cpp
 int cmd_report(int argc, char** argv);
 int cmd_uncertainty(const std::string& cmd, int argc, char** argv);
 int cmd_calibration(int argc, char** argv);
+int cmd_optimise(int argc, char** argv);
 
 }  // namespace govsim::cli

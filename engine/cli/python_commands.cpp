@@ -1,5 +1,5 @@
 // The commands carried out by the govsim Python package (report, robustness, sensitivity,
-// discover, targets, calibrate): exec of `python -m MODULE` beside this executable.
+// discover, targets, calibrate, optimise): exec of `python -m MODULE` beside this executable.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -77,6 +77,14 @@ int cmd_calibration(int argc, char** argv) {
   std::vector<std::string> args;
   for (int i = 0; i < argc; ++i) args.emplace_back(argv[i]);
   return exec_python("govsim.calibration", args);
+}
+
+// `govsim optimise ...` (govsim/optimisation: Optuna's NSGA-II; docs/optimisation.md).
+int cmd_optimise(int argc, char** argv) {
+  refuse_under_mpi_launcher("optimise", "govsim.optimise");
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  return exec_python("govsim.optimisation", args);
 }
 
 }  // namespace govsim::cli

@@ -9,6 +9,7 @@ Quick start::
     res.series("status-quo", "autonomy_rate")   # numpy array, replicates x weeks
     rob = govsim.robustness("scenarios/experiments/robustness-small.json", samples=8)
     govsim.sensitivity(config, method="morris")    # SALib indices as a DataFrame
+    opt = govsim.optimise("scenarios/experiments/optimise-charente.json", out="results/optimise")
 
 See docs/python.md.
 """
@@ -53,6 +54,7 @@ __all__ = [
     "metrics",
     "open_results",
     "open_robustness",
+    "optimise",
     "parameters",
     "report",
     "robustness",
@@ -94,6 +96,10 @@ _UNCERTAINTY = ("robustness", "sensitivity", "discover", "open_robustness")
 def __getattr__(name: str) -> Any:
     """Lazy attributes: the uncertainty analyses (govsim.uncertainty imports SALib and the EMA
     workbench only when used; ``python -m govsim.uncertainty`` must not find it imported)."""
+    if name == "optimise":  # govsim.optimisation imports Optuna only when used
+        import importlib
+
+        return importlib.import_module(f"{__name__}.optimisation").optimise
     if name in _UNCERTAINTY or name == "uncertainty":
         import importlib
 
@@ -104,7 +110,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_UNCERTAINTY))
+    return sorted(set(globals()) | set(_UNCERTAINTY) | {"optimise"})
 
 
 def source_dir() -> Path:

@@ -31,6 +31,11 @@ TINY_DOC = {"name": "tiny", "territory": "city", "scenarios": [{"name": "a"}, {"
             "parameters": TINY, "experiment": {"runs": 1}}
 
 
+# A tiny search: two designs of one lever, their front re-evaluated with 2 replicates.
+OPTIMISE = {"levers": {"mobile.units": {"min": 0, "max": 2}}, "objectives": ["non_recours_rate", "total_cost_eur"],
+            "evaluations": 2, "population": 2, "final_runs": 2}
+
+
 def documented_calls() -> set[str]:
     """`govsim.NAME(` and `govsim.Class.method(` in docs/python.md."""
     text = (ROOT / "docs" / "python.md").read_text(encoding="utf-8")
@@ -82,6 +87,8 @@ def calls(tmp_path_factory):
                                                   samples=2, parameters=UNCERTAIN, outcomes=["non_recours_rate"],
                                                   out=fresh("sensitivity"), progress=False),
         "uncertainty.space": lambda: govsim.uncertainty.space(),
+        "optimise": lambda: govsim.optimise(govsim.Config.from_dict(TINY_DOC | {"optimise": OPTIMISE}, base_dir=ROOT),
+                                            runs=2, out=fresh("optimise"), progress=False),
     }
 
 

@@ -50,6 +50,8 @@ NOT_IN_SCHEMA = {
                             "not one key of each",
     "unknown-baseline.json": "a baseline naming no scenario: a schema cannot compare two values",
     "sweep-min-gt-max.json": "a sweep axis with max < min: a schema cannot compare two values",
+    "optimise-inverted-range.json": "a lever with max < min: a schema cannot compare two values",
+    "optimise-empty-range.json": "a lever with max = min: a schema cannot compare two values",
 }
 
 

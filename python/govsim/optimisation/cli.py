@@ -1,0 +1,108 @@
+"""The command line of ``govsim optimise`` (``python -m govsim.optimisation``, which the ``govsim``
+executable runs)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from .._core import ConfigError, StoreError
+
+_TARGET = re.compile(r"^\s*([A-Za-z0-9_@:+\-.]+)\s*(<=|>=)\s*([-+0-9.eE]+)\s*$")
+
+
+def parse_target(text: str) -> tuple[str, str, float]:
+    """``metric<=X`` or ``metric>=X``."""
+    m = _TARGET.match(text)
+    try:
+        if m is None:
+            raise ValueError
+        return m.group(1), m.group(2), float(m.group(3))
+    except ValueError:
+        raise ConfigError(f"--target: at {text}: expected METRIC<=VALUE or METRIC>=VALUE "
+                          f"(e.g. non_recours_rate<=0.3), got '{text}'") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="govsim optimise", description=(
+        "Multi-objective search over the levers of CONFIG's \"optimise\" section (Optuna NSGA-II): each "
+        "design runs against the baseline on common random numbers; the study is kept in OUT/study.sqlite3 "
+        "(--resume continues it, a larger --evaluations adds designs); the front is re-evaluated with more "
+        "replicates. Writes pareto.csv, designs/*.json, hypervolume.csv, evaluations.csv, optimise.json "
+        "(docs/optimisation.md)."),
+        epilog="Example:\n  govsim optimise scenarios/experiments/optimise-charente.json --out results/optimise \\\n"
+               "    --target non_recours_rate<=0.2 --budget 3000000",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("config", help="experiment config (JSON) with an \"optimise\" section")
+    p.add_argument("--out", default="results/optimise", help="output folder")
+    p.add_argument("--set", action="append", default=[], help="override a parameter: --set name=value")
+    p.add_argument("--runs", type=int, help="replicates per design during the search (default: the config's)")
+    p.add_argument("--final-runs", type=int, help="replicates of the final front (default: the section's, else 4 x runs)")
+    p.add_argument("--evaluations", type=int, help="designs in the study in all (default: the section's)")
+    p.add_argument("--seed", type=int, help="optimiser seed (default: the section's, else the config's)")
+    p.add_argument("--threads", type=int, default=0, help="worker threads (0 = all cores); results do not depend on it")
+    p.add_argument("--resume", action="store_true", help="continue the search in --out")
+    p.add_argument("--force", action="store_true", help="replace a search already in --out")
+    p.add_argument("--territory", help="run on this territory instead of the config's: an embedded name or a file")
+    p.add_argument("--target", help="METRIC<=VALUE (or >=): does any evaluated design reach it?")
+    p.add_argument("--budget", type=float, help="with --target: the most the cost metric may be (EUR)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    return p
+
+
+def _print(opt: Any) -> None:
+    front = opt.front
+    objs = [o["metric"] for o in opt.summary["objectives"]]
+    print(f"{opt.summary['evaluations']} designs evaluated ({opt.summary['runs']} runs each); "
+          f"front of {len(front)} re-evaluated with {opt.summary['final_runs']} runs; "
+          f"hypervolume {opt.summary['hypervolume']:.4g}")
+    print("baseline: " + ", ".join(f"{m}={opt.baseline[m]:.4g}" for m in objs))
+    for _, r in front.iterrows():
+        print(f"  {r['design']}: " + ", ".join(f"{m}={r[m]:.4g} [{r[m + '_ci_low']:.4g}, {r[m + '_ci_high']:.4g}]"
+                                            for m in objs))
+    if opt.reach is not None:
+        a = opt.reach
+        op = "<=" if a["at_most"] else ">="
+        goal = f"{a['metric']} {op} {a['target']:g}" + (f" within {a['budget']:g} EUR" if a["budget"] is not None else "")
+        if a["reached"]:
+            print(f"target {goal}: reached; cheapest: " + ", ".join(
+                f"{c['design']} ({a['metric']}={c[a['metric']]:.4g}, {a['cost_metric']}={c[a['cost_metric']]:.4g})"
+                for c in a["cheapest"]))
+        else:
+            close, over = a.get("closest"), a.get("cheapest_over_budget")
+            m, c = a["metric"], a["cost_metric"]
+            print(f"target {goal}: not reached by any of {a['evaluated']} designs" +
+                  (f"; closest within budget: {close['design']} ({m}={close[m]:.4g}, {c}={close[c]:.4g})"
+                   if close else "; no design within budget") +
+                  (f"; cheapest reaching it: {over['design']} ({m}={over[m]:.4g}, {c}={over[c]:.4g})" if over else ""))
+    print(f"\nresults in {opt.path.resolve()} (pareto.csv, designs/, hypervolume.csv)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = _parser()
+    try:
+        a = p.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0) if e.code in (0, None) else 2
+    try:
+        from ..api import load_config
+        from .optimiser import optimise
+
+        target = parse_target(a.target) if a.target else None
+        if a.budget is not None and target is None:
+            raise ConfigError("--budget: at --budget: expected it with --target, got --budget alone")
+        cfg = load_config(a.config, a.set or None, territory=a.territory)
+        opt = optimise(cfg, evaluations=a.evaluations, runs=a.runs, threads=a.threads, out=a.out,
+                       progress=not a.quiet and sys.stderr.isatty(), resume=a.resume, force=a.force,
+                       final_runs=a.final_runs, seed=a.seed, target=target, budget=a.budget)
+    except (ConfigError, StoreError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as e:
+        print(f"{e} (continue with --resume)", file=sys.stderr)
+        return 130
+    _print(opt)
+    return 0

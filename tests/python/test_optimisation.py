@@ -1,0 +1,213 @@
+"""govsim optimise (python/govsim/optimisation, docs/optimisation.md) through its own pipeline
+with an injected analytical evaluator: a bi-objective problem whose front is known is
+recovered; a design beaten beyond its Monte Carlo interval leaves the final front while one
+within it stays; a search stopped mid-batch and resumed, or continued with more evaluations,
+gives the same evaluations and front as one run straight through. The space's checks (exit 2
+naming the file and pointer) are in the bad-input corpus (tests/cli/bad/optimise-*.json, run by
+tests/cli/test_cli.py) and here for `govsim optimise` itself; one small real search runs the
+model (a few seconds)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from govsim.optimisation import Replicates, from_section, optimise
+from govsim.optimisation.front import non_dominated, re_evaluate, reach
+from optuna._hypervolume import compute_hypervolume
+
+ROOT = Path(__file__).resolve().parents[2]
+GOVSIM = Path(sys.executable).parent / "govsim"
+
+# f1 = x, f2 = 1 - sqrt(x) + y on [0, 1]^2, both minimised: the front is y = 0, f2 = 1 - sqrt(f1).
+SPACE = from_section({
+    "levers": [{"name": "x", "type": "real", "min": 0.0, "max": 1.0, "step": 0.05},
+               {"name": "y", "type": "real", "min": 0.0, "max": 1.0, "step": 0.05}],
+    "objectives": [{"metric": "f1", "direction": "minimise"}, {"metric": "f2", "direction": "minimise"}],
+    "constraints": [], "evaluations": 64, "population": 8}, "<analytic>", metric_names=["f1", "f2"])
+NOISE_COMMON, NOISE_OWN = 0.05, 0.005  # replicate effect shared by every design (CRN), own noise
+
+
+class Analytic:
+    """An evaluator: replicate r adds the same shock to every design (common random numbers)."""
+
+    def __init__(self, fail_at_call: int | None = None, shift: dict | None = None) -> None:
+        self.calls = 0
+        self.fail_at_call = fail_at_call
+        self.shift = shift or {}
+
+    def __call__(self, designs, runs, out, resume):
+        self.calls += 1
+        if self.fail_at_call is not None and self.calls == self.fail_at_call:
+            raise KeyboardInterrupt("killed")
+        rng = np.random.default_rng(12345)
+        common = rng.normal(0, NOISE_COMMON, size=runs)
+        pts = [{"x": 0.5, "y": 0.5}] + [dict(d) for d in designs]
+        vals = np.empty((len(pts), runs, 2))
+        for k, d in enumerate(pts):
+            key = (round(d["x"], 6), round(d["y"], 6), self.shift.get(k, 0.0))
+            own = np.random.default_rng(abs(hash(key)) % 2**32)
+            f1 = d["x"] + self.shift.get(k, 0.0)
+            f2 = 1 - math.sqrt(d["x"]) + d["y"] + self.shift.get(k, 0.0)
+            vals[k, :, 0] = f1 + common + own.normal(0, NOISE_OWN, size=runs)
+            vals[k, :, 1] = f2 + common + own.normal(0, NOISE_OWN, size=runs)
+        return Replicates(["f1", "f2"], vals)
+
+
+@pytest.fixture
+def shm_path(tmp_path: Path):
+    """A folder in memory when the machine has one: the study's SQLite commits (about a thousand
+    for 64 designs) cost a disk sync each on tmp_path."""
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        yield tmp_path
+        return
+    import shutil
+    import tempfile
+
+    d = Path(tempfile.mkdtemp(prefix="govsim-test-optimise-", dir=shm))
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def _search(out: Path, evaluator=None, evaluations: int = 64, sampler: str = "nsga2", **kw):
+    return optimise(None, evaluations=evaluations, runs=5, final_runs=20, out=out, progress=False, seed=3,
+                    evaluator=evaluator or Analytic(), space=dataclasses.replace(SPACE, sampler=sampler), **kw)
+
+
+@pytest.mark.parametrize("sampler", ["nsga2", "tpe"])
+def test_analytic_front_is_recovered(shm_path: Path, sampler: str) -> None:
+    opt = _search(shm_path / "a", evaluations=48, sampler=sampler)
+    front = opt.front
+    assert len(front) >= 4, front
+    # Most designs on the final front lie near the true front (y, their distance to it, at most
+    # 0.1), and the noise-free hypervolume of the front is within 10% of the best one the grid
+    # allows (the front y = 0 at every x step).
+    assert (front["y"] <= 0.1).mean() >= 0.75, front[["x", "y"]]
+    x = np.arange(0, 1.0001, 0.05)
+    best = sum((nxt - a) * (2.1 - (1 - math.sqrt(a))) for a, nxt in zip(x, list(x[1:]) + [1.1]))
+    pts = np.c_[front["x"], 1 - np.sqrt(front["x"]) + front["y"]]
+    hv_true = compute_hypervolume(pts[non_dominated(pts)], np.array([1.1, 2.1]))
+    assert hv_true >= 0.9 * best, (hv_true, best)
+    # Each front design's f2 is its true value within the interval's reach (3 standard errors of
+    # the shared replicate shock over 20 replicates).
+    se = 3 * NOISE_COMMON / math.sqrt(20)
+    gap = front["f2"] - (1 - np.sqrt(front["x"]) + front["y"])
+    assert (gap.abs() <= se).all(), pd.DataFrame({"gap": gap, "y": front["y"]})
+    # It spans the front, not one corner of it.
+    assert front["x"].max() - front["x"].min() >= 0.5
+    # The files: pareto.csv with intervals, hypervolume over every evaluation, never decreasing.
+    csv = pd.read_csv(shm_path / "a" / "pareto.csv")
+    for c in ("design", "x", "y", "f1", "f1_ci_low", "f1_ci_high", "f2_diff", "f2_diff_ci_low"):
+        assert c in csv.columns
+    assert (csv["f1_ci_low"] <= csv["f1"]).all() and (csv["f1"] <= csv["f1_ci_high"]).all()
+    hv = pd.read_csv(shm_path / "a" / "hypervolume.csv")
+    assert list(hv["evaluations"]) == list(range(1, 49))
+    assert (np.diff(hv["hypervolume"]) >= -1e-12).all() and hv["hypervolume"].iloc[-1] > hv["hypervolume"].iloc[7]
+
+
+def test_design_beaten_beyond_its_interval_leaves_the_front(shm_path: Path) -> None:
+    # Design 2 is design 1 shifted by +0.2 on both objectives: beaten beyond any interval of 20
+    # replicates. Design 3 is design 1 shifted by +0.0005, far inside the interval of its paired
+    # difference (own noise 0.005 per replicate): not decided, so it stays.
+    designs = [{"x": 0.25, "y": 0.0}, {"x": 0.25, "y": 0.0}, {"x": 0.25, "y": 0.0}, {"x": 0.81, "y": 0.0}]
+    ev = Analytic(shift={2: 0.2, 3: 0.0005})
+    final = re_evaluate(SPACE, ev, designs, 20, shm_path / "final")
+    assert final.kept == [True, False, True, True]
+    assert final.beaten_by[1] == 0
+
+
+@pytest.mark.parametrize("sampler", ["nsga2", "tpe"])
+def test_resume_after_interruption_gives_the_same_front(shm_path: Path, sampler: str) -> None:
+    straight = _search(shm_path / "straight", evaluations=16, sampler=sampler)
+    with pytest.raises(KeyboardInterrupt):  # killed while the second batch runs
+        _search(shm_path / "killed", evaluator=Analytic(fail_at_call=2), evaluations=16, sampler=sampler)
+    resumed = _search(shm_path / "killed", evaluations=16, resume=True, sampler=sampler)
+    pd.testing.assert_frame_equal(straight.evaluated, resumed.evaluated)
+    pd.testing.assert_frame_equal(straight.front, resumed.front)
+    # Killed while the second batch was being asked (one trial with one lever drawn, one whole
+    # but not yet marked): those trials fail and the batch is asked again whole.
+    from govsim.optimisation.search import open_study
+
+    _search(shm_path / "asking", evaluations=8, sampler=sampler)
+    study = open_study(shm_path / "asking", dataclasses.replace(SPACE, sampler=sampler), 5, 3, create=False)
+    study.ask().suggest_float("x", 0.0, 1.0, step=0.05)
+    whole = study.ask()
+    for lever in SPACE.levers:
+        lever.suggest(whole)
+    asked = _search(shm_path / "asking", evaluations=16, resume=True, sampler=sampler)
+    pd.testing.assert_frame_equal(straight.evaluated, asked.evaluated)
+    pd.testing.assert_frame_equal(straight.front, asked.front)
+    # A search continued with more evaluations equals one asked for them at once.
+    _search(shm_path / "more", evaluations=8, sampler=sampler)
+    more = _search(shm_path / "more", evaluations=16, resume=True, sampler=sampler)
+    pd.testing.assert_frame_equal(straight.evaluated, more.evaluated)
+    # Without --resume or --force a folder holding a search is refused, and left as it was.
+    from govsim import ConfigError
+
+    with pytest.raises(ConfigError, match="--resume"):
+        _search(shm_path / "more", evaluations=16, sampler=sampler)
+
+
+def test_reach_answers_cheapest_or_closest() -> None:
+    ev = pd.DataFrame({"design": ["a", "b", "c"], "nr": [0.30, 0.20, 0.25], "cost": [1.0, 5.0, 3.0]})
+    yes = reach(ev, "nr", True, 0.26, "cost", 4.0)
+    assert yes["reached"] and [c["design"] for c in yes["cheapest"]] == ["c"] and yes["cheapest"][0]["cost"] == 3.0
+    no = reach(ev, "nr", True, 0.22, "cost", 4.0)
+    assert not no["reached"] and no["closest"]["design"] == "c" and no["cheapest_over_budget"]["design"] == "b"
+
+
+def test_malformed_space_exits_2_naming_the_field(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    for name, pointer in (("optimise-unknown-lever.json", "at /optimise/levers/mediation.nope"),
+                          ("optimise-inverted-range.json", "at /optimise/levers/sim.population_scale/max"),
+                          ("optimise-objective-not-metric.json", "at /optimise/objectives/1")):
+        p = subprocess.run([str(GOVSIM), "optimise", f"tests/cli/bad/{name}", "--out", str(out), "-q"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)
+        assert p.returncode == 2, p.stderr
+        assert name in p.stderr and pointer in p.stderr, p.stderr
+        assert not out.exists()
+
+
+TINY = {
+    "name": "optimise-tiny", "territory": "rural-department",
+    "scenarios": ["../../scenarios/governance/status-quo.json"], "baseline": "status-quo",
+    "parameters": {"sim.population_scale": 0.05, "sim.horizon_weeks": 26},
+    "experiment": {"runs": 2, "seed": 7},
+    "optimise": {"levers": {"governance.funding_structure": {"values": ["fragmented", "single_authority"]},
+                            "governance.owner_level": {"values": ["commune", "department"]}},
+                 "objectives": ["non_recours_rate", "total_cost_eur"], "evaluations": 4, "population": 2,
+                 "final_runs": 2, "seed": 1},
+}
+
+
+def test_small_real_search(tmp_path: Path) -> None:
+    cfg = tmp_path / "cfg" / "tiny.json"
+    cfg.parent.mkdir()
+    doc = json.loads(json.dumps(TINY))
+    doc["scenarios"] = [str(ROOT / "scenarios/governance/status-quo.json")]
+    cfg.write_text(json.dumps(doc))
+    out = tmp_path / "out"
+    p = subprocess.run([str(GOVSIM), "optimise", str(cfg), "--out", str(out), "-q", "--threads", "2",
+                        "--target", "non_recours_rate<=0.0001", "--budget", "1e12"],
+                       capture_output=True, text=True, timeout=900, env={**os.environ})
+    assert p.returncode == 0, p.stderr
+    assert "not reached" in p.stdout and "closest within budget" in p.stdout
+    front = pd.read_csv(out / "pareto.csv")
+    assert len(front) >= 1
+    for c in ("non_recours_rate", "non_recours_rate_ci_low", "non_recours_rate_ci_high", "total_cost_eur"):
+        assert c in front.columns
+    designs = sorted((out / "designs").glob("*.json"))
+    assert len(designs) == len(front)
+    v = subprocess.run([str(GOVSIM), "validate", *map(str, designs)], capture_output=True, text=True, timeout=120)
+    assert v.returncode == 0, v.stderr
+    assert len(pd.read_csv(out / "hypervolume.csv")) == 4
