@@ -57,9 +57,9 @@ def test_staleness_is_detected(tmp_path) -> None:
     assert run_notebooks.first_difference(committed, changed) is not None
 
 
-def test_four_notebooks() -> None:
+def test_the_five_notebooks() -> None:
     assert [p.stem for p in PATHS] == ["01_rapporteur_compare", "02_researcher_sweep", "03_planner_tune_scenario",
-                                      "04_researcher_uncertainty"]
+                                      "04_researcher_uncertainty", "05_researcher_optimise"]
 
 
 def test_notebooks_do_not_depend_on_the_working_directory() -> None:
