@@ -102,7 +102,7 @@ void Simulation::lose_awareness(int year, int week) {
       if (rng.uniform() >= loss) continue;
       pop_.flags[i] = static_cast<std::uint8_t>(pop_.flags[i] & ~kAware);
       pop_.aware_week[i] = static_cast<std::uint16_t>(week);
-      unaware_bits_[i >> 6] |= std::uint64_t{1} << (i & 63);  // one chunk's words per task
+      mark_unaware(i);  // its bitmap word belongs to this chunk's task
     }
   });
   recount_aware();

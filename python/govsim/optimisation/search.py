@@ -67,11 +67,10 @@ def _sampler(space: SearchSpace, seed: int, batch: int) -> Any:
     # Constraints: Trial.set_constraint from Optuna 5 (run_search), constraints_func before it.
     old_api = space.constraints and not hasattr(optuna.trial.Trial, "set_constraint")
     func = (lambda t: t.user_attrs["constraints"]) if old_api else None
+    batch_seed = (seed * 1_000_003 + batch) % 2**32
     if space.sampler == "tpe":
-        return optuna.samplers.TPESampler(seed=(seed * 1_000_003 + batch) % 2**32, n_startup_trials=space.population,
-                                          constraints_func=func)
-    return optuna.samplers.NSGAIISampler(population_size=space.population, seed=(seed * 1_000_003 + batch) % 2**32,
-                                         constraints_func=func)
+        return optuna.samplers.TPESampler(seed=batch_seed, n_startup_trials=space.population, constraints_func=func)
+    return optuna.samplers.NSGAIISampler(population_size=space.population, seed=batch_seed, constraints_func=func)
 
 
 def run_search(space: SearchSpace, evaluator: Evaluator, out: Path, runs: int, evaluations: int, seed: int,
