@@ -21,7 +21,7 @@ from .._core import ConfigError
 from ..api import Config, Overrides, PathArg, ProgressArg, _as_config
 from .evaluation import Evaluator, ModelEvaluator, Replicates, design_name
 from .front import FinalFront, hypervolume_history, re_evaluate, reach, search_front
-from .search import STUDY_FILE, completed, run_search, trial_means
+from .search import STUDY_FILE, _optuna, completed, run_search, trial_means
 from .space import SearchSpace, search_space
 
 OUTPUTS = (STUDY_FILE, "evaluations", "final", "designs", "evaluations.csv", "hypervolume.csv", "pareto.csv",
@@ -181,7 +181,8 @@ def optimise(config: Config | PathArg | Mapping[str, Any], evaluations: int | No
     summary = {
         "config": cfg.file if cfg is not None else None, "evaluations": len(trials), "runs": runs,
         "final_runs": final_runs, "seed": seed, "population": space.population,
-        "optimiser": "optuna NSGAIISampler", "optuna_version": __import__("optuna").__version__,
+        "optimiser": "optuna " + ("TPESampler" if space.sampler == "tpe" else "NSGAIISampler"),
+        "optuna_version": _optuna().__version__,
         "levers": space.lever_names, "objectives": [o.__dict__ for o in space.objectives],
         "constraints": [c.text() for c in space.constraints], "baseline": baseline,
         "front": front["design"].tolist() if len(front) else [],
