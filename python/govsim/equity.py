@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _stats
+
+from .intervals import mean_ci
 
 if TYPE_CHECKING:
     from .results import Results
@@ -47,17 +48,6 @@ def _recorded(values: np.ndarray) -> np.ndarray:
     if values.size == 0:
         return values
     return values[np.isfinite(values).all(axis=(1, 2))]
-
-
-def _mean_ci(x: np.ndarray) -> tuple[float, float, float]:
-    """Mean and 95% t-interval of ``x`` (NaN bounds below 2 values, all NaN when empty)."""
-    if len(x) == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(x.mean())
-    if len(x) < 2:
-        return mean, math.nan, math.nan
-    hw = float(_stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
-    return mean, mean - hw, mean + hw
 
 
 def _epci_rates(values: np.ndarray, epci: np.ndarray, closed: int, abandoned: int) -> tuple[list[str], np.ndarray]:
@@ -98,7 +88,7 @@ def epci_gap(res: Results) -> pd.DataFrame:
             continue
         gaps = np.nanmax(rates[ok], axis=1) - np.nanmin(rates[ok], axis=1)
         n = len(gaps)
-        mean, lo, hi = _mean_ci(gaps)
+        mean, lo, hi = mean_ci(gaps)
         pooled = values[:, :, abandoned].sum(axis=0), values[:, :, closed].sum(axis=0)
         _names, pooled_rates = _epci_rates(np.stack(pooled, axis=-1)[None, :, :], epci, 1, 0)
         finite = np.isfinite(pooled_rates[0])
@@ -156,7 +146,7 @@ def by_travel_time(res: Results) -> pd.DataFrame:
             num = values[:, members, abandoned].sum(axis=1)
             den = values[:, members, closed].sum(axis=1)
             ok = (den > 0) & (people > 0)
-            mean, ci_lo, ci_hi = _mean_ci(num[ok] / den[ok])
+            mean, ci_lo, ci_hi = mean_ci(num[ok] / den[ok])
             rows.append({"scenario": s, "minutes": label, "communes": int(members.sum()),
                          "adults": float(people.mean()), "n": int(ok.sum()), "non_recours_rate": mean,
                          "ci_low": ci_lo, "ci_high": ci_hi})

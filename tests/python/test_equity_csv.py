@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import govsim
+import govsim.equity
 from conftest import ROOT
 
 GOVSIM = shutil.which("govsim", path=str(Path(sys.executable).parent))

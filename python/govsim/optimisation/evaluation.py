@@ -9,7 +9,6 @@ tests inject an analytical one."""
 from __future__ import annotations
 
 import json
-import math
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,10 +18,8 @@ from typing import Any
 import numpy as np
 
 from ..api import Config, ProgressArg, compare
+from ..intervals import mean_ci
 from ..results import Results
-
-Z95 = 1.959963984540054
-
 
 @dataclass
 class Replicates:
@@ -40,17 +37,13 @@ class Replicates:
         return {m: float(self.column(m)[d].mean()) for m in names}
 
     def interval(self, d: int, metric: str) -> tuple[float, float, float]:
-        """Mean of design d and its 95% interval (normal approximation over replicates)."""
-        x = self.column(metric)[d]
-        h = Z95 * x.std(ddof=1) / math.sqrt(len(x)) if len(x) > 1 else float("nan")
-        return float(x.mean()), float(x.mean() - h), float(x.mean() + h)
+        """Mean of design d and its 95% t-interval over replicates."""
+        return mean_ci(self.column(metric)[d])
 
     def paired(self, a: int, b: int, metric: str) -> tuple[float, float, float]:
         """Mean of the paired difference a - b over common replicates and its 95% interval."""
         x = self.column(metric)
-        d = x[a] - x[b]
-        h = Z95 * d.std(ddof=1) / math.sqrt(len(d)) if len(d) > 1 else float("nan")
-        return float(d.mean()), float(d.mean() - h), float(d.mean() + h)
+        return mean_ci(x[a] - x[b])
 
 
 Evaluator = Callable[[Sequence[Mapping[str, Any]], int, Path, bool], Replicates]
