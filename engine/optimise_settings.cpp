@@ -6,6 +6,7 @@
 // (python/govsim/optimisation, Optuna's NSGA-II).
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <set>
 
 #include "engine/config_detail.hpp"
@@ -147,7 +148,7 @@ void read_optimise(const ConfigDoc& c, ExperimentSpec& e) {
     require_object(o, file, kWhere);
     check_keys(o, file, kWhere,
                {"levers", "objectives", "constraints", "evaluations", "population", "final_runs",
-                "seed", "sampler"},
+                "seed", "sampler", "place", "warm_start"},
                errors);
     json out = json::object();
     const auto ms = c.model.metrics();
@@ -206,6 +207,37 @@ void read_optimise(const ConfigDoc& c, ExperimentSpec& e) {
       if (out["sampler"] != "nsga2" && out["sampler"] != "tpe")
         throw InputError(file, kWhere + "/sampler", "\"nsga2\" or \"tpe\"", show(o["sampler"]));
     });
+    // Scenario files placed beside the front (evaluated at the final replicates, in the report's
+    // chart), and whether the search starts from them (their levers' values as the first designs).
+    out["place"] = json::array();
+    if (o.contains("place"))
+      errors.attempt([&] {
+        const std::string ptr = kWhere + "/place";
+        if (!o["place"].is_array())
+          throw InputError(file, ptr, "an array of scenario file paths", type_name(o["place"]));
+        for (std::size_t i = 0; i < o["place"].size(); ++i)
+          errors.attempt([&] {
+            const std::string p = ptr + "/" + std::to_string(i);
+            const json& item = o["place"][i];
+            if (!item.is_string())
+              throw InputError(file, p, "a scenario file path", type_name(item));
+            std::vector<std::string> stack;
+            const std::filesystem::path path = c.base_dir / item.get<std::string>();
+            const ScenarioSpec s = load_scenario_file(path, file, p, c.model, stack, errors);
+            out["place"].push_back(
+                {{"name", s.name},
+                 {"file", std::filesystem::absolute(path).lexically_normal().string()}});
+          });
+      });
+    errors.attempt([&] {
+      out["warm_start"] = false;
+      if (!o.contains("warm_start")) return;
+      if (!o["warm_start"].is_boolean())
+        throw InputError(file, kWhere + "/warm_start", "true or false", show(o["warm_start"]));
+      out["warm_start"] = o["warm_start"].get<bool>();
+      if (out["warm_start"].get<bool>() && out["place"].empty())
+        throw InputError(file, kWhere + "/warm_start", "a \"place\" list to start from", "none");
+    });
     e.optimise = std::move(out);
   });
 }
@@ -251,10 +283,15 @@ json optimise_schema(const ModelAdapter& model) {
       {"type", "object"},
       {"additionalProperties", false},
       {"required", {"levers", "objectives"}},
+      // warm_start: true needs a non-empty "place" list
+      {"if", {{"properties", {{"warm_start", {{"const", true}}}}}, {"required", {"warm_start"}}}},
+      {"then", {{"required", {"place"}}, {"properties", {{"place", {{"minItems", 1}}}}}}},
       {"description",
        "The search space of govsim optimise (docs/optimisation.md): levers (parameters and their "
        "ranges), objectives and constraints (metrics), evaluations, population, final_runs "
-       "(replicates of the final front), seed, sampler (Optuna's nsga2, the default, or tpe)."},
+       "(replicates of the final front), seed, sampler (Optuna's nsga2, the default, or tpe), "
+       "place (scenario files evaluated beside the front and drawn on its chart) and warm_start "
+       "(the search's first designs are the placed scenarios' lever values)."},
       {"properties",
        {{"levers",
          {{"type", "object"},
@@ -284,7 +321,9 @@ json optimise_schema(const ModelAdapter& model) {
         {"population", {{"type", "integer"}, {"minimum", 2}, {"maximum", 1000}}},
         {"final_runs", {{"type", "integer"}, {"minimum", 2}, {"maximum", 100000}}},
         {"seed", {{"type", "integer"}, {"minimum", 0}, {"maximum", 9007199254740992LL}}},
-        {"sampler", {{"enum", {"nsga2", "tpe"}}}}}}};
+        {"sampler", {{"enum", {"nsga2", "tpe"}}}},
+        {"place", {{"type", "array"}, {"items", {{"type", "string"}, {"minLength", 1}}}}},
+        {"warm_start", {{"type", "boolean"}}}}}};
 }
 
 }  // namespace govsim::config_detail

@@ -90,6 +90,9 @@ def stats(store: str) -> dict[str, Any]:
 def comparison_table(store: str, rank_by: str = "non_recours_rate", headline: int = -1) -> str:
     """The ranked comparison table of `govsim compare` (headline metrics; the first `headline` if >= 0)."""
 
+def ratio_of_paired_means(gain: list[float], cost: list[float], level: float = 0.95) -> tuple[float, float, float]:
+    """mean(gain) / mean(cost) over paired replicates, with its t-interval by the delta method (engine/stats.cpp)."""
+
 def parameters() -> list[dict[str, Any]]:
     """The parameter registry."""
 

@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   govsim::python::register_experiment(m);    // first: defines the exception types
   govsim::python::register_parameters(m);
   govsim::python::register_roles(m);
+  govsim::python::register_stats(m);
 }

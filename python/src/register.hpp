@@ -18,6 +18,7 @@ void register_parameters(pybind11::module_& m);
 void register_experiment(pybind11::module_& m);
 // Scenario roles of a results store.
 void register_roles(pybind11::module_& m);
+void register_stats(pybind11::module_& m);
 // The rows of scenario_roles(): one dict per scenario (names: the scenarios, by index).
 pybind11::list role_rows(const std::vector<std::string>& names,
                          const std::vector<ScenarioRole>& roles);

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import govsim
 from govsim.optimisation import Replicates, from_section, optimise
 from govsim.optimisation.front import non_dominated, re_evaluate, reach
 from optuna._hypervolume import compute_hypervolume
@@ -158,6 +159,38 @@ def test_resume_after_interruption_gives_the_same_front(shm_path: Path, sampler:
         _search(shm_path / "more", evaluations=16, sampler=sampler)
 
 
+def test_searches_with_other_seeds_merge_into_one_front(shm_path: Path) -> None:
+    a = _search(shm_path / "a", evaluations=16)
+    b = optimise(None, evaluations=16, runs=5, final_runs=20, out=shm_path / "b", progress=False, seed=4,
+                 evaluator=Analytic(), space=SPACE)
+    m = optimise(None, runs=5, final_runs=20, out=shm_path / "m", progress=False, evaluator=Analytic(), space=SPACE,
+                 merge=[shm_path / "a", shm_path / "b"])
+    assert len(m.evaluated) == 32
+    assert m.evaluated["design"].str.startswith("s3-").sum() == 16 and m.evaluated["design"].str.startswith("s4-").sum() == 16
+    # the pooled front dominates-or-equals each one: its noise-free hypervolume is at least theirs
+    def hv(front):
+        pts = np.c_[front["x"], 1 - np.sqrt(front["x"]) + front["y"]]
+        return compute_hypervolume(pts[non_dominated(pts)], np.array([1.1, 2.1]))
+    assert hv(m.front) >= max(hv(a.front), hv(b.front)) - 1e-9
+    assert set(m.front["design"]) <= set(m.evaluated["design"])
+    from govsim import ConfigError
+
+    with pytest.raises(ConfigError, match="seed 3 twice"):
+        optimise(None, runs=5, out=shm_path / "m2", progress=False, evaluator=Analytic(), space=SPACE,
+                 merge=[shm_path / "a", shm_path / "a"])
+    with pytest.raises(ConfigError, match="same space, runs and seed"):  # searched with other replicates
+        optimise(None, runs=4, out=shm_path / "m3", progress=False, evaluator=Analytic(), space=SPACE,
+                 merge=[shm_path / "a", shm_path / "b"])
+
+
+def test_time_limit_stops_after_a_batch_and_resume_continues(shm_path: Path) -> None:
+    cut = _search(shm_path / "t", evaluations=16, time_limit=1e-9)
+    assert len(cut.evaluated) == SPACE.population  # one batch, then the limit
+    straight = _search(shm_path / "s", evaluations=16)
+    resumed = _search(shm_path / "t", evaluations=16, resume=True)
+    pd.testing.assert_frame_equal(straight.evaluated, resumed.evaluated)
+
+
 def test_reach_answers_cheapest_or_closest() -> None:
     ev = pd.DataFrame({"design": ["a", "b", "c"], "nr": [0.30, 0.20, 0.25], "cost": [1.0, 5.0, 3.0]})
     yes = reach(ev, "nr", True, 0.26, "cost", 4.0)
@@ -190,11 +223,14 @@ TINY = {
 }
 
 
+@pytest.mark.slow
 def test_small_real_search(tmp_path: Path) -> None:
     cfg = tmp_path / "cfg" / "tiny.json"
     cfg.parent.mkdir()
     doc = json.loads(json.dumps(TINY))
     doc["scenarios"] = [str(ROOT / "scenarios/governance/status-quo.json")]
+    doc["optimise"]["place"] = [str(ROOT / "scenarios/governance/single-contracting-authority.json")]
+    doc["optimise"]["warm_start"] = True
     cfg.write_text(json.dumps(doc))
     out = tmp_path / "out"
     p = subprocess.run([str(GOVSIM), "optimise", str(cfg), "--out", str(out), "-q", "--threads", "2",
@@ -211,3 +247,38 @@ def test_small_real_search(tmp_path: Path) -> None:
     v = subprocess.run([str(GOVSIM), "validate", *map(str, designs)], capture_output=True, text=True, timeout=120)
     assert v.returncode == 0, v.stderr
     assert len(pd.read_csv(out / "hypervolume.csv")) == 4
+    # warm start: the first design is the placed scenario's levers (single authority, department)
+    first = pd.read_csv(out / "evaluations.csv").iloc[0]
+    assert (first["governance.funding_structure"], first["governance.owner_level"]) == ("single_authority", "department")
+    # placed: run as configured on the final front's replicates and seed (common random numbers):
+    # its baseline is the final batch's, replicate by replicate
+    placed = pd.read_csv(out / "placed.csv")
+    assert placed["scenario"].tolist() == ["single-contracting-authority"]
+    final, beside = govsim.open_results(out / "final"), govsim.open_results(out / "placed")
+    a = final.runs().query("scenario == 'status-quo'").sort_values("replicate")["non_recours_rate"].to_numpy()
+    b = beside.runs().query("scenario == 'status-quo'").sort_values("replicate")["non_recours_rate"].to_numpy()
+    assert len(a) == 2 and (a == b).all()
+    diff = beside.paired().query("scenario == 'single-contracting-authority' and metric == 'non_recours_rate'")
+    assert float(diff["mean_diff"].iloc[0]) == pytest.approx(float(placed["non_recours_rate_diff"].iloc[0]), rel=1e-9)
+    # a design file run by `govsim compare` at the same seed and replicates gives the front's numbers
+    one = front.iloc[0]
+    check = {k: v for k, v in doc.items() if k != "optimise"}
+    check["scenarios"] = doc["scenarios"] + [str(out / "designs" / f"{one['design']}.json")]
+    res = govsim.compare(govsim.Config.from_dict(check, base_dir=cfg.parent), out=tmp_path / "check", progress=False)
+    runs = res.runs().query(f"scenario == '{one['design']}'")["non_recours_rate"]
+    assert float(runs.mean()) == pytest.approx(float(one["non_recours_rate"]), rel=1e-12)
+    # the report of an optimise folder: its placed scenarios with the section "Which design?"
+    r = subprocess.run([str(GOVSIM), "report", str(out), "-o", str(tmp_path / "r.html"), "--lang", "en"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert 'id="design"' in html
+    if len(front) >= 2:
+        assert "What each €100k buys along the front" in html
+    assert "One contracting authority" in html
+    # bit-identical whatever the thread count: the same search on one thread writes the same files
+    one = subprocess.run([str(GOVSIM), "optimise", str(cfg), "--out", str(tmp_path / "one"), "-q", "--threads", "1"],
+                         capture_output=True, text=True, timeout=900)
+    assert one.returncode == 0, one.stderr
+    for name in ("pareto.csv", "placed.csv", "evaluations.csv", "hypervolume.csv"):
+        assert (tmp_path / "one" / name).read_bytes() == (out / name).read_bytes(), name

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import govsim
-from govsim.reporting import i18n, page
+from govsim.reporting import cli, i18n, page
 from govsim.reporting.load import load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,7 +109,7 @@ def test_bad_language_is_refused(reports, tmp_path):
 
     with pytest.raises(ReportInputError, match="--lang"):
         govsim.reporting.write_report(reports["dir"], tmp_path / "x.html", lang="de")
-    assert page.main([str(reports["dir"]), "-o", str(tmp_path / "y.html"), "--lang", "en"]) == 0
+    assert cli.main([str(reports["dir"]), "-o", str(tmp_path / "y.html"), "--lang", "en"]) == 0
 
 
 chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")

@@ -52,6 +52,7 @@ NOT_IN_SCHEMA = {
     "sweep-min-gt-max.json": "a sweep axis with max < min: a schema cannot compare two values",
     "optimise-inverted-range.json": "a lever with max < min: a schema cannot compare two values",
     "optimise-empty-range.json": "a lever with max = min: a schema cannot compare two values",
+    "optimise-place-missing-file.json": "a placed scenario file that does not exist: a schema cannot see files",
 }
 
 

@@ -49,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--territory", help="run on this territory instead of the config's: an embedded name or a file")
     p.add_argument("--target", help="METRIC<=VALUE (or >=): does any evaluated design reach it?")
     p.add_argument("--budget", type=float, help="with --target: the most the cost metric may be (EUR)")
+    p.add_argument("--merge", nargs="+", metavar="DIR",
+                   help="pool the designs of finished searches of this config with other --seed values into one "
+                        "front (no new search), written to --out")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="ask no new batch after this many seconds (continue later with --resume)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     return p
 
@@ -78,7 +83,14 @@ def _print(opt: Any) -> None:
                   (f"; closest within budget: {close['design']} ({m}={close[m]:.4g}, {c}={close[c]:.4g})"
                    if close else "; no design within budget") +
                   (f"; cheapest reaching it: {over['design']} ({m}={over[m]:.4g}, {c}={over[c]:.4g})" if over else ""))
-    print(f"\nresults in {opt.path.resolve()} (pareto.csv, designs/, hypervolume.csv)")
+    if opt.placed is not None and len(opt.placed):
+        print(f"placed scenarios (as configured, {opt.summary['final_runs']} runs):")
+        for _, r in opt.placed.iterrows():
+            beaten = r["beaten_by"] if isinstance(r["beaten_by"], str) and r["beaten_by"] else ""
+            print(f"  {r['scenario']}: " + ", ".join(f"{m}={r[m]:.4g}" for m in objs) +
+                  (f"; beaten beyond its interval by {beaten}" if beaten else ""))
+    print(f"\nresults in {opt.path.resolve()} (pareto.csv, designs/, hypervolume.csv"
+          + (", placed.csv; `govsim report` on this folder writes its report" if opt.placed is not None else "") + ")")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -94,10 +106,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         target = parse_target(a.target) if a.target else None
         if a.budget is not None and target is None:
             raise ConfigError("--budget: at --budget: expected it with --target, got --budget alone")
+        if a.time_limit is not None and not a.time_limit > 0:
+            raise ConfigError(f"--time-limit: at {a.time_limit}: expected a number of seconds > 0, got {a.time_limit}")
         cfg = load_config(a.config, a.set or None, territory=a.territory)
         opt = optimise(cfg, evaluations=a.evaluations, runs=a.runs, threads=a.threads, out=a.out,
                        progress=not a.quiet and sys.stderr.isatty(), resume=a.resume, force=a.force,
-                       final_runs=a.final_runs, seed=a.seed, target=target, budget=a.budget)
+                       final_runs=a.final_runs, seed=a.seed, target=target, budget=a.budget, merge=a.merge,
+                       time_limit=a.time_limit)
     except (ConfigError, StoreError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

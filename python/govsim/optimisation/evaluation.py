@@ -64,25 +64,14 @@ class ModelEvaluator:
         self.config = config
         self.threads = threads
         self.progress = progress
-        resolved = config.to_dict()
-        self.territory = resolved["territory"]
-        source = config._source  # a config file's path, or (document, label, base_dir) from a dict
-        self.base_dir = Path(source[2]) if isinstance(source, tuple) else Path(source).resolve().parent
-        self.baseline = dict(config.scenario_parameters())
 
     def document(self, designs: Sequence[Mapping[str, Any]], runs: int) -> dict[str, Any]:
-        base = self.config.baseline
-        scenarios = [{"name": base, "parameters": self.baseline}]
-        for k, d in enumerate(designs):
-            params = dict(self.baseline)
-            params.update(d)
-            scenarios.append({"name": f"candidate-{k:03d}", "parameters": params})
-        return {"name": f"{self.config.name}-optimise", "territory": self.territory, "scenarios": scenarios,
-                "baseline": base, "experiment": {"runs": int(runs), "seed": int(self.config.seed)}}
+        return batch_document(self.config, [design_scenario(self.config, f"candidate-{k:03d}", d)
+                                            for k, d in enumerate(designs)], runs, sorted(designs[0]) if designs else [])
 
     def __call__(self, designs: Sequence[Mapping[str, Any]], runs: int, out: Path, resume: bool) -> Replicates:
         doc = self.document(designs, runs)
-        cfg = Config.from_dict(doc, base_dir=self.base_dir, label=f"{self.config.file} (optimise batch)")
+        cfg = batch_config(self.config, doc, "optimise batch", sorted(designs[0]) if designs else [])
         store = out / "results.sqlite"
         listed = out / "designs.json"
         if listed.is_file() and json.loads(listed.read_text(encoding="utf-8")) != json.loads(
@@ -92,6 +81,54 @@ class ModelEvaluator:
                       resume=resume and store.is_file(), force=not resume and store.is_file())
         (out / "designs.json").write_text(json.dumps(list(designs), indent=1, default=str) + "\n", encoding="utf-8")
         return replicates_of(res, len(designs) + 1, runs)
+
+
+def _raw(cfg: Config) -> tuple[dict[str, Any], str, Path]:
+    """The config as written (document, label, folder its relative paths resolve against)."""
+    source = cfg._source  # a config file's path, or (document, label, base_dir) from a dict
+    if isinstance(source, tuple):
+        return dict(source[0]), str(source[1]), Path(source[2])
+    path = Path(source)
+    return json.loads(path.read_text(encoding="utf-8")), str(path), path.resolve().parent
+
+
+def design_scenario(cfg: Config, name: str, levers: Mapping[str, Any]) -> dict[str, Any]:
+    """A scenario that is the baseline as written (its file, extended; or its inline document) with
+    ``levers`` set: what ``designs/*.json`` holds, so a batch's runs are those of ``govsim
+    compare`` on the design files. (Not the baseline's resolved parameters: a parameter left at its
+    default is not the same as one set to it, e.g. a territory's published illectronisme figures
+    apply only while the age targets are not set.)"""
+    raw, _label, _base = _raw(cfg)
+    item = raw["scenarios"][cfg.scenarios.index(cfg.baseline)]
+    if isinstance(item, str):
+        return {"name": name, "extends": item, "parameters": dict(levers)}
+    doc = {k: v for k, v in item.items() if k in ("extends", "parameters", "territory")}
+    doc["parameters"] = {**(item.get("parameters") or {}), **levers}
+    return {"name": name, **doc}
+
+
+def batch_document(cfg: Config, scenarios: Sequence[Any], runs: int, levers: Sequence[str] = ()) -> dict[str, Any]:
+    """A compare config: the baseline as written, then ``scenarios``, with the config's own
+    parameters (those that are ``levers`` left out: the design's value wins), territory, seed and
+    ``runs`` replicates."""
+    raw, _label, _base = _raw(cfg)
+    doc: dict[str, Any] = {"name": f"{cfg.name}-optimise", "territory": cfg.to_dict()["territory"],
+                           "scenarios": [raw["scenarios"][cfg.scenarios.index(cfg.baseline)], *scenarios],
+                           "baseline": cfg.baseline, "experiment": {"runs": int(runs), "seed": int(cfg.seed)}}
+    params = {k: v for k, v in (raw.get("parameters") or {}).items() if k not in set(levers)}
+    if params:
+        doc["parameters"] = params
+    for key in ("title", "titles", "language"):
+        if key in raw:
+            doc[key] = raw[key]
+    return doc
+
+
+def batch_config(cfg: Config, doc: Mapping[str, Any], what: str, levers: Sequence[str] = ()) -> Config:
+    """``doc`` (batch_document) as a Config with the config's --set overrides (but the levers')."""
+    _raw_doc, label, base_dir = _raw(cfg)
+    overrides = [(k, v) for k, v in cfg._overrides if k not in set(levers)]
+    return Config.from_dict(doc, base_dir=base_dir, overrides=overrides, label=f"{label} ({what})")
 
 
 def replicates_of(res: Results, n_designs: int, runs: int) -> Replicates:

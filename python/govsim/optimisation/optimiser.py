@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,12 +20,13 @@ from .. import _core
 from .._core import ConfigError
 from ..api import Config, Overrides, PathArg, ProgressArg, _as_config
 from .evaluation import Evaluator, ModelEvaluator, Replicates, design_name
+from .placed import PLACED_CSV, PLACED_DIR, place, warm_start_designs
 from .front import FinalFront, hypervolume_history, re_evaluate, reach, search_front
-from .search import STUDY_FILE, _optuna, completed, run_search, trial_means
+from .search import STUDY_FILE, _optuna, completed, merged_trials, run_search, trial_means
 from .space import SearchSpace, search_space
 
 OUTPUTS = (STUDY_FILE, "evaluations", "final", "designs", "evaluations.csv", "hypervolume.csv", "pareto.csv",
-           "optimise.json")
+           "optimise.json", PLACED_DIR, PLACED_CSV)
 
 
 @dataclass
@@ -41,6 +42,8 @@ class Optimisation:
     hypervolume: pd.DataFrame
     """hypervolume.csv: the front's hypervolume after each evaluation."""
     baseline: dict[str, float]
+    placed: pd.DataFrame | None = None
+    """placed.csv: the section's ``place`` scenarios at the final replicates (None without)."""
     reach: dict[str, Any] | None = None
     summary: dict[str, Any] = field(default_factory=dict)
 
@@ -121,7 +124,8 @@ def optimise(config: Config | PathArg | Mapping[str, Any], evaluations: int | No
              threads: int = 0, out: PathArg | None = None, progress: ProgressArg = True, overrides: Overrides = None,
              *, resume: bool = False, force: bool = False, final_runs: int | None = None, seed: int | None = None,
              target: tuple[str, str, float] | None = None, budget: float | None = None,
-             evaluator: Evaluator | None = None, space: SearchSpace | None = None) -> Optimisation:
+             evaluator: Evaluator | None = None, space: SearchSpace | None = None,
+             merge: Sequence[PathArg] | None = None, time_limit: float | None = None) -> Optimisation:
     """Multi-objective search over the levers of the config's ``optimise`` section (Optuna NSGA-II).
 
     Each batch of designs runs against the baseline on common random numbers (``runs``
@@ -146,28 +150,42 @@ def optimise(config: Config | PathArg | Mapping[str, Any], evaluations: int | No
     if target is not None and target[0] not in _core_metric_names():
         raise ConfigError(f"--target: at {target[0]}: expected the name of a metric, got \"{target[0]}\"")
     out_dir = Path(tempfile.mkdtemp(prefix="govsim-optimise-")) if out is None else Path(out)
+    if merge and any(Path(d).resolve() == out_dir.resolve() for d in merge):
+        raise ConfigError(f"--out: at {out_dir}: expected a folder other than the searches merged, got one of them")
     _prepare_out(out_dir, resume, force)
+    out_dir.mkdir(parents=True, exist_ok=True)
     show = bool(progress) and not callable(progress)
     ev = evaluator if evaluator is not None else ModelEvaluator(cfg, threads, progress=show)
     metrics = _metric_lists(space)
-    study = run_search(space, ev, out_dir, runs, evaluations, seed, metrics, progress=show, resume=resume)
-    trials = completed(study)
-    baseline = dict(study.user_attrs["baseline"])
+    if merge:
+        trials, labels, baseline = merged_trials([Path(d) for d in merge], space, runs)
+        warm: list[dict[str, Any]] = []
+    else:
+        warm = warm_start_designs(cfg, space) if space.warm_start and cfg is not None else []
+        study = run_search(space, ev, out_dir, runs, evaluations, seed, metrics, progress=show, resume=resume,
+                           warm=warm, time_limit=time_limit)
+        trials = completed(study)
+        labels = [design_name(t.user_attrs["index"]) for t in trials]
+        baseline = dict(study.user_attrs["baseline"])
     metrics = [m for m in metrics if m in baseline]
     designs = [dict(t.params) for t in trials]
     means = [trial_means(t) for t in trials]
-    evaluated = pd.DataFrame([{"design": design_name(t.user_attrs["index"]), "batch": t.user_attrs["batch"],
+    evaluated = pd.DataFrame([{"design": name, "batch": t.user_attrs["batch"],
                                **d, **m, "feasible": all(v <= 0 for v in t.user_attrs["constraints"])}
-                              for t, d, m in zip(trials, designs, means)])
+                              for name, t, d, m in zip(labels, trials, designs, means)])
     hv = hypervolume_history(space, means, baseline)
     idx = search_front(space, designs, means, baseline)
     final = re_evaluate(space, ev, [designs[i] for i in idx], final_runs, out_dir / "final")
-    names = [design_name(trials[i].user_attrs["index"]) for i in idx]
+    names = [labels[i] for i in idx]
     front = _front_table(space, final, [designs[i] for i in idx], names, metrics)
     evaluated.to_csv(out_dir / "evaluations.csv", index=False)
     hv.to_csv(out_dir / "hypervolume.csv", index=False)
     front.to_csv(out_dir / "pareto.csv", index=False)
     _write_designs(cfg, front, space, out_dir / "designs")
+    placed = None
+    if space.place and cfg is not None:
+        kept_names = [names[k] if final.kept[k] else None for k in range(len(names))]
+        placed = place(cfg, space, final_runs, out_dir, final.replicates, kept_names, metrics, threads, show)
     answer = None
     if target is not None:
         # The best estimate of each design: the final front's for its designs, else the search's.
@@ -186,13 +204,16 @@ def optimise(config: Config | PathArg | Mapping[str, Any], evaluations: int | No
         "levers": space.lever_names, "objectives": [o.__dict__ for o in space.objectives],
         "constraints": [c.text() for c in space.constraints], "baseline": baseline,
         "front": front["design"].tolist() if len(front) else [],
+        "final_candidates": names,  # the designs of final/ in order (candidate-000, ...)
         "dropped": [{"design": names[k], "beaten_by": names[b] if b is not None else None,
                      "feasible": final.feasible[k]} for k, b in enumerate(final.beaten_by) if not final.kept[k]],
         "hypervolume": float(hv["hypervolume"].iloc[-1]) if len(hv) else 0.0,
-        "reach": answer, "wall_seconds": round(time.time() - t0, 1),
+        "merged": [str(d) for d in merge] if merge else [], "time_limit": time_limit,
+        "reach": answer, "placed": [n for n, _ in space.place], "warm_start": len(warm),
+        "wall_seconds": round(time.time() - t0, 1),
     }
     (out_dir / "optimise.json").write_text(json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8")
-    return Optimisation(out_dir, front, evaluated, hv, baseline, answer, summary)
+    return Optimisation(out_dir, front, evaluated, hv, baseline, placed, answer, summary)
 
 
 def _core_metric_names() -> set[str]:

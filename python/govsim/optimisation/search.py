@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,9 @@ def _space_key(space: SearchSpace, runs: int, seed: int) -> str:
     return json.dumps({"levers": [lv.__dict__ for lv in space.levers],
                        "objectives": [o.__dict__ for o in space.objectives],
                        "constraints": [c.__dict__ for c in space.constraints],
-                       "population": space.population, "runs": runs, "seed": seed, "sampler": space.sampler}, sort_keys=True, default=str)
+                       "population": space.population, "runs": runs, "seed": seed, "sampler": space.sampler,
+                       "warm_start": [n for n, _ in space.place] if space.warm_start else []},
+                      sort_keys=True, default=str)
 
 
 def open_study(out: Path, space: SearchSpace, runs: int, seed: int, create: bool) -> Any:
@@ -74,14 +77,23 @@ def _sampler(space: SearchSpace, seed: int, batch: int) -> Any:
 
 
 def run_search(space: SearchSpace, evaluator: Evaluator, out: Path, runs: int, evaluations: int, seed: int,
-               stored_metrics: list[str], progress: bool = False, resume: bool = False) -> Any:
+               stored_metrics: list[str], progress: bool = False, resume: bool = False,
+               warm: Sequence[Mapping[str, Any]] = (), time_limit: float | None = None) -> Any:
     """Evaluates designs until the study holds ``evaluations`` completed ones; returns the study.
+
+    ``warm``: designs asked first (a warm start: Optuna's enqueued trials), when the study is new.
+    ``time_limit``: seconds after which no new batch is asked, once one batch is done (the study
+    stops short of ``evaluations``; a resumed search continues it).
 
     ``stored_metrics``: the metrics whose replicate means each trial keeps (user attribute
     ``means``); the baseline's are the study's user attribute ``baseline``.
     """
     optuna = _optuna()
+    started = time.monotonic()
     study = open_study(out, space, runs, seed, create=True)
+    if warm and not study.get_trials(deepcopy=False):
+        for d in warm:
+            study.enqueue_trial(dict(d))
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -105,6 +117,8 @@ def run_search(space: SearchSpace, evaluator: Evaluator, out: Path, runs: int, e
                 numbers = [t.number for t in running]
                 designs = [dict(t.params) for t in running]
             elif len(complete) >= evaluations:
+                break
+            elif time_limit is not None and complete and time.monotonic() - started >= time_limit:
                 break
             else:  # the batch after the last one told (a batch of failed runs is not asked again)
                 batch = 1 + max((int(t.user_attrs["batch"]) for t in trials if "means" in t.user_attrs), default=-1)
@@ -159,3 +173,36 @@ def completed(study: Any) -> list[Any]:
 
 def trial_means(trial: Any) -> Mapping[str, float]:
     return trial.user_attrs["means"]
+
+
+def merged_trials(dirs: Sequence[Path], space: SearchSpace, runs: int) -> tuple[list[Any], list[str], dict[str, float]]:
+    """The completed trials of several searches of one space (other optimiser seeds), their names
+    (``s<seed>-design-NNNN``) and the baseline they share; ConfigError when the searches are not
+    of the same space, replicates and simulation seed (their baselines differ) or repeat a seed."""
+    trials: list[Any] = []
+    labels: list[str] = []
+    baseline: dict[str, float] | None = None
+    seeds: set[int] = set()
+    for d in dirs:
+        try:  # the optimiser seed it ran with (not in the space key's stored copy alone)
+            seed = int(json.loads((d / "optimise.json").read_text(encoding="utf-8"))["seed"])
+        except (OSError, ValueError, KeyError):
+            raise ConfigError(f"--merge: at {d}: expected the --out folder of a finished govsim optimise, "
+                              f"got no readable optimise.json") from None
+        if seed in seeds:
+            raise ConfigError(f"--merge: at {d}: expected searches with different optimiser seeds, got seed {seed} twice")
+        seeds.add(seed)
+        if not (d / STUDY_FILE).is_file():
+            raise ConfigError(f"--merge: at {d}: expected the --out folder of a govsim optimise, got no {STUDY_FILE}")
+        study = open_study(d, space, runs, seed, create=False)
+        base = dict(study.user_attrs["baseline"])
+        if baseline is None:
+            baseline = base
+        elif base != baseline:
+            raise ConfigError(f"--merge: at {d}: expected the same baseline runs as {dirs[0]}, got others "
+                              f"(another config, territory or simulation seed)")
+        for t in completed(study):
+            trials.append(t)
+            labels.append(f"s{seed}-design-{int(t.user_attrs['index']):04d}")
+    assert baseline is not None
+    return trials, labels, baseline

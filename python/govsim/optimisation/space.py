@@ -34,6 +34,18 @@ class Lever:
             return trial.suggest_int(self.name, int(self.low), int(self.high), step=int(self.step or 1))
         return trial.suggest_float(self.name, float(self.low), float(self.high), step=self.step)
 
+    def project(self, value: Any) -> Any:
+        """The lever's value nearest to ``value`` (a scenario's setting, for a warm start): the
+        value itself among discrete ``values`` (None when it is not one of them), else clipped
+        to the range and rounded to the step."""
+        if self.values is not None:
+            return value if value in self.values else None
+        x = min(max(float(value), float(self.low)), float(self.high))
+        if self.step:
+            x = float(self.low) + round((x - float(self.low)) / float(self.step)) * float(self.step)
+            x = min(x, float(self.high))
+        return int(round(x)) if self.type == "integer" else x
+
 
 @dataclass(frozen=True)
 class Objective:
@@ -78,6 +90,9 @@ class SearchSpace:
     seed: int | None = None
     sampler: str = "nsga2"
     file: str = "<config>"
+    place: tuple[tuple[str, str], ...] = ()
+    """Scenarios placed beside the front: (name, absolute file path)."""
+    warm_start: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -125,7 +140,9 @@ def from_section(section: Mapping[str, Any], file: str = "<config>",
         constraints.append(Constraint(c["metric"], c[key], key == "at_most"))
     return SearchSpace(tuple(levers), objectives, tuple(constraints), int(section.get("evaluations", 40)),
                        int(section.get("population", 8)), section.get("final_runs"), section.get("seed"),
-                       str(section.get("sampler", "nsga2")), file)
+                       str(section.get("sampler", "nsga2")), file,
+                       tuple((str(p["name"]), str(p["file"])) for p in section.get("place", [])),
+                       bool(section.get("warm_start", False)))
 
 
 def search_space(config: Any) -> SearchSpace:

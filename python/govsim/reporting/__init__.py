@@ -19,6 +19,7 @@ See docs/report.md.
 from __future__ import annotations
 
 from .load import ReportInputError
-from .page import main, render_html, write_report
+from .cli import main
+from .page import render_html, write_report
 
 __all__ = ["ReportInputError", "main", "render_html", "write_report"]

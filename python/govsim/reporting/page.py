@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from . import charts, formats, i18n, robustness, sentences, text
+from . import charts, design, formats, i18n, robustness, sentences, text
 from .i18n import _
 from .load import ReportData, ReportInputError, load
 
@@ -367,18 +365,20 @@ def report_language(data: ReportData, lang: str | None = None) -> str:
 
 
 def render_html(data: ReportData, robustness_dir: Path | None = None, lang: str | None = None,
-                map_scenario: str | None = None) -> str:
+                map_scenario: str | None = None, optimise_dir: Path | None = None) -> str:
     """The report of ``data`` as one self-contained HTML document, in ``lang`` ("fr" or "en";
     default: the config's "language", else French); ``robustness_dir`` holds the results of
     ``govsim robustness`` for the section "How robust is this ranking?"; ``map_scenario`` the
     scenario whose change in non-recours by commune the outcome map shows (default: the one with the
-    lowest non-recours)."""
+    lowest non-recours); ``optimise_dir`` the output of ``govsim optimise`` for the section "Which
+    design?" (absent without it)."""
     with i18n.use(report_language(data, lang)):
-        doc = _render_html(data, robustness_dir, map_scenario)
+        doc = _render_html(data, robustness_dir, map_scenario, optimise_dir)
         return formats.french_spacing(doc) if i18n.lang() == "fr" else doc
 
 
-def _render_html(data: ReportData, robustness_dir: Path | None, map_scenario: str | None = None) -> str:
+def _render_html(data: ReportData, robustness_dir: Path | None, map_scenario: str | None = None,
+                 optimise_dir: Path | None = None) -> str:
     cfg = data.config
     tname, tdesc = sentences.territory(cfg)
     rob = robustness.section(data, robustness_dir)
@@ -414,6 +414,7 @@ def _render_html(data: ReportData, robustness_dir: Path | None, map_scenario: st
                       for s in _card_order(data)],
         "ranking": _ranking(data),
         "robustness": rob,
+        "design": design.section(data, optimise_dir),
         "timeseries": {"charts": charts.timeseries_charts(data), "replicates": data.replicates_per_scenario()},
         "equity": _equity(data),
         "costs": _costs(data),
@@ -427,25 +428,34 @@ def _render_html(data: ReportData, robustness_dir: Path | None, map_scenario: st
 
 def write_report(results_dir: str | Path, output_path: str | Path, robustness_dir: str | Path | None = None,
                  map_scenario: str | None = None, lang: str | None = None,
-                 pdf: str | Path | bool | None = None) -> Path:
+                 pdf: str | Path | bool | None = None, optimise_dir: str | Path | None = None) -> Path:
     """Write the HTML report of the results in ``results_dir`` to ``output_path``; return its path.
 
     ``robustness_dir``: the output of ``govsim robustness`` for the section "How robust is this
     ranking?" (default: ``results_dir/robustness`` if it exists; otherwise the section says how
     to compute it). ``lang``: "fr" or "en" (default: the config's "language", else French).
     ``pdf``: also print it to PDF with headless Chromium (``True``: beside the HTML file, same
-    name, ``.pdf``). Raises ReportInputError if ``results_dir`` is missing or its results store is
+    name, ``.pdf``). ``optimise_dir``: the output of ``govsim optimise`` for the section "Which
+    design?" (default: RESULTS_DIR/optimise if it holds one); given an optimise output as
+    ``results_dir``, the report is that of its placed seed scenarios (``placed/``) with the
+    section. Raises ReportInputError if ``results_dir`` is missing or its results store is
     missing, damaged, empty or incomplete (the message names the file); nothing is written then.
     """
     output_path = Path(output_path)
     if lang is not None and lang not in i18n.LANGUAGES:
         raise ReportInputError(f"--lang: expected one of {', '.join(i18n.LANGUAGES)}, got {lang!r}")
+    opt = design.find_dir(Path(results_dir), optimise_dir)
+    if opt is not None and opt == Path(results_dir):  # an optimise output: its placed scenarios' runs
+        if not (opt / design.PLACED_DIR / "results.sqlite").is_file():
+            raise ReportInputError(f"{opt}: an optimise output without placed scenarios (add a \"place\" list to "
+                                   f"its config's optimise section, or pass it with --optimise beside a compare)")
+        results_dir = opt / design.PLACED_DIR
     rob = robustness.find_dir(Path(results_dir), robustness_dir)
     data = load(results_dir)
     if map_scenario is not None and map_scenario not in data.scenarios:
         raise ReportInputError(f"--map-scenario: no scenario {map_scenario!r} in {results_dir} "
                                f"(scenarios: {', '.join(data.scenarios)})")
-    html = render_html(data, rob, lang, map_scenario)
+    html = render_html(data, rob, lang, map_scenario, opt)
     output_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = output_path.with_name(output_path.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")
@@ -455,36 +465,3 @@ def write_report(results_dir: str | Path, output_path: str | Path, robustness_di
 
         print_pdf(output_path, output_path.with_suffix(".pdf") if pdf is True else Path(pdf))
     return output_path
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``govsim report`` / ``python -m govsim.reporting``: exit status 0, or 2 on bad input."""
-    parser = argparse.ArgumentParser(
-        prog="govsim report",
-        description="Write one self-contained HTML report (charts inline) from a `govsim compare` results directory.",
-    )
-    parser.add_argument("results_dir", metavar="RESULTS_DIR", help="the --out directory of `govsim compare`")
-    parser.add_argument("-o", "--output", metavar="FILE", default=None,
-                        help="HTML file to write (default: RESULTS_DIR/report.html)")
-    parser.add_argument("--robustness", metavar="DIR", default=None,
-                        help="results of `govsim robustness` for the section \"How robust is this ranking?\" "
-                             "(default: RESULTS_DIR/robustness if it exists)")
-    parser.add_argument("--map-scenario", metavar="NAME", default=None,
-                        help="scenario whose change in non-recours by commune the outcome map shows "
-                             "(default: the one with the lowest non-recours)")
-    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=None,
-                        help="language of the report (default: the config's \"language\", else fr)")
-    parser.add_argument("--pdf", nargs="?", const=True, default=None, metavar="PDF",
-                        help="also print it to PDF with headless Chromium (default name: the HTML file's, .pdf)")
-    args = parser.parse_args(argv)
-    out = Path(args.output) if args.output else Path(args.results_dir) / "report.html"
-    try:
-        path = write_report(args.results_dir, out, args.robustness, args.map_scenario, lang=args.lang, pdf=args.pdf)
-    except ReportInputError as e:
-        print(f"govsim report: error: {e}", file=sys.stderr)
-        return 2
-    except OSError as e:
-        print(f"govsim report: error: cannot write {out}: {e.strerror or e}", file=sys.stderr)
-        return 2
-    print(f"report written to {path}" + (f" and {path.with_suffix('.pdf') if args.pdf is True else args.pdf}" if args.pdf else ""))
-    return 0
