@@ -93,6 +93,8 @@ def serve(session: Any, port: int = 0, browser: bool = True, announce: Any = pri
     threading.Thread(target=when_started, daemon=True).start()
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn raises the signal again once it has shut down: Ctrl-C is how to stop
+        pass
     finally:
         sock.close()
         session.close()

@@ -87,10 +87,21 @@ class Lever:
         return float(value) if self.type == "real" else value
 
     def describe(self, current: Any) -> dict[str, Any]:
-        """The lever as the API gives it (GET /api/levers)."""
+        """The lever as the API gives it (GET /api/levers); its step fits ``current`` (a slider
+        would move a value off its step: 0.25 FTE on a 0.1 step would read 0.3)."""
         return {"name": self.name, "group": self.group, "type": self.type, "unit": self.unit, "min": self.min,
-                "max": self.max, "choices": list(self.choices), "help": self.help, "step": self.step,
-                "widget": self.widget, "value": current}
+                "max": self.max, "choices": list(self.choices), "help": self.help,
+                "step": self.step_for(current), "widget": self.widget, "value": current}
+
+    def step_for(self, value: Any) -> float | None:
+        """The slider's step, divided by 10 until ``value`` lies on it (from ``min``)."""
+        step = self.step
+        if step is None or self.type != "real" or not isinstance(value, (int, float)):
+            return step
+        lo = self.min or 0.0
+        while step > 1e-6 and abs(round((value - lo) / step) * step + lo - value) > 1e-9 * max(1.0, abs(value)):
+            step /= 10
+        return step
 
 
 def _g(x: float | None) -> str:

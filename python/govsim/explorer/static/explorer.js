@@ -33,6 +33,7 @@ async function loadLevers() {
   for (const lv of doc.levers) {
     const el = document.getElementById(`lever-${lv.name}`);
     if (!el) continue;
+    if (lv.step !== null && el.type !== "select-one") el.step = String(lv.step);
     el.value = typeof lv.value === "boolean" ? String(lv.value) : lv.value;
     showOutput(el);
   }
