@@ -79,6 +79,16 @@ class Server:
         return self.proc.returncode
 
 
+def started(folder: Path) -> Server:
+    """A server in ``folder``; the test is skipped without the govsim executable."""
+    import pytest
+
+    exe = govsim_bin()
+    if exe is None:
+        pytest.skip("govsim executable not found (set GOVSIM_BIN or run `make build`)")
+    return Server(exe, folder)
+
+
 def wait_for(pred: Any, timeout: float = 30) -> bool:
     end = time.monotonic() + timeout
     while time.monotonic() < end:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.client
 import json
 import math
+import os
 import socket
 import subprocess
 import threading
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer_server import GOVERNANCE, RUNS, SCALE, Server, govsim_bin, wait_for, write_config
+from explorer_server import GOVERNANCE, RUNS, SCALE, govsim_bin, started, wait_for, write_config
 
 OUTCOMES = ["non_recours_rate", "autonomy_rate", "illectronisme_rate", "mean_wait_weeks", "coverage_30min",
             "total_cost_eur"]
@@ -23,10 +24,7 @@ OUTCOMES = ["non_recours_rate", "autonomy_rate", "illectronisme_rate", "mean_wai
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    exe = govsim_bin()
-    if exe is None:
-        pytest.skip("govsim executable not found (set GOVSIM_BIN or run `make build`)")
-    s = Server(exe, tmp_path_factory.mktemp("explore"))
+    s = started(tmp_path_factory.mktemp("explore"))
     yield s
     s.stop()
 
@@ -166,10 +164,7 @@ def test_saving_twice_needs_overwrite(server):
 
 
 def test_ctrl_c_stops_the_server_and_leaves_nothing(tmp_path):
-    exe = govsim_bin()
-    if exe is None:
-        pytest.skip("govsim executable not found")
-    s = Server(exe, tmp_path)
+    s = started(tmp_path)
     result: list = []
     t = threading.Thread(target=lambda: result.append(s.request("api/evaluate", {"levers": {"mobile.units": 3}})))
     t.start()
@@ -212,3 +207,19 @@ def test_cache_and_a_newer_evaluation_cancels_a_stale_one(tmp_path):
     finally:
         session.close()
     assert not session.work.exists()
+
+
+def test_bad_command_lines_exit_2_naming_the_option(server, tmp_path):
+    exe = govsim_bin()
+    busy = server.url.rstrip("/").rsplit(":", 1)[1]
+    cfg = str(write_config(tmp_path))
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    cases = [([cfg, "--scale", "2"], "--scale: expected a share from 0.0001 to 1, got 2"),
+             ([cfg, "--port", busy], f"--port: expected a free port on 127.0.0.1, got {busy}"),
+             ([str(tmp_path / "missing.json")], "missing.json")]
+    procs = [subprocess.Popen([str(exe), "explore", "--no-browser", *args], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path) for args, _ in cases]
+    for p, (args, message) in zip(procs, cases):
+        _, err = p.communicate(timeout=60)
+        assert p.returncode == 2 and message in err, (args, err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["explore.json"]  # nothing written, no folder left

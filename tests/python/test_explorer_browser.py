@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer_server import Server, govsim_bin
+from explorer_server import started
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -37,10 +37,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    exe = govsim_bin()
-    if exe is None:
-        pytest.skip("govsim executable not found (set GOVSIM_BIN or run `make build`)")
-    s = Server(exe, tmp_path_factory.mktemp("explore-browser"))
+    s = started(tmp_path_factory.mktemp("explore-browser"))
     yield s
     s.stop()
 

@@ -101,25 +101,19 @@ def serve(session: Any, port: int = 0, browser: bool = True, announce: Any = pri
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = _parser()
     try:
-        a = p.parse_args(argv)
-    except SystemExit as e:
-        return int(e.code or 0) if e.code in (0, None) else 2
-    try:
+        a = _parser().parse_args(argv)
+        _check(a)
         from .. import source_dir
         from ..api import load_config
         from .session import Session
 
-        _check(a)
         config = a.config or str(Path(source_dir()) / "scenarios" / "experiments" / "seed-scenarios.json")
         cfg = load_config(config, a.set or None, territory=a.territory)
-        session = Session(cfg, scale=a.scale, runs=a.runs, threads=a.threads, out=a.out)
-    except ConfigError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    try:
-        serve(session, a.port, browser=not a.no_browser)
+        serve(Session(cfg, scale=a.scale, runs=a.runs, threads=a.threads, out=a.out), a.port,
+              browser=not a.no_browser)
+    except SystemExit as e:  # --help (0) or a usage error (2)
+        return 0 if e.code in (0, None) else 2
     except ConfigError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
