@@ -86,7 +86,7 @@ def create_app(session: Session) -> Starlette:
             data = await run_in_threadpool(session.evaluate, doc.get("seed"), doc.get("levers", {}))
         except Superseded as e:
             return _error(409, str(e), superseded=True)
-        answer = outcomes(data, lang)
+        answer = await run_in_threadpool(outcomes, data, lang)
         answer["changes"] = session.changes(doc.get("seed"), doc.get("levers", {}))
         answer.update(scale=session.scale, master_seed=session.config.seed, request=doc.get("request"))
         return JSONResponse(answer)
@@ -103,9 +103,12 @@ def create_app(session: Session) -> Starlette:
     async def bad_input(request: Request, exc: Exception) -> Response:
         return _error(400, str(exc))
 
+    async def server_error(request: Request, exc: Exception) -> Response:  # a bug: said, the server goes on
+        return _error(500, f"internal error: {type(exc).__name__}: {exc}")
+
     return Starlette(
         routes=[Route("/", page), Route("/api/levers", api_levers), Route("/api/evaluate", api_evaluate, methods=["POST"]),
                 Route("/api/save", api_save, methods=["POST"]), Mount("/static", StaticFiles(directory=STATIC))],
         # Loopback only: requests naming another host (DNS rebinding) are refused.
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost"])],
-        exception_handlers={LeverError: bad_input, ConfigError: bad_input})
+        exception_handlers={LeverError: bad_input, ConfigError: bad_input, Exception: server_error})
