@@ -163,8 +163,7 @@ class Session:
                                "description": f"Explored with govsim explore from {self.seed_scenario(seed)}: "
                                               f"the baseline {self.baseline} with these parameters."}
         doc.update(extending_baseline(self.base_config, changes, self.out))
-        _write_json(path, doc)
-        _core.load_scenario(str(path))  # as govsim validate: a file that would not load is a bug
+        _write_json(path, doc, check=_core.load_scenario)  # as govsim validate
         _write_json(exp_path, self._experiment(name, path, doc.get("extends")))
         return {"path": str(path), "experiment": str(exp_path), "document": doc,
                 "commands": self.commands(exp_path, name)}
@@ -202,7 +201,15 @@ class Session:
                                 f"--runs {self.runs} --out {res}-explore"}
 
 
-def _write_json(path: Path, doc: Mapping[str, Any]) -> None:
+def _write_json(path: Path, doc: Mapping[str, Any], check: Any = None) -> None:
+    """Writes ``doc`` to ``path`` whole or not at all: beside it first, ``check(file)`` (which
+    raises on a bad file: then nothing is left), then renamed."""
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        if check is not None:
+            check(str(tmp))
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, path)
