@@ -5,7 +5,8 @@
     .venv/bin/python scripts/update_report_catalog.py --check   # exit 1 if a message lacks a translation
 
 Messages are extracted from python/govsim/reporting/*.py (``_``, ``N_``, ``ngettext``) and the
-Jinja2 template (``_``, ``{% trans %}``), and from the metric definitions the engine writes into
+Jinja2 template (``_``, ``{% trans %}``), the same from python/govsim/explorer (the page of
+``govsim explore`` uses the report's catalogue), and from the metric definitions the engine writes into
 every manifest (``govsim describe --metrics --json``, when GOVSIM_BIN or .venv/bin/govsim is
 there). Merging keeps existing translations; a message that disappeared is dropped; a new one is
 added untranslated: translate it (msgstr) in locale/<lang>/LC_MESSAGES/govsim.po.
@@ -26,6 +27,8 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "python" / "govsim" / "reporting"
+# The packages whose messages the catalogue holds: the report's and the explorer's.
+SOURCES = [PKG, ROOT / "python" / "govsim" / "explorer"]
 LANGS = {"fr": "fr_FR"}
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "gettext": None}
 METHODS = [("**.py", "python"), ("templates/**.j2", "jinja2")]
@@ -34,9 +37,11 @@ OPTIONS = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "fals
 
 def template_catalog() -> Catalog:
     cat = Catalog(project="govsim report", domain="govsim")
-    for filename, lineno, message, comments, context in extract_from_dir(
-            PKG, method_map=METHODS, options_map=OPTIONS, keywords=KEYWORDS, strip_comment_tags=True):
-        cat.add(message, locations=[(f"reporting/{filename}", lineno)], auto_comments=comments, context=context)
+    for src in SOURCES:
+        for filename, lineno, message, comments, context in extract_from_dir(
+                src, method_map=METHODS, options_map=OPTIONS, keywords=KEYWORDS, strip_comment_tags=True):
+            cat.add(message, locations=[(f"{src.name}/{filename}", lineno)], auto_comments=comments,
+                    context=context)
     govsim = os.environ.get("GOVSIM_BIN") or str(ROOT / ".venv" / "bin" / "govsim")
     if Path(govsim).exists():
         metrics = json.loads(subprocess.run([govsim, "describe", "--metrics", "--json"], capture_output=True,

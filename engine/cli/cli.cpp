@@ -70,6 +70,7 @@ Commands:
   targets check CONFIG [--targets FILE]  observed vs simulated for each calibration target
   calibrate CONFIG --targets FILE --free NAME=MIN:MAX...  fit free parameters (Optuna, resumable)
   optimise CONFIG  multi-objective search over the levers of CONFIG's "optimise" section (NSGA-II)
+  explore [CONFIG]  a local web page: move a lever, see its effect vs the baseline (CIs, map) in seconds
 
 Options: --help (on each command), --version
 Exit status: 0 success, 2 bad input, 1 internal error or a failed run.
@@ -137,6 +138,7 @@ int main(int argc, char** argv, const ModelAdapter& model) {
       return cmd_uncertainty(cmd, argc - 1, argv + 1);
     if (cmd == "targets" || cmd == "calibrate") return cmd_calibration(argc - 1, argv + 1);
     if (cmd == "optimise") return cmd_optimise(argc - 1, argv + 1);
+    if (cmd == "explore") return cmd_explore(argc - 1, argv + 1);
     if (const int rc = model.command(cmd, argc - 1, argv + 1); rc >= 0) return rc;
     std::cerr << "govsim: unknown command '" << cmd << "'\n\n"
               << kTopUsage << model.commands_usage();

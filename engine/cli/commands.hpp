@@ -48,5 +48,6 @@ int cmd_report(int argc, char** argv);
 int cmd_uncertainty(const std::string& cmd, int argc, char** argv);
 int cmd_calibration(int argc, char** argv);
 int cmd_optimise(int argc, char** argv);
+int cmd_explore(int argc, char** argv);
 
 }  // namespace govsim::cli

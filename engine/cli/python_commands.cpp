@@ -1,5 +1,6 @@
 // The commands carried out by the govsim Python package (report, robustness, sensitivity,
-// discover, targets, calibrate, optimise): exec of `python -m MODULE` beside this executable.
+// discover, targets, calibrate, optimise, explore): exec of `python -m MODULE` beside this
+// executable.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -85,6 +86,14 @@ int cmd_optimise(int argc, char** argv) {
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
   return exec_python("govsim.optimisation", args);
+}
+
+// `govsim explore ...` (govsim/explorer: a local web server on 127.0.0.1; docs/planners.md).
+int cmd_explore(int argc, char** argv) {
+  refuse_under_mpi_launcher("explore", "govsim.explorer.Session");
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  return exec_python("govsim.explorer", args);
 }
 
 }  // namespace govsim::cli

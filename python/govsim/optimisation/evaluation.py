@@ -92,14 +92,25 @@ def _raw(cfg: Config) -> tuple[dict[str, Any], str, Path]:
     return json.loads(path.read_text(encoding="utf-8")), str(path), path.resolve().parent
 
 
+def config_folder(cfg: Config) -> Path:
+    """The folder a config's relative paths (scenarios, territory files) resolve against."""
+    return _raw(cfg)[2]
+
+
+def baseline_item(cfg: Config) -> Any:
+    """The baseline's entry of the config as written: a scenario file path (relative to
+    config_folder) or an inline scenario document."""
+    raw = _raw(cfg)[0]
+    return raw["scenarios"][cfg.scenarios.index(cfg.baseline)]
+
+
 def design_scenario(cfg: Config, name: str, levers: Mapping[str, Any]) -> dict[str, Any]:
     """A scenario that is the baseline as written (its file, extended; or its inline document) with
     ``levers`` set: what ``designs/*.json`` holds, so a batch's runs are those of ``govsim
     compare`` on the design files. (Not the baseline's resolved parameters: a parameter left at its
     default is not the same as one set to it, e.g. a territory's published illectronisme figures
     apply only while the age targets are not set.)"""
-    raw, _label, _base = _raw(cfg)
-    item = raw["scenarios"][cfg.scenarios.index(cfg.baseline)]
+    item = baseline_item(cfg)
     if isinstance(item, str):
         return {"name": name, "extends": item, "parameters": dict(levers)}
     doc = {k: v for k, v in item.items() if k in ("extends", "parameters", "territory")}
@@ -111,9 +122,9 @@ def batch_document(cfg: Config, scenarios: Sequence[Any], runs: int, levers: Seq
     """A compare config: the baseline as written, then ``scenarios``, with the config's own
     parameters (those that are ``levers`` left out: the design's value wins), territory, seed and
     ``runs`` replicates."""
-    raw, _label, _base = _raw(cfg)
+    raw = _raw(cfg)[0]
     doc: dict[str, Any] = {"name": f"{cfg.name}-optimise", "territory": cfg.to_dict()["territory"],
-                           "scenarios": [raw["scenarios"][cfg.scenarios.index(cfg.baseline)], *scenarios],
+                           "scenarios": [baseline_item(cfg), *scenarios],
                            "baseline": cfg.baseline, "experiment": {"runs": int(runs), "seed": int(cfg.seed)}}
     params = {k: v for k, v in (raw.get("parameters") or {}).items() if k not in set(levers)}
     if params:

@@ -87,15 +87,23 @@ def _front_table(space: SearchSpace, final: FinalFront, designs: list[dict[str, 
         .reset_index(drop=True) if len(df) else df
 
 
+def extending_baseline(cfg: Config, levers: Mapping[str, Any], folder: Path) -> dict[str, Any]:
+    """The ``extends`` and ``parameters`` of a scenario file in ``folder`` that is ``cfg``'s
+    baseline with ``levers``: it extends the baseline's file (a path relative to ``folder`` when
+    they share more than the root), or, for an inline baseline, repeats its parameters."""
+    info = cfg.to_dict()["scenarios"][cfg.scenarios.index(cfg.baseline)]
+    base_file = info.get("file") or None
+    if not base_file:
+        return {"parameters": {**dict(info.get("parameters") or {}), **levers}}
+    base, here = Path(base_file).resolve(), folder.resolve()
+    rel = os.path.relpath(base, here) if os.path.commonpath([base, here]) != "/" else str(base)
+    return {"extends": rel, "parameters": dict(levers)}
+
+
 def _write_designs(cfg: Config | None, front: pd.DataFrame, space: SearchSpace, folder: Path) -> list[Path]:
     """designs/<name>.json: a scenario extending the baseline's file with the design's levers."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    base_file, base_params = None, {}
-    if cfg is not None:
-        info = cfg.to_dict()["scenarios"][cfg.scenarios.index(cfg.baseline)]
-        base_file = info.get("file") or None
-        base_params = dict(info.get("parameters") or {})  # an inline baseline: its own parameters
     paths = []
     for _, row in front.iterrows():
         levers = {lv.name: _plain(row[lv.name]) for lv in space.levers}
@@ -103,11 +111,7 @@ def _write_designs(cfg: Config | None, front: pd.DataFrame, space: SearchSpace, 
                                "description": "A design on the Pareto front of govsim optimise: the baseline with "
                                               "these levers (the config's own parameters and --set still apply "
                                               "when run in it)."}
-        if base_file:
-            base, here = Path(base_file).resolve(), folder.resolve()
-            # relative when they share more than the root (a results folder beside the scenarios)
-            doc["extends"] = os.path.relpath(base, here) if os.path.commonpath([base, here]) != "/" else str(base)
-        doc["parameters"] = levers if base_file else {**base_params, **levers}
+        doc.update(extending_baseline(cfg, levers, folder) if cfg is not None else {"parameters": levers})
         p = folder / f"{row['design']}.json"
         p.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         if cfg is not None:

@@ -287,16 +287,13 @@ def _places(data: ReportData) -> tuple[list, dict[str, int]]:
     return m.get("places") or [], {c: i for i, c in enumerate(m.get("places_columns", []))}
 
 
-def outcome_map(data: ReportData, scenario: str | None = None) -> Chart | None:
-    """Per-commune outcomes of the run (communes.csv): communes (centroids, sized by adults)
-    coloured by non-recours under the baseline (left) and by its change in points under
-    ``scenario`` (right; default :func:`map_scenario`), with the places by type. ``values`` of the
-    chart holds the plotted numbers by commune code."""
+def outcome_map_values(data: ReportData, scenario: str) -> pd.DataFrame | None:
+    """What the outcome map plots, one row per commune (communes.csv, replicates pooled): code,
+    name, adults, x, y (longitude and latitude, or km for a generated territory:
+    ``attrs["geo"]`` says which), non-recours in % under the baseline and under ``scenario``, and
+    its change in points (NaN where no need was closed). None without per-commune outputs."""
     c = data.communes
-    if c is None or c.empty or "non_recours_rate" not in c.columns:
-        return None
-    scenario = scenario or map_scenario(data)
-    if scenario is None or data.baseline not in set(c["scenario"]):
+    if c is None or c.empty or "non_recours_rate" not in c.columns or data.baseline not in set(c["scenario"]):
         return None
     if scenario not in set(c["scenario"]):
         raise ValueError(f"no per-commune outputs for scenario {scenario!r}; scenarios: "
@@ -304,15 +301,31 @@ def outcome_map(data: ReportData, scenario: str | None = None) -> Chart | None:
     base = c[c["scenario"] == data.baseline].set_index("code")
     scen = c[c["scenario"] == scenario].set_index("code").reindex(base.index)
     geo = bool((base["lat"].abs() > 0).any())
-    x = base["lon"] if geo else base["x_km"]
-    y = base["lat"] if geo else base["y_km"]
     nr0 = base["non_recours_rate"].astype(float) * 100
-    delta = (scen["non_recours_rate"].astype(float) - base["non_recours_rate"].astype(float)) * 100
+    nr1 = scen["non_recours_rate"].astype(float) * 100
     values = pd.DataFrame({"code": base.index, "name": base["name"].to_numpy(), "adults": base["adults"].to_numpy(),
-                           "baseline_non_recours_pct": nr0.to_numpy(),
-                           "scenario_non_recours_pct": (scen["non_recours_rate"].astype(float) * 100).to_numpy(),
-                           "change_pt": delta.to_numpy()})
-    sizes = 8 + 140 * np.sqrt(base["adults"].to_numpy(dtype=float) / max(float(base["adults"].max()), 1.0))
+                           "x": (base["lon"] if geo else base["x_km"]).to_numpy(dtype=float),
+                           "y": (base["lat"] if geo else base["y_km"]).to_numpy(dtype=float),
+                           "baseline_non_recours_pct": nr0.to_numpy(), "scenario_non_recours_pct": nr1.to_numpy(),
+                           "change_pt": (nr1 - nr0).to_numpy()})
+    values.attrs["geo"] = geo
+    return values
+
+
+def outcome_map(data: ReportData, scenario: str | None = None) -> Chart | None:
+    """Per-commune outcomes of the run (communes.csv): communes (centroids, sized by adults)
+    coloured by non-recours under the baseline (left) and by its change in points under
+    ``scenario`` (right; default :func:`map_scenario`), with the places by type. ``values`` of the
+    chart holds the plotted numbers by commune code."""
+    scenario = scenario or map_scenario(data)
+    values = outcome_map_values(data, scenario) if scenario else None
+    if values is None:
+        return None
+    geo = bool(values.attrs["geo"])
+    x, y = values["x"], values["y"]
+    nr0, delta = values["baseline_non_recours_pct"], values["change_pt"]
+    values = values.drop(columns=["x", "y"])
+    sizes = 8 + 140 * np.sqrt(values["adults"].to_numpy(dtype=float) / max(float(values["adults"].max()), 1.0))
     places, pc = _places(data)
     fig, axes = plt.subplots(1, 2, figsize=(15, 7.5))
     panels = [(nr0, "YlOrRd", 0.0, float(np.nanpercentile(nr0, 98)) if np.isfinite(nr0).any() else 1.0,
@@ -347,7 +360,7 @@ def outcome_map(data: ReportData, scenario: str | None = None) -> Chart | None:
     fig.tight_layout()
     name = (data.manifest.get("territory") or {}).get("name")
     chart = _to_chart(fig, text.chart_text("map_alt").format(
-        territory=text.territory_title(name) if name else _("the territory"), n=len(base),
+        territory=text.territory_title(name) if name else _("the territory"), n=len(values),
         scenario=data.title(scenario), baseline=data.title(data.baseline)))
     chart.values = values
     return chart
