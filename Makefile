@@ -6,6 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BUILD := build/py
 JOBS ?= 2
+# pytest workers (pytest-xdist; a test file stays on one worker, so its module fixtures run once)
+PYTEST_JOBS ?= 2
+PYTEST_PAR := -n $(PYTEST_JOBS) --dist loadfile
 DEMO_CONFIG := scenarios/experiments/seed-scenarios.json
 DEMO_OUT := results/demo
 
@@ -29,12 +32,12 @@ test-cpp: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 test-python: build
-	$(PY) -m pytest -q --durations=15 tests/python tests/cli
+	$(PY) -m pytest -q $(PYTEST_PAR) --durations=15 tests/python tests/cli
 
 # The fast tier: the same without ctest label / pytest marker `slow`.
 check: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -LE slow
-	$(PY) -m pytest -q -m "not slow" tests/python tests/cli
+	$(PY) -m pytest -q $(PYTEST_PAR) -m "not slow" tests/python tests/cli
 
 deps: $(VENV)/.deps-stamp
 
