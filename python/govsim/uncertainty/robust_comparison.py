@@ -17,6 +17,7 @@ from .._core import ConfigError
 from ..api import Config, PathArg, ProgressArg, _as_config
 from ..results import Results
 from .design_runs import _directions, _outcomes, _run_design, headline_metrics, scenario_references
+from .plausible_worlds import plausible_design, worlds_source, write_worlds_source
 from .uncertainty_space import design_values, sample, space
 
 
@@ -164,8 +165,11 @@ def _robustness_from(res: Results) -> Robustness:
 
 
 def open_robustness(path: PathArg) -> Robustness:
-    """The robustness analysis of a results directory written by :func:`robustness` (or merged shards)."""
-    return _robustness_from(Results(path))
+    """The robustness analysis of a results directory written by :func:`robustness` (or merged shards);
+    ``extra["worlds"]`` says where its worlds came from (the prior, or a file of plausible worlds)."""
+    rob = _robustness_from(Results(path))
+    rob.extra.update(worlds_source(path))
+    return rob
 
 
 def _settings(cfg: Config, samples: int | None, method: str | None,
@@ -183,12 +187,14 @@ def _settings(cfg: Config, samples: int | None, method: str | None,
 def robustness(config: Config | PathArg | Mapping[str, Any], samples: int | None = None, method: str | None = None,
                parameters: str | Sequence[str] | None = None, runs: int | None = None, seed: int | None = None,
                threads: int = 0, out: PathArg | None = None, progress: ProgressArg = True, *,
-               resume: bool = False, force: bool = False, shard: tuple[int, int] | None = None) -> Robustness:
+               resume: bool = False, force: bool = False, shard: tuple[int, int] | None = None,
+               worlds: PathArg | None = None) -> Robustness:
     """Robust comparison: ``samples`` plausible worlds x every scenario of ``config``.
 
     Worlds are drawn from the config's ``uncertainty`` section (or ``parameters``, ``samples``,
-    ``method`` = "lhs" | "sobol"); each world runs every scenario ``runs`` times on common
-    random numbers. Returns a :class:`Robustness`. With ``shard=(k, n)`` only that shard runs and
+    ``method`` = "lhs" | "sobol"), or with ``worlds`` (a worlds.csv of :func:`history_match`, or
+    its directory) from the plausible worlds (``samples`` of them drawn without replacement, all
+    by default); each world runs every scenario ``runs`` times on common random numbers. Returns a :class:`Robustness`. With ``shard=(k, n)`` only that shard runs and
     :class:`IncompleteError` is raised until the shards are merged (``govsim merge``); then
     ``open_robustness(merged_dir)`` or a call with ``resume=True`` on it analyses them.
     """
@@ -197,11 +203,17 @@ def robustness(config: Config | PathArg | Mapping[str, Any], samples: int | None
     if meth not in ("lhs", "sobol"):
         raise ConfigError(f"method: expected \"lhs\" or \"sobol\", got {meth!r}")
     s = cfg.seed if seed is None else int(seed)
-    unit = sample(names, meth, n, s)
     out_dir = Path(tempfile.mkdtemp(prefix="govsim-robustness-")) if out is None else Path(out)
+    if worlds is None:
+        unit = sample(names, meth, n, s)
+        source: dict[str, Any] = {"worlds": "prior", "method": meth}
+    else:
+        names, unit, source = plausible_design(worlds, None if parameters is None else names, samples, s)
+    write_worlds_source(out_dir, source)
     _run_design(cfg, names, unit, runs=runs, seed=s, threads=threads, out=out_dir, progress=progress,
                 resume=resume, force=force, shard=shard, desc="govsim robustness")
+    write_worlds_source(out_dir, source)  # again: --force clears the directory
     rob = open_robustness(out_dir)
-    rob.extra.update({"method": meth, "seed": s})
+    rob.extra.update({"method": source.get("method", meth), "seed": s})
     return rob
 
