@@ -1,5 +1,6 @@
 // The commands carried out by the govsim Python package (report, robustness, sensitivity,
-// discover, worlds, targets, calibrate, optimise): exec of `python -m MODULE` beside this executable.
+// discover, worlds, targets, calibrate, optimise): exec of `python -m MODULE` beside this
+// executable.
 #include <unistd.h>
 
 #include <cstdlib>
