@@ -111,10 +111,9 @@ def sensitivity(config: Config | PathArg | Mapping[str, Any], method: str = "mor
         high = np.array([hi[pos[nm]] if nm in pos else 1.0 for nm in names])
         unit = low + unit * (high - low)
         source = {"worlds": "plausible", "file": str(worlds), "box_low": low.tolist(), "box_high": high.tolist()}
-    write_worlds_source(out_dir, source)
     _run_design(cfg, names, unit, runs=runs, seed=s, threads=threads, out=out_dir, progress=progress,
                 resume=resume, force=force, shard=shard, desc=f"govsim sensitivity ({method})")
-    write_worlds_source(out_dir, source)  # again: --force clears the directory
+    write_worlds_source(out_dir, source)  # after the runs: bad input leaves nothing written
     return analyse_results(out_dir, method, outcomes=outcomes, seed=s, num_resamples=num_resamples)
 
 

@@ -31,7 +31,7 @@ import pandas as pd
 
 from .. import _core
 from .._core import ConfigError
-from ..calibration.evaluation import replicate_values
+from ..calibration.evaluation import _config_doc, replicate_values
 from ..calibration.targets import Target, TargetSet, load_target_files
 from .uncertainty_space import design_values, sample, space
 
@@ -152,7 +152,7 @@ def history_match(config: str | os.PathLike[str], targets: Sequence[str] | None 
     held = [t for t in ts.targets if t.role == "holdout"]
     if not fit:
         raise ConfigError(f"{ts.file}: at /targets: expected at least one target of role \"fit\", got none")
-    doc = json.loads(Path(config).read_text(encoding="utf-8"))
+    doc = _config_doc(config)[0]
     names = list(space(parameters if parameters is not None else "assumptions")["name"])
     integer = {d["name"] for d in _core.parameters() if d["type"] == "integer"}
     s = int(doc.get("experiment", {}).get("seed", 1) if seed is None else seed)

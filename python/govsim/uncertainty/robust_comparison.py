@@ -209,10 +209,9 @@ def robustness(config: Config | PathArg | Mapping[str, Any], samples: int | None
         source: dict[str, Any] = {"worlds": "prior", "method": meth}
     else:
         names, unit, source = plausible_design(worlds, None if parameters is None else names, samples, s)
-    write_worlds_source(out_dir, source)
     _run_design(cfg, names, unit, runs=runs, seed=s, threads=threads, out=out_dir, progress=progress,
                 resume=resume, force=force, shard=shard, desc="govsim robustness")
-    write_worlds_source(out_dir, source)  # again: --force clears the directory
+    write_worlds_source(out_dir, source)  # after the runs: bad input leaves nothing written
     rob = open_robustness(out_dir)
     rob.extra.update({"method": source.get("method", meth), "seed": s})
     return rob
