@@ -182,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     r.add_argument("--rank-by", default="non_recours_rate", help="metric of the printed table")
     r.add_argument("--discover-metric", default="non_recours_rate", help="metric for the PRIM boxes")
     r.add_argument("--worlds", help="plausible worlds (a worlds.csv of govsim worlds) to draw the worlds from "
-                                    "(--samples of them, all by default), or \"prior\"; default: the shipped worlds "
+                                    "(--samples of them, else the config's uncertainty.samples, at most all), or \"prior\"; default: the shipped worlds "
                                     "of the config's territory (data/worlds/TERRITORY/) if any, else the prior")
     s = sub.add_parser("sensitivity", help="Morris or Sobol' indices (SALib) of outcomes and differences",
                        description="Global sensitivity of each headline outcome and each scenario-minus-baseline "

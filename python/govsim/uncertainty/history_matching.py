@@ -66,7 +66,7 @@ class Worlds:
     def summary(self) -> str:
         """A plain-text account: waves, narrowed ranges, held-out targets."""
         s = self.settings
-        lines = [f"History matching of {s.get('config')} ({s.get('territory')}): {len(self.parameters)} parameters, "
+        lines = [f"History matching of {Path(str(s.get('config'))).name} ({s.get('territory')}): {len(self.parameters)} parameters, "
                  f"{len(s.get('fit_targets', []))} fit targets, cut-off I <= {s.get('cutoff')}, "
                  f"{s.get('runs')} runs per world at {s.get('population_scale')} of adults"]
         for w, g in self.waves.groupby("wave", sort=True):
@@ -146,7 +146,7 @@ def history_match(config: str | os.PathLike[str], targets: Sequence[str] | None 
     if not (cutoff > 0 and discrepancy >= 0 and 0 < population_scale <= 1):
         raise ConfigError(f"--cutoff/--discrepancy/--scale: expected cutoff > 0, discrepancy >= 0 and 0 < scale <= 1, "
                           f"got {cutoff}/{discrepancy}/{population_scale}")
-    files = list(targets) if targets else list(DEFAULT_TARGET_FILES)
+    files = [str(f) for f in targets] if targets else list(DEFAULT_TARGET_FILES)
     ts = load_target_files(files)
     fit = [t for t in ts.targets if t.role == "fit"]
     held = [t for t in ts.targets if t.role == "holdout"]

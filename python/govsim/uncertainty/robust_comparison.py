@@ -193,8 +193,8 @@ def robustness(config: Config | PathArg | Mapping[str, Any], samples: int | None
 
     Worlds are drawn from the config's ``uncertainty`` section (or ``parameters``, ``samples``,
     ``method`` = "lhs" | "sobol"), or with ``worlds`` (a worlds.csv of :func:`history_match`, or
-    its directory) from the plausible worlds (``samples`` of them drawn without replacement, all
-    by default); each world runs every scenario ``runs`` times on common random numbers. Returns a :class:`Robustness`. With ``shard=(k, n)`` only that shard runs and
+    its directory) from the plausible worlds (``samples`` of them drawn without replacement, as
+    many as there are when fewer); each world runs every scenario ``runs`` times on common random numbers. Returns a :class:`Robustness`. With ``shard=(k, n)`` only that shard runs and
     :class:`IncompleteError` is raised until the shards are merged (``govsim merge``); then
     ``open_robustness(merged_dir)`` or a call with ``resume=True`` on it analyses them.
     """
@@ -208,7 +208,10 @@ def robustness(config: Config | PathArg | Mapping[str, Any], samples: int | None
         unit = sample(names, meth, n, s)
         source: dict[str, Any] = {"worlds": "prior", "method": meth}
     else:
-        names, unit, source = plausible_design(worlds, None if parameters is None else names, samples, s)
+        # The config's (or the call's) sample size and, when it names fewer than every assumption,
+        # its parameters; otherwise every parameter of the worlds file.
+        subset = None if set(names) == set(space()["name"]) else names
+        names, unit, source = plausible_design(worlds, subset, n, s)
     _run_design(cfg, names, unit, runs=runs, seed=s, threads=threads, out=out_dir, progress=progress,
                 resume=resume, force=force, shard=shard, desc="govsim robustness")
     write_worlds_source(out_dir, source)  # after the runs: bad input leaves nothing written
