@@ -415,7 +415,7 @@ def test_robustness_section_without_and_with_results(results_dir, govsim_bin, tm
     assert rob.extra["worlds"] == "prior" and "drawn from the whole uncertainty space" in summary
     assert across.count("<li>") == len(rob.compared)
     prob = rob.probability[rob.probability["metric"] == "non_recours_rate"].set_index("scenario")
-    shares = re.findall(r"ranges from \S+ to \S+ \(5th to 95th percentile\) and it beats [^<]*? in (\d+)% of them", across)
+    shares = re.findall(r"ranges from .+? to .+? \(5th to 95th percentile\) and it beats .+? in (\d+)% of them", across)
     assert sorted(int(x) for x in shares) == sorted(round(100 * prob.loc[s_, "p_better"]) for s_ in rob.compared)
     assert across.count("Across 12 worlds") == len(rob.compared) and "was not analysed" in across
     # With a Morris screening beside the run, each scenario names its most influential assumption.

@@ -98,6 +98,7 @@ def build(data: ReportData, rob: Any, rob_dir: Path, boxes: dict[str, pd.DataFra
                            "discovery on these worlds).").format(base=base, assumptions=", ".join(box)))
         else:
             parts.append(_("Which assumptions it hangs on was not analysed: no sensitivity analysis beside these "
-                           "results, and too few failing worlds for scenario discovery."))
+                           "results, and scenario discovery drew no box (too few worlds where it fails, or where it "
+                           "succeeds)."))
         rows.append({"name": s, "title": title, "sentence": " ".join(parts)})
     return {"source": _source(rob), "rows": rows, "n_worlds": rob.n_worlds, "runs": rob.runs}
