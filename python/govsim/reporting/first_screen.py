@@ -94,7 +94,7 @@ def build(data: ReportData, rob: Any, rob_dir: Path, boxes: dict[str, pd.DataFra
             parts.append(_("Its size hangs mostly on {assumptions} (sensitivity analysis).").format(
                 assumptions=", ".join(hangs)))
         elif (box := list(boxes[s]["parameter"].head(MOST)) if s in boxes and not boxes[s].empty else []):
-            parts.append(_("It fails to beat {base} mostly where {assumptions} take particular values (scenario "
+            parts.append(_("It fails to beat {base} mostly within particular ranges of {assumptions} (scenario "
                            "discovery on these worlds).").format(base=base, assumptions=", ".join(box)))
         else:
             parts.append(_("Which assumptions it hangs on was not analysed: no sensitivity analysis beside these "

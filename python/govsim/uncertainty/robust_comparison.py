@@ -120,12 +120,13 @@ def _robustness_from(res: Results) -> Robustness:
     worlds = values.copy()
     worlds.insert(0, "world", np.arange(n_k))
     prob, ranks, regret = [], [], []
+    outcomes: dict[str, np.ndarray] = {}
     for m in heads:
         j = mnames.index(m)
         d = direction[m]
         y = d * mean[:, :, j]  # higher is better
         for s in range(len(scen)):
-            worlds[f"{m}|{scen[s]}"] = mean[:, s, j]
+            outcomes[f"{m}|{scen[s]}"] = mean[:, s, j]
         for s in range(len(scen)):
             ref = refs[s]
             if ref is None:
@@ -158,6 +159,7 @@ def _robustness_from(res: Results) -> Robustness:
                            "se": float(reg[:, i].std(ddof=1) / math.sqrt(n_k)) if n_k > 1 else float("nan"),
                            "p95_regret": float(np.quantile(reg[:, i], 0.95)), "max_regret": float(reg[:, i].max()),
                            "share_best": float((reg[:, i] == 0).mean())})
+    worlds = pd.concat([worlds, pd.DataFrame(outcomes, index=worlds.index)], axis=1)  # at once: not fragmented
     references = {scen[s]: scen[refs[s]] for s in range(len(scen)) if refs[s] is not None}
     return Robustness(path=res.path, parameters=names, scenarios=scen, baseline=scen_all[baseline], worlds=worlds,
                       probability=pd.DataFrame(prob), ranks=pd.DataFrame(ranks), regret=pd.DataFrame(regret),
@@ -194,7 +196,8 @@ def robustness(config: Config | PathArg | Mapping[str, Any], samples: int | None
     Worlds are drawn from the config's ``uncertainty`` section (or ``parameters``, ``samples``,
     ``method`` = "lhs" | "sobol"), or with ``worlds`` (a worlds.csv of :func:`history_match`, or
     its directory) from the plausible worlds (``samples`` of them drawn without replacement, as
-    many as there are when fewer); each world runs every scenario ``runs`` times on common random numbers. Returns a :class:`Robustness`. With ``shard=(k, n)`` only that shard runs and
+    many as there are when fewer); each world runs every scenario ``runs`` times on common
+    random numbers. Returns a :class:`Robustness`. With ``shard=(k, n)`` only that shard runs and
     :class:`IncompleteError` is raised until the shards are merged (``govsim merge``); then
     ``open_robustness(merged_dir)`` or a call with ``resume=True`` on it analyses them.
     """
