@@ -53,11 +53,11 @@ def matched(tmp_path_factory):
     # The share aware at 26 weeks follows population.aware_initial closely: a band around 0.55 rules
     # out part of its prior [0.33, 0.79]; the held-out target is missed by every world on purpose.
     targets.write_text(json.dumps({"targets": [
-        {"name": "aware", "quantity": "aware_share", "value": 0.55, "tolerance": 0.06, "territory": "city",
+        {"name": "aware", "quantity": "aware_share", "value": 0.55, "tolerance": 0.1, "territory": "city",
          "year": 2024, "role": "fit", "source": {"reference": "test"}},
         {"name": "aware (held out)", "quantity": "aware_share", "value": 0.05, "tolerance": 0.01,
          "territory": "city", "year": 2024, "role": "holdout", "source": {"reference": "test"}}]}))
-    res = gu.history_match(cfg, targets=[str(targets)], samples=12, waves=2, runs=2, discrepancy=0.0,
+    res = gu.history_match(cfg, targets=[str(targets)], samples=20, waves=2, runs=2, discrepancy=0.0,
                            parameters=VARIED, population_scale=0.01, seed=5)
     out = gu.write_worlds(res, tmp / "out", "test")
     return res, out, cfg
@@ -68,7 +68,7 @@ def test_survivors_are_exactly_the_points_within_the_cutoff(matched):
     imp = res.implausibility
     last = imp[imp["wave"] == 2]
     kept = last[last["implausibility"] <= 3.0]["point"].nunique()
-    assert 0 < len(res.worlds) == kept < 12
+    assert 0 < len(res.worlds) == kept < 20
     assert (res.worlds["max_implausibility"] <= 3.0).all()
     # The fit target decides: the prior range of aware_initial is narrowed; the other one is not
     # constrained by it as much.
@@ -83,10 +83,11 @@ def test_wave_two_samples_inside_the_box_of_wave_one(matched):
     res, _, _ = matched
     imp = res.implausibility
     w1 = imp[(imp["wave"] == 1) & (imp["implausibility"] <= 3.0)]
-    assert res.waves.groupby("wave")["sampled"].first().tolist() == [12, 12]
+    assert res.waves.groupby("wave")["sampled"].first().tolist() == [20, 20]
     # Simulated values of wave 2 concentrate where wave 1 survived: a larger share survives.
-    share = res.waves.groupby("wave")["survived"].first() / 12
-    assert len(w1) and share.loc[2] >= share.loc[1]
+    share = res.waves.groupby("wave")["survived"].first() / 20
+    assert w1["point"].nunique() >= gu.history_matching.MIN_BOX  # enough survivors to draw a box
+    assert share.loc[2] >= share.loc[1]
 
 
 def test_held_out_targets_never_decide(matched):

@@ -9,7 +9,8 @@ few replicates each; every point is scored against every fit target by its impla
 variance of the replicates; V_md the model discrepancy), and a point is kept when its largest
 I is at most the cut-off (3). Wave k + 1 draws its points from the prior restricted to the
 bounding box (in quantile coordinates, widened by a margin) of wave k's survivors: the box is a
-sampling device; a point is plausible only when its own runs pass. No emulator: every point is
+sampling device; a point is plausible only when its own runs pass, and with fewer than 10
+survivors the next wave keeps the current box. No emulator: every point is
 simulated (Andrianakis et al. 2015 fit emulators because their model was too costly; the
 status quo at 10% of adults is a few seconds). Held-out targets never decide; they are
 reported on the surviving worlds. docs/uncertainty.md, "Plausible worlds".
@@ -40,6 +41,8 @@ from .uncertainty_space import design_values, sample, space
 DEFAULT_TARGET_FILES = ("data/targets/activity-2023.json",)
 CUTOFF = 3.0
 MARGIN = 0.1  # the next wave's box: survivors' range widened by this share of it on each side
+MIN_BOX = 10  # fewer survivors than this: the next wave keeps the current box (a handful of points
+# would draw a box far narrower than the region they come from)
 
 
 @dataclass
@@ -77,7 +80,8 @@ class Worlds:
         lines.append(f"{len(self.worlds)} plausible worlds.")
         nar = self.ranges.sort_values("width_ratio").head(5)
         if len(nar):
-            lines.append("Most narrowed (5-95% range, prior -> plausible):")
+            lines.append("Most narrowed (5-95% range, prior -> plausible)" + (
+                ":" if len(self.worlds) >= 30 else f"; with {len(self.worlds)} worlds such narrowing can be chance alone:"))
             for _, r in nar.iterrows():
                 lines.append(f"  {r['parameter']:48s} [{r['prior_p05']:.4g}, {r['prior_p95']:.4g}] -> "
                              f"[{r['plausible_p05']:.4g}, {r['plausible_p95']:.4g}] ({r['width_ratio']:.0%})")
@@ -184,7 +188,8 @@ def history_match(config: str | os.PathLike[str], targets: Sequence[str] | None 
                                   "median_implausibility": float(col.median()), "max_implausibility": float(col.max())})
             if not keep.any() or w == waves:
                 break
-            lo, hi = _box(unit[keep])
+            if keep.sum() >= MIN_BOX:
+                lo, hi = _box(unit[keep])
     finally:
         if bar is not None:
             bar.close()
