@@ -11,6 +11,11 @@ PYTEST_JOBS ?= 2
 PYTEST_PAR := -n $(PYTEST_JOBS) --dist loadfile
 DEMO_CONFIG := scenarios/experiments/seed-scenarios.json
 DEMO_OUT := results/demo
+# Five minutes on 2 cores (docs/performance.md, "make demo"): the comparison at 6 replicates
+# (every adult; 10 took ~4.5 min alone) and the robustness run in 16 of the shipped plausible
+# worlds of Charente (data/worlds/charente, govsim worlds) at 10% of adults, one run each.
+DEMO_COMPARE := --runs 6
+DEMO_ROBUSTNESS := --samples 16 --runs 1 --set sim.population_scale=0.1
 
 # Everything whose change requires rebuilding/reinstalling the package.
 PKG_SOURCES := $(shell git ls-files -co --exclude-standard -- CMakeLists.txt cmake engine models app data \
@@ -19,7 +24,8 @@ PKG_SOURCES := $(shell git ls-files -co --exclude-standard -- CMakeLists.txt cma
 .PHONY: demo test check build deps test-cpp test-python asan fuzz bench clean format format-check notebook notebooks
 
 demo: build
-	$(VENV)/bin/govsim compare $(DEMO_CONFIG) --out $(DEMO_OUT) --force
+	$(VENV)/bin/govsim compare $(DEMO_CONFIG) $(DEMO_COMPARE) --out $(DEMO_OUT) --force
+	$(VENV)/bin/govsim robustness $(DEMO_CONFIG) $(DEMO_ROBUSTNESS) --out $(DEMO_OUT)/robustness --force
 	$(VENV)/bin/govsim report $(DEMO_OUT) -o $(DEMO_OUT)/report.html
 	@echo "Report: $(abspath $(DEMO_OUT))/report.html"
 

@@ -67,6 +67,7 @@ Commands:
   robustness CONFIG  every scenario in N plausible worlds (the uncertainty space): P(beat baseline), ranks, regret
   sensitivity CONFIG --method morris|sobol  global sensitivity (SALib) of outcomes and of differences vs baseline
   discover RESULTS_DIR --scenario NAME  PRIM boxes of the worlds where a scenario fails to beat the baseline
+  worlds CONFIG    history matching: the worlds whose status quo reproduces every fit target (plausible worlds)
   targets check CONFIG [--targets FILE]  observed vs simulated for each calibration target
   calibrate CONFIG --targets FILE --free NAME=MIN:MAX...  fit free parameters (Optuna, resumable)
   optimise CONFIG  multi-objective search over the levers of CONFIG's "optimise" section (NSGA-II)
@@ -134,7 +135,7 @@ int main(int argc, char** argv, const ModelAdapter& model) {
     if (cmd == "schema") return cmd_schema(argc - 1, argv + 1, model);
     if (cmd == "merge") return cmd_merge(argc - 1, argv + 1, model);
     if (cmd == "report") return cmd_report(argc - 1, argv + 1);
-    if (cmd == "robustness" || cmd == "sensitivity" || cmd == "discover")
+    if (cmd == "robustness" || cmd == "sensitivity" || cmd == "discover" || cmd == "worlds")
       return cmd_uncertainty(cmd, argc - 1, argv + 1);
     if (cmd == "targets" || cmd == "calibrate") return cmd_calibration(argc - 1, argv + 1);
     if (cmd == "optimise") return cmd_optimise(argc - 1, argv + 1);

@@ -1,6 +1,6 @@
 // The commands carried out by the govsim Python package (report, robustness, sensitivity,
-// discover, targets, calibrate, optimise, explore): exec of `python -m MODULE` beside this
-// executable.
+// discover, worlds, targets, calibrate, optimise, explore): exec of `python -m MODULE` beside
+// this executable.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -62,7 +62,7 @@ int cmd_report(int argc, char** argv) {
   return exec_python("govsim.reporting", args);
 }
 
-// robustness, sensitivity, discover: sampling and analysis by SALib / the EMA workbench in
+// robustness, sensitivity, discover, worlds: sampling and analysis by SALib / the EMA workbench in
 // Python (govsim.uncertainty); the runs themselves are tasks of this engine (via _core).
 int cmd_uncertainty(const std::string& cmd, int argc, char** argv) {
   refuse_under_mpi_launcher(cmd, "govsim." + cmd);

@@ -19,8 +19,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+import govsim
 from govsim import reporting
 from govsim.reporting import load as report_load
 from govsim.reporting import formats
@@ -405,6 +407,28 @@ def test_robustness_section_without_and_with_results(results_dir, govsim_bin, tm
     summary = re.search(r'<section id="summary">(.*?)</section>', out.read_text(encoding="utf-8"), re.S).group(1)
     assert "Robustness" in summary and re.search(r"\d+% \(\d+%–\d+%\)", summary)
     assert "was not assessed" not in summary
+    # Its first screen: each scenario across the worlds, the worlds' origin (the prior here: no
+    # shipped worlds for this territory) and, without sensitivity results, that the assumptions
+    # it hangs on were not analysed (issue 28).
+    across = re.search(r'<ul class="across">(.*?)</ul>', summary, re.S).group(1)
+    rob = govsim.uncertainty.open_robustness(res / "robustness")
+    assert rob.extra["worlds"] == "prior" and "drawn from the whole uncertainty space" in summary
+    assert across.count("<li>") == len(rob.compared)
+    prob = rob.probability[rob.probability["metric"] == "non_recours_rate"].set_index("scenario")
+    shares = re.findall(r"ranges from .+? to .+? \(5th to 95th percentile\) and it beats .+? in (\d+)% of them", across)
+    assert sorted(int(x) for x in shares) == sorted(round(100 * prob.loc[s_, "p_better"]) for s_ in rob.compared)
+    assert across.count("Across 12 worlds") == len(rob.compared) and "was not analysed" in across
+    # With a Morris screening beside the run, each scenario names its most influential assumption.
+    r = subprocess.run([str(govsim_bin), "sensitivity", str(cfg), "--method", "morris", "--samples", "2", "--out",
+                        str(res / "robustness" / "sensitivity"), "-q"], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    morris = pd.read_csv(res / "robustness" / "sensitivity" / "sensitivity_morris.csv")
+    morris = morris[(morris["metric"] == "non_recours_rate") & (morris["kind"] == "difference")]
+    text_sens = reporting.write_report(res, tmp_path / "sens.html", lang="en").read_text(encoding="utf-8")
+    across = re.search(r'<ul class="across">(.*?)</ul>', text_sens, re.S).group(1)
+    for s_, g in morris.groupby("scenario"):
+        top = g.sort_values("mu_star", ascending=False)["parameter"].iloc[0]
+        assert re.search(r"hangs mostly on " + re.escape(top), across), (s_, top)
     # And the whole section in French (the default language).
     fr = reporting.write_report(res, tmp_path / "fr.html").read_text(encoding="utf-8")
     sec_fr = re.search(r'<section id="robustness">(.*?)</section>', fr, re.S).group(1)

@@ -67,8 +67,8 @@ def test_uncertainty_section_is_validated() -> None:
                                           "method": "lhs"}
     everything = govsim.Config.from_dict(tiny({"parameters": "assumptions"})).experiment.uncertainty
     assert everything["parameters"] == list(gu.space()["name"]) and everything["samples"] == 64
-    with pytest.raises(govsim.ConfigError, match=r"/uncertainty/parameters/0.*plausible range.*mediation.sessions_per_fte_week"):
-        govsim.Config.from_dict(tiny({"parameters": ["mediation.sessions_per_fte_week"]}))  # derived, not an assumption
+    with pytest.raises(govsim.ConfigError, match=r"/uncertainty/parameters/0.*plausible range.*network.france_services.fte"):
+        govsim.Config.from_dict(tiny({"parameters": ["network.france_services.fte"]}))  # measured (IGA 2020), not an assumption
     with pytest.raises(govsim.ConfigError, match=r"/uncertainty/parameters/0.*did you mean"):
         govsim.Config.from_dict(tiny({"parameters": ["resolution.relatives_weekli"]}))
     with pytest.raises(govsim.ConfigError, match=r"/uncertainty/parameters/0.*sim.population_scale"):

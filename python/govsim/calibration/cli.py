@@ -11,7 +11,7 @@ from .._core import ConfigError
 from .evaluation import check, format_rows, rows_markdown
 from .fitting import OBJECTIVE_TEXT, _parse_free, calibrate, write_parameters
 from .population_model import population_table
-from .targets import TargetSet, load_targets
+from .targets import load_target_files
 
 
 def _sets(items: Sequence[str]) -> dict[str, str]:
@@ -77,13 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(population_table(a.config, None, _sets(a.set)))
             return 0
         files = a.targets or [DEFAULT_TARGETS]
-        sets = [load_targets(f) for f in files]
-        ts = TargetSet(",".join(files), "", [t for s in sets for t in s.targets],
-                       {k: v for s in sets for k, v in s.territory_parameters.items()})
-        names = [t.name for t in ts.targets]
-        dup = {n for n in names if names.count(n) > 1}
-        if dup:
-            raise ConfigError(f"{ts.file}: at /targets: expected unique target names, got duplicates {sorted(dup)}")
+        ts = load_target_files(files)
         if a.runs is not None and a.runs < 1:
             raise ConfigError(f"--runs: at {a.runs}: expected a positive integer, got {a.runs}")
         if cmd == "targets":

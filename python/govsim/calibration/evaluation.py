@@ -35,26 +35,29 @@ def _group_key(t: Target, ts: TargetSet) -> str:
     return json.dumps([t.territory, params], sort_keys=True)
 
 
-def evaluate(config: str | os.PathLike[str], targets: TargetSet, overrides: Mapping[str, Any] | None = None,
-             runs: int | None = None, threads: int = 0, select: Sequence[Target] | None = None) -> dict[str, float]:
-    """Simulated value of each target (by name): mean over the replicates of the config's baseline.
+def replicate_values(config: str | os.PathLike[str], targets: TargetSet, overrides: Mapping[str, Any] | None = None,
+                     runs: int | None = None, threads: int = 0, select: Sequence[Target] | None = None,
+                     base: Mapping[str, Any] | None = None) -> dict[str, list[float]]:
+    """Simulated value of each target (by name) in every replicate of the config's baseline.
 
-    ``overrides`` apply on top of the config (and of the targets' own parameters) to every run.
-    Groups of targets sharing a territory and parameters share their runs; a group of week-0
-    targets only runs one week.
+    ``base`` parameters apply under the targets' own (a target's territory parameters, e.g. the
+    national scale, win); ``overrides`` apply on top of everything, to every run. Groups of
+    targets sharing a territory and parameters share their runs; a group of week-0 targets only
+    runs one week.
     """
     doc, base_dir = _config_doc(config)
     chosen = list(select) if select is not None else targets.targets
     groups: dict[str, list[Target]] = {}
     for t in chosen:
         groups.setdefault(_group_key(t, targets), []).append(t)
-    out: dict[str, float] = {}
+    out: dict[str, list[float]] = {}
     for key, ts in groups.items():
         territory, params = json.loads(key)
         d = json.loads(json.dumps(doc))
         d["territory"] = territory
         d.pop("sweep", None)
         merged = dict(d.get("parameters", {}))
+        merged.update(base or {})
         merged.update(params)
         if all(t.initial for t in ts):
             merged["sim.horizon_weeks"] = 1  # week-0 shares: no need to run the horizon
@@ -75,8 +78,17 @@ def evaluate(config: str | os.PathLike[str], targets: TargetSet, overrides: Mapp
                 vals = [r["metrics"][q] - r["initial"][q] for r in res]
             else:
                 vals = [r["metrics"][t.quantity] for r in res]
-            out[t.name] = float(sum(vals) / len(vals))
+            out[t.name] = [float(v) for v in vals]
     return out
+
+
+def evaluate(config: str | os.PathLike[str], targets: TargetSet, overrides: Mapping[str, Any] | None = None,
+             runs: int | None = None, threads: int = 0, select: Sequence[Target] | None = None) -> dict[str, float]:
+    """Simulated value of each target (by name): mean over the replicates of the config's baseline
+    (:func:`replicate_values`; ``overrides`` apply on top of the config and the targets' own
+    parameters, to every run)."""
+    return {k: float(sum(v) / len(v)) for k, v in replicate_values(config, targets, overrides, runs, threads,
+                                                                      select).items()}
 
 
 def _text(v: Any) -> str:

@@ -123,3 +123,15 @@ def load_targets(path: str | os.PathLike[str]) -> TargetSet:
     if not isinstance(tp, dict) or not all(isinstance(v, dict) for v in tp.values()):
         raise _fail(file, "/territory_parameters", "an object {territory: {name: value}}", repr(tp))
     return TargetSet(file, str(doc.get("description", "")), out, tp)
+
+
+def load_target_files(files: list[str]) -> TargetSet:
+    """Several targets files as one set (target names must be unique across them)."""
+    sets = [load_targets(f) for f in files]
+    ts = TargetSet(",".join(str(f) for f in files), "", [t for s in sets for t in s.targets],
+                   {k: v for s in sets for k, v in s.territory_parameters.items()})
+    names = [t.name for t in ts.targets]
+    dup = {n for n in names if names.count(n) > 1}
+    if dup:
+        raise ConfigError(f"{ts.file}: at /targets: expected unique target names, got duplicates {sorted(dup)}")
+    return ts

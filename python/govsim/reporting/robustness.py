@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import formats, text
+from . import first_screen, formats, text
 from .charts import Chart, _to_chart
 from .i18n import _, ngettext
 from .load import ReportData, ReportInputError
@@ -130,9 +130,9 @@ def section(data: ReportData, rob_dir: Path | None) -> dict[str, Any]:
                   "regret_se": _amount(c, RANK_BY, regret.loc[s, "se"]),
                   "p95": _amount(c, RANK_BY, regret.loc[s, "p95_regret"])}
                  for s in sorted(ranks.index, key=lambda s: ranks.loc[s, "mean_rank"])]
-    boxes = []
+    boxes, found = [], {}
     for s in others:
-        box = discover(rob, s, RANK_BY)
+        box = found[s] = discover(rob, s, RANK_BY)
         chart = None
         if not box.empty:
             ax = plot_box(box)
@@ -156,4 +156,5 @@ def section(data: ReportData, rob_dir: Path | None) -> dict[str, Any]:
             "summary": ({s: _("{share} ({low}–{high})").format(
                 share=_pct(prob.loc[(s, RANK_BY), "p_better"]), low=_pct(prob.loc[(s, RANK_BY), "ci_low"]),
                 high=_pct(prob.loc[(s, RANK_BY), "ci_high"])) for s in others} if RANK_BY in metrics else {}),
-            "sensitivity": _sensitivity(Path(rob_dir), data), "boxes": boxes}
+            "sensitivity": _sensitivity(Path(rob_dir), data), "boxes": boxes,
+            "across": first_screen.build(data, rob, Path(rob_dir), found)}

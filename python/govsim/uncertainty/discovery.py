@@ -4,6 +4,7 @@ the baseline, in plain words and as a chart."""
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -11,6 +12,7 @@ import pandas as pd
 from .._core import ConfigError
 from ..api import PathArg
 from .design_runs import _directions, headline_metrics
+from .plausible_worlds import inside_box
 from .robust_comparison import Robustness, open_robustness
 from .uncertainty_space import space
 
@@ -19,7 +21,8 @@ from .uncertainty_space import space
 MIN_WORLDS = 5
 
 def discover(robust: Robustness | PathArg, scenario: str, metric: str = "non_recours_rate",
-             threshold: float = 0.8, mass_min: float = 0.05, peel_alpha: float = 0.05) -> pd.DataFrame:
+             threshold: float = 0.8, mass_min: float = 0.05, peel_alpha: float = 0.05,
+             worlds: PathArg | None = None) -> pd.DataFrame:
     """PRIM (EMA workbench) boxes of the worlds where ``scenario`` fails to beat the baseline on ``metric``.
 
     Returns one row per restricted parameter of the chosen box: parameter, low, high (the box,
@@ -28,9 +31,14 @@ def discover(robust: Robustness | PathArg, scenario: str, metric: str = "non_rec
     (share of all failing worlds inside it), density (share of worlds inside it that fail),
     mass (share of worlds inside) and n_failures. The chosen box is the one of the peeling
     trajectory with the highest coverage among those with density >= ``threshold`` (or the
-    densest one). An empty frame (with the attrs) if the scenario never fails.
+    densest one). An empty frame (with the attrs) if the scenario never fails. With ``worlds`` (a
+    worlds.csv of :func:`history_match`) only the run's worlds inside the box the plausible
+    worlds span are analysed.
     """
     rob = robust if isinstance(robust, Robustness) else open_robustness(robust)
+    if worlds is not None:  # only the worlds of the run that lie in the plausible region
+        inside = inside_box(rob.worlds[rob.parameters], worlds)
+        rob = replace(rob, worlds=rob.worlds[inside].reset_index(drop=True), n_worlds=int(inside.sum()))
     if scenario not in rob.compared:
         raise ConfigError(f"scenario: expected one of {', '.join(rob.compared)}, got {scenario!r}")
     if f"{metric}|{scenario}" not in rob.worlds:

@@ -16,6 +16,7 @@ from .._core import ConfigError
 from ..api import Config, PathArg, ProgressArg, _as_config
 from ..results import Results
 from .design_runs import _outcomes, _run_design, headline_metrics
+from .plausible_worlds import plausible_box, worlds_source, write_worlds_source
 from .uncertainty_space import _problem, sample, space
 
 
@@ -75,14 +76,17 @@ def sensitivity(config: Config | PathArg | Mapping[str, Any], method: str = "mor
                 parameters: str | Sequence[str] | None = None, outcomes: Sequence[str] | None = None,
                 runs: int | None = None, seed: int | None = None, threads: int = 0, out: PathArg | None = None,
                 progress: ProgressArg = True, *, resume: bool = False, force: bool = False,
-                shard: tuple[int, int] | None = None, num_resamples: int = 200) -> pd.DataFrame:
+                shard: tuple[int, int] | None = None, num_resamples: int = 200,
+                worlds: PathArg | None = None) -> pd.DataFrame:
     """Global sensitivity (SALib) of each outcome and each scenario-minus-baseline difference.
 
     method "morris": ``samples`` trajectories (default: the config's uncertainty.samples, else
     10), len(parameters) + 1 points each. method "sobol": Saltelli design of ``samples`` x
     (len(parameters) + 2) points (a power of 2; default 64). Every point runs every scenario of
     ``config`` ``runs`` times on common random numbers; outputs are the replicate means.
-    ``outcomes`` are metric names (default: the headline metrics).
+    ``outcomes`` are metric names (default: the headline metrics). With ``worlds`` (a worlds.csv
+    of :func:`history_match`) the design is drawn in the box the plausible worlds span (quantile
+    coordinates; indices then refer to that box).
 
     Returns a DataFrame, one row per (target, parameter): method, metric, scenario, kind
     ("outcome": the scenario's value; "difference": scenario minus baseline), parameter and the
@@ -98,8 +102,18 @@ def sensitivity(config: Config | PathArg | Mapping[str, Any], method: str = "mor
     s = cfg.seed if seed is None else int(seed)
     unit = sample(names, "morris" if method == "morris" else "saltelli", n, s)
     out_dir = Path(tempfile.mkdtemp(prefix="govsim-sensitivity-")) if out is None else Path(out)
+    source: dict[str, Any] = {"worlds": "prior"}
+    if worlds is not None:
+        # The plausible region: the box the plausible worlds span (quantile coordinates).
+        box_names, lo, hi = plausible_box(worlds)
+        pos = {nm: j for j, nm in enumerate(box_names)}
+        low = np.array([lo[pos[nm]] if nm in pos else 0.0 for nm in names])
+        high = np.array([hi[pos[nm]] if nm in pos else 1.0 for nm in names])
+        unit = low + unit * (high - low)
+        source = {"worlds": "plausible", "file": str(worlds), "box_low": low.tolist(), "box_high": high.tolist()}
     _run_design(cfg, names, unit, runs=runs, seed=s, threads=threads, out=out_dir, progress=progress,
                 resume=resume, force=force, shard=shard, desc=f"govsim sensitivity ({method})")
+    write_worlds_source(out_dir, source)  # after the runs: bad input leaves nothing written
     return analyse_results(out_dir, method, outcomes=outcomes, seed=s, num_resamples=num_resamples)
 
 
@@ -108,6 +122,10 @@ def analyse_results(path: PathArg, method: str, outcomes: Sequence[str] | None =
     """The sensitivity table of a results directory written by :func:`sensitivity` (or merged shards)."""
     res = Results(path)
     names, scen, baseline, unit, mean, _ = _outcomes(res)
+    src = worlds_source(path)
+    if "box_low" in src:  # sampled in the plausible box: indices on the box's own quantile scale
+        low, high = np.asarray(src["box_low"]), np.asarray(src["box_high"])
+        unit = (unit - low) / np.where(high > low, high - low, 1.0)
     mnames = res.metric_names
     wanted = list(outcomes) if outcomes is not None else [m for m in headline_metrics() if m in mnames]
     bad = [m for m in wanted if m not in mnames]

@@ -17,6 +17,7 @@ from .._core import ConfigError
 from ..api import Config, PathArg, ProgressArg, _as_config
 from ..results import Results
 from .design_runs import _directions, _outcomes, _run_design, headline_metrics, scenario_references
+from .plausible_worlds import plausible_design, worlds_source, write_worlds_source
 from .uncertainty_space import design_values, sample, space
 
 
@@ -119,12 +120,13 @@ def _robustness_from(res: Results) -> Robustness:
     worlds = values.copy()
     worlds.insert(0, "world", np.arange(n_k))
     prob, ranks, regret = [], [], []
+    outcomes: dict[str, np.ndarray] = {}
     for m in heads:
         j = mnames.index(m)
         d = direction[m]
         y = d * mean[:, :, j]  # higher is better
         for s in range(len(scen)):
-            worlds[f"{m}|{scen[s]}"] = mean[:, s, j]
+            outcomes[f"{m}|{scen[s]}"] = mean[:, s, j]
         for s in range(len(scen)):
             ref = refs[s]
             if ref is None:
@@ -157,6 +159,7 @@ def _robustness_from(res: Results) -> Robustness:
                            "se": float(reg[:, i].std(ddof=1) / math.sqrt(n_k)) if n_k > 1 else float("nan"),
                            "p95_regret": float(np.quantile(reg[:, i], 0.95)), "max_regret": float(reg[:, i].max()),
                            "share_best": float((reg[:, i] == 0).mean())})
+    worlds = pd.concat([worlds, pd.DataFrame(outcomes, index=worlds.index)], axis=1)  # at once: not fragmented
     references = {scen[s]: scen[refs[s]] for s in range(len(scen)) if refs[s] is not None}
     return Robustness(path=res.path, parameters=names, scenarios=scen, baseline=scen_all[baseline], worlds=worlds,
                       probability=pd.DataFrame(prob), ranks=pd.DataFrame(ranks), regret=pd.DataFrame(regret),
@@ -164,8 +167,11 @@ def _robustness_from(res: Results) -> Robustness:
 
 
 def open_robustness(path: PathArg) -> Robustness:
-    """The robustness analysis of a results directory written by :func:`robustness` (or merged shards)."""
-    return _robustness_from(Results(path))
+    """The robustness analysis of a results directory written by :func:`robustness` (or merged shards);
+    ``extra["worlds"]`` says where its worlds came from (the prior, or a file of plausible worlds)."""
+    rob = _robustness_from(Results(path))
+    rob.extra.update(worlds_source(path))
+    return rob
 
 
 def _settings(cfg: Config, samples: int | None, method: str | None,
@@ -183,11 +189,14 @@ def _settings(cfg: Config, samples: int | None, method: str | None,
 def robustness(config: Config | PathArg | Mapping[str, Any], samples: int | None = None, method: str | None = None,
                parameters: str | Sequence[str] | None = None, runs: int | None = None, seed: int | None = None,
                threads: int = 0, out: PathArg | None = None, progress: ProgressArg = True, *,
-               resume: bool = False, force: bool = False, shard: tuple[int, int] | None = None) -> Robustness:
+               resume: bool = False, force: bool = False, shard: tuple[int, int] | None = None,
+               worlds: PathArg | None = None) -> Robustness:
     """Robust comparison: ``samples`` plausible worlds x every scenario of ``config``.
 
     Worlds are drawn from the config's ``uncertainty`` section (or ``parameters``, ``samples``,
-    ``method`` = "lhs" | "sobol"); each world runs every scenario ``runs`` times on common
+    ``method`` = "lhs" | "sobol"), or with ``worlds`` (a worlds.csv of :func:`history_match`, or
+    its directory) from the plausible worlds (``samples`` of them drawn without replacement, as
+    many as there are when fewer); each world runs every scenario ``runs`` times on common
     random numbers. Returns a :class:`Robustness`. With ``shard=(k, n)`` only that shard runs and
     :class:`IncompleteError` is raised until the shards are merged (``govsim merge``); then
     ``open_robustness(merged_dir)`` or a call with ``resume=True`` on it analyses them.
@@ -197,11 +206,19 @@ def robustness(config: Config | PathArg | Mapping[str, Any], samples: int | None
     if meth not in ("lhs", "sobol"):
         raise ConfigError(f"method: expected \"lhs\" or \"sobol\", got {meth!r}")
     s = cfg.seed if seed is None else int(seed)
-    unit = sample(names, meth, n, s)
     out_dir = Path(tempfile.mkdtemp(prefix="govsim-robustness-")) if out is None else Path(out)
+    if worlds is None:
+        unit = sample(names, meth, n, s)
+        source: dict[str, Any] = {"worlds": "prior", "method": meth}
+    else:
+        # The config's (or the call's) sample size and, when it names fewer than every assumption,
+        # its parameters; otherwise every parameter of the worlds file.
+        subset = None if set(names) == set(space()["name"]) else names
+        names, unit, source = plausible_design(worlds, subset, n, s)
     _run_design(cfg, names, unit, runs=runs, seed=s, threads=threads, out=out_dir, progress=progress,
                 resume=resume, force=force, shard=shard, desc="govsim robustness")
+    write_worlds_source(out_dir, source)  # after the runs: bad input leaves nothing written
     rob = open_robustness(out_dir)
-    rob.extra.update({"method": meth, "seed": s})
+    rob.extra.update({"method": source.get("method", meth), "seed": s})
     return rob
 

@@ -4,6 +4,7 @@ the engine maps them to (:func:`design_values`)."""
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -86,3 +87,29 @@ def sample(names: Sequence[str], method: str, samples: int, seed: int) -> np.nda
             raise ConfigError(f"method: expected lhs, sobol, morris or saltelli, got {method!r}")
     return np.clip(np.asarray(x, dtype=float), 0.0, 1.0)
 
+
+
+def unit_of_values(names: Sequence[str], values: pd.DataFrame) -> np.ndarray:
+    """Points of the unit hypercube that :func:`design_values` maps to ``values`` (the inverse of
+    the registry's quantile functions; an integer value maps to the middle of its share of [0, 1])."""
+    sp = space(list(names)).set_index("name")
+    integer = {d["name"] for d in _core.parameters() if d["type"] == "integer"}
+    out = np.empty((len(values), len(names)))
+    for j, n in enumerate(names):
+        v = np.asarray(values[n], dtype=float)
+        lo, hi, dist = float(sp.loc[n, "low"]), float(sp.loc[n, "high"]), sp.loc[n, "distribution"]
+        if hi <= lo:
+            u = np.full(len(v), 0.5)
+        elif n in integer:
+            u = (np.round(v) - lo + 0.5) / (hi - lo + 1)
+        elif dist == "loguniform":
+            u = (np.log(v) - math.log(lo)) / (math.log(hi) - math.log(lo))
+        elif dist == "triangular":
+            mode = float(sp.loc[n, "default"])
+            left = (v - lo) ** 2 / ((hi - lo) * (mode - lo)) if mode > lo else np.zeros(len(v))
+            right = 1 - (hi - v) ** 2 / ((hi - lo) * (hi - mode)) if hi > mode else np.ones(len(v))
+            u = np.where(v < mode, left, right)
+        else:
+            u = (v - lo) / (hi - lo)
+        out[:, j] = np.clip(u, 0.0, 1.0)
+    return out
