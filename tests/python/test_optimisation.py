@@ -282,3 +282,29 @@ def test_small_real_search(tmp_path: Path) -> None:
     assert one.returncode == 0, one.stderr
     for name in ("pareto.csv", "placed.csv", "evaluations.csv", "hypervolume.csv"):
         assert (tmp_path / "one" / name).read_bytes() == (out / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_robust_search_over_worlds(tmp_path: Path) -> None:
+    """--robust: worlds play the part of replicates (the shipped plausible worlds of the territory
+    when there are some, else the prior); pareto.csv gives P(beats the baseline) with its Wilson
+    interval; a study over worlds is not resumed as one over replicates."""
+    cfg = tmp_path / "tiny.json"
+    doc = json.loads(json.dumps(TINY))
+    doc["scenarios"] = [str(ROOT / "scenarios/governance/status-quo.json")]
+    cfg.write_text(json.dumps(doc))
+    out = tmp_path / "out"
+    p = subprocess.run([str(GOVSIM), "optimise", str(cfg), "--out", str(out), "-q", "--threads", "2", "--robust",
+                        "--runs", "3", "--final-runs", "4"], capture_output=True, text=True, timeout=900)
+    assert p.returncode == 0, p.stderr
+    assert "prior worlds" in p.stdout  # rural-department ships no plausible worlds
+    front = pd.read_csv(out / "pareto.csv")
+    for _, r in front.iterrows():
+        assert 0 <= r["p_beats_baseline_ci_low"] <= r["p_beats_baseline"] <= r["p_beats_baseline_ci_high"] <= 1
+        # four worlds: the share is a multiple of 1/4
+        assert abs(r["p_beats_baseline"] * 4 - round(r["p_beats_baseline"] * 4)) < 1e-9
+    summary = json.loads((out / "optimise.json").read_text())
+    assert summary["robust"]["worlds"] == "prior"
+    again = subprocess.run([str(GOVSIM), "optimise", str(cfg), "--out", str(out), "-q", "--resume", "--runs", "3"],
+                           capture_output=True, text=True, timeout=900)
+    assert again.returncode == 2 and "same space" in again.stderr, again.stderr

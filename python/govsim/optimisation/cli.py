@@ -54,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
                         "front (no new search), written to --out")
     p.add_argument("--time-limit", type=float, metavar="SECONDS",
                    help="ask no new batch after this many seconds (continue later with --resume)")
+    p.add_argument("--robust", action="store_true",
+                   help="evaluate each design across plausible worlds (--runs worlds in the search, --final-runs on "
+                        "the front) instead of replicates: objectives are means over the worlds, and pareto.csv "
+                        "gives P(beats the baseline)")
+    p.add_argument("--worlds", metavar="FILE",
+                   help="with --robust: a worlds.csv of govsim worlds (default: data/worlds/<territory>/, else the prior)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     return p
 
@@ -61,13 +67,16 @@ def _parser() -> argparse.ArgumentParser:
 def _print(opt: Any) -> None:
     front = opt.front
     objs = [o["metric"] for o in opt.summary["objectives"]]
-    print(f"{opt.summary['evaluations']} designs evaluated ({opt.summary['runs']} runs each); "
-          f"front of {len(front)} re-evaluated with {opt.summary['final_runs']} runs; "
+    unit = "plausible worlds" if (opt.summary.get("robust") or {}).get("worlds") == "plausible" else \
+        "prior worlds" if opt.summary.get("robust") else "runs"
+    print(f"{opt.summary['evaluations']} designs evaluated ({opt.summary['runs']} {unit} each); "
+          f"front of {len(front)} re-evaluated with {opt.summary['final_runs']} {unit}; "
           f"hypervolume {opt.summary['hypervolume']:.4g}")
     print("baseline: " + ", ".join(f"{m}={opt.baseline[m]:.4g}" for m in objs))
     for _, r in front.iterrows():
         print(f"  {r['design']}: " + ", ".join(f"{m}={r[m]:.4g} [{r[m + '_ci_low']:.4g}, {r[m + '_ci_high']:.4g}]"
-                                            for m in objs))
+                                            for m in objs)
+              + (f"; beats the baseline in {r['p_beats_baseline']:.0%} of the worlds" if "p_beats_baseline" in r else ""))
     if opt.reach is not None:
         a = opt.reach
         op = "<=" if a["at_most"] else ">="
@@ -106,13 +115,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         target = parse_target(a.target) if a.target else None
         if a.budget is not None and target is None:
             raise ConfigError("--budget: at --budget: expected it with --target, got --budget alone")
+        if a.worlds is not None and not a.robust:
+            raise ConfigError(f"--worlds: at {a.worlds}: expected it with --robust, got --worlds alone")
         if a.time_limit is not None and not a.time_limit > 0:
             raise ConfigError(f"--time-limit: at {a.time_limit}: expected a number of seconds > 0, got {a.time_limit}")
         cfg = load_config(a.config, a.set or None, territory=a.territory)
         opt = optimise(cfg, evaluations=a.evaluations, runs=a.runs, threads=a.threads, out=a.out,
                        progress=not a.quiet and sys.stderr.isatty(), resume=a.resume, force=a.force,
                        final_runs=a.final_runs, seed=a.seed, target=target, budget=a.budget, merge=a.merge,
-                       time_limit=a.time_limit)
+                       time_limit=a.time_limit, robust=a.robust, worlds=a.worlds)
     except (ConfigError, StoreError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -40,7 +40,8 @@ def _space_key(space: SearchSpace, runs: int, seed: int) -> str:
                        "objectives": [o.__dict__ for o in space.objectives],
                        "constraints": [c.__dict__ for c in space.constraints],
                        "population": space.population, "runs": runs, "seed": seed, "sampler": space.sampler,
-                       "warm_start": [n for n, _ in space.place] if space.warm_start else []},
+                       "warm_start": [n for n, _ in space.place] if space.warm_start else [],
+                       **({"robust": space.robust} if space.robust else {})},
                       sort_keys=True, default=str)
 
 

@@ -93,6 +93,9 @@ class SearchSpace:
     place: tuple[tuple[str, str], ...] = ()
     """Scenarios placed beside the front: (name, absolute file path)."""
     warm_start: bool = False
+    robust: str | None = None
+    """With ``--robust``: where the worlds come from (a worlds file, or "prior"); part of the
+    study's identity (a search over worlds is not resumed as one over replicates)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -1,0 +1,97 @@
+"""``govsim optimise --robust``: designs evaluated across plausible worlds instead of replicates.
+
+Each batch is one run of the engine's design mode (every world x the baseline and the batch's
+designs, one run per world on the config's seed) and a world plays the part of a replicate:
+``Replicates.values[d, w, m]`` is design d's outcome in world w. The search's objectives are
+then means over the worlds (the expected outcome across what the data allow), paired with the
+baseline world by world, and the final front keeps a design unless another beats it beyond the
+interval of their paired difference across worlds. The first ``runs`` worlds serve the search,
+the first ``final_runs`` the final front (the same worlds in every batch: common worlds as
+common random numbers). The worlds are the plausible worlds of ``govsim worlds`` (a worlds.csv;
+by default the shipped set of the config's territory, ``data/worlds/<territory>/``), else draws
+from the prior uncertainty space (Latin hypercube), in a seeded order. Beside each design's
+means, ``p_beats_baseline`` is the share of worlds where it does better than the baseline on
+the first objective (Wilson 95% interval), the robustness a rapporteur quotes."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .._core import ConfigError
+from ..api import Config, PathArg
+from ..results import Results
+from .evaluation import Replicates, batch_config, batch_document, design_scenario
+
+MAX_WORLDS = 10_000
+
+
+class RobustEvaluator:
+    """An evaluator (``(designs, runs, out, resume) -> Replicates``) whose replicates are worlds."""
+
+    def __init__(self, config: Config, worlds: PathArg | None = None, threads: int = 0, progress: bool = False,
+                 seed: int | None = None) -> None:
+        from ..uncertainty.plausible_worlds import default_worlds, read_worlds
+        from ..uncertainty.uncertainty_space import sample, space
+
+        self.config, self.threads, self.progress = config, threads, progress
+        self.seed = int(config.seed if seed is None else seed)
+        source = config._source
+        path = worlds if worlds is not None else default_worlds(
+            None if isinstance(source, tuple) else source, config.to_dict().get("territory"))
+        if path is not None:
+            self.names, unit = read_worlds(path)
+            order = np.random.default_rng(self.seed).permutation(len(unit))
+            self.unit = unit[order]
+            self.source = {"worlds": "plausible", "file": str(path), "n_plausible": int(len(unit))}
+        else:
+            self.names = list(space()["name"])
+            self.unit = sample(self.names, "lhs", 256, self.seed)
+            self.source = {"worlds": "prior", "method": "lhs", "n_drawn": 256}
+
+    def worlds(self, n: int) -> np.ndarray:
+        if n > len(self.unit):
+            raise ConfigError(f"--runs: at {n}: expected at most the {len(self.unit)} worlds available "
+                              f"({self.source.get('file', 'the prior sample')}), got {n}")
+        return self.unit[:n]
+
+    def __call__(self, designs: Sequence[Mapping[str, Any]], runs: int, out: Path, resume: bool) -> Replicates:
+        from ..uncertainty.design_runs import _outcomes, _run_design
+
+        levers = sorted(designs[0]) if designs else []
+        doc = batch_document(self.config, [design_scenario(self.config, f"candidate-{k:03d}", d)
+                                           for k, d in enumerate(designs)], 1, levers)
+        cfg = batch_config(self.config, doc, "robust optimise batch", levers)
+        listed = out / "designs.json"
+        key = json.loads(json.dumps({"designs": list(designs), "worlds": int(runs)}, default=str))
+        if listed.is_file() and json.loads(listed.read_text(encoding="utf-8")) != key:
+            shutil.rmtree(out)  # another batch's store (the final front of a shorter search)
+        store = (out / "results.sqlite").is_file()
+        _run_design(cfg, self.names, self.worlds(int(runs)), runs=1, seed=self.seed, threads=self.threads, out=out,
+                    progress=self.progress, resume=resume and store, force=not resume and store, shard=None,
+                    desc="govsim optimise --robust")
+        out.mkdir(parents=True, exist_ok=True)
+        listed.write_text(json.dumps(key, indent=1) + "\n", encoding="utf-8")
+        res = Results(out)
+        _names, _scen, _base, _unit, mean, _se = _outcomes(res)
+        return Replicates(list(res.metric_names), np.transpose(mean, (1, 0, 2)))
+
+
+def p_beats(rep: Replicates, d: int, metric: str, minimise: bool) -> tuple[float, float, float]:
+    """Share of worlds (replicates) where design d does better than the baseline (design 0) on
+    ``metric``, and its Wilson 95% interval."""
+    x = rep.column(metric)
+    ok = np.isfinite(x[d]) & np.isfinite(x[0])
+    n = int(ok.sum())
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    from ..uncertainty.robust_comparison import _wilson
+
+    p = int(((x[d] < x[0]) if minimise else (x[d] > x[0]))[ok].sum()) / n
+    return (p, *_wilson(p, n))
