@@ -56,9 +56,9 @@ def design_name(number: int) -> str:
 
 class ModelEvaluator:
     """Runs designs through the model: one ensemble (``govsim compare``) per batch whose scenarios
-    are the baseline and one scenario per design (the baseline's resolved parameters, ``--set``
-    overrides included, with the design's levers), on the config's territory and seed. The
-    batch's results store is ``out`` (resumable after a kill)."""
+    are the baseline and one scenario per design (design_scenario: the baseline as written with
+    the design's levers; the config's parameters and ``--set`` apply), on the config's territory
+    and seed. The batch's results store is ``out`` (resumable after a kill)."""
 
     def __init__(self, config: Config, threads: int = 0, progress: ProgressArg = False) -> None:
         self.config = config
@@ -67,20 +67,36 @@ class ModelEvaluator:
 
     def document(self, designs: Sequence[Mapping[str, Any]], runs: int) -> dict[str, Any]:
         return batch_document(self.config, [design_scenario(self.config, f"candidate-{k:03d}", d)
-                                            for k, d in enumerate(designs)], runs, sorted(designs[0]) if designs else [])
+                                            for k, d in enumerate(designs)], runs, lever_names(designs))
 
     def __call__(self, designs: Sequence[Mapping[str, Any]], runs: int, out: Path, resume: bool) -> Replicates:
-        doc = self.document(designs, runs)
-        cfg = batch_config(self.config, doc, "optimise batch", sorted(designs[0]) if designs else [])
-        store = out / "results.sqlite"
-        listed = out / "designs.json"
-        if listed.is_file() and json.loads(listed.read_text(encoding="utf-8")) != json.loads(
-                json.dumps(list(designs), default=str)):
-            shutil.rmtree(out)  # the store of other designs (the final front of a shorter search)
-        res = compare(cfg, threads=self.threads, out=out, progress=self.progress,
-                      resume=resume and store.is_file(), force=not resume and store.is_file())
-        (out / "designs.json").write_text(json.dumps(list(designs), indent=1, default=str) + "\n", encoding="utf-8")
+        cfg = batch_config(self.config, self.document(designs, runs), "optimise batch", lever_names(designs))
+        key = list(designs)
+        stored = store_of(out, key)
+        res = compare(cfg, threads=self.threads, out=out, progress=self.progress, resume=resume and stored,
+                      force=not resume and stored)
+        list_designs(out, key)
         return replicates_of(res, len(designs) + 1, runs)
+
+
+def lever_names(designs: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The levers a batch sets (every design sets the same ones)."""
+    return sorted(designs[0]) if designs else []
+
+
+def store_of(out: Path, key: Any) -> bool:
+    """Whether ``out`` holds a batch store to resume: one of another batch (``designs.json``
+    differs from ``key``: the final front of a shorter search) is removed first."""
+    listed = out / "designs.json"
+    if listed.is_file() and json.loads(listed.read_text(encoding="utf-8")) != json.loads(json.dumps(key, default=str)):
+        shutil.rmtree(out)
+    return (out / "results.sqlite").is_file()
+
+
+def list_designs(out: Path, key: Any) -> None:
+    """Records which batch ``out`` holds (``designs.json``, read by store_of)."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "designs.json").write_text(json.dumps(key, indent=1, default=str) + "\n", encoding="utf-8")
 
 
 def _raw(cfg: Config) -> tuple[dict[str, Any], str, Path]:

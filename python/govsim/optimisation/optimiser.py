@@ -190,12 +190,11 @@ def optimise(config: Config | PathArg | Mapping[str, Any], evaluations: int | No
     names = [labels[i] for i in idx]
     front = _front_table(space, final, [designs[i] for i in idx], names, metrics)
     if robust and len(front):  # the share of worlds where each design beats the baseline
-        first = space.objectives[0]
-        kept = [k for k in range(len(names)) if final.kept[k]]
-        p = {names[k]: p_beats(final.replicates, k + 1, first.metric, first.direction == "minimise") for k in kept}
-        front["p_beats_baseline"] = [p[n][0] for n in front["design"]]
-        front["p_beats_baseline_ci_low"] = [p[n][1] for n in front["design"]]
-        front["p_beats_baseline_ci_high"] = [p[n][2] for n in front["design"]]
+        first, index = space.objectives[0], {n: k for k, n in enumerate(names)}
+        p = [p_beats(final.replicates, index[n] + 1, first.metric, first.direction == "minimise")
+             for n in front["design"]]
+        for j, col in enumerate(("p_beats_baseline", "p_beats_baseline_ci_low", "p_beats_baseline_ci_high")):
+            front[col] = [x[j] for x in p]
     evaluated.to_csv(out_dir / "evaluations.csv", index=False)
     hv.to_csv(out_dir / "hypervolume.csv", index=False)
     front.to_csv(out_dir / "pareto.csv", index=False)
@@ -227,7 +226,7 @@ def optimise(config: Config | PathArg | Mapping[str, Any], evaluations: int | No
                      "feasible": final.feasible[k]} for k, b in enumerate(final.beaten_by) if not final.kept[k]],
         "hypervolume": float(hv["hypervolume"].iloc[-1]) if len(hv) else 0.0,
         "merged": [str(d) for d in merge] if merge else [], "time_limit": time_limit,
-        "robust": {**ev.source, "note": "placed scenarios are not evaluated across worlds yet"}
+        "robust": {**getattr(ev, "source", {}), "note": "placed scenarios are not evaluated across worlds yet"}
         if robust else None,
         "reach": answer, "placed": [n for n, _ in space.place], "warm_start": len(warm),
         "wall_seconds": round(time.time() - t0, 1),

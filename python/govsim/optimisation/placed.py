@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..api import Config, compare
-from .evaluation import batch_config, batch_document, replicates_of
+from .evaluation import Replicates, batch_config, batch_document, replicates_of
 from .front import beaten_beyond_interval
 from .space import SearchSpace
 
@@ -75,10 +76,6 @@ def _beaten_by(space: SearchSpace, placed: Any, k: int, front: Any, names: Seque
     """The first front design that beats placed scenario k beyond the interval on every objective.
     The two batches share the seed, so replicate r of each ran on the same streams: the paired
     differences are taken across them (a joint Replicates of the scenario and the front)."""
-    import numpy as np
-
-    from .evaluation import Replicates
-
     if front is None or not any(names):
         return ""
     common = [m for m in front.metrics if m in placed.metrics]

@@ -15,9 +15,7 @@ the first objective (Wilson 95% interval), the robustness a rapporteur quotes.""
 
 from __future__ import annotations
 
-import json
 import math
-import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,9 +25,7 @@ import numpy as np
 from .._core import ConfigError
 from ..api import Config, PathArg
 from ..results import Results
-from .evaluation import Replicates, batch_config, batch_document, design_scenario
-
-MAX_WORLDS = 10_000
+from .evaluation import ModelEvaluator, Replicates, batch_config, lever_names, list_designs, store_of
 
 
 class RobustEvaluator:
@@ -64,20 +60,14 @@ class RobustEvaluator:
     def __call__(self, designs: Sequence[Mapping[str, Any]], runs: int, out: Path, resume: bool) -> Replicates:
         from ..uncertainty.design_runs import _outcomes, _run_design
 
-        levers = sorted(designs[0]) if designs else []
-        doc = batch_document(self.config, [design_scenario(self.config, f"candidate-{k:03d}", d)
-                                           for k, d in enumerate(designs)], 1, levers)
-        cfg = batch_config(self.config, doc, "robust optimise batch", levers)
-        listed = out / "designs.json"
-        key = json.loads(json.dumps({"designs": list(designs), "worlds": int(runs)}, default=str))
-        if listed.is_file() and json.loads(listed.read_text(encoding="utf-8")) != key:
-            shutil.rmtree(out)  # another batch's store (the final front of a shorter search)
-        store = (out / "results.sqlite").is_file()
+        cfg = batch_config(self.config, ModelEvaluator(self.config).document(designs, 1), "robust optimise batch",
+                           lever_names(designs))
+        key = {"designs": list(designs), "worlds": int(runs)}
+        stored = store_of(out, key)
         _run_design(cfg, self.names, self.worlds(int(runs)), runs=1, seed=self.seed, threads=self.threads, out=out,
-                    progress=self.progress, resume=resume and store, force=not resume and store, shard=None,
+                    progress=self.progress, resume=resume and stored, force=not resume and stored, shard=None,
                     desc="govsim optimise --robust")
-        out.mkdir(parents=True, exist_ok=True)
-        listed.write_text(json.dumps(key, indent=1) + "\n", encoding="utf-8")
+        list_designs(out, key)
         res = Results(out)
         _names, _scen, _base, _unit, mean, _se = _outcomes(res)
         return Replicates(list(res.metric_names), np.transpose(mean, (1, 0, 2)))

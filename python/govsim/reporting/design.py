@@ -16,12 +16,14 @@ import pandas as pd
 import matplotlib.pyplot as plt
 
 from .. import _core
+from ..optimisation.evaluation import replicates_of
+from ..optimisation.optimiser import cost_metric
 from ..optimisation.placed import PLACED_DIR
 from ..results import open_results
 from . import formats
 from .charts import Chart, _to_chart
-from .i18n import _, lang, ngettext
-from .load import ReportInputError
+from .i18n import _, ngettext
+from .load import ReportInputError, scenario_title
 
 __all__ = ["find_dir", "section"]
 
@@ -42,32 +44,19 @@ def find_dir(results_dir: Path, optimise: str | Path | None) -> Path | None:
     return None
 
 
-def _cost_metric() -> str:
-    return next(str(m["name"]) for m in _core.metrics() if "cost" in m.get("roles", []))
-
-
 def _titles(store: Path) -> dict[str, str]:
     """Scenario titles of a results store in the report's language."""
     if not (store / "results.sqlite").is_file():
         return {}
-    info = open_results(store).scenario_info
-    out = {}
-    for s, i in info.items():
-        titles = i.get("titles") if isinstance(i.get("titles"), dict) else {}
-        out[s] = titles.get(lang()) or i.get("title") or s
-    return out
+    return {s: scenario_title(i, s) for s, i in open_results(store).scenario_info.items()}
 
 
 def _per_run(store: Path, metric: str, cost: str) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     """Scenarios of a store, metric[s, r], cost[s, r] and adults[r] (the baseline's population)."""
     res = open_results(store)
-    sc, rep, _m, vals = res._reader.metric_matrix()
-    names = list(res.metric_names)
-    n = int(rep.max()) + 1
-    cube = np.full((len(res.scenarios), n, len(names)), np.nan)
-    cube[sc, rep] = vals
+    rep = replicates_of(res, len(res.scenarios), max(res.replicates(res.scenarios[0])) + 1)
     adults = res.commune_values(res.scenarios[0])[:, :, 0].sum(axis=1)
-    return res.scenarios, cube[:, :, names.index(metric)], cube[:, :, names.index(cost)], adults
+    return res.scenarios, rep.column(metric), rep.column(cost), adults
 
 
 def _marginal(opt: Path, front: pd.DataFrame, summary: dict[str, Any], cost: str) -> list[dict[str, Any]]:
@@ -150,7 +139,7 @@ def section(data: Any, opt: Path | None) -> dict[str, Any]:
         placed = pd.read_csv(opt / "placed.csv") if (opt / "placed.csv").is_file() else None
     except (OSError, ValueError, KeyError) as e:
         return {"available": False, "dir": str(opt), "error": str(e)}
-    cost = _cost_metric()
+    cost = cost_metric()
     c = data.catalog if data is not None else None
     baseline = dict(summary["baseline"])  # the search's replicates; the front's below
     if len(front):  # the baseline at the final replicates (the paired difference's other end)

@@ -24,19 +24,15 @@ MOST = 3  # assumptions named per scenario
 
 def _sensitivity_top(rob_dir: Path) -> dict[str, list[str]]:
     """Per scenario, the assumptions with the largest index on its difference from the baseline
-    in the ranking metric (sensitivity_sobol.csv or sensitivity_morris.csv beside the run)."""
-    for d in (rob_dir, rob_dir / "sensitivity", rob_dir.parent / "sensitivity"):
-        for method, key in (("sobol", "ST"), ("morris", "mu_star")):
-            f = d / f"sensitivity_{method}.csv"
-            if not f.is_file():
-                continue
-            df = pd.read_csv(f)
-            df = df[(df["metric"] == RANK_BY) & (df["kind"] == "difference")]
-            if df.empty:
-                continue
-            return {s: list(g.sort_values(key, ascending=False)["parameter"].head(MOST))
-                    for s, g in df.groupby("scenario")}
-    return {}
+    in the ranking metric (the sensitivity results the robustness section reads)."""
+    from .robustness import sensitivity_differences
+
+    found = sensitivity_differences(rob_dir)
+    if found is None:
+        return {}
+    _f, method, df = found
+    key = "ST" if method == "sobol" else "mu_star"
+    return {s: list(g.sort_values(key, ascending=False)["parameter"].head(MOST)) for s, g in df.groupby("scenario")}
 
 
 def _shown(path: str) -> str:

@@ -34,6 +34,15 @@ def localized(info: dict[str, Any], key: str) -> str:
     return str(by_lang.get(lang()) or info.get(key) or "")
 
 
+
+def scenario_title(info: dict[str, Any], name: str) -> str:
+    """A scenario's title in the report's language ("titles" from the scenario file's
+    ``title_fr``/``title_en``/``titles``), else its ``title``, else its name."""
+    from .i18n import lang
+
+    titles = info.get("titles") if isinstance(info.get("titles"), dict) else {}
+    return titles.get(lang()) or info.get("title") or name
+
 @dataclass
 class ReportData:
     """Everything the report shows, read and checked."""
@@ -81,13 +90,8 @@ class ReportData:
         self.pair = {(r.scenario, r.metric): r for r in self.paired.itertuples(index=False)}
 
     def title(self, name: str) -> str:
-        """The scenario's title in the report's language ("titles" from the scenario file's
-        ``title_fr``/``title_en``/``titles``), else its ``title``, else its name."""
-        from .i18n import lang
-
-        info = self.scenario_info.get(name, {})
-        titles = info.get("titles") if isinstance(info.get("titles"), dict) else {}
-        return titles.get(lang()) or info.get("title") or name
+        """The scenario's title in the report's language (scenario_title)."""
+        return scenario_title(self.scenario_info.get(name, {}), name)
 
     def description(self, name: str) -> str:
         """The scenario's description in the report's language (``description_fr``/

@@ -13,7 +13,7 @@ from . import charts, design, formats, i18n, robustness, sentences, text
 from .i18n import _
 from .load import ReportData, ReportInputError, load
 
-__all__ = ["render_html", "write_report", "main"]
+__all__ = ["render_html", "write_report"]
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("govsim.reporting", "templates"),

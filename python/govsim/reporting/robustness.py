@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from . import first_screen, formats, text
-from .charts import Chart, _to_chart
+from .charts import _to_chart
 from .i18n import _, ngettext
 from .load import ReportData, ReportInputError
 
@@ -71,26 +71,35 @@ def _box_sentence(box: pd.DataFrame, title: str, metric: str) -> str:
         mass=_pct(a["mass"]))
 
 
-def _sensitivity(rob_dir: Path, data: ReportData) -> dict[str, Any] | None:
-    # sensitivity_*.csv of `govsim sensitivity`: beside the robustness results, in its
-    # "sensitivity" subdirectory, or in a "sensitivity" directory beside it.
+def sensitivity_differences(rob_dir: Path) -> tuple[Path, str, pd.DataFrame] | None:
+    """The first sensitivity_*.csv of `govsim sensitivity` beside the robustness results (in
+    `rob_dir`, its "sensitivity" subdirectory, or a "sensitivity" directory beside it; Sobol'
+    before Morris) with rows on the scenario-minus-baseline difference in the ranking metric:
+    (file, method, those rows)."""
     found = [(d / f"sensitivity_{m}.csv", m) for m in ("sobol", "morris")
              for d in (rob_dir, rob_dir / "sensitivity", rob_dir.parent / "sensitivity")]
     for f, method in found:
         if not f.is_file():
             continue
-        key, conf, what = (("ST", "ST_conf", _("total Sobol' index")) if method == "sobol"
-                           else ("mu_star", "mu_star_conf", _("Morris mu* (screening)")))
         df = pd.read_csv(f)
         df = df[(df["metric"] == RANK_BY) & (df["kind"] == "difference")]
-        if df.empty:
-            continue
-        top = (df.groupby("parameter")[[key, conf]].max().sort_values(key, ascending=False).head(TOP_PARAMETERS))
-        reg = data.registry
-        rows = [{"name": p, "doc": (reg.get(p) or {}).get("doc", ""), "value": _g(v[key]),
-                 "conf": _g(v[conf])} for p, v in top.iterrows()]
-        return {"what": what, "file": str(f), "rows": rows}
+        if not df.empty:
+            return f, method, df
     return None
+
+
+def _sensitivity(rob_dir: Path, data: ReportData) -> dict[str, Any] | None:
+    found = sensitivity_differences(rob_dir)
+    if found is None:
+        return None
+    f, method, df = found
+    key, conf, what = (("ST", "ST_conf", _("total Sobol' index")) if method == "sobol"
+                       else ("mu_star", "mu_star_conf", _("Morris mu* (screening)")))
+    top = (df.groupby("parameter")[[key, conf]].max().sort_values(key, ascending=False).head(TOP_PARAMETERS))
+    reg = data.registry
+    rows = [{"name": p, "doc": (reg.get(p) or {}).get("doc", ""), "value": _g(v[key]),
+             "conf": _g(v[conf])} for p, v in top.iterrows()]
+    return {"what": what, "file": str(f), "rows": rows}
 
 
 def section(data: ReportData, rob_dir: Path | None) -> dict[str, Any]:
