@@ -18,6 +18,7 @@ import mesa
 # Flags (models/inclusion/population.hpp: ResidentFlag)
 SOCIAL_DIFFICULTY, LIVES_ALONE, LIMITED_MOBILITY = 1, 2, 4
 HOME_INTERNET, NEEDS_FIXED_OFFER, AWARE, MEDIATED = 8, 16, 32, 64
+PREFERS_OFFLINE = 256
 # Services (access_points.hpp)
 ADMIN_PROCEDURES, JOBS = 1, 4
 EMPLOYMENT = 3
@@ -147,6 +148,14 @@ class Resident(mesa.Agent):
         # 1. Alone (practice refreshes mediated skill).
         home = self.home_access()
         if home and rnd() < p_skill:
+            if self.flags & PREFERS_OFFLINE:  # the post or a counter (help_seeking.cpp: go_offline)
+                if rnd() < m.counter_share and rnd() < m.counter_fs_share:
+                    pt = m.nearest_france_services(self)
+                    if pt >= 0:
+                        m.requests[pt].append((1, rnd(), self.idx, self, True))
+                        return
+                self.resolve("offline", t)
+                return
             if self.gain > 0:
                 self.gain = s - self.base_skill
                 self.gain_week = t
@@ -182,7 +191,7 @@ class Resident(mesa.Agent):
                         rnd() < p_skill * m.station_access_factor:
                     self.resolve("alone", t)
                     return
-                m.requests[pt].append((0 if booked else 1, rnd(), self.idx, self))
+                m.requests[pt].append((0 if booked else 1, rnd(), self.idx, self, False))
                 requested = True
         # 6. Past the deadline without a request: non-recours.
         if not requested and t >= self.deadline:
@@ -214,6 +223,8 @@ class InclusionModel(mesa.Model):
         self.autonomy_threshold = p["population.skill_autonomy_threshold"]
         self.relatives_weekly = p["resolution.relatives_weekly"]
         self.relatives_alone_factor = p["resolution.relatives_alone_factor"]
+        self.counter_share = p["channel.counter_share"]
+        self.counter_fs_share = p["channel.counter_france_services_share"]
         self.max_travel = p["resolution.max_travel_minutes"]
         self.max_travel_limited = p["resolution.max_travel_limited_minutes"]
         self.awareness_base = p["awareness.base_weekly"]
@@ -263,13 +274,22 @@ class InclusionModel(mesa.Model):
                 if a.flags & AWARE:
                     self.zone_aware[a.zone] += 1
         self.residents = sorted(self.agents, key=lambda a: a.idx)
-        self.c = dict.fromkeys(["arisen", "alone", "relatives", "mediation", "abandoned",
+        self.c = dict.fromkeys(["arisen", "alone", "relatives", "mediation", "offline", "abandoned",
                                 "referrals", "sessions", "unserved", "wait_weeks"], 0)
         self.week = 0
         self.requests: list[list] = []
         self.became_aware: list[int] = []
         for a in self.residents:
             a.schedule_next_need(0)
+
+    def nearest_france_services(self, a: Resident) -> int:
+        max_min = self.max_travel_limited if a.flags & LIMITED_MOBILITY else self.max_travel
+        for pt, minutes in self.reach[a.car][a.zone]:
+            if minutes > max_min:
+                break
+            if self.points[pt]["fs"]:
+                return pt
+        return -1
 
     def choose_point(self, a: Resident, t: int, designated: bool = False) -> int:
         max_min = self.max_travel_limited if a.flags & LIMITED_MOBILITY else self.max_travel
@@ -320,12 +340,15 @@ class InclusionModel(mesa.Model):
                 continue
             s = self.points[k]
             reqs.sort(key=lambda r: (r[0], r[1], r[2]))  # booked slots first, then random order
-            for _booked, _key, _idx, a in reqs:
+            for _booked, _key, _idx, a, counter in reqs:
                 if s["used"] >= s["capacity"]:
                     self.c["unserved"] += 1
                     continue
                 s["used"] += 1
                 self.c["sessions"] += 1
+                if counter:  # a counter visit: done there, nothing learnt
+                    a.resolve("offline", t)
+                    continue
                 a.flags |= MEDIATED
                 if self.random.random() < self.doing_with:
                     sk = a.skill(t)
@@ -335,9 +358,12 @@ class InclusionModel(mesa.Model):
                     a.trust = a.trust + self.trust_gain * (1.0 - a.trust)
                     a.resolve("mediation", t)
         for reqs in self.requests:
-            for *_k, a in reqs:
+            for *_k, a, counter in reqs:
                 if a.pending > 0 and t >= a.deadline:
-                    a.abandon()
+                    if counter:  # a counter visit turned away past the deadline: posted
+                        a.resolve("offline", t)
+                    else:
+                        a.abandon()
 
     def run(self) -> dict:
         while self.week < self.horizon:
@@ -346,6 +372,7 @@ class InclusionModel(mesa.Model):
         arisen = max(1.0, c["arisen"])
         return {"adults": len(self.residents), "non_recours_rate": c["abandoned"] / arisen,
                 "mediation_share": c["mediation"] / arisen, "alone_share": c["alone"] / arisen,
-                "relatives_share": c["relatives"] / arisen, "referral_share": c["referrals"] / arisen,
+                "relatives_share": c["relatives"] / arisen, "offline_share": c["offline"] / arisen,
+                "referral_share": c["referrals"] / arisen,
                 "mean_wait_weeks": c["wait_weeks"] / c["mediation"] if c["mediation"] else 0.0,
                 "sessions": c["sessions"], "unserved": c["unserved"], "arisen": c["arisen"]}

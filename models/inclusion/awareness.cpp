@@ -100,7 +100,7 @@ void Simulation::lose_awareness(int year, int week) {
       Rng rng(seed_, replicate_, kStreamForget, static_cast<std::uint32_t>(i),
               static_cast<std::uint32_t>(year));
       if (rng.uniform() >= loss) continue;
-      pop_.flags[i] = static_cast<std::uint8_t>(pop_.flags[i] & ~kAware);
+      pop_.flags[i] = static_cast<std::uint16_t>(pop_.flags[i] & ~kAware);
       pop_.aware_week[i] = static_cast<std::uint16_t>(week);
       mark_unaware(i);  // its bitmap word belongs to this chunk's task
     }

@@ -1,4 +1,5 @@
-// Help seeking: each resident with a pending need tries alone, then relatives, then goes to the
+// Help seeking: each resident with a pending need tries alone (an adult who prefers paper or the
+// counter then posts it or takes it to a counter: go_offline), then relatives, then goes to the
 // place a point that turned it away gave it (an appointment, a referral: reorientation.cpp) or,
 // once aware (possibly through a partner's referral), asks a point for mediation; past the
 // deadline the need is given up (docs/model.md §3).
@@ -68,8 +69,13 @@ void Simulation::attempt(std::size_t i, int t, Chunk& ch, const Rng::Block& firs
   const double s = skill(i, t);
   const double x_skill = p_.alone_slope * (s - p_.skill_autonomy_threshold);  // logit of P(alone)
   const bool home = has_home_access(i);
-  // 1. Alone (practice keeps mediated skill from decaying).
+  // 1. Alone (practice keeps mediated skill from decaying), or by post or at a counter for an
+  // adult who prefers it.
   if (home && below_logistic(rng.uniform(), x_skill)) {
+    if (pop_.flags[i] & kPrefersOffline) {
+      go_offline(i, t, rng, ch);
+      return;
+    }
     if (pop_.gain[i] > 0) {
       pop_.gain[i] = static_cast<float>(s - pop_.base_skill[i]);
       pop_.gain_week[i] = static_cast<std::uint16_t>(t);
@@ -174,8 +180,7 @@ bool Simulation::request_at(std::size_t i, int t, int pt, bool booked, bool home
     resolve(i, kAlone, t, c);
     return false;
   }
-  std::uint64_t key = mix64(seed_ ^ mix64((static_cast<std::uint64_t>(replicate_) << 40) ^
-                                          (static_cast<std::uint64_t>(t) << 32) ^ i));
+  std::uint64_t key = queue_key(i, t);
   if (booked)
     key >>= 2;  // a booked slot sorts before everyone else
   else if (g_.priority_queue &&
@@ -185,6 +190,31 @@ bool Simulation::request_at(std::size_t i, int t, int pt, bool booked, bool home
     key |= 1ull << 63;
   ch.requests.push_back({key, static_cast<std::uint32_t>(i), pt});
   return true;
+}
+
+// Resident i's place in this week's queues, before priorities (a hash: no draw taken).
+std::uint64_t Simulation::queue_key(std::size_t i, int t) const {
+  return mix64(seed_ ^ mix64((static_cast<std::uint64_t>(replicate_) << 40) ^
+                             (static_cast<std::uint64_t>(t) << 32) ^ i));
+}
+
+// An adult who prefers paper or the counter, and could do the need online alone: takes it to a
+// counter (channel.counter_share) or posts it. A counter visit at a France Services site within
+// the trip (channel.counter_france_services_share) is a request in its queue, served without
+// learning (serve_point) and coming back next week if turned away; any other is resolved
+// outside the network (the administration's own counter, the post).
+void Simulation::go_offline(std::size_t i, int t, Rng& rng, Chunk& ch) {
+  if (rng.uniform() < p_.counter_share && rng.uniform() < p_.counter_france_services_share) {
+    for (const auto& [pt, minutes] : reach_of(i)) {
+      if (minutes > max_trip_minutes(i)) break;
+      const PointState& s = points_[static_cast<std::size_t>(pt)];
+      if (s.spec.type != PointType::FranceServices || !s.serves_at(t)) continue;
+      pop_.flags[i] |= kAtCounter;
+      ch.requests.push_back({queue_key(i, t) | (1ull << 63), static_cast<std::uint32_t>(i), pt});
+      return;
+    }
+  }
+  resolve(i, kOffline, t, ch.c);
 }
 
 int Simulation::choose_point(std::size_t i, int t, Rng& rng, bool& misdirected, bool designated,
@@ -253,11 +283,14 @@ void Simulation::resolve(std::size_t i, int channel, int t, Counters& c) {
     pop_.last_alone[i] = static_cast<std::uint16_t>(t);
   } else if (channel == kRelatives) {
     c.relatives += n;
+  } else if (channel == kOffline) {
+    c.offline += n;
   } else {
     c.mediation += n;
     c.wait_weeks += n * (t - pop_.since[i]);
   }
   pop_.pending[i] = 0;
+  pop_.flags[i] = static_cast<std::uint16_t>(pop_.flags[i] & ~kAtCounter);
   orientation_[i].point = -1;
 }
 
@@ -272,6 +305,7 @@ void Simulation::abandon(std::size_t i, Counters& c) {
   c.abandoned_income[pop_.income[i]] += n;
   pop_.last_gave_up[i] = static_cast<std::uint16_t>(week_);
   pop_.pending[i] = 0;
+  pop_.flags[i] = static_cast<std::uint16_t>(pop_.flags[i] & ~kAtCounter);
   orientation_[i].point = -1;
 }
 

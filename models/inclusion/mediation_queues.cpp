@@ -1,6 +1,7 @@
 // Mediation queues: requests grouped by point, each point serving its queue up to capacity
-// (sessions raise skill and trust), and unserved requests given up past their deadline
-// (docs/model.md §3); what a point does with a request it turns away is in reorientation.cpp.
+// (sessions raise skill and trust; a counter visit is done without learning), and unserved
+// requests given up past their deadline (docs/model.md §3); what a point does with a request it
+// turns away is in reorientation.cpp.
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -61,6 +62,13 @@ void Simulation::serve_point(int point, int t, std::vector<Request>& reqs, Count
     s.hold_session();
     c.sessions += 1;
     const std::size_t i = r.resident;
+    if (pop_.flags[i] & kAtCounter) {  // a counter visit (go_offline): done there, nothing learnt
+      s.counter += 1;
+      c.counter_sessions += 1;
+      resolve(i, kOffline, t, c);
+      r.point = -1;
+      continue;
+    }
     Rng rng(seed_, replicate_, kStreamSession, static_cast<std::uint32_t>(i),
             static_cast<std::uint32_t>(t));
     pop_.flags[i] |= kMediated;
@@ -87,6 +95,11 @@ void Simulation::give_up_unserved(Week& w) {
   const int t = w.t;
   for (const Request& r : requests_) {
     const std::size_t i = r.resident;
+    if (pop_.flags[i] & kAtCounter) {  // a counter visit turned away: back next week, or posted
+      pop_.flags[i] = static_cast<std::uint16_t>(pop_.flags[i] & ~kAtCounter);
+      if (pop_.pending[i] > 0 && t >= pop_.deadline[i]) resolve(i, kOffline, t, w.c);
+      continue;
+    }
     if (pop_.pending[i] > 0 && t >= pop_.deadline[i]) {
       zone_abandoned_year_[pop_.zone[i]] += pop_.pending[i];
       abandon(i, w.c);

@@ -22,6 +22,8 @@ void Counters::add(const Counters& o, bool with_closures) {
   plan_orientations += o.plan_orientations;
   station_uses += o.station_uses;
   unserved += o.unserved;
+  offline += o.offline;
+  counter_sessions += o.counter_sessions;
   appointments += o.appointments;
   referred_on += o.referred_on;
   turned_away_gave_up += o.turned_away_gave_up;

@@ -14,7 +14,8 @@
 
 namespace govsim::inclusion {
 
-enum Channel { kAlone = 0, kRelatives = 1, kMediation = 2 };
+// kOffline: by post or at a counter, by an adult who prefers it (channel.*).
+enum Channel { kAlone = 0, kRelatives = 1, kMediation = 2, kOffline = 3 };
 
 // Event counters (scaled population). Integers in doubles: sums are exact and order-free.
 struct Counters {
@@ -22,6 +23,9 @@ struct Counters {
   double sessions = 0, capacity = 0, wait_weeks = 0, referrals = 0, misdirected = 0;
   double plan_orientations = 0;  // residents a master plan's first-level place oriented
   double station_uses = 0, unserved = 0;
+  // Needs resolved by post or at a counter by adults who prefer it, and of them the counter
+  // visits served at a France Services site (sessions there, not mediation).
+  double offline = 0, counter_sessions = 0;
   // Requests turned away and re-oriented (reorientation.cpp): an appointment at a later week, a
   // referral to another place, giving up there and then, or told there is no slot in time.
   double appointments = 0, referred_on = 0, turned_away_gave_up = 0, no_slot_in_time = 0;
@@ -42,7 +46,7 @@ struct Counters {
   };
   static constexpr std::uint8_t kClosedOther = 0, kClosedMediation = 1, kClosedAbandoned = 2;
   std::vector<ZoneClosure> zone_closures;
-  double closed() const { return alone + relatives + mediation + abandoned; }
+  double closed() const { return alone + relatives + mediation + offline + abandoned; }
   // Adds o's counts; with_closures: also appends o's zone closures.
   void add(const Counters& o, bool with_closures = true);
   double pending_count = 0;  // filled when checking invariants

@@ -52,6 +52,7 @@ struct PointState {
   double offered = 0;          // sessions offered this week before rounding (its agenda's rate)
   double success = 0.8;        // chance a session resolves the procedure
   double served = 0;           // procedure-help sessions held over the run (simulated population)
+  double counter = 0;          // of them, counter visits of adults able online (go_offline)
   double workshops = 0;        // sessions not about a procedure over the run (full population)
 
   double funded_fte() const;

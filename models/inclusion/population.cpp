@@ -75,7 +75,7 @@ void draw_resident(Population& pop, std::size_t i, std::uint32_t z, int d, int a
   const double gamma = income_gamma(dip);
   pop.income[i] =
       static_cast<std::uint8_t>(std::min(4.0, std::floor(5.0 * std::pow(rng.uniform(), gamma))));
-  std::uint8_t f = 0;
+  std::uint16_t f = 0;
   if (pop.income[i] == 0 && rng.bernoulli(p.social_difficulty_share)) f |= kSocialDifficulty;
   if (rng.bernoulli(p.lives_alone()[ua])) f |= kLivesAlone;
   if (rng.bernoulli(p.limited_mobility()[ua] +
@@ -104,6 +104,8 @@ void draw_resident(Population& pop, std::size_t i, std::uint32_t z, int d, int a
         first_uncovered +
         static_cast<int>(rng.below(static_cast<std::uint32_t>(256 - first_uncovered))));
   }
+  // Channel preference (last draw: the attributes above keep their draws).
+  if (rng.uniform() < p.prefers_offline_share) f |= kPrefersOffline;
   pop.flags[i] = f;
   pop.gain[i] = 0;
   pop.gain_week[i] = 0;
@@ -150,7 +152,7 @@ void renew_resident(Population& pop, std::size_t i, const Territory& t, double o
   Rng rng(seed, replicate, kRenewal, static_cast<std::uint32_t>(i),
           static_cast<std::uint32_t>(year));
   const std::uint32_t z = pop.zone[i];
-  const std::uint8_t keep = pop.flags[i] & kDynamic;  // stays in the weekly-counted list
+  const std::uint16_t keep = pop.flags[i] & kDynamic;  // stays in the weekly-counted list
   draw_resident(pop, i, z, static_cast<int>(t.zones[z].density), 0, kMinAge, offer_share, model, p,
                 rng);
   pop.flags[i] |= keep;

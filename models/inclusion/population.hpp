@@ -15,7 +15,7 @@
 
 namespace govsim::inclusion {
 
-enum ResidentFlag : std::uint8_t {
+enum ResidentFlag : std::uint16_t {
   kSocialDifficulty = 1 << 0,
   kLivesAlone = 1 << 1,
   kLimitedMobility = 1 << 2,
@@ -24,20 +24,22 @@ enum ResidentFlag : std::uint8_t {
   kAware = 1 << 5,            // knows of the help on offer
   kMediated = 1 << 6,         // has had at least one mediation session
   kDynamic = 1 << 7,  // skill has ever moved (gain set): counted weekly, not in static stocks
+  kPrefersOffline = 1 << 8,  // does procedures by post or at a counter even when able online
+  kAtCounter = 1 << 9,       // this week's request is a counter visit, not a mediation request
 };
 
 inline constexpr std::uint16_t kNoWeek = 65535;
 
 enum class Diploma : std::uint8_t { NoneOrCep, Secondary, Higher };
 
-// Structure of arrays; index = agent id. ~33 bytes per adult.
+// Structure of arrays; index = agent id. ~34 bytes per adult.
 struct Population {
   std::vector<std::uint32_t> zone;
   std::vector<std::uint8_t> age;          // years (15 .. kMaxAge)
   std::vector<std::uint8_t> age_band;     // 0..4 (kAgeBandNames), band_of(age)
   std::vector<std::uint8_t> diploma;      // Diploma
   std::vector<std::uint8_t> income;       // quintile 0 (poorest) .. 4
-  std::vector<std::uint8_t> flags;        // ResidentFlag bits
+  std::vector<std::uint16_t> flags;       // ResidentFlag bits
   std::vector<std::uint8_t> offer_rank;   // has a broadband offer iff offer_rank < 256 * zone share
   std::vector<float> base_skill;          // skill from the initial state (stable, practised)
   std::vector<float> gain;                // skill gained through mediation, decays unless practised
@@ -76,7 +78,7 @@ inline constexpr int kNeedKinds = 5;
 
 // Home access ("can do an online procedure from home"): internet of any kind and a device; for
 // the few whose only obstacle is the missing fixed offer, once the offer reaches them.
-inline bool home_access(std::uint8_t flags, bool fixed_offer) {
+inline bool home_access(std::uint16_t flags, bool fixed_offer) {
   return (flags & kHomeInternet) && (!(flags & kNeedsFixedOffer) || fixed_offer);
 }
 

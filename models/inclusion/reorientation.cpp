@@ -5,8 +5,9 @@
 // up there and then, or gets an appointment at the point's first later week with a free slot, or,
 // when that is further off than the resident waits, is referred to the nearest other place with
 // sessions left (a longer trip the resident may refuse), and comes back by itself only when no
-// slot and no place is left (reorient_turned_away). Sequential, in the order of requests_ (by
-// point, then by queue key): the same decisions for any thread count.
+// slot and no place is left (reorient_turned_away). A counter visit turned away (go_offline) is
+// none of these: the adult comes back next week by itself, or posts it. Sequential, in the order of
+// requests_ (by point, then by queue key): the same decisions for any thread count.
 #include <algorithm>
 #include <cmath>
 
@@ -41,7 +42,7 @@ void Simulation::pool_turned_away(Week& w) {
   const int t = w.t;
   std::vector<Request> left;
   for (const Request& r : requests_)
-    if (r.point >= 0 && pop_.pending[r.resident] > 0 &&
+    if (r.point >= 0 && pop_.pending[r.resident] > 0 && !(pop_.flags[r.resident] & kAtCounter) &&
         points_[static_cast<std::size_t>(r.point)].full())
       left.push_back(r);
   std::sort(left.begin(), left.end(), [](const Request& a, const Request& b) {
@@ -106,6 +107,7 @@ void Simulation::reorient_turned_away(Week& w) {
     const std::size_t i = r.resident;
     // Closed, or past its deadline (given up this week by give_up_unserved).
     if (pop_.pending[i] == 0 || t >= pop_.deadline[i]) continue;
+    if (pop_.flags[i] & kAtCounter) continue;  // a counter visit: comes back by itself
     Rng rng(seed_, replicate_, kStreamQueue, static_cast<std::uint32_t>(i),
             static_cast<std::uint32_t>(t));
     // (Without deadlines, the limit case without non-recours, no one gives up.)

@@ -81,11 +81,11 @@ std::vector<std::string> Simulation::check_invariants() const {
   double pending = 0;
   for (std::size_t i = 0; i < pop_.size(); ++i) pending += pop_.pending[i];
   const Counters& c = totals_;
-  const double closed = c.alone + c.relatives + c.mediation + c.abandoned + pending;
+  const double closed = c.closed() + pending;
   if (c.arisen != closed) {
     std::ostringstream os;
     os << "needs arisen (" << c.arisen
-       << ") != alone + relatives + mediation + abandoned + pending (" << closed << ")";
+       << ") != alone + relatives + mediation + offline + abandoned + pending (" << closed << ")";
     v.push_back(os.str());
   }
   double agents = 0;

@@ -111,6 +111,10 @@ class Simulation : private RunState {
   // in its queue (booked: served first).
   bool request_at(std::size_t i, int t, int pt, bool booked, bool home, double x_skill, Rng& rng,
                   Chunk& ch);
+  std::uint64_t queue_key(std::size_t i, int t) const;  // i's place in this week's queues
+  // An adult who prefers paper or the counter: a counter visit (a request at a France Services
+  // site in reach) or the post.
+  void go_offline(std::size_t i, int t, Rng& rng, Chunk& ch);
   // designated: a partner booked the slot (no misdirected first visit).
   // oriented_to: a master plan's first-level place the resident went to books this point instead.
   int choose_point(std::size_t i, int t, Rng& rng, bool& misdirected, bool designated,

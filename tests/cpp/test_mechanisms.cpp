@@ -275,7 +275,9 @@ INSTANTIATE_TEST_SUITE_P(
                       +1,
                       "",
                       {{"queue.referral_travel_tolerance_minutes", 0.5},
-                       {"queue.appointment_max_wait_weeks", 1}}},
+                       {"queue.appointment_max_wait_weeks", 1},
+                       // counter visits (never referred on) add noise to capacity use
+                       {"channel.prefers_offline_share", 0.0}}},
         // The fixed offer reaches adults who use the internet only once it does (all lacking
         // basic skills since issue 27): it lowers non-use, not autonomy directly.
         MechanismCase{

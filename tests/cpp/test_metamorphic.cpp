@@ -83,10 +83,13 @@ TEST(Metamorphic, EveryAdultAutonomousGivesNoMediationDemand) {
   // connection, and doing it alone is then a near-certainty: no one needs a point. On the rural
   // department too: its region's published rates (declared with the territory) are used only
   // when the scenario does not set the age targets, as here.
+  // Adults who prefer the counter (channel.*) would still take France Services sessions: none
+  // here, so that no session at all is held (the counter visits have their own test below).
   Overrides all = with(kBase, {{"population.no_home_internet", 0.0},
                                {"population.no_home_internet_75_plus", 0.0},
                                {"population.no_home_internet_no_diploma", 0.0},
-                               {"resolution.alone_slope", 100.0}});
+                               {"resolution.alone_slope", 100.0},
+                               {"channel.prefers_offline_share", 0.0}});
   for (const char* k : {"15_29", "30_44", "45_59", "60_74", "75_plus", "urban", "rural",
                         "no_diploma", "higher_education", "low_income", "high_income"})
     all[std::string("population.illectronisme_") + k] = 0.0;
@@ -104,4 +107,40 @@ TEST(Metamorphic, EveryAdultAutonomousGivesNoMediationDemand) {
           test_support::run_model(kTerritory, kBase, 77, static_cast<std::uint32_t>(r));
       EXPECT_GT(base.metric("mediation_share"), 0.0);  // the same territory otherwise has demand
     }
+}
+
+TEST(Metamorphic, AdultsWhoPreferTheCounterAreServedThereWithoutLearningOrNonRecours) {
+  // Everyone autonomous (as above) and everyone preferring the counter, always at a France
+  // Services site in reach: no need is done online, none is given up (a visit turned away comes
+  // back, or is posted past its deadline), every France Services request is a counter visit and
+  // no one is mediated; with the preference off, no need goes offline.
+  Overrides all = with(kBase, {{"population.no_home_internet", 0.0},
+                               {"population.no_home_internet_75_plus", 0.0},
+                               {"population.no_home_internet_no_diploma", 0.0},
+                               {"resolution.alone_slope", 100.0},
+                               {"channel.prefers_offline_share", 1.0},
+                               {"channel.counter_share", 1.0},
+                               {"channel.counter_france_services_share", 1.0}});
+  for (const char* k : {"15_29", "30_44", "45_59", "60_74", "75_plus", "urban", "rural",
+                        "no_diploma", "higher_education", "low_income", "high_income"})
+    all[std::string("population.illectronisme_") + k] = 0.0;
+  for (const char* k : {"15_29", "30_44", "45_59", "60_74", "75_plus"})
+    all[std::string("population.skill_shape_") + k] = 0.05;
+  const auto run = test_support::run_model("rural-department", all, 78, 0);
+  ASSERT_EQ(run.metric("autonomy_rate"), 1.0) << "precondition: every adult autonomous";
+  EXPECT_EQ(run.metric("alone_share"), 0.0);
+  EXPECT_EQ(run.metric("mediation_share"), 0.0);
+  EXPECT_EQ(run.metric("non_recours_rate"), 0.0);
+  EXPECT_EQ(run.metric("adults_did_online_procedure_rate"), 0.0);
+  EXPECT_EQ(run.metric("france_services_counter_share"), 1.0);
+  EXPECT_GT(run.metric("france_services_requests_per_site_year"), 0.0);
+  EXPECT_NEAR(run.metric("offline_share") + run.metric("relatives_share") +
+                  run.metric("pending_share"),
+              1.0, 1e-12);
+  Overrides none = all;
+  none["channel.prefers_offline_share"] = 0.0;
+  const auto off = test_support::run_model("rural-department", none, 78, 0);
+  EXPECT_EQ(off.metric("offline_share"), 0.0);
+  EXPECT_EQ(off.metric("france_services_counter_share"), 0.0);
+  EXPECT_GT(off.metric("alone_share"), 0.99 - off.metric("pending_share"));
 }

@@ -26,10 +26,11 @@ TEST(Metrics, NonRecoursIsOverClosedNeedsAndPendingNeedsAreReportedApart) {
   const double nr = r.metric("non_recours_rate");
   EXPECT_GT(pending, 0.05);
   EXPECT_LT(pending, 1.0);
-  // Every need arisen is resolved (alone, relatives, mediation), abandoned or pending: the
-  // abandoned share of needs arisen is non-recours x closed share.
-  const double resolved =
-      r.metric("alone_share") + r.metric("relatives_share") + r.metric("mediation_share");
+  // Every need arisen is resolved (alone, relatives, mediation, by post or at a counter),
+  // abandoned or pending: the abandoned share of needs arisen is non-recours x closed share.
+  EXPECT_GT(r.metric("offline_share"), 0.0);
+  const double resolved = r.metric("alone_share") + r.metric("relatives_share") +
+                          r.metric("mediation_share") + r.metric("offline_share");
   EXPECT_NEAR(resolved + nr * (1.0 - pending) + pending, 1.0, 1e-9);
   // Over closed needs, the rate is abandoned / (resolved + abandoned).
   const double abandoned = 1.0 - resolved - pending;

@@ -7,7 +7,7 @@ from govsim import _core
 
 # Metrics with no better direction: more needs resolved *with help*, or more residents oriented by
 # a master plan, are means, not goals (issue 29 item 8b).
-NEUTRAL = {"mediation_share", "plan_orientation_share"}
+NEUTRAL = {"mediation_share", "plan_orientation_share", "offline_share", "france_services_counter_share"}
 
 
 def _check_catalog(block: list[dict], stored: list[str], engine: list[dict]) -> None:
