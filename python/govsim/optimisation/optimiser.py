@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import _core
+from .. import _core, relay
 from .._core import ConfigError
 from ..api import Config, Overrides, PathArg, ProgressArg, _as_config
 from .evaluation import Evaluator, ModelEvaluator, Replicates, design_name
@@ -132,7 +132,7 @@ def optimise(config: Config | PathArg | Mapping[str, Any], evaluations: int | No
              target: tuple[str, str, float] | None = None, budget: float | None = None,
              evaluator: Evaluator | None = None, space: SearchSpace | None = None,
              merge: Sequence[PathArg] | None = None, time_limit: float | None = None,
-             robust: bool = False, worlds: PathArg | None = None) -> Optimisation:
+             robust: bool = False, worlds: PathArg | None = None) -> Optimisation | None:
     """Multi-objective search over the levers of the config's ``optimise`` section (Optuna NSGA-II).
 
     Each batch of designs runs against the baseline on common random numbers (``runs``
@@ -143,7 +143,26 @@ def optimise(config: Config | PathArg | Mapping[str, Any], evaluations: int | No
     ``target=(metric, "<=" | ">=", value)`` with ``budget`` (of the cost metric) asks whether any
     evaluated design reaches it. ``evaluator`` replaces the model (tests); then ``space`` gives
     the search space and ``config`` may be None.
+
+    Under ``mpirun -n N`` (the CLI, or a script whose every rank calls this): rank 0 runs the
+    search and writes every file; each batch's runs are spread over the ranks (relay.py), whose
+    results are those of one process. Ranks other than 0 return None (or raise rank 0's error).
     """
+    if relay.following():
+        relay.follow()
+        return None
+    with relay.leading():
+        return _optimise(config, evaluations, runs, threads, out, progress, overrides, resume=resume, force=force,
+                         final_runs=final_runs, seed=seed, target=target, budget=budget, evaluator=evaluator,
+                         space=space, merge=merge, time_limit=time_limit, robust=robust, worlds=worlds)
+
+
+def _optimise(config: Config | PathArg | Mapping[str, Any] | None, evaluations: int | None, runs: int | None,
+              threads: int, out: PathArg | None, progress: ProgressArg, overrides: Overrides, *, resume: bool,
+              force: bool, final_runs: int | None, seed: int | None, target: tuple[str, str, float] | None,
+              budget: float | None, evaluator: Evaluator | None, space: SearchSpace | None,
+              merge: Sequence[PathArg] | None, time_limit: float | None, robust: bool,
+              worlds: PathArg | None) -> Optimisation:
     t0 = time.time()
     cfg = None if evaluator is not None and config is None else _as_config(config, overrides)
     space = space if space is not None else search_space(cfg)
