@@ -80,7 +80,8 @@ def _print(opt: Any) -> None:
     for _, r in front.iterrows():
         print(f"  {r['design']}: " + ", ".join(f"{m}={r[m]:.4g} [{r[m + '_ci_low']:.4g}, {r[m + '_ci_high']:.4g}]"
                                             for m in objs)
-              + (f"; beats the baseline in {r['p_beats_baseline']:.0%} of the worlds" if "p_beats_baseline" in r else ""))
+              + (f"; beats the baseline in {r['p_beats_baseline']:.0%} of the worlds; largest regret " + ", ".join(
+                  f"{m}={r[m + '_regret_max']:.4g}" for m in objs) if "p_beats_baseline" in r else ""))
     if opt.reach is not None:
         a = opt.reach
         op = "<=" if a["at_most"] else ">="
@@ -97,7 +98,7 @@ def _print(opt: Any) -> None:
                    if close else "; no design within budget") +
                   (f"; cheapest reaching it: {over['design']} ({m}={over[m]:.4g}, {c}={over[c]:.4g})" if over else ""))
     if opt.placed is not None and len(opt.placed):
-        print(f"placed scenarios (as configured, {opt.summary['final_runs']} runs):")
+        print(f"placed scenarios (as configured, {opt.summary['final_runs']} {unit}):")
         for _, r in opt.placed.iterrows():
             beaten = r["beaten_by"] if isinstance(r["beaten_by"], str) and r["beaten_by"] else ""
             print(f"  {r['scenario']}: " + ", ".join(f"{m}={r[m]:.4g}" for m in objs) +
