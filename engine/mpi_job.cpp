@@ -1,6 +1,7 @@
 // The MPI job as seen by this process: initialisation, its rank and size, the writer's guard
-// (dist::init, rank, size, on_writer) and rank 0's text for all (broadcast_from_writer). The task farm that uses it: task_farm.cpp; the wire
-// format of finished runs: run_wire.cpp. Protocol: docs/distributed.md.
+// (dist::init, rank, size, on_writer) and rank 0's text for all (broadcast_from_writer). The task
+// farm that uses it: task_farm.cpp; the wire format of finished runs: run_wire.cpp. Protocol:
+// docs/distributed.md.
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/task_arena.h>

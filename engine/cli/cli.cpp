@@ -75,8 +75,8 @@ Commands:
 
 Options: --help (on each command), --version
 Exit status: 0 success, 2 bad input, 1 internal error or a failed run.
-On MPI: `mpirun -n N govsim compare|run|sweep|optimise ...` spreads the runs over N ranks; rank 0 writes
-the results (docs/distributed.md).
+On MPI: `mpirun -n N govsim compare|run|sweep|optimise ...` spreads the runs over N ranks;
+rank 0 writes the results (docs/distributed.md).
 )";
 
 // Where ranks other than 0 send the errors that every rank hits alike (rank 0 prints them).

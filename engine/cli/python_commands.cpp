@@ -33,8 +33,9 @@ int exec_python(const std::string& module, const std::vector<std::string>& args)
 }
 
 // Under an MPI launcher (mpirun, srun) this process has joined the job already, so the Python
-// it would become cannot join it again (optimise is exec'd before it joins: cmd_optimise): the analyses that run in Python are refused with the
-// way that works (a Python script calling the same function, started by the launcher).
+// it would become cannot join it again (optimise is exec'd before it joins: cmd_optimise): the
+// analyses that run in Python are refused with the way that works (a Python script calling the same
+// function, started by the launcher).
 void refuse_under_mpi_launcher(const std::string& cmd, const std::string& function) {
   for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
     if (std::getenv(v) != nullptr)
