@@ -7,8 +7,8 @@ thread counts (compare, sweep, adaptive --target-ci), the runs really are spread
 finished runs in the store and `--resume` with another number of ranks completes the experiment
 identically; a failing run (fault injection: GOVSIM_FAIL_RUN) is reported once, naming its scenario
 and replicate, and the job exits non-zero; `govsim optimise` writes the same search on 1 to 3 ranks
-(continued with --resume on another number of ranks too) and prints its errors once. The executable is GOVSIM_BIN, else `govsim` beside this
-Python; MPIEXEC, else mpirun.
+(continued with --resume on another number of ranks too) and prints its errors once. The
+executable is GOVSIM_BIN, else `govsim` beside this Python; MPIEXEC, else mpirun.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 in words and charts: the Pareto front of non-take-up against total cost with the seed scenarios
 (the search's ``place`` list) and the baseline on the same chart, which levers change along the
 front, what each €100k buys along it in adults who no longer give up, whether the search had
-converged (hypervolume over evaluations) and whether a target was reached within a budget."""
+converged (hypervolume over evaluations) and whether a target was reached within a budget; under
+--robust, each design's share of worlds where it beats the baseline and its regret across them."""
 
 from __future__ import annotations
 
@@ -213,11 +214,13 @@ def _robust(c: Any, front: pd.DataFrame, summary: dict[str, Any], cost: str) -> 
              "p_ci": (formats.pct(r["p_beats_baseline_ci_low"], 0), formats.pct(r["p_beats_baseline_ci_high"], 0)),
              "regrets": [(formats.fmt_diff(c, m, r[f"{m}_regret_max"]), formats.fmt_diff(c, m, r[f"{m}_regret_p90"]))
                          for m in objectives]}
-            for _i, r in (front.sort_values(cost) if "p_beats_baseline" in front.columns else front.iloc[:0]).iterrows()]
+            for _i, r in (front.sort_values(cost) if "p_beats_baseline" in front.columns
+                          else front.iloc[:0]).iterrows()]
     return {"title": _("Across the plausible worlds") if plausible else _("Across worlds drawn from the prior"),
             "sentence": _("Each design ran in the same {n} worlds as the baseline, one run per world. In each "
                           "world, a design's regret on an objective is how much worse it does there than the best "
-                          "of the baseline and the designs run again for the front; the table gives its largest "
+                          "of the baseline and the feasible designs run again for the front; the table gives its "
+                          "largest "
                           "regret over the worlds, its 90th percentile, and the share of worlds where the design "
                           "beats the baseline on {metric} (95% interval).").format(
                 n=summary["final_runs"], metric=text.label(first).lower()),
