@@ -346,6 +346,18 @@ def test_robust_search_over_worlds(tmp_path: Path) -> None:
     diff = beside[4][:, 1] - beside[4][:, 0]
     k = govsim.open_results(out / "placed").metric_names.index("non_recours_rate")
     assert float(placed["non_recours_rate_diff"].iloc[0]) == pytest.approx(float(diff[:, k].mean()), rel=1e-9)
+    # the report's design section: P(beats the baseline) and both regrets of each front design, fr and en
+    from types import SimpleNamespace
+
+    from govsim.reporting import design, i18n
+
+    catalog = govsim.open_results(out / "final")._reader.catalog()
+    for lang, title in (("en", "Across worlds drawn from the prior"), ("fr", "Dans des mondes tirés de l’a priori")):
+        with i18n.use(lang):
+            rob = design.section(SimpleNamespace(catalog=catalog), out)["robust"]
+        assert rob["title"] == title and len(rob["objectives"]) == 2
+        assert [r["design"] for r in rob["rows"]] == front.sort_values("total_cost_eur")["design"].tolist()
+        assert all(len(r["regrets"]) == 2 and all(x for pair in r["regrets"] for x in pair) for r in rob["rows"])
     # the report of a robust folder: placed scenarios ran once per world, not as replicates
     r = subprocess.run([str(GOVSIM), "report", str(out), "-o", str(tmp_path / "r.html")],
                        capture_output=True, text=True, timeout=300)

@@ -74,9 +74,10 @@ def _per_run(store: Path, metric: str, cost: str) -> tuple[list[str], np.ndarray
 
 def _marginal(opt: Path, front: pd.DataFrame, summary: dict[str, Any], cost: str) -> list[dict[str, Any]]:
     """Adults who no longer give up per €100k, between consecutive designs of the front by cost
-    (paired replicates of the final re-evaluation: ratio of paired means, t-interval)."""
+    (paired replicates of the final re-evaluation: ratio of paired means, t-interval). Not across
+    worlds (--robust: its final store holds one run per world, without per-commune values)."""
     cands = summary.get("final_candidates") or []
-    if len(front) < 2 or not (opt / "final" / "results.sqlite").is_file() or not cands:
+    if summary.get("robust") or len(front) < 2 or not (opt / "final" / "results.sqlite").is_file() or not cands:
         return []
     scen, nr, cs, adults = _per_run(opt / "final", RANK_BY, cost)
     index = {name: scen.index(f"candidate-{k:03d}") for k, name in enumerate(cands) if f"candidate-{k:03d}" in scen}
