@@ -72,6 +72,11 @@ inline bool is_writer() {
 void on_writer(const std::function<void()>& fn,
                const std::function<int(const std::exception&)>& exit_code_of);
 
+// Rank 0's `text` on every rank (collective; `text` is read on rank 0, replaced elsewhere). The
+// other ranks wait without spinning (polled with sleeps), however long rank 0 takes to get there:
+// a driver in Python (govsim/relay.py) announces each engine call to the ranks that follow it.
+void broadcast_from_writer(std::string& text);
+
 // Wire format of finished runs (native byte order: every rank of a job runs the same binary).
 std::vector<std::uint8_t> encode_records(const std::vector<RunRecord>& records);
 std::vector<RunRecord> decode_records(const std::uint8_t* data,

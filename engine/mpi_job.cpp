@@ -1,6 +1,7 @@
 // The MPI job as seen by this process: initialisation, its rank and size, the writer's guard
-// (dist::init, rank, size, on_writer). The task farm that uses it: task_farm.cpp; the wire
-// format of finished runs: run_wire.cpp. Protocol: docs/distributed.md.
+// (dist::init, rank, size, on_writer) and rank 0's text for all (broadcast_from_writer). The task
+// farm that uses it: task_farm.cpp; the wire format of finished runs: run_wire.cpp. Protocol:
+// docs/distributed.md.
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
@@ -42,6 +43,18 @@ void finalize_at_exit() {
   int finalized = 0;
   MPI_Finalized(&finalized);
   if (!finalized) MPI_Finalize();
+}
+
+// MPI_Ibcast from rank 0, its completion polled with growing sleeps (up to 2 ms).
+void polled_bcast(void* data, int count, MPI_Datatype type) {
+  MPI_Request req;
+  MPI_Ibcast(data, count, type, 0, MPI_COMM_WORLD, &req);
+  int flag = 0;
+  auto pause = std::chrono::microseconds(20);
+  while (MPI_Test(&req, &flag, MPI_STATUS_IGNORE), !flag) {
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(2000));
+  }
 }
 #endif
 }  // namespace
@@ -96,18 +109,25 @@ void on_writer(const std::function<void()>& fn,
   if (g_size > 1) {
     // A non-blocking broadcast polled with sleeps: the other ranks may wait here for a while (rank
     // 0 writing the exports) and must not spin on cores that rank 0 needs.
-    MPI_Request req;
-    MPI_Ibcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD, &req);
-    int flag = 0;
-    auto pause = std::chrono::microseconds(20);
-    while (MPI_Test(&req, &flag, MPI_STATUS_IGNORE), !flag) {
-      std::this_thread::sleep_for(pause);
-      pause = std::min(pause * 2, std::chrono::microseconds(2000));
-    }
+    polled_bcast(&code, 1, MPI_INT);
   }
 #endif
   if (error) std::rethrow_exception(error);
   if (code != 0) throw JobAborted(code, "rank 0 stopped the job (its error message says why)");
+}
+
+void broadcast_from_writer(std::string& text) {
+  init();
+#if GOVSIM_WITH_MPI
+  if (g_size > 1) {
+    unsigned long long n = g_rank == 0 ? text.size() : 0;
+    polled_bcast(&n, 1, MPI_UNSIGNED_LONG_LONG);
+    if (g_rank != 0) text.assign(n, '\0');
+    if (n > 0) polled_bcast(text.data(), static_cast<int>(n), MPI_CHAR);
+  }
+#else
+  (void)text;
+#endif
 }
 
 }  // namespace dist

@@ -75,8 +75,8 @@ Commands:
 
 Options: --help (on each command), --version
 Exit status: 0 success, 2 bad input, 1 internal error or a failed run.
-On MPI: `mpirun -n N govsim compare|run|sweep ...` spreads the runs over N ranks; rank 0 writes
-the results (docs/distributed.md).
+On MPI: `mpirun -n N govsim compare|run|sweep|optimise ...` spreads the runs over N ranks;
+rank 0 writes the results (docs/distributed.md).
 )";
 
 // Where ranks other than 0 send the errors that every rank hits alike (rank 0 prints them).
@@ -113,6 +113,9 @@ int main(int argc, char** argv, const ModelAdapter& model) {
     return 2;
   }
   const std::string cmd = argv[1];
+  // `optimise` runs in Python, which joins the MPI job itself (govsim/relay.py): exec'd before
+  // this process would join it.
+  if (cmd == "optimise") return cmd_optimise(argc - 1, argv + 1);
   // Under an MPI launcher: join the job (rank 0 coordinates and writes; the others run tasks and
   // print nothing but errors of their own).
   dist::init();
@@ -138,7 +141,6 @@ int main(int argc, char** argv, const ModelAdapter& model) {
     if (cmd == "robustness" || cmd == "sensitivity" || cmd == "discover" || cmd == "worlds")
       return cmd_uncertainty(cmd, argc - 1, argv + 1);
     if (cmd == "targets" || cmd == "calibrate") return cmd_calibration(argc - 1, argv + 1);
-    if (cmd == "optimise") return cmd_optimise(argc - 1, argv + 1);
     if (cmd == "explore") return cmd_explore(argc - 1, argv + 1);
     if (const int rc = model.command(cmd, argc - 1, argv + 1); rc >= 0) return rc;
     std::cerr << "govsim: unknown command '" << cmd << "'\n\n"

@@ -33,8 +33,9 @@ int exec_python(const std::string& module, const std::vector<std::string>& args)
 }
 
 // Under an MPI launcher (mpirun, srun) this process has joined the job already, so the Python
-// it would become cannot join it again: the analyses that run in Python are refused with the
-// way that works (a Python script calling the same function, started by the launcher).
+// it would become cannot join it again (optimise is exec'd before it joins: cmd_optimise): the
+// analyses that run in Python are refused with the way that works (a Python script calling the same
+// function, started by the launcher).
 void refuse_under_mpi_launcher(const std::string& cmd, const std::string& function) {
   for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
     if (std::getenv(v) != nullptr)
@@ -80,9 +81,10 @@ int cmd_calibration(int argc, char** argv) {
   return exec_python("govsim.calibration", args);
 }
 
-// `govsim optimise ...` (govsim/optimisation: Optuna's NSGA-II; docs/optimisation.md).
+// `govsim optimise ...` (govsim/optimisation: Optuna's NSGA-II; docs/optimisation.md). Under an
+// MPI launcher it is exec'd before this process joins the job (cli.cpp): the Python joins it, rank
+// 0 runs the search and the other ranks follow its engine calls (govsim/relay.py).
 int cmd_optimise(int argc, char** argv) {
-  refuse_under_mpi_launcher("optimise", "govsim.optimise");
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
   return exec_python("govsim.optimisation", args);

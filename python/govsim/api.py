@@ -14,7 +14,7 @@ from typing import Any, Union
 
 import pandas as pd
 
-from . import _core
+from . import _core, relay
 from ._core import ConfigError
 from .results import Results
 
@@ -297,6 +297,13 @@ def _run_cancellable(run: Any, cancel: Any, bar: Any, name: str) -> dict[str, An
     return report
 
 
+def _run_engine(cfg: Config, command: str, out: str, **options: Any) -> dict[str, Any]:
+    """``_core.run_experiment`` of ``cfg``, announced first to the MPI ranks that follow this one
+    when it leads them (relay.py: ``mpirun ... govsim optimise``)."""
+    relay.announce(cfg, command, out, options)
+    return dict(_core.run_experiment(cfg.experiment, command, out, **options))
+
+
 def _execute(command: str, config: Config | PathArg | Mapping[str, Any], *, scenario: str | None, runs: int | None,
              seed: int | None, threads: int, out: PathArg | None, progress: ProgressArg, overrides: Overrides,
              resume: bool, force: bool, target_ci: float | None, target_metric: str | None, max_runs: int,
@@ -314,8 +321,8 @@ def _execute(command: str, config: Config | PathArg | Mapping[str, Any], *, scen
         progress = False  # under mpirun only rank 0, which hands out the runs, shows progress
     callback, bar = _progress_callback(progress, f"govsim {command}")
     cancel = _core.CancelFlag()
-    report = _run_cancellable(lambda: _core.run_experiment(
-            cfg.experiment, command, str(out_dir), scenario=scenario or "",
+    report = _run_cancellable(lambda: _run_engine(
+            cfg, command, str(out_dir), scenario=scenario or "",
             runs=None if runs is None else int(runs), seed=None if seed is None else int(seed),
             threads=int(threads), resume=resume, force=force,
             target_ci=None if target_ci is None else float(target_ci), target_metric=target_metric or "",

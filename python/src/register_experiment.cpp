@@ -507,6 +507,16 @@ void register_experiment(py::module_& m) {
       "This process's place in an MPI job: {'built_with_mpi', 'rank', 'ranks'} (rank 0 of 1 when "
       "not "
       "started by mpirun/srun). Under MPI every rank runs the script; rank 0 writes the results.");
+  m.def(
+      "broadcast",
+      [](std::string text) {
+        py::gil_scoped_release nogil;
+        dist::broadcast_from_writer(text);
+        return py::bytes(text);
+      },
+      py::arg("text"),
+      "Rank 0's text (bytes) on every rank of an MPI job (collective: every rank calls it; the "
+      "others wait without spinning). Outside MPI: the text itself. Used by govsim/relay.py.");
   m.def("simulate", &simulate, py::arg("experiment"), py::arg("scenario"), py::arg("first"),
         py::arg("count"), py::arg("threads") = 0,
         "Runs replicates first..first+count-1 of one scenario in memory: list of {initial: week-0 "

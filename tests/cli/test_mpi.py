@@ -6,8 +6,9 @@ the wall_seconds timing column) for one process without MPI and for 1 to 4 ranks
 thread counts (compare, sweep, adaptive --target-ci), the runs really are spread over the ranks; a rank killed with SIGKILL leaves the
 finished runs in the store and `--resume` with another number of ranks completes the experiment
 identically; a failing run (fault injection: GOVSIM_FAIL_RUN) is reported once, naming its scenario
-and replicate, and the job exits non-zero. The executable is GOVSIM_BIN, else `govsim` beside this
-Python; MPIEXEC, else mpirun.
+and replicate, and the job exits non-zero; `govsim optimise` writes the same search on 1 to 3 ranks
+(continued with --resume on another number of ranks too) and prints its errors once. The
+executable is GOVSIM_BIN, else `govsim` beside this Python; MPIEXEC, else mpirun.
 """
 
 from __future__ import annotations
@@ -208,3 +209,59 @@ def test_faults(tmp_path: Path) -> None:
           and len(found) == 1 and "internal error" not in p.stderr, brief(p))
     saved = count_runs(out / "results.sqlite")
     check("failing run on worker rank 1: rank 0's finished runs are in the store", 0 < saved < 24, f"{saved} runs")
+
+
+def optimise_config(tmp_path: Path) -> Path:
+    """A tiny search: two levers, 2 batches of 2 designs, 2 replicates, a 2% sample over 26 weeks."""
+    doc = {"name": "optimise-mpi", "territory": "rural-department",
+           "scenarios": [str(REPO / "scenarios/governance/status-quo.json")], "baseline": "status-quo",
+           "parameters": {"sim.population_scale": 0.02, "sim.horizon_weeks": 26},
+           "experiment": {"runs": 2, "seed": 7},
+           "optimise": {"levers": {"governance.funding_structure": {"values": ["fragmented", "single_authority"]},
+                                   "mobile.units": {"min": 0, "max": 3}},
+                        "objectives": ["non_recours_rate", "total_cost_eur"], "evaluations": 4, "population": 2,
+                        "final_runs": 2, "seed": 1}}
+    cfg = tmp_path / "optimise-mpi.json"
+    cfg.write_text(json.dumps(doc))
+    return cfg
+
+
+def same_search(name: str, a: Path, b: Path) -> None:
+    for f in ("pareto.csv", "evaluations.csv", "hypervolume.csv"):
+        check(f"{name}: {f} identical", (a / f).read_bytes() == (b / f).read_bytes())
+    designs = sorted(p.name for p in (a / "designs").glob("*.json"))
+    check(f"{name}: designs/ identical", len(designs) > 0 and designs == sorted(p.name for p in (b / "designs").glob(
+        "*.json")) and all((a / "designs" / d).read_bytes() == (b / "designs" / d).read_bytes() for d in designs))
+    same_store(f"{name}, the front's store", a / "final", b / "final")
+
+
+def test_optimise(tmp_path: Path) -> None:
+    """`mpirun -n N govsim optimise`: rank 0 runs the search and writes, each batch's runs are spread
+    over the ranks; the outputs are those of one process, a search continued with --resume on
+    another number of ranks too; an error is printed once and exits 2."""
+    cfg = str(optimise_config(tmp_path))
+    ref = tmp_path / "ref"
+    p = plain("optimise", cfg, "-q", "--threads", "2", "--out", str(ref))
+    check("optimise: one process without MPI succeeds", p.returncode == 0, brief(p))
+    out = tmp_path / "n1"
+    p = mpirun(1, "optimise", cfg, "-q", "--threads", "2", "--out", str(out))
+    if check("optimise: mpirun -n 1 succeeds", p.returncode == 0, brief(p)):
+        same_search("optimise, mpirun -n 1", ref, out)
+    # one batch on 3 ranks, then continued to the second on 2 ranks
+    out = tmp_path / "n3-n2"
+    p = mpirun(3, "optimise", cfg, "-q", "--threads", "1", "--evaluations", "2", "--out", str(out))
+    check("optimise: mpirun -n 3, first batch, succeeds", p.returncode == 0, brief(p))
+    check("optimise: mpirun -n 3 prints no error", p.stderr.strip() == "", p.stderr[:300])
+    p = mpirun(2, "optimise", cfg, "-q", "--threads", "1", "--resume", "--out", str(out))
+    if check("optimise: mpirun -n 2 --resume succeeds", p.returncode == 0, brief(p)):
+        same_search("optimise, mpirun -n 3 then -n 2 --resume", ref, out)
+        per_rank = [manifest(out / d)["distribution"]["runs_per_rank"] for d in ("evaluations/batch-0001", "final")]
+        check("optimise: each batch ran on 2 ranks, both of which ran some", all(len(r) == 2 for r in per_rank)
+              and all(sum(r[k] for r in per_rank) > 0 for k in range(2)), str(per_rank))
+    # errors: found by every rank (the config) or by rank 0 alone (a search already in --out)
+    for name, args in (("bad lever", ["tests/cli/bad/optimise-unknown-lever.json", "--out", str(tmp_path / "bad")]),
+                       ("search already there", [cfg, "--out", str(out)])):
+        p = mpirun(3, "optimise", *args, "-q")
+        check(f"optimise, {name}: mpirun -n 3 exits 2 with one error message", p.returncode == 2
+              and p.stderr.count("error:") == 1, brief(p))
+    check("optimise, bad lever: nothing written", not (tmp_path / "bad").exists())

@@ -127,6 +127,33 @@ def test_design_beaten_beyond_its_interval_leaves_the_front(shm_path: Path) -> N
     assert final.beaten_by[1] == 0
 
 
+def test_regret_across_worlds_against_the_final_candidates(shm_path: Path) -> None:
+    """robust=True (worlds as replicates; here the analytical evaluator's replicates): per world, a
+    front design's regret is its outcome minus the best outcome in that world among the baseline
+    and the feasible candidates of the final re-evaluation; pareto.csv gives its maximum and 90th
+    percentile per objective."""
+    opt = _search(shm_path / "r", evaluations=16, robust=True)
+    cands = opt.summary["final_candidates"]
+    evaluated = opt.evaluated.set_index("design")
+    rep = Analytic()([{"x": evaluated.loc[n, "x"], "y": evaluated.loc[n, "y"]} for n in cands], 20, None, False)
+    assert len(opt.front) >= 2 and "regret" in opt.summary["robust"]
+    for k, metric in enumerate(("f1", "f2")):
+        x = rep.values[:, :, k]
+        best = x.min(axis=0)  # no constraint: every candidate is feasible
+        for _, r in opt.front.iterrows():
+            regret = x[cands.index(r["design"]) + 1] - best
+            assert r[f"{metric}_regret_max"] == pytest.approx(regret.max(), abs=1e-12)
+            assert r[f"{metric}_regret_p90"] == pytest.approx(np.percentile(regret, 90), abs=1e-12)
+            assert 0 <= r[f"{metric}_regret_p90"] <= r[f"{metric}_regret_max"]
+    # f1 = x plus a shock every design shares in a world: the front's design of largest x regrets
+    # about the x it has over the smallest, the design of smallest x only its own noise.
+    lo, hi = opt.front.loc[opt.front["x"].idxmin()], opt.front.loc[opt.front["x"].idxmax()]
+    assert hi["f1_regret_max"] >= hi["x"] - lo["x"] - 6 * NOISE_OWN
+    assert lo["f1_regret_max"] <= 6 * NOISE_OWN
+    csv = pd.read_csv(shm_path / "r" / "pareto.csv")
+    assert {"p_beats_baseline", "f1_regret_max", "f1_regret_p90", "f2_regret_max", "f2_regret_p90"} <= set(csv.columns)
+
+
 @pytest.mark.parametrize("sampler", ["nsga2", "tpe"])
 def test_resume_after_interruption_gives_the_same_front(shm_path: Path, sampler: str) -> None:
     straight = _search(shm_path / "straight", evaluations=16, sampler=sampler)
@@ -288,10 +315,12 @@ def test_small_real_search(tmp_path: Path) -> None:
 def test_robust_search_over_worlds(tmp_path: Path) -> None:
     """--robust: worlds play the part of replicates (the shipped plausible worlds of the territory
     when there are some, else the prior); pareto.csv gives P(beats the baseline) with its Wilson
-    interval; a study over worlds is not resumed as one over replicates."""
+    interval and the regrets; the placed scenarios run in the front's worlds, paired with it; a
+    study over worlds is not resumed as one over replicates."""
     cfg = tmp_path / "tiny.json"
     doc = json.loads(json.dumps(TINY))
     doc["scenarios"] = [str(ROOT / "scenarios/governance/status-quo.json")]
+    doc["optimise"]["place"] = [str(ROOT / "scenarios/governance/single-contracting-authority.json")]
     cfg.write_text(json.dumps(doc))
     out = tmp_path / "out"
     p = subprocess.run([str(GOVSIM), "optimise", str(cfg), "--out", str(out), "-q", "--threads", "2", "--robust",
@@ -303,8 +332,36 @@ def test_robust_search_over_worlds(tmp_path: Path) -> None:
         assert 0 <= r["p_beats_baseline_ci_low"] <= r["p_beats_baseline"] <= r["p_beats_baseline_ci_high"] <= 1
         # four worlds: the share is a multiple of 1/4
         assert abs(r["p_beats_baseline"] * 4 - round(r["p_beats_baseline"] * 4)) < 1e-9
+        assert 0 <= r["non_recours_rate_regret_p90"] <= r["non_recours_rate_regret_max"]
     summary = json.loads((out / "optimise.json").read_text())
     assert summary["robust"]["worlds"] == "prior"
+    # placed across the same four worlds: its baseline is the front's, world by world
+    from govsim.uncertainty.design_runs import _outcomes
+
+    final, beside = _outcomes(govsim.open_results(out / "final")), _outcomes(govsim.open_results(out / "placed"))
+    assert final[3].shape[0] == beside[3].shape[0] == 4 and np.array_equal(final[3], beside[3])  # the worlds
+    assert np.array_equal(final[4][:, 0], beside[4][:, 0])  # the baseline's outcomes in each world
+    placed = pd.read_csv(out / "placed.csv")
+    assert placed["scenario"].tolist() == ["single-contracting-authority"]
+    diff = beside[4][:, 1] - beside[4][:, 0]
+    k = govsim.open_results(out / "placed").metric_names.index("non_recours_rate")
+    assert float(placed["non_recours_rate_diff"].iloc[0]) == pytest.approx(float(diff[:, k].mean()), rel=1e-9)
+    # the report's design section: P(beats the baseline) and both regrets of each front design, fr and en
+    from types import SimpleNamespace
+
+    from govsim.reporting import design, i18n
+
+    catalog = govsim.open_results(out / "final")._reader.catalog()
+    for lang, title in (("en", "Across worlds drawn from the prior"), ("fr", "Dans des mondes tirés de l’a priori")):
+        with i18n.use(lang):
+            rob = design.section(SimpleNamespace(catalog=catalog), out)["robust"]
+        assert rob["title"] == title and len(rob["objectives"]) == 2
+        assert [r["design"] for r in rob["rows"]] == front.sort_values("total_cost_eur")["design"].tolist()
+        assert all(len(r["regrets"]) == 2 and all(x for pair in r["regrets"] for x in pair) for r in rob["rows"])
+    # the report of a robust folder: placed scenarios ran once per world, not as replicates
+    r = subprocess.run([str(GOVSIM), "report", str(out), "-o", str(tmp_path / "r.html")],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2 and "across worlds" in r.stderr, r.stderr
     again = subprocess.run([str(GOVSIM), "optimise", str(cfg), "--out", str(out), "-q", "--resume", "--runs", "3"],
                            capture_output=True, text=True, timeout=900)
     assert again.returncode == 2 and "same space" in again.stderr, again.stderr

@@ -4,11 +4,15 @@ executable runs)."""
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from collections.abc import Sequence
 from typing import Any
 
+from .. import _core
+from ..relay import LeaderFailed
 from .._core import ConfigError, StoreError
 
 _TARGET = re.compile(r"^\s*([A-Za-z0-9_@:+\-.]+)\s*(<=|>=)\s*([-+0-9.eE]+)\s*$")
@@ -76,7 +80,8 @@ def _print(opt: Any) -> None:
     for _, r in front.iterrows():
         print(f"  {r['design']}: " + ", ".join(f"{m}={r[m]:.4g} [{r[m + '_ci_low']:.4g}, {r[m + '_ci_high']:.4g}]"
                                             for m in objs)
-              + (f"; beats the baseline in {r['p_beats_baseline']:.0%} of the worlds" if "p_beats_baseline" in r else ""))
+              + (f"; beats the baseline in {r['p_beats_baseline']:.0%} of the worlds; largest regret " + ", ".join(
+                  f"{m}={r[m + '_regret_max']:.4g}" for m in objs) if "p_beats_baseline" in r else ""))
     if opt.reach is not None:
         a = opt.reach
         op = "<=" if a["at_most"] else ">="
@@ -93,7 +98,7 @@ def _print(opt: Any) -> None:
                    if close else "; no design within budget") +
                   (f"; cheapest reaching it: {over['design']} ({m}={over[m]:.4g}, {c}={over[c]:.4g})" if over else ""))
     if opt.placed is not None and len(opt.placed):
-        print(f"placed scenarios (as configured, {opt.summary['final_runs']} runs):")
+        print(f"placed scenarios (as configured, {opt.summary['final_runs']} {unit}):")
         for _, r in opt.placed.iterrows():
             beaten = r["beaten_by"] if isinstance(r["beaten_by"], str) and r["beaten_by"] else ""
             print(f"  {r['scenario']}: " + ", ".join(f"{m}={r[m]:.4g}" for m in objs) +
@@ -103,6 +108,23 @@ def _print(opt: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Under mpirun every rank runs this; only rank 0 prints (help, errors, results): the others
+    # follow its engine calls (relay.py), then wait for it to have printed before they exit
+    # (mpirun ends the job as soon as one rank exits non-zero).
+    d = _core.distribution()
+    if d["rank"] == 0:
+        code = _main(argv)
+    else:
+        with open(os.devnull, "w") as null, redirect_stdout(null), redirect_stderr(null):
+            code = _main(argv)
+    if d["ranks"] > 1:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        _core.broadcast(b"")
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     p = _parser()
     try:
         a = p.parse_args(argv)
@@ -130,5 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt as e:
         print(f"{e} (continue with --resume)", file=sys.stderr)
         return 130
-    _print(opt)
+    except LeaderFailed:  # an MPI rank other than 0: rank 0 reported its error
+        return 1
+    if opt is not None:  # None: an MPI rank other than 0
+        _print(opt)
     return 0

@@ -17,11 +17,11 @@ from typing import Any
 
 import pandas as pd
 
-from .. import _core
+from .. import _core, relay
 from .._core import ConfigError
 from ..api import Config, Overrides, PathArg, ProgressArg, _as_config
 from .evaluation import Evaluator, ModelEvaluator, Replicates, design_name
-from .robust import RobustEvaluator, p_beats
+from .robust import REGRET_NOTE, RobustEvaluator, robust_columns
 from .placed import PLACED_CSV, PLACED_DIR, place, warm_start_designs
 from .front import FinalFront, hypervolume_history, re_evaluate, reach, search_front
 from .search import STUDY_FILE, _optuna, completed, merged_trials, run_search, trial_means
@@ -132,7 +132,7 @@ def optimise(config: Config | PathArg | Mapping[str, Any], evaluations: int | No
              target: tuple[str, str, float] | None = None, budget: float | None = None,
              evaluator: Evaluator | None = None, space: SearchSpace | None = None,
              merge: Sequence[PathArg] | None = None, time_limit: float | None = None,
-             robust: bool = False, worlds: PathArg | None = None) -> Optimisation:
+             robust: bool = False, worlds: PathArg | None = None) -> Optimisation | None:
     """Multi-objective search over the levers of the config's ``optimise`` section (Optuna NSGA-II).
 
     Each batch of designs runs against the baseline on common random numbers (``runs``
@@ -143,7 +143,26 @@ def optimise(config: Config | PathArg | Mapping[str, Any], evaluations: int | No
     ``target=(metric, "<=" | ">=", value)`` with ``budget`` (of the cost metric) asks whether any
     evaluated design reaches it. ``evaluator`` replaces the model (tests); then ``space`` gives
     the search space and ``config`` may be None.
+
+    Under ``mpirun -n N`` (the CLI, or a script whose every rank calls this): rank 0 runs the
+    search and writes every file; each batch's runs are spread over the ranks (relay.py), whose
+    results are those of one process. Ranks other than 0 return None (or raise rank 0's error).
     """
+    if relay.following():
+        relay.follow()
+        return None
+    with relay.leading():
+        return _optimise(config, evaluations, runs, threads, out, progress, overrides, resume=resume, force=force,
+                         final_runs=final_runs, seed=seed, target=target, budget=budget, evaluator=evaluator,
+                         space=space, merge=merge, time_limit=time_limit, robust=robust, worlds=worlds)
+
+
+def _optimise(config: Config | PathArg | Mapping[str, Any] | None, evaluations: int | None, runs: int | None,
+              threads: int, out: PathArg | None, progress: ProgressArg, overrides: Overrides, *, resume: bool,
+              force: bool, final_runs: int | None, seed: int | None, target: tuple[str, str, float] | None,
+              budget: float | None, evaluator: Evaluator | None, space: SearchSpace | None,
+              merge: Sequence[PathArg] | None, time_limit: float | None, robust: bool,
+              worlds: PathArg | None) -> Optimisation:
     t0 = time.time()
     cfg = None if evaluator is not None and config is None else _as_config(config, overrides)
     space = space if space is not None else search_space(cfg)
@@ -189,20 +208,17 @@ def optimise(config: Config | PathArg | Mapping[str, Any], evaluations: int | No
     final = re_evaluate(space, ev, [designs[i] for i in idx], final_runs, out_dir / "final")
     names = [labels[i] for i in idx]
     front = _front_table(space, final, [designs[i] for i in idx], names, metrics)
-    if robust and len(front):  # the share of worlds where each design beats the baseline
-        first, index = space.objectives[0], {n: k for k, n in enumerate(names)}
-        p = [p_beats(final.replicates, index[n] + 1, first.metric, first.direction == "minimise")
-             for n in front["design"]]
-        for j, col in enumerate(("p_beats_baseline", "p_beats_baseline_ci_low", "p_beats_baseline_ci_high")):
-            front[col] = [x[j] for x in p]
+    if robust:  # P(beats the baseline) and the regrets across the front's worlds
+        front = robust_columns(front, final.replicates, names, final.feasible, space)
     evaluated.to_csv(out_dir / "evaluations.csv", index=False)
     hv.to_csv(out_dir / "hypervolume.csv", index=False)
     front.to_csv(out_dir / "pareto.csv", index=False)
     _write_designs(cfg, front, space, out_dir / "designs")
     placed = None
-    if space.place and cfg is not None and not robust:  # (with --robust: not yet, optimise.json says so)
+    if space.place and cfg is not None and (not robust or isinstance(ev, RobustEvaluator)):
         kept_names = [names[k] if final.kept[k] else None for k in range(len(names))]
-        placed = place(cfg, space, final_runs, out_dir, final.replicates, kept_names, metrics, threads, show)
+        placed = place(cfg, space, final_runs, out_dir, final.replicates, kept_names, metrics, threads, show,
+                       worlds=ev if robust else None)
     answer = None
     if target is not None:
         # The best estimate of each design: the final front's for its designs, else the search's.
@@ -226,8 +242,7 @@ def optimise(config: Config | PathArg | Mapping[str, Any], evaluations: int | No
                      "feasible": final.feasible[k]} for k, b in enumerate(final.beaten_by) if not final.kept[k]],
         "hypervolume": float(hv["hypervolume"].iloc[-1]) if len(hv) else 0.0,
         "merged": [str(d) for d in merge] if merge else [], "time_limit": time_limit,
-        "robust": {**getattr(ev, "source", {}), "note": "placed scenarios are not evaluated across worlds yet"}
-        if robust else None,
+        "robust": {**getattr(ev, "source", {}), "regret": REGRET_NOTE} if robust else None,
         "reach": answer, "placed": [n for n, _ in space.place], "warm_start": len(warm),
         "wall_seconds": round(time.time() - t0, 1),
     }

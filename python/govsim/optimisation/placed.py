@@ -46,19 +46,24 @@ def warm_start_designs(cfg: Config, space: SearchSpace) -> list[dict[str, Any]]:
 
 
 def place(cfg: Config, space: SearchSpace, runs: int, out: Path, front_rep: Any, front_names: Sequence[str | None],
-          metrics: Sequence[str], threads: int = 0, progress: bool = False) -> pd.DataFrame:
+          metrics: Sequence[str], threads: int = 0, progress: bool = False, worlds: Any = None) -> pd.DataFrame:
     """Runs the placed scenarios with the baseline (``runs`` replicates, the config's seed) into
     ``out/placed`` and returns placed.csv's table: each scenario, each metric's mean with its
     95% interval and its paired difference from the baseline, and the front design (if any)
     that beats it beyond the interval on every objective. ``front_rep``: the final front's
     Replicates (same replicates and seed), ``front_names`` its candidates in order (None for one
-    that left the front)."""
+    that left the front). ``worlds``: the search's RobustEvaluator under --robust (the scenarios
+    then run in the front's ``runs`` worlds, paired with it world by world, instead of replicates)."""
     pcfg = placed_config(cfg, space, runs)
     store = out / PLACED_DIR
-    res = compare(pcfg, threads=threads, out=store, progress=progress, resume=(store / "results.sqlite").is_file())
-    rep = replicates_of(res, len(space.place) + 1, runs)
+    resume = (store / "results.sqlite").is_file()
+    if worlds is None:
+        rep = replicates_of(compare(pcfg, threads=threads, out=store, progress=progress, resume=resume),
+                            len(space.place) + 1, runs)
+    else:
+        rep = worlds.run(pcfg, runs, store, resume=resume)
     metrics = [m for m in metrics if m in rep.metrics]
-    titles = {s: (res.scenario_info.get(s) or {}).get("title", s) for s in res.scenarios}
+    titles = {str(s["name"]): str(s.get("title") or s["name"]) for s in pcfg.to_dict()["scenarios"]}
     rows = []
     for k, (name, _) in enumerate(space.place, start=1):
         row: dict[str, Any] = {"scenario": name, "title": titles.get(name, name)}

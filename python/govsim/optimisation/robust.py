@@ -11,7 +11,13 @@ common random numbers). The worlds are the plausible worlds of ``govsim worlds``
 by default the shipped set of the config's territory, ``data/worlds/<territory>/``), else draws
 from the prior uncertainty space (Latin hypercube), in a seeded order. Beside each design's
 means, ``p_beats_baseline`` is the share of worlds where it does better than the baseline on
-the first objective (Wilson 95% interval), the robustness a rapporteur quotes."""
+the first objective (Wilson 95% interval), the robustness a rapporteur quotes; and, per objective,
+the regret an EMA workbench user expects: in each world, how much worse a design does than the
+best of the designs that met every one of the front's worlds (the baseline and the feasible
+candidates of the final re-evaluation), with its maximum and 90th percentile over the worlds.
+Regret is reported on the final front only, not searched on: during the search each batch meets
+the worlds with its own designs, so a regret there would be against a set that changes from batch
+to batch."""
 
 from __future__ import annotations
 
@@ -21,11 +27,19 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from .._core import ConfigError
 from ..api import Config, PathArg
 from ..results import Results
 from .evaluation import ModelEvaluator, Replicates, batch_config, lever_names, list_designs, store_of
+from .space import SearchSpace
+
+
+REGRET_NOTE = ("per world, a design's outcome minus the best outcome in that world among the baseline and the "
+               "feasible designs of the final re-evaluation (in the objective's direction); pareto.csv gives its "
+               "maximum and 90th percentile over the worlds per objective; not a search objective (during the "
+               "search the designs that meet the worlds change with each batch)")
 
 
 class RobustEvaluator:
@@ -58,16 +72,21 @@ class RobustEvaluator:
         return self.unit[:n]
 
     def __call__(self, designs: Sequence[Mapping[str, Any]], runs: int, out: Path, resume: bool) -> Replicates:
-        from ..uncertainty.design_runs import _outcomes, _run_design
-
         cfg = batch_config(self.config, ModelEvaluator(self.config).document(designs, 1), "robust optimise batch",
                            lever_names(designs))
         key = {"designs": list(designs), "worlds": int(runs)}
         stored = store_of(out, key)
-        _run_design(cfg, self.names, self.worlds(int(runs)), runs=1, seed=self.seed, threads=self.threads, out=out,
-                    progress=self.progress, resume=resume and stored, force=not resume and stored, shard=None,
-                    desc="govsim optimise --robust")
+        rep = self.run(cfg, int(runs), out, resume=resume and stored, force=not resume and stored)
         list_designs(out, key)
+        return rep
+
+    def run(self, cfg: Config, worlds: int, out: Path, resume: bool, force: bool = False) -> Replicates:
+        """Every scenario of ``cfg`` (the baseline first) in the first ``worlds`` worlds, one run
+        each on this evaluator's seed, into the store ``out``: values[scenario, world, metric]."""
+        from ..uncertainty.design_runs import _outcomes, _run_design
+
+        _run_design(cfg, self.names, self.worlds(worlds), runs=1, seed=self.seed, threads=self.threads, out=out,
+                    progress=self.progress, resume=resume, force=force, shard=None, desc="govsim optimise --robust")
         res = Results(out)
         _names, _scen, _base, _unit, mean, _se = _outcomes(res)
         return Replicates(list(res.metric_names), np.transpose(mean, (1, 0, 2)))
@@ -85,3 +104,38 @@ def p_beats(rep: Replicates, d: int, metric: str, minimise: bool) -> tuple[float
 
     p = int(((x[d] < x[0]) if minimise else (x[d] > x[0]))[ok].sum()) / n
     return (p, *_wilson(p, n))
+
+
+def regrets(rep: Replicates, metric: str, minimise: bool, among: Sequence[int]) -> np.ndarray:
+    """regret[d, w] of every design d of ``rep`` in world w on ``metric``: how much worse it does
+    than the best of the designs ``among`` in that world (>= 0 for those; NaN where a world lacks
+    an outcome)."""
+    x = rep.column(metric)
+    ref = x[list(among)]
+    with np.errstate(all="ignore"):
+        best = np.nanmin(ref, axis=0) if minimise else np.nanmax(ref, axis=0)
+    return x - best if minimise else best - x
+
+
+def robust_columns(front: pd.DataFrame, rep: Replicates, candidates: Sequence[str], feasible: Sequence[bool],
+                   space: SearchSpace) -> pd.DataFrame:
+    """pareto.csv's columns across worlds: ``p_beats_baseline`` (first objective) with its Wilson
+    interval, and per objective ``<metric>_regret_max`` and ``<metric>_regret_p90`` over the
+    worlds, the regret against the baseline and the feasible ``candidates`` of the final front
+    (``rep``: baseline then candidates, in order)."""
+    front = front.copy()
+    if not len(front):
+        return front
+    index = {n: k + 1 for k, n in enumerate(candidates)}
+    rows = [index[n] for n in front["design"]]
+    first = space.objectives[0]
+    p = [p_beats(rep, d, first.metric, first.direction == "minimise") for d in rows]
+    for j, col in enumerate(("p_beats_baseline", "p_beats_baseline_ci_low", "p_beats_baseline_ci_high")):
+        front[col] = [x[j] for x in p]
+    among = [0] + [k + 1 for k, ok in enumerate(feasible) if ok]
+    for o in space.objectives:
+        r = regrets(rep, o.metric, o.direction == "minimise", among)[rows]
+        with np.errstate(all="ignore"):
+            front[f"{o.metric}_regret_max"] = np.nanmax(r, axis=1)
+            front[f"{o.metric}_regret_p90"] = np.nanpercentile(r, 90, axis=1)
+    return front

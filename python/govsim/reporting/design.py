@@ -2,7 +2,8 @@
 in words and charts: the Pareto front of non-take-up against total cost with the seed scenarios
 (the search's ``place`` list) and the baseline on the same chart, which levers change along the
 front, what each €100k buys along it in adults who no longer give up, whether the search had
-converged (hypervolume over evaluations) and whether a target was reached within a budget."""
+converged (hypervolume over evaluations) and whether a target was reached within a budget; under
+--robust, each design's share of worlds where it beats the baseline and its regret across them."""
 
 from __future__ import annotations
 
@@ -20,12 +21,12 @@ from ..optimisation.evaluation import replicates_of
 from ..optimisation.optimiser import cost_metric
 from ..optimisation.placed import PLACED_DIR
 from ..results import open_results
-from . import formats
+from . import formats, text
 from .charts import Chart, _to_chart
 from .i18n import _, ngettext
 from .load import ReportInputError, scenario_title
 
-__all__ = ["find_dir", "section"]
+__all__ = ["across_worlds", "find_dir", "section"]
 
 RANK_BY = "non_recours_rate"
 
@@ -44,11 +45,23 @@ def find_dir(results_dir: Path, optimise: str | Path | None) -> Path | None:
     return None
 
 
+def across_worlds(opt: Path) -> bool:
+    """Whether an optimise output ran its designs across worlds (--robust) instead of replicates."""
+    try:
+        return bool(json.loads((opt / "optimise.json").read_text(encoding="utf-8")).get("robust"))
+    except (OSError, ValueError):
+        return False
+
+
 def _titles(store: Path) -> dict[str, str]:
-    """Scenario titles of a results store in the report's language."""
+    """Scenario titles of a results store in the report's language (a store across worlds, of
+    --robust, holds each scenario once per world: its config's scenarios)."""
     if not (store / "results.sqlite").is_file():
         return {}
-    return {s: scenario_title(i, s) for s, i in open_results(store).scenario_info.items()}
+    res = open_results(store)
+    if "design" in res.config:
+        return {str(i["name"]): scenario_title(i, str(i["name"])) for i in res.config.get("scenarios", [])}
+    return {s: scenario_title(i, s) for s, i in res.scenario_info.items()}
 
 
 def _per_run(store: Path, metric: str, cost: str) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
@@ -61,9 +74,10 @@ def _per_run(store: Path, metric: str, cost: str) -> tuple[list[str], np.ndarray
 
 def _marginal(opt: Path, front: pd.DataFrame, summary: dict[str, Any], cost: str) -> list[dict[str, Any]]:
     """Adults who no longer give up per €100k, between consecutive designs of the front by cost
-    (paired replicates of the final re-evaluation: ratio of paired means, t-interval)."""
+    (paired replicates of the final re-evaluation: ratio of paired means, t-interval). Not across
+    worlds (--robust: its final store holds one run per world, without per-commune values)."""
     cands = summary.get("final_candidates") or []
-    if len(front) < 2 or not (opt / "final" / "results.sqlite").is_file() or not cands:
+    if summary.get("robust") or len(front) < 2 or not (opt / "final" / "results.sqlite").is_file() or not cands:
         return []
     scen, nr, cs, adults = _per_run(opt / "final", RANK_BY, cost)
     index = {name: scen.index(f"candidate-{k:03d}") for k, name in enumerate(cands) if f"candidate-{k:03d}" in scen}
@@ -175,6 +189,8 @@ def section(data: Any, opt: Path | None) -> dict[str, Any]:
             "{k} of the {n} seed scenarios is beaten beyond its interval on both objectives by a design of the front.",
             "{k} of the {n} seed scenarios are beaten beyond their interval on both objectives by a design of the front.",
             beaten).format(k=beaten, n=len(placed))
+    if summary.get("robust"):
+        out["robust"] = _robust(c, front, summary, cost)
     reach = summary.get("reach")
     if reach:
         out["reach"] = _reach_sentence(c, reach)
@@ -186,6 +202,30 @@ def section(data: Any, opt: Path | None) -> dict[str, Any]:
             pct=formats.pct(gain, 1), verdict=_("more evaluations would add little.") if gain < 0.02
             else _("more evaluations may still improve the front."))
     return out
+
+
+def _robust(c: Any, front: pd.DataFrame, summary: dict[str, Any], cost: str) -> dict[str, Any]:
+    """Under --robust: each design's share of worlds where it beats the baseline, and per
+    objective its largest and 90th-percentile regret over the worlds (pareto.csv)."""
+    objectives = [str(o["metric"]) for o in summary.get("objectives", [])
+                  if f"{o['metric']}_regret_max" in front.columns]
+    plausible = (summary.get("robust") or {}).get("worlds") == "plausible"
+    first = str(summary["objectives"][0]["metric"])
+    rows = [{"design": r["design"], "p": formats.pct(r["p_beats_baseline"], 0),
+             "p_ci": (formats.pct(r["p_beats_baseline_ci_low"], 0), formats.pct(r["p_beats_baseline_ci_high"], 0)),
+             "regrets": [(formats.fmt_diff(c, m, r[f"{m}_regret_max"]), formats.fmt_diff(c, m, r[f"{m}_regret_p90"]))
+                         for m in objectives]}
+            for _i, r in (front.sort_values(cost) if "p_beats_baseline" in front.columns
+                          else front.iloc[:0]).iterrows()]
+    return {"title": _("Across the plausible worlds") if plausible else _("Across worlds drawn from the prior"),
+            "sentence": _("Each design ran in the same {n} worlds as the baseline, one run per world. In each "
+                          "world, a design's regret on an objective is how much worse it does there than the best "
+                          "of the baseline and the feasible designs run again for the front; the table gives its "
+                          "largest "
+                          "regret over the worlds, its 90th percentile, and the share of worlds where the design "
+                          "beats the baseline on {metric} (95% interval).").format(
+                n=summary["final_runs"], metric=text.label(first).lower()),
+            "objectives": [text.label(m) for m in objectives], "rows": rows}
 
 
 def _nr(x: float) -> str:

@@ -449,6 +449,10 @@ def write_report(results_dir: str | Path, output_path: str | Path, robustness_di
         if not (opt / design.PLACED_DIR / "results.sqlite").is_file():
             raise ReportInputError(f"{opt}: an optimise output without placed scenarios (add a \"place\" list to "
                                    f"its config's optimise section, or pass it with --optimise beside a compare)")
+        if design.across_worlds(opt):
+            raise ReportInputError(f"{opt}: an optimise output across worlds (--robust): its placed scenarios ran "
+                                   f"once per world, not as replicates; pass it with --optimise beside a compare "
+                                   f"of the same config")
         results_dir = opt / design.PLACED_DIR
     rob = robustness.find_dir(Path(results_dir), robustness_dir)
     data = load(results_dir)

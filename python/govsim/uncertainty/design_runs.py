@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import _core
 from .._core import StoreError
-from ..api import Config, ProgressArg, _progress_callback, _run_cancellable
+from ..api import Config, ProgressArg, _progress_callback, _run_cancellable, _run_engine
 from ..results import Results, metrics
 
 
@@ -35,8 +35,8 @@ def _run_design(cfg: Config, names: Sequence[str], unit: np.ndarray, *, runs: in
     cancel = _core.CancelFlag()
     shard_index, shard_count = shard if shard is not None else (0, 1)
     rows = np.asarray(unit, dtype=float).tolist()
-    report = _run_cancellable(lambda: _core.run_experiment(
-            cfg.experiment, "design", str(out), runs=None if runs is None else int(runs), seed=int(seed),
+    report = _run_cancellable(lambda: _run_engine(
+            cfg, "design", str(out), runs=None if runs is None else int(runs), seed=int(seed),
             threads=int(threads),
             resume=resume, force=force, shard_index=int(shard_index), shard_count=int(shard_count),
             progress=callback, cancel=cancel, interval=0.2, design_parameters=list(names), design_unit=rows), cancel, bar, "govsim-design")
