@@ -134,9 +134,9 @@ TEST(Metamorphic, AdultsWhoPreferTheCounterAreServedThereWithoutLearningOrNonRec
   EXPECT_EQ(run.metric("adults_did_online_procedure_rate"), 0.0);
   EXPECT_EQ(run.metric("france_services_counter_share"), 1.0);
   EXPECT_GT(run.metric("france_services_requests_per_site_year"), 0.0);
-  EXPECT_NEAR(run.metric("offline_share") + run.metric("relatives_share") +
-                  run.metric("pending_share"),
-              1.0, 1e-12);
+  EXPECT_NEAR(
+      run.metric("offline_share") + run.metric("relatives_share") + run.metric("pending_share"),
+      1.0, 1e-12);
   Overrides none = all;
   none["channel.prefers_offline_share"] = 0.0;
   const auto off = test_support::run_model("rural-department", none, 78, 0);
