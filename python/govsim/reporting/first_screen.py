@@ -76,8 +76,8 @@ def _hangs_sentence(rob: Any, s: str, base: str, top: list[str], box: pd.DataFra
     a = screen.attrs
     if screen["named"].any():
         return _("Across these {n} worlds (indicative), its difference from {base} is more favourable when "
-                 "{assumptions}; these are the assumptions whose correlation is significant at {level} once the "
-                 "{p} that can act on it are allowed for.").format(
+                 "{assumptions}: correlations significant at {level} once the {p} assumptions that can act on it "
+                 "are allowed for.").format(
             n=a["n_worlds"], base=base, assumptions=_screened(screen), p=a["n_parameters"],
             level=formats.pct(world_screening.ALPHA, 0))
     if box is not None and not box.empty:
@@ -87,9 +87,14 @@ def _hangs_sentence(rob: Any, s: str, base: str, top: list[str], box: pd.DataFra
         return _("Which assumptions it hangs on was not analysed: {n} worlds are too few to tell (at least {k} "
                  "are needed), and no sensitivity analysis lies beside these results.").format(
             n=a["n_worlds"], k=world_screening.MIN_WORLDS)
+    if screen.empty:
+        return _("Which assumptions it hangs on was not analysed: its difference does not vary across these worlds, "
+                 "and no sensitivity analysis lies beside these results.")
+    top_row = screen.iloc[0]
     return _("No assumption stands out across these {n} worlds: no rank correlation with its difference is "
-             "significant once the {p} assumptions that can act on it are allowed for (indicative).").format(
-        n=a["n_worlds"], p=a["n_parameters"])
+             "significant once the {p} assumptions that can act on it are allowed for (the strongest, "
+             "for {parameter}, is {rho}; indicative).").format(
+        n=a["n_worlds"], p=a["n_parameters"], parameter=top_row["parameter"], rho=formats.num(top_row["rho"], 2))
 
 
 def build(data: ReportData, rob: Any, rob_dir: Path, boxes: dict[str, pd.DataFrame]) -> dict[str, Any]:
