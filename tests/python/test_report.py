@@ -17,8 +17,10 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -446,3 +448,19 @@ def test_robustness_section_without_and_with_results(results_dir, govsim_bin, tm
     # A missing --robustness directory is bad input.
     with pytest.raises(reporting.ReportInputError, match="no robustness results"):
         reporting.write_report(res, tmp_path / "x.html", tmp_path / "nowhere")
+
+
+def test_series_band_is_nanquantile():
+    # The weekly band of the series charts, computed at once where no value is absent, gives
+    # np.nanquantile's values exactly (absent weeks, absent replicates, one replicate).
+    from govsim.reporting.charts import _band
+
+    rng = np.random.default_rng(1)
+    for k in range(100):
+        a = rng.normal(size=(int(rng.integers(1, 12)), 60))
+        a[rng.uniform(size=a.shape) < rng.uniform(0, 0.3)] = np.nan
+        a[:, :int(rng.integers(0, 20))] = np.nan
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for q in (0.025, 0.975):
+                assert np.array_equal(_band(a, q), np.nanquantile(a, q, axis=0), equal_nan=True), k
