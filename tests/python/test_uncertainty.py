@@ -211,6 +211,15 @@ def test_prim_finds_the_box_where_a_scenario_fails() -> None:
     assert 4.2 <= lims.loc["needs.rate_per_year", "high"] <= 5.2
     text = gu.describe_box(box)
     assert "relatives_weekly is above" in text and "rate_per_year is below" in text
+    # A parameter of a mechanism neither scenario sets cannot act on them: never in a box, even
+    # where it alone separates the failures.
+    worlds["mobile.fte"] = rng.uniform(1, 2, n)
+    worlds["non_recours_rate|a"] = np.where(worlds["mobile.fte"] > 1.7, 0.25, 0.15)
+    rob.parameters.append("mobile.fte")
+    rob.mechanisms = {"status-quo": [], "a": ["animation"]}
+    assert "mobile.fte" not in set(gu.discover(rob, "a", "non_recours_rate")["parameter"])
+    rob.mechanisms = {"status-quo": [], "a": ["mobile"]}
+    assert "mobile.fte" in set(gu.discover(rob, "a", "non_recours_rate")["parameter"])
 
 
 # ---- command line --------------------------------------------------------------------------------
