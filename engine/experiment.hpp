@@ -99,6 +99,9 @@ struct UncertaintySpec {
 struct DesignSpec {
   std::vector<std::string> parameters;
   std::vector<std::vector<double>> unit_rows;
+  // false: the "@as_configured" arms of an equal-budget comparison are not run (a robust
+  // comparison leaves them out of its analysis; only their cost-effectiveness needs them).
+  bool as_configured_arms = true;
 };
 
 struct ExperimentSpec {

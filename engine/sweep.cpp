@@ -72,7 +72,32 @@ void expand_sweep(ExperimentSpec& spec) {
   spec.baseline = 0;
 }
 
+namespace {
+
+// Drops the "@as_configured" arms, renumbering the roles' references to the scenarios kept (an
+// arm is referred to by nothing but itself).
+void drop_as_configured_arms(ExperimentSpec& spec) {
+  std::vector<int> index(spec.scenarios.size(), -1);
+  std::vector<ScenarioSpec> kept;
+  for (std::size_t s = 0; s < spec.scenarios.size(); ++s)
+    if (spec.scenarios[s].role.kind != ScenarioRole::Kind::AsConfiguredArm) {
+      index[s] = static_cast<int>(kept.size());
+      kept.push_back(std::move(spec.scenarios[s]));
+    }
+  const auto renumber = [&](int i) { return i >= 0 ? index[static_cast<std::size_t>(i)] : i; };
+  for (auto& sc : kept) {
+    sc.role.compared_with = renumber(sc.role.compared_with);
+    sc.role.arm_of = renumber(sc.role.arm_of);
+    sc.budget_of = renumber(sc.budget_of);
+  }
+  spec.baseline = renumber(spec.baseline);
+  spec.scenarios = std::move(kept);
+}
+
+}  // namespace
+
 void expand_design(ExperimentSpec& spec, const DesignSpec& design) {
+  if (!design.as_configured_arms) drop_as_configured_arms(spec);
   const ParamRegistry& reg = spec.scenarios.at(0).values.registry();
   std::vector<std::size_t> idx;
   for (const auto& name : design.parameters) {

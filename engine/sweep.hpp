@@ -19,7 +19,8 @@ void expand_sweep(ExperimentSpec& spec);
 // quantile of its plausible range given by the unit value. Replicate r of every pair uses the
 // same random streams (common random numbers). info gets "scenario", "world" and "design";
 // the baseline becomes the baseline of world 0; the resolved config records the design, so a
-// resumed or merged run must use the same one. Runs keep only their metrics. Throws
+// resumed or merged run must use the same one. Runs keep only their metrics. Without
+// design.as_configured_arms, the "@as_configured" arms are left out. Throws
 // InputError on unknown or unvaried parameters, or unit values outside [0, 1].
 void expand_design(ExperimentSpec& spec, const DesignSpec& design);
 

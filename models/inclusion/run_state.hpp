@@ -243,7 +243,7 @@ struct RunState {
 
   // ---- Skill stocks: written by skills.cpp (recount_static_stocks, leave_static_stocks); read
   // by skills.cpp (stocks_now) and outcomes.cpp.
-  std::vector<std::uint32_t> dynamic_;  // residents with kDynamic, in the order they became so
+  std::vector<std::uint32_t> dynamic_;  // residents with kDynamic, in resident order
   double static_ill_ = 0, static_aut_ = 0;
 
   // ---- Broadband: written by broadband.cpp (broadband_rollout); read by skills.cpp

@@ -74,8 +74,11 @@ void Simulation::stocks_now(int t, double& illiterate, double& autonomous) const
   autonomous = static_aut_ + dyn[1];
 }
 
-// Residents whose skill moved for the first time leave the static stocks (in point order).
+// Residents whose skill moved for the first time leave the static stocks (in point order). The
+// list stays in resident order, so that the weekly count (stocks_now) reads the resident arrays
+// front to back rather than at random (the counts, exact integers, do not depend on the order).
 void Simulation::leave_static_stocks(const Week& w) {
+  const auto old_end = static_cast<std::ptrdiff_t>(dynamic_.size());
   for (const auto& ids : w.point_dynamic)
     for (std::uint32_t i : ids) {
       const auto st = static_status(i);
@@ -83,6 +86,8 @@ void Simulation::leave_static_stocks(const Week& w) {
       static_aut_ -= st[1];
       dynamic_.push_back(i);
     }
+  std::sort(dynamic_.begin() + old_end, dynamic_.end());
+  std::inplace_merge(dynamic_.begin(), dynamic_.begin() + old_end, dynamic_.end());
 }
 
 std::array<double, kAgeBands> Simulation::illectronisme_by_age() const {

@@ -60,8 +60,10 @@ def run_experiment(experiment: Experiment, command: str, out: str, scenario: str
                    target_ci: float = 0.0, target_metric: str = "non_recours_rate", max_runs: int = 200,
                    shard_index: int = 0, shard_count: int = 1,
                    progress: Callable[[int, int], Any] | None = None, cancel: CancelFlag | None = None,
-                   interval: float = 0.1) -> dict[str, Any]:
-    """Runs `command` (run, compare, sweep) into `out`; returns the run report."""
+                   interval: float = 0.1, design_parameters: list[str] = ..., design_unit: list[list[float]] = ...,
+                   design_arms: bool = True) -> dict[str, Any]:
+    """Runs `command` (run, compare, sweep; design: every scenario at every row of design_unit,
+    without the @as_configured arms unless design_arms) into `out`; returns the run report."""
 
 def simulate(experiment: Experiment, scenario: int, first: int, count: int, threads: int = 0) -> list[dict[str, Any]]:
     """Runs replicates first..first+count-1 of one scenario in memory: list of {initial: week-0

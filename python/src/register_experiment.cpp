@@ -160,7 +160,7 @@ py::dict run(const Experiment& e, const std::string& command, const fs::path& ou
              const std::string& target_metric, int max_runs, int shard_index, int shard_count,
              const py::object& progress, std::shared_ptr<CancelFlag> cancel, double interval,
              const std::vector<std::string>& design_parameters,
-             const std::vector<std::vector<double>>& design_unit) {
+             const std::vector<std::vector<double>>& design_unit, bool design_arms) {
   // "design": every scenario at every design point (govsim.uncertainty), otherwise as compare.
   const bool design = command == "design";
   const RunRequest req{.command = design ? "compare" : command,
@@ -176,7 +176,7 @@ py::dict run(const Experiment& e, const std::string& command, const fs::path& ou
                        .resume = resume,
                        .force = force};
   ExperimentSpec spec = prepare_run(e.spec, model(), req, OptionSpelling::Python);
-  if (design) expand_design(spec, DesignSpec{design_parameters, design_unit});
+  if (design) expand_design(spec, DesignSpec{design_parameters, design_unit, design_arms});
   prepare_output_dir(out, req, OptionSpelling::Python);  // rank 0 only under MPI (collective)
   if (!cancel) cancel = std::make_shared<CancelFlag>();
 
@@ -456,10 +456,11 @@ void register_experiment(py::module_& m) {
       py::arg("shard_index") = 0, py::arg("shard_count") = 1, py::arg("progress") = py::none(),
       py::arg("cancel") = nullptr, py::arg("interval") = 0.1,
       py::arg("design_parameters") = std::vector<std::string>{},
-      py::arg("design_unit") = std::vector<std::vector<double>>{},
+      py::arg("design_unit") = std::vector<std::vector<double>>{}, py::arg("design_arms") = true,
       "Runs `command` (run, compare or sweep; or design: every scenario at every point of "
       "design_unit, "
-      "rows of unit values of design_parameters) of an experiment into `out`, as the CLI does "
+      "rows of unit values of design_parameters, without the @as_configured arms if not "
+      "design_arms) of an experiment into `out`, as the CLI does "
       "(same "
       "checks: engine/run_request.hpp; None = the config's runs, seed, no target_ci). The GIL "
       "is released; progress(done, total) is called at most once per `interval` seconds; the run "

@@ -17,8 +17,10 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -408,8 +410,10 @@ def test_robustness_section_without_and_with_results(results_dir, govsim_bin, tm
     assert "Robustness" in summary and re.search(r"\d+% \(\d+%–\d+%\)", summary)
     assert "was not assessed" not in summary
     # Its first screen: each scenario across the worlds, the worlds' origin (the prior here: no
-    # shipped worlds for this territory) and, without sensitivity results, that the assumptions
-    # it hangs on were not analysed (issue 28).
+    # shipped worlds for this territory) and, without sensitivity results, what its own worlds
+    # say it hangs on (rank screening, issue 28): the parameter named when one is significant,
+    # else a PRIM box of its failures, else that none stands out (or that its difference is the
+    # same in every world: nothing to correlate).
     across = re.search(r'<ul class="across">(.*?)</ul>', summary, re.S).group(1)
     rob = govsim.uncertainty.open_robustness(res / "robustness")
     assert rob.extra["worlds"] == "prior" and "drawn from the whole uncertainty space" in summary
@@ -417,7 +421,14 @@ def test_robustness_section_without_and_with_results(results_dir, govsim_bin, tm
     prob = rob.probability[rob.probability["metric"] == "non_recours_rate"].set_index("scenario")
     shares = re.findall(r"ranges from .+? to .+? \(5th to 95th percentile\) and it beats .+? in (\d+)% of them", across)
     assert sorted(int(x) for x in shares) == sorted(round(100 * prob.loc[s_, "p_better"]) for s_ in rob.compared)
-    assert across.count("Across 12 worlds") == len(rob.compared) and "was not analysed" in across
+    assert across.count("Across 12 worlds") == len(rob.compared)
+    screens = {s_: rob.hangs_on(s_) for s_ in rob.compared}
+    named = [h.iloc[0]["parameter"] for h in screens.values() if h["named"].any()]
+    assert across.count("is more favourable when") == len(named)
+    assert all(p_ + " is " in across for p_ in named)
+    assert (across.count("is more favourable when") + across.count("No assumption stands out")
+            + across.count("mostly within particular ranges") + across.count("does not vary across these worlds")
+            ) == len(rob.compared)
     # With a Morris screening beside the run, each scenario names its most influential assumption.
     r = subprocess.run([str(govsim_bin), "sensitivity", str(cfg), "--method", "morris", "--samples", "2", "--out",
                         str(res / "robustness" / "sensitivity"), "-q"], capture_output=True, text=True, timeout=600)
@@ -437,3 +448,19 @@ def test_robustness_section_without_and_with_results(results_dir, govsim_bin, tm
     # A missing --robustness directory is bad input.
     with pytest.raises(reporting.ReportInputError, match="no robustness results"):
         reporting.write_report(res, tmp_path / "x.html", tmp_path / "nowhere")
+
+
+def test_series_band_is_nanquantile():
+    # The weekly band of the series charts, computed at once where no value is absent, gives
+    # np.nanquantile's values exactly (absent weeks, absent replicates, one replicate).
+    from govsim.reporting.charts import _band
+
+    rng = np.random.default_rng(1)
+    for k in range(100):
+        a = rng.normal(size=(int(rng.integers(1, 12)), 60))
+        a[rng.uniform(size=a.shape) < rng.uniform(0, 0.3)] = np.nan
+        a[:, :int(rng.integers(0, 20))] = np.nan
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for q in (0.025, 0.975):
+                assert np.array_equal(_band(a, q), np.nanquantile(a, q, axis=0), equal_nan=True), k

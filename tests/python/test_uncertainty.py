@@ -211,6 +211,15 @@ def test_prim_finds_the_box_where_a_scenario_fails() -> None:
     assert 4.2 <= lims.loc["needs.rate_per_year", "high"] <= 5.2
     text = gu.describe_box(box)
     assert "relatives_weekly is above" in text and "rate_per_year is below" in text
+    # A parameter of a mechanism neither scenario sets cannot act on them: never in a box, even
+    # where it alone separates the failures.
+    worlds["mobile.fte"] = rng.uniform(1, 2, n)
+    worlds["non_recours_rate|a"] = np.where(worlds["mobile.fte"] > 1.7, 0.25, 0.15)
+    rob.parameters.append("mobile.fte")
+    rob.mechanisms = {"status-quo": [], "a": ["animation"]}
+    assert "mobile.fte" not in set(gu.discover(rob, "a", "non_recours_rate")["parameter"])
+    rob.mechanisms = {"status-quo": [], "a": ["mobile"]}
+    assert "mobile.fte" in set(gu.discover(rob, "a", "non_recours_rate")["parameter"])
 
 
 # ---- command line --------------------------------------------------------------------------------
@@ -269,7 +278,7 @@ def test_robustness_resumes_after_an_interruption(tmp_path) -> None:
 
 def test_robustness_compares_each_scenario_with_its_own_reference(tmp_path) -> None:
     """Issue 28: a territory comparison is scored against the baseline run on its territory, the
-    @as_configured arms (cost-effectiveness only) are left out, only the main scenarios are ranked,
+    @as_configured arms (cost-effectiveness only) are not run, only the main scenarios are ranked,
     and PRIM describes no box from a handful of failing worlds."""
     cfg = {"name": "rob-roles", "territory": "rural-department",
            "scenarios": [str(GOV / "status-quo.json"), str(GOV / "single-contracting-authority.json"),
@@ -281,6 +290,9 @@ def test_robustness_compares_each_scenario_with_its_own_reference(tmp_path) -> N
            "uncertainty": {"parameters": "assumptions", "samples": 6, "method": "lhs"}}
     rob = gu.robustness(cfg, out=tmp_path / "rob", progress=False)
     assert not any("@as_configured" in s for s in rob.scenarios)
+    # Not even run: 6 worlds x (3 scenarios + the two on the city), no arm.
+    stored = govsim.Results(tmp_path / "rob").scenarios
+    assert len(stored) == 6 * 5 and not any("@as_configured" in s for s in stored)
     assert rob.reference("city-master-plan@city") == "status-quo@city"
     assert rob.reference("single-contracting-authority") == "status-quo"
     assert rob.reference("status-quo") is None and rob.reference("status-quo@city") is None

@@ -1,8 +1,9 @@
 """The report's first screen across the worlds: for each scenario and the primary outcome, the
 effect with its Monte Carlo interval, its plausible range across the worlds of a robustness run
 (5th-95th percentile of the paired difference), the share of worlds where it beats its reference
-with its interval, and the assumptions it hangs on (sensitivity beside the run, else the PRIM box
-of its failures, else it says they were not analysed), in sentences a rapporteur can quote."""
+with its interval, and the assumptions it hangs on (sensitivity beside the run, else the rank
+screening of the run's own worlds, else the PRIM box of its failures, else why none is named), in
+sentences a rapporteur can quote."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pandas as pd
 from . import formats, text
 from .i18n import _
 from .load import ReportData
+from ..uncertainty import world_screening
 
 __all__ = ["build"]
 
@@ -54,6 +56,47 @@ def _source(rob: Any) -> str:
     return _("Where the {n} worlds come from was not recorded with the robustness results.").format(n=rob.n_worlds)
 
 
+def _screened(screen: pd.DataFrame) -> str:
+    """The named assumptions of a rank screening, each with the side on which the difference is
+    more favourable and its rank correlation."""
+    items = []
+    for _i, r in screen[screen["named"]].head(MOST).iterrows():
+        pattern = (_("{parameter} is high (rank correlation {rho})") if r["rho"] > 0
+                   else _("{parameter} is low (rank correlation {rho})"))
+        items.append(pattern.format(parameter=r["parameter"], rho=formats.num(r["rho"], 2)))
+    return (" " + _("and") + " ").join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
+
+
+def _hangs_sentence(rob: Any, s: str, base: str, top: list[str], box: pd.DataFrame | None) -> str:
+    """What the scenario's effect hangs on: a sensitivity analysis beside the run, else the rank
+    screening of its worlds (govsim.uncertainty.world_screening), else the PRIM box of its failures."""
+    if top:
+        return _("Its size hangs mostly on {assumptions} (sensitivity analysis).").format(assumptions=", ".join(top))
+    screen = rob.hangs_on(s, RANK_BY)
+    a = screen.attrs
+    if screen["named"].any():
+        return _("Across these {n} worlds (indicative), its difference from {base} is more favourable when "
+                 "{assumptions}: correlations significant at {level} once the {p} assumptions that can act on it "
+                 "are allowed for.").format(
+            n=a["n_worlds"], base=base, assumptions=_screened(screen), p=a["n_parameters"],
+            level=formats.pct(world_screening.ALPHA, 0))
+    if box is not None and not box.empty:
+        return _("It fails to beat {base} mostly within particular ranges of {assumptions} (scenario discovery on "
+                 "these worlds).").format(base=base, assumptions=", ".join(list(box["parameter"].head(MOST))))
+    if a["too_few"]:
+        return _("Which assumptions it hangs on was not analysed: {n} worlds are too few to tell (at least {k} "
+                 "are needed), and no sensitivity analysis lies beside these results.").format(
+            n=a["n_worlds"], k=world_screening.MIN_WORLDS)
+    if screen.empty:
+        return _("Which assumptions it hangs on was not analysed: its difference does not vary across these worlds, "
+                 "and no sensitivity analysis lies beside these results.")
+    top_row = screen.iloc[0]
+    return _("No assumption stands out across these {n} worlds: no rank correlation with its difference is "
+             "significant once the {p} assumptions that can act on it are allowed for (the strongest, "
+             "for {parameter}, is {rho}; indicative).").format(
+        n=a["n_worlds"], p=a["n_parameters"], parameter=top_row["parameter"], rho=formats.num(top_row["rho"], 2))
+
+
 def build(data: ReportData, rob: Any, rob_dir: Path, boxes: dict[str, pd.DataFrame]) -> dict[str, Any]:
     """The context of the first screen's block across the worlds (``rows`` empty when the ranking
     metric is missing from the robustness run); ``boxes``: each scenario's PRIM box on it."""
@@ -85,16 +128,6 @@ def build(data: ReportData, rob: Any, rob_dir: Path, boxes: dict[str, pd.DataFra
                        "beats {base} in {share} of them (95% CI {plow} to {phigh}).").format(
             k=rob.n_worlds, p05=formats.fmt_diff(c, RANK_BY, p05), p95=formats.fmt_diff(c, RANK_BY, p95), base=base,
             share=formats.pct(p["p_better"], 0), plow=formats.pct(p["ci_low"], 0), phigh=formats.pct(p["ci_high"], 0)))
-        hangs = top.get(s) or []
-        if hangs:
-            parts.append(_("Its size hangs mostly on {assumptions} (sensitivity analysis).").format(
-                assumptions=", ".join(hangs)))
-        elif (box := list(boxes[s]["parameter"].head(MOST)) if s in boxes and not boxes[s].empty else []):
-            parts.append(_("It fails to beat {base} mostly within particular ranges of {assumptions} (scenario "
-                           "discovery on these worlds).").format(base=base, assumptions=", ".join(box)))
-        else:
-            parts.append(_("Which assumptions it hangs on was not analysed: no sensitivity analysis beside these "
-                           "results, and scenario discovery drew no box (too few worlds where it fails, or where it "
-                           "succeeds)."))
+        parts.append(_hangs_sentence(rob, s, base, top.get(s) or [], boxes.get(s)))
         rows.append({"name": s, "title": title, "sentence": " ".join(parts)})
     return {"source": _source(rob), "rows": rows, "n_worlds": rob.n_worlds, "runs": rob.runs}

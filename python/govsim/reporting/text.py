@@ -94,6 +94,8 @@ LABELS = {
     "pending_share": N_("Needs still pending"),
     "alone_share": N_("Needs resolved alone"),
     "relatives_share": N_("Needs resolved by relatives"),
+    "offline_share": N_("Needs done by post or at a counter by choice"),
+    "france_services_counter_share": N_("France Services requests that are counter visits by choice"),
     "autonomy_gain": N_("Autonomy gain"),
     "coverage_20min": N_("Within 20 min of a point"),
     "sessions_per_1000_adults": N_("Sessions per 1,000 adults"),

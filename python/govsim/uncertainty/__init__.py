@@ -15,6 +15,8 @@ paired.
   analysis) of each headline outcome and each scenario-minus-baseline difference.
 - :func:`discover`: PRIM boxes (EMA workbench) of the worlds where a scenario fails to beat the
   baseline.
+- ``Robustness.hangs_on``: what a scenario's difference hangs on across the worlds of a
+  robustness run (rank correlations with a max-T permutation test; ``world_screening``).
 - :func:`history_match`: the plausible worlds, those whose status quo reproduces every fit
   target (implausibility cut-off, in waves); ``robustness``, ``sensitivity`` and ``discover``
   take them with ``worlds=`` (``govsim worlds``; the shipped set in ``data/worlds/``).
@@ -24,8 +26,9 @@ paired.
 
 One module per concept: ``uncertainty_space`` (the space, its designs), ``design_runs`` (designs
 run by the engine, outcomes read back), ``robust_comparison``, ``global_sensitivity``,
-``discovery``, ``history_matching`` (the plausible worlds), ``plausible_worlds`` (their use by
-the analyses) and ``cli`` (the command line). Module names differ from the functions they hold,
+``discovery``, ``world_screening`` (what a scenario hangs on, from the worlds of a robustness
+run), ``history_matching`` (the plausible worlds), ``plausible_worlds`` (their use by the
+analyses) and ``cli`` (the command line). Module names differ from the functions they hold,
 so that importing a module never replaces a public name of this package.
 """
 

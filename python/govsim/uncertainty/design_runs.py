@@ -30,7 +30,7 @@ def _directions() -> dict[str, float]:
 
 def _run_design(cfg: Config, names: Sequence[str], unit: np.ndarray, *, runs: int | None, seed: int,
                 threads: int, out: Path, progress: ProgressArg, resume: bool, force: bool,
-                shard: tuple[int, int] | None, desc: str) -> dict[str, Any]:
+                shard: tuple[int, int] | None, desc: str, arms: bool = True) -> dict[str, Any]:
     callback, bar = _progress_callback(progress, desc)
     cancel = _core.CancelFlag()
     shard_index, shard_count = shard if shard is not None else (0, 1)
@@ -39,7 +39,8 @@ def _run_design(cfg: Config, names: Sequence[str], unit: np.ndarray, *, runs: in
             cfg, "design", str(out), runs=None if runs is None else int(runs), seed=int(seed),
             threads=int(threads),
             resume=resume, force=force, shard_index=int(shard_index), shard_count=int(shard_count),
-            progress=callback, cancel=cancel, interval=0.2, design_parameters=list(names), design_unit=rows), cancel, bar, "govsim-design")
+            progress=callback, cancel=cancel, interval=0.2, design_parameters=list(names), design_unit=rows,
+            design_arms=arms), cancel, bar, "govsim-design")
     if report.get("interrupted"):
         raise KeyboardInterrupt(f"interrupted: {report['runs_done']} runs saved in {report['store']}; "
                                 f"complete them with resume=True (CLI: --resume)")

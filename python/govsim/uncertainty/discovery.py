@@ -15,6 +15,7 @@ from .design_runs import _directions, headline_metrics
 from .plausible_worlds import inside_box
 from .robust_comparison import Robustness, open_robustness
 from .uncertainty_space import space
+from .world_screening import acting
 
 
 # Fewest failing (and succeeding) worlds for which a PRIM box is drawn and described.
@@ -31,7 +32,8 @@ def discover(robust: Robustness | PathArg, scenario: str, metric: str = "non_rec
     (share of all failing worlds inside it), density (share of worlds inside it that fail),
     mass (share of worlds inside) and n_failures. The chosen box is the one of the peeling
     trajectory with the highest coverage among those with density >= ``threshold`` (or the
-    densest one). An empty frame (with the attrs) if the scenario never fails. With ``worlds`` (a
+    densest one), over the parameters that can act on the scenario or its reference
+    (:func:`govsim.uncertainty.world_screening.acting`). An empty frame (with the attrs) if the scenario never fails. With ``worlds`` (a
     worlds.csv of :func:`history_match`) only the run's worlds inside the box the plausible
     worlds span are analysed.
     """
@@ -46,7 +48,11 @@ def discover(robust: Robustness | PathArg, scenario: str, metric: str = "non_rec
     d = _directions()[metric]
     # Against its own reference: the baseline, or the baseline run on its territory.
     fail = d * (rob.worlds[f"{metric}|{scenario}"] - rob.worlds[f"{metric}|{rob.reference(scenario)}"]) <= 0
-    x = rob.worlds[rob.parameters].astype(float).reset_index(drop=True)
+    # Only the parameters that can act on the scenario or its reference (world_screening.acting).
+    ref = rob.reference(scenario)
+    mech = (set(rob.mechanisms.get(scenario, ())) | set(rob.mechanisms.get(ref or "", ()))) if rob.mechanisms else None
+    names = acting(rob.parameters, mech)
+    x = rob.worlds[names].astype(float).reset_index(drop=True)
     y = fail.to_numpy(dtype=bool)
     cols = ["parameter", "low", "high", "restricted", "range_low", "range_high"]
     attrs = {"scenario": scenario, "reference": rob.reference(scenario), "metric": metric, "n_worlds": int(len(y)),
@@ -79,8 +85,8 @@ def discover(robust: Robustness | PathArg, scenario: str, metric: str = "non_rec
     lims = box.box_lims[i]
     first = box.box_lims[0]
     rows = []
-    sp = space(rob.parameters).set_index("name")
-    for name in rob.parameters:
+    sp = space(names).set_index("name")
+    for name in names:
         lo, hi = float(lims[name].iloc[0]), float(lims[name].iloc[1])
         cut_lo, cut_hi = lo > float(first[name].iloc[0]), hi < float(first[name].iloc[1])
         if cut_lo or cut_hi:

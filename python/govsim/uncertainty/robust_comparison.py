@@ -52,7 +52,10 @@ class Robustness:
     extra: dict[str, Any] = field(default_factory=dict)
     references: dict[str, str] = field(default_factory=dict)
     """Each compared scenario's reference: the baseline, or for a territory comparison the baseline
-    run on its territory (``@as_configured`` arms are left out of the analysis)."""
+    run on its territory (``@as_configured`` arms are not run; in a run made before they were left
+    out, they are left out of the analysis)."""
+    mechanisms: dict[str, list[str]] = field(default_factory=dict)
+    """Each scenario's mechanisms (the parameter groups it sets), as stored with its runs."""
 
     def reference(self, scenario: str) -> str | None:
         """The scenario ``scenario`` is compared with (None for a reference itself)."""
@@ -91,6 +94,12 @@ class Robustness:
         from .discovery import discover
 
         return discover(self, scenario, metric, **kwargs)
+
+    def hangs_on(self, scenario: str, metric: str = "non_recours_rate", **kwargs: Any) -> pd.DataFrame:
+        """What the size of ``scenario``'s difference hangs on across these worlds (:func:`hangs_on`)."""
+        from .world_screening import hangs_on
+
+        return hangs_on(self, scenario, metric, **kwargs)
 
 
 def _wilson(p: float, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -161,9 +170,12 @@ def _robustness_from(res: Results) -> Robustness:
                            "share_best": float((reg[:, i] == 0).mean())})
     worlds = pd.concat([worlds, pd.DataFrame(outcomes, index=worlds.index)], axis=1)  # at once: not fragmented
     references = {scen[s]: scen[refs[s]] for s in range(len(scen)) if refs[s] is not None}
+    info = res.scenario_info
+    mechanisms = {scen[i]: list(info[res.scenarios[k]].get("mechanisms") or []) for i, k in enumerate(kept)}
     return Robustness(path=res.path, parameters=names, scenarios=scen, baseline=scen_all[baseline], worlds=worlds,
                       probability=pd.DataFrame(prob), ranks=pd.DataFrame(ranks), regret=pd.DataFrame(regret),
-                      n_worlds=n_k, runs=int(res.config["runs"]), references=references)
+                      n_worlds=n_k, runs=int(res.config["runs"]), references=references,
+                      mechanisms=mechanisms)
 
 
 def open_robustness(path: PathArg) -> Robustness:
@@ -197,7 +209,8 @@ def robustness(config: Config | PathArg | Mapping[str, Any], samples: int | None
     ``method`` = "lhs" | "sobol"), or with ``worlds`` (a worlds.csv of :func:`history_match`, or
     its directory) from the plausible worlds (``samples`` of them drawn without replacement, as
     many as there are when fewer); each world runs every scenario ``runs`` times on common
-    random numbers. Returns a :class:`Robustness`. With ``shard=(k, n)`` only that shard runs and
+    random numbers (not the ``@as_configured`` arms of an equal-budget comparison, which only
+    serve its cost-effectiveness). Returns a :class:`Robustness`. With ``shard=(k, n)`` only that shard runs and
     :class:`IncompleteError` is raised until the shards are merged (``govsim merge``); then
     ``open_robustness(merged_dir)`` or a call with ``resume=True`` on it analyses them.
     """
@@ -216,7 +229,7 @@ def robustness(config: Config | PathArg | Mapping[str, Any], samples: int | None
         subset = None if set(names) == set(space()["name"]) else names
         names, unit, source = plausible_design(worlds, subset, n, s)
     _run_design(cfg, names, unit, runs=runs, seed=s, threads=threads, out=out_dir, progress=progress,
-                resume=resume, force=force, shard=shard, desc="govsim robustness")
+                resume=resume, force=force, shard=shard, desc="govsim robustness", arms=False)
     write_worlds_source(out_dir, source)  # after the runs: bad input leaves nothing written
     rob = open_robustness(out_dir)
     rob.extra.update({"method": source.get("method", meth), "seed": s})
