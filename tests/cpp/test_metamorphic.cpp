@@ -78,6 +78,21 @@ TEST(Metamorphic, DoublingPopulationScaleLeavesSharesUnchangedWithinNoise) {
   }
 }
 
+// Every adult with a home connection and basic skills well above the autonomy threshold (doing
+// it alone a near-certainty), plus `extra`.
+static Overrides everyone_autonomous(const Overrides& extra) {
+  Overrides all = with(kBase, {{"population.no_home_internet", 0.0},
+                               {"population.no_home_internet_75_plus", 0.0},
+                               {"population.no_home_internet_no_diploma", 0.0},
+                               {"resolution.alone_slope", 100.0}});
+  for (const char* k : {"15_29", "30_44", "45_59", "60_74", "75_plus", "urban", "rural",
+                        "no_diploma", "higher_education", "low_income", "high_income"})
+    all[std::string("population.illectronisme_") + k] = 0.0;
+  for (const char* k : {"15_29", "30_44", "45_59", "60_74", "75_plus"})
+    all[std::string("population.skill_shape_") + k] = 0.05;
+  return with(all, extra);
+}
+
 TEST(Metamorphic, EveryAdultAutonomousGivesNoMediationDemand) {
   // Everyone starts (and enters) with basic skills well above the autonomy threshold and a home
   // connection, and doing it alone is then a near-certainty: no one needs a point. On the rural
@@ -85,16 +100,7 @@ TEST(Metamorphic, EveryAdultAutonomousGivesNoMediationDemand) {
   // when the scenario does not set the age targets, as here.
   // Adults who prefer the counter (channel.*) would still take France Services sessions: none
   // here, so that no session at all is held (the counter visits have their own test below).
-  Overrides all = with(kBase, {{"population.no_home_internet", 0.0},
-                               {"population.no_home_internet_75_plus", 0.0},
-                               {"population.no_home_internet_no_diploma", 0.0},
-                               {"resolution.alone_slope", 100.0},
-                               {"channel.prefers_offline_share", 0.0}});
-  for (const char* k : {"15_29", "30_44", "45_59", "60_74", "75_plus", "urban", "rural",
-                        "no_diploma", "higher_education", "low_income", "high_income"})
-    all[std::string("population.illectronisme_") + k] = 0.0;
-  for (const char* k : {"15_29", "30_44", "45_59", "60_74", "75_plus"})
-    all[std::string("population.skill_shape_") + k] = 0.05;
+  const Overrides all = everyone_autonomous({{"channel.prefers_offline_share", 0.0}});
   for (const char* kTerritory : {"rural-department", "former-mining-agglomeration"})
     for (int r = 0; r < 3; ++r) {
       const auto run = test_support::run_model(kTerritory, all, 77, static_cast<std::uint32_t>(r));
@@ -114,18 +120,9 @@ TEST(Metamorphic, AdultsWhoPreferTheCounterAreServedThereWithoutLearningOrNonRec
   // Services site in reach: no need is done online, none is given up (a visit turned away comes
   // back, or is posted past its deadline), every France Services request is a counter visit and
   // no one is mediated; with the preference off, no need goes offline.
-  Overrides all = with(kBase, {{"population.no_home_internet", 0.0},
-                               {"population.no_home_internet_75_plus", 0.0},
-                               {"population.no_home_internet_no_diploma", 0.0},
-                               {"resolution.alone_slope", 100.0},
-                               {"channel.prefers_offline_share", 1.0},
-                               {"channel.counter_share", 1.0},
-                               {"channel.counter_france_services_share", 1.0}});
-  for (const char* k : {"15_29", "30_44", "45_59", "60_74", "75_plus", "urban", "rural",
-                        "no_diploma", "higher_education", "low_income", "high_income"})
-    all[std::string("population.illectronisme_") + k] = 0.0;
-  for (const char* k : {"15_29", "30_44", "45_59", "60_74", "75_plus"})
-    all[std::string("population.skill_shape_") + k] = 0.05;
+  const Overrides all = everyone_autonomous({{"channel.prefers_offline_share", 1.0},
+                                             {"channel.counter_share", 1.0},
+                                             {"channel.counter_france_services_share", 1.0}});
   const auto run = test_support::run_model("rural-department", all, 78, 0);
   ASSERT_EQ(run.metric("autonomy_rate"), 1.0) << "precondition: every adult autonomous";
   EXPECT_EQ(run.metric("alone_share"), 0.0);
