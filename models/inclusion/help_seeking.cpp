@@ -290,7 +290,6 @@ void Simulation::resolve(std::size_t i, int channel, int t, Counters& c) {
     c.wait_weeks += n * (t - pop_.since[i]);
   }
   pop_.pending[i] = 0;
-  pop_.flags[i] = static_cast<std::uint16_t>(pop_.flags[i] & ~kAtCounter);
   orientation_[i].point = -1;
 }
 
@@ -305,7 +304,6 @@ void Simulation::abandon(std::size_t i, Counters& c) {
   c.abandoned_income[pop_.income[i]] += n;
   pop_.last_gave_up[i] = static_cast<std::uint16_t>(week_);
   pop_.pending[i] = 0;
-  pop_.flags[i] = static_cast<std::uint16_t>(pop_.flags[i] & ~kAtCounter);
   orientation_[i].point = -1;
 }
 

@@ -65,6 +65,7 @@ void Simulation::serve_point(int point, int t, std::vector<Request>& reqs, Count
     if (pop_.flags[i] & kAtCounter) {  // a counter visit (go_offline): done there, nothing learnt
       s.counter += 1;
       c.counter_sessions += 1;
+      pop_.flags[i] = static_cast<std::uint16_t>(pop_.flags[i] & ~kAtCounter);
       resolve(i, kOffline, t, c);
       r.point = -1;
       continue;

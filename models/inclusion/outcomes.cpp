@@ -100,7 +100,10 @@ ActivityTotals Simulation::activity_totals() const {
     const double sessions = s.served * full + s.workshops;
     a.workshops += s.workshops;
     if (s.spec.type != PointType::Mobile) a.fixed_sessions += sessions;
-    if (s.spec.type == PointType::FranceServices) a.fs_requests += s.served * full;
+    if (s.spec.type == PointType::FranceServices) {
+      a.fs_requests += s.served * full;
+      a.fs_counter += s.counter * full;
+    }
     if (s.spec.services & kAdminProcedures) a.med_sessions += sessions;
   }
   a.point_weeks = point_weeks_;
@@ -264,13 +267,7 @@ RunRecord Simulation::finish(int scenario_index) const {
   v.set(M::alone_share, c.alone / arisen);
   v.set(M::relatives_share, c.relatives / arisen);
   v.set(M::offline_share, c.offline / arisen);
-  double fs_served = 0, fs_counter = 0;
-  for (const auto& s : points_)
-    if (s.spec.type == PointType::FranceServices) {
-      fs_served += s.served;
-      fs_counter += s.counter;
-    }
-  v.set(M::france_services_counter_share, ratio(fs_counter, fs_served));
+  v.set(M::france_services_counter_share, ratio(act.fs_counter, act.fs_requests));
   v.set(M::autonomy_gain, aut / n - autonomy_start_);
   v.set(M::coverage_20min, ratio(cov20, adults));
   v.set(M::sessions_per_1000_adults, 1000.0 * c.sessions / n);

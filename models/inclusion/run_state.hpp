@@ -151,6 +151,7 @@ struct Week {
 // spending (all funders, every cost), needs resolved through mediation.
 struct ActivityTotals {
   double fixed_sessions = 0, fs_requests = 0, med_sessions = 0, workshops = 0;
+  double fs_counter = 0;  // of the France Services requests, counter visits (go_offline)
   double point_weeks = 0, fs_site_weeks = 0;
   double mediation_points_spent = 0, total_spent = 0, mediation_needs = 0;
   // Rates over the activity between `since` and this: sessions per open fixed point per year,
