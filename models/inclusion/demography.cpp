@@ -12,6 +12,7 @@ void Simulation::demography(int year, int week) {
   unschedule(renewed, week);
   for (std::uint32_t i : renewed) schedule_next_need(i, week);
   for (std::uint32_t i : renewed) mark_unaware(i);  // entrants draw their own awareness
+  drop_learners(renewed);  // workshops.cpp: the departed leave their courses
 }
 
 }  // namespace govsim::inclusion

@@ -73,19 +73,27 @@ void Simulation::serve_point(int point, int t, std::vector<Request>& reqs, Count
     Rng rng(seed_, replicate_, kStreamSession, static_cast<std::uint32_t>(i),
             static_cast<std::uint32_t>(t));
     pop_.flags[i] |= kMediated;
-    if (rng.uniform() < g_.doing_with) {
+    const bool taught = rng.uniform() < g_.doing_with;
+    double next = 0;
+    if (taught) {
       if (!(pop_.flags[i] & kDynamic)) {
         pop_.flags[i] |= kDynamic;
         became_dynamic.push_back(static_cast<std::uint32_t>(i));
       }
       const double sk = skill(i, t);
-      const double next = sk + p_.skill_gain_per_session * (1.0 - sk);
+      next = sk + p_.skill_gain_per_session * (1.0 - sk);
       pop_.gain[i] = static_cast<float>(next - pop_.base_skill[i]);
       pop_.gain_week[i] = static_cast<std::uint16_t>(t);
     }
     if (rng.uniform() < s.success) {
       pop_.trust[i] = static_cast<float>(pop_.trust[i] + p_.trust_gain * (1.0 - pop_.trust[i]));
       resolve(i, kMediation, t, c);
+    }
+    // Oriented to the point's workshop course (workshops.cpp), if it holds one.
+    if (taught && s.workshop_hours > 0 && next < p_.skill_autonomy_threshold &&
+        !(pop_.flags[i] & kEnrolled) && rng.uniform() < p_.workshop_enrol_share) {
+      pop_.flags[i] |= kEnrolled;
+      s.learners.push_back({static_cast<std::uint32_t>(i), 0});
     }
     r.point = -1;  // served
   }

@@ -24,6 +24,7 @@ void Counters::add(const Counters& o, bool with_closures) {
   unserved += o.unserved;
   offline += o.offline;
   counter_sessions += o.counter_sessions;
+  workshop_attendances += o.workshop_attendances;
   appointments += o.appointments;
   referred_on += o.referred_on;
   turned_away_gave_up += o.turned_away_gave_up;

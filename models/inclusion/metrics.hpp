@@ -26,6 +26,7 @@ struct Counters {
   // Needs resolved by post or at a counter by adults who prefer it, and of them the counter
   // visits served at a France Services site (sessions there, not mediation).
   double offline = 0, counter_sessions = 0;
+  double workshop_attendances = 0;  // learner places taken at workshop courses (workshops.cpp)
   // Requests turned away and re-oriented (reorientation.cpp): an appointment at a later week, a
   // referral to another place, giving up there and then, or told there is no slot in time.
   double appointments = 0, referred_on = 0, turned_away_gave_up = 0, no_slot_in_time = 0;

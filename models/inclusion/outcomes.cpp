@@ -294,6 +294,7 @@ RunRecord Simulation::finish(int scenario_index) const {
   v.set(M::cost_per_mediation_session_eur, activity[2]);
   v.set(M::cost_per_additional_autonomous_adult_eur,
         gained_adults >= 1.0 ? total_cost / gained_adults : total_cost);
+  v.set(M::workshop_attendances_per_1000_adults, 1000.0 * c.workshop_attendances / n);
   v.set(M::workshop_share_of_sessions, ratio(act.workshops, act.workshops + c.sessions * full));
   // Breakdowns: each level's numerator over its denominator.
   auto set_groups = [&](Metric m, const auto& num_age, const auto& den_age, const auto& num_den,

@@ -9,9 +9,12 @@
 //   closing, interruption  funders.cpp (renew_grants: close, interrupt_until)
 //   weekly sessions        points_reach.cpp (weekly_points: offer_sessions, no_sessions) and
 //                          mediation_queues.cpp (serve_point: hold_session)
+//   workshop course        mediation_queues.cpp (serve_point: enrols learners) and
+//                          workshops.cpp (hold_workshops: seats, attendance, leaving)
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "models/inclusion/access_points.hpp"
@@ -53,6 +56,15 @@ struct PointState {
   double success = 0.8;        // chance a session resolves the procedure
   double served = 0;           // procedure-help sessions held over the run (simulated population)
   double counter = 0;          // of them, counter visits of adults able online (go_offline)
+  double workshop_hours = 0;   // mediator time given to workshops this week (full population)
+  // Workshop course (workshops.cpp): learners enrolled after a teaching session here, in order,
+  // with the workshop sessions each has attended; the fraction of a seat carried over.
+  struct Learner {
+    std::uint32_t resident;
+    std::uint16_t attended;
+  };
+  std::vector<Learner> learners;
+  double seat_carry = 0;
   double workshops = 0;        // sessions not about a procedure over the run (full population)
 
   double funded_fte() const;
@@ -83,6 +95,7 @@ struct PointState {
     used = 0;
     capacity = 0;
     offered = 0;
+    workshop_hours = 0;
   }
   void offer_sessions(double sessions, double workshops_held);
   void hold_session() {

@@ -26,6 +26,7 @@ enum ResidentFlag : std::uint16_t {
   kDynamic = 1 << 7,  // skill has ever moved (gain set): counted weekly, not in static stocks
   kPrefersOffline = 1 << 8,  // does procedures by post or at a counter even when able online
   kAtCounter = 1 << 9,       // this week's request is a counter visit, not a mediation request
+  kEnrolled = 1 << 10,       // enrolled in a point's workshop course (workshops.cpp)
 };
 
 inline constexpr std::uint16_t kNoWeek = 65535;

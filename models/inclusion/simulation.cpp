@@ -43,6 +43,7 @@ void Simulation::step() {
   serve_queues(w);          // mediation_queues.cpp: each point serves its queue
   pool_turned_away(w);      // reorientation.cpp: a shared agenda places requests turned away
   reorient_turned_away(w);  // reorientation.cpp: appointments, referrals, giving up
+  hold_workshops(w);         // workshops.cpp: workshop courses teach their learners
   leave_static_stocks(w);   // skills.cpp: residents whose skill first moved
   give_up_unserved(w);      // mediation_queues.cpp: past the deadline, given up
   close_week(w);            // outcomes.cpp: totals and the time-to-target window

@@ -112,6 +112,9 @@ class Simulation : private RunState {
   bool request_at(std::size_t i, int t, int pt, bool booked, bool home, double x_skill, Rng& rng,
                   Chunk& ch);
   std::uint64_t queue_key(std::size_t i, int t) const;  // i's place in this week's queues
+  // workshops.cpp
+  void hold_workshops(Week& w);  // each point's course seats its learners, in order
+  void drop_learners(const std::vector<std::uint32_t>& renewed);  // departed residents leave
   // An adult who prefers paper or the counter: a counter visit (a request at a France Services
   // site in reach) or the post.
   void go_offline(std::size_t i, int t, Rng& rng, Chunk& ch);

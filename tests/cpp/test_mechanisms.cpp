@@ -280,6 +280,14 @@ INSTANTIATE_TEST_SUITE_P(
                        {"channel.prefers_offline_share", 0.0}}},
         // The fixed offer reaches adults who use the internet only once it does (all lacking
         // basic skills since issue 27): it lowers non-use, not autonomy directly.
+        // Workshop courses teach the adults individual sessions orient there: fewer internet
+        // users lacking basic skills than when the same workshop time teaches nothing.
+        MechanismCase{"workshops",
+                      {{"workshop.skill_gain_per_session", 0.12}},
+                      "low_skill_user_rate",
+                      -1,
+                      "",
+                      {{"workshop.skill_gain_per_session", 0.0}}},
         MechanismCase{
             "rollout_speed", {{"broadband.rollout_speed", 0.5}}, "internet_non_use_rate", -1, ""},
         MechanismCase{"political_sponsorship",

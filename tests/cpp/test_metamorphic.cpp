@@ -141,3 +141,23 @@ TEST(Metamorphic, AdultsWhoPreferTheCounterAreServedThereWithoutLearningOrNonRec
   EXPECT_EQ(off.metric("france_services_counter_share"), 0.0);
   EXPECT_GT(off.metric("alone_share"), 0.99 - off.metric("pending_share"));
 }
+
+TEST(Metamorphic, NoWorkshopTimeOrNoEnrolmentMeansNoWorkshopAttendance) {
+  // Workshop courses seat only the learners individual sessions oriented there, in the time the
+  // points give to workshops: without that time, or without enrolment, no one attends, and the
+  // rest of the run is the same whatever the workshops' gain.
+  const auto base = test_support::run_model("rural-department", kBase, 79, 0);
+  EXPECT_GT(base.metric("workshop_attendances_per_1000_adults"), 0.0);
+  const auto no_time = test_support::run_model(
+      "rural-department", with(kBase, {{"mediation.workshop_share", 0.0}}), 79, 0);
+  EXPECT_EQ(no_time.metric("workshop_attendances_per_1000_adults"), 0.0);
+  const auto no_enrol = test_support::run_model(
+      "rural-department", with(kBase, {{"workshop.enrol_share", 0.0}}), 79, 0);
+  EXPECT_EQ(no_enrol.metric("workshop_attendances_per_1000_adults"), 0.0);
+  const auto no_enrol_gain = test_support::run_model(
+      "rural-department",
+      with(kBase, {{"workshop.enrol_share", 0.0}, {"workshop.skill_gain_per_session", 0.12}}), 79,
+      0);
+  EXPECT_EQ(no_enrol.metric("illectronisme_rate"), no_enrol_gain.metric("illectronisme_rate"));
+  EXPECT_EQ(no_enrol.metric("non_recours_rate"), no_enrol_gain.metric("non_recours_rate"));
+}
