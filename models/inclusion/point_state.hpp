@@ -64,8 +64,10 @@ struct PointState {
     std::uint16_t attended;
   };
   std::vector<Learner> learners;
+  std::vector<std::uint32_t> applicants;  // this year's, in a random order (recruit_learners)
+  std::size_t next_applicant = 0;
   double seat_carry = 0;
-  double workshops = 0;        // sessions not about a procedure over the run (full population)
+  double workshops = 0;  // sessions not about a procedure over the run (full population)
 
   double funded_fte() const;
   double filled_fte(int week) const;  // FTE of the posts held (not vacant) in `week`

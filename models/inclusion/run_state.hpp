@@ -37,7 +37,8 @@ enum Stream : std::uint32_t {
   kStreamAware = 8,
   kStreamConsortium = 9,  // custodian: which places join the consortium (one draw per point)
   kStreamLearning = 10,   // starting to use the internet (one draw per resident and year)
-  kStreamForget = 11,  // losing track of the help on offer (one draw per aware resident and year)
+  kStreamForget = 11,    // losing track of the help on offer (one draw per aware resident and year)
+  kStreamWorkshop = 12,  // asking to join a workshop course (one draw per resident and year)
 };
 
 constexpr std::size_t kChunk = 16384;  // residents per parallel work unit (not a result input)

@@ -43,7 +43,7 @@ void Simulation::step() {
   serve_queues(w);          // mediation_queues.cpp: each point serves its queue
   pool_turned_away(w);      // reorientation.cpp: a shared agenda places requests turned away
   reorient_turned_away(w);  // reorientation.cpp: appointments, referrals, giving up
-  hold_workshops(w);         // workshops.cpp: workshop courses teach their learners
+  hold_workshops(w);        // workshops.cpp: workshop courses teach their learners
   leave_static_stocks(w);   // skills.cpp: residents whose skill first moved
   give_up_unserved(w);      // mediation_queues.cpp: past the deadline, given up
   close_week(w);            // outcomes.cpp: totals and the time-to-target window
@@ -65,7 +65,8 @@ void Simulation::yearly_step(int year) {
   if (year > 0 && p_.demography_enabled) demography(year, week);  // demography.cpp
   if (year > 0) learn_outside_mediation(year, week);  // learning.cpp: use, skills outside sessions
   if (year > 0) lose_awareness(year, week);           // awareness.cpp: moves, changes, forgetting
-  recount_static_stocks();  // skills.cpp: stocks of the residents whose skill never moved
+  recruit_learners(year, week);  // workshops.cpp: who asks to join a workshop course this year
+  recount_static_stocks();       // skills.cpp: stocks of the residents whose skill never moved
   if (year > 0) renew_grants(year, week, disrupted);  // funders.cpp: renewals, turnover
   if (year > 0)  // funders.cpp: the envelope beyond the network's cost, through the rule
     place_new_money(year, envelope(year) - network_cost(), allocation_open(year, disrupted));

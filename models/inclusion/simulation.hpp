@@ -113,7 +113,8 @@ class Simulation : private RunState {
                   Chunk& ch);
   std::uint64_t queue_key(std::size_t i, int t) const;  // i's place in this week's queues
   // workshops.cpp
-  void hold_workshops(Week& w);  // each point's course seats its learners, in order
+  void hold_workshops(Week& w);               // each point's course seats its learners, in order
+  void recruit_learners(int year, int week);  // this year's applicants, by nearest course
   void drop_learners(const std::vector<std::uint32_t>& renewed);  // departed residents leave
   // An adult who prefers paper or the counter: a counter visit (a request at a France Services
   // site in reach) or the post.
