@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Decomposes the status quo's fall in illectronisme into cohort renewal, learning outside
-mediation and learning through mediation (docs/calibration.md, "Where the fall comes from").
+mediation, learning in individual sessions and learning in workshop courses (docs/calibration.md,
+"Where the fall comes from").
 
-Four runs of the status quo on the same random streams, switching the sources on one at a time:
+Five runs of the status quo on the same random streams, switching the sources on one at a time:
 frozen (no demography, no learning, nobody starts using the internet), + demography (cohort
-renewal), + learning outside mediation (learning.* at their defaults), + learning through
-mediation (the default model). Each source's share is the fall it adds to the run before it
-(a sequential decomposition: the order is the one above).
+renewal), + learning outside mediation (learning.* at their defaults), + learning in individual
+sessions (mediation.skill_gain_per_session), + learning in workshop courses (the default model).
+Each source's share is the fall it adds to the run before it (a sequential decomposition: the
+order is the one above).
 
     scripts/decompose_illectronisme.py [--territory charente] [--scale 0.1] [--runs 4]
         [--weeks 260] [--scenario scenarios/governance/status-quo.json] [--govsim .venv/bin/govsim]
@@ -23,14 +25,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 OFF_LEARNING = {"learning.outside_mediation_yearly": 0, "learning.internet_adoption_yearly": 0,
                 "learning.internet_adoption_yearly_basic_skill": 0}
+NO_TEACHING = {"mediation.skill_gain_per_session": 0, "workshop.skill_gain_per_session": 0}
 ARMS = [
-    ("frozen (no demography, no learning)",
-     {"demography.enabled": False, **OFF_LEARNING, "mediation.skill_gain_per_session": 0}),
-    ("+ cohort renewal (demography)", {**OFF_LEARNING, "mediation.skill_gain_per_session": 0}),
-    ("+ learning outside mediation", {"mediation.skill_gain_per_session": 0}),
-    ("+ learning through mediation (default)", {}),
+    ("frozen (no demography, no learning)", {"demography.enabled": False, **OFF_LEARNING, **NO_TEACHING}),
+    ("+ cohort renewal (demography)", {**OFF_LEARNING, **NO_TEACHING}),
+    ("+ learning outside mediation", NO_TEACHING),
+    ("+ learning in individual sessions", {"workshop.skill_gain_per_session": 0}),
+    ("+ learning in workshop courses (default)", {}),
 ]
-METRICS = ["illectronisme_rate", "internet_non_use_rate", "low_skill_user_rate", "sessions_per_1000_adults"]
+METRICS = ["illectronisme_rate", "internet_non_use_rate", "low_skill_user_rate", "sessions_per_1000_adults",
+           "workshop_attendances_per_1000_adults"]
 
 
 def run_arm(scenario: Path, territory: str, scale: float, runs: int, weeks: int, seed: int,
@@ -76,12 +80,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {label} | {100 * r['illectronisme_rate']:.2f}% | {100 * r['internet_non_use_rate']:.2f}% | "
               f"{100 * r['low_skill_user_rate']:.2f}% | {100 * fall:.2f} pts | {added} |")
         prev = fall
-    # The dose: procedure-help sessions of the default run per adult that mediation's learning
-    # takes out of illectronisme (the last source's share of the fall).
-    by_mediation = rows[-1][1]["illectronisme_rate"] - rows[-2][1]["illectronisme_rate"]
+    # The dose: sessions of the default run (procedure help and workshop hours) per adult that
+    # mediation's learning (individual sessions and workshops: the last two sources) takes out of
+    # illectronisme.
+    by_mediation = rows[-1][1]["illectronisme_rate"] - rows[-3][1]["illectronisme_rate"]
     sessions = rows[-1][1]["sessions_per_1000_adults"] / 1000
     print()
-    print(f"procedure-help sessions per adult over the run: {sessions:.3f}; fall through mediation: "
+    print(f"workshop attendances per 1,000 adults over the run: "
+          f"{rows[-1][1]['workshop_attendances_per_1000_adults']:.0f}")
+    print(f"sessions (procedure help and workshop hours) per adult over the run: {sessions:.3f}; "
+          f"fall through mediation: "
           f"{100 * -by_mediation:.2f} pts; sessions per adult leaving illectronisme through mediation: "
           + (f"{sessions / -by_mediation:.0f}" if by_mediation < 0 else "n/a (no fall through mediation)"))
     return 0

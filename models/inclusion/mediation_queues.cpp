@@ -31,7 +31,6 @@ void Simulation::queue_requests(Week& w) {
 void Simulation::serve_queues(Week& w) {
   const int t = w.t;
   std::vector<Counters> point_c(points_.size());
-  w.point_dynamic.assign(points_.size(), {});
   tbb::parallel_for(std::size_t{0}, points_.size(), [&](std::size_t k) {
     std::vector<Request> reqs(
         requests_.begin() + static_cast<std::ptrdiff_t>(request_offset_[k]),

@@ -67,7 +67,6 @@ void PointState::offer_sessions(double sessions, double workshops_held) {
   used = 0;
   offered = sessions;
   workshops += workshops_held;
-  workshop_hours = workshops_held;
   const double cap = sessions + carry;
   capacity = std::max(0, static_cast<int>(std::floor(cap)));
   carry = cap - capacity;

@@ -7,10 +7,12 @@
 //                          and funding_allocation.cpp (allocate, balance_budget)
 //   grants, terms          funders.cpp only (renew_grants, place_new_money, grow_own_grants)
 //   closing, interruption  funders.cpp (renew_grants: close, interrupt_until)
-//   weekly sessions        points_reach.cpp (weekly_points: offer_sessions, no_sessions) and
+//   weekly sessions        points_reach.cpp (weekly_points: workshop time, offer_sessions,
+//                          no_sessions) and
 //                          mediation_queues.cpp (serve_point: hold_session)
 //   workshop course        mediation_queues.cpp (serve_point: enrols learners) and
-//                          workshops.cpp (hold_workshops: seats, attendance, leaving)
+//                          workshops.cpp (hold_workshop: seats, attendance, leaving, the
+//                          workshop time used)
 #pragma once
 
 #include <cstddef>
@@ -56,7 +58,7 @@ struct PointState {
   double success = 0.8;        // chance a session resolves the procedure
   double served = 0;           // procedure-help sessions held over the run (simulated population)
   double counter = 0;          // of them, counter visits of adults able online (go_offline)
-  double workshop_hours = 0;   // mediator time given to workshops this week (full population)
+  double workshop_hours = 0;   // mediator time set aside for workshops this week (full population)
   // Workshop course (workshops.cpp): learners enrolled after a teaching session here, in order,
   // with the workshop sessions each has attended; the fraction of a seat carried over.
   struct Learner {
@@ -92,7 +94,7 @@ struct PointState {
   void interrupt_until(int week) { interrupted_until = week; }
 
   // Weekly sessions: none this week, or `sessions` (plus last week's fraction) after
-  // `workshops_held` sessions not about a procedure; one session held.
+  // `workshops_held` hours of workshops (full population); one session held.
   void no_sessions() {
     used = 0;
     capacity = 0;

@@ -31,21 +31,26 @@ double Simulation::point_capacity_fte(const PointState& s, int t) const {
   return fte;
 }
 
-void Simulation::weekly_points(int t) {
-  for (auto& s : points_) {
+void Simulation::weekly_points(Week& w) {
+  const int t = w.t;
+  w.point_dynamic.assign(points_.size(), {});  // residents whose skill first moves this week
+  for (std::size_t k = 0; k < points_.size(); ++k) {
+    PointState& s = points_[k];
     if (!s.serves_at(t)) {
       s.no_sessions();
       if (s.open && t < s.interrupted_until) ++interruption_point_weeks_;
       continue;
     }
     // France Services agents handle short procedure requests; at other points a share of
-    // mediator time goes to workshops and training (sessions not about a procedure).
+    // mediator time is set aside for workshops (sessions not about a procedure): the point's
+    // course uses what its learners fill (workshops.cpp), the rest goes back to individual help.
     const bool fs = s.spec.type == PointType::FranceServices;
     const double full = point_capacity_fte(s, t) *
                         (fs ? p_.sessions_per_fte_week_fs : p_.sessions_per_fte_week) *
                         (1.0 - s.terms.reporting_share);
-    const double workshop = fs ? 0.0 : p_.workshop_share;
-    s.offer_sessions(full * (1.0 - workshop) * p_.population_scale, full * workshop);
+    s.workshop_hours = fs ? 0.0 : full * p_.workshop_share;
+    const double held = hold_workshop(k, w);
+    s.offer_sessions((full - held) * p_.population_scale, held);
   }
   // Mobile units tour the zones with no fixed point offering help within the limited-mobility
   // trip, in a fixed rotation.

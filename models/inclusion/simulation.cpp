@@ -36,14 +36,13 @@ void Simulation::step() {
   w.t = ++week_;
   const int t = w.t;
   if (t > 1 && (t - 1) % 52 == 0) yearly_step((t - 1) / 52);  // the yearly processes (below)
-  weekly_points(t);  // points_reach.cpp: capacity, mobile-unit rotation
+  weekly_points(w);  // points_reach.cpp (workshops.cpp): workshop courses, capacity, mobile units
   if (t % p_.awareness_update_weeks == 0) spread_awareness(t);  // awareness.cpp
   residents_act(w);         // help_seeking.cpp (needs.cpp): needs arise, residents seek help
   queue_requests(w);        // mediation_queues.cpp: requests grouped by point
   serve_queues(w);          // mediation_queues.cpp: each point serves its queue
   pool_turned_away(w);      // reorientation.cpp: a shared agenda places requests turned away
   reorient_turned_away(w);  // reorientation.cpp: appointments, referrals, giving up
-  hold_workshops(w);        // workshops.cpp: workshop courses teach their learners
   leave_static_stocks(w);   // skills.cpp: residents whose skill first moved
   give_up_unserved(w);      // mediation_queues.cpp: past the deadline, given up
   close_week(w);            // outcomes.cpp: totals and the time-to-target window

@@ -83,7 +83,7 @@ class Simulation : private RunState {
   // The yearly processes (yearly_step(), simulation.cpp, lists them in order) and the weekly
   // processes, in step() order (each defined in the file named).
   void yearly_step(int year);               // simulation.cpp (at the start of a year)
-  void weekly_points(int t);                // points_reach.cpp
+  void weekly_points(Week& w);              // points_reach.cpp
   void residents_act(Week& w);              // help_seeking.cpp
   void queue_requests(Week& w);             // mediation_queues.cpp
   void serve_queues(Week& w);               // mediation_queues.cpp
@@ -113,7 +113,9 @@ class Simulation : private RunState {
                   Chunk& ch);
   std::uint64_t queue_key(std::size_t i, int t) const;  // i's place in this week's queues
   // workshops.cpp
-  void hold_workshops(Week& w);               // each point's course seats its learners, in order
+  // Point k's course this week in its workshop time: the hours used (the rest: individual help).
+  double hold_workshop(std::size_t k, Week& w);
+  double attend_workshop(std::size_t i, int t, std::vector<std::uint32_t>& moved);  // new skill
   void recruit_learners(int year, int week);  // this year's applicants, by nearest course
   void drop_learners(const std::vector<std::uint32_t>& renewed);  // departed residents leave
   // An adult who prefers paper or the counter: a counter visit (a request at a France Services

@@ -1,12 +1,12 @@
-// Workshop courses: the mediator time a point gives to workshops (mediation.workshop_share)
-// seats the learners its individual sessions oriented there (serve_point enrols them), in the
-// order they enrolled, one workshop a week each; a workshop raises the learner's skill like a
-// teaching session (workshop.skill_gain_per_session x (1 - skill), decaying unless practised),
-// and a learner leaves after workshop.course_sessions workshops or once at the autonomy
-// threshold (docs/model.md §3). Points are independent (a resident is enrolled at one point at
-// most): parallel over points, the same results for any thread count.
-#include <tbb/parallel_for.h>
-
+// Workshop courses: the mediator time a point sets aside for workshops (mediation.workshop_share)
+// seats, at the start of each week, the learners its individual sessions oriented there
+// (serve_point enrols them) in the order they enrolled, then this year's applicants from its
+// catchment (recruit_learners), one workshop a week each; the time the learners do not fill goes
+// back to individual help (weekly_points). A workshop raises the learner's skill like a teaching
+// session (workshop.skill_gain_per_session x (1 - skill), decaying unless practised), and a
+// learner leaves after workshop.course_sessions workshops or once at the autonomy threshold
+// (docs/model.md §3). Points are served in a fixed order and a resident is enrolled at one point
+// at most: the same results for any thread count.
 #include <algorithm>
 #include <cmath>
 
@@ -15,68 +15,74 @@
 
 namespace govsim::inclusion {
 
-void Simulation::hold_workshops(Week& w) {
+// Raises resident i's skill by one workshop at week t; returns the new skill.
+double Simulation::attend_workshop(std::size_t i, int t, std::vector<std::uint32_t>& moved) {
+  const double sk = skill(i, t);
+  const double next = sk + p_.workshop_skill_gain * (1.0 - sk);
+  pop_.gain[i] = static_cast<float>(next - pop_.base_skill[i]);
+  pop_.gain_week[i] = static_cast<std::uint16_t>(t);
+  if (!(pop_.flags[i] & kDynamic)) {
+    pop_.flags[i] |= kDynamic;
+    moved.push_back(static_cast<std::uint32_t>(i));
+  }
+  return next;
+}
+
+double Simulation::hold_workshop(std::size_t k, Week& w) {
+  PointState& s = points_[k];
   const int t = w.t;
-  std::vector<double> attended(points_.size(), 0.0);
-  tbb::parallel_for(std::size_t{0}, points_.size(), [&](std::size_t k) {
-    PointState& s = points_[k];
-    if (s.learners.empty() && s.next_applicant >= s.applicants.size()) return;
-    // This week's learner places (simulated population), the fraction carried over.
-    const double places =
-        s.workshop_hours * p_.population_scale * p_.workshop_seats_per_hour + s.seat_carry;
-    int seats = static_cast<int>(std::floor(places));
+  // Learner places per hour of workshop time (simulated population).
+  const double per_hour = p_.workshop_seats_per_hour * p_.population_scale;
+  if (s.workshop_hours <= 0 || per_hour <= 0 ||
+      (s.learners.empty() && s.next_applicant >= s.applicants.size())) {
+    s.seat_carry = 0;
+    return 0.0;  // no course this week: all the time goes to individual help
+  }
+  // This week's places, the fraction carried over.
+  const double places = s.workshop_hours * per_hour + s.seat_carry;
+  const int seats = static_cast<int>(std::floor(places));
+  int filled = 0;
+  std::vector<std::uint32_t>& moved = w.point_dynamic[k];
+  std::size_t kept = 0;
+  for (PointState::Learner l : s.learners) {
+    if (filled < seats) {
+      ++filled;
+      ++l.attended;
+      const double next = attend_workshop(l.resident, t, moved);
+      if (l.attended >= p_.workshop_course_sessions || next >= p_.skill_autonomy_threshold) {
+        pop_.flags[l.resident] = static_cast<std::uint16_t>(pop_.flags[l.resident] & ~kEnrolled);
+        continue;  // the course is done
+      }
+    }
+    s.learners[kept++] = l;
+  }
+  s.learners.resize(kept);
+  // Seats left: this year's applicants, in their order, who still lack the skill and are in no
+  // course (those who died left the list: drop_learners), attend their first workshop.
+  while (filled < seats && s.next_applicant < s.applicants.size()) {
+    const std::size_t i = s.applicants[s.next_applicant++];
+    if ((pop_.flags[i] & kEnrolled) || skill(i, t) >= p_.skill_autonomy_threshold) continue;
+    ++filled;
+    const double next = attend_workshop(i, t, moved);
+    if (p_.workshop_course_sessions > 1 && next < p_.skill_autonomy_threshold) {
+      pop_.flags[i] |= kEnrolled;
+      s.learners.push_back({static_cast<std::uint32_t>(i), 1});
+    }
+  }
+  w.c.workshop_attendances += filled;
+  if (filled == seats) {
     s.seat_carry = places - seats;
-    std::size_t kept = 0;
-    for (PointState::Learner l : s.learners) {
-      const std::size_t i = l.resident;
-      if (seats > 0) {
-        --seats;
-        ++l.attended;
-        attended[k] += 1;
-        const double sk = skill(i, t);
-        const double next = sk + p_.workshop_skill_gain * (1.0 - sk);
-        pop_.gain[i] = static_cast<float>(next - pop_.base_skill[i]);
-        pop_.gain_week[i] = static_cast<std::uint16_t>(t);
-        if (!(pop_.flags[i] & kDynamic)) {  // enrolled after a teaching session: already moved
-          pop_.flags[i] |= kDynamic;
-          w.point_dynamic[k].push_back(static_cast<std::uint32_t>(i));
-        }
-        if (l.attended >= p_.workshop_course_sessions || next >= p_.skill_autonomy_threshold) {
-          pop_.flags[i] = static_cast<std::uint16_t>(pop_.flags[i] & ~kEnrolled);
-          continue;  // the course is done
-        }
-      }
-      s.learners[kept++] = l;
-    }
-    s.learners.resize(kept);
-    // Seats left: this year's applicants, in their order, who still lack the skill and are in
-    // no course (those who died left the list: drop_learners), attend their first workshop.
-    while (seats > 0 && s.next_applicant < s.applicants.size()) {
-      const std::size_t i = s.applicants[s.next_applicant++];
-      if ((pop_.flags[i] & kEnrolled) || skill(i, t) >= p_.skill_autonomy_threshold) continue;
-      --seats;
-      attended[k] += 1;
-      const double sk = skill(i, t);
-      const double next = sk + p_.workshop_skill_gain * (1.0 - sk);
-      pop_.gain[i] = static_cast<float>(next - pop_.base_skill[i]);
-      pop_.gain_week[i] = static_cast<std::uint16_t>(t);
-      if (!(pop_.flags[i] & kDynamic)) {
-        pop_.flags[i] |= kDynamic;
-        w.point_dynamic[k].push_back(static_cast<std::uint32_t>(i));
-      }
-      if (p_.workshop_course_sessions > 1 && next < p_.skill_autonomy_threshold) {
-        pop_.flags[i] |= kEnrolled;
-        s.learners.push_back({static_cast<std::uint32_t>(i), 1});
-      }
-    }
-  });
-  for (double a : attended) w.c.workshop_attendances += a;
+    return s.workshop_hours;
+  }
+  // Fewer learners than places: the workshops held take the time their learners fill.
+  s.seat_carry = 0;
+  return filled / per_hour;
 }
 
 // Yearly: each aware internet user below the autonomy threshold and in no course asks, with
 // chance workshop.take_up_yearly, to join the course of the nearest point within the trip that
-// gave time to workshops last week; each point's applicants, in a random order (a hash), replace
-// last year's.
+// sets time aside for workshops (open, not a France Services site); each point's applicants, in a
+// random order (a hash), replace last year's.
 void Simulation::recruit_learners(int year, int week) {
   for (PointState& s : points_) {
     s.applicants.clear();
@@ -93,7 +99,8 @@ void Simulation::recruit_learners(int year, int week) {
     for (const auto& [pt, minutes] : reach_of(i)) {
       if (minutes > max_trip_minutes(i)) break;
       PointState& s = points_[static_cast<std::size_t>(pt)];
-      if (!s.serves_at(week) || s.workshop_hours <= 0) continue;
+      if (!s.serves_at(week) || s.spec.type == PointType::FranceServices || p_.workshop_share <= 0)
+        continue;  // no workshop course there
       s.applicants.push_back(static_cast<std::uint32_t>(i));
       key[i] = (static_cast<std::uint64_t>(rng.next_u32()) << 32) | rng.next_u32();
       break;

@@ -280,12 +280,12 @@ INSTANTIATE_TEST_SUITE_P(
                        {"channel.prefers_offline_share", 0.0}}},
         // The fixed offer reaches adults who use the internet only once it does (all lacking
         // basic skills since issue 27): it lowers non-use, not autonomy directly.
-        // Workshop courses teach the adults individual sessions orient there: fewer internet
-        // users lacking basic skills than when the same workshop time teaches nothing.
+        // Workshop courses teach their learners: more adults autonomous than when the same
+        // workshops teach nothing.
         MechanismCase{"workshops",
                       {{"workshop.skill_gain_per_session", 0.12}},
-                      "low_skill_user_rate",
-                      -1,
+                      "autonomy_rate",
+                      +1,
                       "",
                       {{"workshop.skill_gain_per_session", 0.0}}},
         MechanismCase{

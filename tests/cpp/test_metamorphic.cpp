@@ -142,22 +142,30 @@ TEST(Metamorphic, AdultsWhoPreferTheCounterAreServedThereWithoutLearningOrNonRec
   EXPECT_GT(off.metric("alone_share"), 0.99 - off.metric("pending_share"));
 }
 
-TEST(Metamorphic, NoWorkshopTimeOrNoEnrolmentMeansNoWorkshopAttendance) {
-  // Workshop courses seat only the learners individual sessions oriented there, in the time the
-  // points give to workshops: without that time, or without enrolment, no one attends, and the
-  // rest of the run is the same whatever the workshops' gain.
+TEST(Metamorphic, WorkshopTimeNoLearnerFillsGoesBackToIndividualHelp) {
+  // The time points set aside for workshops seats the learners individual sessions orient there
+  // and the applicants from their catchment; what no learner fills goes back to individual help.
+  // So without learners the time set aside changes nothing at all (every metric identical, bit
+  // for bit, whatever the share and the workshops' gain), and without that time no one attends.
   const auto base = test_support::run_model("rural-department", kBase, 79, 0);
   EXPECT_GT(base.metric("workshop_attendances_per_1000_adults"), 0.0);
+  EXPECT_GT(base.metric("workshop_share_of_sessions"), 0.0);
   const auto no_time = test_support::run_model(
       "rural-department", with(kBase, {{"mediation.workshop_share", 0.0}}), 79, 0);
   EXPECT_EQ(no_time.metric("workshop_attendances_per_1000_adults"), 0.0);
-  const auto no_enrol = test_support::run_model(
-      "rural-department", with(kBase, {{"workshop.enrol_share", 0.0}}), 79, 0);
-  EXPECT_EQ(no_enrol.metric("workshop_attendances_per_1000_adults"), 0.0);
-  const auto no_enrol_gain = test_support::run_model(
-      "rural-department",
-      with(kBase, {{"workshop.enrol_share", 0.0}, {"workshop.skill_gain_per_session", 0.12}}), 79,
-      0);
-  EXPECT_EQ(no_enrol.metric("illectronisme_rate"), no_enrol_gain.metric("illectronisme_rate"));
-  EXPECT_EQ(no_enrol.metric("non_recours_rate"), no_enrol_gain.metric("non_recours_rate"));
+  const Overrides nobody =
+      with(kBase, {{"workshop.enrol_share", 0.0}, {"workshop.take_up_yearly", 0.0}});
+  const auto set_aside = test_support::run_model("rural-department", nobody, 79, 0);
+  EXPECT_EQ(set_aside.metric("workshop_attendances_per_1000_adults"), 0.0);
+  for (const Overrides& other : {with(nobody, {{"mediation.workshop_share", 0.0}}),
+                                 with(nobody, {{"mediation.workshop_share", 0.6},
+                                               {"workshop.skill_gain_per_session", 0.12}})}) {
+    const auto run = test_support::run_model("rural-department", other, 79, 0);
+    const auto& all = inclusion::all_metrics();
+    for (std::size_t m = 0; m < all.size(); ++m) {
+      const double a = set_aside.record.metrics.at(m), b = run.record.metrics.at(m);
+      EXPECT_TRUE(a == b || (std::isnan(a) && std::isnan(b)))
+          << all[m].name << ": " << a << " vs " << b;
+    }
+  }
 }
