@@ -123,6 +123,7 @@ LABELS = {
     "cost_per_additional_autonomous_adult_eur": N_("Cost per additional autonomous adult"),
     "spending_per_adult_year_eur": N_("Spending per adult per year"),
     "workshop_share_of_sessions": N_("Share of sessions that are workshops"),
+    "workshop_attendances_per_1000_adults": N_("Workshop attendances per 1,000 adults"),
 }
 
 SERIES_LABELS = {
