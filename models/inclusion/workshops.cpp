@@ -79,7 +79,8 @@ double Simulation::hold_workshop(std::size_t k, Week& w) {
   return filled / per_hour;
 }
 
-// Yearly: each aware internet user below the autonomy threshold and in no course asks, with
+// Yearly: each aware adult below the autonomy threshold and in no course, whether or not it uses
+// the internet (a workshop lends the devices: a first guided use), asks, with
 // chance workshop.take_up_yearly, to join the course of the nearest point within the trip that
 // sets time aside for workshops (open, not a France Services site); each point's applicants, in a
 // random order (a hash), replace last year's.
@@ -91,7 +92,7 @@ void Simulation::recruit_learners(int year, int week) {
   if (p_.workshop_take_up_yearly <= 0) return;
   std::vector<std::uint64_t> key(pop_.size(), 0);
   for (std::size_t i = 0; i < pop_.size(); ++i) {
-    if (!(pop_.flags[i] & kAware) || (pop_.flags[i] & kEnrolled) || !has_home_access(i)) continue;
+    if (!(pop_.flags[i] & kAware) || (pop_.flags[i] & kEnrolled)) continue;
     if (skill(i, week) >= p_.skill_autonomy_threshold) continue;
     Rng rng(seed_, replicate_, kStreamWorkshop, static_cast<std::uint32_t>(i),
             static_cast<std::uint32_t>(year));
