@@ -56,6 +56,10 @@ class Resident(mesa.Agent):
         self.since = 0
         self.deadline = NEVER
         self.next_need = NEVER
+        # The adult's need-rate factor (needs.rate_shape): gamma with mean 1, drawn once (govsim
+        # draws a quantile bin of the same law).
+        k = model.need_shape
+        self.need_factor = model.random.gammavariate(k, 1.0 / k)
 
     # -- state ------------------------------------------------------------------------------
     def skill(self, t: int) -> float:
@@ -72,7 +76,8 @@ class Resident(mesa.Agent):
     # -- needs ------------------------------------------------------------------------------
     def schedule_next_need(self, t: int) -> None:
         m = self.model
-        rate = m.need_rate * (1.0 + m.need_growth) ** (t // 52) * m.need_age_factor[self.age_band]
+        rate = (m.need_rate * (1.0 + m.need_growth) ** (t // 52) * m.need_age_factor[self.age_band]
+                * self.need_factor)
         if self.flags & SOCIAL_DIFFICULTY:
             rate *= m.need_difficulty
         if rate <= 0:
@@ -208,6 +213,7 @@ class InclusionModel(mesa.Model):
         self.horizon = horizon
         self.scale = meta["population_scale"]
         self.need_rate = p["needs.rate_per_year"]
+        self.need_shape = p["needs.rate_shape"]
         self.need_growth = p["needs.dematerialisation_growth"]
         self.need_difficulty = p["needs.difficulty_multiplier"]
         self.deadline_weeks = p["needs.deadline_weeks"]
@@ -242,7 +248,6 @@ class InclusionModel(mesa.Model):
         self.misdirection = p["master_plan.misdirection"]
         self.sessions_per_fte = p["mediation.sessions_per_fte_week"]
         self.sessions_per_fte_fs = p["mediation.sessions_per_fte_week_france_services"]
-        self.workshop_share = p["mediation.workshop_share"]
         self.doing_with = meta["doing_with"]
         self.skill_gain = p["mediation.skill_gain_per_session"]
         self.trust_gain = p["mediation.trust_gain"]
@@ -314,13 +319,15 @@ class InclusionModel(mesa.Model):
         t = self.week
         # Point capacity for the week (all posts filled, no ramp-up: no yearly cycle).
         # France Services agents: their own sessions per FTE, no workshops; elsewhere a share of
-        # mediator time goes to workshops (points_reach.cpp: weekly_points).
+        # mediator time is set aside for workshop courses and what no learner fills goes back to
+        # individual help (points_reach.cpp: weekly_points). The reference has no workshop
+        # learners (compare.py runs govsim with workshop.enrol_share = workshop.take_up_yearly =
+        # 0), so all of it goes back.
         for s in self.points:
             s["used"] = 0
             per_fte = self.sessions_per_fte_fs if s["fs"] else self.sessions_per_fte
             full = s["fte"] * per_fte * (1.0 - s["reporting"])
-            workshop = 0.0 if s["fs"] else self.workshop_share
-            cap = full * (1.0 - workshop) * self.scale + s["carry"]
+            cap = full * self.scale + s["carry"]
             s["capacity"] = max(0, math.floor(cap))
             s["carry"] = cap - s["capacity"]
         # Word of mouth: every neighbour_update_weeks, adults not aware yet, with or without a

@@ -24,7 +24,8 @@ void Simulation::schedule_next_need(std::size_t i, int t) {
 void Simulation::schedule_next_need(std::size_t i, int t, const Rng::Block& first_block) {
   const std::size_t year = static_cast<std::size_t>(t / 52);
   const double log_q = log_no_need_[(year * kAgeBands + pop_.age_band[i]) * 2 +
-                                    ((pop_.flags[i] & kSocialDifficulty) ? 1 : 0)];
+                                    ((pop_.flags[i] & kSocialDifficulty) ? 1 : 0)] *
+                       need_factor_[pop_.need_level[i]];
   if (log_q >= 0) return;  // rate 0: no need ever arrives
   Rng rng(seed_, replicate_, kStreamNeed, static_cast<std::uint32_t>(i),
           static_cast<std::uint32_t>(t), first_block);

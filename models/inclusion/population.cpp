@@ -19,6 +19,7 @@ void Population::resize(std::size_t n) {
   income.resize(n);
   flags.resize(n);
   offer_rank.resize(n);
+  need_level.resize(n);
   base_skill.resize(n);
   gain.resize(n);
   gain_week.resize(n);
@@ -35,10 +36,10 @@ void Population::resize(std::size_t n) {
 
 std::size_t Population::bytes_per_agent() const {
   return sizeof(zone[0]) + sizeof(age[0]) + sizeof(age_band[0]) + sizeof(diploma[0]) +
-         sizeof(income[0]) + sizeof(flags[0]) + sizeof(offer_rank[0]) + sizeof(base_skill[0]) +
-         sizeof(gain[0]) + sizeof(gain_week[0]) + sizeof(trust[0]) + sizeof(aware_week[0]) +
-         sizeof(due_link[0]) + sizeof(pending[0]) + sizeof(need_kind[0]) + sizeof(deadline[0]) +
-         sizeof(since[0]) + sizeof(last_alone[0]) + sizeof(last_gave_up[0]);
+         sizeof(income[0]) + sizeof(flags[0]) + sizeof(offer_rank[0]) + sizeof(need_level[0]) +
+         sizeof(base_skill[0]) + sizeof(gain[0]) + sizeof(gain_week[0]) + sizeof(trust[0]) +
+         sizeof(aware_week[0]) + sizeof(due_link[0]) + sizeof(pending[0]) + sizeof(need_kind[0]) +
+         sizeof(deadline[0]) + sizeof(since[0]) + sizeof(last_alone[0]) + sizeof(last_gave_up[0]);
 }
 
 namespace {
@@ -104,8 +105,10 @@ void draw_resident(Population& pop, std::size_t i, std::uint32_t z, int d, int a
         first_uncovered +
         static_cast<int>(rng.below(static_cast<std::uint32_t>(256 - first_uncovered))));
   }
-  // Channel preference (last draw: the attributes above keep their draws).
+  // Channel preference (the attributes above keep their draws).
   if (rng.uniform() < p.prefers_offline_share) f |= kPrefersOffline;
+  // The adult's need-rate factor, as a quantile bin (last draw).
+  pop.need_level[i] = static_cast<std::uint8_t>(rng.below(256));
   pop.flags[i] = f;
   pop.gain[i] = 0;
   pop.gain_week[i] = 0;

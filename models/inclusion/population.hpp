@@ -33,19 +33,20 @@ inline constexpr std::uint16_t kNoWeek = 65535;
 
 enum class Diploma : std::uint8_t { NoneOrCep, Secondary, Higher };
 
-// Structure of arrays; index = agent id. ~34 bytes per adult.
+// Structure of arrays; index = agent id. ~35 bytes per adult.
 struct Population {
   std::vector<std::uint32_t> zone;
-  std::vector<std::uint8_t> age;          // years (15 .. kMaxAge)
-  std::vector<std::uint8_t> age_band;     // 0..4 (kAgeBandNames), band_of(age)
-  std::vector<std::uint8_t> diploma;      // Diploma
-  std::vector<std::uint8_t> income;       // quintile 0 (poorest) .. 4
-  std::vector<std::uint16_t> flags;       // ResidentFlag bits
-  std::vector<std::uint8_t> offer_rank;   // has a broadband offer iff offer_rank < 256 * zone share
-  std::vector<float> base_skill;          // skill from the initial state (stable, practised)
-  std::vector<float> gain;                // skill gained through mediation, decays unless practised
-  std::vector<std::uint16_t> gain_week;   // week `gain` was last refreshed
-  std::vector<float> trust;               // chance of asking a point for help when aware
+  std::vector<std::uint8_t> age;         // years (15 .. kMaxAge)
+  std::vector<std::uint8_t> age_band;    // 0..4 (kAgeBandNames), band_of(age)
+  std::vector<std::uint8_t> diploma;     // Diploma
+  std::vector<std::uint8_t> income;      // quintile 0 (poorest) .. 4
+  std::vector<std::uint16_t> flags;      // ResidentFlag bits
+  std::vector<std::uint8_t> offer_rank;  // has a broadband offer iff offer_rank < 256 * zone share
+  std::vector<std::uint8_t> need_level;  // need-rate factor: quantile bin 0..255 (needs.rate_shape)
+  std::vector<float> base_skill;         // skill from the initial state (stable, practised)
+  std::vector<float> gain;               // skill gained through mediation, decays unless practised
+  std::vector<std::uint16_t> gain_week;  // week `gain` was last refreshed
+  std::vector<float> trust;              // chance of asking a point for help when aware
   std::vector<std::uint16_t> aware_week;  // week awareness was last updated (lazy hazard)
   // Needs: at most one pending episode per adult; needs arising meanwhile join it (count).
   // Next resident (local index in its chunk) due for a need the same week: the link of the

@@ -208,7 +208,8 @@ struct RunState {
   };
   std::array<NeedWeights, 4> need_weights_{};
   std::vector<double> log_no_need_;  // [year][age][difficulty]: log(1 - weekly arrival chance)
-  double decay_per_week_ = 0;        // ln 2 / skill half-life
+  std::array<double, 256> need_factor_{};  // by need_level: the adult's need-rate factor (mean 1)
+  double decay_per_week_ = 0;              // ln 2 / skill half-life
   // decay_[d] = exp(-decay_per_week_ * d) for d = 0..horizon: the same value skill() would
   // compute, looked up (bit-identical).
   std::vector<double> decay_;

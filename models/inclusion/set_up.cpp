@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <boost/math/distributions/gamma.hpp>
 #include <cmath>
 #include <numeric>
 
@@ -51,6 +52,15 @@ void Simulation::set_up_tables() {
       need_weights_[static_cast<std::size_t>(d * 2 + old)] = {
           w, std::accumulate(w.begin(), w.end(), 0.0)};
     }
+  // Need-rate factors by quantile bin: gamma(shape, 1 / shape) at the bins' midpoints, scaled to
+  // a mean of exactly 1 (needs.rate_shape).
+  {
+    const boost::math::gamma_distribution<double> g(p_.need_rate_shape, 1.0 / p_.need_rate_shape);
+    double sum = 0;
+    for (std::size_t b = 0; b < need_factor_.size(); ++b)
+      sum += need_factor_[b] = boost::math::quantile(g, (static_cast<double>(b) + 0.5) / 256.0);
+    for (double& f : need_factor_) f *= static_cast<double>(need_factor_.size()) / sum;
+  }
   // Need-arrival table: log(1 - p_week) by year, age band and social difficulty.
   const int years = p_.horizon_weeks / 52 + 1;
   log_no_need_.assign(static_cast<std::size_t>(years) * kAgeBands * 2, 0.0);
