@@ -1,13 +1,14 @@
 // Re-orientation: what happens to a request a point turned away for want of a session this week,
 // as services do it (docs/model.md §3, docs/mechanisms.md "Queues and re-orientation"). Under
-// pooling the sites of an EPCI share an agenda and place a share of them the same week at a site
-// with a free slot (pool_turned_away); every other turned-away resident (every scenario) may give
-// up there and then, or gets an appointment at the point's first later week with a free slot, or,
-// when that is further off than the resident waits, is referred to the nearest other place with
-// sessions left (a longer trip the resident may refuse), and comes back by itself only when no
-// slot and no place is left (reorient_turned_away). A counter visit turned away (go_offline) is
-// none of these: the adult comes back next week by itself, or posts it. Sequential, in the order of
-// requests_ (by point, then by queue key): the same decisions for any thread count.
+// pooling the sites of an EPCI (or, pooling.beyond_epci_share, of several) share an agenda and
+// place a share of them the same week at a site with a free slot (pool_turned_away); every other
+// turned-away resident (every scenario) may give up there and then, or gets an appointment at the
+// point's first later week with a free slot, or, when that is further off than the resident waits,
+// is referred to the nearest other place with sessions left (a longer trip the resident may
+// refuse), and comes back by itself only when no slot and no place is left (reorient_turned_away).
+// A counter visit turned away (go_offline) is none of these: the adult comes back next week by
+// itself, or posts it. Sequential, in the order of requests_ (by point, then by queue key): the
+// same decisions for any thread count.
 #include <algorithm>
 #include <cmath>
 
@@ -36,7 +37,9 @@ double Simulation::max_trip_minutes(std::size_t i) const {
 
 // Pooling (shared agenda): a share of the requests turned away (pooling.shared_agenda_share) are
 // placed the same week at a site of the same EPCI with sessions left, within the resident's trip,
-// if the resident accepts the longer trip (fixed order: by request key).
+// if the resident accepts the longer trip (fixed order: by request key). With chance
+// pooling.beyond_epci_share the agenda also offers sites of other EPCIs within the trip (drawn
+// only when it is above 0, so that the EPCI-only agenda keeps its random stream).
 void Simulation::pool_turned_away(Week& w) {
   if (!p_.pooling) return;
   const int t = w.t;
@@ -53,14 +56,16 @@ void Simulation::pool_turned_away(Week& w) {
     Rng rng(seed_, replicate_, kStreamQueue, static_cast<std::uint32_t>(i),
             static_cast<std::uint32_t>(t) | 0x80000u);
     if (rng.uniform() >= p_.pooling_agenda_share) continue;
-    const int z = static_cast<int>(pop_.zone[i]);
+    const bool beyond_epci =
+        p_.pooling_beyond_epci_share > 0 && rng.uniform() < p_.pooling_beyond_epci_share;
+    const int epci = t_.zones[static_cast<std::size_t>(pop_.zone[i])].epci;
     const auto& reach = reach_of(i);
     const double from = minutes_to(reach, r.point);
     for (const auto& [pt, minutes] : reach) {
       if (minutes > max_trip_minutes(i)) break;
       PointState& s = points_[static_cast<std::size_t>(pt)];
-      if (s.spec.zone < 0 || t_.zones[static_cast<std::size_t>(s.spec.zone)].epci !=
-                                 t_.zones[static_cast<std::size_t>(z)].epci)
+      if (s.spec.zone < 0 ||
+          (!beyond_epci && t_.zones[static_cast<std::size_t>(s.spec.zone)].epci != epci))
         continue;
       if (!s.serves_at(t) || !(s.spec.services & required_services(pop_.need_kind[i])) || s.full())
         continue;

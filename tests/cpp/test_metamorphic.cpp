@@ -161,11 +161,29 @@ TEST(Metamorphic, WorkshopTimeNoLearnerFillsGoesBackToIndividualHelp) {
                                  with(nobody, {{"mediation.workshop_share", 0.6},
                                                {"workshop.skill_gain_per_session", 0.12}})}) {
     const auto run = test_support::run_model("rural-department", other, 79, 0);
-    const auto& all = inclusion::all_metrics();
-    for (std::size_t m = 0; m < all.size(); ++m) {
-      const double a = set_aside.record.metrics.at(m), b = run.record.metrics.at(m);
-      EXPECT_TRUE(a == b || (std::isnan(a) && std::isnan(b)))
-          << all[m].name << ": " << a << " vs " << b;
-    }
+    EXPECT_TRUE(test_support::same_bits(set_aside.record.metrics, run.record.metrics));
+    EXPECT_TRUE(test_support::same_bits(set_aside.record.series, run.record.series));
   }
+}
+
+// How far the shared agenda reaches (pooling.beyond_epci_share, issue 28). Without pooling there
+// is no agenda: the parameter changes nothing, bit for bit. With pooling, on the rural department
+// (11 EPCI), an agenda that always also offers other EPCIs' sites within the trip places more of
+// the requests turned away than one kept within the EPCI: fewer remain turned away, per session.
+TEST(Metamorphic, SharedAgendaBeyondTheEpciMattersOnlyWithPoolingAndPlacesMore) {
+  for (int r = 0; r < 2; ++r) {
+    const auto epci = test_support::run_model("rural-department", kBase, 79, r);
+    const auto beyond = test_support::run_model(
+        "rural-department", with(kBase, {{"pooling.beyond_epci_share", 1.0}}), 79, r);
+    EXPECT_TRUE(test_support::same_bits(epci.record.metrics, beyond.record.metrics));
+    EXPECT_TRUE(test_support::same_bits(epci.record.series, beyond.record.series));
+  }
+  const Overrides pooled =
+      with(kBase, {{"pooling.enabled", true}, {"pooling.shared_agenda_share", 1.0}});
+  const Overrides wide = with(pooled, {{"pooling.beyond_epci_share", 1.0}});
+  double mean_wide = 0;
+  const double t = paired_t(wide, pooled, "turned_away_per_session", &mean_wide);
+  std::cout << "[ agenda   ] turned_away_per_session beyond the EPCI " << mean_wide
+            << ", paired t vs within = " << t << "\n";
+  EXPECT_LT(t, -2.0);
 }
