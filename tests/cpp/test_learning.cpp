@@ -16,6 +16,7 @@ const govsim::test_support::Overrides kSmall = {{"sim.population_scale", 0.03},
 const govsim::test_support::Overrides kStill =
     with(kSmall, {{"demography.enabled", false},
                   {"mediation.skill_gain_per_session", 0},
+                  {"workshop.skill_gain_per_session", 0},
                   {"learning.outside_mediation_yearly", 0},
                   {"learning.internet_adoption_yearly", 0},
                   {"learning.internet_adoption_yearly_basic_skill", 0}});

@@ -57,14 +57,16 @@ TEST(Model, ZeroNeedRateMeansNothingHappens) {
   Simulation sim(test_support::model_with("rural-department",
                                           with(kSmall, {{"needs.rate_per_year", 0},
                                                         {"demography.enabled", false},
-                                                        {"learning.outside_mediation_yearly", 0}})),
+                                                        {"learning.outside_mediation_yearly", 0},
+                                                        {"workshop.take_up_yearly", 0}})),
                  1, 0);
   const double ill0 = sim.illectronisme_by_age()[4];
   sim.run();
   EXPECT_EQ(sim.counters().arisen, 0.0);
   EXPECT_EQ(sim.counters().sessions, 0.0);
   EXPECT_EQ(sim.counters().abandoned, 0.0);
-  EXPECT_EQ(sim.illectronisme_by_age()[4], ill0);  // no mediation, no skill change
+  // No mediation and no workshop applicants: no skill change.
+  EXPECT_EQ(sim.illectronisme_by_age()[4], ill0);
 }
 
 // Needs arrive as a weekly Bernoulli process with p = 1 - exp(-rate/52) per adult: the count is
