@@ -64,10 +64,16 @@ int PointState::close() {
 }
 
 void PointState::offer_sessions(double sessions, double workshops_held) {
+  // A point offering less than one session a week (a small post, or a small population scale,
+  // where one simulated session stands for the sessions of several weeks) keeps last week's
+  // unused session until it is used, while its next one waits; otherwise an unused session is
+  // lost at the end of its week (docs/model.md §3).
+  held = (sessions < 1.0 && capacity > used) ? 1 : 0;
   used = 0;
   offered = sessions;
   workshops += workshops_held;
-  const double cap = sessions + carry;
+  if (held) carry = 0;  // the session held stands for this week's time
+  const double cap = sessions + carry + held;
   capacity = std::max(0, static_cast<int>(std::floor(cap)));
   carry = cap - capacity;
 }

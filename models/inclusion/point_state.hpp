@@ -54,6 +54,7 @@ struct PointState {
   double carry = 0;            // fractional capacity carried to next week
   int capacity = 0;            // sessions available this week (scaled population)
   int used = 0;                // sessions used this week
+  int held = 0;                // of capacity, a session kept unused from last week (0 or 1)
   double offered = 0;          // sessions offered this week before rounding (its agenda's rate)
   double success = 0.8;        // chance a session resolves the procedure
   double served = 0;           // procedure-help sessions held over the run (simulated population)
@@ -98,6 +99,7 @@ struct PointState {
   void no_sessions() {
     used = 0;
     capacity = 0;
+    held = 0;
     offered = 0;
     workshop_hours = 0;
   }

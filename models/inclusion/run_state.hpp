@@ -92,11 +92,11 @@ inline double geometric_floor(double u, double log_q) {
   return std::floor(std::log1p(-u) / log_q);
 }
 
-// The sessions a point offers this week that requests can use: at points helping with
-// procedures or jobs (the needs the model has); mediators elsewhere help with other things
-// (the denominator of capacity_used_share).
+// The sessions a point newly offers this week that requests can use (a session held over from
+// last week was counted then): at points helping with procedures or jobs (the needs the model
+// has); mediators elsewhere help with other things (the denominator of capacity_used_share).
 inline int counted_capacity(const PointState& s) {
-  return (s.spec.services & (kAdminProcedures | kJobs)) ? s.capacity : 0;
+  return (s.spec.services & (kAdminProcedures | kJobs)) ? s.capacity - s.held : 0;
 }
 
 // The services a point must offer to help with a need of this kind.

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "models/inclusion/open_data.hpp"
+#include "models/inclusion/point_state.hpp"
 #include "test_support.hpp"
 
 using namespace govsim;
@@ -663,4 +664,31 @@ TEST(NetworkLevers, MoreMediatorTimeLowersNonRecoursAndCostsMore) {
   }
   EXPECT_LT(more_nr, base_nr);
   EXPECT_GT(more_cost, base_cost);
+}
+
+// A point offering less than one session a week keeps an unused session until it is used, one
+// at most, and counts it once (capacity_used_share); a point offering more loses what it did not
+// use at the end of the week (issue 27: at 0.2% of adults most points offered a session every
+// few weeks and lost it when no request came that week).
+TEST(PointCapacity, ASmallPointKeepsOneUnusedSessionAndCountsItOnce) {
+  inclusion::PointState s;
+  s.open = true;
+  int offered = 0;  // sessions newly offered (what counted_capacity adds up)
+  for (int week = 0; week < 20; ++week) {
+    s.offer_sessions(0.3, 0.0);
+    offered += s.capacity - s.held;
+    EXPECT_LE(s.capacity, 1);
+  }
+  EXPECT_EQ(s.capacity, 1);  // held, never used
+  EXPECT_EQ(offered, 1);     // counted once
+  s.hold_session();
+  s.offer_sessions(0.3, 0.0);
+  EXPECT_EQ(s.held, 0);
+  EXPECT_EQ(s.capacity, 0);  // the next one is due in a few weeks
+  inclusion::PointState big;
+  big.offer_sessions(2.5, 0.0);
+  EXPECT_EQ(big.capacity, 2);
+  big.offer_sessions(2.5, 0.0);  // nothing used: lost, only the fraction carries
+  EXPECT_EQ(big.held, 0);
+  EXPECT_EQ(big.capacity, 3);
 }
