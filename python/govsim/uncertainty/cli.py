@@ -207,7 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     w.add_argument("--out", default="results/worlds", help="output directory")
     w.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     w.add_argument("--targets", action="append", help="targets file (repeatable; default "
-                                                      "data/targets/activity-2023.json; add data/targets/trend-2021.json at ~19 s a world)")
+                                                      "data/targets/activity-2023.json and data/targets/non-take-up-2021.json; "
+                                                      "add data/targets/trend-2021.json at ~19 s a world)")
     w.add_argument("--waves", type=int, default=2, help="waves (each resamples the box of the previous survivors)")
     w.add_argument("--method", choices=["lhs", "sobol"], default="lhs", help="how each wave draws its points")
     w.add_argument("--cutoff", type=float, default=3.0, help="largest implausibility kept (default 3)")

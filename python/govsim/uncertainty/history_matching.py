@@ -36,9 +36,10 @@ from ..calibration.evaluation import _config_doc, replicate_values
 from ..calibration.targets import Target, TargetSet, load_target_files
 from .uncertainty_space import design_values, sample, space
 
-# The 2019-2021 trend (data/targets/trend-2021.json) is left out by default: its national
-# territory takes ~19 s to build for each world (docs/uncertainty.md, Plausible worlds).
-DEFAULT_TARGET_FILES = ("data/targets/activity-2023.json",)
+# The activity of 2023 and the level of non-take-up per adult (INSEE 2021, on Charente). The
+# 2019-2021 trend (data/targets/trend-2021.json) is left out by default: its national territory
+# takes ~19 s to build for each world (docs/uncertainty.md, Plausible worlds).
+DEFAULT_TARGET_FILES = ("data/targets/activity-2023.json", "data/targets/non-take-up-2021.json")
 CUTOFF = 3.0
 MARGIN = 0.1  # the next wave's box: survivors' range widened by this share of it on each side
 MIN_BOX = 10  # fewer survivors than this: the next wave keeps the current box (a handful of points
@@ -137,8 +138,8 @@ def history_match(config: str | os.PathLike[str], targets: Sequence[str] | None 
                   population_scale: float = 0.1, threads: int = 0, progress: bool = False) -> Worlds:
     """The worlds of the uncertainty space whose status quo reproduces every fit target.
 
-    ``targets``: targets files (default: the activity of 2023, DEFAULT_TARGET_FILES); only targets of
-    role "fit" decide, held-out ones are reported on the survivors. ``samples`` points per wave
+    ``targets``: targets files (default: the activity of 2023 and the non-take-up per adult,
+    DEFAULT_TARGET_FILES); only targets of role "fit" decide, held-out ones are reported on the survivors. ``samples`` points per wave
     (``method`` "lhs" or "sobol"), ``waves`` waves, ``runs`` replicates per point, the config's
     baseline at ``population_scale`` of adults (a target file's own scale for its territory wins).
     """
