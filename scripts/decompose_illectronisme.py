@@ -11,12 +11,11 @@ Each source's share is the fall it adds to the run before it (a sequential decom
 order is the one above).
 
     scripts/decompose_illectronisme.py [--territory charente] [--scale 0.1] [--runs 4]
-        [--weeks 260] [--scenario scenarios/governance/status-quo.json] [--set NAME=VALUE ...]
+        [--weeks 260] [--scenario scenarios/governance/status-quo.json]
 """
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -61,28 +60,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--weeks", type=int, default=260)
     ap.add_argument("--seed", type=int, default=20181102)
     ap.add_argument("--scenario", type=Path, default=ROOT / "scenarios/governance/status-quo.json")
-    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                    help="parameter override for every run (repeatable), e.g. to give the national "
-                         "territory the national network's volumes")
     args = ap.parse_args(argv)
-    extra = {}
-    for item in args.set:
-        name, sep, value = item.partition("=")
-        if not sep:
-            ap.error(f"--set {item}: expected NAME=VALUE")
-        try:
-            extra[name] = json.loads(value)  # numbers, true/false
-        except json.JSONDecodeError:
-            extra[name] = value  # a choice, as text
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for k, (label, overrides) in enumerate(ARMS):
             rows.append((label, run_arm(args.scenario, args.territory, args.scale, args.runs, args.weeks,
-                                        args.seed, {**extra, **overrides}, Path(tmp) / f"arm{k}")))
+                                        args.seed, overrides, Path(tmp) / f"arm{k}")))
     start = rows[0][1]["start"]
     print(f"{args.scenario.stem} on {args.territory}, {args.scale:g} of adults, {args.runs} replicates, "
-          f"{args.weeks} weeks" + "".join(f", {k}={v}" for k, v in extra.items())
-          + f"; illectronisme at week 0: {100 * start:.2f}%")
+          f"{args.weeks} weeks; illectronisme at week 0: {100 * start:.2f}%")
     print()
     print("| run | illectronisme at the end | non-use | low-skill users | fall since week 0 | added by this source |")
     print("|---|---|---|---|---|---|")

@@ -73,17 +73,7 @@ void Simulation::serve_point(int point, int t, std::vector<Request>& reqs, Count
             static_cast<std::uint32_t>(t));
     pop_.flags[i] |= kMediated;
     const bool taught = rng.uniform() < g_.doing_with;
-    double next = 0;
-    if (taught) {
-      if (!(pop_.flags[i] & kDynamic)) {
-        pop_.flags[i] |= kDynamic;
-        became_dynamic.push_back(static_cast<std::uint32_t>(i));
-      }
-      const double sk = skill(i, t);
-      next = sk + p_.skill_gain_per_session * (1.0 - sk);
-      pop_.gain[i] = static_cast<float>(next - pop_.base_skill[i]);
-      pop_.gain_week[i] = static_cast<std::uint16_t>(t);
-    }
+    const double next = taught ? teach(i, t, p_.skill_gain_per_session, became_dynamic) : 0.0;
     if (rng.uniform() < s.success) {
       pop_.trust[i] = static_cast<float>(pop_.trust[i] + p_.trust_gain * (1.0 - pop_.trust[i]));
       resolve(i, kMediation, t, c);

@@ -49,8 +49,8 @@ void Simulation::weekly_points(Week& w) {
                         (fs ? p_.sessions_per_fte_week_fs : p_.sessions_per_fte_week) *
                         (1.0 - s.terms.reporting_share);
     s.workshop_hours = fs ? 0.0 : full * p_.workshop_share;
-    const double held = hold_workshop(k, w);
-    s.offer_sessions((full - held) * p_.population_scale, held);
+    const double workshop_used = hold_workshop(k, w);
+    s.offer_sessions((full - workshop_used) * p_.population_scale, workshop_used);
   }
   // Mobile units tour the zones with no fixed point offering help within the limited-mobility
   // trip, in a fixed rotation.

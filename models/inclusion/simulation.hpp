@@ -115,7 +115,6 @@ class Simulation : private RunState {
   // workshops.cpp
   // Point k's course this week in its workshop time: the hours used (the rest: individual help).
   double hold_workshop(std::size_t k, Week& w);
-  double attend_workshop(std::size_t i, int t, std::vector<std::uint32_t>& moved);  // new skill
   void recruit_learners(int year, int week);  // this year's applicants, by nearest course
   void drop_learners(const std::vector<std::uint32_t>& renewed);  // departed residents leave
   // An adult who prefers paper or the counter: a counter visit (a request at a France Services
@@ -150,6 +149,8 @@ class Simulation : private RunState {
   // their status for a whole year (base skill, yearly broadband offer), so they are counted
   // once a year; the others ("dynamic") are evaluated every week.
   double skill(std::size_t i, int t) const;
+  // A teaching session or a workshop: skill += gain x (1 - skill); returns the new skill.
+  double teach(std::size_t i, int t, double gain, std::vector<std::uint32_t>& moved);
   bool offer_at(std::size_t i) const;
   bool has_home_access(std::size_t i) const;
   void recount_static_stocks();

@@ -11,6 +11,21 @@
 
 namespace govsim::inclusion {
 
+// One teaching step (a session that teaches, a workshop): skill += gain x (1 - skill), the gain
+// decaying unless practised; a resident whose skill moves for the first time joins `moved` (it
+// leaves the static stocks: leave_static_stocks). Returns the new skill.
+double Simulation::teach(std::size_t i, int t, double gain, std::vector<std::uint32_t>& moved) {
+  if (!(pop_.flags[i] & kDynamic)) {
+    pop_.flags[i] |= kDynamic;
+    moved.push_back(static_cast<std::uint32_t>(i));
+  }
+  const double sk = skill(i, t);
+  const double next = sk + gain * (1.0 - sk);
+  pop_.gain[i] = static_cast<float>(next - pop_.base_skill[i]);
+  pop_.gain_week[i] = static_cast<std::uint16_t>(t);
+  return next;
+}
+
 double Simulation::skill(std::size_t i, int t) const {
   const float g = pop_.gain[i];
   if (g == 0.0f) return pop_.base_skill[i];

@@ -15,19 +15,6 @@
 
 namespace govsim::inclusion {
 
-// Raises resident i's skill by one workshop at week t; returns the new skill.
-double Simulation::attend_workshop(std::size_t i, int t, std::vector<std::uint32_t>& moved) {
-  const double sk = skill(i, t);
-  const double next = sk + p_.workshop_skill_gain * (1.0 - sk);
-  pop_.gain[i] = static_cast<float>(next - pop_.base_skill[i]);
-  pop_.gain_week[i] = static_cast<std::uint16_t>(t);
-  if (!(pop_.flags[i] & kDynamic)) {
-    pop_.flags[i] |= kDynamic;
-    moved.push_back(static_cast<std::uint32_t>(i));
-  }
-  return next;
-}
-
 double Simulation::hold_workshop(std::size_t k, Week& w) {
   PointState& s = points_[k];
   const int t = w.t;
@@ -48,7 +35,7 @@ double Simulation::hold_workshop(std::size_t k, Week& w) {
     if (filled < seats) {
       ++filled;
       ++l.attended;
-      const double next = attend_workshop(l.resident, t, moved);
+      const double next = teach(l.resident, t, p_.workshop_skill_gain, moved);
       if (l.attended >= p_.workshop_course_sessions || next >= p_.skill_autonomy_threshold) {
         pop_.flags[l.resident] = static_cast<std::uint16_t>(pop_.flags[l.resident] & ~kEnrolled);
         continue;  // the course is done
@@ -63,7 +50,7 @@ double Simulation::hold_workshop(std::size_t k, Week& w) {
     const std::size_t i = s.applicants[s.next_applicant++];
     if ((pop_.flags[i] & kEnrolled) || skill(i, t) >= p_.skill_autonomy_threshold) continue;
     ++filled;
-    const double next = attend_workshop(i, t, moved);
+    const double next = teach(i, t, p_.workshop_skill_gain, moved);
     if (p_.workshop_course_sessions > 1 && next < p_.skill_autonomy_threshold) {
       pop_.flags[i] |= kEnrolled;
       s.learners.push_back({static_cast<std::uint32_t>(i), 1});
@@ -89,8 +76,9 @@ void Simulation::recruit_learners(int year, int week) {
     s.applicants.clear();
     s.next_applicant = 0;
   }
-  if (p_.workshop_take_up_yearly <= 0) return;
-  std::vector<std::uint64_t> key(pop_.size(), 0);
+  if (p_.workshop_take_up_yearly <= 0 || p_.workshop_share <= 0)
+    return;  // no course, or no one asks
+  std::vector<std::vector<std::pair<std::uint64_t, std::uint32_t>>> keyed(points_.size());
   for (std::size_t i = 0; i < pop_.size(); ++i) {
     if (!(pop_.flags[i] & kAware) || (pop_.flags[i] & kEnrolled)) continue;
     if (skill(i, week) >= p_.skill_autonomy_threshold) continue;
@@ -99,18 +87,17 @@ void Simulation::recruit_learners(int year, int week) {
     if (rng.uniform() >= p_.workshop_take_up_yearly) continue;
     for (const auto& [pt, minutes] : reach_of(i)) {
       if (minutes > max_trip_minutes(i)) break;
-      PointState& s = points_[static_cast<std::size_t>(pt)];
-      if (!s.serves_at(week) || s.spec.type == PointType::FranceServices || p_.workshop_share <= 0)
-        continue;  // no workshop course there
-      s.applicants.push_back(static_cast<std::uint32_t>(i));
-      key[i] = (static_cast<std::uint64_t>(rng.next_u32()) << 32) | rng.next_u32();
+      const PointState& s = points_[static_cast<std::size_t>(pt)];
+      if (!s.serves_at(week) || s.spec.type == PointType::FranceServices) continue;  // no course
+      const std::uint64_t key = (static_cast<std::uint64_t>(rng.next_u32()) << 32) | rng.next_u32();
+      keyed[static_cast<std::size_t>(pt)].emplace_back(key, static_cast<std::uint32_t>(i));
       break;
     }
   }
-  for (PointState& s : points_)
-    std::sort(s.applicants.begin(), s.applicants.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return key[a] != key[b] ? key[a] < key[b] : a < b;
-    });
+  for (std::size_t k = 0; k < points_.size(); ++k) {
+    std::sort(keyed[k].begin(), keyed[k].end());  // by key, then resident
+    for (const auto& [key, i] : keyed[k]) points_[k].applicants.push_back(i);
+  }
 }
 
 void Simulation::drop_learners(const std::vector<std::uint32_t>& renewed) {
